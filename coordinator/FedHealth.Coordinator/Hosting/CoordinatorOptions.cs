@@ -1,0 +1,36 @@
+namespace FedHealth.Coordinator.Hosting;
+
+/// <summary>The coordinator's settings, bound from the "Coordinator" configuration section.</summary>
+public sealed class CoordinatorOptions
+{
+    public const string Sqlite = "Sqlite";
+    public const string PostgreSql = "PostgreSql";
+
+    /// <summary>Where the embedded SQLite journal lives when no connection string is given.</summary>
+    public string DataDir { get; set; } = DefaultDataDir();
+    /// <summary>"Sqlite" (embedded default) or "PostgreSql".</summary>
+    public string Journal { get; set; } = Sqlite;
+    /// <summary>Connection string of the journal database; for SQLite defaults to DataDir/journal.db.</summary>
+    public string? ConnectionString { get; set; }
+    /// <summary>Akka.NET remoting address of this node; port 0 picks a free one (single node).</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+    public int Port { get; set; }
+    /// <summary>Seed nodes (akka.tcp://fedhealth@host:port); empty means this node forms its own cluster.</summary>
+    public List<string> SeedNodes { get; set; } = [];
+    /// <summary>A site whose last heartbeat is older than this is shown offline and not chosen for new jobs.</summary>
+    public TimeSpan SiteOfflineAfter { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Akka.NET's own log level (DEBUG, INFO, WARNING, ERROR), printed to standard output.</summary>
+    public string AkkaLogLevel { get; set; } = "INFO";
+
+    public static string DefaultDataDir() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "fedhealth");
+
+    public string JournalConnectionString() => Journal switch
+    {
+        Sqlite => ConnectionString ?? $"Data Source={Path.Combine(DataDir, "journal.db")}",
+        PostgreSql => ConnectionString ?? throw new ArgumentException("Coordinator:ConnectionString is required for the PostgreSql journal"),
+        _ => throw new ArgumentException($"Coordinator:Journal is '{Journal}', expected {Sqlite} or {PostgreSql}"),
+    };
+
+    public string ProviderName => Journal == PostgreSql ? "PostgreSQL" : "SQLite.MS";
+}

@@ -1,0 +1,31 @@
+using FedHealth.Contracts;
+
+namespace FedHealth.Coordinator.Jobs;
+
+/// <summary>What a job's journal holds; replaying these rebuilds the job exactly.</summary>
+public interface IJobEvent;
+
+/// <summary>The job was created with its spec, the sites taking part and the seeded initial global model.</summary>
+public sealed record JobCreated(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, ModelWeights InitialWeights, DateTimeOffset At) : IJobEvent;
+
+/// <summary>A round's training phase opened (again, on a later attempt, if too few sites answered in time).</summary>
+public sealed record RoundStartedEvent(int Round, int Attempt, DateTimeOffset Deadline, DateTimeOffset At) : IJobEvent;
+
+/// <summary>A site's update for a round passed every check and counts towards the round's average.</summary>
+public sealed record UpdateReceived(int Round, string SiteId, int SampleCount, ModelWeights Weights, double TrainLoss, string Device, double TrainSeconds) : IJobEvent;
+
+/// <summary>A site declined a round; it is left out with this reason.</summary>
+public sealed record SiteDeclined(int Round, string SiteId, string Reason) : IJobEvent;
+
+/// <summary>The round's updates were averaged into the new global model (the checkpoint); evaluation opens until the deadline.</summary>
+public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IReadOnlyList<string> Contributors, IReadOnlyList<SiteLeftOut> LeftOut,
+    double TrainLoss, DateTimeOffset EvaluationDeadline, DateTimeOffset At) : IJobEvent;
+
+/// <summary>A site's evaluation of the round's global model on its held-out rows.</summary>
+public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation) : IJobEvent;
+
+/// <summary>The round is over, with its figures.</summary>
+public sealed record RoundClosed(RoundCompleted Summary) : IJobEvent;
+
+/// <summary>The job ended: "completed" after its last round, "failed" when it could not go on.</summary>
+public sealed record JobFinished(string Outcome, string Detail, DateTimeOffset At) : IJobEvent;

@@ -1,0 +1,19 @@
+using FedHealth.Contracts;
+
+namespace FedHealth.Coordinator.Jobs;
+
+/// <summary>Messages the job actors understand besides the contracts forwarded from the bus.</summary>
+public static class JobProtocol
+{
+    /// <summary>Start a freshly registered job with the sites chosen for it.</summary>
+    public sealed record StartJob(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants);
+
+    /// <summary>Ask a job for its journal-derived summary (answered with <see cref="JobSummary"/>).</summary>
+    public sealed record GetJobSummary(Guid JobId);
+
+    /// <summary>A phase's deadline timer fired.</summary>
+    internal sealed record PhaseDeadline(int Round, JobPhase Phase, int Attempt);
+
+    /// <summary>A publish to the bus failed; logged, the round's deadline takes care of the rest.</summary>
+    internal sealed record PublishFailed(string What, Exception Cause);
+}

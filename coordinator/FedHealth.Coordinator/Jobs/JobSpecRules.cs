@@ -1,0 +1,54 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Models;
+
+namespace FedHealth.Coordinator.Jobs;
+
+/// <summary>Checks a lead's job spec before anything is created; each problem names the field.</summary>
+public static class JobSpecRules
+{
+    public const int MaxRounds = 10_000;
+
+    public static IReadOnlyList<string> Problems(JobSpec spec)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(spec.Name)) problems.Add("name: must not be empty");
+        if (string.IsNullOrWhiteSpace(spec.Schema)) problems.Add("schema: must name the data schema");
+        if (spec.Rounds is < 1 or > MaxRounds) problems.Add($"rounds: {spec.Rounds} is outside 1..{MaxRounds}");
+        if (spec.MinSites < 1) problems.Add($"minSites: {spec.MinSites} must be at least 1");
+        if (spec.RoundDeadline <= TimeSpan.Zero || spec.RoundDeadline > TimeSpan.FromDays(1)) problems.Add($"roundDeadline: {spec.RoundDeadline} must be positive and at most a day");
+        if (spec.Model is null) problems.Add("model: missing");
+        else
+        {
+            if (spec.FeatureNames is null || spec.Model.Features != spec.FeatureNames.Count)
+                problems.Add($"model.features: {spec.Model.Features} does not match the {spec.FeatureNames?.Count ?? 0} feature names");
+            try { ParameterLayout.For(spec.Model); }
+            catch (ArgumentException e) { problems.Add($"model: {e.Message}"); }
+        }
+        var t = spec.Training;
+        if (t is null) problems.Add("training: missing");
+        else
+        {
+            if (t.LocalEpochs is < 1 or > 1000) problems.Add($"training.localEpochs: {t.LocalEpochs} is outside 1..1000");
+            if (t.BatchSize is < 1 or > 1_000_000) problems.Add($"training.batchSize: {t.BatchSize} is outside 1..1000000");
+            if (!(t.LearningRate > 0) || t.LearningRate > 100) problems.Add($"training.learningRate: {t.LearningRate} must be in (0, 100]");
+        }
+        return problems;
+    }
+
+    /// <summary>Which online sites take part: those named by the spec (all must be there), or every site on the spec's schema.</summary>
+    public static (IReadOnlyList<string> Participants, string? Problem) ChooseParticipants(JobSpec spec, IReadOnlyCollection<SiteHeartbeat> online)
+    {
+        var fitting = online.Where(s => s.Schema == spec.Schema && s.FeatureNames.SequenceEqual(spec.FeatureNames)).Select(s => s.SiteId).ToHashSet();
+        List<string> chosen;
+        if (spec.Sites.Count > 0)
+        {
+            var missing = spec.Sites.Where(s => !fitting.Contains(s)).ToList();
+            if (missing.Count > 0) return ([], $"sites: {string.Join(", ", missing)} not online with schema '{spec.Schema}' and these features");
+            chosen = spec.Sites.Distinct().ToList();
+        }
+        else chosen = fitting.Order(StringComparer.Ordinal).ToList();
+        if (chosen.Count < spec.MinSites)
+            return ([], $"minSites: the job needs {spec.MinSites} sites, {chosen.Count} are online with schema '{spec.Schema}'{(chosen.Count > 0 ? $" ({string.Join(", ", chosen)})" : "")}");
+        return (chosen, null);
+    }
+}

@@ -1,0 +1,199 @@
+using FedHealth.Contracts;
+using FedHealth.Coordinator.Aggregation;
+using FedHealth.Learning.Codec;
+using FedHealth.Learning.Metrics;
+using FedHealth.Learning.Models;
+
+namespace FedHealth.Coordinator.Jobs;
+
+/// <summary>
+/// One federated job's rules, free of actors and I/O: decisions turn a message and the time into events, and
+/// <see cref="Apply"/> folds events into the state. The job actor only persists what is decided and applies it.
+/// </summary>
+public sealed class JobState
+{
+    public const int MaxAttemptsPerRound = 3;
+    public const int MaxSamplesPerUpdate = 100_000_000;
+
+    private readonly Dictionary<string, UpdateReceived> updates = new();
+    private readonly Dictionary<string, float[]> decodedUpdates = new();
+    private readonly Dictionary<string, string> declined = new();
+    private readonly Dictionary<string, SiteEvaluation> evaluations = new();
+    private readonly List<RoundCompleted> rounds = new();
+    private RoundAggregated? aggregation;
+    private DateTimeOffset roundOpenedAt;
+
+    public Guid JobId { get; private set; }
+    public JobSpec Spec { get; private set; } = null!;
+    public IReadOnlyList<string> Participants { get; private set; } = [];
+    public ParameterLayout Layout { get; private set; } = null!;
+    public JobPhase Phase { get; private set; } = JobPhase.New;
+    public int Round { get; private set; }
+    public int Attempt { get; private set; }
+    public DateTimeOffset Deadline { get; private set; }
+    public ModelWeights GlobalWeights { get; private set; } = null!;
+    public IReadOnlyList<RoundCompleted> Rounds => rounds;
+    public string? Detail { get; private set; }
+    public bool IsRunning => Phase is JobPhase.Training or JobPhase.Evaluating;
+    public IReadOnlyCollection<string> Contributors => updates.Keys;
+
+    public static IReadOnlyList<IJobEvent> Create(Guid jobId, JobSpec spec, IReadOnlyList<string> participants, DateTimeOffset now)
+    {
+        var layout = ParameterLayout.For(spec.Model);
+        var initial = FlatParameters.Initial(layout, spec.Seed).ToWeights();
+        return [new JobCreated(jobId, spec, participants, initial, now), new RoundStartedEvent(1, 1, now + spec.RoundDeadline, now)];
+    }
+
+    public JobDecision OnUpdate(UpdateSubmitted u, DateTimeOffset now)
+    {
+        if (Check(u.Round, u.SiteId, JobPhase.Training, "update") is { } problem) return problem;
+        if (updates.ContainsKey(u.SiteId)) return JobDecision.Ignore($"duplicate update from {u.SiteId} for round {u.Round} ignored (already counted once)");
+        if (u.SampleCount is < 1 or > MaxSamplesPerUpdate) return JobDecision.Refuse($"sample count {u.SampleCount} is outside 1..{MaxSamplesPerUpdate}");
+        if (!double.IsFinite(u.TrainLoss)) return JobDecision.Refuse($"train loss {u.TrainLoss} is not finite");
+        try { FlatParameters.FromWeights(Layout, u.Weights); }
+        catch (InvalidPayloadException e) { return JobDecision.Refuse(e.Message); }
+        var received = new UpdateReceived(u.Round, u.SiteId, u.SampleCount, u.Weights, u.TrainLoss, u.Device, u.TrainSeconds);
+        return new JobDecision(AllAnswered(with: u.SiteId) ? [received, Aggregate(now, received)] : [received]);
+    }
+
+    public JobDecision OnDecline(RoundDeclined d, DateTimeOffset now)
+    {
+        if (Check(d.Round, d.SiteId, JobPhase.Training, "decline") is { } problem) return problem;
+        if (updates.ContainsKey(d.SiteId) || declined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
+        var declinedEvent = new SiteDeclined(d.Round, d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason);
+        if (!AllAnswered(with: d.SiteId)) return new JobDecision([declinedEvent]);
+        return new JobDecision(updates.Count >= Spec.MinSites ? [declinedEvent, Aggregate(now, null, declinedEvent)] : [declinedEvent]);
+    }
+
+    public JobDecision OnEvaluation(EvaluationSubmitted e, DateTimeOffset now)
+    {
+        if (Check(e.Round, e.SiteId, JobPhase.Evaluating, "evaluation") is { } problem) return problem;
+        if (evaluations.ContainsKey(e.SiteId)) return JobDecision.Ignore($"duplicate evaluation from {e.SiteId} for round {e.Round} ignored");
+        if (EvaluationProblem(e.Evaluation, e.SiteId) is { } bad) return JobDecision.Refuse(bad);
+        var received = new EvaluationReceived(e.Round, e.Evaluation);
+        var all = evaluations.Count + 1 == Participants.Count;
+        return new JobDecision(all ? [received, .. CloseRound(now, e.Evaluation)] : [received]);
+    }
+
+    /// <summary>The deadline of a phase passed: go on with whoever answered, retry the round, or give up.</summary>
+    public IReadOnlyList<IJobEvent> OnDeadline(int round, JobPhase phase, int attempt, DateTimeOffset now)
+    {
+        if (round != Round || phase != Phase || attempt != Attempt || now < Deadline) return [];
+        if (phase == JobPhase.Evaluating) return CloseRound(now, null);
+        if (updates.Count >= Spec.MinSites) return [Aggregate(now, null)];
+        if (Attempt < MaxAttemptsPerRound) return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now)];
+        return [new JobFinished("failed", $"round {Round}: {updates.Count} of the {Spec.MinSites} sites needed sent an update in {MaxAttemptsPerRound} attempts", now)];
+    }
+
+    public void Apply(IJobEvent e)
+    {
+        switch (e)
+        {
+            case JobCreated c:
+                (JobId, Spec, Participants, GlobalWeights) = (c.JobId, c.Spec, c.Participants, c.InitialWeights);
+                Layout = ParameterLayout.For(c.Spec.Model);
+                break;
+            case RoundStartedEvent r:
+                if (r.Round != Round)
+                {
+                    updates.Clear(); decodedUpdates.Clear(); declined.Clear(); evaluations.Clear();
+                    aggregation = null;
+                    roundOpenedAt = r.At;
+                }
+                (Round, Attempt, Deadline, Phase) = (r.Round, r.Attempt, r.Deadline, JobPhase.Training);
+                break;
+            case UpdateReceived u:
+                updates[u.SiteId] = u;
+                decodedUpdates[u.SiteId] = FlatParameters.FromWeights(Layout, u.Weights).Values;
+                break;
+            case SiteDeclined d:
+                declined[d.SiteId] = d.Reason;
+                break;
+            case RoundAggregated a:
+                aggregation = a;
+                GlobalWeights = a.GlobalWeights;
+                (Phase, Deadline) = (JobPhase.Evaluating, a.EvaluationDeadline);
+                break;
+            case EvaluationReceived v:
+                evaluations[v.Evaluation.SiteId] = v.Evaluation;
+                break;
+            case RoundClosed c:
+                rounds.Add(c.Summary);
+                break;
+            case JobFinished f:
+                Phase = f.Outcome == "completed" ? JobPhase.Completed : JobPhase.Failed;
+                Detail = f.Detail;
+                break;
+        }
+    }
+
+    public JobSummary Summary() => new()
+    {
+        JobId = JobId, Spec = Spec, Status = Phase.ToString().ToLowerInvariant(), CurrentRound = Round,
+        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail,
+    };
+
+    private JobDecision? Check(int round, string siteId, JobPhase expected, string what)
+    {
+        if (!Participants.Contains(siteId)) return JobDecision.Refuse($"site '{siteId}' is not a participant of job {JobId}");
+        if (!IsRunning) return JobDecision.Refuse($"job {JobId} is {Phase.ToString().ToLowerInvariant()}, not taking {what}s");
+        if (round != Round || Phase != expected)
+            return JobDecision.Refuse($"{what} for round {round} arrived while the job is in round {Round} ({Phase.ToString().ToLowerInvariant()}): too late or out of order");
+        return null;
+    }
+
+    private bool AllAnswered(string with) =>
+        Participants.All(p => p == with || updates.ContainsKey(p) || declined.ContainsKey(p));
+
+    private RoundAggregated Aggregate(DateTimeOffset now, UpdateReceived? pending, SiteDeclined? pendingDecline = null)
+    {
+        var contributors = updates.Values.Concat(pending is null ? [] : [pending]).OrderBy(u => u.SiteId, StringComparer.Ordinal).ToList();
+        var average = new WeightedAverage(Layout.TotalCount);
+        foreach (var u in contributors)
+        {
+            var values = decodedUpdates.TryGetValue(u.SiteId, out var decoded) ? decoded : FlatParameters.FromWeights(Layout, u.Weights).Values;
+            average.Add(values, u.SampleCount);
+        }
+        var samples = contributors.Sum(u => (double)u.SampleCount);
+        var trainLoss = contributors.Sum(u => u.TrainLoss * u.SampleCount) / samples;
+        var leftOut = Participants.Where(p => contributors.All(u => u.SiteId != p)).Select(p => new SiteLeftOut
+        {
+            SiteId = p,
+            Reason = pendingDecline?.SiteId == p ? pendingDecline.Reason
+                : declined.TryGetValue(p, out var why) ? why : "late: no update before the round deadline",
+        }).ToList();
+        var global = new FlatParameters(Layout, average.Result()).ToWeights();
+        return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now);
+    }
+
+    private IReadOnlyList<IJobEvent> CloseRound(DateTimeOffset now, SiteEvaluation? pending)
+    {
+        var evaluated = evaluations.Values.Concat(pending is null ? [] : [pending]).OrderBy(e => e.SiteId, StringComparer.Ordinal).ToList();
+        var summary = new RoundCompleted
+        {
+            JobId = JobId, JobName = Spec.Name, Round = Round, TotalRounds = Spec.Rounds,
+            Contributors = aggregation!.Contributors, LeftOut = aggregation.LeftOut,
+            Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated,
+            TrainLoss = aggregation.TrainLoss, Seconds = (now - roundOpenedAt).TotalSeconds, CompletedAt = now,
+        };
+        IJobEvent next = Round >= Spec.Rounds
+            ? new JobFinished("completed", $"{Spec.Rounds} rounds", now)
+            : new RoundStartedEvent(Round + 1, 1, now + Spec.RoundDeadline, now);
+        return [new RoundClosed(summary), next];
+    }
+
+    private string? EvaluationProblem(SiteEvaluation e, string siteId)
+    {
+        if (e.SiteId != siteId) return $"evaluation names site '{e.SiteId}' but was sent by '{siteId}'";
+        var m = e.Metrics;
+        if (m.Samples < 1) return $"evaluation of {siteId} has {m.Samples} samples";
+        if (!double.IsFinite(m.Loss) || !(m.Accuracy is >= 0 and <= 1) || !(double.IsNaN(m.Auc) || m.Auc is >= 0 and <= 1))
+            return $"evaluation of {siteId} has out-of-range metrics (auc {m.Auc}, accuracy {m.Accuracy}, loss {m.Loss})";
+        var h = e.Histogram;
+        if (h?.Positives is null || h.Negatives is null || h.Positives.Length != BinaryMetrics.HistogramBins || h.Negatives.Length != BinaryMetrics.HistogramBins)
+            return $"evaluation of {siteId}: score histogram must have {BinaryMetrics.HistogramBins} bins per class";
+        if (h.Positives.Any(c => c < 0) || h.Negatives.Any(c => c < 0) || h.Positives.Sum(c => (long)c) + h.Negatives.Sum(c => (long)c) != m.Samples)
+            return $"evaluation of {siteId}: histogram counts do not add up to its {m.Samples} samples";
+        return null;
+    }
+}

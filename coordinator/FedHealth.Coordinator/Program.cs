@@ -1,0 +1,1 @@
+return await FedHealth.Coordinator.CoordinatorProgram.RunAsync(args);

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.FileProviders;
+using System.Text.Json.Serialization;
+using FedHealth.Messaging;
+using MassTransit;
+
+namespace FedHealth.Dashboard;
+
+/// <summary>Wires the dashboard into a web host: SignalR, JSON options, its own event queue, the API and the page.</summary>
+public static class DashboardComponent
+{
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        return services;
+    }
+
+    /// <summary>The dashboard's consumer; callers also register <see cref="CoordinatorClients"/> once on the bus.</summary>
+    public static void RegisterConsumers(IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<FederationEventsConsumer>();
+    }
+
+    /// <summary>Each dashboard instance has its own queue so each gets every event; it is removed when the instance stops.</summary>
+    public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg, string instance) =>
+        cfg.ReceiveEndpoint(EndpointNames.Dashboard(instance), e =>
+        {
+            if (e is IRabbitMqReceiveEndpointConfigurator rabbit) { rabbit.AutoDelete = true; rabbit.Durable = false; }
+            e.ConfigureConsumer<FederationEventsConsumer>(context);
+        });
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        var page = new EmbeddedFileProvider(typeof(DashboardComponent).Assembly, "FedHealth.Dashboard.wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+        app.MapHub<FederationHub>(FederationHub.Path);
+        app.MapJobsApi();
+        return app;
+    }
+}

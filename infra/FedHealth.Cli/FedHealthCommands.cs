@@ -1,0 +1,92 @@
+using System.CommandLine;
+using FedHealth.Cli.Bench;
+using FedHealth.Cli.Local;
+using FedHealth.Coordinator;
+using FedHealth.Coordinator.Hosting;
+using FedHealth.Dashboard;
+using FedHealth.Learning.Data;
+using FedHealth.Sites;
+
+namespace FedHealth.Cli;
+
+/// <summary>The verbs of `./fedhealth`.</summary>
+public static class FedHealthCommands
+{
+    public static RootCommand Root() => new("FedHealth: federated learning across hospitals without moving patient records.")
+    {
+        Local(),
+        Bench(),
+        PassThrough("coordinator", "Run the coordinator deployable (e.g. --Bus:Transport=RabbitMq --Coordinator:DataDir=DIR).", CoordinatorProgram.RunAsync),
+        PassThrough("site", $"Run a site agent deployable: site {SiteAgentProgram.Usage["usage: ".Length..]}", SiteAgentProgram.RunAsync),
+        PassThrough("dashboard", "Run the dashboard deployable (e.g. --urls http://127.0.0.1:5080 --Bus:Transport=RabbitMq).", DashboardProgram.RunAsync),
+    };
+
+    private static Command Local()
+    {
+        var rounds = new Option<int>("--rounds") { Description = "Federated rounds to train", DefaultValueFactory = _ => 20 };
+        var seed = new Option<int>("--seed") { Description = "Seed for initial weights and local training", DefaultValueFactory = _ => 1 };
+        var headless = new Option<bool>("--headless") { Description = "No web server; exit when the job ends" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Where the SQLite journal, models and logs go", DefaultValueFactory = _ => CoordinatorOptions.DefaultDataDir() };
+        var summary = new Option<string?>("--summary") { Description = "Write a JSON summary of the run to this file" };
+        var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
+        model.AcceptOnlyFromAmong("logistic", "mlp");
+        var port = new Option<int>("--port") { Description = "Dashboard port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5080 };
+        var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
+        {
+            rounds, seed, headless, dataDir, summary, model, port,
+        };
+        command.SetAction(async (result, cancellation) =>
+        {
+            var options = new LocalRunOptions
+            {
+                Rounds = result.GetValue(rounds), Seed = result.GetValue(seed), Headless = result.GetValue(headless),
+                DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
+                Model = result.GetValue(model)!, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
+            };
+            return await Guarded(() => new LocalFederation(options, Console.Out).Run(cancellation));
+        });
+        return command;
+    }
+
+    private static Command Bench()
+    {
+        var rounds = new Option<int>("--rounds") { Description = "Federated rounds", DefaultValueFactory = _ => 20 };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
+        var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
+        model.AcceptOnlyFromAmong("logistic", "mlp");
+        var federation = new Command("federation", "Federated vs pooled vs each site alone on the breast-prognosis federation, each scored on every site's held-out rows.")
+        {
+            rounds, seed, model,
+        };
+        federation.SetAction(async (result, cancellation) => await Guarded(() =>
+            FederationBench.Run(result.GetValue(rounds), result.GetValue(seed), result.GetValue(model)!, Console.Out, cancellation)));
+        return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation };
+    }
+
+    private static Command PassThrough(string name, string description, Func<string[], Task<int>> run)
+    {
+        var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
+        command.SetAction(async (result, _) => await run(result.UnmatchedTokens.ToArray()));
+        return command;
+    }
+
+    /// <summary>Known failures (bad data, bad config, a refused job) print one clear line and exit 1 instead of a stack trace.</summary>
+    private static async Task<int> Guarded<T>(Func<Task<T>> run)
+    {
+        try
+        {
+            await run();
+            return 0;
+        }
+        catch (Exception e) when (e is DataException or ArgumentException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("stopped");
+            return 130;
+        }
+    }
+}

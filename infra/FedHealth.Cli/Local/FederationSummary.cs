@@ -1,0 +1,17 @@
+namespace FedHealth.Cli.Local;
+
+/// <summary>What `fedhealth local --summary PATH` writes: the final global model's figures, per site, and the pooled yardstick.</summary>
+public sealed record FederationSummary(
+    int Rounds,
+    SummaryMetrics Global,
+    IReadOnlyList<SummarySite> Sites,
+    PooledBaseline PooledBaseline,
+    double WallSeconds,
+    Guid JobId,
+    string Outcome);
+
+public sealed record SummaryMetrics(double Auc, double Accuracy, double Loss);
+
+public sealed record SummarySite(string Id, string Jurisdiction, bool Simulated, int TrainSamples, int TestSamples, double Auc, double Accuracy);
+
+public sealed record PooledBaseline(double Auc, double Accuracy, double Loss);

@@ -1,0 +1,173 @@
+using FedHealth.Learning.Torch;
+using System.Diagnostics;
+using FedHealth.Contracts;
+using FedHealth.Coordinator.Hosting;
+using FedHealth.Dashboard;
+using FedHealth.Learning.Data;
+using FedHealth.Messaging;
+using FedHealth.Sites;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace FedHealth.Cli.Local;
+
+/// <summary>
+/// The whole federation in one process on the embedded defaults (in-process bus, SQLite journal): the
+/// coordinator, one site agent per site config of the federation folder, and the dashboard unless headless.
+/// </summary>
+public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
+{
+    public async Task<LocalRunResult> Run(CancellationToken cancellation)
+    {
+        var wall = Stopwatch.StartNew();
+        Directory.CreateDirectory(options.DataDir);
+        var logs = Directory.CreateDirectory(Path.Combine(options.DataDir, "logs")).FullName;
+        var logFile = Path.Combine(logs, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
+        using var fileLog = new FileLoggerProvider(logFile);
+        var agents = StartSites(fileLog);
+        var siteIds = agents.Select(a => a.Id).ToList();
+        var table = new RoundTable(output, siteIds);
+        var watcher = new JobWatcher(table);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders().AddProvider(fileLog).SetMinimumLevel(LogLevel.Information);
+        builder.Services.AddCoordinator(new CoordinatorOptions { DataDir = options.DataDir, AkkaLogLevel = "WARNING" });
+        builder.Services.AddSiteAgents(agents);
+        if (!options.Headless) builder.Services.AddDashboard();
+        builder.Services.AddFederationBus(new BusOptions { Transport = BusOptions.InMemory }, x =>
+        {
+            CoordinatorComponent.RegisterConsumers(x);
+            CoordinatorClients.Register(x);
+            if (!options.Headless) DashboardComponent.RegisterConsumers(x);
+        }, (context, cfg) =>
+        {
+            CoordinatorComponent.ConfigureEndpoints(context, cfg);
+            SiteAgentComponent.ConfigureEndpoints(context, cfg, agents);
+            if (!options.Headless) DashboardComponent.ConfigureEndpoints(context, cfg, "local");
+            cfg.ReceiveEndpoint("fedhealth-local-watcher", e =>
+            {
+                e.Handler<RoundCompleted>(c => { watcher.OnRound(c.Message); return Task.CompletedTask; });
+                e.Handler<JobEnded>(c => { watcher.OnEnded(c.Message); return Task.CompletedTask; });
+            });
+        });
+        if (options.Headless) builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
+        else builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+
+        await using var app = builder.Build();
+        if (!options.Headless) app.MapDashboard();
+        await app.StartAsync(cancellation);
+        output.WriteLine($"FedHealth local federation: {agents.Count} sites ({string.Join(", ", agents.Select(Describe))})");
+        output.WriteLine($"Data directory: {options.DataDir} (journal.db, models/, logs: {logFile})");
+        if (!options.Headless) output.WriteLine($"Dashboard: {DashboardUrl(app)}");
+
+        var spec = JobSpecFor(agents);
+        var accepted = await CreateJobWhenSitesAreOnline(app.Services, spec, siteIds, cancellation);
+        watcher.Watch(accepted.JobId);
+        output.WriteLine($"Job {accepted.JobId}: {spec.Rounds} rounds of {spec.Model.Kind} on {string.Join(", ", accepted.Participants)}");
+        table.Header();
+        var ended = await watcher.Ended.WaitAsync(cancellation);
+        if (ended.FinalWeights is { } weights) SaveModel(spec, weights, ended.JobId);
+
+        var summary = Summarise(spec, agents, watcher.Rounds, ended, wall.Elapsed);
+        PrintSummary(summary);
+        if (options.SummaryPath is { } path) SummaryFile.Write(path, summary);
+        if (!options.Headless)
+        {
+            output.WriteLine($"The job has ended; the dashboard stays up at {DashboardUrl(app)} until you press Ctrl+C.");
+            await app.WaitForShutdownAsync(cancellation);
+        }
+        await app.StopAsync(CancellationToken.None);
+        return new LocalRunResult(summary, spec, agents, watcher.Rounds);
+    }
+
+    private List<SiteAgent> StartSites(ILoggerProvider logs)
+    {
+        var folder = Path.Combine(options.FederationDir, "sites");
+        if (!Directory.Exists(folder)) throw new DataException($"{folder}: no site configurations found");
+        var logger = logs.CreateLogger("FedHealth.SiteAgent");
+        var configs = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(SiteConfigFile.Load).ToList();
+        if (configs.Count == 0) throw new DataException($"{folder}: no site configurations found");
+        return configs.Select(c => SiteAgent.Start(c, logger)).ToList();
+    }
+
+    private JobSpec JobSpecFor(IReadOnlyList<SiteAgent> agents)
+    {
+        var schema = agents[0].Schema;
+        return new JobSpec
+        {
+            Name = $"{schema.Name} ({options.Model}, seed {options.Seed})",
+            Schema = schema.Name,
+            FeatureNames = schema.FeatureNames,
+            Model = new ModelSpec { Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16 },
+            Training = new TrainingPlan { LocalEpochs = options.LocalEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate },
+            Rounds = options.Rounds,
+            MinSites = Math.Min(2, agents.Count),
+            RoundDeadline = TimeSpan.FromMinutes(2),
+            Seed = options.Seed,
+            Sites = agents.Select(a => a.Id).ToList(),
+        };
+    }
+
+    /// <summary>Sites announce themselves with heartbeats as the bus starts; the job is created once the coordinator has heard from all.</summary>
+    private static async Task<JobAccepted> CreateJobWhenSitesAreOnline(IServiceProvider services, JobSpec spec, IReadOnlyList<string> siteIds, CancellationToken cancellation)
+    {
+        using var scope = services.CreateScope();
+        var status = scope.ServiceProvider.GetRequiredService<IRequestClient<GetFederationStatus>>();
+        var create = scope.ServiceProvider.GetRequiredService<IRequestClient<CreateJob>>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (true)
+        {
+            var now = (await status.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = false }, timeout.Token)).Message;
+            if (siteIds.All(id => now.Sites.Any(s => s.Online && s.LastHeartbeat.SiteId == id))) break;
+            if (!await poll.WaitForNextTickAsync(timeout.Token)) break;
+        }
+        var response = await create.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec }, timeout.Token);
+        if (response.Is(out Response<JobRefused>? refused)) throw new InvalidOperationException($"the coordinator refused the job: {refused.Message.Reason}");
+        response.Is(out Response<JobAccepted>? accepted);
+        return accepted!.Message;
+    }
+
+    private void SaveModel(JobSpec spec, ModelWeights weights, Guid jobId)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(options.DataDir, "models")).FullName;
+        ModelFiles.Save(Path.Combine(folder, $"{jobId}.pt"), spec.Model, weights);
+    }
+
+    private FederationSummary Summarise(JobSpec spec, IReadOnlyList<SiteAgent> agents, IReadOnlyList<RoundCompleted> rounds, JobEnded ended, TimeSpan wall)
+    {
+        var last = rounds.LastOrDefault() ?? throw new InvalidOperationException($"job {ended.JobId} {ended.Outcome} without a completed round: {ended.Detail}");
+        var pooledModel = CentralTraining.Train(spec.Model, spec.Training, spec.Rounds, spec.Seed, TabularData.Concat(agents.Select(a => a.Split.Train).ToList()));
+        var (pooled, _) = CentralTraining.Score(pooledModel, agents.Select(a => (a.Id, a.Split.Test)));
+        var global = last.Global ?? throw new InvalidOperationException("the last round has no evaluation");
+        return new FederationSummary(
+            rounds.Count,
+            new SummaryMetrics(global.Auc, global.Accuracy, global.Loss),
+            agents.Select(a =>
+            {
+                var m = last.Sites.FirstOrDefault(s => s.SiteId == a.Id)?.Metrics;
+                return new SummarySite(a.Id, a.Config.Site.Jurisdiction, a.Config.Site.Simulated, a.Split.Train.Rows, a.Split.Test.Rows, m?.Auc ?? double.NaN, m?.Accuracy ?? double.NaN);
+            }).ToList(),
+            new PooledBaseline(pooled.Auc, pooled.Accuracy, pooled.Loss),
+            Math.Round(wall.TotalSeconds, 2),
+            ended.JobId,
+            ended.Outcome);
+    }
+
+    private void PrintSummary(FederationSummary s)
+    {
+        output.WriteLine();
+        output.WriteLine($"Job {s.JobId} {s.Outcome} after {s.Rounds} rounds in {s.WallSeconds:F1}s");
+        output.WriteLine($"Final global model on all held-out rows: AUC {s.Global.Auc:F4}, accuracy {s.Global.Accuracy:F4}, loss {s.Global.Loss:F4}");
+        output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): AUC {s.PooledBaseline.Auc:F4} (difference {s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000})");
+        foreach (var site in s.Sites)
+            output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test {site.TestSamples,5}  AUC {site.Auc:F4}  accuracy {site.Accuracy:F4}");
+    }
+
+    private static string Describe(SiteAgent a) => $"{a.Id} {a.Config.Site.Jurisdiction}{(a.Config.Site.Simulated ? " simulated" : "")}";
+
+    private static string DashboardUrl(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(unknown)";
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using FedHealth.Cli;
+
+return await FedHealthCommands.Root().Parse(args).InvokeAsync();

@@ -1,0 +1,43 @@
+namespace FedHealth.Contracts;
+
+/// <summary>Marker for messages the coordinator sends to the sites of a job.</summary>
+public interface IRoundMessage
+{
+    Guid JobId { get; }
+    int Round { get; }
+}
+
+/// <summary>The coordinator asking the job's sites to train one round from the given global weights.</summary>
+public sealed record RoundStarted : IRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required string Schema { get; init; }
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+    public required ModelSpec Model { get; init; }
+    public required TrainingPlan Training { get; init; }
+    public required int Seed { get; init; }
+    public required ModelWeights GlobalWeights { get; init; }
+    public required IReadOnlyList<string> Participants { get; init; }
+    public required DateTimeOffset Deadline { get; init; }
+}
+
+/// <summary>The coordinator asking the job's sites to evaluate a round's aggregated model on their held-out rows.</summary>
+public sealed record EvaluationRequested : IRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required ModelSpec Model { get; init; }
+    public required ModelWeights GlobalWeights { get; init; }
+    public required IReadOnlyList<string> Participants { get; init; }
+    public required DateTimeOffset Deadline { get; init; }
+}
+
+/// <summary>The coordinator telling a site its message was refused, and why, so the site's log says so too.</summary>
+public sealed record UpdateRefused : IRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required string SiteId { get; init; }
+    public required string Reason { get; init; }
+}

@@ -1,0 +1,55 @@
+namespace FedHealth.Contracts;
+
+/// <summary>A lead asking the coordinator to create and start a federated job (request; answered by <see cref="JobAccepted"/> or <see cref="JobRefused"/>).</summary>
+public sealed record CreateJob
+{
+    public required JobSpec Spec { get; init; }
+}
+
+/// <summary>The coordinator's answer: the job exists and has started.</summary>
+public sealed record JobAccepted
+{
+    public required Guid JobId { get; init; }
+    public required IReadOnlyList<string> Participants { get; init; }
+}
+
+/// <summary>The coordinator's answer: the job was not created, and why.</summary>
+public sealed record JobRefused
+{
+    public required string Reason { get; init; }
+}
+
+/// <summary>A site that was left out of a round, and why (late, declined, refused update).</summary>
+public sealed record SiteLeftOut
+{
+    public required string SiteId { get; init; }
+    public required string Reason { get; init; }
+}
+
+/// <summary>Event: a round's global model was aggregated and evaluated by the sites.</summary>
+public sealed record RoundCompleted
+{
+    public required Guid JobId { get; init; }
+    public required string JobName { get; init; }
+    public required int Round { get; init; }
+    public required int TotalRounds { get; init; }
+    public required IReadOnlyList<string> Contributors { get; init; }
+    public required IReadOnlyList<SiteLeftOut> LeftOut { get; init; }
+    public required ModelMetrics? Global { get; init; }
+    public required IReadOnlyList<SiteEvaluation> Sites { get; init; }
+    public required double TrainLoss { get; init; }
+    public required double Seconds { get; init; }
+    public required DateTimeOffset CompletedAt { get; init; }
+}
+
+/// <summary>Event: a job ended, either after its last round ("completed") or because it could not go on ("failed").</summary>
+public sealed record JobEnded
+{
+    public required Guid JobId { get; init; }
+    public required string JobName { get; init; }
+    public required string Outcome { get; init; }
+    public required string Detail { get; init; }
+    public required int RoundsCompleted { get; init; }
+    public required ModelWeights? FinalWeights { get; init; }
+    public required DateTimeOffset EndedAt { get; init; }
+}

@@ -1,0 +1,20 @@
+namespace FedHealth.Contracts;
+
+/// <summary>
+/// What a consortium lead asks for: which data schema (by name, with its feature names in order), which model,
+/// how many rounds, how many sites a round needs, how long a round may wait, and the seed that makes it repeatable.
+/// </summary>
+public sealed record JobSpec
+{
+    public required string Name { get; init; }
+    public required string Schema { get; init; }
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+    public required ModelSpec Model { get; init; }
+    public TrainingPlan Training { get; init; } = new();
+    public int Rounds { get; init; } = 10;
+    public int MinSites { get; init; } = 2;
+    public TimeSpan RoundDeadline { get; init; } = TimeSpan.FromMinutes(2);
+    public int Seed { get; init; } = 1;
+    /// <summary>Sites that take part; empty means every site online with this schema when the job starts.</summary>
+    public IReadOnlyList<string> Sites { get; init; } = [];
+}

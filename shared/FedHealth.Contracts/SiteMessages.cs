@@ -1,0 +1,54 @@
+namespace FedHealth.Contracts;
+
+/// <summary>Marker for messages a site agent sends to the coordinator.</summary>
+public interface ISiteMessage
+{
+    string SiteId { get; }
+}
+
+/// <summary>A site saying it is online, what it can train on, and on which device. Sent at start and periodically.</summary>
+public sealed record SiteHeartbeat : ISiteMessage
+{
+    public required string SiteId { get; init; }
+    public required string Jurisdiction { get; init; }
+    public required string Schema { get; init; }
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+    public required int TrainSamples { get; init; }
+    public required int TestSamples { get; init; }
+    public required string Device { get; init; }
+    /// <summary>True when the site is a simulated hospital (a split of a real cohort), not a real one.</summary>
+    public bool Simulated { get; init; }
+    public string? Description { get; init; }
+    public required DateTimeOffset SentAt { get; init; }
+}
+
+/// <summary>A site's locally trained weights for one round, with the number of rows they were trained on.</summary>
+public sealed record UpdateSubmitted : ISiteMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required string SiteId { get; init; }
+    public required int SampleCount { get; init; }
+    public required ModelWeights Weights { get; init; }
+    public required double TrainLoss { get; init; }
+    public required string Device { get; init; }
+    public required double TrainSeconds { get; init; }
+}
+
+/// <summary>A site's evaluation of a round's aggregated global model on its own held-out rows.</summary>
+public sealed record EvaluationSubmitted : ISiteMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required string SiteId { get; init; }
+    public required SiteEvaluation Evaluation { get; init; }
+}
+
+/// <summary>A site declining a round (it cannot train on this schema or model), with the reason.</summary>
+public sealed record RoundDeclined : ISiteMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required string SiteId { get; init; }
+    public required string Reason { get; init; }
+}

@@ -1,0 +1,33 @@
+namespace FedHealth.Contracts;
+
+/// <summary>A request for the coordinator's view of every job and site, answered with <see cref="FederationStatus"/>.</summary>
+public sealed record GetFederationStatus
+{
+    public bool IncludeRounds { get; init; } = true;
+}
+
+/// <summary>One job as the coordinator's journal has it.</summary>
+public sealed record JobSummary
+{
+    public required Guid JobId { get; init; }
+    public required JobSpec Spec { get; init; }
+    public required string Status { get; init; }
+    public required int CurrentRound { get; init; }
+    public required IReadOnlyList<string> Participants { get; init; }
+    public required IReadOnlyList<RoundCompleted> Rounds { get; init; }
+    public string? Detail { get; init; }
+}
+
+/// <summary>A site as the coordinator last heard from it.</summary>
+public sealed record SiteStatus
+{
+    public required SiteHeartbeat LastHeartbeat { get; init; }
+    public required bool Online { get; init; }
+}
+
+/// <summary>The coordinator's answer to <see cref="GetFederationStatus"/>.</summary>
+public sealed record FederationStatus
+{
+    public required IReadOnlyList<JobSummary> Jobs { get; init; }
+    public required IReadOnlyList<SiteStatus> Sites { get; init; }
+}

@@ -1,0 +1,53 @@
+using TorchSharp;
+using System.Diagnostics;
+using FedHealth.Contracts;
+using FedHealth.Learning.Data;
+using static TorchSharp.torch;
+
+namespace FedHealth.Learning.Torch;
+
+/// <summary>What one local training pass gave: mean training loss of the last epoch, rows seen, and time taken.</summary>
+public sealed record LocalTrainingResult(double TrainLoss, int Samples, double Seconds);
+
+/// <summary>
+/// Plain mini-batch SGD on binary cross-entropy, seeded so a (seed, data) pair always trains the same. Runs
+/// synchronously on the calling thread: TorchSharp's dispose scopes are thread-static.
+/// </summary>
+public static class LocalTrainer
+{
+    public static LocalTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, int seed, Device device,
+        CancellationToken cancellation = default)
+    {
+        if (plan.LocalEpochs < 1 || plan.BatchSize < 1 || !(plan.LearningRate > 0))
+            throw new ArgumentException($"training plan needs epochs ≥ 1, batch size ≥ 1 and a positive learning rate, got {plan}");
+        var watch = Stopwatch.StartNew();
+        random.manual_seed(seed);
+        var shuffle = new Random(seed);
+        model.to(device).train();
+        using var optimizer = optim.SGD(model.parameters(), plan.LearningRate);
+        using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
+        using var y = tensor(data.Labels).to(device);
+        var order = Enumerable.Range(0, data.Rows).ToArray();
+        double lastEpochLoss = 0;
+        for (var epoch = 0; epoch < plan.LocalEpochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            shuffle.Shuffle(order);
+            double lossSum = 0;
+            for (var start = 0; start < order.Length; start += plan.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var count = Math.Min(plan.BatchSize, order.Length - start);
+                var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray()).to(device);
+                var logits = model.forward(x.index_select(0, index));
+                var loss = nn.functional.binary_cross_entropy_with_logits(logits, y.index_select(0, index));
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>() * count;
+            }
+            lastEpochLoss = lossSum / order.Length;
+        }
+        return new LocalTrainingResult(lastEpochLoss, data.Rows, watch.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,70 @@
+namespace FedHealth.Learning.Data;
+
+/// <summary>
+/// How a site's local table becomes the consortium's features and label: which columns it must have and of what
+/// type, which rows belong to this site, how each feature is derived, and how the label is defined. Declared in
+/// JSON beside the data, validated when the site starts.
+/// </summary>
+public sealed class DataSchema
+{
+    /// <summary>The consortium schema this maps to (a job names it); sites of one federation share it.</summary>
+    public required string Name { get; init; }
+    public required IReadOnlyList<ColumnDeclaration> Columns { get; init; }
+    public required IReadOnlyList<FeatureDefinition> Features { get; init; }
+    public required LabelDefinition Label { get; init; }
+
+    public IReadOnlyList<string> FeatureNames => Features.Select(f => f.Name).ToList();
+}
+
+/// <summary>A column the local table must have. <see cref="Type"/> is "number" or "category".</summary>
+public sealed class ColumnDeclaration
+{
+    public required string Name { get; init; }
+    public required string Type { get; init; }
+}
+
+/// <summary>
+/// Keeps only rows whose <see cref="Column"/> lies in [Min, Max] (either bound optional). A site's own choice of
+/// rows (for example one hospital of a shared registry), so it lives in the site's config, not in the schema.
+/// </summary>
+public sealed class RowFilter
+{
+    public required string Column { get; init; }
+    public double? Min { get; init; }
+    public double? Max { get; init; }
+}
+
+/// <summary>
+/// One model input, applied in this order: a category column maps through <see cref="Categories"/>; a number
+/// column may be cut at <see cref="Bins"/> edges (value ≤ edge i gives i) or pass through <see cref="Log1p"/>;
+/// then (x - <see cref="Center"/>) / <see cref="Scale"/> with consortium-agreed constants.
+/// </summary>
+public sealed class FeatureDefinition
+{
+    public required string Name { get; init; }
+    public required string Column { get; init; }
+    public IReadOnlyDictionary<string, double>? Categories { get; init; }
+    public IReadOnlyList<double>? Bins { get; init; }
+    public bool Log1p { get; init; }
+    public double Center { get; init; }
+    public double Scale { get; init; } = 1;
+}
+
+/// <summary>
+/// The label. "binary": <see cref="Column"/> is positive when its value is one of <see cref="Positive"/>.
+/// "eventWithin": positive when an event (any of <see cref="EventColumns"/> is 1) happened by
+/// <see cref="Horizon"/>, the time being the earliest of <see cref="TimeColumns"/>; rows censored before the
+/// horizon have no label and are left out.
+/// </summary>
+public sealed class LabelDefinition
+{
+    public required string Kind { get; init; }
+    public string? Column { get; init; }
+    public IReadOnlyList<string>? Positive { get; init; }
+    public IReadOnlyList<string>? TimeColumns { get; init; }
+    public IReadOnlyList<string>? EventColumns { get; init; }
+    public double? Horizon { get; init; }
+
+    public const string Binary = "binary";
+    public const string EventWithin = "eventWithin";
+}

@@ -1,0 +1,60 @@
+namespace FedHealth.Learning.Data;
+
+/// <summary>Loads a <see cref="DataSchema"/> and checks that it is coherent, naming the field at fault.</summary>
+public static class SchemaFile
+{
+    private static readonly string[] ColumnTypes = ["number", "category"];
+
+    public static DataSchema Load(string path)
+    {
+        var schema = JsonFile.Read<DataSchema>(path);
+        var errors = Problems(schema).ToList();
+        if (errors.Count > 0) throw new DataException($"{path}: {string.Join("; ", errors)}");
+        return schema;
+    }
+
+    public static IEnumerable<string> Problems(DataSchema s)
+    {
+        var declared = new Dictionary<string, string>();
+        for (var i = 0; i < s.Columns.Count; i++)
+        {
+            var c = s.Columns[i];
+            if (!ColumnTypes.Contains(c.Type)) yield return $"columns[{i}].type: '{c.Type}' is not one of {string.Join(", ", ColumnTypes)}";
+            if (!declared.TryAdd(c.Name, c.Type)) yield return $"columns[{i}].name: '{c.Name}' is declared twice";
+        }
+        if (s.Features.Count == 0) yield return "features: at least one feature is needed";
+        for (var i = 0; i < s.Features.Count; i++)
+        {
+            var f = s.Features[i];
+            var at = $"features[{i}] ('{f.Name}')";
+            if (!declared.TryGetValue(f.Column, out var type)) { yield return $"{at}.column: '{f.Column}' is not declared in columns"; continue; }
+            if (type == "category" && f.Categories is null) yield return $"{at}.categories: a category column needs a mapping to numbers";
+            if (type == "number" && f.Categories is not null) yield return $"{at}.categories: '{f.Column}' is a number column";
+            if (f.Bins is not null && f.Log1p) yield return $"{at}: bins and log1p cannot both apply";
+            if (f.Bins is { } bins && bins.Zip(bins.Skip(1)).Any(p => p.Second <= p.First)) yield return $"{at}.bins: edges must increase";
+            if (f.Scale == 0 || !double.IsFinite(f.Scale) || !double.IsFinite(f.Center)) yield return $"{at}.scale: must be a finite non-zero number";
+        }
+        if (s.Features.GroupBy(f => f.Name).FirstOrDefault(g => g.Count() > 1) is { } dup) yield return $"features: '{dup.Key}' is defined twice";
+        foreach (var p in LabelProblems(s.Label, declared)) yield return p;
+    }
+
+    private static IEnumerable<string> LabelProblems(LabelDefinition l, Dictionary<string, string> declared)
+    {
+        switch (l.Kind)
+        {
+            case LabelDefinition.Binary:
+                if (l.Column is null || !declared.ContainsKey(l.Column)) yield return $"label.column: '{l.Column}' is not declared in columns";
+                if (l.Positive is not { Count: > 0 }) yield return "label.positive: list the values that mean positive";
+                break;
+            case LabelDefinition.EventWithin:
+                if (l.TimeColumns is not { Count: > 0 } || l.EventColumns is not { Count: > 0 }) { yield return "label: eventWithin needs timeColumns and eventColumns"; yield break; }
+                foreach (var c in l.TimeColumns.Concat(l.EventColumns).Where(c => !declared.ContainsKey(c)))
+                    yield return $"label: column '{c}' is not declared in columns";
+                if (l.Horizon is not > 0) yield return "label.horizon: must be a positive time";
+                break;
+            default:
+                yield return $"label.kind: '{l.Kind}' is not one of {LabelDefinition.Binary}, {LabelDefinition.EventWithin}";
+                break;
+        }
+    }
+}

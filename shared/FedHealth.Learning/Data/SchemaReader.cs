@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace FedHealth.Learning.Data;
+
+/// <summary>Applies a <see cref="DataSchema"/> to a local CSV file, refusing it with the file, line and column named.</summary>
+public static class SchemaReader
+{
+    public static TabularData Read(string csvPath, DataSchema schema, RowFilter? rows = null)
+    {
+        var table = CsvTable.Read(csvPath);
+        var missing = schema.Columns.Select(c => c.Name).Concat(rows is null ? [] : [rows.Column]).Distinct().Where(c => table.IndexOf(c) < 0).ToList();
+        if (missing.Count > 0)
+            throw new DataException($"{csvPath}: line 1: column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))} declared in schema '{schema.Name}' or the row filter missing from the header (header has: {string.Join(", ", table.Header)})");
+
+        var features = new List<float>();
+        var labels = new List<float>();
+        foreach (var row in table.Rows)
+        {
+            var cell = new Cell(table, row, schema);
+            if (rows is not null && !Within(cell.Number(rows.Column), rows)) continue;
+            var label = Label(cell, schema.Label);
+            if (label is null) continue;
+            foreach (var f in schema.Features) features.Add((float)Feature(cell, f));
+            labels.Add(label.Value);
+        }
+        var data = new TabularData(schema.FeatureNames, features.ToArray(), labels.ToArray());
+        if (data.Rows == 0) throw new DataException($"{csvPath}: no row has a label under schema '{schema.Name}' (after the row filter)");
+        if (data.Positives == 0 || data.Positives == data.Rows)
+            throw new DataException($"{csvPath}: the label has one class only ({(data.Positives == 0 ? "all negative" : "all positive")} in {data.Rows} labelled rows); a site needs both classes to train and evaluate");
+        return data;
+    }
+
+    private static bool Within(double v, RowFilter f) => (f.Min is not { } min || v >= min) && (f.Max is not { } max || v <= max);
+
+    private static float? Label(Cell cell, LabelDefinition l)
+    {
+        if (l.Kind == LabelDefinition.Binary)
+            return l.Positive!.Contains(cell.Text(l.Column!)) ? 1f : 0f;
+        var time = l.TimeColumns!.Min(cell.Number);
+        var happened = l.EventColumns!.Any(c => cell.Number(c) >= 0.5);
+        if (happened && time <= l.Horizon) return 1f;
+        if (time >= l.Horizon) return 0f;
+        return null; // censored before the horizon: outcome unknown
+    }
+
+    private static double Feature(Cell cell, FeatureDefinition f)
+    {
+        double x;
+        if (f.Categories is { } map)
+        {
+            var text = cell.Text(f.Column);
+            if (!map.TryGetValue(text, out x))
+                throw cell.Error(f.Column, $"'{text}' is not a known category (known: {string.Join(", ", map.Keys)})");
+        }
+        else
+        {
+            x = cell.Number(f.Column);
+            if (f.Bins is { } edges) x = edges.Count(edge => x > edge);
+            else if (f.Log1p)
+            {
+                if (x <= -1) throw cell.Error(f.Column, $"{x} is out of range for log1p");
+                x = Math.Log(1 + x);
+            }
+        }
+        return (x - f.Center) / f.Scale;
+    }
+
+    /// <summary>One row's fields looked up by column name, with errors that say where.</summary>
+    private readonly struct Cell(CsvTable table, CsvRow row, DataSchema schema)
+    {
+        public string Text(string column) => row.Fields[table.IndexOf(column)].Trim();
+
+        public double Number(string column)
+        {
+            var text = Text(column);
+            if (text.Length == 0 || text is "NA" or "NaN")
+                throw Error(column, "the value is missing");
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                throw Error(column, $"'{text}' is not a number");
+            return v;
+        }
+
+        public DataException Error(string column, string what) =>
+            new($"{table.Path}: line {row.Line}, column '{column}' (field {table.IndexOf(column) + 1}) of schema '{schema.Name}': {what}");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Serialization;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FedHealth.Messaging;
+
+/// <summary>
+/// Registers MassTransit on the chosen transport. Each component adds its endpoints through
+/// <paramref name="configureEndpoints"/>, so one process can host one component (production) or all of them (local).
+/// </summary>
+public static class FederationBus
+{
+    public static IServiceCollection AddFederationBus(this IServiceCollection services, BusOptions options,
+        Action<IBusRegistrationConfigurator> registerConsumers,
+        Action<IBusRegistrationContext, IBusFactoryConfigurator> configureEndpoints)
+    {
+        options.Validate();
+        services.AddSingleton(options);
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddMassTransit(x =>
+        {
+            registerConsumers(x);
+            if (options.Transport == BusOptions.RabbitMq)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(new Uri(options.Uri), h =>
+                    {
+                        h.PublisherConfirmation = true;
+                        // RabbitMQ.Client refuses bodies over 64 MiB by default; stay below the broker's 128 MiB limit.
+                        h.MaxMessageSize(120 * 1024 * 1024);
+                    });
+                    AllowNonFiniteNumbers(cfg);
+                    configureEndpoints(context, cfg);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) =>
+                {
+                    AllowNonFiniteNumbers(cfg);
+                    configureEndpoints(context, cfg);
+                });
+            }
+        });
+        return services;
+    }
+
+    // A site whose held-out rows hold one class has an undefined (NaN) AUC; it must still travel.
+    private static void AllowNonFiniteNumbers(IBusFactoryConfigurator cfg) =>
+        cfg.ConfigureJsonSerializerOptions(o =>
+        {
+            o.NumberHandling |= JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            return o;
+        });
+}

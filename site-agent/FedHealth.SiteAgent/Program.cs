@@ -1,0 +1,1 @@
+return await FedHealth.Sites.SiteAgentProgram.RunAsync(args);

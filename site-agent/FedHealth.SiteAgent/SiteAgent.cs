@@ -1,0 +1,124 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Codec;
+using FedHealth.Learning.Data;
+using FedHealth.Learning.Models;
+using FedHealth.Learning.Torch;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// One hospital's agent: its data (loaded and split locally, never sent), its device, and what it answers to a
+/// round. Training and evaluation run synchronously on the caller's thread (TorchSharp's scopes are thread-bound).
+/// </summary>
+public sealed class SiteAgent
+{
+    private readonly ILogger logger;
+    private readonly object torchGate = new();
+
+    public SiteConfig Config { get; }
+    public DataSchema Schema { get; }
+    public TrainTestSplit Split { get; }
+    public Device Device { get; }
+    public string Id => Config.Site.Id;
+    public string DeviceName => TrainingDevice.Describe(Device);
+
+    private SiteAgent(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, ILogger logger)
+    {
+        (Config, Schema, Split, Device, this.logger) = (config, schema, split, device, logger);
+    }
+
+    /// <summary>Loads the site's schema and data and picks its device; any problem stops the site with a clear message.</summary>
+    public static SiteAgent Start(SiteConfig config, ILogger logger)
+    {
+        var schema = SchemaFile.Load(config.Data.Schema);
+        var data = SchemaReader.Read(config.Data.Csv, schema, config.Data.Rows);
+        var split = TrainTestSplit.Stratified(data, config.Data.TestFraction, config.Data.SplitSeed);
+        var device = config.Training.Device switch
+        {
+            "cpu" => CPU,
+            "cuda" when cuda.is_available() => CUDA,
+            "cuda" => throw new InvalidOperationException($"site {config.Site.Id}: training.device is cuda but no CUDA device is available"),
+            _ => TrainingDevice.Best(),
+        };
+        logger.LogInformation("site {Site} ({Jurisdiction}{Simulated}): {Train} training and {Test} held-out rows of schema {Schema}, training on {Device}",
+            config.Site.Id, config.Site.Jurisdiction, config.Site.Simulated ? ", simulated" : "", split.Train.Rows, split.Test.Rows, schema.Name, TrainingDevice.Describe(device));
+        return new SiteAgent(config, schema, split, device, logger);
+    }
+
+    public SiteHeartbeat Heartbeat(DateTimeOffset now) => new()
+    {
+        SiteId = Id, Jurisdiction = Config.Site.Jurisdiction, Schema = Schema.Name, FeatureNames = Schema.FeatureNames,
+        TrainSamples = Split.Train.Rows, TestSamples = Split.Test.Rows, Device = DeviceName, Simulated = Config.Site.Simulated,
+        Description = Config.Site.Description, SentAt = now,
+    };
+
+    /// <summary>Trains one round from the global weights; declines (with the reason) a round it cannot train.</summary>
+    public object Train(RoundStarted round)
+    {
+        if (round.Schema != Schema.Name || !round.FeatureNames.SequenceEqual(Schema.FeatureNames))
+            return Decline(round, $"site {Id} holds schema '{Schema.Name}' ({string.Join(", ", Schema.FeatureNames)}), the job asks for '{round.Schema}' ({string.Join(", ", round.FeatureNames)})");
+        lock (torchGate)
+        {
+            using var scope = NewDisposeScope();
+            if (Load(round.Model, round.GlobalWeights, round, out var model) is { } problem) return problem;
+            var result = LocalTrainer.Train(model!, Split.Train, round.Training, RoundSeed(round.Seed, round.Round), Device);
+            var weights = ModelParameters.Read(model!, ParameterLayout.For(round.Model)).ToWeights();
+            logger.LogInformation("site {Site}: job {Job} round {Round}: trained on {Rows} rows, loss {Loss:F4}, {Seconds:F2}s on {Device}",
+                Id, round.JobId, round.Round, result.Samples, result.TrainLoss, result.Seconds, DeviceName);
+            return new UpdateSubmitted
+            {
+                JobId = round.JobId, Round = round.Round, SiteId = Id, SampleCount = result.Samples, Weights = weights,
+                TrainLoss = result.TrainLoss, Device = DeviceName, TrainSeconds = result.Seconds,
+            };
+        }
+    }
+
+    /// <summary>Scores the held-out rows with the round's global model; only aggregate figures leave.</summary>
+    public EvaluationSubmitted? Evaluate(EvaluationRequested request)
+    {
+        lock (torchGate)
+        {
+            using var scope = NewDisposeScope();
+            if (Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
+            var evaluation = ModelEvaluator.Evaluate(Id, model!, Split.Test, Device);
+            logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows",
+                Id, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples);
+            return new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation };
+        }
+    }
+
+    private RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model)
+    {
+        model = null;
+        try
+        {
+            var parameters = FlatParameters.FromWeights(ParameterLayout.For(spec), weights);
+            model = TorchModels.Create(spec);
+            ModelParameters.Write(model, parameters);
+            return null;
+        }
+        catch (Exception e) when (e is InvalidPayloadException or ArgumentException)
+        {
+            return Decline(round, $"global model refused: {e.Message}");
+        }
+    }
+
+    private RoundDeclined Decline(IRoundMessage round, string reason)
+    {
+        logger.LogWarning("site {Site}: declining job {Job} round {Round}: {Reason}", Id, round.JobId, round.Round, reason);
+        return new RoundDeclined { JobId = round.JobId, Round = round.Round, SiteId = Id, Reason = reason };
+    }
+
+    /// <summary>A per-site, per-round seed that is stable across processes (string.GetHashCode is not).</summary>
+    private int RoundSeed(int jobSeed, int round)
+    {
+        unchecked
+        {
+            var h = 2166136261u;
+            foreach (var c in $"{jobSeed}/{round}/{Id}") h = (h ^ c) * 16777619u;
+            return (int)(h & 0x7fffffff);
+        }
+    }
+}

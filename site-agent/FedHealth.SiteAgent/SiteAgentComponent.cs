@@ -1,0 +1,33 @@
+using FedHealth.Messaging;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// Wires site agents into a host: one queue per site (so every site gets each round), and their heartbeats. A
+/// hospital's process hosts one site; the local federation hosts several in one process.
+/// </summary>
+public static class SiteAgentComponent
+{
+    public static IServiceCollection AddSiteAgents(this IServiceCollection services, IReadOnlyList<SiteAgent> agents)
+    {
+        services.AddSingleton(agents);
+        services.AddSingleton(TimeProvider.System);
+        services.AddHostedService<SiteHeartbeats>();
+        return services;
+    }
+
+    public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg, IReadOnlyList<SiteAgent> agents)
+    {
+        var logger = context.GetRequiredService<ILoggerFactory>().CreateLogger("FedHealth.SiteAgent");
+        foreach (var agent in agents)
+            cfg.ReceiveEndpoint(EndpointNames.Site(agent.Id), e =>
+            {
+                // One round at a time per site: training already uses the site's cores.
+                e.ConcurrentMessageLimit = 1;
+                e.Consumer(() => new SiteRoundConsumer(agent, logger));
+            });
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using FedHealth.Learning.Data;
+
+namespace FedHealth.Sites;
+
+/// <summary>Loads and checks a site configuration file; relative paths are taken from the file's folder.</summary>
+public static partial class SiteConfigFile
+{
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")]
+    private static partial Regex SiteIdPattern();
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryPattern();
+
+    public static SiteConfig Load(string path)
+    {
+        var config = JsonFile.Read<SiteConfig>(path);
+        var problems = new List<string>();
+        if (!SiteIdPattern().IsMatch(config.Site.Id)) problems.Add($"site.id: '{config.Site.Id}' must be 1-63 letters, digits, '-' or '_'");
+        if (!CountryPattern().IsMatch(config.Site.Jurisdiction)) problems.Add($"site.jurisdiction: '{config.Site.Jurisdiction}' is not an ISO 3166-1 alpha-2 country code such as DE or NL");
+        if (config.Data.TestFraction is <= 0 or >= 1) problems.Add($"data.testFraction: {config.Data.TestFraction} must lie strictly between 0 and 1");
+        if (config.Training.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"training.device: '{config.Training.Device}' is not auto, cpu or cuda");
+        if (config.Training.HeartbeatInterval <= TimeSpan.Zero) problems.Add("training.heartbeatInterval: must be positive");
+        if (problems.Count > 0) throw new DataException($"{path}: {string.Join("; ", problems)}");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return new SiteConfig
+        {
+            Site = config.Site,
+            Training = config.Training,
+            Data = new SiteDataSource
+            {
+                Csv = Path.GetFullPath(config.Data.Csv, folder),
+                Schema = Path.GetFullPath(config.Data.Schema, folder),
+                TestFraction = config.Data.TestFraction,
+                SplitSeed = config.Data.SplitSeed,
+                Rows = config.Data.Rows,
+            },
+        };
+    }
+}

@@ -1,0 +1,38 @@
+using FedHealth.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// Receives a job's round requests on the site's own queue and answers them. Training runs on a dedicated thread
+/// so TorchSharp's thread-bound scopes stay on one thread and the bus's threads stay free.
+/// </summary>
+public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger) :
+    IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<UpdateRefused>
+{
+    public async Task Consume(ConsumeContext<RoundStarted> context)
+    {
+        if (!context.Message.Participants.Contains(agent.Id)) return;
+        var answer = await OnTrainingThread(() => agent.Train(context.Message));
+        await context.Publish(answer, answer.GetType(), context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<EvaluationRequested> context)
+    {
+        if (!context.Message.Participants.Contains(agent.Id)) return;
+        if (await OnTrainingThread(() => agent.Evaluate(context.Message)) is { } evaluation)
+            await context.Publish(evaluation, context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<UpdateRefused> context)
+    {
+        if (context.Message.SiteId == agent.Id)
+            logger.LogWarning("site {Site}: the coordinator refused our message for job {Job} round {Round}: {Reason}",
+                agent.Id, context.Message.JobId, context.Message.Round, context.Message.Reason);
+        return Task.CompletedTask;
+    }
+
+    private static Task<T> OnTrainingThread<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+}
