@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Starts a RabbitMQ node on 127.0.0.1 only, with its data under one folder, and waits until it accepts clients.
+#   FEDHEALTH_RABBITMQ_PORT  AMQP port (default 5672); the Erlang distribution port is this + 20000
+#   FEDHEALTH_RABBITMQ_NODE  node name (default fedhealth@localhost)
+#   FEDHEALTH_RABBITMQ_DIR   data and log folder (default ~/.local/share/fedhealth/rabbitmq/<node>)
+# Idempotent: a node already running under that name is left as it is.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+"$here/install.sh"
+port="${FEDHEALTH_RABBITMQ_PORT:-5672}"
+node="${FEDHEALTH_RABBITMQ_NODE:-fedhealth@localhost}"
+dir="${FEDHEALTH_RABBITMQ_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/fedhealth/rabbitmq/${node%@*}}"
+mkdir -p "$dir/mnesia" "$dir/log"
+
+export ERL_EPMD_ADDRESS=127.0.0.1
+if rabbitmqctl -n "$node" -q status >/dev/null 2>&1; then
+  echo "rabbitmq node $node already running (amqp://127.0.0.1:$port)"
+  exit 0
+fi
+
+# Limits the management of this node to loopback and keeps its files in one place.
+cat >"$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$port
+loopback_users.guest = true
+max_message_size = 134217728
+CONF
+export RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
+  RABBITMQ_DIST_PORT="$((port + 20000))" RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" \
+  RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+  RABBITMQ_PID_FILE="$dir/rabbitmq.pid" \
+  RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+[ -f "$dir/enabled_plugins" ] || echo "[]." >"$dir/enabled_plugins"
+# Debian's wrappers run the broker as the rabbitmq user even when called as root: it must own its folder.
+if [ "$(id -u)" -eq 0 ] && id rabbitmq >/dev/null 2>&1; then chown -R rabbitmq:rabbitmq "$dir"; fi
+rabbitmq-server -detached
+# -detached returns before the node exists: wait for it to answer, then for the broker to finish booting.
+for _ in $(seq 1 120); do
+  rabbitmq-diagnostics -n "$node" -q ping >/dev/null 2>&1 && break
+  sleep 0.5
+done
+rabbitmqctl -n "$node" await_startup --timeout 60 >/dev/null
+echo "rabbitmq node $node running: amqp://guest:guest@127.0.0.1:$port/ (data in $dir)"
