@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit, actor, in-process federation, and integration tests against a real RabbitMQ
+# (installed from Debian's packages when missing, started and stopped on loopback by the tests themselves).
+# Ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if ! "$root/infra/rabbitmq/install.sh"; then
+  echo "the integration tests need rabbitmq-server (see infra/rabbitmq/install.sh)" >&2
+  exit 1
+fi
+
+results="$(mktemp -d)"
+dotnet test "$root/FedHealth.sln" --nologo -v q --logger "trx;LogFileName=results.trx" --results-directory "$results" \
+  --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=2400000 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
+
+trx="$results/results.trx"
+if [ -f "$trx" ]; then
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  get() { echo "$counters" | grep -o "$1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed="$(get passed)"; failed="$(get failed)"; total="$(get total)"; executed="$(get executed)"
+  skipped=$(( ${total:-0} - ${executed:-0} ))
+  echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+else
+  echo "0 passed, 1 failed"
+  [ "$status" -ne 0 ] || status=1
+fi
+rm -rf "$results"
+exit "$status"

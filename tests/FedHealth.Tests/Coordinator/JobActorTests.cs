@@ -1,0 +1,107 @@
+using Akka.Actor;
+using FedHealth.Contracts;
+using FedHealth.Coordinator.Hosting;
+using FedHealth.Coordinator.Jobs;
+using FedHealth.Tests.Support;
+using static FedHealth.Coordinator.Jobs.JobProtocol;
+using static FedHealth.Tests.Coordinator.JobFixtures;
+
+namespace FedHealth.Tests.Coordinator;
+
+/// <summary>The job actor on a real SQLite journal, with the bus replaced by a recorder.</summary>
+public sealed class JobActorTests : IAsyncLifetime
+{
+    private readonly TempFolder temp = new();
+    private readonly RecordingPublisher bus = new();
+    private readonly List<ActorSystem> systems = new();
+
+    [Fact]
+    public async Task A_round_with_a_late_site_completes_at_its_deadline_and_the_late_update_is_refused()
+    {
+        var job = Guid.NewGuid();
+        var actor = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2, deadline: TimeSpan.FromSeconds(2)), ["A", "B", "LATE"]));
+        var started = await bus.Next<RoundStarted>();
+        Assert.Equal(["A", "B", "LATE"], started.Participants);
+
+        actor.Tell(Update(job, 1, "A", [1, 1, 1], 10));
+        actor.Tell(Update(job, 1, "B", [3, 3, 3], 30));
+        var evaluation = await bus.Next<EvaluationRequested>(TimeSpan.FromSeconds(20));
+        Assert.True(DateTimeOffset.UtcNow >= started.Deadline, "the round waited for its deadline");
+
+        actor.Tell(Update(job, 1, "LATE", [9, 9, 9], 10));
+        var refused = await bus.Next<UpdateRefused>();
+        Assert.Equal("LATE", refused.SiteId);
+        Assert.Contains("too late", refused.Reason);
+
+        foreach (var site in new[] { "A", "B", "LATE" }) actor.Tell(GoodEvaluation(job, 1, site));
+        var round = await bus.Next<RoundCompleted>();
+        Assert.Equal(["A", "B"], round.Contributors);
+        var leftOut = Assert.Single(round.LeftOut);
+        Assert.Equal("LATE", leftOut.SiteId);
+        Assert.Contains("late", leftOut.Reason);
+        Assert.Equal(3, round.Sites.Count);
+        var ended = await bus.Next<JobEnded>();
+        Assert.Equal("completed", ended.Outcome);
+        // (1*10 + 3*30) / 40 = 2.5: the late update did not count
+        Assert.All(FedHealth.Learning.Models.FlatParameters.FromWeights(Layout, evaluation.GlobalWeights).Values, v => Assert.Equal(2.5f, v, 5));
+    }
+
+    [Fact]
+    public async Task A_job_resumes_from_its_journal_after_the_coordinator_restarts_and_counts_each_update_once()
+    {
+        var job = Guid.NewGuid();
+        var first = NewSystem();
+        var actor = first.ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 3), ["A", "B", "C"]));
+        await bus.Next<RoundStarted>();
+        actor.Tell(Update(job, 1, "A", [1, 1, 1], 10));
+        var before = await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(10));
+        Assert.Equal("training", before.Status);
+        await first.Terminate();
+
+        var second = NewSystem();
+        var recovered = second.ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        var resent = await bus.Next<RoundStarted>();
+        Assert.Equal(1, resent.Round);
+        recovered.Tell(Update(job, 1, "A", [100, 100, 100], 10)); // a site resending after the restart
+        recovered.Tell(Update(job, 1, "B", [2, 2, 2], 10));
+        recovered.Tell(Update(job, 1, "C", [3, 3, 3], 20));
+        var evaluation = await bus.Next<EvaluationRequested>();
+        // (1*10 + 2*10 + 3*20) / 40 = 2.25: A's first update survived the restart and its resend was ignored
+        Assert.All(FedHealth.Learning.Models.FlatParameters.FromWeights(Layout, evaluation.GlobalWeights).Values, v => Assert.Equal(2.25f, v, 5));
+    }
+
+    [Fact]
+    public async Task The_job_manager_refuses_a_job_when_too_few_sites_are_online_and_accepts_it_once_they_are()
+    {
+        var system = NewSystem();
+        var sites = system.ActorOf(FedHealth.Coordinator.Sites.SiteRegistry.Props(TimeProvider.System, TimeSpan.FromMinutes(1)));
+        var manager = system.ActorOf(JobManager.Props(sites, bus, TimeProvider.System));
+        sites.Tell(Heartbeat("A"));
+        var refused = await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2) }, TimeSpan.FromSeconds(10));
+        Assert.Contains("needs 2 sites, 1 are online", Assert.IsType<JobRefused>(refused).Reason);
+        sites.Tell(Heartbeat("B"));
+        var accepted = Assert.IsType<JobAccepted>(await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2) }, TimeSpan.FromSeconds(10)));
+        Assert.Equal(["A", "B"], accepted.Participants);
+        var status = await manager.Ask<FederationStatus>(new GetFederationStatus(), TimeSpan.FromSeconds(10));
+        Assert.Equal(accepted.JobId, Assert.Single(status.Jobs).JobId);
+        Assert.Equal(2, status.Sites.Count);
+    }
+
+    private ActorSystem NewSystem()
+    {
+        var options = new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" };
+        var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
+        systems.Add(system);
+        return system;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var s in systems) await s.Terminate();
+        temp.Dispose();
+    }
+}

@@ -1,0 +1,29 @@
+using System.Threading.Channels;
+using FedHealth.Coordinator.Bus;
+
+namespace FedHealth.Tests.Coordinator;
+
+/// <summary>Stands in for the bus in actor tests: what the actors publish is queued, and tests await the next message of a type.</summary>
+public sealed class RecordingPublisher : IFederationPublisher
+{
+    private readonly Channel<object> published = Channel.CreateUnbounded<object>();
+
+    public Task Publish<T>(T message) where T : class
+    {
+        published.Writer.TryWrite(message);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The next published <typeparamref name="T"/> (others are skipped), or a timeout failure.</summary>
+    public async Task<T> Next<T>(TimeSpan? within = null, Func<T, bool>? where = null)
+    {
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            object message;
+            try { message = await published.Reader.ReadAsync(timeout.Token); }
+            catch (OperationCanceledException) { throw new TimeoutException($"no {typeof(T).Name} published in time"); }
+            if (message is T t && (where is null || where(t))) return t;
+        }
+    }
+}

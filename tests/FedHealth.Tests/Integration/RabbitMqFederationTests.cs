@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FedHealth.Contracts;
+using FedHealth.Messaging;
+using FedHealth.Tests.Support;
+using MassTransit;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace FedHealth.Tests.Integration;
+
+/// <summary>
+/// The production shape on one machine: a coordinator process, three site-agent processes and a dashboard
+/// process, talking only through a real RabbitMQ broker.
+/// </summary>
+[Collection(RabbitMqCollection.Name)]
+public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHelper log) : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private readonly TempFolder temp = new();
+    private readonly List<DeployableProcess> processes = new();
+
+    [Fact]
+    public async Task Separate_coordinator_site_and_dashboard_processes_train_over_real_RabbitMQ_and_the_global_auc_improves()
+    {
+        var bus = new[] { $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}" };
+        var port = FreePort();
+        Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, $"--Coordinator:DataDir={temp.Path}"]);
+        foreach (var site in new[] { "de-gbsg", "nl-rotterdam-a", "nl-rotterdam-b" })
+            Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", Path.Combine(Paths.Sites, $"{site}.json"), .. bus]);
+        Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{port}"]);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+
+        var online = await Eventually.Get(async () =>
+        {
+            var status = await http.GetFromJsonAsync<FederationStatus>("/api/status", Json);
+            return status!.Sites.Count(s => s.Online) == 3 ? status : null;
+        }, TimeSpan.FromSeconds(120), "three sites online at the coordinator, seen through the dashboard");
+        Assert.All(online.Sites, s => Assert.Equal("cpu", s.LastHeartbeat.Device));
+
+        var rounds = new List<RoundCompleted>();
+        var ended = new TaskCompletionSource<JobEnded>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{port}/hubs/federation")
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals).Build();
+        hub.On<RoundCompleted>("roundCompleted", r => { lock (rounds) rounds.Add(r); });
+        hub.On<JobEnded>("jobEnded", e => ended.TrySetResult(e));
+        await hub.StartAsync();
+
+        var invalid = await http.PostAsJsonAsync("/api/jobs", Spec() with { Rounds = 0 }, Json);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("rounds: 0 is outside", await invalid.Content.ReadAsStringAsync());
+
+        var created = await http.PostAsJsonAsync("/api/jobs", Spec(), Json);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var job = (await created.Content.ReadFromJsonAsync<JobAccepted>(Json))!;
+        Assert.Equal(3, job.Participants.Count);
+
+        var end = await ended.Task.WaitAsync(TimeSpan.FromSeconds(180));
+        Assert.Equal("completed", end.Outcome);
+        var byRound = (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{job.JobId}", Json))!.Rounds;
+        Assert.Equal(6, byRound.Count);
+        Assert.All(byRound, r => Assert.Equal(3, r.Contributors.Count));
+        log.WriteLine(string.Join("\n", byRound.Select(r => $"round {r.Round}: global AUC {r.Global!.Auc:F4}")));
+        Assert.True(byRound[^1].Global!.Auc > byRound[0].Global!.Auc + 0.01, $"global AUC went from {byRound[0].Global!.Auc:F4} to {byRound[^1].Global!.Auc:F4}");
+        lock (rounds) Assert.Equal(byRound.Select(r => r.Round), rounds.Select(r => r.Round).Order());
+
+        await A_malformed_update_is_refused_with_a_reason_and_the_coordinator_stays_up(job.JobId, http);
+    }
+
+    private async Task A_malformed_update_is_refused_with_a_reason_and_the_coordinator_stays_up(Guid jobId, HttpClient http)
+    {
+        var refusals = new TaskCompletionSource<UpdateRefused>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var services = new ServiceCollection();
+        services.AddFederationBus(new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri }, _ => { },
+            (_, cfg) => cfg.ReceiveEndpoint("fedhealth-test-observer", e =>
+            {
+                if (e is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.AutoDelete = true;
+                e.Handler<UpdateRefused>(c => { refusals.TrySetResult(c.Message); return Task.CompletedTask; });
+            }));
+        await using var provider = services.BuildServiceProvider();
+        var control = provider.GetRequiredService<IBusControl>();
+        await control.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        try
+        {
+            var shape = new FedHealth.Learning.Models.FlatParameters(
+                FedHealth.Learning.Models.ParameterLayout.For(new ModelSpec { Kind = "logistic", Features = 3 }), new float[4]).ToWeights();
+            await control.Publish(new UpdateSubmitted
+            {
+                JobId = jobId, Round = 6, SiteId = "DE-GBSG", SampleCount = 10, Weights = shape, TrainLoss = 0.1, Device = "cpu", TrainSeconds = 0,
+            });
+            var refused = await refusals.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal("DE-GBSG", refused.SiteId);
+            Assert.Contains("completed", refused.Reason);
+            var after = (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{jobId}", Json))!;
+            Assert.Equal("completed", after.Status);
+            Assert.Equal(6, after.Rounds.Count);
+        }
+        finally
+        {
+            await control.StopAsync();
+        }
+    }
+
+    private static JobSpec Spec() => new()
+    {
+        Name = "integration", Schema = "breast-prognosis", FeatureNames = ["age", "meno", "size", "grade", "nodes", "pgr", "er", "hormon"],
+        Model = new ModelSpec { Kind = "logistic", Features = 8 }, Rounds = 6, MinSites = 3, RoundDeadline = TimeSpan.FromSeconds(60), Seed = 3,
+    };
+
+    private void Start(string name, string assembly, string[] args) => processes.Add(new DeployableProcess(name, assembly, args));
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in processes)
+        {
+            log.WriteLine($"--- {p.Name}{(p.HasExited ? " (exited)" : "")} ---\n{Tail(p.Output)}");
+            p.Dispose();
+        }
+        temp.Dispose();
+    }
+
+    private static string Tail(string s) => s.Length > 3000 ? s[^3000..] : s;
+}

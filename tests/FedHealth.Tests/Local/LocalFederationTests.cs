@@ -1,0 +1,72 @@
+using System.Text.Json;
+using FedHealth.Cli.Local;
+using FedHealth.Tests.Support;
+
+namespace FedHealth.Tests.Local;
+
+/// <summary>`fedhealth local --headless`: the whole federation in one process on the embedded defaults.</summary>
+public sealed class LocalFederationTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    [Fact]
+    public async Task The_local_federation_trains_to_within_a_hundredth_of_pooled_auc_and_writes_its_summary()
+    {
+        var summaryPath = Path.Combine(temp.Path, "out", "summary.json");
+        var console = new StringWriter();
+        var run = await new LocalFederation(new LocalRunOptions
+        {
+            Rounds = 20, Seed = 1, Headless = true, DataDir = temp.Path, SummaryPath = summaryPath,
+            FederationDir = LocalRunOptions.DefaultFederationDir(),
+        }, console).Run(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+
+        var s = run.Summary;
+        Assert.Equal("completed", s.Outcome);
+        Assert.Equal(20, s.Rounds);
+        Assert.InRange(s.Global.Auc - s.PooledBaseline.Auc, -0.01, 0.01);
+        Assert.True(run.Rounds[^1].Global!.Auc > run.Rounds[0].Global!.Auc);
+        Assert.Equal(["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B", "NL-ROTTERDAM-C"], s.Sites.Select(x => x.Id));
+        Assert.Equal(408, s.Sites[0].TrainSamples + s.Sites[0].TestSamples);
+        Assert.Equal(2856, s.Sites.Skip(1).Sum(x => x.TrainSamples + x.TestSamples));
+        Assert.All(s.Sites.Skip(1), x => Assert.True(x.Simulated));
+
+        using var json = JsonDocument.Parse(File.ReadAllText(summaryPath));
+        var root = json.RootElement;
+        Assert.Equal(20, root.GetProperty("rounds").GetInt32());
+        foreach (var key in new[] { "auc", "accuracy", "loss" }) Assert.True(root.GetProperty("global").TryGetProperty(key, out _), key);
+        var site = root.GetProperty("sites")[0];
+        foreach (var key in new[] { "id", "jurisdiction", "trainSamples", "testSamples", "auc", "accuracy" }) Assert.True(site.TryGetProperty(key, out _), key);
+        Assert.True(root.GetProperty("pooledBaseline").GetProperty("auc").GetDouble() > 0.6);
+        Assert.True(root.GetProperty("wallSeconds").GetDouble() > 0);
+
+        Assert.True(File.Exists(Path.Combine(temp.Path, "journal.db")), "the SQLite journal is in the data directory");
+        Assert.True(File.Exists(Path.Combine(temp.Path, "models", $"{s.JobId}.pt")), "the final model is saved");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(temp.Path, "logs")));
+        Assert.Contains("global AUC", console.ToString());
+        Assert.Contains("NL-ROTTERDAM-A NL simulated", console.ToString());
+    }
+
+    [Fact]
+    public async Task A_federation_whose_site_data_is_broken_fails_with_the_file_and_line_named()
+    {
+        var federation = Path.Combine(temp.Path, "federation");
+        CopyFolder(Paths.Federation, federation);
+        var csv = Path.Combine(federation, "data", "gbsg-germany.csv");
+        var lines = File.ReadAllLines(csv);
+        lines[5] = lines[5].Replace(lines[5].Split(',')[1], "forty");
+        File.WriteAllLines(csv, lines);
+        var run = new LocalFederation(new LocalRunOptions { Headless = true, DataDir = Path.Combine(temp.Path, "data"), FederationDir = federation }, TextWriter.Null);
+        var e = await Assert.ThrowsAsync<FedHealth.Learning.Data.DataException>(() => run.Run(CancellationToken.None));
+        Assert.Contains("gbsg-germany.csv: line 6, column 'age'", e.Message);
+        Assert.Contains("'forty' is not a number", e.Message);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to));
+    }
+
+    public void Dispose() => temp.Dispose();
+}

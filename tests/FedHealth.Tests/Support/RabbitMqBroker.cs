@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace FedHealth.Tests.Support;
+
+/// <summary>
+/// A real RabbitMQ node for the tests, installed from Debian's packages and started on loopback by the
+/// project's own infra/rabbitmq scripts, on a port of its own so it never touches a developer's broker.
+/// </summary>
+public sealed class RabbitMqBroker : IDisposable
+{
+    public const int Port = 5699;
+    private const string Node = "fedhealth-test@localhost";
+    private readonly string dataDir = Directory.CreateTempSubdirectory("fedhealth-rabbitmq-").FullName;
+
+    public string Uri => $"amqp://guest:guest@127.0.0.1:{Port}/";
+
+    public RabbitMqBroker()
+    {
+        var (code, output) = Script("start.sh");
+        if (code != 0) throw new InvalidOperationException($"RabbitMQ did not start (infra/rabbitmq/start.sh exited {code}):\n{output}");
+    }
+
+    public void Dispose()
+    {
+        Script("stop.sh");
+        try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private (int Code, string Output) Script(string name)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(Paths.RepositoryRoot, "infra", "rabbitmq", name)])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment = { ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node, ["FEDHEALTH_RABBITMQ_DIR"] = dataDir },
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); return (-1, "timed out after 5 minutes"); }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqBroker>
+{
+    public const string Name = "real RabbitMQ";
+}
