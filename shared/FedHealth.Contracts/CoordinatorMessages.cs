@@ -16,6 +16,7 @@ public sealed record RoundStarted : IRoundMessage
     public required IReadOnlyList<string> FeatureNames { get; init; }
     public required ModelSpec Model { get; init; }
     public required TrainingPlan Training { get; init; }
+    public DpSgdSettings? Privacy { get; init; }
     public required int Seed { get; init; }
     public required ModelWeights GlobalWeights { get; init; }
     public required IReadOnlyList<string> Participants { get; init; }

@@ -38,6 +38,8 @@ public sealed record RoundCompleted
     public required ModelMetrics? Global { get; init; }
     public required IReadOnlyList<SiteEvaluation> Sites { get; init; }
     public required double TrainLoss { get; init; }
+    /// <summary>Each contributing site's cumulative privacy loss after this round (empty without DP).</summary>
+    public IReadOnlyList<PrivacySpent> Privacy { get; init; } = [];
     public required double Seconds { get; init; }
     public required DateTimeOffset CompletedAt { get; init; }
 }

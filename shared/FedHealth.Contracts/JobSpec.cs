@@ -17,4 +17,6 @@ public sealed record JobSpec
     public int Seed { get; init; } = 1;
     /// <summary>Sites that take part; empty means every site online with this schema when the job starts.</summary>
     public IReadOnlyList<string> Sites { get; init; } = [];
+    /// <summary>Record-level DP-SGD at every site; null trains without differential privacy.</summary>
+    public DpSgdSettings? Privacy { get; init; }
 }

@@ -33,6 +33,8 @@ public sealed record UpdateSubmitted : ISiteMessage
     public required double TrainLoss { get; init; }
     public required string Device { get; init; }
     public required double TrainSeconds { get; init; }
+    /// <summary>The site's privacy loss after this round, when the job trains with DP-SGD.</summary>
+    public PrivacySpent? Privacy { get; init; }
 }
 
 /// <summary>A site's evaluation of a round's aggregated global model on its own held-out rows.</summary>
@@ -51,4 +53,6 @@ public sealed record RoundDeclined : ISiteMessage
     public required int Round { get; init; }
     public required string SiteId { get; init; }
     public required string Reason { get; init; }
+    /// <summary>True when the site declined because the round would exceed its privacy budget.</summary>
+    public bool BudgetExhausted { get; init; }
 }

@@ -3,6 +3,8 @@ using FedHealth.Learning.Codec;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
 using FedHealth.Learning.Torch;
+using FedHealth.Privacy.Accounting;
+using FedHealth.Privacy.DifferentialPrivacy;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
@@ -16,6 +18,10 @@ public sealed class SiteAgent
 {
     private readonly ILogger logger;
     private readonly object torchGate = new();
+    // What the site answered per (job, round): a round requested again (after a coordinator restart) gets the same
+    // answer back instead of a second training, which would release a second noisy output of the same data.
+    private readonly Dictionary<(Guid Job, int Round), object> answered = new();
+    private readonly PrivacyLedgerFile ledger;
 
     public SiteConfig Config { get; }
     public DataSchema Schema { get; }
@@ -27,7 +33,13 @@ public sealed class SiteAgent
     private SiteAgent(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, ILogger logger)
     {
         (Config, Schema, Split, Device, this.logger) = (config, schema, split, device, logger);
+        ledger = new PrivacyLedgerFile(Path.Combine(config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id), "privacy-ledger.json"));
     }
+
+    /// <summary>The site's cumulative ε on its data so far (every job), at its own δ.</summary>
+    public PrivacyCost PrivacySpent() => RdpAccountant.Epsilon(ledger.Spent(), Config.Privacy?.Delta ?? DefaultDelta);
+
+    private const double DefaultDelta = 1e-5;
 
     /// <summary>Loads the site's schema and data and picks its device; any problem stops the site with a clear message.</summary>
     public static SiteAgent Start(SiteConfig config, ILogger logger)
@@ -61,17 +73,32 @@ public sealed class SiteAgent
             return Decline(round, $"site {Id} holds schema '{Schema.Name}' ({string.Join(", ", Schema.FeatureNames)}), the job asks for '{round.Schema}' ({string.Join(", ", round.FeatureNames)})");
         lock (torchGate)
         {
+            if (answered.TryGetValue((round.JobId, round.Round), out var earlier)) return earlier;
+            if (PrivacyRefusal(round) is { } refusal) return Remember(round, refusal);
             using var scope = NewDisposeScope();
             if (Load(round.Model, round.GlobalWeights, round, out var model) is { } problem) return problem;
-            var result = LocalTrainer.Train(model!, Split.Train, round.Training, RoundSeed(round.Seed, round.Round), Device);
+            var seed = RoundSeed(round.Seed, round.Round);
+            LocalTrainingResult result;
+            PrivacySpent? spent = null;
+            if (round.Privacy is { } dp)
+            {
+                var trained = DpSgdTrainer.Train(model!, Split.Train, round.Training, dp, seed, Device);
+                // Recorded before the update leaves: a crash after sending must not forget the spend.
+                ledger.Append(new LedgerEntry(round.JobId, round.Round, dp.SamplingRate, dp.NoiseMultiplier, trained.Steps, DateTimeOffset.UtcNow));
+                var cost = PrivacySpent();
+                spent = new PrivacySpent { SiteId = Id, Epsilon = cost.Epsilon, Delta = cost.Delta, Budget = Config.Privacy?.EpsilonBudget ?? double.PositiveInfinity };
+                result = trained.Training;
+            }
+            else result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device);
             var weights = ModelParameters.Read(model!, ParameterLayout.For(round.Model)).ToWeights();
-            logger.LogInformation("site {Site}: job {Job} round {Round}: trained on {Rows} rows, loss {Loss:F4}, {Seconds:F2}s on {Device}",
-                Id, round.JobId, round.Round, result.Samples, result.TrainLoss, result.Seconds, DeviceName);
-            return new UpdateSubmitted
+            logger.LogInformation("site {Site}: job {Job} round {Round}: trained on {Rows} rows, loss {Loss:F4}, {Seconds:F2}s on {Device}{Privacy}",
+                Id, round.JobId, round.Round, result.Samples, result.TrainLoss, result.Seconds, DeviceName,
+                spent is null ? "" : $", ε spent {spent.Epsilon:F3} of {spent.Budget} (δ={spent.Delta})");
+            return Remember(round, new UpdateSubmitted
             {
                 JobId = round.JobId, Round = round.Round, SiteId = Id, SampleCount = result.Samples, Weights = weights,
-                TrainLoss = result.TrainLoss, Device = DeviceName, TrainSeconds = result.Seconds,
-            };
+                TrainLoss = result.TrainLoss, Device = DeviceName, TrainSeconds = result.Seconds, Privacy = spent,
+            });
         }
     }
 
@@ -87,6 +114,24 @@ public sealed class SiteAgent
                 Id, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples);
             return new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation };
         }
+    }
+
+    private object Remember(RoundStarted round, object answer)
+    {
+        foreach (var old in answered.Keys.Where(k => k.Job == round.JobId && k.Round < round.Round).ToList()) answered.Remove(old);
+        return answered[(round.JobId, round.Round)] = answer;
+    }
+
+    /// <summary>The site's own privacy policy: a budget requires DP-SGD, and no round may take the site past it.</summary>
+    private RoundDeclined? PrivacyRefusal(RoundStarted round)
+    {
+        if (Config.Privacy is not { } budget) return null;
+        if (round.Privacy is not { } dp)
+            return Decline(round, $"site {Id} has a differential-privacy budget (ε ≤ {budget.EpsilonBudget}) and takes part only in DP-SGD jobs; this job trains without DP");
+        var next = new GaussianSteps(dp.SamplingRate, dp.NoiseMultiplier, DpSgdTrainer.StepsFor(round.Training, dp));
+        var (allowed, before, after) = BudgetCheck.Evaluate(new PrivacyBudget(budget.EpsilonBudget, budget.Delta), ledger.Spent(), next);
+        if (allowed) return null;
+        return Decline(round, $"privacy budget: this round would raise ε from {before.Epsilon:F3} to {after.Epsilon:F3}, over the site's budget of {budget.EpsilonBudget} (δ={budget.Delta})") with { BudgetExhausted = true };
     }
 
     private RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model)

@@ -8,6 +8,23 @@ public sealed class SiteConfig
     public required SiteIdentity Site { get; init; }
     public required SiteDataSource Data { get; init; }
     public SiteTraining Training { get; init; } = new();
+    /// <summary>The hospital's own differential-privacy budget for its data; null accepts jobs with or without DP.</summary>
+    public SitePrivacy? Privacy { get; init; }
+    /// <summary>Where the site keeps its own records (privacy ledger); relative to the config file. Default: state/SITE-ID.</summary>
+    public string? StateDir { get; init; }
+
+    public SiteConfig WithStateDir(string stateDir) => new() { Site = Site, Data = Data, Training = Training, Privacy = Privacy, StateDir = stateDir };
+    public SiteConfig WithPrivacy(SitePrivacy privacy) => new() { Site = Site, Data = Data, Training = Training, Privacy = privacy, StateDir = StateDir };
+}
+
+/// <summary>
+/// A hospital's limit on the privacy loss of its records over every job: ε and δ of (ε, δ)-DP. With a budget
+/// set, the site takes part only in DP-SGD jobs and declines a round that would take it over the budget.
+/// </summary>
+public sealed class SitePrivacy
+{
+    public required double EpsilonBudget { get; init; }
+    public double Delta { get; init; } = 1e-5;
 }
 
 /// <summary>The site's identity in the federation and the jurisdiction its data lives under (ISO 3166-1 alpha-2).</summary>

@@ -21,12 +21,16 @@ public static partial class SiteConfigFile
         if (config.Data.TestFraction is <= 0 or >= 1) problems.Add($"data.testFraction: {config.Data.TestFraction} must lie strictly between 0 and 1");
         if (config.Training.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"training.device: '{config.Training.Device}' is not auto, cpu or cuda");
         if (config.Training.HeartbeatInterval <= TimeSpan.Zero) problems.Add("training.heartbeatInterval: must be positive");
+        if (config.Privacy is { } privacy)
+            problems.AddRange(new FedHealth.Privacy.DifferentialPrivacy.PrivacyBudget(privacy.EpsilonBudget, privacy.Delta).Problems());
         if (problems.Count > 0) throw new DataException($"{path}: {string.Join("; ", problems)}");
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return new SiteConfig
         {
             Site = config.Site,
             Training = config.Training,
+            Privacy = config.Privacy,
+            StateDir = Path.GetFullPath(config.StateDir ?? Path.Combine("state", config.Site.Id), folder),
             Data = new SiteDataSource
             {
                 Csv = Path.GetFullPath(config.Data.Csv, folder),

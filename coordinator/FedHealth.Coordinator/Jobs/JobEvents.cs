@@ -12,10 +12,11 @@ public sealed record JobCreated(Guid JobId, JobSpec Spec, IReadOnlyList<string> 
 public sealed record RoundStartedEvent(int Round, int Attempt, DateTimeOffset Deadline, DateTimeOffset At) : IJobEvent;
 
 /// <summary>A site's update for a round passed every check and counts towards the round's average.</summary>
-public sealed record UpdateReceived(int Round, string SiteId, int SampleCount, ModelWeights Weights, double TrainLoss, string Device, double TrainSeconds) : IJobEvent;
+public sealed record UpdateReceived(int Round, string SiteId, int SampleCount, ModelWeights Weights, double TrainLoss, string Device, double TrainSeconds,
+    PrivacySpent? Privacy = null) : IJobEvent;
 
 /// <summary>A site declined a round; it is left out with this reason.</summary>
-public sealed record SiteDeclined(int Round, string SiteId, string Reason) : IJobEvent;
+public sealed record SiteDeclined(int Round, string SiteId, string Reason, bool BudgetExhausted = false) : IJobEvent;
 
 /// <summary>The round's updates were averaged into the new global model (the checkpoint); evaluation opens until the deadline.</summary>
 public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IReadOnlyList<string> Contributors, IReadOnlyList<SiteLeftOut> LeftOut,

@@ -8,4 +8,6 @@ public enum JobPhase
     Evaluating,
     Completed,
     Failed,
+    /// <summary>Ended early for a reason that is not a fault, such as the sites' privacy budgets running out.</summary>
+    Stopped,
 }

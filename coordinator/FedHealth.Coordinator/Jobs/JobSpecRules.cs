@@ -32,6 +32,12 @@ public static class JobSpecRules
             if (t.BatchSize is < 1 or > 1_000_000) problems.Add($"training.batchSize: {t.BatchSize} is outside 1..1000000");
             if (!(t.LearningRate > 0) || t.LearningRate > 100) problems.Add($"training.learningRate: {t.LearningRate} must be in (0, 100]");
         }
+        if (spec.Privacy is { } dp)
+        {
+            if (!(dp.SamplingRate is > 0 and <= 1)) problems.Add($"privacy.samplingRate: {dp.SamplingRate} must lie in (0, 1]");
+            if (!(dp.ClipNorm > 0) || !double.IsFinite(dp.ClipNorm)) problems.Add($"privacy.clipNorm: {dp.ClipNorm} must be positive");
+            if (!(dp.NoiseMultiplier > 0) || !double.IsFinite(dp.NoiseMultiplier)) problems.Add($"privacy.noiseMultiplier: {dp.NoiseMultiplier} must be positive");
+        }
         return problems;
     }
 

@@ -18,6 +18,7 @@ public sealed class JobState
     private readonly Dictionary<string, UpdateReceived> updates = new();
     private readonly Dictionary<string, float[]> decodedUpdates = new();
     private readonly Dictionary<string, string> declined = new();
+    private readonly HashSet<string> budgetExhausted = new();
     private readonly Dictionary<string, SiteEvaluation> evaluations = new();
     private readonly List<RoundCompleted> rounds = new();
     private RoundAggregated? aggregation;
@@ -52,7 +53,11 @@ public sealed class JobState
         if (!double.IsFinite(u.TrainLoss)) return JobDecision.Refuse($"train loss {u.TrainLoss} is not finite");
         try { FlatParameters.FromWeights(Layout, u.Weights); }
         catch (InvalidPayloadException e) { return JobDecision.Refuse(e.Message); }
-        var received = new UpdateReceived(u.Round, u.SiteId, u.SampleCount, u.Weights, u.TrainLoss, u.Device, u.TrainSeconds);
+        if (Spec.Privacy is not null && u.Privacy is not { } spent)
+            return JobDecision.Refuse("the job trains with DP-SGD but the update reports no privacy spent");
+        if (u.Privacy is { } p && (p.SiteId != u.SiteId || !(p.Epsilon >= 0) || !(p.Delta is > 0 and < 1)))
+            return JobDecision.Refuse($"privacy report of {u.SiteId} is malformed (site {p.SiteId}, ε {p.Epsilon}, δ {p.Delta})");
+        var received = new UpdateReceived(u.Round, u.SiteId, u.SampleCount, u.Weights, u.TrainLoss, u.Device, u.TrainSeconds, u.Privacy);
         return new JobDecision(AllAnswered(with: u.SiteId) ? [received, Aggregate(now, received)] : [received]);
     }
 
@@ -60,7 +65,8 @@ public sealed class JobState
     {
         if (Check(d.Round, d.SiteId, JobPhase.Training, "decline") is { } problem) return problem;
         if (updates.ContainsKey(d.SiteId) || declined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
-        var declinedEvent = new SiteDeclined(d.Round, d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason);
+        var declinedEvent = new SiteDeclined(d.Round, d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason, d.BudgetExhausted);
+        if (QuorumOutOfBudget(d.BudgetExhausted ? d.SiteId : null, now) is { } stop) return new JobDecision([declinedEvent, stop]);
         if (!AllAnswered(with: d.SiteId)) return new JobDecision([declinedEvent]);
         return new JobDecision(updates.Count >= Spec.MinSites ? [declinedEvent, Aggregate(now, null, declinedEvent)] : [declinedEvent]);
     }
@@ -108,6 +114,7 @@ public sealed class JobState
                 break;
             case SiteDeclined d:
                 declined[d.SiteId] = d.Reason;
+                if (d.BudgetExhausted) budgetExhausted.Add(d.SiteId);
                 break;
             case RoundAggregated a:
                 aggregation = a;
@@ -121,7 +128,7 @@ public sealed class JobState
                 rounds.Add(c.Summary);
                 break;
             case JobFinished f:
-                Phase = f.Outcome == "completed" ? JobPhase.Completed : JobPhase.Failed;
+                Phase = f.Outcome switch { "completed" => JobPhase.Completed, "stopped" => JobPhase.Stopped, _ => JobPhase.Failed };
                 Detail = f.Detail;
                 break;
         }
@@ -140,6 +147,16 @@ public sealed class JobState
         if (round != Round || Phase != expected)
             return JobDecision.Refuse($"{what} for round {round} arrived while the job is in round {Round} ({Phase.ToString().ToLowerInvariant()}): too late or out of order");
         return null;
+    }
+
+    /// <summary>A privacy budget, once spent, stays spent: when too few sites have budget left, the job stops for good.</summary>
+    private JobFinished? QuorumOutOfBudget(string? newlyExhausted, DateTimeOffset now)
+    {
+        var exhausted = budgetExhausted.Concat(newlyExhausted is null ? [] : [newlyExhausted]).ToHashSet();
+        var withBudget = Participants.Count(p => !exhausted.Contains(p));
+        return withBudget >= Spec.MinSites ? null
+            : new JobFinished("stopped", $"privacy budget exhausted at {string.Join(", ", exhausted.Order(StringComparer.Ordinal))}: " +
+                $"{withBudget} of the {Spec.MinSites} sites needed can still train", now);
     }
 
     private bool AllAnswered(string with) =>
@@ -174,7 +191,9 @@ public sealed class JobState
             JobId = JobId, JobName = Spec.Name, Round = Round, TotalRounds = Spec.Rounds,
             Contributors = aggregation!.Contributors, LeftOut = aggregation.LeftOut,
             Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated,
-            TrainLoss = aggregation.TrainLoss, Seconds = (now - roundOpenedAt).TotalSeconds, CompletedAt = now,
+            TrainLoss = aggregation.TrainLoss,
+            Privacy = aggregation.Contributors.Select(c => updates.GetValueOrDefault(c)?.Privacy).OfType<PrivacySpent>().ToList(),
+            Seconds = (now - roundOpenedAt).TotalSeconds, CompletedAt = now,
         };
         IJobEvent next = Round >= Spec.Rounds
             ? new JobFinished("completed", $"{Spec.Rounds} rounds", now)

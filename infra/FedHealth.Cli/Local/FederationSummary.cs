@@ -12,6 +12,7 @@ public sealed record FederationSummary(
 
 public sealed record SummaryMetrics(double Auc, double Accuracy, double Loss);
 
-public sealed record SummarySite(string Id, string Jurisdiction, bool Simulated, int TrainSamples, int TestSamples, double Auc, double Accuracy);
+public sealed record SummarySite(string Id, string Jurisdiction, bool Simulated, int TrainSamples, int TestSamples, double Auc, double Accuracy,
+    double? Epsilon = null, double? Delta = null);
 
 public sealed record PooledBaseline(double Auc, double Accuracy, double Loss);

@@ -1,4 +1,5 @@
 using FedHealth.Learning.Torch;
+using FedHealth.Privacy.Accounting;
 using System.Diagnostics;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Hosting;
@@ -86,9 +87,25 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var folder = Path.Combine(options.FederationDir, "sites");
         if (!Directory.Exists(folder)) throw new DataException($"{folder}: no site configurations found");
         var logger = logs.CreateLogger("FedHealth.SiteAgent");
-        var configs = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(SiteConfigFile.Load).ToList();
+        var configs = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(SiteConfigFile.Load)
+            .Select(c => WithLocalState(c)).ToList();
         if (configs.Count == 0) throw new DataException($"{folder}: no site configurations found");
         return configs.Select(c => SiteAgent.Start(c, logger)).ToList();
+    }
+
+    /// <summary>Simulated sites keep their records (privacy ledger) in the run's data directory, with the budget asked for.</summary>
+    private SiteConfig WithLocalState(SiteConfig config)
+    {
+        var local = config.WithStateDir(Path.Combine(options.DataDir, "sites", config.Site.Id));
+        return options.DpEpsilon is { } epsilon ? local.WithPrivacy(new SitePrivacy { EpsilonBudget = epsilon, Delta = LocalRunOptions.DpDelta }) : local;
+    }
+
+    private DpSgdSettings? PrivacySettings()
+    {
+        if (options.DpEpsilon is not { } epsilon) return null;
+        var steps = options.Rounds * options.LocalEpochs * (long)Math.Round(1 / options.DpSamplingRate);
+        var noise = RdpAccountant.NoiseFor(epsilon, LocalRunOptions.DpDelta, options.DpSamplingRate, steps);
+        return new DpSgdSettings { NoiseMultiplier = noise, ClipNorm = options.DpClipNorm, SamplingRate = options.DpSamplingRate };
     }
 
     private JobSpec JobSpecFor(IReadOnlyList<SiteAgent> agents)
@@ -106,6 +123,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             RoundDeadline = TimeSpan.FromMinutes(2),
             Seed = options.Seed,
             Sites = agents.Select(a => a.Id).ToList(),
+            Privacy = PrivacySettings(),
         };
     }
 
@@ -148,7 +166,9 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             agents.Select(a =>
             {
                 var m = last.Sites.FirstOrDefault(s => s.SiteId == a.Id)?.Metrics;
-                return new SummarySite(a.Id, a.Config.Site.Jurisdiction, a.Config.Site.Simulated, a.Split.Train.Rows, a.Split.Test.Rows, m?.Auc ?? double.NaN, m?.Accuracy ?? double.NaN);
+                var spent = last.Privacy.FirstOrDefault(p => p.SiteId == a.Id);
+                return new SummarySite(a.Id, a.Config.Site.Jurisdiction, a.Config.Site.Simulated, a.Split.Train.Rows, a.Split.Test.Rows,
+                    m?.Auc ?? double.NaN, m?.Accuracy ?? double.NaN, spent?.Epsilon, spent?.Delta);
             }).ToList(),
             new PooledBaseline(pooled.Auc, pooled.Accuracy, pooled.Loss),
             Math.Round(wall.TotalSeconds, 2),
@@ -163,7 +183,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         output.WriteLine($"Final global model on all held-out rows: AUC {s.Global.Auc:F4}, accuracy {s.Global.Accuracy:F4}, loss {s.Global.Loss:F4}");
         output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): AUC {s.PooledBaseline.Auc:F4} (difference {s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000})");
         foreach (var site in s.Sites)
-            output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test {site.TestSamples,5}  AUC {site.Auc:F4}  accuracy {site.Accuracy:F4}");
+            output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test {site.TestSamples,5}  AUC {site.Auc:F4}  accuracy {site.Accuracy:F4}" +
+                (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : ""));
     }
 
     private static string Describe(SiteAgent a) => $"{a.Id} {a.Config.Site.Jurisdiction}{(a.Config.Site.Simulated ? " simulated" : "")}";

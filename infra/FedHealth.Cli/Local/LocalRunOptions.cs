@@ -14,6 +14,12 @@ public sealed record LocalRunOptions
     public double LearningRate { get; init; } = 0.05;
     public int LocalEpochs { get; init; } = 1;
     public int BatchSize { get; init; } = 32;
+    /// <summary>When set, every site gets this ε budget (δ = 1e-5) and the job's DP-SGD noise is set to spend it over the whole job.</summary>
+    public double? DpEpsilon { get; init; }
+    /// <summary>Poisson sampling rate of DP-SGD (1/rate steps per epoch).</summary>
+    public double DpSamplingRate { get; init; } = 0.1;
+    public double DpClipNorm { get; init; } = 1.0;
+    public const double DpDelta = 1e-5;
 
     public static string DefaultFederationDir() => Path.Combine(AppContext.BaseDirectory, "federations", "breast-prognosis");
 }

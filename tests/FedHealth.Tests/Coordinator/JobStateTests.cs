@@ -186,3 +186,24 @@ public sealed class JobStateTests
         foreach (var e in events) state.Apply(e);
     }
 }
+
+public sealed class JobStatePrivacyTests
+{
+    [Fact]
+    public void When_too_few_sites_have_privacy_budget_left_the_job_stops_for_good()
+    {
+        var job = Guid.NewGuid();
+        var state = new JobState();
+        var t0 = DateTimeOffset.UtcNow;
+        foreach (var e in JobState.Create(job, JobFixtures.Spec(rounds: 5, minSites: 2), ["A", "B", "C"], t0)) state.Apply(e);
+        var first = state.OnDecline(new RoundDeclined { JobId = job, Round = 1, SiteId = "A", Reason = "budget", BudgetExhausted = true }, t0);
+        Assert.Single(first.Events);
+        foreach (var e in first.Events) state.Apply(e);
+        var second = state.OnDecline(new RoundDeclined { JobId = job, Round = 1, SiteId = "B", Reason = "budget", BudgetExhausted = true }, t0);
+        var stopped = Assert.IsType<JobFinished>(second.Events[^1]);
+        Assert.Equal("stopped", stopped.Outcome);
+        Assert.Contains("privacy budget exhausted at A, B", stopped.Detail);
+        foreach (var e in second.Events) state.Apply(e);
+        Assert.Equal(JobPhase.Stopped, state.Phase);
+    }
+}

@@ -1,0 +1,77 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Models;
+using FedHealth.Sites;
+using FedHealth.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FedHealth.Tests.Privacy;
+
+/// <summary>A site's own privacy policy: DP-SGD only, never past its budget, and its ledger survives restarts.</summary>
+public sealed class SitePrivacyTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+    private static readonly string[] Features = ["age", "meno", "size", "grade", "nodes", "pgr", "er", "hormon"];
+    private static readonly ModelSpec Model = new() { Kind = "logistic", Features = 8 };
+    private static readonly DpSgdSettings Dp = new() { NoiseMultiplier = 2.0, ClipNorm = 1.0, SamplingRate = 0.1 };
+
+    [Fact]
+    public void A_site_with_a_budget_trains_with_dp_reports_its_epsilon_and_declines_the_round_that_would_exceed_it()
+    {
+        var site = Site(budget: 1.0);
+        var job = Guid.NewGuid();
+        var first = Assert.IsType<UpdateSubmitted>(site.Train(Round(job, 1)));
+        Assert.NotNull(first.Privacy);
+        Assert.InRange(first.Privacy!.Epsilon, 0.01, 1.0);
+        Assert.Equal(1.0, first.Privacy.Budget);
+
+        var round = 2;
+        object answer;
+        do answer = site.Train(Round(job, round++));
+        while (answer is UpdateSubmitted && round < 100);
+        var declined = Assert.IsType<RoundDeclined>(answer);
+        Assert.True(declined.BudgetExhausted);
+        Assert.Contains("over the site's budget of 1", declined.Reason);
+        Assert.True(site.PrivacySpent().Epsilon <= 1.0);
+
+        var restarted = Site(budget: 1.0);
+        Assert.Equal(site.PrivacySpent().Epsilon, restarted.PrivacySpent().Epsilon, 10);
+        Assert.IsType<RoundDeclined>(restarted.Train(Round(Guid.NewGuid(), 1)));
+    }
+
+    [Fact]
+    public void A_site_with_a_budget_declines_a_job_without_dp()
+    {
+        var declined = Assert.IsType<RoundDeclined>(Site(budget: 3).Train(Round(Guid.NewGuid(), 1) with { Privacy = null }));
+        Assert.Contains("takes part only in DP-SGD jobs", declined.Reason);
+    }
+
+    [Fact]
+    public void A_round_asked_for_again_gets_the_same_answer_without_spending_twice()
+    {
+        var site = Site(budget: 10);
+        var job = Guid.NewGuid();
+        var first = Assert.IsType<UpdateSubmitted>(site.Train(Round(job, 1)));
+        var spent = site.PrivacySpent().Epsilon;
+        var again = Assert.IsType<UpdateSubmitted>(site.Train(Round(job, 1)));
+        Assert.Same(first, again);
+        Assert.Equal(spent, site.PrivacySpent().Epsilon);
+    }
+
+    private SiteAgent Site(double budget)
+    {
+        var config = SiteConfigFile.Load(Path.Combine(Paths.Sites, "de-gbsg.json"))
+            .WithStateDir(Path.Combine(temp.Path, "state"))
+            .WithPrivacy(new SitePrivacy { EpsilonBudget = budget, Delta = 1e-5 });
+        return SiteAgent.Start(config, NullLogger.Instance);
+    }
+
+    private static RoundStarted Round(Guid job, int round) => new()
+    {
+        JobId = job, Round = round, Schema = "breast-prognosis", FeatureNames = Features, Model = Model,
+        Training = new TrainingPlan { LocalEpochs = 1 }, Privacy = Dp, Seed = 1,
+        GlobalWeights = FlatParameters.Initial(ParameterLayout.For(Model), 1).ToWeights(),
+        Participants = ["DE-GBSG"], Deadline = DateTimeOffset.UtcNow.AddMinutes(1),
+    };
+
+    public void Dispose() => temp.Dispose();
+}
