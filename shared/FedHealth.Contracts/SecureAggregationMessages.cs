@@ -1,0 +1,108 @@
+namespace FedHealth.Contracts;
+
+/// <summary>AES-256-GCM ciphertext sealed for one recipient's P-256 key (ECDH with an ephemeral key, then HKDF-SHA256).</summary>
+public sealed record SealedPayload
+{
+    public required byte[] EphemeralPublicKey { get; init; }
+    public required byte[] Nonce { get; init; }
+    public required byte[] Ciphertext { get; init; }
+    public required byte[] Tag { get; init; }
+}
+
+/// <summary>What a secure round needs beyond a plain one: the round's nonce (signed into every message, so nothing replays
+/// across rounds or retries), the Shamir threshold, and the coordinator's public key that masked inputs are sealed for.</summary>
+public sealed record SecureRoundSettings
+{
+    public required byte[] RoundNonce { get; init; }
+    public required int Threshold { get; init; }
+    public required byte[] CoordinatorKey { get; init; }
+}
+
+/// <summary>Marker for the signed messages of secure aggregation.</summary>
+public interface ISecureRoundMessage : ISiteMessage
+{
+    Guid JobId { get; }
+    int Round { get; }
+    byte[] RoundNonce { get; }
+    byte[] Signature { get; }
+}
+
+/// <summary>Step 1 (site): the site's two ephemeral P-256 keys for this round, one to receive shares, one to agree pairwise masks.</summary>
+public sealed record MaskingKeysAdvertised : ISecureRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required byte[] RoundNonce { get; init; }
+    public required string SiteId { get; init; }
+    public required byte[] EncryptionKey { get; init; }
+    public required byte[] MaskingKey { get; init; }
+    public required byte[] Signature { get; init; }
+}
+
+/// <summary>Step 1 (coordinator): every advertised key set, for each site to check the signatures and agree pairwise.</summary>
+public sealed record MaskingKeysCollected : IRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required IReadOnlyList<MaskingKeysAdvertised> Adverts { get; init; }
+}
+
+/// <summary>One Shamir share bundle, sealed by one site for another; the coordinator relays it without being able to read it.</summary>
+public sealed record EncryptedShare
+{
+    public required string To { get; init; }
+    public required SealedPayload Box { get; init; }
+}
+
+/// <summary>Step 2 (site): shares of the site's self-mask seed and masking key, one sealed bundle per other site.</summary>
+public sealed record SharesSubmitted : ISecureRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required byte[] RoundNonce { get; init; }
+    public required string SiteId { get; init; }
+    public required IReadOnlyList<EncryptedShare> Shares { get; init; }
+    public required byte[] Signature { get; init; }
+}
+
+/// <summary>Step 2 (coordinator): every site's share bundles, and who shared (the sites whose masks the sum will carry).</summary>
+public sealed record SharesRelayed : IRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required IReadOnlyList<SharesSubmitted> Bundles { get; init; }
+}
+
+/// <summary>Step 3 (site): the masked, fixed-point update (weighted weights and the sample count), sealed for the coordinator.</summary>
+public sealed record MaskedUpdateSubmitted : ISecureRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required byte[] RoundNonce { get; init; }
+    public required string SiteId { get; init; }
+    public required SealedPayload Box { get; init; }
+    public required double TrainLoss { get; init; }
+    public required string Device { get; init; }
+    public PrivacySpent? Privacy { get; init; }
+    public required byte[] Signature { get; init; }
+}
+
+/// <summary>Step 4 (coordinator): whose masked updates arrived (their self-masks are to be removed) and who dropped after sharing.</summary>
+public sealed record UnmaskingRequested : IRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required IReadOnlyList<string> Survivors { get; init; }
+    public required IReadOnlyList<string> Dropped { get; init; }
+}
+
+/// <summary>Step 4 (site): its shares of the survivors' self-mask seeds and of the dropped sites' masking keys, sealed for the coordinator.</summary>
+public sealed record UnmaskingSharesSubmitted : ISecureRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required byte[] RoundNonce { get; init; }
+    public required string SiteId { get; init; }
+    public required SealedPayload Box { get; init; }
+    public required byte[] Signature { get; init; }
+}

@@ -1,0 +1,187 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using FedHealth.Contracts;
+using FedHealth.Privacy.Crypto;
+
+namespace FedHealth.Privacy.SecureAggregation;
+
+/// <summary>The steps of a secure round at the coordinator.</summary>
+public enum SecurePhase { Keys, Shares, Masked, Unmasking, Done }
+
+/// <summary>
+/// The coordinator's side of one secure-aggregation round. It checks every message (registered sender, signature,
+/// round nonce, step, no repeats), relays what sites exchange without being able to read it, folds masked inputs
+/// into one running sum as they arrive (memory of one model, whatever the number of sites), and at the end
+/// rebuilds from Shamir shares exactly the masks to remove: survivors' self-masks and dropped sites' pairwise masks.
+/// Deterministic given the same messages and coordinator key, so a job replays it from its journal.
+/// </summary>
+public sealed class SecureRoundServer
+{
+    private readonly Guid job;
+    private readonly int round;
+    private readonly SecureRoundSettings settings;
+    private readonly IReadOnlySet<string> participants;
+    private readonly IReadOnlyDictionary<string, byte[]> trusted;
+    private readonly ECDiffieHellman coordinatorKey;
+    private readonly int length;
+    private readonly Dictionary<string, MaskingKeysAdvertised> adverts = new();
+    private readonly Dictionary<string, SharesSubmitted> bundles = new();
+    private readonly Dictionary<string, MaskedUpdateSubmitted> maskedFrom = new();
+    private readonly Dictionary<string, IReadOnlyList<RevealedShare>> revealed = new();
+    private readonly ulong[] sum;
+
+    public SecurePhase Phase { get; private set; } = SecurePhase.Keys;
+    public IReadOnlyList<string> Survivors { get; private set; } = [];
+    public IReadOnlyList<string> Dropped { get; private set; } = [];
+    public IReadOnlyCollection<MaskedUpdateSubmitted> MaskedUpdates => maskedFrom.Values;
+
+    public SecureRoundServer(Guid job, int round, SecureRoundSettings settings, IReadOnlyCollection<string> participants,
+        IReadOnlyDictionary<string, byte[]> trusted, ECDiffieHellman coordinatorKey, int length)
+    {
+        (this.job, this.round, this.settings, this.trusted, this.coordinatorKey, this.length) = (job, round, settings, trusted, coordinatorKey, length);
+        this.participants = participants.ToHashSet();
+        sum = new ulong[length];
+    }
+
+    /// <summary>How many parties the current step still waits for, and whether all have answered.</summary>
+    public bool AllAnswered => Phase switch
+    {
+        SecurePhase.Keys => adverts.Count == participants.Count,
+        SecurePhase.Shares => bundles.Count == adverts.Count,
+        SecurePhase.Masked => maskedFrom.Count == bundles.Count,
+        SecurePhase.Unmasking => revealed.Count == Survivors.Count,
+        _ => true,
+    };
+
+    public bool CanFinish => Phase == SecurePhase.Unmasking && revealed.Count >= settings.Threshold;
+
+    /// <summary>Checks and takes one message; returns why it was refused, or null when taken. A refused message changes nothing.</summary>
+    public string? Accept(ISecureRoundMessage message)
+    {
+        if (message.JobId != job || message.Round != round) return $"{message.GetType().Name} for job {message.JobId} round {message.Round} does not belong to this round";
+        if (!message.RoundNonce.AsSpan().SequenceEqual(settings.RoundNonce)) return $"{message.GetType().Name} from {message.SiteId} carries another round's nonce (replayed from an earlier attempt?)";
+        if (!participants.Contains(message.SiteId)) return $"site '{message.SiteId}' is not a participant of this round";
+        if (!trusted.TryGetValue(message.SiteId, out var key)) return $"site '{message.SiteId}' has no registered public key";
+        if (!SiteIdentity.Verify(key, SignedContent.Of(message), message.Signature)) return $"the signature of {message.SiteId} on {message.GetType().Name} is missing or does not verify";
+        return message switch
+        {
+            MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => null),
+            SharesSubmitted s => Take(SecurePhase.Shares, bundles, s, () => SharesProblem(s)),
+            MaskedUpdateSubmitted m => TakeMasked(m),
+            UnmaskingSharesSubmitted u => TakeRevealed(u),
+            _ => $"unknown message {message.GetType().Name}",
+        };
+    }
+
+    public MaskingKeysCollected CloseKeys()
+    {
+        Expect(SecurePhase.Keys);
+        if (adverts.Count < settings.Threshold) throw new SecureRoundException($"{adverts.Count} sites advertised keys, the threshold is {settings.Threshold}");
+        Phase = SecurePhase.Shares;
+        return new MaskingKeysCollected { JobId = job, Round = round, Adverts = Sorted(adverts) };
+    }
+
+    public SharesRelayed CloseShares()
+    {
+        Expect(SecurePhase.Shares);
+        if (bundles.Count < settings.Threshold) throw new SecureRoundException($"{bundles.Count} sites shared their secrets, the threshold is {settings.Threshold}");
+        Phase = SecurePhase.Masked;
+        return new SharesRelayed { JobId = job, Round = round, Bundles = Sorted(bundles) };
+    }
+
+    public UnmaskingRequested CloseMasked()
+    {
+        Expect(SecurePhase.Masked);
+        if (maskedFrom.Count < settings.Threshold)
+            throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, fewer than the threshold of {settings.Threshold}: the masks cannot be removed, the round is abandoned");
+        Survivors = maskedFrom.Keys.Order(StringComparer.Ordinal).ToList();
+        Dropped = bundles.Keys.Except(Survivors).Order(StringComparer.Ordinal).ToList();
+        Phase = SecurePhase.Unmasking;
+        return new UnmaskingRequested { JobId = job, Round = round, Survivors = Survivors, Dropped = Dropped };
+    }
+
+    /// <summary>Removes every mask and returns the exact sum of the survivors' fixed-point inputs.</summary>
+    public ulong[] Finish()
+    {
+        if (!CanFinish) throw new SecureRoundException($"{revealed.Count} sites revealed shares, the threshold is {settings.Threshold}");
+        var result = (ulong[])sum.Clone();
+        foreach (var survivor in Survivors)
+            MaskExpander.Apply(Rebuild(survivor, isMaskingKey: false), result, subtract: true);
+        foreach (var dropped in Dropped)
+        {
+            using var key = KeyAgreement.FromScalar(Rebuild(dropped, isMaskingKey: true), adverts[dropped].MaskingKey);
+            foreach (var survivor in Survivors)
+            {
+                var seed = PairwiseMask.Seed(key, adverts[survivor].MaskingKey, job, round, settings.RoundNonce, dropped, survivor);
+                // The survivor added this mask with its own sign; remove it.
+                MaskExpander.Apply(seed, result, subtract: PairwiseMask.Adds(survivor, dropped));
+            }
+        }
+        Phase = SecurePhase.Done;
+        return result;
+    }
+
+    private byte[] Rebuild(string owner, bool isMaskingKey)
+    {
+        var shares = revealed.Values.SelectMany(r => r).Where(r => r.Owner == owner && r.IsMaskingKey == isMaskingKey).Select(r => r.Share)
+            .GroupBy(s => s.X).Select(g => g.First()).Take(settings.Threshold).ToList();
+        if (shares.Count < settings.Threshold) throw new SecureRoundException($"only {shares.Count} shares of {owner}'s {(isMaskingKey ? "masking key" : "self-mask seed")}, {settings.Threshold} needed");
+        return ShamirSharing.Combine(shares);
+    }
+
+    private string? Take<T>(SecurePhase phase, Dictionary<string, T> store, T message, Func<string?> problem) where T : ISecureRoundMessage
+    {
+        if (Phase != phase) return $"{typeof(T).Name} from {message.SiteId} arrived in step {Phase}, not {phase}: too late or out of order";
+        if (store.ContainsKey(message.SiteId)) return $"{typeof(T).Name} from {message.SiteId} was already received (replayed)";
+        if (problem() is { } why) return why;
+        store[message.SiteId] = message;
+        return null;
+    }
+
+    private string? SharesProblem(SharesSubmitted s)
+    {
+        if (!adverts.ContainsKey(s.SiteId)) return $"{s.SiteId} did not advertise keys in this round";
+        var expected = adverts.Keys.Where(k => k != s.SiteId).ToHashSet();
+        var to = s.Shares.Select(x => x.To).ToList();
+        return to.Count == expected.Count && to.ToHashSet().SetEquals(expected) ? null
+            : $"{s.SiteId} sent shares to [{string.Join(", ", to)}], expected one for each of [{string.Join(", ", expected.Order())}]";
+    }
+
+    private string? TakeMasked(MaskedUpdateSubmitted m) => Take(SecurePhase.Masked, maskedFrom, m, () =>
+    {
+        if (!bundles.ContainsKey(m.SiteId)) return $"{m.SiteId} did not share its secrets in this round";
+        byte[] bytes;
+        try { bytes = SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(m.Box), SignedContent.Context("masked", job, round, settings.RoundNonce, m.SiteId)); }
+        catch (CryptographicException e) { return $"the masked update of {m.SiteId} does not decrypt ({e.Message}): tampered or not sealed for this coordinator"; }
+        if (bytes.Length != length * sizeof(ulong)) return $"the masked update of {m.SiteId} has {bytes.Length / sizeof(ulong)} values, the round expects {length}";
+        var values = MemoryMarshal.Cast<byte, ulong>(bytes);
+        for (var i = 0; i < length; i++) sum[i] += values[i];
+        return null;
+    });
+
+    private string? TakeRevealed(UnmaskingSharesSubmitted u)
+    {
+        if (Phase != SecurePhase.Unmasking) return $"shares from {u.SiteId} arrived in step {Phase}: too late or out of order";
+        if (!Survivors.Contains(u.SiteId)) return $"{u.SiteId} is not a survivor of this round";
+        if (revealed.ContainsKey(u.SiteId)) return $"shares from {u.SiteId} were already received (replayed)";
+        try
+        {
+            var shares = RevealedShares.FromBytes(SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(u.Box), SignedContent.Context("unmask", job, round, settings.RoundNonce, u.SiteId)));
+            if (shares.Any(s => s.IsMaskingKey ? !Dropped.Contains(s.Owner) : !Survivors.Contains(s.Owner)))
+                return $"{u.SiteId} revealed a share that was not asked for";
+            revealed[u.SiteId] = shares;
+            return null;
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or EndOfStreamException)
+        {
+            return $"the shares of {u.SiteId} do not decrypt or parse ({e.Message})";
+        }
+    }
+
+    private void Expect(SecurePhase phase)
+    {
+        if (Phase != phase) throw new InvalidOperationException($"step is {Phase}, not {phase}");
+    }
+
+    private static IReadOnlyList<T> Sorted<T>(Dictionary<string, T> store) => store.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
+}
