@@ -17,6 +17,7 @@ public static class FedHealthCommands
         Local(),
         Bench(),
         PrivacyCommands.Create(),
+        ProvisionCommands.Create(),
         PassThrough("coordinator", "Run the coordinator deployable (e.g. --Bus:Transport=RabbitMq --Coordinator:DataDir=DIR).", CoordinatorProgram.RunAsync),
         PassThrough("site", $"Run a site agent deployable: site {SiteAgentProgram.Usage["usage: ".Length..]}", SiteAgentProgram.RunAsync),
         PassThrough("dashboard", "Run the dashboard deployable (e.g. --urls http://127.0.0.1:5080 --Bus:Transport=RabbitMq).", DashboardProgram.RunAsync),
@@ -33,9 +34,10 @@ public static class FedHealthCommands
         model.AcceptOnlyFromAmong("logistic", "mlp");
         var port = new Option<int>("--port") { Description = "Dashboard port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5080 };
         var dpEpsilon = new Option<double?>("--dp-epsilon") { Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job" };
+        var plain = new Option<bool>("--plain-aggregation") { Description = "Average plain updates instead of secure aggregation (comparison only)" };
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
-            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon,
+            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -44,7 +46,7 @@ public static class FedHealthCommands
                 Rounds = result.GetValue(rounds), Seed = result.GetValue(seed), Headless = result.GetValue(headless),
                 DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
                 Model = result.GetValue(model)!, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
-                DpEpsilon = result.GetValue(dpEpsilon),
+                DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain),
             };
             return await Guarded(() => new LocalFederation(options, Console.Out).Run(cancellation));
         });

@@ -19,4 +19,9 @@ public sealed record JobSpec
     public IReadOnlyList<string> Sites { get; init; } = [];
     /// <summary>Record-level DP-SGD at every site; null trains without differential privacy.</summary>
     public DpSgdSettings? Privacy { get; init; }
+    /// <summary>
+    /// Secure aggregation (on by default): the coordinator only ever sees masked, sealed updates and learns their
+    /// sum. Off only for strategies that need individual updates.
+    /// </summary>
+    public bool SecureAggregation { get; init; } = true;
 }

@@ -22,6 +22,7 @@ public sealed class SiteAgent
     // answer back instead of a second training, which would release a second noisy output of the same data.
     private readonly Dictionary<(Guid Job, int Round), object> answered = new();
     private readonly PrivacyLedgerFile ledger;
+    private readonly SecureParticipation secure;
 
     public SiteConfig Config { get; }
     public DataSchema Schema { get; }
@@ -30,9 +31,10 @@ public sealed class SiteAgent
     public string Id => Config.Site.Id;
     public string DeviceName => TrainingDevice.Describe(Device);
 
-    private SiteAgent(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, ILogger logger)
+    private SiteAgent(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, SiteSecurity? security, ILogger logger)
     {
         (Config, Schema, Split, Device, this.logger) = (config, schema, split, device, logger);
+        secure = new SecureParticipation(config.Site.Id, security, config.MinParticipants, logger);
         ledger = new PrivacyLedgerFile(Path.Combine(config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id), "privacy-ledger.json"));
     }
 
@@ -42,8 +44,9 @@ public sealed class SiteAgent
     private const double DefaultDelta = 1e-5;
 
     /// <summary>Loads the site's schema and data and picks its device; any problem stops the site with a clear message.</summary>
-    public static SiteAgent Start(SiteConfig config, ILogger logger)
+    public static SiteAgent Start(SiteConfig config, ILogger logger, SiteSecurity? security = null)
     {
+        security ??= SiteSecurity.Load(config);
         var schema = SchemaFile.Load(config.Data.Schema);
         var data = SchemaReader.Read(config.Data.Csv, schema, config.Data.Rows);
         var split = TrainTestSplit.Stratified(data, config.Data.TestFraction, config.Data.SplitSeed);
@@ -56,7 +59,7 @@ public sealed class SiteAgent
         };
         logger.LogInformation("site {Site} ({Jurisdiction}{Simulated}): {Train} training and {Test} held-out rows of schema {Schema}, training on {Device}",
             config.Site.Id, config.Site.Jurisdiction, config.Site.Simulated ? ", simulated" : "", split.Train.Rows, split.Test.Rows, schema.Name, TrainingDevice.Describe(device));
-        return new SiteAgent(config, schema, split, device, logger);
+        return new SiteAgent(config, schema, split, device, security, logger);
     }
 
     public SiteHeartbeat Heartbeat(DateTimeOffset now) => new()
@@ -66,8 +69,23 @@ public sealed class SiteAgent
         Description = Config.Site.Description, SentAt = now,
     };
 
-    /// <summary>Trains one round from the global weights; declines (with the reason) a round it cannot train.</summary>
+    /// <summary>
+    /// Answers a round: a plain update, or in a secure round the signed key advertisement that starts secure
+    /// aggregation (the trained update then only ever leaves masked). Declines, with the reason, what it cannot do.
+    /// </summary>
     public object Train(RoundStarted round)
+    {
+        var local = TrainOnce(round);
+        if (round.SecureRound is null || local is not UpdateSubmitted update) return local;
+        lock (torchGate) return secure.Advertise(round, update);
+    }
+
+    public object? OnKeysCollected(MaskingKeysCollected message) { lock (torchGate) return secure.OnKeysCollected(message); }
+    public object? OnSharesRelayed(SharesRelayed message) { lock (torchGate) return secure.OnSharesRelayed(message); }
+    public object? OnUnmaskingRequested(UnmaskingRequested message) { lock (torchGate) return secure.OnUnmaskingRequested(message); }
+
+    /// <summary>Trains one round from the global weights, once per (job, round) whatever the retries.</summary>
+    private object TrainOnce(RoundStarted round)
     {
         if (round.Schema != Schema.Name || !round.FeatureNames.SequenceEqual(Schema.FeatureNames))
             return Decline(round, $"site {Id} holds schema '{Schema.Name}' ({string.Join(", ", Schema.FeatureNames)}), the job asks for '{round.Schema}' ({string.Join(", ", round.FeatureNames)})");

@@ -12,9 +12,21 @@ public sealed class SiteConfig
     public SitePrivacy? Privacy { get; init; }
     /// <summary>Where the site keeps its own records (privacy ledger); relative to the config file. Default: state/SITE-ID.</summary>
     public string? StateDir { get; init; }
+    /// <summary>The consortium trust file (every site's signing key, the coordinator's key); needed for secure aggregation.</summary>
+    public string? ConsortiumFile { get; init; }
+    /// <summary>This site's private signing key (PEM), registered in the consortium file.</summary>
+    public string? IdentityKeyFile { get; init; }
+    /// <summary>The fewest sites this site aggregates with: with two, each would learn the other's update from the sum.</summary>
+    public int MinParticipants { get; init; } = 3;
 
-    public SiteConfig WithStateDir(string stateDir) => new() { Site = Site, Data = Data, Training = Training, Privacy = Privacy, StateDir = stateDir };
-    public SiteConfig WithPrivacy(SitePrivacy privacy) => new() { Site = Site, Data = Data, Training = Training, Privacy = privacy, StateDir = StateDir };
+    public SiteConfig WithStateDir(string stateDir) => Copy(stateDir, Privacy);
+    public SiteConfig WithPrivacy(SitePrivacy privacy) => Copy(StateDir, privacy);
+
+    private SiteConfig Copy(string? stateDir, SitePrivacy? privacy) => new()
+    {
+        Site = Site, Data = Data, Training = Training, Privacy = privacy, StateDir = stateDir, ConsortiumFile = ConsortiumFile,
+        IdentityKeyFile = IdentityKeyFile, MinParticipants = MinParticipants,
+    };
 }
 
 /// <summary>

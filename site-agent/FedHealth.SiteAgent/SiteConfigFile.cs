@@ -21,6 +21,8 @@ public static partial class SiteConfigFile
         if (config.Data.TestFraction is <= 0 or >= 1) problems.Add($"data.testFraction: {config.Data.TestFraction} must lie strictly between 0 and 1");
         if (config.Training.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"training.device: '{config.Training.Device}' is not auto, cpu or cuda");
         if (config.Training.HeartbeatInterval <= TimeSpan.Zero) problems.Add("training.heartbeatInterval: must be positive");
+        if (config.MinParticipants < 2) problems.Add($"minParticipants: {config.MinParticipants} must be at least 2");
+        if ((config.ConsortiumFile is null) != (config.IdentityKeyFile is null)) problems.Add("consortiumFile and identityKeyFile: give both or neither");
         if (config.Privacy is { } privacy)
             problems.AddRange(new FedHealth.Privacy.DifferentialPrivacy.PrivacyBudget(privacy.EpsilonBudget, privacy.Delta).Problems());
         if (problems.Count > 0) throw new DataException($"{path}: {string.Join("; ", problems)}");
@@ -31,6 +33,9 @@ public static partial class SiteConfigFile
             Training = config.Training,
             Privacy = config.Privacy,
             StateDir = Path.GetFullPath(config.StateDir ?? Path.Combine("state", config.Site.Id), folder),
+            ConsortiumFile = config.ConsortiumFile is null ? null : Path.GetFullPath(config.ConsortiumFile, folder),
+            IdentityKeyFile = config.IdentityKeyFile is null ? null : Path.GetFullPath(config.IdentityKeyFile, folder),
+            MinParticipants = config.MinParticipants,
             Data = new SiteDataSource
             {
                 Csv = Path.GetFullPath(config.Data.Csv, folder),

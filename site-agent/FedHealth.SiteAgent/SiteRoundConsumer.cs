@@ -9,8 +9,17 @@ namespace FedHealth.Sites;
 /// so TorchSharp's thread-bound scopes stay on one thread and the bus's threads stay free.
 /// </summary>
 public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger) :
-    IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<UpdateRefused>
+    IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<UpdateRefused>,
+    IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>
 {
+    public Task Consume(ConsumeContext<MaskingKeysCollected> context) => Answer(context, () => agent.OnKeysCollected(context.Message));
+    public Task Consume(ConsumeContext<SharesRelayed> context) => Answer(context, () => agent.OnSharesRelayed(context.Message));
+    public Task Consume(ConsumeContext<UnmaskingRequested> context) => Answer(context, () => agent.OnUnmaskingRequested(context.Message));
+
+    private static async Task Answer(ConsumeContext context, Func<object?> step)
+    {
+        if (await OnTrainingThread(step) is { } answer) await context.Publish(answer, answer.GetType(), context.CancellationToken);
+    }
     public async Task Consume(ConsumeContext<RoundStarted> context)
     {
         if (!context.Message.Participants.Contains(agent.Id)) return;

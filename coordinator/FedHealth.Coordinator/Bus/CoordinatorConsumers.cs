@@ -7,8 +7,13 @@ namespace FedHealth.Coordinator.Bus;
 
 /// <summary>Hands what sites send to the actors; nothing else happens here.</summary>
 public sealed class SiteMessagesConsumer(CoordinatorNode node) :
-    IConsumer<UpdateSubmitted>, IConsumer<EvaluationSubmitted>, IConsumer<RoundDeclined>, IConsumer<SiteHeartbeat>
+    IConsumer<UpdateSubmitted>, IConsumer<EvaluationSubmitted>, IConsumer<RoundDeclined>, IConsumer<SiteHeartbeat>,
+    IConsumer<MaskingKeysAdvertised>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>, IConsumer<UnmaskingSharesSubmitted>
 {
+    public async Task Consume(ConsumeContext<MaskingKeysAdvertised> context) => (await node.Actors).Jobs.Tell(context.Message);
+    public async Task Consume(ConsumeContext<SharesSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
+    public async Task Consume(ConsumeContext<MaskedUpdateSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
+    public async Task Consume(ConsumeContext<UnmaskingSharesSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
     public async Task Consume(ConsumeContext<UpdateSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
     public async Task Consume(ConsumeContext<EvaluationSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
     public async Task Consume(ConsumeContext<RoundDeclined> context) => (await node.Actors).Jobs.Tell(context.Message);

@@ -1,4 +1,6 @@
 using FedHealth.Coordinator.Bus;
+using FedHealth.Coordinator.Jobs;
+using FedHealth.Privacy.Crypto;
 using FedHealth.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,14 +10,26 @@ namespace FedHealth.Coordinator.Hosting;
 /// <summary>Wires the coordinator into a host: the actor node, its publisher, and its consumers on the coordinator queue.</summary>
 public static class CoordinatorComponent
 {
-    public static IServiceCollection AddCoordinator(this IServiceCollection services, CoordinatorOptions options)
+    public static IServiceCollection AddCoordinator(this IServiceCollection services, CoordinatorOptions options, SecureAggregationKeys? keys = null)
     {
         services.AddSingleton(options);
+        services.AddSingleton(new CoordinatorKeys(keys ?? LoadKeys(options)));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFederationPublisher, BusPublisher>();
         services.AddSingleton<CoordinatorNode>();
         services.AddHostedService(sp => sp.GetRequiredService<CoordinatorNode>());
         return services;
+    }
+
+    /// <summary>Reads the consortium file and the coordinator's key, checking that the file names this coordinator's key.</summary>
+    public static SecureAggregationKeys? LoadKeys(CoordinatorOptions options)
+    {
+        if (options.ConsortiumFile is null) return null;
+        var trust = ConsortiumTrust.Load(options.ConsortiumFile);
+        var key = KeyFiles.LoadOrCreateAgreementKey(options.KeyFile ?? Path.Combine(options.DataDir, "coordinator-key.pem"));
+        if (!KeyAgreement.PublicKey(key).AsSpan().SequenceEqual(trust.CoordinatorKey))
+            throw new ArgumentException($"{options.ConsortiumFile}: the coordinator key it names is not this coordinator's key ({options.KeyFile ?? "DataDir/coordinator-key.pem"})");
+        return new SecureAggregationKeys(trust, key);
     }
 
     public static void RegisterConsumers(IBusRegistrationConfigurator x)

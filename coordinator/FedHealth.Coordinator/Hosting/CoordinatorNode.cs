@@ -12,7 +12,7 @@ namespace FedHealth.Coordinator.Hosting;
 /// The coordinator's actor system as a hosted service: a cluster node (joining itself when it has no seeds) with
 /// the site registry and the job manager. Started before the bus, so consumers always find the actors.
 /// </summary>
-public sealed class CoordinatorNode(CoordinatorOptions options, IFederationPublisher publisher, TimeProvider clock, ILogger<CoordinatorNode> logger)
+public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys keys, IFederationPublisher publisher, TimeProvider clock, ILogger<CoordinatorNode> logger)
     : IHostedService
 {
     private readonly TaskCompletionSource<(IActorRef Jobs, IActorRef Sites)> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,7 +28,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, IFederationPubli
         var cluster = Cluster.Get(system);
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
         var sites = system.ActorOf(SiteRegistry.Props(clock, options.SiteOfflineAfter), "sites");
-        var jobs = system.ActorOf(JobManager.Props(sites, publisher, clock), "jobs");
+        var jobs = system.ActorOf(JobManager.Props(sites, publisher, clock, keys.Keys), "jobs");
         logger.LogInformation("coordinator node {Address} up, journal {Journal}", cluster.SelfAddress, options.Journal);
         ready.SetResult((jobs, sites));
         return Task.CompletedTask;

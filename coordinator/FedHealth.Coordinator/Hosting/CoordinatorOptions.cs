@@ -21,6 +21,10 @@ public sealed class CoordinatorOptions
     public TimeSpan SiteOfflineAfter { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Akka.NET's own log level (DEBUG, INFO, WARNING, ERROR), printed to standard output.</summary>
     public string AkkaLogLevel { get; set; } = "INFO";
+    /// <summary>The consortium trust file (site signing keys, coordinator key); without it only jobs without secure aggregation run.</summary>
+    public string? ConsortiumFile { get; set; }
+    /// <summary>The coordinator's private sealing key (PEM); default DataDir/coordinator-key.pem, created when missing.</summary>
+    public string? KeyFile { get; set; }
 
     public static string DefaultDataDir() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "fedhealth");

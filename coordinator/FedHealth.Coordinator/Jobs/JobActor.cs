@@ -15,19 +15,20 @@ namespace FedHealth.Coordinator.Jobs;
 public sealed class JobActor : ReceivePersistentActor, IWithTimers
 {
     private const string DeadlineTimer = "deadline";
-    private readonly JobState state = new();
+    private readonly JobState state;
     private readonly IFederationPublisher publisher;
     private readonly TimeProvider clock;
     private readonly ILoggingAdapter log = Context.GetLogger();
 
-    public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock));
+    public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys));
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock)
+    public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys)
     {
+        state = new JobState(keys);
         PersistenceId = $"job-{jobId}";
         this.publisher = publisher;
         this.clock = clock;
@@ -48,7 +49,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<UpdateSubmitted>(u => Handle(state.OnUpdate(u, Now), u.SiteId, u.Round, "update"));
         Command<RoundDeclined>(d => Handle(state.OnDecline(d, Now), d.SiteId, d.Round, "decline"));
         Command<EvaluationSubmitted>(e => Handle(state.OnEvaluation(e, Now), e.SiteId, e.Round, "evaluation"));
-        Command<PhaseDeadline>(d => PersistDecided(state.OnDeadline(d.Round, d.Phase, d.Attempt, Now)));
+        Command<PhaseDeadline>(d => PersistDecided(state.OnDeadline(d.Step, Now)));
+        Command<MaskingKeysAdvertised>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "key advertisement"));
+        Command<SharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "shares"));
+        Command<MaskedUpdateSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "masked update"));
+        Command<UnmaskingSharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "unmasking shares"));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
         Command<Done>(_ => { });
         Command<PublishFailed>(f => log.Warning(f.Cause, "job {0}: publishing {1} failed", jobId, f.What));
@@ -83,6 +88,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         switch (e)
         {
             case RoundStartedEvent:
+            case SecureStepClosed:
             case RoundAggregated:
                 ResumePhase();
                 break;
@@ -105,12 +111,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     /// <summary>(Re)sends the current phase's request to the sites and arms its deadline.</summary>
     private void ResumePhase()
     {
-        if (state.Phase == JobPhase.Training)
+        if (state.Phase == JobPhase.Training && state.PendingBroadcast is { } step)
+            PublishStep(step);
+        else if (state.Phase == JobPhase.Training)
             Publish(new RoundStarted
             {
                 JobId = state.JobId, Round = state.Round, Schema = state.Spec.Schema, FeatureNames = state.Spec.FeatureNames,
-                Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights,
-                Participants = state.Participants, Deadline = state.Deadline,
+                Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SecureRound = state.SecureSettings,
+                Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
             });
         else
             Publish(new EvaluationRequested
@@ -119,7 +127,18 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Participants = state.Participants, Deadline = state.Deadline,
             });
         var delay = state.Deadline - Now;
-        Timers.StartSingleTimer(DeadlineTimer, new PhaseDeadline(state.Round, state.Phase, state.Attempt), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+        Timers.StartSingleTimer(DeadlineTimer, new PhaseDeadline(state.Step), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    private void PublishStep(IRoundMessage step)
+    {
+        switch (step)
+        {
+            case MaskingKeysCollected m: Publish(m); break;
+            case SharesRelayed m: Publish(m); break;
+            case UnmaskingRequested m: Publish(m); break;
+            default: throw new InvalidOperationException($"unknown secure step message {step.GetType().Name}");
+        }
     }
 
     private void Publish<T>(T message) where T : class =>

@@ -9,7 +9,7 @@ public interface IJobEvent;
 public sealed record JobCreated(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, ModelWeights InitialWeights, DateTimeOffset At) : IJobEvent;
 
 /// <summary>A round's training phase opened (again, on a later attempt, if too few sites answered in time).</summary>
-public sealed record RoundStartedEvent(int Round, int Attempt, DateTimeOffset Deadline, DateTimeOffset At) : IJobEvent;
+public sealed record RoundStartedEvent(int Round, int Attempt, DateTimeOffset Deadline, DateTimeOffset At, byte[]? Nonce = null) : IJobEvent;
 
 /// <summary>A site's update for a round passed every check and counts towards the round's average.</summary>
 public sealed record UpdateReceived(int Round, string SiteId, int SampleCount, ModelWeights Weights, double TrainLoss, string Device, double TrainSeconds,
@@ -30,3 +30,18 @@ public sealed record RoundClosed(RoundCompleted Summary) : IJobEvent;
 
 /// <summary>The job ended: "completed" after its last round, "failed" when it could not go on.</summary>
 public sealed record JobFinished(string Outcome, string Detail, DateTimeOffset At) : IJobEvent;
+
+/// <summary>Secure aggregation: a site's signed key advertisement passed every check.</summary>
+public sealed record KeysAdvertReceived(int Round, MaskingKeysAdvertised Message) : IJobEvent;
+
+/// <summary>Secure aggregation: a site's sealed share bundles passed every check (the coordinator cannot read them).</summary>
+public sealed record SharesReceived(int Round, SharesSubmitted Message) : IJobEvent;
+
+/// <summary>Secure aggregation: a site's masked update passed every check and was folded into the running sum.</summary>
+public sealed record MaskedUpdateReceived(int Round, MaskedUpdateSubmitted Message) : IJobEvent;
+
+/// <summary>Secure aggregation: a survivor's revealed shares passed every check.</summary>
+public sealed record RevealedSharesReceived(int Round, UnmaskingSharesSubmitted Message) : IJobEvent;
+
+/// <summary>Secure aggregation: a step closed (all answered or its deadline passed); the next step runs until the deadline.</summary>
+public sealed record SecureStepClosed(int Round, FedHealth.Privacy.SecureAggregation.SecurePhase Step, DateTimeOffset Deadline) : IJobEvent;

@@ -22,15 +22,17 @@ public sealed class JobManager : ReceivePersistentActor
     private readonly IActorRef sites;
     private readonly IFederationPublisher publisher;
     private readonly TimeProvider clock;
+    private readonly SecureAggregationKeys? keys;
     private readonly ILoggingAdapter log = Context.GetLogger();
 
-    public static Props Props(IActorRef sites, IFederationPublisher publisher, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new JobManager(sites, publisher, clock));
+    public static Props Props(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null) =>
+        Akka.Actor.Props.Create(() => new JobManager(sites, publisher, clock, keys));
 
     public override string PersistenceId => "job-index";
 
-    public JobManager(IActorRef sites, IFederationPublisher publisher, TimeProvider clock)
+    public JobManager(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys)
     {
+        this.keys = keys;
         this.sites = sites;
         this.publisher = publisher;
         this.clock = clock;
@@ -44,7 +46,10 @@ public sealed class JobManager : ReceivePersistentActor
 
         Command<CreateJob>(request =>
         {
-            var problems = JobSpecRules.Problems(request.Spec);
+            var problems = JobSpecRules.Problems(request.Spec).ToList();
+            if (request.Spec.SecureAggregation && keys is null) problems.Add("secureAggregation: this coordinator has no consortium keys (Coordinator:ConsortiumFile)");
+            if (keys is not null && request.Spec.SecureAggregation)
+                problems.AddRange(request.Spec.Sites.Where(s => !keys.Trust.Sites.ContainsKey(s)).Select(s => $"sites: '{s}' has no registered key in the consortium"));
             if (problems.Count > 0) { Sender.Tell(new JobRefused { Reason = string.Join("; ", problems) }); return; }
             var replyTo = Sender;
             sites.Ask<IReadOnlyList<SiteStatus>>(new SiteRegistry.GetSites(), AskTimeout)
@@ -53,7 +58,9 @@ public sealed class JobManager : ReceivePersistentActor
         });
         Command<CreateWithSites>(c =>
         {
-            var online = c.Sites.Where(s => s.Online).Select(s => s.LastHeartbeat).ToList();
+            // A secure job can only include sites whose signing keys the consortium registered.
+            var online = c.Sites.Where(s => s.Online && (!c.Request.Spec.SecureAggregation || keys!.Trust.Sites.ContainsKey(s.LastHeartbeat.SiteId)))
+                .Select(s => s.LastHeartbeat).ToList();
             var (participants, problem) = JobSpecRules.ChooseParticipants(c.Request.Spec, online);
             if (problem is not null) { c.ReplyTo.Tell(new JobRefused { Reason = problem }); return; }
             var jobId = Guid.NewGuid();
@@ -67,6 +74,7 @@ public sealed class JobManager : ReceivePersistentActor
         Command<UpdateSubmitted>(m => Route(m.JobId, m.Round, m.SiteId, m));
         Command<EvaluationSubmitted>(m => Route(m.JobId, m.Round, m.SiteId, m));
         Command<RoundDeclined>(m => Route(m.JobId, m.Round, m.SiteId, m));
+        Command<ISecureRoundMessage>(m => Route(m.JobId, m.Round, m.SiteId, m));
         Command<GetJobSummary>(q =>
         {
             if (jobs.TryGetValue(q.JobId, out var job)) job.Forward(q);
@@ -76,7 +84,7 @@ public sealed class JobManager : ReceivePersistentActor
         Command<GetFederationStatus>(_ => Status().PipeTo(Sender));
     }
 
-    private IActorRef StartJobActor(Guid jobId) => Context.ActorOf(JobActor.Props(jobId, publisher, clock), $"job-{jobId}");
+    private IActorRef StartJobActor(Guid jobId) => Context.ActorOf(JobActor.Props(jobId, publisher, clock, keys), $"job-{jobId}");
 
     private void Route(Guid jobId, int round, string siteId, object message)
     {

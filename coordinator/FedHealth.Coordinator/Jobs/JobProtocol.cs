@@ -12,7 +12,7 @@ public static class JobProtocol
     public sealed record GetJobSummary(Guid JobId);
 
     /// <summary>A phase's deadline timer fired.</summary>
-    internal sealed record PhaseDeadline(int Round, JobPhase Phase, int Attempt);
+    internal sealed record PhaseDeadline(int Step);
 
     /// <summary>A publish to the bus failed; logged, the round's deadline takes care of the rest.</summary>
     internal sealed record PublishFailed(string What, Exception Cause);

@@ -10,7 +10,7 @@ namespace FedHealth.Coordinator.Jobs;
 /// One federated job's rules, free of actors and I/O: decisions turn a message and the time into events, and
 /// <see cref="Apply"/> folds events into the state. The job actor only persists what is decided and applies it.
 /// </summary>
-public sealed class JobState
+public sealed partial class JobState(SecureAggregationKeys? keys = null)
 {
     public const int MaxAttemptsPerRound = 3;
     public const int MaxSamplesPerUpdate = 100_000_000;
@@ -20,6 +20,7 @@ public sealed class JobState
     private readonly Dictionary<string, string> declined = new();
     private readonly HashSet<string> budgetExhausted = new();
     private readonly Dictionary<string, SiteEvaluation> evaluations = new();
+    private readonly Dictionary<string, PrivacySpent> roundPrivacy = new();
     private readonly List<RoundCompleted> rounds = new();
     private RoundAggregated? aggregation;
     private DateTimeOffset roundOpenedAt;
@@ -37,26 +38,26 @@ public sealed class JobState
     public string? Detail { get; private set; }
     public bool IsRunning => Phase is JobPhase.Training or JobPhase.Evaluating;
     public IReadOnlyCollection<string> Contributors => updates.Keys;
+    /// <summary>Counts every phase and step change; a deadline timer names the step it was set for, so a stale one is ignored.</summary>
+    public int Step { get; private set; }
 
     public static IReadOnlyList<IJobEvent> Create(Guid jobId, JobSpec spec, IReadOnlyList<string> participants, DateTimeOffset now)
     {
         var layout = ParameterLayout.For(spec.Model);
         var initial = FlatParameters.Initial(layout, spec.Seed).ToWeights();
-        return [new JobCreated(jobId, spec, participants, initial, now), new RoundStartedEvent(1, 1, now + spec.RoundDeadline, now)];
+        return [new JobCreated(jobId, spec, participants, initial, now), new RoundStartedEvent(1, 1, now + spec.RoundDeadline, now, NewNonce(spec))];
     }
 
     public JobDecision OnUpdate(UpdateSubmitted u, DateTimeOffset now)
     {
         if (Check(u.Round, u.SiteId, JobPhase.Training, "update") is { } problem) return problem;
+        if (Spec.SecureAggregation) return JobDecision.Refuse("this job runs secure aggregation: plain updates are refused (send keys, shares and a masked update)");
         if (updates.ContainsKey(u.SiteId)) return JobDecision.Ignore($"duplicate update from {u.SiteId} for round {u.Round} ignored (already counted once)");
         if (u.SampleCount is < 1 or > MaxSamplesPerUpdate) return JobDecision.Refuse($"sample count {u.SampleCount} is outside 1..{MaxSamplesPerUpdate}");
         if (!double.IsFinite(u.TrainLoss)) return JobDecision.Refuse($"train loss {u.TrainLoss} is not finite");
         try { FlatParameters.FromWeights(Layout, u.Weights); }
         catch (InvalidPayloadException e) { return JobDecision.Refuse(e.Message); }
-        if (Spec.Privacy is not null && u.Privacy is not { } spent)
-            return JobDecision.Refuse("the job trains with DP-SGD but the update reports no privacy spent");
-        if (u.Privacy is { } p && (p.SiteId != u.SiteId || !(p.Epsilon >= 0) || !(p.Delta is > 0 and < 1)))
-            return JobDecision.Refuse($"privacy report of {u.SiteId} is malformed (site {p.SiteId}, ε {p.Epsilon}, δ {p.Delta})");
+        if (PrivacyReportProblem(u.SiteId, u.Privacy) is { } bad) return JobDecision.Refuse(bad);
         var received = new UpdateReceived(u.Round, u.SiteId, u.SampleCount, u.Weights, u.TrainLoss, u.Device, u.TrainSeconds, u.Privacy);
         return new JobDecision(AllAnswered(with: u.SiteId) ? [received, Aggregate(now, received)] : [received]);
     }
@@ -67,6 +68,8 @@ public sealed class JobState
         if (updates.ContainsKey(d.SiteId) || declined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
         var declinedEvent = new SiteDeclined(d.Round, d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason, d.BudgetExhausted);
         if (QuorumOutOfBudget(d.BudgetExhausted ? d.SiteId : null, now) is { } stop) return new JobDecision([declinedEvent, stop]);
+        if (secure is not null)
+            return new JobDecision(SecureStepComplete(alsoDeclined: d.SiteId) ? [declinedEvent, .. CloseSecureStep(now)] : [declinedEvent]);
         if (!AllAnswered(with: d.SiteId)) return new JobDecision([declinedEvent]);
         return new JobDecision(updates.Count >= Spec.MinSites ? [declinedEvent, Aggregate(now, null, declinedEvent)] : [declinedEvent]);
     }
@@ -82,13 +85,20 @@ public sealed class JobState
     }
 
     /// <summary>The deadline of a phase passed: go on with whoever answered, retry the round, or give up.</summary>
-    public IReadOnlyList<IJobEvent> OnDeadline(int round, JobPhase phase, int attempt, DateTimeOffset now)
+    public IReadOnlyList<IJobEvent> OnDeadline(int step, DateTimeOffset now)
     {
-        if (round != Round || phase != Phase || attempt != Attempt || now < Deadline) return [];
-        if (phase == JobPhase.Evaluating) return CloseRound(now, null);
+        if (step != Step || !IsRunning || now < Deadline) return [];
+        if (Phase == JobPhase.Evaluating) return CloseRound(now, null);
+        if (secure is not null) return CloseSecureStep(now);
         if (updates.Count >= Spec.MinSites) return [Aggregate(now, null)];
-        if (Attempt < MaxAttemptsPerRound) return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now)];
-        return [new JobFinished("failed", $"round {Round}: {updates.Count} of the {Spec.MinSites} sites needed sent an update in {MaxAttemptsPerRound} attempts", now)];
+        return RetryOrFail($"{updates.Count} of the {Spec.MinSites} sites needed sent an update", now);
+    }
+
+    /// <summary>A round that cannot complete is tried again (a fresh attempt, a fresh nonce) up to the limit, then the job fails.</summary>
+    private IReadOnlyList<IJobEvent> RetryOrFail(string why, DateTimeOffset now)
+    {
+        if (Attempt < MaxAttemptsPerRound) return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now, NewNonce(Spec))];
+        return [new JobFinished("failed", $"round {Round}: {why}, in {MaxAttemptsPerRound} attempts", now)];
     }
 
     public void Apply(IJobEvent e)
@@ -102,14 +112,23 @@ public sealed class JobState
             case RoundStartedEvent r:
                 if (r.Round != Round)
                 {
-                    updates.Clear(); decodedUpdates.Clear(); declined.Clear(); evaluations.Clear();
+                    updates.Clear(); decodedUpdates.Clear(); declined.Clear(); evaluations.Clear(); roundPrivacy.Clear();
                     aggregation = null;
                     roundOpenedAt = r.At;
                 }
                 (Round, Attempt, Deadline, Phase) = (r.Round, r.Attempt, r.Deadline, JobPhase.Training);
+                Step++;
+                OpenSecureRound(r);
+                break;
+            case KeysAdvertReceived or SharesReceived or MaskedUpdateReceived or RevealedSharesReceived:
+                ApplySecureMessage(e);
+                break;
+            case SecureStepClosed c:
+                ApplySecureStepClosed(c);
                 break;
             case UpdateReceived u:
                 updates[u.SiteId] = u;
+                if (u.Privacy is { } spent) roundPrivacy[u.SiteId] = spent;
                 decodedUpdates[u.SiteId] = FlatParameters.FromWeights(Layout, u.Weights).Values;
                 break;
             case SiteDeclined d:
@@ -120,6 +139,9 @@ public sealed class JobState
                 aggregation = a;
                 GlobalWeights = a.GlobalWeights;
                 (Phase, Deadline) = (JobPhase.Evaluating, a.EvaluationDeadline);
+                Step++;
+                secure = null;
+                PendingBroadcast = null;
                 break;
             case EvaluationReceived v:
                 evaluations[v.Evaluation.SiteId] = v.Evaluation;
@@ -139,6 +161,14 @@ public sealed class JobState
         JobId = JobId, Spec = Spec, Status = Phase.ToString().ToLowerInvariant(), CurrentRound = Round,
         Participants = Participants, Rounds = rounds.ToList(), Detail = Detail,
     };
+
+    private string? PrivacyReportProblem(string siteId, PrivacySpent? spent)
+    {
+        if (Spec.Privacy is not null && spent is null) return "the job trains with DP-SGD but the update reports no privacy spent";
+        if (spent is { } p && (p.SiteId != siteId || !(p.Epsilon >= 0) || !(p.Delta is > 0 and < 1)))
+            return $"privacy report of {siteId} is malformed (site {p.SiteId}, ε {p.Epsilon}, δ {p.Delta})";
+        return null;
+    }
 
     private JobDecision? Check(int round, string siteId, JobPhase expected, string what)
     {
@@ -192,12 +222,12 @@ public sealed class JobState
             Contributors = aggregation!.Contributors, LeftOut = aggregation.LeftOut,
             Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated,
             TrainLoss = aggregation.TrainLoss,
-            Privacy = aggregation.Contributors.Select(c => updates.GetValueOrDefault(c)?.Privacy).OfType<PrivacySpent>().ToList(),
+            Privacy = aggregation.Contributors.Select(c => roundPrivacy.GetValueOrDefault(c)).OfType<PrivacySpent>().ToList(),
             Seconds = (now - roundOpenedAt).TotalSeconds, CompletedAt = now,
         };
         IJobEvent next = Round >= Spec.Rounds
             ? new JobFinished("completed", $"{Spec.Rounds} rounds", now)
-            : new RoundStartedEvent(Round + 1, 1, now + Spec.RoundDeadline, now);
+            : new RoundStartedEvent(Round + 1, 1, now + Spec.RoundDeadline, now, NewNonce(Spec));
         return [new RoundClosed(summary), next];
     }
 

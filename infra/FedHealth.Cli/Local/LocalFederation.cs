@@ -26,14 +26,15 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var logs = Directory.CreateDirectory(Path.Combine(options.DataDir, "logs")).FullName;
         var logFile = Path.Combine(logs, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
         using var fileLog = new FileLoggerProvider(logFile);
-        var agents = StartSites(fileLog);
+        var keys = LocalKeys.Create(options.DataDir, SiteIds());
+        var agents = StartSites(fileLog, keys);
         var siteIds = agents.Select(a => a.Id).ToList();
         var table = new RoundTable(output, siteIds);
         var watcher = new JobWatcher(table);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders().AddProvider(fileLog).SetMinimumLevel(LogLevel.Information);
-        builder.Services.AddCoordinator(new CoordinatorOptions { DataDir = options.DataDir, AkkaLogLevel = "WARNING" });
+        builder.Services.AddCoordinator(new CoordinatorOptions { DataDir = options.DataDir, AkkaLogLevel = "WARNING" }, keys.Coordinator);
         builder.Services.AddSiteAgents(agents);
         if (!options.Headless) builder.Services.AddDashboard();
         builder.Services.AddFederationBus(new BusOptions { Transport = BusOptions.InMemory }, x =>
@@ -82,15 +83,21 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         return new LocalRunResult(summary, spec, agents, watcher.Rounds);
     }
 
-    private List<SiteAgent> StartSites(ILoggerProvider logs)
+    private IReadOnlyList<SiteConfig> SiteConfigs()
     {
         var folder = Path.Combine(options.FederationDir, "sites");
         if (!Directory.Exists(folder)) throw new DataException($"{folder}: no site configurations found");
-        var logger = logs.CreateLogger("FedHealth.SiteAgent");
-        var configs = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(SiteConfigFile.Load)
-            .Select(c => WithLocalState(c)).ToList();
+        var configs = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(SiteConfigFile.Load).Select(WithLocalState).ToList();
         if (configs.Count == 0) throw new DataException($"{folder}: no site configurations found");
-        return configs.Select(c => SiteAgent.Start(c, logger)).ToList();
+        return configs;
+    }
+
+    private IReadOnlyList<string> SiteIds() => SiteConfigs().Select(c => c.Site.Id).ToList();
+
+    private List<SiteAgent> StartSites(ILoggerProvider logs, LocalKeys keys)
+    {
+        var logger = logs.CreateLogger("FedHealth.SiteAgent");
+        return SiteConfigs().Select(c => SiteAgent.Start(c, logger, keys.Sites[c.Site.Id])).ToList();
     }
 
     /// <summary>Simulated sites keep their records (privacy ledger) in the run's data directory, with the budget asked for.</summary>
@@ -124,6 +131,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Seed = options.Seed,
             Sites = agents.Select(a => a.Id).ToList(),
             Privacy = PrivacySettings(),
+            SecureAggregation = !options.PlainAggregation,
         };
     }
 

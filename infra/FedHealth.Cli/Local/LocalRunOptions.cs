@@ -20,6 +20,8 @@ public sealed record LocalRunOptions
     public double DpSamplingRate { get; init; } = 0.1;
     public double DpClipNorm { get; init; } = 1.0;
     public const double DpDelta = 1e-5;
+    /// <summary>Averages plain updates instead of running secure aggregation (for comparison and debugging).</summary>
+    public bool PlainAggregation { get; init; }
 
     public static string DefaultFederationDir() => Path.Combine(AppContext.BaseDirectory, "federations", "breast-prognosis");
 }

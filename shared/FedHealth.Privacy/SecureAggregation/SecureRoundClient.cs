@@ -14,7 +14,7 @@ namespace FedHealth.Privacy.SecureAggregation;
 public sealed class SecureRoundClient : IDisposable
 {
     private readonly string self;
-    private readonly SiteIdentity identity;
+    private readonly SigningKey identity;
     private readonly IReadOnlyDictionary<string, byte[]> trusted;
     private readonly Guid job;
     private readonly int round;
@@ -27,7 +27,7 @@ public sealed class SecureRoundClient : IDisposable
     private readonly Dictionary<string, ShareBundle> received = new();
     private List<string> sharers = [];
 
-    public SecureRoundClient(string self, SiteIdentity identity, IReadOnlyDictionary<string, byte[]> trusted, Guid job, int round,
+    public SecureRoundClient(string self, SigningKey identity, IReadOnlyDictionary<string, byte[]> trusted, Guid job, int round,
         SecureRoundSettings settings, int minParticipants)
     {
         (this.self, this.identity, this.trusted, this.job, this.round, this.settings, this.minParticipants) =
@@ -133,7 +133,7 @@ public sealed class SecureRoundClient : IDisposable
         if (message.JobId != job || message.Round != round || !message.RoundNonce.AsSpan().SequenceEqual(settings.RoundNonce))
             throw new SecureRoundException($"a message from {message.SiteId} belongs to another round (replayed?)");
         if (!trusted.TryGetValue(message.SiteId, out var key)) throw new SecureRoundException($"site {message.SiteId} is not a registered member of the consortium");
-        if (!SiteIdentity.Verify(key, SignedContent.Of(message), message.Signature)) throw new SecureRoundException($"the signature of {message.SiteId} on {message.GetType().Name} does not verify");
+        if (!SigningKey.Verify(key, SignedContent.Of(message), message.Signature)) throw new SecureRoundException($"the signature of {message.SiteId} on {message.GetType().Name} does not verify");
     }
 
     private static List<string> Parties(IEnumerable<string> sites) => sites.Distinct().Order(StringComparer.Ordinal).ToList();

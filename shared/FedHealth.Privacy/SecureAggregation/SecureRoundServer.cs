@@ -53,6 +53,39 @@ public sealed class SecureRoundServer
         _ => true,
     };
 
+    /// <summary>Whether this exact step's message from this site is already held (replaying a journal takes each once).</summary>
+    public bool Holds(ISecureRoundMessage message) => message switch
+    {
+        MaskingKeysAdvertised a => adverts.ContainsKey(a.SiteId),
+        SharesSubmitted s => bundles.ContainsKey(s.SiteId),
+        MaskedUpdateSubmitted m => maskedFrom.ContainsKey(m.SiteId),
+        UnmaskingSharesSubmitted u => revealed.ContainsKey(u.SiteId),
+        _ => false,
+    };
+
+    /// <summary>The sites the current step waits for, and those that have answered it.</summary>
+    public IReadOnlyCollection<string> Expected => Phase switch
+    {
+        SecurePhase.Keys => participants.ToList(),
+        SecurePhase.Shares => adverts.Keys,
+        SecurePhase.Masked => bundles.Keys,
+        SecurePhase.Unmasking => Survivors,
+        _ => [],
+    };
+
+    public IReadOnlyCollection<string> Answered => Phase switch
+    {
+        SecurePhase.Keys => adverts.Keys,
+        SecurePhase.Shares => bundles.Keys,
+        SecurePhase.Masked => maskedFrom.Keys,
+        SecurePhase.Unmasking => revealed.Keys,
+        _ => [],
+    };
+
+    /// <summary>Sites that took each step, for telling who was left out and where.</summary>
+    public IReadOnlyCollection<string> Advertised => adverts.Keys;
+    public IReadOnlyCollection<string> Shared => bundles.Keys;
+
     public bool CanFinish => Phase == SecurePhase.Unmasking && revealed.Count >= settings.Threshold;
 
     /// <summary>Checks and takes one message; returns why it was refused, or null when taken. A refused message changes nothing.</summary>
@@ -62,7 +95,7 @@ public sealed class SecureRoundServer
         if (!message.RoundNonce.AsSpan().SequenceEqual(settings.RoundNonce)) return $"{message.GetType().Name} from {message.SiteId} carries another round's nonce (replayed from an earlier attempt?)";
         if (!participants.Contains(message.SiteId)) return $"site '{message.SiteId}' is not a participant of this round";
         if (!trusted.TryGetValue(message.SiteId, out var key)) return $"site '{message.SiteId}' has no registered public key";
-        if (!SiteIdentity.Verify(key, SignedContent.Of(message), message.Signature)) return $"the signature of {message.SiteId} on {message.GetType().Name} is missing or does not verify";
+        if (!SigningKey.Verify(key, SignedContent.Of(message), message.Signature)) return $"the signature of {message.SiteId} on {message.GetType().Name} is missing or does not verify";
         return message switch
         {
             MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => null),

@@ -14,7 +14,7 @@ public static class JobFixtures
     public static JobSpec Spec(int rounds = 2, int minSites = 2, TimeSpan? deadline = null, IReadOnlyList<string>? sites = null) => new()
     {
         Name = "test job", Schema = "toy", FeatureNames = Features, Model = Model, Rounds = rounds, MinSites = minSites,
-        RoundDeadline = deadline ?? TimeSpan.FromMinutes(1), Seed = 1, Sites = sites ?? [],
+        RoundDeadline = deadline ?? TimeSpan.FromMinutes(1), Seed = 1, Sites = sites ?? [], SecureAggregation = false,
     };
 
     public static UpdateSubmitted Update(Guid job, int round, string site, float[] values, int samples) => new()

@@ -42,8 +42,8 @@ public sealed class JobStateTests
     {
         Decide(state.OnUpdate(Update(Job, 1, "A", [1, 1, 1], 10), T0));
         Decide(state.OnUpdate(Update(Job, 1, "B", [3, 3, 3], 10), T0));
-        Assert.Empty(state.OnDeadline(1, JobPhase.Training, 1, T0.AddSeconds(30)));
-        var events = state.OnDeadline(1, JobPhase.Training, 1, T0.AddMinutes(1));
+        Assert.Empty(state.OnDeadline(state.Step, T0.AddSeconds(30)));
+        var events = state.OnDeadline(state.Step, T0.AddMinutes(1));
         var aggregated = Assert.IsType<RoundAggregated>(Assert.Single(events));
         Assert.Equal(["A", "B"], aggregated.Contributors);
         Assert.Equal("C", Assert.Single(aggregated.LeftOut).SiteId);
@@ -61,11 +61,11 @@ public sealed class JobStateTests
         for (var attempt = 1; attempt < JobState.MaxAttemptsPerRound; attempt++)
         {
             now = state.Deadline;
-            var retry = Assert.IsType<RoundStartedEvent>(Assert.Single(state.OnDeadline(1, JobPhase.Training, attempt, now)));
+            var retry = Assert.IsType<RoundStartedEvent>(Assert.Single(state.OnDeadline(state.Step, now)));
             Assert.Equal(attempt + 1, retry.Attempt);
             ApplyAll([retry]);
         }
-        var failed = Assert.IsType<JobFinished>(Assert.Single(state.OnDeadline(1, JobPhase.Training, JobState.MaxAttemptsPerRound, state.Deadline)));
+        var failed = Assert.IsType<JobFinished>(Assert.Single(state.OnDeadline(state.Step, state.Deadline)));
         Assert.Equal("failed", failed.Outcome);
         Assert.Contains("1 of the 2 sites", failed.Detail);
     }

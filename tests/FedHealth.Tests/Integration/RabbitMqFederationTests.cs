@@ -25,13 +25,16 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
     private readonly List<DeployableProcess> processes = new();
 
     [Fact]
-    public async Task Separate_coordinator_site_and_dashboard_processes_train_over_real_RabbitMQ_and_the_global_auc_improves()
+    public async Task Separate_coordinator_site_and_dashboard_processes_train_with_secure_aggregation_over_real_RabbitMQ_and_the_global_auc_improves()
     {
         var bus = new[] { $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}" };
         var port = FreePort();
-        Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, $"--Coordinator:DataDir={temp.Path}"]);
-        foreach (var site in new[] { "de-gbsg", "nl-rotterdam-a", "nl-rotterdam-b" })
-            Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", Path.Combine(Paths.Sites, $"{site}.json"), .. bus]);
+        var sites = new[] { "de-gbsg", "nl-rotterdam-a", "nl-rotterdam-b" };
+        var consortium = new TestConsortium(temp.Path, sites.Select(s => $"{s}.json"));
+        Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, $"--Coordinator:DataDir={temp.Path}",
+            $"--Coordinator:ConsortiumFile={consortium.ConsortiumFile}", $"--Coordinator:KeyFile={consortium.CoordinatorKeyFile}"]);
+        foreach (var site in sites)
+            Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig($"{site}.json"), .. bus]);
         Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{port}"]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 

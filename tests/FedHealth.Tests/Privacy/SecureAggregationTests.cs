@@ -11,7 +11,7 @@ public sealed class SecureAggregationTests : IDisposable
     private const int Length = 257;
     private static readonly string[] Sites = ["S1", "S2", "S3", "S4", "S5"];
     private readonly Guid job = Guid.NewGuid();
-    private readonly Dictionary<string, SiteIdentity> identities = Sites.ToDictionary(s => s, _ => SiteIdentity.Create());
+    private readonly Dictionary<string, SigningKey> identities = Sites.ToDictionary(s => s, _ => SigningKey.Create());
     private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
     private readonly SecureRoundSettings settings;
     private readonly Dictionary<string, ulong[]> inputs;
@@ -74,7 +74,7 @@ public sealed class SecureAggregationTests : IDisposable
         Assert.Contains("another round's nonce", server.Accept(advert with { RoundNonce = new byte[16] }));
         Assert.Null(server.Accept(advert));
         Assert.Contains("already received (replayed)", server.Accept(advert));
-        using var stranger = SiteIdentity.Create();
+        using var stranger = SigningKey.Create();
         var foreign = new SecureRoundClient("S9", stranger, new Dictionary<string, byte[]> { ["S9"] = stranger.PublicKey }, job, 1, settings, 3).Advertise();
         Assert.Contains("not a participant", server.Accept(foreign));
         foreach (var s in Sites.Skip(1)) Assert.Null(server.Accept(clients[s].Advertise()));

@@ -6,19 +6,19 @@ namespace FedHealth.Privacy.Crypto;
 /// A site's long-term signing key (ECDSA P-256, SHA-256). Everything a site sends in a secure round is signed
 /// with it, and every receiver verifies against the public key registered for that site.
 /// </summary>
-public sealed class SiteIdentity : IDisposable
+public sealed class SigningKey : IDisposable
 {
     private readonly ECDsa key;
 
-    private SiteIdentity(ECDsa key) => this.key = key;
+    private SigningKey(ECDsa key) => this.key = key;
 
-    public static SiteIdentity Create() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    public static SigningKey Create() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256));
 
-    public static SiteIdentity FromPem(string pem)
+    public static SigningKey FromPem(string pem)
     {
         var key = ECDsa.Create();
         key.ImportFromPem(pem);
-        return new SiteIdentity(key);
+        return new SigningKey(key);
     }
 
     public string PrivateKeyPem() => key.ExportPkcs8PrivateKeyPem();

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using FedHealth.Contracts;
+using FedHealth.Learning.Models;
+using FedHealth.Privacy.SecureAggregation;
+
+namespace FedHealth.Coordinator.Jobs;
+
+/// <summary>
+/// Secure aggregation inside a round's training phase: the job holds the round's <see cref="SecureRoundServer"/>,
+/// takes each checked message into it as it decides, and rebuilds it from the same messages when replaying its
+/// journal (taking each message once). The sum it recovers becomes the round's checkpoint like a plain average.
+/// </summary>
+public sealed partial class JobState
+{
+    private SecureRoundServer? secure;
+
+    /// <summary>What the coordinator last broadcast in the current secure round (re-sent when the job resumes).</summary>
+    public IRoundMessage? PendingBroadcast { get; private set; }
+
+    public SecureRoundSettings? SecureSettings { get; private set; }
+
+    public static byte[]? NewNonce(JobSpec spec) => spec.SecureAggregation ? RandomNumberGenerator.GetBytes(16) : null;
+
+    /// <summary>A majority of the round's sites must take part in unmasking: t = n/2 + 1, at least 2.</summary>
+    public static int ThresholdFor(int participants) => Math.Max(2, participants / 2 + 1);
+
+    public JobDecision OnSecureMessage(ISecureRoundMessage message, DateTimeOffset now)
+    {
+        if (Check(message.Round, message.SiteId, JobPhase.Training, message.GetType().Name) is { } problem) return problem;
+        if (secure is null) return JobDecision.Refuse($"job {JobId} does not run secure aggregation");
+        if (message is MaskedUpdateSubmitted masked)
+        {
+            if (!double.IsFinite(masked.TrainLoss)) return JobDecision.Refuse($"train loss {masked.TrainLoss} is not finite");
+            if (PrivacyReportProblem(masked.SiteId, masked.Privacy) is { } bad) return JobDecision.Refuse(bad);
+        }
+        if (secure.Holds(message)) return JobDecision.Ignore($"{message.GetType().Name} from {message.SiteId} already taken for round {Round} (resend ignored)");
+        if (secure.Accept(message) is { } refused) return JobDecision.Refuse(refused);
+        IJobEvent received = message switch
+        {
+            MaskingKeysAdvertised a => new KeysAdvertReceived(Round, a),
+            SharesSubmitted s => new SharesReceived(Round, s),
+            MaskedUpdateSubmitted m => new MaskedUpdateReceived(Round, m),
+            UnmaskingSharesSubmitted u => new RevealedSharesReceived(Round, u),
+            _ => throw new ArgumentException(message.GetType().Name),
+        };
+        if (message is MaskedUpdateSubmitted { Privacy: { } spent }) roundPrivacy[message.SiteId] = spent;
+        return new JobDecision(SecureStepComplete(alsoDeclined: null) ? [received, .. CloseSecureStep(now)] : [received]);
+    }
+
+    private bool SecureStepComplete(string? alsoDeclined) =>
+        secure!.Expected.All(s => secure.Answered.Contains(s) || declined.ContainsKey(s) || s == alsoDeclined);
+
+    /// <summary>Closes the current step with whoever answered; too few parties means the round is tried again.</summary>
+    private IReadOnlyList<IJobEvent> CloseSecureStep(DateTimeOffset now)
+    {
+        var server = secure!;
+        try
+        {
+            if (server.Phase == SecurePhase.Unmasking) return [AggregateSecure(server.Finish(), now)];
+            var step = server.Phase;
+            PendingBroadcast = Close(server);
+            return [new SecureStepClosed(Round, step, now + Spec.RoundDeadline)];
+        }
+        catch (SecureRoundException e)
+        {
+            return RetryOrFail($"secure aggregation could not complete ({e.Message})", now);
+        }
+    }
+
+    private static IRoundMessage Close(SecureRoundServer server) => server.Phase switch
+    {
+        SecurePhase.Keys => server.CloseKeys(),
+        SecurePhase.Shares => server.CloseShares(),
+        SecurePhase.Masked => server.CloseMasked(),
+        _ => throw new InvalidOperationException($"nothing to close in step {server.Phase}"),
+    };
+
+    /// <summary>The recovered sum holds Σ nᵢ·wᵢ then Σ nᵢ: the weighted average without any site's weight or update showing.</summary>
+    private IJobEvent AggregateSecure(ulong[] sum, DateTimeOffset now)
+    {
+        var survivors = secure!.Survivors;
+        var totalSamples = FixedPointRing.Decode(sum[^1]);
+        if (!(totalSamples >= survivors.Count) || totalSamples > (double)MaxSamplesPerUpdate * survivors.Count)
+            return RetryOrFail($"the recovered sample count {totalSamples} is implausible for {survivors.Count} sites", now)[0];
+        var values = new float[Layout.TotalCount];
+        for (var i = 0; i < values.Length; i++) values[i] = (float)(FixedPointRing.Decode(sum[i]) / totalSamples);
+        if (values.Any(v => !float.IsFinite(v))) return RetryOrFail("the recovered average is not finite", now)[0];
+        var masked = secure.MaskedUpdates.ToList();
+        var leftOut = Participants.Where(p => !survivors.Contains(p)).Select(p => new SiteLeftOut
+        {
+            SiteId = p,
+            Reason = declined.TryGetValue(p, out var why) ? why
+                : !secure.Advertised.Contains(p) ? "late: no keys before the deadline"
+                : !secure.Shared.Contains(p) ? "late: no shares before the deadline"
+                : "dropped after sharing: no masked update before the deadline (its masks were removed from the sum)",
+        }).ToList();
+        return new RoundAggregated(Round, new FlatParameters(Layout, values).ToWeights(), survivors.ToList(), leftOut,
+            masked.Average(m => m.TrainLoss), now + Spec.RoundDeadline, now);
+    }
+
+    private void OpenSecureRound(RoundStartedEvent started)
+    {
+        PendingBroadcast = null;
+        secure = null;
+        SecureSettings = null;
+        if (!Spec.SecureAggregation) return;
+        if (keys is null) throw new InvalidOperationException($"job {JobId} runs secure aggregation but this coordinator has no consortium keys");
+        if (started.Nonce is not { Length: 16 } nonce) throw new InvalidOperationException($"round {started.Round} has no nonce");
+        SecureSettings = new SecureRoundSettings
+        {
+            RoundNonce = nonce, Threshold = ThresholdFor(Participants.Count), CoordinatorKey = keys.Trust.CoordinatorKey,
+        };
+        secure = new SecureRoundServer(JobId, started.Round, SecureSettings, Participants, keys.Trust.Sites, keys.CoordinatorKey, Layout.TotalCount + 1);
+    }
+
+    private void ApplySecureMessage(IJobEvent e)
+    {
+        ISecureRoundMessage message = e switch
+        {
+            KeysAdvertReceived k => k.Message,
+            SharesReceived s => s.Message,
+            MaskedUpdateReceived m => m.Message,
+            RevealedSharesReceived r => r.Message,
+            _ => throw new ArgumentException(e.GetType().Name),
+        };
+        if (message is MaskedUpdateSubmitted { Privacy: { } spent }) roundPrivacy[message.SiteId] = spent;
+        // Live, the decision already took it; replaying the journal, it is taken here, once.
+        if (secure is not null && !secure.Holds(message) && secure.Accept(message) is { } refused)
+            throw new InvalidOperationException($"journal replay: {refused}");
+    }
+
+    private void ApplySecureStepClosed(SecureStepClosed closed)
+    {
+        if (secure is not null && secure.Phase == closed.Step) PendingBroadcast = Close(secure);
+        Deadline = closed.Deadline;
+        Step++;
+    }
+}

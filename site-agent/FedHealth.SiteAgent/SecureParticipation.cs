@@ -1,0 +1,91 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Models;
+using FedHealth.Privacy.SecureAggregation;
+using Microsoft.Extensions.Logging;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// The site's part in secure rounds: one session per (job, round) attempt, holding the protocol client and the
+/// fixed-point input (Σ-ready: n·w then n, so the coordinator learns neither the weights nor n of any site).
+/// Each step's answer is kept, so a repeated request gets the same answer; any failed check ends the site's part
+/// in that round with a decline that says why.
+/// </summary>
+public sealed class SecureParticipation(string siteId, SiteSecurity? security, int minParticipants, ILogger logger)
+{
+    private sealed class Session(SecureRoundClient client, byte[] nonce, ulong[] input, UpdateSubmitted update, object advert)
+    {
+        public SecureRoundClient Client { get; } = client;
+        public byte[] Nonce { get; } = nonce;
+        public ulong[] Input { get; } = input;
+        public UpdateSubmitted Update { get; } = update;
+        public object Advert { get; } = advert;
+        public object? Shares, Masked, Unmasking;
+    }
+
+    private readonly Dictionary<(Guid Job, int Round), Session> sessions = new();
+
+    public object Advertise(RoundStarted round, UpdateSubmitted update)
+    {
+        var settings = round.SecureRound!;
+        if (sessions.TryGetValue((round.JobId, round.Round), out var existing) && existing.Nonce.AsSpan().SequenceEqual(settings.RoundNonce))
+            return existing.Advert;
+        if (security is null) return Decline(round.JobId, round.Round, "this site has no consortium keys (consortiumFile, identityKeyFile) and cannot take part in secure aggregation");
+        if (!settings.CoordinatorKey.AsSpan().SequenceEqual(security.Trust.CoordinatorKey))
+            return Decline(round.JobId, round.Round, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
+        ulong[] input;
+        try { input = Encode(update); }
+        catch (OverflowException e) { return Decline(round.JobId, round.Round, $"the update does not fit the fixed-point range: {e.Message}"); }
+        foreach (var stale in sessions.Where(s => s.Key.Job == round.JobId && s.Key.Round <= round.Round).ToList())
+        {
+            stale.Value.Client.Dispose();
+            sessions.Remove(stale.Key);
+        }
+        var client = new SecureRoundClient(siteId, security.Identity, security.Trust.Sites, round.JobId, round.Round, settings, minParticipants);
+        var session = new Session(client, settings.RoundNonce, input, update, client.Advertise());
+        sessions[(round.JobId, round.Round)] = session;
+        return session.Advert;
+    }
+
+    public object? OnKeysCollected(MaskingKeysCollected m) =>
+        Step(m, s => s.Shares ??= s.Client.OnKeysCollected(m));
+
+    public object? OnSharesRelayed(SharesRelayed m) =>
+        Step(m, s => s.Masked ??= s.Client.OnSharesRelayed(m, s.Input, s.Update.TrainLoss, s.Update.Device, s.Update.Privacy));
+
+    public object? OnUnmaskingRequested(UnmaskingRequested m) =>
+        Step(m, s => s.Unmasking ??= s.Client.OnUnmaskingRequested(m));
+
+    private object? Step(IRoundMessage message, Func<Session, object> next)
+    {
+        if (!sessions.TryGetValue((message.JobId, message.Round), out var session)) return null; // not ours, or a round we declined
+        try { return next(session); }
+        catch (SecureRoundException e)
+        {
+            session.Client.Dispose();
+            sessions.Remove((message.JobId, message.Round));
+            return Decline(message.JobId, message.Round, $"secure aggregation: {e.Message}");
+        }
+    }
+
+    private static ulong[] Encode(UpdateSubmitted update)
+    {
+        var weights = FlatParametersOf(update);
+        var input = new ulong[weights.Length + 1];
+        for (var i = 0; i < weights.Length; i++) input[i] = FixedPointRing.Encode((double)weights[i] * update.SampleCount, i);
+        input[^1] = FixedPointRing.Encode(update.SampleCount);
+        return input;
+    }
+
+    private static float[] FlatParametersOf(UpdateSubmitted update)
+    {
+        var shapes = update.Weights.Tensors.Select(t => new ParameterShape(t.Name, t.Shape)).ToList();
+        return FlatParameters.FromWeights(new ParameterLayout(shapes), update.Weights).Values;
+    }
+
+    private RoundDeclined Decline(Guid job, int round, string reason)
+    {
+        logger.LogWarning("site {Site}: leaving job {Job} round {Round}: {Reason}", siteId, job, round, reason);
+        return new RoundDeclined { JobId = job, Round = round, SiteId = siteId, Reason = reason };
+    }
+}
