@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using FedHealth.Contracts;
+using FedHealth.Coordinator.Jobs;
+using FedHealth.Learning.Models;
+using FedHealth.Privacy.Crypto;
+using FedHealth.Privacy.SecureAggregation;
+
+namespace FedHealth.Tests.Coordinator;
+
+/// <summary>The job's rules with secure aggregation: real protocol clients for five sites, one of which drops out.</summary>
+public sealed class SecureJobStateTests : IDisposable
+{
+    private static readonly string[] Sites = ["A", "B", "C", "D", "E"];
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+    private readonly Guid job = Guid.NewGuid();
+    private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
+    private readonly Dictionary<string, SigningKey> identities = Sites.ToDictionary(s => s, _ => SigningKey.Create());
+    private readonly SecureAggregationKeys keys;
+    private readonly List<IJobEvent> journal = new();
+    private readonly JobState state;
+
+    public SecureJobStateTests()
+    {
+        keys = new SecureAggregationKeys(new ConsortiumTrust(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
+        state = new JobState(keys);
+        Take(JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true }, Sites, T0));
+    }
+
+    [Fact]
+    public void A_site_that_drops_after_sharing_is_left_out_and_the_others_weighted_average_is_exact()
+    {
+        var settings = state.SecureSettings!;
+        Assert.Equal(3, settings.Threshold);
+        var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, settings, 3));
+        foreach (var s in Sites) Decide(clients[s].Advertise());
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        foreach (var s in Sites) Decide(clients[s].OnKeysCollected(collected));
+        var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
+        var weights = new Dictionary<string, (float Value, int Samples)> { ["A"] = (1, 10), ["B"] = (2, 30), ["C"] = (4, 60), ["D"] = (100, 1000) };
+        foreach (var s in new[] { "A", "B", "C", "D" })
+            Decide(clients[s].OnSharesRelayed(relayed, Input(weights[s].Value, weights[s].Samples), 0.5, "cpu", null));
+        Assert.Equal(JobPhase.Training, state.Phase);
+
+        // E never sends its masked update: at the deadline the coordinator asks the rest to unmask without it.
+        Take(state.OnDeadline(state.Step, state.Deadline));
+        var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);
+        Assert.Equal(["E"], request.Dropped);
+        foreach (var s in new[] { "A", "B", "C" }) Decide(clients[s].OnUnmaskingRequested(request));
+        Assert.Equal(JobPhase.Training, state.Phase);
+        Decide(clients["D"].OnUnmaskingRequested(request));
+
+        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        var aggregated = journal.OfType<RoundAggregated>().Single();
+        Assert.Equal(["A", "B", "C", "D"], aggregated.Contributors);
+        Assert.Contains("dropped after sharing", Assert.Single(aggregated.LeftOut).Reason);
+        // (1*10 + 2*30 + 4*60 + 100*1000) / 1100
+        Assert.All(FlatParameters.FromWeights(JobFixtures.Layout, aggregated.GlobalWeights).Values, v => Assert.Equal(91.1909f, v, 3));
+
+        var replayed = new JobState(keys);
+        foreach (var e in journal) replayed.Apply(e);
+        Assert.Equal(state.Phase, replayed.Phase);
+        Assert.Equal(state.Step, replayed.Step);
+        Assert.Equal(FlatParameters.FromWeights(JobFixtures.Layout, state.GlobalWeights).Values, FlatParameters.FromWeights(JobFixtures.Layout, replayed.GlobalWeights).Values);
+    }
+
+    [Fact]
+    public void Too_few_masked_updates_abandon_the_attempt_and_the_round_is_tried_again_with_a_new_nonce()
+    {
+        var settings = state.SecureSettings!;
+        var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, settings, 3));
+        foreach (var s in Sites) Decide(clients[s].Advertise());
+        foreach (var s in Sites) Decide(clients[s].OnKeysCollected((MaskingKeysCollected)state.PendingBroadcast!));
+        var relayed = (SharesRelayed)state.PendingBroadcast!;
+        foreach (var s in new[] { "A", "B" }) Decide(clients[s].OnSharesRelayed(relayed, Input(1, 1), 0.5, "cpu", null));
+        var retry = Assert.IsType<RoundStartedEvent>(Assert.Single(state.OnDeadline(state.Step, state.Deadline)));
+        Assert.Equal(2, retry.Attempt);
+        Take([retry]);
+        Assert.False(settings.RoundNonce.AsSpan().SequenceEqual(state.SecureSettings!.RoundNonce));
+        var stale = clients["C"].OnSharesRelayed(relayed, Input(1, 1), 0.5, "cpu", null);
+        Assert.Contains("another round's nonce", state.OnSecureMessage(stale, T0).Refusal);
+    }
+
+    [Fact]
+    public void Plain_updates_are_refused_in_a_secure_job()
+    {
+        var plain = JobFixtures.Update(job, 1, "A", [1, 1, 1], 10);
+        Assert.Contains("secure aggregation", state.OnUpdate(plain, T0).Refusal);
+    }
+
+    private static ulong[] Input(float value, int samples) =>
+        [.. Enumerable.Repeat(FixedPointRing.Encode((double)value * samples), JobFixtures.Layout.TotalCount), FixedPointRing.Encode(samples)];
+
+    private void Decide(ISecureRoundMessage message)
+    {
+        var decision = state.OnSecureMessage(message, T0);
+        Assert.Null(decision.Refusal);
+        Take(decision.Events);
+    }
+
+    private void Take(IEnumerable<IJobEvent> events)
+    {
+        foreach (var e in events) { state.Apply(e); journal.Add(e); }
+    }
+
+    public void Dispose()
+    {
+        coordinatorKey.Dispose();
+        foreach (var i in identities.Values) i.Dispose();
+    }
+}
