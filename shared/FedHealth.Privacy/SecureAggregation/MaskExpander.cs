@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -35,10 +36,7 @@ public static class MaskExpander
                     BinaryPrimitives.WriteUInt64LittleEndian(counters.AsSpan(b + 8), 0);
                 }
                 aes.EncryptEcb(counters.AsSpan(0, bytes), stream.AsSpan(0, bytes), PaddingMode.None);
-                var mask = MemoryMarshal.Cast<byte, ulong>(stream.AsSpan(0, count * sizeof(ulong)));
-                var slice = target.Slice(offset, count);
-                if (subtract) for (var i = 0; i < slice.Length; i++) slice[i] -= mask[i];
-                else for (var i = 0; i < slice.Length; i++) slice[i] += mask[i];
+                AddInto(target.Slice(offset, count), MemoryMarshal.Cast<byte, ulong>(stream.AsSpan(0, count * sizeof(ulong))), subtract);
             }
         }
         finally
@@ -46,5 +44,17 @@ public static class MaskExpander
             ArrayPool<byte>.Shared.Return(counters);
             ArrayPool<byte>.Shared.Return(stream, clearArray: true);
         }
+    }
+
+    /// <summary>Element-wise add or subtract modulo 2^64, a SIMD vector at a time.</summary>
+    public static void AddInto(Span<ulong> target, ReadOnlySpan<ulong> values, bool subtract = false)
+    {
+        var vectors = Vector<ulong>.Count;
+        var whole = target.Length - target.Length % vectors;
+        var t = MemoryMarshal.Cast<ulong, Vector<ulong>>(target[..whole]);
+        var v = MemoryMarshal.Cast<ulong, Vector<ulong>>(values[..whole]);
+        if (subtract) for (var i = 0; i < t.Length; i++) t[i] -= v[i];
+        else for (var i = 0; i < t.Length; i++) t[i] += v[i];
+        for (var i = whole; i < target.Length; i++) target[i] = subtract ? target[i] - values[i] : target[i] + values[i];
     }
 }

@@ -187,8 +187,7 @@ public sealed class SecureRoundServer
         try { bytes = SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(m.Box), SignedContent.Context("masked", job, round, settings.RoundNonce, m.SiteId)); }
         catch (CryptographicException e) { return $"the masked update of {m.SiteId} does not decrypt ({e.Message}): tampered or not sealed for this coordinator"; }
         if (bytes.Length != length * sizeof(ulong)) return $"the masked update of {m.SiteId} has {bytes.Length / sizeof(ulong)} values, the round expects {length}";
-        var values = MemoryMarshal.Cast<byte, ulong>(bytes);
-        for (var i = 0; i < length; i++) sum[i] += values[i];
+        MaskExpander.AddInto(sum, MemoryMarshal.Cast<byte, ulong>(bytes));
         return null;
     });
 

@@ -16,7 +16,10 @@ public static class SignedContent
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Bytes(byte[]? b) { hash.AppendData(BitConverter.GetBytes(b?.Length ?? -1)); if (b is not null) hash.AppendData(b); }
         void Text(string? s) => Bytes(s is null ? null : Encoding.UTF8.GetBytes(s));
-        void Box(SealedPayload p) { Bytes(p.EphemeralPublicKey); Bytes(p.Nonce); Bytes(p.Ciphertext); Bytes(p.Tag); }
+        // A sealed box is bound by its ephemeral key, nonce, length and GCM tag: the tag authenticates every
+        // ciphertext byte under a key only the sender and the recipient can derive, so signing it binds the sender
+        // to the exact ciphertext without hashing megabytes twice.
+        void Box(SealedPayload p) { Bytes(p.EphemeralPublicKey); Bytes(p.Nonce); hash.AppendData(BitConverter.GetBytes(p.Ciphertext?.Length ?? -1)); Bytes(p.Tag); }
         Text(message.GetType().Name);
         Bytes(message.JobId.ToByteArray());
         hash.AppendData(BitConverter.GetBytes(message.Round));

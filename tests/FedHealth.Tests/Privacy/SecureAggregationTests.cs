@@ -82,11 +82,41 @@ public sealed class SecureAggregationTests : IDisposable
         Assert.Equal(5, collected.Adverts.Count);
 
         var shares = clients["S1"].OnKeysCollected(collected);
-        var flipped = shares.Shares[0].Box.Ciphertext.ToArray();
-        flipped[0] ^= 1;
-        var tampered = shares with { Shares = [shares.Shares[0] with { Box = shares.Shares[0].Box with { Ciphertext = flipped } }, .. shares.Shares.Skip(1)] };
-        Assert.Contains("does not verify", server.Accept(tampered));
+        var bentTag = shares.Shares[0].Box.Tag.ToArray();
+        bentTag[0] ^= 1;
+        Assert.Contains("does not verify", server.Accept(shares with { Shares = [shares.Shares[0] with { Box = shares.Shares[0].Box with { Tag = bentTag } }, .. shares.Shares.Skip(1)] }));
         Assert.Null(server.Accept(shares));
+    }
+
+    [Fact]
+    public void Ciphertext_altered_in_transit_is_refused_by_whoever_opens_it()
+    {
+        var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 1, settings, 3));
+        var server = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length);
+        foreach (var s in Sites) Assert.Null(server.Accept(clients[s].Advertise()));
+        var collected = server.CloseKeys();
+        var fromS1 = clients["S1"].OnKeysCollected(collected);
+        var toS2 = fromS1.Shares.Single(x => x.To == "S2");
+        var bent = toS2.Box.Ciphertext.ToArray();
+        bent[3] ^= 0x40;
+        var relayed = new SharesRelayed
+        {
+            JobId = job, Round = 1,
+            Bundles = [fromS1 with { Shares = fromS1.Shares.Select(x => x.To == "S2" ? x with { Box = x.Box with { Ciphertext = bent } } : x).ToList() }],
+        };
+        var fromS2 = clients["S2"].OnKeysCollected(collected);
+        var e = Assert.Throws<SecureRoundException>(() => clients["S2"].OnSharesRelayed(relayed, inputs["S2"], 0.5, "cpu", null));
+        Assert.Contains("from S1 does not open", e.Message);
+
+        Assert.Null(server.Accept(fromS1));
+        Assert.Null(server.Accept(fromS2));
+        foreach (var s in Sites.Skip(2)) Assert.Null(server.Accept(clients[s].OnKeysCollected(collected)));
+        var ok = server.CloseShares();
+        var masked = clients["S3"].OnSharesRelayed(ok, inputs["S3"], 0.5, "cpu", null);
+        var flipped = masked.Box.Ciphertext.ToArray();
+        flipped[^1] ^= 1;
+        Assert.Contains("does not decrypt", server.Accept(masked with { Box = masked.Box with { Ciphertext = flipped } }));
+        Assert.Null(server.Accept(masked));
     }
 
     [Fact]
