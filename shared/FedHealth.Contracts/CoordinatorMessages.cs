@@ -17,6 +17,7 @@ public sealed record RoundStarted : IRoundMessage
     public required ModelSpec Model { get; init; }
     public required TrainingPlan Training { get; init; }
     public DpSgdSettings? Privacy { get; init; }
+    public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
     /// <summary>Set when the round runs secure aggregation: sites then answer with keys, shares and a masked update.</summary>
     public SecureRoundSettings? SecureRound { get; init; }
     public required int Seed { get; init; }

@@ -40,6 +40,8 @@ public sealed record RoundCompleted
     public required double TrainLoss { get; init; }
     /// <summary>Each contributing site's cumulative privacy loss after this round (empty without DP).</summary>
     public IReadOnlyList<PrivacySpent> Privacy { get; init; } = [];
+    /// <summary>With site-level DP: the job's (ε, δ) for any one site's whole data after this round.</summary>
+    public double? SiteLevelEpsilon { get; init; }
     public required double Seconds { get; init; }
     public required DateTimeOffset CompletedAt { get; init; }
 }

@@ -19,6 +19,8 @@ public sealed record JobSpec
     public IReadOnlyList<string> Sites { get; init; } = [];
     /// <summary>Record-level DP-SGD at every site; null trains without differential privacy.</summary>
     public DpSgdSettings? Privacy { get; init; }
+    /// <summary>Site-level DP-FedAvg on the aggregate; null leaves it off. Composes with secure aggregation and record-level DP.</summary>
+    public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
     /// <summary>
     /// Secure aggregation (on by default): the coordinator only ever sees masked, sealed updates and learns their
     /// sum. Off only for strategies that need individual updates.

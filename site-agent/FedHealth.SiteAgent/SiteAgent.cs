@@ -23,6 +23,7 @@ public sealed class SiteAgent
     private readonly Dictionary<(Guid Job, int Round), object> answered = new();
     private readonly PrivacyLedgerFile ledger;
     private readonly SecureParticipation secure;
+    private readonly NoiseSeeds noiseSeeds;
 
     public SiteConfig Config { get; }
     public DataSchema Schema { get; }
@@ -35,6 +36,7 @@ public sealed class SiteAgent
     {
         (Config, Schema, Split, Device, this.logger) = (config, schema, split, device, logger);
         secure = new SecureParticipation(config.Site.Id, security, config.MinParticipants, logger);
+        noiseSeeds = new NoiseSeeds(Path.Combine(config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id), "noise-secret.bin"));
         ledger = new PrivacyLedgerFile(Path.Combine(config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id), "privacy-ledger.json"));
     }
 
@@ -100,7 +102,8 @@ public sealed class SiteAgent
             PrivacySpent? spent = null;
             if (round.Privacy is { } dp)
             {
-                var trained = DpSgdTrainer.Train(model!, Split.Train, round.Training, dp, seed, Device);
+                // DP noise must be unpredictable to everyone but this site: seeded from the site's own secret, never the job's seed.
+                var trained = DpSgdTrainer.Train(model!, Split.Train, round.Training, dp, noiseSeeds.SeedFor(round.JobId, round.Round, "dp-sgd"), Device);
                 // Recorded before the update leaves: a crash after sending must not forget the spend.
                 ledger.Append(new LedgerEntry(round.JobId, round.Round, dp.SamplingRate, dp.NoiseMultiplier, trained.Steps, DateTimeOffset.UtcNow));
                 var cost = PrivacySpent();
@@ -108,13 +111,24 @@ public sealed class SiteAgent
                 result = trained.Training;
             }
             else result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device);
-            var weights = ModelParameters.Read(model!, ParameterLayout.For(round.Model)).ToWeights();
+            var layout = ParameterLayout.For(round.Model);
+            var trainedWeights = ModelParameters.Read(model!, layout);
+            var sampleCount = result.Samples;
+            if (round.SiteLevelPrivacy is { } siteDp)
+            {
+                var global = FlatParameters.FromWeights(layout, round.GlobalWeights).Values;
+                var noisy = SiteLevelNoise.Apply(global, trainedWeights.Values, siteDp, round.Participants.Count,
+                    new Random(noiseSeeds.SeedFor(round.JobId, round.Round, "site-level")));
+                trainedWeights = new FlatParameters(layout, noisy);
+                sampleCount = 1; // equal weights: a row count would change what one site can move the average by
+            }
+            var weights = trainedWeights.ToWeights();
             logger.LogInformation("site {Site}: job {Job} round {Round}: trained on {Rows} rows, loss {Loss:F4}, {Seconds:F2}s on {Device}{Privacy}",
                 Id, round.JobId, round.Round, result.Samples, result.TrainLoss, result.Seconds, DeviceName,
                 spent is null ? "" : $", ε spent {spent.Epsilon:F3} of {spent.Budget} (δ={spent.Delta})");
             return Remember(round, new UpdateSubmitted
             {
-                JobId = round.JobId, Round = round.Round, SiteId = Id, SampleCount = result.Samples, Weights = weights,
+                JobId = round.JobId, Round = round.Round, SiteId = Id, SampleCount = sampleCount, Weights = weights,
                 TrainLoss = result.TrainLoss, Device = DeviceName, TrainSeconds = result.Seconds, Privacy = spent,
             });
         }

@@ -117,7 +117,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             Publish(new RoundStarted
             {
                 JobId = state.JobId, Round = state.Round, Schema = state.Spec.Schema, FeatureNames = state.Spec.FeatureNames,
-                Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SecureRound = state.SecureSettings,
+                Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SiteLevelPrivacy = state.Spec.SiteLevelPrivacy, SecureRound = state.SecureSettings,
                 Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
             });
         else

@@ -38,6 +38,15 @@ public static class JobSpecRules
             if (!(dp.ClipNorm > 0) || !double.IsFinite(dp.ClipNorm)) problems.Add($"privacy.clipNorm: {dp.ClipNorm} must be positive");
             if (!(dp.NoiseMultiplier > 0) || !double.IsFinite(dp.NoiseMultiplier)) problems.Add($"privacy.noiseMultiplier: {dp.NoiseMultiplier} must be positive");
         }
+        if (spec.SiteLevelPrivacy is { } site)
+        {
+            if (!(site.ClipNorm > 0) || !double.IsFinite(site.ClipNorm)) problems.Add($"siteLevelPrivacy.clipNorm: {site.ClipNorm} must be positive");
+            if (!(site.NoiseMultiplier > 0) || !double.IsFinite(site.NoiseMultiplier)) problems.Add($"siteLevelPrivacy.noiseMultiplier: {site.NoiseMultiplier} must be positive");
+            if (!(site.Delta is > 0 and < 1)) problems.Add($"siteLevelPrivacy.delta: {site.Delta} must lie in (0, 1)");
+            // Each site adds only its 1/sqrt(m) share of the noise: without secure aggregation the coordinator would see
+            // single updates with too little noise to protect them.
+            if (!spec.SecureAggregation) problems.Add("siteLevelPrivacy: needs secureAggregation, since each site adds only its share of the noise");
+        }
         return problems;
     }
 

@@ -222,6 +222,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             Contributors = aggregation!.Contributors, LeftOut = aggregation.LeftOut,
             Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated,
             TrainLoss = aggregation.TrainLoss,
+            SiteLevelEpsilon = Spec.SiteLevelPrivacy is { } siteDp ? FedHealth.Privacy.DifferentialPrivacy.SiteLevelNoise.Epsilon(siteDp, Round).Epsilon : null,
             Privacy = aggregation.Contributors.Select(c => roundPrivacy.GetValueOrDefault(c)).OfType<PrivacySpent>().ToList(),
             Seconds = (now - roundOpenedAt).TotalSeconds, CompletedAt = now,
         };

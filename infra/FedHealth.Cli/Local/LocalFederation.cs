@@ -132,6 +132,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Sites = agents.Select(a => a.Id).ToList(),
             Privacy = PrivacySettings(),
             SecureAggregation = !options.PlainAggregation,
+            SiteLevelPrivacy = options.SiteLevelPrivacy,
         };
     }
 

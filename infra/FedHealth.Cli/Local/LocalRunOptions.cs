@@ -1,3 +1,5 @@
+using FedHealth.Contracts;
+
 namespace FedHealth.Cli.Local;
 
 /// <summary>What `fedhealth local` was asked for.</summary>
@@ -22,6 +24,8 @@ public sealed record LocalRunOptions
     public const double DpDelta = 1e-5;
     /// <summary>Averages plain updates instead of running secure aggregation (for comparison and debugging).</summary>
     public bool PlainAggregation { get; init; }
+    /// <summary>Site-level DP-FedAvg for the job (each site's whole data protected), or null.</summary>
+    public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
 
     public static string DefaultFederationDir() => Path.Combine(AppContext.BaseDirectory, "federations", "breast-prognosis");
 }

@@ -57,10 +57,21 @@ public sealed class SitePrivacyTests : IDisposable
         Assert.Equal(spent, site.PrivacySpent().Epsilon);
     }
 
-    private SiteAgent Site(double budget)
+    [Fact]
+    public void Dp_noise_comes_from_the_site_secret_not_from_the_public_job_seed()
+    {
+        var job = Guid.NewGuid();
+        var a = Assert.IsType<UpdateSubmitted>(Site(budget: 10, state: "a").Train(Round(job, 1)));
+        var b = Assert.IsType<UpdateSubmitted>(Site(budget: 10, state: "b").Train(Round(job, 1)));
+        var again = Assert.IsType<UpdateSubmitted>(Site(budget: 10, state: "a").Train(Round(job, 1)));
+        Assert.NotEqual(a.Weights.Tensors[0].Data, b.Weights.Tensors[0].Data);
+        Assert.Equal(a.Weights.Tensors[0].Data, again.Weights.Tensors[0].Data);
+    }
+
+    private SiteAgent Site(double budget, string state = "state")
     {
         var config = SiteConfigFile.Load(Path.Combine(Paths.Sites, "de-gbsg.json"))
-            .WithStateDir(Path.Combine(temp.Path, "state"))
+            .WithStateDir(Path.Combine(temp.Path, state))
             .WithPrivacy(new SitePrivacy { EpsilonBudget = budget, Delta = 1e-5 });
         return SiteAgent.Start(config, NullLogger.Instance);
     }
