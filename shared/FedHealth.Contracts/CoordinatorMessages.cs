@@ -20,6 +20,8 @@ public sealed record RoundStarted : IRoundMessage
     public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
     /// <summary>Set when the round runs secure aggregation: sites then answer with keys, shares and a masked update.</summary>
     public SecureRoundSettings? SecureRound { get; init; }
+    /// <summary>Set when the coordinator holds consortium keys: every update must then be sealed and signed with this nonce.</summary>
+    public RoundSealing? Sealing { get; init; }
     public required int Seed { get; init; }
     public required ModelWeights GlobalWeights { get; init; }
     public required IReadOnlyList<string> Participants { get; init; }

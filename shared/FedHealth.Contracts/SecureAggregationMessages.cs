@@ -18,6 +18,27 @@ public sealed record SecureRoundSettings
     public required byte[] CoordinatorKey { get; init; }
 }
 
+/// <summary>What every round carries when the coordinator holds consortium keys: the round's random nonce and the key to seal for.</summary>
+public sealed record RoundSealing
+{
+    public required byte[] RoundNonce { get; init; }
+    public required byte[] CoordinatorKey { get; init; }
+}
+
+/// <summary>
+/// A plain (unmasked) update in a job without secure aggregation: the <see cref="UpdateSubmitted"/> as JSON, sealed
+/// for the coordinator and signed by the site, so only the coordinator reads it and nobody can forge or replay it.
+/// </summary>
+public sealed record SealedUpdateSubmitted : ISecureRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required byte[] RoundNonce { get; init; }
+    public required string SiteId { get; init; }
+    public required SealedPayload Box { get; init; }
+    public required byte[] Signature { get; init; }
+}
+
 /// <summary>Marker for the signed messages of secure aggregation.</summary>
 public interface ISecureRoundMessage : ISiteMessage
 {

@@ -1,5 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Learning.Models;
+using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.SecureAggregation;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +46,23 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         var session = new Session(client, settings.RoundNonce, input, update, client.Advertise());
         sessions[(round.JobId, round.Round)] = session;
         return session.Advert;
+    }
+
+    /// <summary>A plain update sealed for the coordinator and signed, for jobs without secure aggregation.</summary>
+    public object Seal(RoundStarted round, UpdateSubmitted update)
+    {
+        var sealing = round.Sealing!;
+        if (security is null) return Decline(round.JobId, round.Round, "this site has no consortium keys (consortiumFile, identityKeyFile) to seal and sign its update");
+        if (!sealing.CoordinatorKey.AsSpan().SequenceEqual(security.Trust.CoordinatorKey))
+            return Decline(round.JobId, round.Round, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(update, WireJson.Options);
+        var box = SealedBox.Seal(sealing.CoordinatorKey, json, SignedContent.Context("update", round.JobId, round.Round, sealing.RoundNonce, siteId));
+        var unsigned = new SealedUpdateSubmitted
+        {
+            JobId = round.JobId, Round = round.Round, RoundNonce = sealing.RoundNonce, SiteId = siteId,
+            Box = SecureRoundClient.ToPayload(box), Signature = [],
+        };
+        return unsigned with { Signature = security.Identity.Sign(SignedContent.Of(unsigned)) };
     }
 
     public object? OnKeysCollected(MaskingKeysCollected m) =>

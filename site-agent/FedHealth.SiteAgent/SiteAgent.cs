@@ -78,8 +78,12 @@ public sealed class SiteAgent
     public object Train(RoundStarted round)
     {
         var local = TrainOnce(round);
-        if (round.SecureRound is null || local is not UpdateSubmitted update) return local;
-        lock (torchGate) return secure.Advertise(round, update);
+        if (local is not UpdateSubmitted update) return local;
+        lock (torchGate)
+        {
+            if (round.SecureRound is not null) return secure.Advertise(round, update);
+            return round.Sealing is not null ? secure.Seal(round, update) : update;
+        }
     }
 
     public object? OnKeysCollected(MaskingKeysCollected message) { lock (torchGate) return secure.OnKeysCollected(message); }

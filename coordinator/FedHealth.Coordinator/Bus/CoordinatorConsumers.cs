@@ -8,8 +8,10 @@ namespace FedHealth.Coordinator.Bus;
 /// <summary>Hands what sites send to the actors; nothing else happens here.</summary>
 public sealed class SiteMessagesConsumer(CoordinatorNode node) :
     IConsumer<UpdateSubmitted>, IConsumer<EvaluationSubmitted>, IConsumer<RoundDeclined>, IConsumer<SiteHeartbeat>,
-    IConsumer<MaskingKeysAdvertised>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>, IConsumer<UnmaskingSharesSubmitted>
+    IConsumer<MaskingKeysAdvertised>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>, IConsumer<UnmaskingSharesSubmitted>,
+    IConsumer<SealedUpdateSubmitted>
 {
+    public async Task Consume(ConsumeContext<SealedUpdateSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
     public async Task Consume(ConsumeContext<MaskingKeysAdvertised> context) => (await node.Actors).Jobs.Tell(context.Message);
     public async Task Consume(ConsumeContext<SharesSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
     public async Task Consume(ConsumeContext<MaskedUpdateSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);

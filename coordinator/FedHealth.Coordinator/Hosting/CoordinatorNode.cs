@@ -30,6 +30,8 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
         var sites = system.ActorOf(SiteRegistry.Props(clock, options.SiteOfflineAfter), "sites");
         var jobs = system.ActorOf(JobManager.Props(sites, publisher, clock, keys.Keys), "jobs");
         logger.LogInformation("coordinator node {Address} up, journal {Journal}", cluster.SelfAddress, options.Journal);
+        if (keys.Keys is null)
+            logger.LogWarning("no consortium file (Coordinator:ConsortiumFile): secure aggregation is off and plain updates are neither sealed nor signed; development only");
         ready.SetResult((jobs, sites));
         return Task.CompletedTask;
     }

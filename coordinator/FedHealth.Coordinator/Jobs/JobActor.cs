@@ -50,6 +50,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<RoundDeclined>(d => Handle(state.OnDecline(d, Now), d.SiteId, d.Round, "decline"));
         Command<EvaluationSubmitted>(e => Handle(state.OnEvaluation(e, Now), e.SiteId, e.Round, "evaluation"));
         Command<PhaseDeadline>(d => PersistDecided(state.OnDeadline(d.Step, Now)));
+        Command<SealedUpdateSubmitted>(m => Handle(state.OnSealedUpdate(m, Now), m.SiteId, m.Round, "sealed update"));
         Command<MaskingKeysAdvertised>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "key advertisement"));
         Command<SharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "shares"));
         Command<MaskedUpdateSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "masked update"));
@@ -117,7 +118,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             Publish(new RoundStarted
             {
                 JobId = state.JobId, Round = state.Round, Schema = state.Spec.Schema, FeatureNames = state.Spec.FeatureNames,
-                Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SiteLevelPrivacy = state.Spec.SiteLevelPrivacy, SecureRound = state.SecureSettings,
+                Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SiteLevelPrivacy = state.Spec.SiteLevelPrivacy, SecureRound = state.SecureSettings, Sealing = state.Sealing,
                 Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
             });
         else

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using FedHealth.Contracts;
 using FedHealth.Learning.Models;
+using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.SecureAggregation;
 
 namespace FedHealth.Coordinator.Jobs;
@@ -19,10 +20,40 @@ public sealed partial class JobState
 
     public SecureRoundSettings? SecureSettings { get; private set; }
 
-    public static byte[]? NewNonce(JobSpec spec) => spec.SecureAggregation ? RandomNumberGenerator.GetBytes(16) : null;
+    /// <summary>Every round attempt has a fresh random nonce that sites sign into their messages, so nothing replays across attempts.</summary>
+    public static byte[] NewNonce(JobSpec spec) => RandomNumberGenerator.GetBytes(16);
+
+    /// <summary>The round's sealing settings, when this coordinator holds consortium keys.</summary>
+    public RoundSealing? Sealing { get; private set; }
 
     /// <summary>A majority of the round's sites must take part in unmasking: t = n/2 + 1, at least 2.</summary>
     public static int ThresholdFor(int participants) => Math.Max(2, participants / 2 + 1);
+
+    /// <summary>A sealed plain update: checked (registered sender, signature, this attempt's nonce), opened, then judged as a plain update.</summary>
+    public JobDecision OnSealedUpdate(SealedUpdateSubmitted sealedUpdate, DateTimeOffset now)
+    {
+        if (Check(sealedUpdate.Round, sealedUpdate.SiteId, JobPhase.Training, "update") is { } problem) return problem;
+        if (Spec.SecureAggregation) return JobDecision.Refuse("this job runs secure aggregation: send keys, shares and a masked update, not a sealed plain update");
+        if (keys is null || Sealing is null) return JobDecision.Refuse("this coordinator holds no consortium keys to open sealed updates");
+        if (!sealedUpdate.RoundNonce.AsSpan().SequenceEqual(Sealing.RoundNonce)) return JobDecision.Refuse($"sealed update from {sealedUpdate.SiteId} carries another attempt's nonce (replayed?)");
+        if (!keys.Trust.Sites.TryGetValue(sealedUpdate.SiteId, out var key)) return JobDecision.Refuse($"site '{sealedUpdate.SiteId}' has no registered public key");
+        if (!SigningKey.Verify(key, SignedContent.Of(sealedUpdate), sealedUpdate.Signature))
+            return JobDecision.Refuse($"the signature of {sealedUpdate.SiteId} on its sealed update is missing or does not verify");
+        UpdateSubmitted? inner;
+        try
+        {
+            var json = SealedBox.Open(keys.CoordinatorKey, SecureRoundClient.FromPayload(sealedUpdate.Box),
+                SignedContent.Context("update", JobId, Round, Sealing.RoundNonce, sealedUpdate.SiteId));
+            inner = System.Text.Json.JsonSerializer.Deserialize<UpdateSubmitted>(json, WireJson.Options);
+        }
+        catch (Exception e) when (e is CryptographicException or System.Text.Json.JsonException)
+        {
+            return JobDecision.Refuse($"the sealed update of {sealedUpdate.SiteId} does not open or parse ({e.Message}): tampered or not sealed for this coordinator");
+        }
+        if (inner is null || inner.SiteId != sealedUpdate.SiteId || inner.JobId != JobId || inner.Round != sealedUpdate.Round)
+            return JobDecision.Refuse($"the sealed update of {sealedUpdate.SiteId} names another site, job or round inside");
+        return Judge(inner, now);
+    }
 
     public JobDecision OnSecureMessage(ISecureRoundMessage message, DateTimeOffset now)
     {
@@ -103,6 +134,7 @@ public sealed partial class JobState
         PendingBroadcast = null;
         secure = null;
         SecureSettings = null;
+        Sealing = keys is not null && started.Nonce is { } n ? new RoundSealing { RoundNonce = n, CoordinatorKey = keys.Trust.CoordinatorKey } : null;
         if (!Spec.SecureAggregation) return;
         if (keys is null) throw new InvalidOperationException($"job {JobId} runs secure aggregation but this coordinator has no consortium keys");
         if (started.Nonce is not { Length: 16 } nonce) throw new InvalidOperationException($"round {started.Round} has no nonce");

@@ -52,6 +52,13 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     {
         if (Check(u.Round, u.SiteId, JobPhase.Training, "update") is { } problem) return problem;
         if (Spec.SecureAggregation) return JobDecision.Refuse("this job runs secure aggregation: plain updates are refused (send keys, shares and a masked update)");
+        if (keys is not null) return JobDecision.Refuse("unsealed, unsigned updates are refused: seal the update for the coordinator and sign it");
+        return Judge(u, now);
+    }
+
+    /// <summary>The checks every plain update passes, however it arrived.</summary>
+    private JobDecision Judge(UpdateSubmitted u, DateTimeOffset now)
+    {
         if (updates.ContainsKey(u.SiteId)) return JobDecision.Ignore($"duplicate update from {u.SiteId} for round {u.Round} ignored (already counted once)");
         if (u.SampleCount is < 1 or > MaxSamplesPerUpdate) return JobDecision.Refuse($"sample count {u.SampleCount} is outside 1..{MaxSamplesPerUpdate}");
         if (!double.IsFinite(u.TrainLoss)) return JobDecision.Refuse($"train loss {u.TrainLoss} is not finite");

@@ -35,7 +35,7 @@ public static class FederationBench
         var tests = run.Sites.Select(s => (s.Id, s.Split.Test)).ToList();
         var lines = new List<(string Name, IReadOnlyList<SiteEvaluation> Sites, ModelMetrics All)>();
         var last = run.Rounds[^1];
-        lines.Add(("federated (FedAvg)", last.Sites, last.Global!));
+        lines.Add(("federated (secure FedAvg)", last.Sites, last.Global!));
         var pooled = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed, TabularData.Concat(run.Sites.Select(s => s.Split.Train).ToList()));
         var (pooledAll, pooledSites) = CentralTraining.Score(pooled, tests);
         lines.Add(("pooled (central)", pooledSites, pooledAll));

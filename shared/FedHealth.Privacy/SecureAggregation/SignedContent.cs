@@ -43,6 +43,9 @@ public static class SignedContent
             case UnmaskingSharesSubmitted u:
                 Box(u.Box);
                 break;
+            case SealedUpdateSubmitted s:
+                Box(s.Box);
+                break;
         }
         return hash.GetHashAndReset();
     }

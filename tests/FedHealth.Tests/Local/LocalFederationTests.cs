@@ -47,6 +47,22 @@ public sealed class LocalFederationTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_secure_aggregation_sites_send_sealed_signed_updates_and_the_result_is_the_same()
+    {
+        var run = await new LocalFederation(new LocalRunOptions
+        {
+            Rounds = 3, Seed = 1, Headless = true, DataDir = temp.Path, PlainAggregation = true, FederationDir = LocalRunOptions.DefaultFederationDir(),
+        }, TextWriter.Null).Run(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        var secure = await new LocalFederation(new LocalRunOptions
+        {
+            Rounds = 3, Seed = 1, Headless = true, DataDir = Path.Combine(temp.Path, "secure"), FederationDir = LocalRunOptions.DefaultFederationDir(),
+        }, TextWriter.Null).Run(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        Assert.Equal("completed", run.Summary.Outcome);
+        Assert.All(run.Rounds, r => Assert.Equal(4, r.Contributors.Count));
+        Assert.Equal(run.Summary.Global.Auc, secure.Summary.Global.Auc, 4);
+    }
+
+    [Fact]
     public async Task A_federation_whose_site_data_is_broken_fails_with_the_file_and_line_named()
     {
         var federation = Path.Combine(temp.Path, "federation");
