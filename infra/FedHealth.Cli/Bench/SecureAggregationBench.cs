@@ -45,7 +45,8 @@ public static class SecureAggregationBench
             var secure = Secure(updates);
             var roundRatio = (training + secure.CriticalPath) / (training + plain.CriticalPath);
             output.WriteLine($"{n,6}{plain.Total,27:F2}{secure.Total,10:F2}{secure.Total / plain.Total,7:F1}x" +
-                             $"{plain.CriticalPath,24:F3}{secure.CriticalPath,10:F3}{secure.CriticalPath / plain.CriticalPath,7:F1}x{roundRatio,21:F2}x");
+                             $"{plain.CriticalPath,24:F3}{secure.CriticalPath,10:F3}{secure.CriticalPath / plain.CriticalPath,7:F1}x{roundRatio,21:F2}x" +
+                             $"   (secure coordinator {secure.Coordinator:F3} s)");
         }
         output.WriteLine("aggregation only: every party's aggregation work added up (sites and coordinator). Critical path: the slowest site's");
         output.WriteLine("aggregation work plus all of the coordinator's, as when sites run in parallel. Round incl. training: critical path plus one");
@@ -53,7 +54,7 @@ public static class SecureAggregationBench
         output.WriteLine($"Reproduce: ./fedhealth bench secure-aggregation --parameters {parameters} --sites {string.Join(" ", siteCounts)}");
     }
 
-    private sealed record Timing(double Total, double CriticalPath);
+    private sealed record Timing(double Total, double CriticalPath, double Coordinator = 0);
 
     /// <summary>One local epoch of a model of about <paramref name="parameters"/> parameters on one simulated hospital's rows.</summary>
     private static double LocalEpochSeconds(int parameters, out int hidden)
@@ -140,7 +141,7 @@ public static class SecureAggregationBench
         if (Math.Abs(FixedPointRing.Decode(sum[^1]) - 100.0 * updates.Count) > 1e-6) throw new InvalidOperationException("secure sum is wrong");
         foreach (var c in clients.Values) c.Dispose();
         foreach (var i in identities.Values) i.Dispose();
-        return new Timing(site.Values.Sum() + coordinator, site.Values.Max() + coordinator);
+        return new Timing(site.Values.Sum() + coordinator, site.Values.Max() + coordinator, coordinator);
     }
 
     private static void Require(string? refusal)
