@@ -36,6 +36,7 @@ public static class DashboardComponent
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
         app.MapHub<FederationHub>(FederationHub.Path);
         app.MapJobsApi();
+        app.MapLedgerApi();
         return app;
     }
 }

@@ -18,6 +18,7 @@ public static class FedHealthCommands
         Bench(),
         PrivacyCommands.Create(),
         ProvisionCommands.Create(),
+        LedgerCommands.Create(),
         PassThrough("coordinator", "Run the coordinator deployable (e.g. --Bus:Transport=RabbitMq --Coordinator:DataDir=DIR).", CoordinatorProgram.RunAsync),
         PassThrough("site", $"Run a site agent deployable: site {SiteAgentProgram.Usage["usage: ".Length..]}", SiteAgentProgram.RunAsync),
         PassThrough("dashboard", "Run the dashboard deployable (e.g. --urls http://127.0.0.1:5080 --Bus:Transport=RabbitMq).", DashboardProgram.RunAsync),

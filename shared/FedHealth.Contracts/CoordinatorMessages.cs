@@ -26,6 +26,10 @@ public sealed record RoundStarted : IRoundMessage
     public required ModelWeights GlobalWeights { get; init; }
     public required IReadOnlyList<string> Participants { get; init; }
     public required DateTimeOffset Deadline { get; init; }
+    /// <summary>Where the job's parties are, so each site can apply its own transfer policy.</summary>
+    public JobGovernance? Governance { get; init; }
+    /// <summary>The transfer ledger's head when the round started; sites keep it to cross-check the ledger later.</summary>
+    public string? LedgerHead { get; init; }
 }
 
 /// <summary>The coordinator asking the job's sites to evaluate a round's aggregated model on their held-out rows.</summary>

@@ -19,6 +19,8 @@ public sealed record SiteHeartbeat : ISiteMessage
     /// <summary>True when the site is a simulated hospital (a split of a real cohort), not a real one.</summary>
     public bool Simulated { get; init; }
     public string? Description { get; init; }
+    /// <summary>What the site's own policy allows; null when the site runs without a policy file.</summary>
+    public PolicySummary? Policy { get; init; }
     public required DateTimeOffset SentAt { get; init; }
 }
 
@@ -55,4 +57,6 @@ public sealed record RoundDeclined : ISiteMessage
     public required string Reason { get; init; }
     /// <summary>True when the site declined because the round would exceed its privacy budget.</summary>
     public bool BudgetExhausted { get; init; }
+    /// <summary>Set when the site's policy refused to send something: the coordinator's ledger records the refusal.</summary>
+    public RefusedTransfer? RefusedTransfer { get; init; }
 }

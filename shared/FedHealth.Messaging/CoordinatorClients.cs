@@ -11,5 +11,6 @@ public static class CoordinatorClients
         var coordinator = new Uri($"queue:{EndpointNames.Coordinator}");
         x.AddRequestClient<CreateJob>(coordinator);
         x.AddRequestClient<GetFederationStatus>(coordinator);
+        x.AddRequestClient<GetTransferLedger>(coordinator);
     }
 }

@@ -36,6 +36,9 @@ public sealed class SiteAgent
     {
         (Config, Schema, Split, Device, this.logger) = (config, schema, split, device, logger);
         secure = new SecureParticipation(config.Site.Id, security, config.MinParticipants, logger);
+        var stateDir = config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id);
+        Audit = new AuditLog(Path.Combine(stateDir, "audit.jsonl"));
+        Gate = new TransferGate(config.Site.Id, config.Site.Jurisdiction, config.Policy, Audit, logger);
         noiseSeeds = new NoiseSeeds(Path.Combine(config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id), "noise-secret.bin"));
         ledger = new PrivacyLedgerFile(Path.Combine(config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id), "privacy-ledger.json"));
     }
@@ -69,6 +72,11 @@ public sealed class SiteAgent
         SiteId = Id, Jurisdiction = Config.Site.Jurisdiction, Schema = Schema.Name, FeatureNames = Schema.FeatureNames,
         TrainSamples = Split.Train.Rows, TestSamples = Split.Test.Rows, Device = DeviceName, Simulated = Config.Site.Simulated,
         Description = Config.Site.Description, SentAt = now,
+        Policy = Config.Policy is { } p ? new PolicySummary
+        {
+            Destinations = p.Destinations.Select(d => new PolicyDestination { Jurisdiction = d.Jurisdiction, LegalBasis = d.LegalBasis }).ToList(),
+            DataKinds = p.DataKinds, Consortia = p.Consortia,
+        } : null,
     };
 
     /// <summary>
@@ -77,18 +85,34 @@ public sealed class SiteAgent
     /// </summary>
     public object Train(RoundStarted round)
     {
+        lock (torchGate)
+            if (Gate.Admit(round) is { } notForUs) return notForUs;
         var local = TrainOnce(round);
-        if (local is not UpdateSubmitted update) return local;
+        if (local is not UpdateSubmitted update) return Gate.Release(local);
         lock (torchGate)
         {
-            if (round.SecureRound is not null) return secure.Advertise(round, update);
-            return round.Sealing is not null ? secure.Seal(round, update) : update;
+            if (round.SecureRound is not null) return Gate.Release(secure.Advertise(round, update));
+            return Gate.Release(round.Sealing is not null ? secure.Seal(round, update) : update);
         }
     }
 
-    public object? OnKeysCollected(MaskingKeysCollected message) { lock (torchGate) return secure.OnKeysCollected(message); }
-    public object? OnSharesRelayed(SharesRelayed message) { lock (torchGate) return secure.OnSharesRelayed(message); }
-    public object? OnUnmaskingRequested(UnmaskingRequested message) { lock (torchGate) return secure.OnUnmaskingRequested(message); }
+    public object? OnKeysCollected(MaskingKeysCollected message) => Step(message, () => secure.OnKeysCollected(message));
+    public object? OnSharesRelayed(SharesRelayed message) => Step(message, () => secure.OnSharesRelayed(message));
+    public object? OnUnmaskingRequested(UnmaskingRequested message) => Step(message, () => secure.OnUnmaskingRequested(message));
+
+    /// <summary>Every outbound message passes the site's transfer policy; everything in and out goes to its audit log.</summary>
+    public TransferGate Gate { get; }
+    public AuditLog Audit { get; }
+
+    private object? Step(IRoundMessage message, Func<object?> next)
+    {
+        lock (torchGate)
+        {
+            if (next() is not { } answer) return null;
+            Gate.Received(message);
+            return Gate.Release(answer);
+        }
+    }
 
     /// <summary>Trains one round from the global weights, once per (job, round) whatever the retries.</summary>
     private object TrainOnce(RoundStarted round)
@@ -139,16 +163,17 @@ public sealed class SiteAgent
     }
 
     /// <summary>Scores the held-out rows with the round's global model; only aggregate figures leave.</summary>
-    public EvaluationSubmitted? Evaluate(EvaluationRequested request)
+    public object? Evaluate(EvaluationRequested request)
     {
         lock (torchGate)
         {
+            Gate.Received(request);
             using var scope = NewDisposeScope();
             if (Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
             var evaluation = ModelEvaluator.Evaluate(Id, model!, Split.Test, Device);
             logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows",
                 Id, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples);
-            return new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation };
+            return Gate.Release(new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation });
         }
     }
 

@@ -18,6 +18,11 @@ public sealed class SiteConfig
     public string? IdentityKeyFile { get; init; }
     /// <summary>The fewest sites this site aggregates with: with two, each would learn the other's update from the sum.</summary>
     public int MinParticipants { get; init; } = 3;
+    /// <summary>The hospital's transfer policy file (jurisdiction, destinations, legal bases, data kinds, consortia).</summary>
+    public string? PolicyFile { get; init; }
+    /// <summary>The loaded policy (from <see cref="PolicyFile"/>); null runs without transfer checks (development).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public FedHealth.Governance.SitePolicy? Policy { get; init; }
 
     public SiteConfig WithStateDir(string stateDir) => Copy(stateDir, Privacy);
     public SiteConfig WithPrivacy(SitePrivacy privacy) => Copy(StateDir, privacy);
@@ -25,7 +30,7 @@ public sealed class SiteConfig
     private SiteConfig Copy(string? stateDir, SitePrivacy? privacy) => new()
     {
         Site = Site, Data = Data, Training = Training, Privacy = privacy, StateDir = stateDir, ConsortiumFile = ConsortiumFile,
-        IdentityKeyFile = IdentityKeyFile, MinParticipants = MinParticipants,
+        IdentityKeyFile = IdentityKeyFile, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
     };
 }
 

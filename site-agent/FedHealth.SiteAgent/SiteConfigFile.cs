@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FedHealth.Governance;
 using FedHealth.Learning.Data;
 
 namespace FedHealth.Sites;
@@ -27,15 +28,27 @@ public static partial class SiteConfigFile
             problems.AddRange(new FedHealth.Privacy.DifferentialPrivacy.PrivacyBudget(privacy.EpsilonBudget, privacy.Delta).Problems());
         if (problems.Count > 0) throw new DataException($"{path}: {string.Join("; ", problems)}");
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var policyFile = config.PolicyFile is null ? null : Path.GetFullPath(config.PolicyFile, folder);
+        SitePolicy? policy = null;
+        if (policyFile is not null)
+        {
+            try { policy = SitePolicyFile.Load(policyFile); }
+            catch (PolicyException e) { throw new DataException(e.Message); }
+            if (policy.Jurisdiction != config.Site.Jurisdiction)
+                throw new DataException($"{policyFile}: jurisdiction '{policy.Jurisdiction}' differs from site.jurisdiction '{config.Site.Jurisdiction}' in {path}");
+        }
         return new SiteConfig
         {
             Site = config.Site,
             Training = config.Training,
-            Privacy = config.Privacy,
+            // The hospital's policy file, where given, sets its DP budget and minimum participants.
+            Privacy = policy?.Privacy is { } p ? new SitePrivacy { EpsilonBudget = p.EpsilonBudget, Delta = p.Delta } : config.Privacy,
+            PolicyFile = policyFile,
+            Policy = policy,
             StateDir = Path.GetFullPath(config.StateDir ?? Path.Combine("state", config.Site.Id), folder),
             ConsortiumFile = config.ConsortiumFile is null ? null : Path.GetFullPath(config.ConsortiumFile, folder),
             IdentityKeyFile = config.IdentityKeyFile is null ? null : Path.GetFullPath(config.IdentityKeyFile, folder),
-            MinParticipants = config.MinParticipants,
+            MinParticipants = policy?.MinParticipants ?? config.MinParticipants,
             Data = new SiteDataSource
             {
                 Csv = Path.GetFullPath(config.Data.Csv, folder),

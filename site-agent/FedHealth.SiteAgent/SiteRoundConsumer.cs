@@ -30,8 +30,8 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger) :
     public async Task Consume(ConsumeContext<EvaluationRequested> context)
     {
         if (!context.Message.Participants.Contains(agent.Id)) return;
-        if (await OnTrainingThread(() => agent.Evaluate(context.Message)) is { } evaluation)
-            await context.Publish(evaluation, context.CancellationToken);
+        if (await OnTrainingThread(() => agent.Evaluate(context.Message)) is { } answer)
+            await context.Publish(answer, answer.GetType(), context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<UpdateRefused> context)

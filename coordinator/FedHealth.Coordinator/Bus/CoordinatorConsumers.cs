@@ -39,3 +39,10 @@ public sealed class FederationStatusConsumer(CoordinatorNode node) : IConsumer<G
     public async Task Consume(ConsumeContext<GetFederationStatus> context) =>
         await context.RespondAsync(await (await node.Actors).Jobs.Ask<FederationStatus>(context.Message, TimeSpan.FromSeconds(20)));
 }
+
+/// <summary>Answers transfer-ledger queries from the ledger actor, whose entries come from the journal.</summary>
+public sealed class TransferLedgerConsumer(CoordinatorNode node) : IConsumer<GetTransferLedger>
+{
+    public async Task Consume(ConsumeContext<GetTransferLedger> context) =>
+        await context.RespondAsync(await (await node.Actors).Ledger.Ask<TransferLedgerPage>(context.Message, TimeSpan.FromSeconds(20)));
+}

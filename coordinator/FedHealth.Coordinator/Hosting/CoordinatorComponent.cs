@@ -37,6 +37,7 @@ public static class CoordinatorComponent
         x.AddConsumer<SiteMessagesConsumer>();
         x.AddConsumer<CreateJobConsumer>();
         x.AddConsumer<FederationStatusConsumer>();
+        x.AddConsumer<TransferLedgerConsumer>();
     }
 
     public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg) =>
@@ -45,5 +46,6 @@ public static class CoordinatorComponent
             e.ConfigureConsumer<SiteMessagesConsumer>(context);
             e.ConfigureConsumer<CreateJobConsumer>(context);
             e.ConfigureConsumer<FederationStatusConsumer>(context);
+            e.ConfigureConsumer<TransferLedgerConsumer>(context);
         });
 }

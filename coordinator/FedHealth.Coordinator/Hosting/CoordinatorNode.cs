@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Jobs;
+using FedHealth.Coordinator.Ledger;
 using FedHealth.Coordinator.Sites;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,10 +16,10 @@ namespace FedHealth.Coordinator.Hosting;
 public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys keys, IFederationPublisher publisher, TimeProvider clock, ILogger<CoordinatorNode> logger)
     : IHostedService
 {
-    private readonly TaskCompletionSource<(IActorRef Jobs, IActorRef Sites)> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(IActorRef Jobs, IActorRef Sites, IActorRef Ledger)> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ActorSystem? system;
 
-    public Task<(IActorRef Jobs, IActorRef Sites)> Actors => ready.Task;
+    public Task<(IActorRef Jobs, IActorRef Sites, IActorRef Ledger)> Actors => ready.Task;
     public ActorSystem? System => system;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -28,11 +29,13 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
         var cluster = Cluster.Get(system);
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
         var sites = system.ActorOf(SiteRegistry.Props(clock, options.SiteOfflineAfter), "sites");
-        var jobs = system.ActorOf(JobManager.Props(sites, publisher, clock, keys.Keys), "jobs");
+        var ledger = system.ActorOf(TransferLedger.Props(), "ledger");
+        var governance = new GovernanceContext(ledger, options.Jurisdiction, options.OutboundLegalBasis, options.Consortium);
+        var jobs = system.ActorOf(JobManager.Props(sites, publisher, clock, keys.Keys, governance), "jobs");
         logger.LogInformation("coordinator node {Address} up, journal {Journal}", cluster.SelfAddress, options.Journal);
         if (keys.Keys is null)
             logger.LogWarning("no consortium file (Coordinator:ConsortiumFile): secure aggregation is off and plain updates are neither sealed nor signed; development only");
-        ready.SetResult((jobs, sites));
+        ready.SetResult((jobs, sites, ledger));
         return Task.CompletedTask;
     }
 

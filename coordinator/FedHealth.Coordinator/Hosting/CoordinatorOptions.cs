@@ -25,6 +25,12 @@ public sealed class CoordinatorOptions
     public string? ConsortiumFile { get; set; }
     /// <summary>The coordinator's private sealing key (PEM); default DataDir/coordinator-key.pem, created when missing.</summary>
     public string? KeyFile { get; set; }
+    /// <summary>Where the coordinator runs (ISO 3166-1 alpha-2): transfers to and from sites elsewhere go into the ledger.</summary>
+    public string Jurisdiction { get; set; } = "NL";
+    /// <summary>The consortium's name, which each site's policy must accept.</summary>
+    public string Consortium { get; set; } = "fedhealth";
+    /// <summary>The legal basis recorded for the coordinator's own transfers to another regime (same regime: sameRegime).</summary>
+    public string OutboundLegalBasis { get; set; } = "standardContractualClauses";
 
     public static string DefaultDataDir() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "fedhealth");

@@ -4,6 +4,8 @@ using Akka.Event;
 using Akka.Persistence;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Bus;
+using FedHealth.Coordinator.Ledger;
+using FedHealth.Governance;
 using static FedHealth.Coordinator.Jobs.JobProtocol;
 
 namespace FedHealth.Coordinator.Jobs;
@@ -16,19 +18,22 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
 {
     private const string DeadlineTimer = "deadline";
     private readonly JobState state;
+    private readonly TransferRecorder transfers;
+    private string? ledgerHead;
     private readonly IFederationPublisher publisher;
     private readonly TimeProvider clock;
     private readonly ILoggingAdapter log = Context.GetLogger();
 
-    public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys));
+    public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null, GovernanceContext? governance = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance));
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys)
+    public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance)
     {
         state = new JobState(keys);
+        transfers = new TransferRecorder(governance, clock);
         PersistenceId = $"job-{jobId}";
         this.publisher = publisher;
         this.clock = clock;
@@ -44,17 +49,22 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<StartJob>(start =>
         {
             if (state.Phase != JobPhase.New) { Sender.Tell(new JobRefused { Reason = $"job {jobId} already exists" }); return; }
-            PersistDecided(JobState.Create(start.JobId, start.Spec, start.Participants, Now));
+            PersistDecided(JobState.Create(start.JobId, start.Spec, start.Participants, Now, start.Governance));
         });
-        Command<UpdateSubmitted>(u => Handle(state.OnUpdate(u, Now), u.SiteId, u.Round, "update"));
-        Command<RoundDeclined>(d => Handle(state.OnDecline(d, Now), d.SiteId, d.Round, "decline"));
-        Command<EvaluationSubmitted>(e => Handle(state.OnEvaluation(e, Now), e.SiteId, e.Round, "evaluation"));
+        Command<UpdateSubmitted>(u => Handle(state.OnUpdate(u, Now), u, u.SiteId, u.Round, "update", DataKinds.ModelUpdate));
+        Command<RoundDeclined>(d =>
+        {
+            transfers.RefusedBySite(state, d, Self);
+            Handle(state.OnDecline(d, Now), d, d.SiteId, d.Round, "decline", null);
+        });
+        Command<EvaluationSubmitted>(e => Handle(state.OnEvaluation(e, Now), e, e.SiteId, e.Round, "evaluation", DataKinds.AggregateMetrics));
+        Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
         Command<PhaseDeadline>(d => PersistDecided(state.OnDeadline(d.Step, Now)));
-        Command<SealedUpdateSubmitted>(m => Handle(state.OnSealedUpdate(m, Now), m.SiteId, m.Round, "sealed update"));
-        Command<MaskingKeysAdvertised>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "key advertisement"));
-        Command<SharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "shares"));
-        Command<MaskedUpdateSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "masked update"));
-        Command<UnmaskingSharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m.SiteId, m.Round, "unmasking shares"));
+        Command<SealedUpdateSubmitted>(m => Handle(state.OnSealedUpdate(m, Now), m, m.SiteId, m.Round, "sealed update", DataKinds.ModelUpdate));
+        Command<MaskingKeysAdvertised>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "key advertisement", DataKinds.KeyExchange));
+        Command<SharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "shares", DataKinds.KeyExchange));
+        Command<MaskedUpdateSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "masked update", DataKinds.MaskedModelUpdate));
+        Command<UnmaskingSharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "unmasking shares", DataKinds.KeyExchange));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
         Command<Done>(_ => { });
         Command<PublishFailed>(f => log.Warning(f.Cause, "job {0}: publishing {1} failed", jobId, f.What));
@@ -62,8 +72,9 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
-    private void Handle(JobDecision decision, string siteId, int round, string what)
+    private void Handle(JobDecision decision, object message, string siteId, int round, string what, string? dataKind)
     {
+        if (dataKind is not null) transfers.Inbound(state, message, siteId, round, dataKind, decision.Refusal, Self);
         if (decision.Note is { } note) log.Info("job {0}: {1}", state.JobId, note);
         if (decision.Refusal is { } reason)
         {
@@ -115,18 +126,19 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         if (state.Phase == JobPhase.Training && state.PendingBroadcast is { } step)
             PublishStep(step);
         else if (state.Phase == JobPhase.Training)
-            Publish(new RoundStarted
+            PublishOut(new RoundStarted
             {
                 JobId = state.JobId, Round = state.Round, Schema = state.Spec.Schema, FeatureNames = state.Spec.FeatureNames,
                 Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SiteLevelPrivacy = state.Spec.SiteLevelPrivacy, SecureRound = state.SecureSettings, Sealing = state.Sealing,
                 Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
-            });
+                Governance = state.Governance, LedgerHead = ledgerHead,
+            }, DataKinds.GlobalModel);
         else
-            Publish(new EvaluationRequested
+            PublishOut(new EvaluationRequested
             {
                 JobId = state.JobId, Round = state.Round, Model = state.Spec.Model, GlobalWeights = state.GlobalWeights,
                 Participants = state.Participants, Deadline = state.Deadline,
-            });
+            }, DataKinds.GlobalModel);
         var delay = state.Deadline - Now;
         Timers.StartSingleTimer(DeadlineTimer, new PhaseDeadline(state.Step), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
     }
@@ -135,11 +147,18 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     {
         switch (step)
         {
-            case MaskingKeysCollected m: Publish(m); break;
-            case SharesRelayed m: Publish(m); break;
-            case UnmaskingRequested m: Publish(m); break;
+            case MaskingKeysCollected m: PublishOut(m, DataKinds.KeyExchange); break;
+            case SharesRelayed m: PublishOut(m, DataKinds.KeyExchange); break;
+            case UnmaskingRequested m: PublishOut(m, DataKinds.KeyExchange); break;
             default: throw new InvalidOperationException($"unknown secure step message {step.GetType().Name}");
         }
+    }
+
+    /// <summary>Publishes to the job's sites and records the transfer to each site abroad.</summary>
+    private void PublishOut<T>(T message, string dataKind) where T : class
+    {
+        transfers.Outbound(state, message, dataKind, Self);
+        Publish(message);
     }
 
     private void Publish<T>(T message) where T : class =>

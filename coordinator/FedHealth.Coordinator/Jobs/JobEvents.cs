@@ -6,7 +6,8 @@ namespace FedHealth.Coordinator.Jobs;
 public interface IJobEvent;
 
 /// <summary>The job was created with its spec, the sites taking part and the seeded initial global model.</summary>
-public sealed record JobCreated(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, ModelWeights InitialWeights, DateTimeOffset At) : IJobEvent;
+public sealed record JobCreated(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, ModelWeights InitialWeights, DateTimeOffset At,
+    JobGovernance? Governance = null) : IJobEvent;
 
 /// <summary>A round's training phase opened (again, on a later attempt, if too few sites answered in time).</summary>
 public sealed record RoundStartedEvent(int Round, int Attempt, DateTimeOffset Deadline, DateTimeOffset At, byte[]? Nonce = null) : IJobEvent;
@@ -24,6 +25,9 @@ public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IRea
 
 /// <summary>A site's evaluation of the round's global model on its held-out rows.</summary>
 public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation) : IJobEvent;
+
+/// <summary>A site declined to evaluate the round's model (its policy refused sending metrics, say).</summary>
+public sealed record EvaluationDeclined(int Round, string SiteId, string Reason) : IJobEvent;
 
 /// <summary>The round is over, with its figures.</summary>
 public sealed record RoundClosed(RoundCompleted Summary) : IJobEvent;

@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Bus;
+using FedHealth.Coordinator.Ledger;
 using FedHealth.Coordinator.Sites;
 using static FedHealth.Coordinator.Jobs.JobProtocol;
 
@@ -23,16 +24,19 @@ public sealed class JobManager : ReceivePersistentActor
     private readonly IFederationPublisher publisher;
     private readonly TimeProvider clock;
     private readonly SecureAggregationKeys? keys;
+    private readonly GovernanceContext? governance;
     private readonly ILoggingAdapter log = Context.GetLogger();
 
-    public static Props Props(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null) =>
-        Akka.Actor.Props.Create(() => new JobManager(sites, publisher, clock, keys));
+    public static Props Props(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
+        GovernanceContext? governance = null) =>
+        Akka.Actor.Props.Create(() => new JobManager(sites, publisher, clock, keys, governance));
 
     public override string PersistenceId => "job-index";
 
-    public JobManager(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys)
+    public JobManager(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance)
     {
         this.keys = keys;
+        this.governance = governance;
         this.sites = sites;
         this.publisher = publisher;
         this.clock = clock;
@@ -67,7 +71,7 @@ public sealed class JobManager : ReceivePersistentActor
             Persist(new JobRegistered(jobId, c.Request.Spec.Name, clock.GetUtcNow()), registered =>
             {
                 var job = jobs[jobId] = StartJobActor(jobId);
-                job.Tell(new StartJob(jobId, c.Request.Spec, participants));
+                job.Tell(new StartJob(jobId, c.Request.Spec, participants, GovernanceFor(participants, online)));
                 c.ReplyTo.Tell(new JobAccepted { JobId = jobId, Participants = participants });
             });
         });
@@ -84,7 +88,22 @@ public sealed class JobManager : ReceivePersistentActor
         Command<GetFederationStatus>(_ => Status().PipeTo(Sender));
     }
 
-    private IActorRef StartJobActor(Guid jobId) => Context.ActorOf(JobActor.Props(jobId, publisher, clock, keys), $"job-{jobId}");
+    private IActorRef StartJobActor(Guid jobId) => Context.ActorOf(JobActor.Props(jobId, publisher, clock, keys, governance), $"job-{jobId}");
+
+    /// <summary>Where each participant is and the legal basis its policy declares for sending to this coordinator.</summary>
+    private JobGovernance? GovernanceFor(IReadOnlyList<string> participants, IReadOnlyList<SiteHeartbeat> online)
+    {
+        if (governance is null) return null;
+        var chosen = online.Where(h => participants.Contains(h.SiteId)).ToList();
+        return new JobGovernance
+        {
+            Consortium = governance.Consortium,
+            CoordinatorJurisdiction = governance.Jurisdiction,
+            SiteJurisdictions = chosen.ToDictionary(h => h.SiteId, h => h.Jurisdiction),
+            InboundLegalBases = chosen.ToDictionary(h => h.SiteId, h => h.Policy?.Destinations
+                .FirstOrDefault(d => FedHealth.Governance.Jurisdictions.Covers(d.Jurisdiction, governance.Jurisdiction))?.LegalBasis ?? "undeclared"),
+        };
+    }
 
     private void Route(Guid jobId, int round, string siteId, object message)
     {

@@ -21,6 +21,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private readonly HashSet<string> budgetExhausted = new();
     private readonly Dictionary<string, SiteEvaluation> evaluations = new();
     private readonly Dictionary<string, PrivacySpent> roundPrivacy = new();
+    private readonly HashSet<string> evaluationDeclined = new();
     private readonly List<RoundCompleted> rounds = new();
     private RoundAggregated? aggregation;
     private DateTimeOffset roundOpenedAt;
@@ -28,6 +29,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public Guid JobId { get; private set; }
     public JobSpec Spec { get; private set; } = null!;
     public IReadOnlyList<string> Participants { get; private set; } = [];
+    public JobGovernance? Governance { get; private set; }
     public ParameterLayout Layout { get; private set; } = null!;
     public JobPhase Phase { get; private set; } = JobPhase.New;
     public int Round { get; private set; }
@@ -41,11 +43,11 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>Counts every phase and step change; a deadline timer names the step it was set for, so a stale one is ignored.</summary>
     public int Step { get; private set; }
 
-    public static IReadOnlyList<IJobEvent> Create(Guid jobId, JobSpec spec, IReadOnlyList<string> participants, DateTimeOffset now)
+    public static IReadOnlyList<IJobEvent> Create(Guid jobId, JobSpec spec, IReadOnlyList<string> participants, DateTimeOffset now, JobGovernance? governance = null)
     {
         var layout = ParameterLayout.For(spec.Model);
         var initial = FlatParameters.Initial(layout, spec.Seed).ToWeights();
-        return [new JobCreated(jobId, spec, participants, initial, now), new RoundStartedEvent(1, 1, now + spec.RoundDeadline, now, NewNonce(spec))];
+        return [new JobCreated(jobId, spec, participants, initial, now, governance), new RoundStartedEvent(1, 1, now + spec.RoundDeadline, now, NewNonce(spec))];
     }
 
     public JobDecision OnUpdate(UpdateSubmitted u, DateTimeOffset now)
@@ -71,6 +73,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     public JobDecision OnDecline(RoundDeclined d, DateTimeOffset now)
     {
+        if (Phase == JobPhase.Evaluating && d.Round == Round && Participants.Contains(d.SiteId)) return OnEvaluationDeclined(d, now);
         if (Check(d.Round, d.SiteId, JobPhase.Training, "decline") is { } problem) return problem;
         if (updates.ContainsKey(d.SiteId) || declined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
         var declinedEvent = new SiteDeclined(d.Round, d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason, d.BudgetExhausted);
@@ -81,13 +84,21 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         return new JobDecision(updates.Count >= Spec.MinSites ? [declinedEvent, Aggregate(now, null, declinedEvent)] : [declinedEvent]);
     }
 
+    /// <summary>A site that will not send its evaluation (its policy forbids it, say): the round closes without waiting for it.</summary>
+    private JobDecision OnEvaluationDeclined(RoundDeclined d, DateTimeOffset now)
+    {
+        if (evaluations.ContainsKey(d.SiteId) || evaluationDeclined.Contains(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered the evaluation of round {d.Round}");
+        var declinedEvent = new EvaluationDeclined(d.Round, d.SiteId, d.Reason);
+        return new JobDecision(evaluations.Count + evaluationDeclined.Count + 1 == Participants.Count ? [declinedEvent, .. CloseRound(now, null)] : [declinedEvent]);
+    }
+
     public JobDecision OnEvaluation(EvaluationSubmitted e, DateTimeOffset now)
     {
         if (Check(e.Round, e.SiteId, JobPhase.Evaluating, "evaluation") is { } problem) return problem;
-        if (evaluations.ContainsKey(e.SiteId)) return JobDecision.Ignore($"duplicate evaluation from {e.SiteId} for round {e.Round} ignored");
+        if (evaluations.ContainsKey(e.SiteId) || evaluationDeclined.Contains(e.SiteId)) return JobDecision.Ignore($"duplicate evaluation from {e.SiteId} for round {e.Round} ignored");
         if (EvaluationProblem(e.Evaluation, e.SiteId) is { } bad) return JobDecision.Refuse(bad);
         var received = new EvaluationReceived(e.Round, e.Evaluation);
-        var all = evaluations.Count + 1 == Participants.Count;
+        var all = evaluations.Count + evaluationDeclined.Count + 1 == Participants.Count;
         return new JobDecision(all ? [received, .. CloseRound(now, e.Evaluation)] : [received]);
     }
 
@@ -113,13 +124,13 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         switch (e)
         {
             case JobCreated c:
-                (JobId, Spec, Participants, GlobalWeights) = (c.JobId, c.Spec, c.Participants, c.InitialWeights);
+                (JobId, Spec, Participants, GlobalWeights, Governance) = (c.JobId, c.Spec, c.Participants, c.InitialWeights, c.Governance);
                 Layout = ParameterLayout.For(c.Spec.Model);
                 break;
             case RoundStartedEvent r:
                 if (r.Round != Round)
                 {
-                    updates.Clear(); decodedUpdates.Clear(); declined.Clear(); evaluations.Clear(); roundPrivacy.Clear();
+                    updates.Clear(); decodedUpdates.Clear(); declined.Clear(); evaluations.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear();
                     aggregation = null;
                     roundOpenedAt = r.At;
                 }
@@ -152,6 +163,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 break;
             case EvaluationReceived v:
                 evaluations[v.Evaluation.SiteId] = v.Evaluation;
+                break;
+            case EvaluationDeclined v:
+                evaluationDeclined.Add(v.SiteId);
                 break;
             case RoundClosed c:
                 rounds.Add(c.Summary);

@@ -34,7 +34,10 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders().AddProvider(fileLog).SetMinimumLevel(LogLevel.Information);
-        builder.Services.AddCoordinator(new CoordinatorOptions { DataDir = options.DataDir, AkkaLogLevel = "WARNING" }, keys.Coordinator);
+        builder.Services.AddCoordinator(new CoordinatorOptions
+        {
+            DataDir = options.DataDir, AkkaLogLevel = "WARNING", Jurisdiction = options.CoordinatorJurisdiction,
+        }, keys.Coordinator);
         builder.Services.AddSiteAgents(agents);
         if (!options.Headless) builder.Services.AddDashboard();
         builder.Services.AddFederationBus(new BusOptions { Transport = BusOptions.InMemory }, x =>

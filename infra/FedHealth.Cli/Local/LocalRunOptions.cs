@@ -26,6 +26,8 @@ public sealed record LocalRunOptions
     public bool PlainAggregation { get; init; }
     /// <summary>Site-level DP-FedAvg for the job (each site's whole data protected), or null.</summary>
     public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
+    /// <summary>Where the simulated consortium's coordinator runs; transfers to sites elsewhere go into the ledger.</summary>
+    public string CoordinatorJurisdiction { get; init; } = "NL";
 
     public static string DefaultFederationDir() => Path.Combine(AppContext.BaseDirectory, "federations", "breast-prognosis");
 }

@@ -71,6 +71,11 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
         Assert.True(byRound[^1].Global!.Auc > byRound[0].Global!.Auc + 0.01, $"global AUC went from {byRound[0].Global!.Auc:F4} to {byRound[^1].Global!.Auc:F4}");
         lock (rounds) Assert.Equal(byRound.Select(r => r.Round), rounds.Select(r => r.Round).Order());
 
+        var ledger = (await http.GetFromJsonAsync<TransferLedgerPage>($"/api/ledger?job={job.JobId}&site=DE-GBSG", Json))!;
+        Assert.NotEmpty(ledger.Entries);
+        Assert.All(ledger.Entries, e => Assert.Equal(("DE", "NL"), e.Sender == "DE-GBSG" ? (e.SenderJurisdiction, e.ReceiverJurisdiction) : (e.ReceiverJurisdiction, e.SenderJurisdiction)));
+        Assert.Equal(ledger.Entries[^1].Hash, ledger.Head);
+
         await A_malformed_update_is_refused_with_a_reason_and_the_coordinator_stays_up(job.JobId, http);
     }
 

@@ -82,6 +82,11 @@ public sealed class SitePrivacyTests : IDisposable
         Training = new TrainingPlan { LocalEpochs = 1 }, Privacy = Dp, Seed = 1,
         GlobalWeights = FlatParameters.Initial(ParameterLayout.For(Model), 1).ToWeights(),
         Participants = ["DE-GBSG"], Deadline = DateTimeOffset.UtcNow.AddMinutes(1),
+        Governance = new JobGovernance
+        {
+            Consortium = "fedhealth", CoordinatorJurisdiction = "NL", SiteJurisdictions = new Dictionary<string, string> { ["DE-GBSG"] = "DE" },
+            InboundLegalBases = new Dictionary<string, string> { ["DE-GBSG"] = "sameRegime" },
+        },
     };
 
     public void Dispose() => temp.Dispose();

@@ -30,6 +30,7 @@ public sealed class TestConsortium
             var data = config["data"]!.AsObject();
             data["csv"] = Path.GetFullPath(data["csv"]!.GetValue<string>(), Paths.Sites);
             data["schema"] = Path.GetFullPath(data["schema"]!.GetValue<string>(), Paths.Sites);
+            if (config["policyFile"] is { } policy) config["policyFile"] = Path.GetFullPath(policy.GetValue<string>(), Paths.Sites);
             config["consortiumFile"] = ConsortiumFile;
             config["identityKeyFile"] = keyFile;
             config["stateDir"] = Path.Combine(folder, "sites", id, "state");

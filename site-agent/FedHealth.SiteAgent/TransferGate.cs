@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using FedHealth.Contracts;
+using FedHealth.Governance;
+using Microsoft.Extensions.Logging;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// The site's policy applied to every message it sends: what kind of data it is, where it goes (the coordinator,
+/// and for key shares the peers they are for), and whether the hospital's policy allows that transfer. A refused
+/// transfer is not sent; the site logs it, writes it to its audit log and tells the coordinator (metadata only).
+/// </summary>
+public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy? policy, AuditLog audit, ILogger logger)
+{
+    private readonly Dictionary<Guid, JobGovernance> jobs = new();
+
+    /// <summary>Checks that the site may work for this job at all (its consortium); notes the round and the ledger head it shows.</summary>
+    public RoundDeclined? Admit(RoundStarted round)
+    {
+        Received(round);
+        if (round.Governance is { } g) jobs[round.JobId] = g;
+        if (policy is null) return null;
+        if (round.Governance is null)
+            return Refuse(round.JobId, round.Round, "the job does not say where its parties are, so the site's policy cannot be applied", null);
+        if (!policy.Consortia.Contains(round.Governance.Consortium))
+            return Refuse(round.JobId, round.Round, $"the site's policy does not accept jobs from consortium '{round.Governance.Consortium}' (accepts: {string.Join(", ", policy.Consortia)})", null);
+        // Refuse before training what the round would need to send and the policy forbids.
+        var needed = round.SecureRound is not null ? new[] { DataKinds.KeyExchange, DataKinds.MaskedModelUpdate } : [DataKinds.ModelUpdate];
+        var coordinator = round.Governance.CoordinatorJurisdiction;
+        foreach (var kind in needed)
+        {
+            if (coordinator == jurisdiction) break;
+            var decision = Jurisdictions.IsKnown(coordinator) ? policy.Evaluate(kind, coordinator) : TransferDecision.Refuse($"the coordinator's jurisdiction '{coordinator}' is unknown");
+            if (!decision.Allowed)
+                return Refuse(round.JobId, round.Round, decision.LegalBasisOrReason,
+                    new RefusedTransfer { DataKind = kind, Destination = "coordinator", DestinationJurisdiction = coordinator, Reason = decision.LegalBasisOrReason });
+        }
+        return null;
+    }
+
+    public void Received(object message)
+    {
+        var (job, round) = message is IRoundMessage r ? (r.JobId, r.Round) : (Guid.Empty, 0);
+        var (bytes, sha) = Measure(message);
+        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "received", message.GetType().Name, job, round, "coordinator",
+            jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction, null, bytes, sha, null, "received", (message as RoundStarted)?.LedgerHead));
+    }
+
+    /// <summary>The message if the policy lets it leave, or the decline that replaces it.</summary>
+    public object Release(object outbound)
+    {
+        if (outbound is RoundDeclined or SiteHeartbeat) return Sent(outbound, null, "control", "coordinator", null);
+        var (job, round) = outbound switch
+        {
+            ISecureRoundMessage s => (s.JobId, s.Round),
+            UpdateSubmitted u => (u.JobId, u.Round),
+            EvaluationSubmitted e => (e.JobId, e.Round),
+            _ => throw new ArgumentException($"no transfer rule for {outbound.GetType().Name}"),
+        };
+        var kind = KindOf(outbound);
+        if (policy is null) return Sent(outbound, kind, "no policy (development)", "coordinator", jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction);
+        if (!jobs.TryGetValue(job, out var g))
+            return Refuse(job, round, "the site does not know where this job's parties are", new RefusedTransfer { DataKind = kind, Destination = "coordinator", DestinationJurisdiction = "unknown", Reason = "unknown job" });
+        var destinations = new List<(string Party, string Jurisdiction)> { ("coordinator", g.CoordinatorJurisdiction) };
+        if (outbound is SharesSubmitted shares)
+            destinations.AddRange(shares.Shares.Select(s => (s.To, g.SiteJurisdictions.GetValueOrDefault(s.To, "unknown"))));
+        var bases = new List<string>();
+        foreach (var (party, where) in destinations)
+        {
+            var decision = where == jurisdiction ? TransferDecision.Allow("domestic")
+                : Jurisdictions.IsKnown(where) ? policy.Evaluate(kind, where)
+                : TransferDecision.Refuse($"the destination jurisdiction '{where}' is unknown");
+            if (!decision.Allowed)
+                return Refuse(job, round, decision.LegalBasisOrReason,
+                    new RefusedTransfer { DataKind = kind, Destination = party, DestinationJurisdiction = where, Reason = decision.LegalBasisOrReason }, outbound);
+            bases.Add(decision.LegalBasisOrReason);
+        }
+        return Sent(outbound, kind, string.Join(", ", bases.Distinct()), "coordinator", g.CoordinatorJurisdiction);
+    }
+
+    public static string KindOf(object message) => message switch
+    {
+        MaskedUpdateSubmitted => DataKinds.MaskedModelUpdate,
+        UpdateSubmitted or SealedUpdateSubmitted => DataKinds.ModelUpdate,
+        EvaluationSubmitted => DataKinds.AggregateMetrics,
+        MaskingKeysAdvertised or SharesSubmitted or UnmaskingSharesSubmitted => DataKinds.KeyExchange,
+        _ => "control",
+    };
+
+    private object Sent(object message, string? kind, string basis, string counterpart, string? counterpartJurisdiction)
+    {
+        var (job, round) = JobAndRound(message);
+        var (bytes, sha) = Measure(message);
+        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "sent", message.GetType().Name, job, round, counterpart, counterpartJurisdiction, kind, bytes, sha, basis, "allowed"));
+        return message;
+    }
+
+    private RoundDeclined Refuse(Guid job, int round, string reason, RefusedTransfer? refused, object? withheld = null)
+    {
+        logger.LogWarning("site {Site}: transfer refused by the site's policy, job {Job} round {Round}: {Reason}", siteId, job, round, reason);
+        var (bytes, sha) = withheld is null ? (0L, "") : Measure(withheld);
+        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "refused", withheld?.GetType().Name ?? "RoundStarted", job, round, refused?.Destination ?? "coordinator",
+            refused?.DestinationJurisdiction, refused?.DataKind, bytes, sha, null, $"refused: {reason}"));
+        var declined = new RoundDeclined { JobId = job, Round = round, SiteId = siteId, Reason = $"site policy: {reason}", RefusedTransfer = refused };
+        Sent(declined, null, "control", "coordinator", jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction);
+        return declined;
+    }
+
+    private static (Guid, int) JobAndRound(object message) => message switch
+    {
+        RoundDeclined d => (d.JobId, d.Round),
+        ISecureRoundMessage s => (s.JobId, s.Round),
+        UpdateSubmitted u => (u.JobId, u.Round),
+        EvaluationSubmitted e => (e.JobId, e.Round),
+        _ => (Guid.Empty, 0),
+    };
+
+    private static (long Bytes, string Sha) Measure(object message)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), WireJson.Options);
+        return (bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+    }
+}
