@@ -6,8 +6,8 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-if ! "$root/infra/rabbitmq/install.sh"; then
-  echo "the integration tests need rabbitmq-server (see infra/rabbitmq/install.sh)" >&2
+if ! "$root/infra/rabbitmq/install.sh" || ! "$root/infra/postgresql/install.sh"; then
+  echo "the integration tests need rabbitmq-server and postgresql (see infra/rabbitmq and infra/postgresql)" >&2
   exit 1
 fi
 

@@ -37,6 +37,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         builder.Services.AddCoordinator(new CoordinatorOptions
         {
             DataDir = options.DataDir, AkkaLogLevel = "WARNING", Jurisdiction = options.CoordinatorJurisdiction,
+            Journal = options.PostgreSqlJournal is null ? CoordinatorOptions.Sqlite : CoordinatorOptions.PostgreSql,
+            ConnectionString = options.PostgreSqlJournal,
         }, keys.Coordinator);
         builder.Services.AddSiteAgents(agents);
         if (!options.Headless) builder.Services.AddDashboard();

@@ -28,6 +28,8 @@ public sealed record LocalRunOptions
     public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
     /// <summary>Where the simulated consortium's coordinator runs; transfers to sites elsewhere go into the ledger.</summary>
     public string CoordinatorJurisdiction { get; init; } = "NL";
+    /// <summary>A PostgreSQL connection string for the journal instead of the embedded SQLite file.</summary>
+    public string? PostgreSqlJournal { get; init; }
 
     public static string DefaultFederationDir() => Path.Combine(AppContext.BaseDirectory, "federations", "breast-prognosis");
 }
