@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using FedHealth.Contracts;
 using FedHealth.Governance;
 using Microsoft.Extensions.Logging;
@@ -42,7 +40,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     public void Received(object message)
     {
         var (job, round) = message is IRoundMessage r ? (r.JobId, r.Round) : (Guid.Empty, 0);
-        var (bytes, sha) = Measure(message);
+        var (bytes, sha) = PayloadDigest.Of(message);
         audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "received", message.GetType().Name, job, round, "coordinator",
             jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction, null, bytes, sha, null, "received", (message as RoundStarted)?.LedgerHead));
     }
@@ -91,7 +89,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     private object Sent(object message, string? kind, string basis, string counterpart, string? counterpartJurisdiction)
     {
         var (job, round) = JobAndRound(message);
-        var (bytes, sha) = Measure(message);
+        var (bytes, sha) = PayloadDigest.Of(message);
         audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "sent", message.GetType().Name, job, round, counterpart, counterpartJurisdiction, kind, bytes, sha, basis, "allowed"));
         return message;
     }
@@ -99,7 +97,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     private RoundDeclined Refuse(Guid job, int round, string reason, RefusedTransfer? refused, object? withheld = null)
     {
         logger.LogWarning("site {Site}: transfer refused by the site's policy, job {Job} round {Round}: {Reason}", siteId, job, round, reason);
-        var (bytes, sha) = withheld is null ? (0L, "") : Measure(withheld);
+        var (bytes, sha) = withheld is null ? (0L, "") : PayloadDigest.Of(withheld);
         audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "refused", withheld?.GetType().Name ?? "RoundStarted", job, round, refused?.Destination ?? "coordinator",
             refused?.DestinationJurisdiction, refused?.DataKind, bytes, sha, null, $"refused: {reason}"));
         var declined = new RoundDeclined { JobId = job, Round = round, SiteId = siteId, Reason = $"site policy: {reason}", RefusedTransfer = refused };
@@ -116,9 +114,4 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         _ => (Guid.Empty, 0),
     };
 
-    private static (long Bytes, string Sha) Measure(object message)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), WireJson.Options);
-        return (bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-    }
 }

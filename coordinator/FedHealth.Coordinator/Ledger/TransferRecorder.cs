@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Akka.Actor;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
@@ -21,7 +19,7 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
         if (context is null || job.Governance is not { } g) return;
         var from = g.SiteJurisdictions.GetValueOrDefault(siteId, "unknown");
         if (from == context.Jurisdiction) return;
-        var (bytes, sha) = Measure(message);
+        var (bytes, sha) = PayloadDigest.Of(message);
         Record(job, round, siteId, from, "coordinator", context.Jurisdiction, dataKind, bytes, sha,
             g.InboundLegalBases.GetValueOrDefault(siteId, "undeclared"), refusal is null ? "allowed" : $"refused by coordinator: {refusal}", replyTo);
     }
@@ -38,14 +36,14 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
     public void Outbound(JobState job, object message, string dataKind, IActorRef replyTo)
     {
         if (context is null || job.Governance is not { } g) return;
-        (long Bytes, string Sha)? measured = null;
+        (long Bytes, string Sha256)? measured = null;
         foreach (var site in job.Participants)
         {
             var to = g.SiteJurisdictions.GetValueOrDefault(site, "unknown");
             if (to == context.Jurisdiction) continue;
-            measured ??= Measure(message);
+            measured ??= PayloadDigest.Of(message);
             var basis = Regime(to) == Regime(context.Jurisdiction) ? "sameRegime" : context.OutboundLegalBasis;
-            Record(job, RoundOf(message, job), "coordinator", context.Jurisdiction, site, to, dataKind, measured.Value.Bytes, measured.Value.Sha, basis, "allowed", replyTo);
+            Record(job, RoundOf(message, job), "coordinator", context.Jurisdiction, site, to, dataKind, measured.Value.Bytes, measured.Value.Sha256, basis, "allowed", replyTo);
         }
     }
 
@@ -58,11 +56,6 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
             LegalBasis = basis, Decision = decision, PreviousHash = "",
         }), replyTo);
 
-    private static (long Bytes, string Sha) Measure(object message)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), WireJson.Options);
-        return (bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-    }
 
     private static int RoundOf(object message, JobState job) => message is IRoundMessage r ? r.Round : job.Round;
 

@@ -26,7 +26,7 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         Assert.Contains(records, r => r is { Sender: "coordinator", Receiver: "DE-GBSG", DataKind: "globalModel" });
         Assert.DoesNotContain(records, r => r.Sender.StartsWith("NL-") || r.Receiver.StartsWith("NL-"));
         Assert.All(records, r => Assert.Equal(64, r.PayloadSha256.Length));
-        Assert.Equal(0, await Cli("ledger", "verify", "--data-dir", federation.DataDir));
+        Assert.Equal(0, await CliRunner.Run("ledger", "verify", "--data-dir", federation.DataDir));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         Assert.False(report.Intact);
         Assert.Equal(3, report.FirstBadSequence);
         Assert.Contains("altered", report.Message);
-        Assert.Equal(1, await Cli("ledger", "verify", "--data-dir", copy));
+        Assert.Equal(1, await CliRunner.Run("ledger", "verify", "--data-dir", copy));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         var report = ChainVerification.Verify(LedgerStore.Read(CoordinatorOptions.Sqlite, $"Data Source={Path.Combine(copy, "journal.db")}"));
         Assert.False(report.Intact);
         Assert.Contains("entry 4 is missing", report.Message);
-        Assert.Equal(1, await Cli("ledger", "verify", "--data-dir", copy));
+        Assert.Equal(1, await CliRunner.Run("ledger", "verify", "--data-dir", copy));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         var report = ChainVerification.Verify(LedgerStore.Read(CoordinatorOptions.Sqlite, $"Data Source={Path.Combine(copy, "journal.db")}"));
         Assert.False(report.Intact);
         Assert.Equal(2, report.FirstBadSequence);
-        Assert.Equal(1, await Cli("ledger", "verify", "--data-dir", copy));
+        Assert.Equal(1, await CliRunner.Run("ledger", "verify", "--data-dir", copy));
     }
 
     [Fact]
@@ -72,22 +72,22 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
     {
         var stored = LedgerStore.Read(CoordinatorOptions.Sqlite, LedgerStore.SqliteConnection(federation.DataDir));
         var shown = stored[^2].Record.Hash;
-        Assert.Equal(0, await Cli("ledger", "verify", "--data-dir", federation.DataDir, "--head", shown));
+        Assert.Equal(0, await CliRunner.Run("ledger", "verify", "--data-dir", federation.DataDir, "--head", shown));
         var copy = federation.Copy();
         Execute(copy, $"DELETE FROM journal WHERE persistence_id = 'transfer-ledger' AND sequence_number >= {stored[^2].SequenceNumber}");
-        Assert.Equal(1, await Cli("ledger", "verify", "--data-dir", copy, "--head", shown));
+        Assert.Equal(1, await CliRunner.Run("ledger", "verify", "--data-dir", copy, "--head", shown));
     }
 
     [Fact]
     public async Task Export_writes_filtered_csv_and_json()
     {
         var csvPath = Path.Combine(federation.DataDir, "..", "export.csv");
-        Assert.Equal(0, await Cli("ledger", "export", "--data-dir", federation.DataDir, "--site", "DE-GBSG", "--format", "csv", "--out", csvPath));
+        Assert.Equal(0, await CliRunner.Run("ledger", "export", "--data-dir", federation.DataDir, "--site", "DE-GBSG", "--format", "csv", "--out", csvPath));
         var lines = File.ReadAllLines(csvPath);
         Assert.StartsWith("index,at,job,round,sender", lines[0]);
         Assert.True(lines.Length > 2);
         var jsonPath = Path.Combine(federation.DataDir, "..", "export.json");
-        Assert.Equal(0, await Cli("ledger", "export", "--data-dir", federation.DataDir, "--jurisdiction", "FR", "--format", "json", "--out", jsonPath));
+        Assert.Equal(0, await CliRunner.Run("ledger", "export", "--data-dir", federation.DataDir, "--jurisdiction", "FR", "--format", "json", "--out", jsonPath));
         Assert.Equal("[]", File.ReadAllText(jsonPath).Trim());
     }
 
@@ -100,13 +100,6 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         Assert.True(command.ExecuteNonQuery() > 0, "the tampering changed a row");
     }
 
-    private static async Task<int> Cli(params string[] args)
-    {
-        var original = Console.Out;
-        Console.SetOut(TextWriter.Null);
-        try { return await FedHealthCommands.Root().Parse(args).InvokeAsync(); }
-        finally { Console.SetOut(original); }
-    }
 
     /// <summary>One local federation run whose journal the tests copy and tamper with.</summary>
     public sealed class RecordedFederation : IDisposable

@@ -27,7 +27,7 @@ public sealed class PostgreSqlLedgerTests(PostgreSqlServer server) : IDisposable
         var stored = LedgerStore.Read(CoordinatorOptions.PostgreSql, connection);
         Assert.True(stored.Count > 5);
         Assert.True(ChainVerification.Verify(stored).Intact);
-        Assert.Equal(0, await Cli("ledger", "verify", "--connection", connection));
+        Assert.Equal(0, await CliRunner.Run("ledger", "verify", "--connection", connection));
 
         await using (var db = new NpgsqlConnection(connection))
         {
@@ -40,16 +40,9 @@ public sealed class PostgreSqlLedgerTests(PostgreSqlServer server) : IDisposable
         var report = ChainVerification.Verify(LedgerStore.Read(CoordinatorOptions.PostgreSql, connection));
         Assert.False(report.Intact);
         Assert.Equal(2, report.FirstBadSequence);
-        Assert.Equal(1, await Cli("ledger", "verify", "--connection", connection));
+        Assert.Equal(1, await CliRunner.Run("ledger", "verify", "--connection", connection));
     }
 
-    private static async Task<int> Cli(params string[] args)
-    {
-        var original = Console.Out;
-        Console.SetOut(TextWriter.Null);
-        try { return await FedHealthCommands.Root().Parse(args).InvokeAsync(); }
-        finally { Console.SetOut(original); }
-    }
 
     public void Dispose() => temp.Dispose();
 }

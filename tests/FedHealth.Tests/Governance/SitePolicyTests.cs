@@ -70,7 +70,7 @@ public sealed class SitePolicyTests : IDisposable
     {
         // A US-hosted coordinator: the Dutch sites' policies allow the US under standard contractual clauses, the German one does not.
         var federation = Path.Combine(temp.Path, "federation");
-        CopyFolder(Paths.Federation, federation);
+        TempFolder.CopyFolder(Paths.Federation, federation);
         foreach (var file in Directory.GetFiles(Path.Combine(federation, "policies"), "nl-*.policy.json"))
         {
             var policy = JsonNode.Parse(File.ReadAllText(file), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
@@ -126,12 +126,6 @@ public sealed class SitePolicyTests : IDisposable
         finally { await second.Terminate(); }
     }
 
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to));
-    }
 
     public void Dispose() => temp.Dispose();
 }

@@ -66,7 +66,7 @@ public sealed class LocalFederationTests : IDisposable
     public async Task A_federation_whose_site_data_is_broken_fails_with_the_file_and_line_named()
     {
         var federation = Path.Combine(temp.Path, "federation");
-        CopyFolder(Paths.Federation, federation);
+        TempFolder.CopyFolder(Paths.Federation, federation);
         var csv = Path.Combine(federation, "data", "gbsg-germany.csv");
         var lines = File.ReadAllLines(csv);
         lines[5] = lines[5].Replace(lines[5].Split(',')[1], "forty");
@@ -77,12 +77,6 @@ public sealed class LocalFederationTests : IDisposable
         Assert.Contains("'forty' is not a number", e.Message);
     }
 
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to));
-    }
 
     public void Dispose() => temp.Dispose();
 }

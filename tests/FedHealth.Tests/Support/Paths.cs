@@ -28,6 +28,14 @@ public sealed class TempFolder : IDisposable
         return path;
     }
 
+    /// <summary>Copies a folder tree (the shipped federation, say) so a test can change its copy.</summary>
+    public static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) System.IO.File.Copy(file, file.Replace(from, to));
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

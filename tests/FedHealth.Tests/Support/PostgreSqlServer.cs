@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace FedHealth.Tests.Support;
@@ -38,19 +37,8 @@ public sealed class PostgreSqlServer : IDisposable
         try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private (int Code, string Output) Script(string name)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(Paths.RepositoryRoot, "infra", "postgresql", name)])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            Environment = { ["FEDHEALTH_PG_PORT"] = Port.ToString(), ["FEDHEALTH_PG_DIR"] = dataDir },
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); return (-1, "timed out after 5 minutes"); }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private (int Code, string Output) Script(string name) =>
+        InfraScript.Run("postgresql", name, new Dictionary<string, string> { ["FEDHEALTH_PG_PORT"] = Port.ToString(), ["FEDHEALTH_PG_DIR"] = dataDir });
 }
 
 [CollectionDefinition(Name)]

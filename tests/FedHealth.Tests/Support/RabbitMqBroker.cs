@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace FedHealth.Tests.Support;
 
@@ -26,19 +25,8 @@ public sealed class RabbitMqBroker : IDisposable
         try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private (int Code, string Output) Script(string name)
-    {
-        var start = new ProcessStartInfo("bash", [Path.Combine(Paths.RepositoryRoot, "infra", "rabbitmq", name)])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            Environment = { ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node, ["FEDHEALTH_RABBITMQ_DIR"] = dataDir },
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); return (-1, "timed out after 5 minutes"); }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private (int Code, string Output) Script(string name) =>
+        InfraScript.Run("rabbitmq", name, new Dictionary<string, string> { ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node, ["FEDHEALTH_RABBITMQ_DIR"] = dataDir });
 }
 
 [CollectionDefinition(Name)]
