@@ -16,16 +16,36 @@ public static class MaskExpander
     private const int ChunkBytes = 64 * 1024;
 
     /// <summary>Adds (or subtracts) the mask of <paramref name="seed"/> to <paramref name="target"/>, element by element, modulo 2^64.</summary>
-    public static void Apply(ReadOnlySpan<byte> seed, Span<ulong> target, bool subtract = false)
+    public static void Apply(ReadOnlySpan<byte> seed, Span<ulong> target, bool subtract = false) => Apply(seed, target, subtract, 0);
+
+    /// <summary>
+    /// Applies several masks to one vector using every core: the vector is cut into ranges and each core expands
+    /// every mask for its range only (counter mode lets a mask start anywhere), so each element is touched by one core.
+    /// </summary>
+    public static void ApplyAll(IReadOnlyList<(byte[] Seed, bool Subtract)> masks, ulong[] target)
+    {
+        const int rangeElements = ChunkBytes / sizeof(ulong) * 4;
+        var ranges = (target.Length + rangeElements - 1) / rangeElements;
+        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, r =>
+        {
+            var start = r * rangeElements;
+            var slice = target.AsSpan(start, Math.Min(rangeElements, target.Length - start));
+            foreach (var (seed, subtract) in masks) Apply(seed, slice, subtract, start);
+        });
+    }
+
+    /// <summary>The mask's elements from <paramref name="firstElement"/> on (even, so it starts on an AES block) applied to <paramref name="target"/>.</summary>
+    private static void Apply(ReadOnlySpan<byte> seed, Span<ulong> target, bool subtract, int firstElement)
     {
         if (seed.Length != 32) throw new ArgumentException("mask seeds are 32 bytes", nameof(seed));
+        if (firstElement % 2 != 0) throw new ArgumentOutOfRangeException(nameof(firstElement), "a mask range starts on an even element");
         using var aes = Aes.Create();
         aes.Key = seed.ToArray();
         var counters = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         var stream = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
-            ulong block = 0;
+            var block = (ulong)firstElement / 2;
             for (var offset = 0; offset < target.Length; offset += ChunkBytes / sizeof(ulong))
             {
                 var count = Math.Min(ChunkBytes / sizeof(ulong), target.Length - offset);

@@ -98,12 +98,10 @@ public sealed class SecureRoundClient : IDisposable
         if (sharers.Count < settings.Threshold) throw new SecureRoundException($"{sharers.Count} sites shared, the threshold is {settings.Threshold}");
 
         var masked = (ulong[])input.Clone();
-        MaskExpander.Apply(selfSeed, masked);
+        var masks = new List<(byte[] Seed, bool Subtract)> { (selfSeed, false) };
         foreach (var other in sharers.Where(s => s != self))
-        {
-            var seed = PairwiseMask.Seed(maskingKey, adverts[other].MaskingKey, job, round, settings.RoundNonce, self, other);
-            MaskExpander.Apply(seed, masked, subtract: !PairwiseMask.Adds(self, other));
-        }
+            masks.Add((PairwiseMask.Seed(maskingKey, adverts[other].MaskingKey, job, round, settings.RoundNonce, self, other), !PairwiseMask.Adds(self, other)));
+        MaskExpander.ApplyAll(masks, masked);
         var box = SealedBox.Seal(settings.CoordinatorKey, MemoryMarshal.AsBytes(masked.AsSpan()), SignedContent.Context("masked", job, round, settings.RoundNonce, self));
         var unsigned = new MaskedUpdateSubmitted
         {

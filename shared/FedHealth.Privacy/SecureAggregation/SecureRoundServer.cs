@@ -138,18 +138,15 @@ public sealed class SecureRoundServer
     {
         if (!CanFinish) throw new SecureRoundException($"{revealed.Count} sites revealed shares, the threshold is {settings.Threshold}");
         var result = (ulong[])sum.Clone();
-        foreach (var survivor in Survivors)
-            MaskExpander.Apply(Rebuild(survivor, isMaskingKey: false), result, subtract: true);
+        var masks = Survivors.Select(s => (Rebuild(s, isMaskingKey: false), true)).ToList();
         foreach (var dropped in Dropped)
         {
             using var key = KeyAgreement.FromScalar(Rebuild(dropped, isMaskingKey: true), adverts[dropped].MaskingKey);
+            // Each survivor added its mask with the dropped site with its own sign; remove it with the opposite one.
             foreach (var survivor in Survivors)
-            {
-                var seed = PairwiseMask.Seed(key, adverts[survivor].MaskingKey, job, round, settings.RoundNonce, dropped, survivor);
-                // The survivor added this mask with its own sign; remove it.
-                MaskExpander.Apply(seed, result, subtract: PairwiseMask.Adds(survivor, dropped));
-            }
+                masks.Add((PairwiseMask.Seed(key, adverts[survivor].MaskingKey, job, round, settings.RoundNonce, dropped, survivor), PairwiseMask.Adds(survivor, dropped)));
         }
+        MaskExpander.ApplyAll(masks, result);
         Phase = SecurePhase.Done;
         return result;
     }

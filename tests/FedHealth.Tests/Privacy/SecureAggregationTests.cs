@@ -133,6 +133,17 @@ public sealed class SecureAggregationTests : IDisposable
     }
 
     [Fact]
+    public void Masks_applied_range_by_range_on_all_cores_equal_masks_applied_whole()
+    {
+        var seeds = Enumerable.Range(0, 3).Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray();
+        var whole = new ulong[100_003];
+        var ranged = new ulong[100_003];
+        for (var i = 0; i < seeds.Length; i++) MaskExpander.Apply(seeds[i], whole, subtract: i == 1);
+        MaskExpander.ApplyAll(seeds.Select((seed, i) => (seed, i == 1)).ToList(), ranged);
+        Assert.Equal(whole, ranged);
+    }
+
+    [Fact]
     public void Shamir_shares_recover_from_any_threshold_subset_only()
     {
         var secret = RandomNumberGenerator.GetBytes(32);
