@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Starts a PostgreSQL server on 127.0.0.1 with its data in one folder (created on first start), trust auth for
 # local connections, and a database named fedhealth; waits until it accepts connections. Idempotent.
-#   FEDHEALTH_PG_PORT  port (default 55432)      FEDHEALTH_PG_DIR  folder (default ~/.local/share/fedhealth/postgresql)
+#   FEDHEALTH_PG_PORT  port (default 55432)      FEDHEALTH_PG_DIR  folder (default ~/.local/share/fedhealth/postgresql, /var/lib/fedhealth/postgresql as root)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/install.sh"
 port="${FEDHEALTH_PG_PORT:-55432}"
-dir="${FEDHEALTH_PG_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/fedhealth/postgresql}"
+# As root the server runs as the postgres user, who cannot enter /root: keep its data under /var/lib then.
+if [ "$(id -u)" -eq 0 ]; then base=/var/lib/fedhealth; else base="${XDG_DATA_HOME:-$HOME/.local/share}/fedhealth"; fi
+dir="${FEDHEALTH_PG_DIR:-$base/postgresql}"
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 mkdir -p "$dir/sock"
 # initdb and the server refuse to run as root: as root they run as the postgres user, who must own the folder.

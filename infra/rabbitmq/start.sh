@@ -2,14 +2,16 @@
 # Starts a RabbitMQ node on 127.0.0.1 only, with its data under one folder, and waits until it accepts clients.
 #   FEDHEALTH_RABBITMQ_PORT  AMQP port (default 5672); the Erlang distribution port is this + 20000
 #   FEDHEALTH_RABBITMQ_NODE  node name (default fedhealth@localhost)
-#   FEDHEALTH_RABBITMQ_DIR   data and log folder (default ~/.local/share/fedhealth/rabbitmq/<node>)
+#   FEDHEALTH_RABBITMQ_DIR   data and log folder (default ~/.local/share/fedhealth/rabbitmq/<node>, /var/lib/fedhealth/... as root)
 # Idempotent: a node already running under that name is left as it is.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/install.sh"
 port="${FEDHEALTH_RABBITMQ_PORT:-5672}"
 node="${FEDHEALTH_RABBITMQ_NODE:-fedhealth@localhost}"
-dir="${FEDHEALTH_RABBITMQ_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/fedhealth/rabbitmq/${node%@*}}"
+# As root the broker runs as the rabbitmq user, who cannot enter /root: keep its data under /var/lib then.
+if [ "$(id -u)" -eq 0 ]; then base=/var/lib/fedhealth; else base="${XDG_DATA_HOME:-$HOME/.local/share}/fedhealth"; fi
+dir="${FEDHEALTH_RABBITMQ_DIR:-$base/rabbitmq/${node%@*}}"
 mkdir -p "$dir/mnesia" "$dir/log"
 
 export ERL_EPMD_ADDRESS=127.0.0.1

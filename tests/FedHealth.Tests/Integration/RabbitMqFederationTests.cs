@@ -29,12 +29,12 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
     {
         var bus = new[] { $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}" };
         var port = FreePort();
-        var sites = new[] { "de-gbsg", "nl-rotterdam-a", "nl-rotterdam-b" };
-        var consortium = new TestConsortium(temp.Path, sites.Select(s => $"{s}.json"));
+        var sites = new[] { "DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B" };
+        var consortium = new TestConsortium(temp.Path, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
         Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, $"--Coordinator:DataDir={temp.Path}",
             $"--Coordinator:ConsortiumFile={consortium.ConsortiumFile}", $"--Coordinator:KeyFile={consortium.CoordinatorKeyFile}"]);
         foreach (var site in sites)
-            Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig($"{site}.json"), .. bus]);
+            Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig(site), .. bus]);
         Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{port}"]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
