@@ -21,6 +21,8 @@ public sealed record SiteHeartbeat : ISiteMessage
     public string? Description { get; init; }
     /// <summary>What the site's own policy allows; null when the site runs without a policy file.</summary>
     public PolicySummary? Policy { get; init; }
+    /// <summary>What the site is doing ("idle", or "training job … round …"): heartbeats keep coming during long training.</summary>
+    public string Activity { get; init; } = "idle";
     public required DateTimeOffset SentAt { get; init; }
 }
 

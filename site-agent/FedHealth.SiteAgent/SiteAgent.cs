@@ -24,6 +24,7 @@ public sealed class SiteAgent
     private readonly PrivacyLedgerFile ledger;
     private readonly SecureParticipation secure;
     private readonly NoiseSeeds noiseSeeds;
+    private volatile string activity = "idle";
 
     public SiteConfig Config { get; }
     public DataSchema Schema { get; }
@@ -71,7 +72,7 @@ public sealed class SiteAgent
     {
         SiteId = Id, Jurisdiction = Config.Site.Jurisdiction, Schema = Schema.Name, FeatureNames = Schema.FeatureNames,
         TrainSamples = Split.Train.Rows, TestSamples = Split.Test.Rows, Device = DeviceName, Simulated = Config.Site.Simulated,
-        Description = Config.Site.Description, SentAt = now,
+        Description = Config.Site.Description, SentAt = now, Activity = activity,
         Policy = Config.Policy is { } p ? new PolicySummary
         {
             Destinations = p.Destinations.Select(d => new PolicyDestination { Jurisdiction = d.Jurisdiction, LegalBasis = d.LegalBasis }).ToList(),
@@ -128,17 +129,22 @@ public sealed class SiteAgent
             var seed = RoundSeed(round.Seed, round.Round);
             LocalTrainingResult result;
             PrivacySpent? spent = null;
-            if (round.Privacy is { } dp)
+            activity = $"training job {round.JobId} round {round.Round} since {DateTimeOffset.UtcNow:HH:mm:ss}";
+            try
             {
-                // DP noise must be unpredictable to everyone but this site: seeded from the site's own secret, never the job's seed.
-                var trained = DpSgdTrainer.Train(model!, Split.Train, round.Training, dp, noiseSeeds.SeedFor(round.JobId, round.Round, "dp-sgd"), Device);
-                // Recorded before the update leaves: a crash after sending must not forget the spend.
-                ledger.Append(new LedgerEntry(round.JobId, round.Round, dp.SamplingRate, dp.NoiseMultiplier, trained.Steps, DateTimeOffset.UtcNow));
-                var cost = PrivacySpent();
-                spent = new PrivacySpent { SiteId = Id, Epsilon = cost.Epsilon, Delta = cost.Delta, Budget = Config.Privacy?.EpsilonBudget ?? double.PositiveInfinity };
-                result = trained.Training;
+                if (round.Privacy is { } dp)
+                {
+                    // DP noise must be unpredictable to everyone but this site: seeded from the site's own secret, never the job's seed.
+                    var trained = DpSgdTrainer.Train(model!, Split.Train, round.Training, dp, noiseSeeds.SeedFor(round.JobId, round.Round, "dp-sgd"), Device);
+                    // Recorded before the update leaves: a crash after sending must not forget the spend.
+                    ledger.Append(new LedgerEntry(round.JobId, round.Round, dp.SamplingRate, dp.NoiseMultiplier, trained.Steps, DateTimeOffset.UtcNow));
+                    var cost = PrivacySpent();
+                    spent = new PrivacySpent { SiteId = Id, Epsilon = cost.Epsilon, Delta = cost.Delta, Budget = Config.Privacy?.EpsilonBudget ?? double.PositiveInfinity };
+                    result = trained.Training;
+                }
+                else result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device);
             }
-            else result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device);
+            finally { activity = "idle"; }
             var layout = ParameterLayout.For(round.Model);
             var trainedWeights = ModelParameters.Read(model!, layout);
             var sampleCount = result.Samples;

@@ -31,7 +31,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
         var sites = system.ActorOf(SiteRegistry.Props(clock, options.SiteOfflineAfter), "sites");
         var ledger = system.ActorOf(TransferLedger.Props(), "ledger");
         var governance = new GovernanceContext(ledger, options.Jurisdiction, options.OutboundLegalBasis, options.Consortium);
-        var jobs = system.ActorOf(JobManager.Props(sites, publisher, clock, keys.Keys, governance), "jobs");
+        var jobs = system.ActorOf(JobManager.Props(sites, publisher, clock, keys.Keys, governance, options.SiteOfflineAfter), "jobs");
         logger.LogInformation("coordinator node {Address} up, journal {Journal}", cluster.SelfAddress, options.Journal);
         if (keys.Keys is null)
             logger.LogWarning("no consortium file (Coordinator:ConsortiumFile): secure aggregation is off and plain updates are neither sealed nor signed; development only");

@@ -17,23 +17,28 @@ namespace FedHealth.Coordinator.Jobs;
 public sealed class JobActor : ReceivePersistentActor, IWithTimers
 {
     private const string DeadlineTimer = "deadline";
+    private const string LivenessTimer = "liveness";
     private readonly JobState state;
     private readonly TransferRecorder transfers;
     private string? ledgerHead;
+    private readonly LivenessSettings? liveness;
     private readonly IFederationPublisher publisher;
     private readonly TimeProvider clock;
     private readonly ILoggingAdapter log = Context.GetLogger();
 
-    public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null, GovernanceContext? governance = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance));
+    public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
+        GovernanceContext? governance = null, LivenessSettings? liveness = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness));
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance)
+    public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance,
+        LivenessSettings? liveness)
     {
         state = new JobState(keys);
         transfers = new TransferRecorder(governance, clock);
+        this.liveness = liveness;
         PersistenceId = $"job-{jobId}";
         this.publisher = publisher;
         this.clock = clock;
@@ -67,6 +72,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<UnmaskingSharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "unmasking shares", DataKinds.KeyExchange));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
         Command<Done>(_ => { });
+        Command<CheckLiveness>(_ =>
+        {
+            if (liveness is null || !state.IsRunning) return;
+            liveness.Sites.Ask<IReadOnlyList<SiteStatus>>(new Sites.SiteRegistry.GetSites(), TimeSpan.FromSeconds(10))
+                .PipeTo(Self, success: s => new LivenessReport(s.ToDictionary(x => x.LastHeartbeat.SiteId, x => x.LastHeartbeat.SentAt)),
+                    failure: _ => Done.Instance);
+        });
+        Command<LivenessReport>(r => PersistDecided(state.OnLiveness(r.LastSeen, this.liveness!.OfflineAfter, Now)));
         Command<PublishFailed>(f => log.Warning(f.Cause, "job {0}: publishing {1} failed", jobId, f.What));
     }
 
@@ -110,6 +123,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 break;
             case JobFinished finished:
                 Timers.Cancel(DeadlineTimer);
+                Timers.Cancel(LivenessTimer);
                 log.Info("job {0} {1}: {2}", state.JobId, finished.Outcome, finished.Detail);
                 Publish(new JobEnded
                 {
@@ -120,9 +134,10 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    /// <summary>(Re)sends the current phase's request to the sites and arms its deadline.</summary>
+    /// <summary>(Re)sends the current phase's request to the sites and arms its deadline (and, while running, the liveness check).</summary>
     private void ResumePhase()
     {
+        if (liveness is not null && !Timers.IsTimerActive(LivenessTimer)) Timers.StartPeriodicTimer(LivenessTimer, new CheckLiveness(), liveness.CheckEvery);
         if (state.Phase == JobPhase.Training && state.PendingBroadcast is { } step)
             PublishStep(step);
         else if (state.Phase == JobPhase.Training)

@@ -26,6 +26,9 @@ public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IRea
 /// <summary>A site's evaluation of the round's global model on its held-out rows.</summary>
 public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation) : IJobEvent;
 
+/// <summary>Every site the current step still waited for has stopped sending heartbeats; when each was last seen (null: never).</summary>
+public sealed record SitesGone(int Round, IReadOnlyDictionary<string, DateTimeOffset?> LastSeen) : IJobEvent;
+
 /// <summary>A site declined to evaluate the round's model (its policy refused sending metrics, say).</summary>
 public sealed record EvaluationDeclined(int Round, string SiteId, string Reason) : IJobEvent;
 

@@ -25,16 +25,19 @@ public sealed class JobManager : ReceivePersistentActor
     private readonly TimeProvider clock;
     private readonly SecureAggregationKeys? keys;
     private readonly GovernanceContext? governance;
+    private readonly LivenessSettings? liveness;
     private readonly ILoggingAdapter log = Context.GetLogger();
 
     public static Props Props(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
-        GovernanceContext? governance = null) =>
-        Akka.Actor.Props.Create(() => new JobManager(sites, publisher, clock, keys, governance));
+        GovernanceContext? governance = null, TimeSpan? offlineAfter = null) =>
+        Akka.Actor.Props.Create(() => new JobManager(sites, publisher, clock, keys, governance, offlineAfter));
 
     public override string PersistenceId => "job-index";
 
-    public JobManager(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance)
+    public JobManager(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance,
+        TimeSpan? offlineAfter)
     {
+        liveness = offlineAfter is { } after ? new LivenessSettings(sites, after, TimeSpan.FromTicks(Math.Max(after.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks))) : null;
         this.keys = keys;
         this.governance = governance;
         this.sites = sites;
@@ -88,7 +91,7 @@ public sealed class JobManager : ReceivePersistentActor
         Command<GetFederationStatus>(_ => Status().PipeTo(Sender));
     }
 
-    private IActorRef StartJobActor(Guid jobId) => Context.ActorOf(JobActor.Props(jobId, publisher, clock, keys, governance), $"job-{jobId}");
+    private IActorRef StartJobActor(Guid jobId) => Context.ActorOf(JobActor.Props(jobId, publisher, clock, keys, governance, liveness), $"job-{jobId}");
 
     /// <summary>Where each participant is and the legal basis its policy declares for sending to this coordinator.</summary>
     private JobGovernance? GovernanceFor(IReadOnlyList<string> participants, IReadOnlyList<SiteHeartbeat> online)

@@ -11,6 +11,12 @@ public static class JobProtocol
     /// <summary>Ask a job for its journal-derived summary (answered with <see cref="JobSummary"/>).</summary>
     public sealed record GetJobSummary(Guid JobId);
 
+    /// <summary>Time to look at the sites' heartbeats.</summary>
+    internal sealed record CheckLiveness;
+
+    /// <summary>When each site was last heard from.</summary>
+    internal sealed record LivenessReport(IReadOnlyDictionary<string, DateTimeOffset> LastSeen);
+
     /// <summary>A phase's deadline timer fired.</summary>
     internal sealed record PhaseDeadline(int Step);
 

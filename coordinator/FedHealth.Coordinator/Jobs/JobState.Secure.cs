@@ -82,12 +82,12 @@ public sealed partial class JobState
         secure!.Expected.All(s => secure.Answered.Contains(s) || declined.ContainsKey(s) || s == alsoDeclined);
 
     /// <summary>Closes the current step with whoever answered; too few parties means the round is tried again.</summary>
-    private IReadOnlyList<IJobEvent> CloseSecureStep(DateTimeOffset now)
+    private IReadOnlyList<IJobEvent> CloseSecureStep(DateTimeOffset now, IReadOnlyDictionary<string, string>? goneNow = null)
     {
         var server = secure!;
         try
         {
-            if (server.Phase == SecurePhase.Unmasking) return [AggregateSecure(server.Finish(), now)];
+            if (server.Phase == SecurePhase.Unmasking) return [AggregateSecure(server.Finish(), now, goneNow)];
             var step = server.Phase;
             PendingBroadcast = Close(server);
             return [new SecureStepClosed(Round, step, now + Spec.RoundDeadline)];
@@ -107,7 +107,7 @@ public sealed partial class JobState
     };
 
     /// <summary>The recovered sum holds Σ nᵢ·wᵢ then Σ nᵢ: the weighted average without any site's weight or update showing.</summary>
-    private IJobEvent AggregateSecure(ulong[] sum, DateTimeOffset now)
+    private IJobEvent AggregateSecure(ulong[] sum, DateTimeOffset now, IReadOnlyDictionary<string, string>? goneNow)
     {
         var survivors = secure!.Survivors;
         var totalSamples = FixedPointRing.Decode(sum[^1]);
@@ -121,6 +121,7 @@ public sealed partial class JobState
         {
             SiteId = p,
             Reason = declined.TryGetValue(p, out var why) ? why
+                : GoneReason(p, goneNow) is { } away ? away
                 : !secure.Advertised.Contains(p) ? "late: no keys before the deadline"
                 : !secure.Shared.Contains(p) ? "late: no shares before the deadline"
                 : "dropped after sharing: no masked update before the deadline (its masks were removed from the sum)",

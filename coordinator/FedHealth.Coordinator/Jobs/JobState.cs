@@ -22,6 +22,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private readonly Dictionary<string, SiteEvaluation> evaluations = new();
     private readonly Dictionary<string, PrivacySpent> roundPrivacy = new();
     private readonly HashSet<string> evaluationDeclined = new();
+    private readonly Dictionary<string, string> gone = new();
     private readonly List<RoundCompleted> rounds = new();
     private RoundAggregated? aggregation;
     private DateTimeOffset roundOpenedAt;
@@ -130,7 +131,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case RoundStartedEvent r:
                 if (r.Round != Round)
                 {
-                    updates.Clear(); decodedUpdates.Clear(); declined.Clear(); evaluations.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear();
+                    updates.Clear(); decodedUpdates.Clear(); declined.Clear(); evaluations.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear(); gone.Clear();
                     aggregation = null;
                     roundOpenedAt = r.At;
                 }
@@ -166,6 +167,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 break;
             case EvaluationDeclined v:
                 evaluationDeclined.Add(v.SiteId);
+                break;
+            case SitesGone g:
+                foreach (var (site, seen) in g.LastSeen) gone[site] = GoneText(seen);
                 break;
             case RoundClosed c:
                 rounds.Add(c.Summary);
@@ -213,7 +217,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private bool AllAnswered(string with) =>
         Participants.All(p => p == with || updates.ContainsKey(p) || declined.ContainsKey(p));
 
-    private RoundAggregated Aggregate(DateTimeOffset now, UpdateReceived? pending, SiteDeclined? pendingDecline = null)
+    private RoundAggregated Aggregate(DateTimeOffset now, UpdateReceived? pending, SiteDeclined? pendingDecline = null, IReadOnlyDictionary<string, string>? goneNow = null)
     {
         var contributors = updates.Values.Concat(pending is null ? [] : [pending]).OrderBy(u => u.SiteId, StringComparer.Ordinal).ToList();
         var average = new WeightedAverage(Layout.TotalCount);
@@ -228,7 +232,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         {
             SiteId = p,
             Reason = pendingDecline?.SiteId == p ? pendingDecline.Reason
-                : declined.TryGetValue(p, out var why) ? why : "late: no update before the round deadline",
+                : declined.TryGetValue(p, out var why) ? why
+                : GoneReason(p, goneNow) ?? "late: no update before the round deadline",
         }).ToList();
         var global = new FlatParameters(Layout, average.Result()).ToWeights();
         return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now);

@@ -1,0 +1,47 @@
+namespace FedHealth.Coordinator.Jobs;
+
+/// <summary>
+/// Telling "training" from "gone": a site that still sends heartbeats (they keep coming while it trains) is waited
+/// for until the deadline; when every site a step still waits for has gone silent, the step closes at once if the
+/// quorum is there, and the silent sites are left out as gone. A site that comes back takes part in the next round.
+/// </summary>
+public sealed partial class JobState
+{
+    public IReadOnlyList<IJobEvent> OnLiveness(IReadOnlyDictionary<string, DateTimeOffset> lastSeen, TimeSpan offlineAfter, DateTimeOffset now)
+    {
+        if (!IsRunning) return [];
+        var waiting = WaitingFor();
+        if (waiting.Count == 0) return [];
+        var silent = waiting.Where(s => !lastSeen.TryGetValue(s, out var seen) || now - seen > offlineAfter).ToList();
+        if (silent.Count < waiting.Count || !QuorumAnswered()) return [];
+        var goneEvent = new SitesGone(Round, silent.ToDictionary(s => s, s => lastSeen.TryGetValue(s, out var t) ? t : (DateTimeOffset?)null));
+        var reasons = goneEvent.LastSeen.ToDictionary(p => p.Key, p => GoneText(p.Value));
+        IReadOnlyList<IJobEvent> closing = Phase == JobPhase.Evaluating ? CloseRound(now, null)
+            : secure is not null ? CloseSecureStep(now, reasons)
+            : [Aggregate(now, null, null, reasons)];
+        return [goneEvent, .. closing];
+    }
+
+    /// <summary>Who the current step is still waiting for.</summary>
+    private IReadOnlyList<string> WaitingFor() => Phase switch
+    {
+        JobPhase.Evaluating => Participants.Where(p => !evaluations.ContainsKey(p) && !evaluationDeclined.Contains(p)).ToList(),
+        JobPhase.Training when secure is not null => secure.Expected.Where(p => !secure.Answered.Contains(p) && !declined.ContainsKey(p)).ToList(),
+        JobPhase.Training => Participants.Where(p => !updates.ContainsKey(p) && !declined.ContainsKey(p)).ToList(),
+        _ => [],
+    };
+
+    private bool QuorumAnswered() => Phase switch
+    {
+        JobPhase.Evaluating => true,
+        JobPhase.Training when secure is not null => secure.Answered.Count >= SecureSettings!.Threshold && secure.Answered.Count >= Math.Min(Spec.MinSites, Participants.Count),
+        JobPhase.Training => updates.Count >= Spec.MinSites,
+        _ => false,
+    };
+
+    private string? GoneReason(string site, IReadOnlyDictionary<string, string>? goneNow) =>
+        goneNow is not null && goneNow.TryGetValue(site, out var now) ? now : gone.GetValueOrDefault(site);
+
+    private static string GoneText(DateTimeOffset? seen) =>
+        seen is { } t ? $"gone: no heartbeat since {t:u}" : "gone: never heard from";
+}
