@@ -20,6 +20,14 @@ public sealed class WeightedAverage(int length)
         Count++;
     }
 
+    /// <summary>An independent copy (the same sums and count), to fold one more update into without changing this one.</summary>
+    public WeightedAverage Copy()
+    {
+        var copy = new WeightedAverage(sum.Length) { totalWeight = totalWeight, Count = Count };
+        sum.CopyTo(copy.sum, 0);
+        return copy;
+    }
+
     public float[] Result()
     {
         if (Count == 0) throw new InvalidOperationException("no update to average");

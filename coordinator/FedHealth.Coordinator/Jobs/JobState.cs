@@ -16,7 +16,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public const int MaxSamplesPerUpdate = 100_000_000;
 
     private readonly Dictionary<string, UpdateReceived> updates = new();
-    private readonly Dictionary<string, float[]> decodedUpdates = new();
+    // Updates are folded into one running weighted sum as they are applied and kept only as metadata (no weights),
+    // so a round holds one model's worth of memory whatever the number of sites.
+    private WeightedAverage? runningSum;
     private readonly Dictionary<string, string> declined = new();
     private readonly HashSet<string> budgetExhausted = new();
     private readonly Dictionary<string, SiteEvaluation> evaluations = new();
@@ -41,6 +43,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public string? Detail { get; private set; }
     public bool IsRunning => Phase is JobPhase.Training or JobPhase.Evaluating;
     public IReadOnlyCollection<string> Contributors => updates.Keys;
+    private static readonly ModelWeights NoWeights = new() { Tensors = [] };
     /// <summary>Counts every phase and step change; a deadline timer names the step it was set for, so a stale one is ignored.</summary>
     public int Step { get; private set; }
 
@@ -131,7 +134,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case RoundStartedEvent r:
                 if (r.Round != Round)
                 {
-                    updates.Clear(); decodedUpdates.Clear(); declined.Clear(); evaluations.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear(); gone.Clear();
+                    updates.Clear(); runningSum = null; declined.Clear(); evaluations.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear(); gone.Clear();
                     aggregation = null;
                     roundOpenedAt = r.At;
                 }
@@ -146,9 +149,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 ApplySecureStepClosed(c);
                 break;
             case UpdateReceived u:
-                updates[u.SiteId] = u;
+                (runningSum ??= new WeightedAverage(Layout.TotalCount)).Add(FlatParameters.FromWeights(Layout, u.Weights).Values, u.SampleCount);
+                updates[u.SiteId] = u with { Weights = NoWeights };
                 if (u.Privacy is { } spent) roundPrivacy[u.SiteId] = spent;
-                decodedUpdates[u.SiteId] = FlatParameters.FromWeights(Layout, u.Weights).Values;
                 break;
             case SiteDeclined d:
                 declined[d.SiteId] = d.Reason;
@@ -220,12 +223,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private RoundAggregated Aggregate(DateTimeOffset now, UpdateReceived? pending, SiteDeclined? pendingDecline = null, IReadOnlyDictionary<string, string>? goneNow = null)
     {
         var contributors = updates.Values.Concat(pending is null ? [] : [pending]).OrderBy(u => u.SiteId, StringComparer.Ordinal).ToList();
-        var average = new WeightedAverage(Layout.TotalCount);
-        foreach (var u in contributors)
-        {
-            var values = decodedUpdates.TryGetValue(u.SiteId, out var decoded) ? decoded : FlatParameters.FromWeights(Layout, u.Weights).Values;
-            average.Add(values, u.SampleCount);
-        }
+        // The update that closes the round is not applied yet: fold it into a copy of the running sum.
+        var average = runningSum?.Copy() ?? new WeightedAverage(Layout.TotalCount);
+        if (pending is not null) average.Add(FlatParameters.FromWeights(Layout, pending.Weights).Values, pending.SampleCount);
         var samples = contributors.Sum(u => (double)u.SampleCount);
         var trainLoss = contributors.Sum(u => u.TrainLoss * u.SampleCount) / samples;
         var leftOut = Participants.Where(p => contributors.All(u => u.SiteId != p)).Select(p => new SiteLeftOut

@@ -159,12 +159,13 @@ public sealed class SecureRoundServer
         return ShamirSharing.Combine(shares);
     }
 
-    private string? Take<T>(SecurePhase phase, Dictionary<string, T> store, T message, Func<string?> problem) where T : ISecureRoundMessage
+    private string? Take<T>(SecurePhase phase, Dictionary<string, T> store, T message, Func<string?> problem, Func<T, T>? keep = null) where T : ISecureRoundMessage
     {
         if (Phase != phase) return $"{typeof(T).Name} from {message.SiteId} arrived in step {Phase}, not {phase}: too late or out of order";
         if (store.ContainsKey(message.SiteId)) return $"{typeof(T).Name} from {message.SiteId} was already received (replayed)";
         if (problem() is { } why) return why;
-        store[message.SiteId] = message;
+        // A masked update is folded into the running sum on arrival; only its metadata is kept, not its megabytes.
+        store[message.SiteId] = keep is null ? message : keep(message);
         return null;
     }
 
@@ -186,7 +187,7 @@ public sealed class SecureRoundServer
         if (bytes.Length != length * sizeof(ulong)) return $"the masked update of {m.SiteId} has {bytes.Length / sizeof(ulong)} values, the round expects {length}";
         MaskExpander.AddInto(sum, MemoryMarshal.Cast<byte, ulong>(bytes));
         return null;
-    });
+    }, keep: m => m with { Box = m.Box with { Ciphertext = [] } });
 
     private string? TakeRevealed(UnmaskingSharesSubmitted u)
     {
