@@ -43,16 +43,6 @@ public sealed class SecureRoundServer
         sum = new ulong[length];
     }
 
-    /// <summary>How many parties the current step still waits for, and whether all have answered.</summary>
-    public bool AllAnswered => Phase switch
-    {
-        SecurePhase.Keys => adverts.Count == participants.Count,
-        SecurePhase.Shares => bundles.Count == adverts.Count,
-        SecurePhase.Masked => maskedFrom.Count == bundles.Count,
-        SecurePhase.Unmasking => revealed.Count == Survivors.Count,
-        _ => true,
-    };
-
     /// <summary>Whether this exact step's message from this site is already held (replaying a journal takes each once).</summary>
     public bool Holds(ISecureRoundMessage message) => message switch
     {
