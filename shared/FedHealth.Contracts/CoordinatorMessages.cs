@@ -12,6 +12,8 @@ public sealed record RoundStarted : IRoundMessage
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }
+    /// <summary>Which attempt at this round (a round too few sites finished is tried again); sites ignore older attempts.</summary>
+    public int Attempt { get; init; } = 1;
     public required string Schema { get; init; }
     public required IReadOnlyList<string> FeatureNames { get; init; }
     public required ModelSpec Model { get; init; }

@@ -25,6 +25,7 @@ public sealed class SiteAgent
     private readonly SecureParticipation secure;
     private readonly NoiseSeeds noiseSeeds;
     private volatile string activity = "idle";
+    private readonly Dictionary<(Guid Job, int Round), int> latestAttempt = new();
 
     public SiteConfig Config { get; }
     public DataSchema Schema { get; }
@@ -84,10 +85,16 @@ public sealed class SiteAgent
     /// Answers a round: a plain update, or in a secure round the signed key advertisement that starts secure
     /// aggregation (the trained update then only ever leaves masked). Declines, with the reason, what it cannot do.
     /// </summary>
-    public object Train(RoundStarted round)
+    public object? Train(RoundStarted round)
     {
         lock (torchGate)
+        {
+            // A broker that comes back may redeliver an earlier attempt's request after a later one: answer only the latest.
+            var key = (round.JobId, round.Round);
+            if (latestAttempt.TryGetValue(key, out var latest) && round.Attempt < latest) return null;
+            latestAttempt[key] = round.Attempt;
             if (Gate.Admit(round) is { } notForUs) return notForUs;
+        }
         var local = TrainOnce(round);
         if (local is not UpdateSubmitted update) return Gate.Release(local);
         lock (torchGate)

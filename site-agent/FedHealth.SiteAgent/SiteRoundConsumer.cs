@@ -23,8 +23,8 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger) :
     public async Task Consume(ConsumeContext<RoundStarted> context)
     {
         if (!context.Message.Participants.Contains(agent.Id)) return;
-        var answer = await OnTrainingThread(() => agent.Train(context.Message));
-        await context.Publish(answer, answer.GetType(), context.CancellationToken);
+        if (await OnTrainingThread(() => agent.Train(context.Message)) is { } answer)
+            await context.Publish(answer, answer.GetType(), context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<EvaluationRequested> context)

@@ -143,7 +143,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         else if (state.Phase == JobPhase.Training)
             PublishOut(new RoundStarted
             {
-                JobId = state.JobId, Round = state.Round, Schema = state.Spec.Schema, FeatureNames = state.Spec.FeatureNames,
+                JobId = state.JobId, Round = state.Round, Attempt = state.Attempt, Schema = state.Spec.Schema, FeatureNames = state.Spec.FeatureNames,
                 Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SiteLevelPrivacy = state.Spec.SiteLevelPrivacy, SecureRound = state.SecureSettings, Sealing = state.Sealing,
                 Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
                 Governance = state.Governance, LedgerHead = ledgerHead,

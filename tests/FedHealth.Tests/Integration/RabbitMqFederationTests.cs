@@ -20,29 +20,16 @@ namespace FedHealth.Tests.Integration;
 [Collection(RabbitMqCollection.Name)]
 public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHelper log) : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly JsonSerializerOptions Json = ProcessFederation.Json;
     private readonly TempFolder temp = new();
-    private readonly List<DeployableProcess> processes = new();
 
     [Fact]
     public async Task Separate_coordinator_site_and_dashboard_processes_train_with_secure_aggregation_over_real_RabbitMQ_and_the_global_auc_improves()
     {
-        var bus = new[] { $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}" };
-        var port = FreePort();
-        var sites = new[] { "DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B" };
-        var consortium = new TestConsortium(temp.Path, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
-        Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, $"--Coordinator:DataDir={temp.Path}",
-            $"--Coordinator:ConsortiumFile={consortium.ConsortiumFile}", $"--Coordinator:KeyFile={consortium.CoordinatorKeyFile}"]);
-        foreach (var site in sites)
-            Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig(site), .. bus]);
-        Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{port}"]);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-
-        var online = await Eventually.Get(async () =>
-        {
-            var status = await http.GetFromJsonAsync<FederationStatus>("/api/status", Json);
-            return status!.Sites.Count(s => s.Online) == 3 ? status : null;
-        }, TimeSpan.FromSeconds(120), "three sites online at the coordinator, seen through the dashboard");
+        using var federation = new ProcessFederation(broker, temp.Path, ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"], log);
+        var http = federation.Http;
+        var port = federation.Port;
+        var online = await federation.SitesOnline(3);
         Assert.All(online.Sites, s => Assert.Equal("cpu", s.LastHeartbeat.Device));
 
         var rounds = new List<RoundCompleted>();
@@ -113,30 +100,9 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
         }
     }
 
-    private static JobSpec Spec() => new()
-    {
-        Name = "integration", Schema = "breast-prognosis", FeatureNames = ["age", "meno", "size", "grade", "nodes", "pgr", "er", "hormon"],
-        Model = new ModelSpec { Kind = "logistic", Features = 8 }, Rounds = 6, MinSites = 3, RoundDeadline = TimeSpan.FromSeconds(60), Seed = 3,
-    };
+    private static JobSpec Spec() => ProcessFederation.BreastPrognosis(rounds: 6, deadline: TimeSpan.FromSeconds(60));
 
-    private void Start(string name, string assembly, string[] args) => processes.Add(new DeployableProcess(name, assembly, args));
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
-    public void Dispose()
-    {
-        foreach (var p in processes)
-        {
-            log.WriteLine($"--- {p.Name}{(p.HasExited ? " (exited)" : "")} ---\n{Tail(p.Output)}");
-            p.Dispose();
-        }
-        temp.Dispose();
-    }
-
-    private static string Tail(string s) => s.Length > 3000 ? s[^3000..] : s;
+    public void Dispose() => temp.Dispose();
 }

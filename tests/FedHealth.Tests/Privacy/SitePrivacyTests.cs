@@ -25,7 +25,7 @@ public sealed class SitePrivacyTests : IDisposable
         Assert.Equal(1.0, first.Privacy.Budget);
 
         var round = 2;
-        object answer;
+        object? answer;
         do answer = site.Train(Round(job, round++));
         while (answer is UpdateSubmitted && round < 100);
         var declined = Assert.IsType<RoundDeclined>(answer);

@@ -19,6 +19,14 @@ public sealed class RabbitMqBroker : IDisposable
         if (code != 0) throw new InvalidOperationException($"RabbitMQ did not start (infra/rabbitmq/start.sh exited {code}):\n{output}");
     }
 
+    /// <summary>Stops the broker and starts it again (same node, same data), as an operator or a crash would.</summary>
+    public void Restart()
+    {
+        Script("stop.sh");
+        var (code, output) = Script("start.sh");
+        if (code != 0) throw new InvalidOperationException($"RabbitMQ did not come back (start.sh exited {code}):\n{output}");
+    }
+
     public void Dispose()
     {
         Script("stop.sh");

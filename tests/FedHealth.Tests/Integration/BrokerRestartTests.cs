@@ -1,0 +1,34 @@
+using FedHealth.Tests.Support;
+using Xunit.Abstractions;
+
+namespace FedHealth.Tests.Integration;
+
+/// <summary>Chaos: the broker goes away in the middle of a job and comes back; the job must still finish, every round in place.</summary>
+[Collection(RabbitMqCollection.Name)]
+public sealed class BrokerRestartTests(RabbitMqBroker broker, ITestOutputHelper log) : IDisposable
+{
+    private readonly TempFolder temp = new();
+
+    [Fact]
+    public async Task A_job_survives_a_RabbitMQ_restart_in_the_middle_and_completes_every_round()
+    {
+        using var federation = new ProcessFederation(broker, temp.Path, ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"], log);
+        await federation.SitesOnline(3);
+        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(federation.Http, "/api/jobs",
+            ProcessFederation.BreastPrognosis(rounds: 25, deadline: TimeSpan.FromSeconds(15)), ProcessFederation.Json);
+        response.EnsureSuccessStatusCode();
+        var job = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<FedHealth.Contracts.JobAccepted>(response.Content, ProcessFederation.Json))!;
+        await federation.Job(job.JobId, j => j.Rounds.Count >= 2, TimeSpan.FromSeconds(60), "two rounds before the restart");
+
+        broker.Restart();
+
+        // Clients reconnect on their own; a round whose messages were lost is tried again at its deadline with a fresh nonce,
+        // and sites answer only the latest attempt (a redelivered older request is ignored).
+        var done = await federation.Job(job.JobId, j => j.Status != "training" && j.Status != "evaluating", TimeSpan.FromMinutes(4), "the job to end after the restart");
+        Assert.Equal("completed", done.Status);
+        Assert.Equal(Enumerable.Range(1, 25), done.Rounds.Select(r => r.Round));
+        Assert.True(done.Rounds[^1].Global!.Auc > 0.65);
+    }
+
+    public void Dispose() => temp.Dispose();
+}
