@@ -3,6 +3,7 @@ using FedHealth.Learning.Codec;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
 using FedHealth.Learning.Torch;
+using FedHealth.Messaging;
 using FedHealth.Privacy.Accounting;
 using FedHealth.Privacy.DifferentialPrivacy;
 using Microsoft.Extensions.Logging;
@@ -55,7 +56,9 @@ public sealed class SiteAgent
     {
         security ??= SiteSecurity.Load(config);
         var schema = SchemaFile.Load(config.Data.Schema);
-        var data = SchemaReader.Read(config.Data.Csv, schema, config.Data.Rows);
+        // A file share that blips is retried with backoff; data that is wrong fails at once with its reason.
+        var data = Resilience.ForDataSource(e => e is IOException and not FileNotFoundException and not DirectoryNotFoundException)
+            .Execute(() => SchemaReader.Read(config.Data.Csv, schema, config.Data.Rows));
         var split = TrainTestSplit.Stratified(data, config.Data.TestFraction, config.Data.SplitSeed);
         var device = config.Training.Device switch
         {

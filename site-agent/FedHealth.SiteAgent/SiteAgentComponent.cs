@@ -23,11 +23,14 @@ public static class SiteAgentComponent
     {
         var logger = context.GetRequiredService<ILoggerFactory>().CreateLogger("FedHealth.SiteAgent");
         foreach (var agent in agents)
+        {
+            var publishing = Resilience.ForBus();
             cfg.ReceiveEndpoint(EndpointNames.Site(agent.Id), e =>
             {
                 // One round at a time per site: training already uses the site's cores.
                 e.ConcurrentMessageLimit = 1;
-                e.Consumer(() => new SiteRoundConsumer(agent, logger));
+                e.Consumer(() => new SiteRoundConsumer(agent, logger, publishing));
             });
+        }
     }
 }

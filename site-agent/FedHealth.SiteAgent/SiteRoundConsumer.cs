@@ -1,5 +1,6 @@
 using FedHealth.Contracts;
 using MassTransit;
+using Polly;
 using Microsoft.Extensions.Logging;
 
 namespace FedHealth.Sites;
@@ -8,7 +9,7 @@ namespace FedHealth.Sites;
 /// Receives a job's round requests on the site's own queue and answers them. Training runs on a dedicated thread
 /// so TorchSharp's thread-bound scopes stay on one thread and the bus's threads stay free.
 /// </summary>
-public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger) :
+public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing) :
     IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<UpdateRefused>,
     IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>
 {
@@ -16,22 +17,26 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger) :
     public Task Consume(ConsumeContext<SharesRelayed> context) => Answer(context, () => agent.OnSharesRelayed(context.Message));
     public Task Consume(ConsumeContext<UnmaskingRequested> context) => Answer(context, () => agent.OnUnmaskingRequested(context.Message));
 
-    private static async Task Answer(ConsumeContext context, Func<object?> step)
+    /// <summary>Publishes an answer, retried with backoff behind the site's circuit breaker while the broker is away.</summary>
+    private Task Send(ConsumeContext context, object answer) =>
+        publishing.ExecuteAsync(async ct => await context.Publish(answer, answer.GetType(), ct), context.CancellationToken).AsTask();
+
+    private async Task Answer(ConsumeContext context, Func<object?> step)
     {
-        if (await OnTrainingThread(step) is { } answer) await context.Publish(answer, answer.GetType(), context.CancellationToken);
+        if (await OnTrainingThread(step) is { } answer) await Send(context, answer);
     }
     public async Task Consume(ConsumeContext<RoundStarted> context)
     {
         if (!context.Message.Participants.Contains(agent.Id)) return;
         if (await OnTrainingThread(() => agent.Train(context.Message)) is { } answer)
-            await context.Publish(answer, answer.GetType(), context.CancellationToken);
+            await Send(context, answer);
     }
 
     public async Task Consume(ConsumeContext<EvaluationRequested> context)
     {
         if (!context.Message.Participants.Contains(agent.Id)) return;
         if (await OnTrainingThread(() => agent.Evaluate(context.Message)) is { } answer)
-            await context.Publish(answer, answer.GetType(), context.CancellationToken);
+            await Send(context, answer);
     }
 
     public Task Consume(ConsumeContext<UpdateRefused> context)
