@@ -96,6 +96,7 @@ public sealed class SiteAgent
             var key = (round.JobId, round.Round);
             if (latestAttempt.TryGetValue(key, out var latest) && round.Attempt < latest) return null;
             latestAttempt[key] = round.Attempt;
+            if (SimulatedDropout(round)) return null;
             if (Gate.Admit(round) is { } notForUs) return notForUs;
         }
         var local = TrainOnce(round);
@@ -231,6 +232,15 @@ public sealed class SiteAgent
     {
         logger.LogWarning("site {Site}: declining job {Job} round {Round}: {Reason}", Id, round.JobId, round.Round, reason);
         return new RoundDeclined { JobId = round.JobId, Round = round.Round, SiteId = Id, Reason = reason };
+    }
+
+    /// <summary>Soak/chaos runs only: ignore this round attempt entirely, as a site that crashed would.</summary>
+    private bool SimulatedDropout(RoundStarted round)
+    {
+        if (Config.Training.SimulatedDropoutRate <= 0) return false;
+        var dropped = new Random(RoundSeed(round.Seed * 31 + round.Attempt, round.Round)).NextDouble() < Config.Training.SimulatedDropoutRate;
+        if (dropped) logger.LogWarning("site {Site}: simulating a dropout in job {Job} round {Round} attempt {Attempt}", Id, round.JobId, round.Round, round.Attempt);
+        return dropped;
     }
 
     /// <summary>A per-site, per-round seed that is stable across processes (string.GetHashCode is not).</summary>

@@ -26,6 +26,11 @@ public sealed class SiteConfig
 
     public SiteConfig WithStateDir(string stateDir) => Copy(stateDir, Privacy);
     public SiteConfig WithPrivacy(SitePrivacy privacy) => Copy(StateDir, privacy);
+    public SiteConfig WithTraining(SiteTraining training) => new()
+    {
+        Site = Site, Data = Data, Training = training, Privacy = Privacy, StateDir = StateDir, ConsortiumFile = ConsortiumFile,
+        IdentityKeyFile = IdentityKeyFile, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
+    };
 
     private SiteConfig Copy(string? stateDir, SitePrivacy? privacy) => new()
     {
@@ -70,4 +75,6 @@ public sealed class SiteTraining
 {
     public string Device { get; init; } = "auto";
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>For soak and chaos runs only: the share of round attempts this site ignores, as if it had crashed mid-round.</summary>
+    public double SimulatedDropoutRate { get; init; }
 }

@@ -22,6 +22,7 @@ public static partial class SiteConfigFile
         if (config.Data.TestFraction is <= 0 or >= 1) problems.Add($"data.testFraction: {config.Data.TestFraction} must lie strictly between 0 and 1");
         if (config.Training.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"training.device: '{config.Training.Device}' is not auto, cpu or cuda");
         if (config.Training.HeartbeatInterval <= TimeSpan.Zero) problems.Add("training.heartbeatInterval: must be positive");
+        if (config.Training.SimulatedDropoutRate is < 0 or >= 1) problems.Add($"training.simulatedDropoutRate: {config.Training.SimulatedDropoutRate} must lie in [0, 1)");
         if (config.MinParticipants < 2) problems.Add($"minParticipants: {config.MinParticipants} must be at least 2");
         if ((config.ConsortiumFile is null) != (config.IdentityKeyFile is null)) problems.Add("consortiumFile and identityKeyFile: give both or neither");
         if (config.Privacy is { } privacy)

@@ -109,6 +109,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
     private SiteConfig WithLocalState(SiteConfig config)
     {
         var local = config.WithStateDir(Path.Combine(options.DataDir, "sites", config.Site.Id));
+        if (options.SimulatedDropoutRate > 0)
+            local = local.WithTraining(new SiteTraining { Device = config.Training.Device, HeartbeatInterval = config.Training.HeartbeatInterval, SimulatedDropoutRate = options.SimulatedDropoutRate });
         return options.DpEpsilon is { } epsilon ? local.WithPrivacy(new SitePrivacy { EpsilonBudget = epsilon, Delta = LocalRunOptions.DpDelta }) : local;
     }
 
@@ -132,7 +134,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Training = new TrainingPlan { LocalEpochs = options.LocalEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate },
             Rounds = options.Rounds,
             MinSites = Math.Min(2, agents.Count),
-            RoundDeadline = TimeSpan.FromMinutes(2),
+            RoundDeadline = options.RoundDeadline,
             Seed = options.Seed,
             Sites = agents.Select(a => a.Id).ToList(),
             Privacy = PrivacySettings(),

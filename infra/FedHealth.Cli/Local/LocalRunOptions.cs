@@ -30,6 +30,10 @@ public sealed record LocalRunOptions
     public string CoordinatorJurisdiction { get; init; } = "NL";
     /// <summary>A PostgreSQL connection string for the journal instead of the embedded SQLite file.</summary>
     public string? PostgreSqlJournal { get; init; }
+    /// <summary>How long a round step may wait for sites.</summary>
+    public TimeSpan RoundDeadline { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>Soak runs: the share of round attempts each site ignores, as if it had crashed.</summary>
+    public double SimulatedDropoutRate { get; init; }
 
     public static string DefaultFederationDir() => Path.Combine(AppContext.BaseDirectory, "federations", "breast-prognosis");
 }
