@@ -24,17 +24,13 @@ public sealed class SiteConfig
     [System.Text.Json.Serialization.JsonIgnore]
     public FedHealth.Governance.SitePolicy? Policy { get; init; }
 
-    public SiteConfig WithStateDir(string stateDir) => Copy(stateDir, Privacy);
-    public SiteConfig WithPrivacy(SitePrivacy privacy) => Copy(StateDir, privacy);
-    public SiteConfig WithTraining(SiteTraining training) => new()
-    {
-        Site = Site, Data = Data, Training = training, Privacy = Privacy, StateDir = StateDir, ConsortiumFile = ConsortiumFile,
-        IdentityKeyFile = IdentityKeyFile, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
-    };
+    public SiteConfig WithStateDir(string stateDir) => Copy(stateDir, Privacy, Training);
+    public SiteConfig WithPrivacy(SitePrivacy privacy) => Copy(StateDir, privacy, Training);
+    public SiteConfig WithTraining(SiteTraining training) => Copy(StateDir, Privacy, training);
 
-    private SiteConfig Copy(string? stateDir, SitePrivacy? privacy) => new()
+    private SiteConfig Copy(string? stateDir, SitePrivacy? privacy, SiteTraining training) => new()
     {
-        Site = Site, Data = Data, Training = Training, Privacy = privacy, StateDir = stateDir, ConsortiumFile = ConsortiumFile,
+        Site = Site, Data = Data, Training = training, Privacy = privacy, StateDir = stateDir, ConsortiumFile = ConsortiumFile,
         IdentityKeyFile = IdentityKeyFile, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
     };
 }
