@@ -48,7 +48,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     /// <summary>The message if the policy lets it leave, or the decline that replaces it.</summary>
     public object Release(object outbound)
     {
-        if (outbound is RoundDeclined or SiteHeartbeat) return Sent(outbound, null, "control", "coordinator", null);
+        if (outbound is RoundDeclined) return Sent(outbound, null, "control", "coordinator", null);
         var (job, round) = outbound switch
         {
             ISecureRoundMessage s => (s.JobId, s.Round),

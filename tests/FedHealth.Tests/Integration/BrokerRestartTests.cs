@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using FedHealth.Contracts;
 using FedHealth.Tests.Support;
 using Xunit.Abstractions;
 
@@ -14,10 +16,10 @@ public sealed class BrokerRestartTests(RabbitMqBroker broker, ITestOutputHelper 
     {
         using var federation = new ProcessFederation(broker, temp.Path, ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"], log);
         await federation.SitesOnline(3);
-        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(federation.Http, "/api/jobs",
+        var response = await federation.Http.PostAsJsonAsync("/api/jobs",
             ProcessFederation.BreastPrognosis(rounds: 25, deadline: TimeSpan.FromSeconds(15)), ProcessFederation.Json);
         response.EnsureSuccessStatusCode();
-        var job = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<FedHealth.Contracts.JobAccepted>(response.Content, ProcessFederation.Json))!;
+        var job = (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!;
         await federation.Job(job.JobId, j => j.Rounds.Count >= 2, TimeSpan.FromSeconds(60), "two rounds before the restart");
 
         broker.Restart();
