@@ -1,25 +1,36 @@
 using Akka.Actor;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Hosting;
+using FedHealth.Coordinator.Jobs;
 using MassTransit;
 
 namespace FedHealth.Coordinator.Bus;
 
-/// <summary>Hands what sites send to the actors; nothing else happens here.</summary>
+/// <summary>
+/// Hands what sites send to the job they name, wherever in the cluster it runs, and acknowledges the message to the
+/// broker only once the job has journaled or refused it: if a node dies first, the broker delivers it again (the
+/// job ignores what it already counted).
+/// </summary>
 public sealed class SiteMessagesConsumer(CoordinatorNode node) :
     IConsumer<UpdateSubmitted>, IConsumer<EvaluationSubmitted>, IConsumer<RoundDeclined>, IConsumer<SiteHeartbeat>,
     IConsumer<MaskingKeysAdvertised>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>, IConsumer<UnmaskingSharesSubmitted>,
     IConsumer<SealedUpdateSubmitted>
 {
-    public async Task Consume(ConsumeContext<SealedUpdateSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
-    public async Task Consume(ConsumeContext<MaskingKeysAdvertised> context) => (await node.Actors).Jobs.Tell(context.Message);
-    public async Task Consume(ConsumeContext<SharesSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
-    public async Task Consume(ConsumeContext<MaskedUpdateSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
-    public async Task Consume(ConsumeContext<UnmaskingSharesSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
-    public async Task Consume(ConsumeContext<UpdateSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
-    public async Task Consume(ConsumeContext<EvaluationSubmitted> context) => (await node.Actors).Jobs.Tell(context.Message);
-    public async Task Consume(ConsumeContext<RoundDeclined> context) => (await node.Actors).Jobs.Tell(context.Message);
+    public Task Consume(ConsumeContext<SealedUpdateSubmitted> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<MaskingKeysAdvertised> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<SharesSubmitted> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<MaskedUpdateSubmitted> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<UnmaskingSharesSubmitted> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<UpdateSubmitted> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<EvaluationSubmitted> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<RoundDeclined> context) => ToJob(context.Message);
     public async Task Consume(ConsumeContext<SiteHeartbeat> context) => (await node.Actors).Sites.Tell(context.Message);
+
+    private async Task ToJob(object message) =>
+        await (await node.Actors).Jobs.Ask<JobProtocol.Handled>(message, HandledWithin);
+
+    /// <summary>Long enough to cover a fail-over (the dead node downed, its shards started elsewhere); beyond it the broker redelivers.</summary>
+    private static readonly TimeSpan HandledWithin = TimeSpan.FromSeconds(45);
 }
 
 /// <summary>Answers a lead's request to create a job with the job manager's verdict.</summary>
@@ -27,7 +38,7 @@ public sealed class CreateJobConsumer(CoordinatorNode node) : IConsumer<CreateJo
 {
     public async Task Consume(ConsumeContext<CreateJob> context)
     {
-        var answer = await (await node.Actors).Jobs.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
+        var answer = await (await node.Actors).Index.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
         if (answer is JobAccepted accepted) await context.RespondAsync(accepted);
         else await context.RespondAsync(answer as JobRefused ?? new JobRefused { Reason = $"unexpected answer {answer}" });
     }
@@ -37,7 +48,7 @@ public sealed class CreateJobConsumer(CoordinatorNode node) : IConsumer<CreateJo
 public sealed class FederationStatusConsumer(CoordinatorNode node) : IConsumer<GetFederationStatus>
 {
     public async Task Consume(ConsumeContext<GetFederationStatus> context) =>
-        await context.RespondAsync(await (await node.Actors).Jobs.Ask<FederationStatus>(context.Message, TimeSpan.FromSeconds(20)));
+        await context.RespondAsync(await (await node.Actors).Index.Ask<FederationStatus>(context.Message, TimeSpan.FromSeconds(20)));
 }
 
 /// <summary>Answers transfer-ledger queries from the ledger actor, whose entries come from the journal.</summary>

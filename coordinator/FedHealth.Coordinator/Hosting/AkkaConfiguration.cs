@@ -12,22 +12,42 @@ public static class AkkaConfiguration
     {
         var connection = Quote(o.JournalConnectionString());
         var seeds = string.Join(", ", o.SeedNodes.Select(Quote));
+        var wireBindings = string.Join("\n", WireSerializer.BoundTypes.Select(t => $"{Quote($"{t.FullName}, {t.Assembly.GetName().Name}")} = fedhealth-wire"));
         return ConfigurationFactory.ParseString($$"""
             akka {
               loglevel = {{o.AkkaLogLevel}}
               loggers = ["Akka.Event.DefaultLogger"]
               actor {
                 provider = cluster
-                serializers { fedhealth-journal = "FedHealth.Coordinator.Hosting.JournalSerializer, FedHealth.Coordinator" }
-                serialization-bindings { "FedHealth.Coordinator.Jobs.IJobEvent, FedHealth.Coordinator" = fedhealth-journal }
+                serializers {
+                  fedhealth-journal = "FedHealth.Coordinator.Hosting.JournalSerializer, FedHealth.Coordinator"
+                  fedhealth-wire = "FedHealth.Coordinator.Hosting.WireSerializer, FedHealth.Coordinator"
+                }
+                serialization-bindings {
+                  "FedHealth.Coordinator.Jobs.IJobEvent, FedHealth.Coordinator" = fedhealth-journal
+                  {{wireBindings}}
+                }
               }
-              remote.dot-netty.tcp { hostname = {{Quote(o.Hostname)}}, port = {{o.Port}} }
+              # Job messages cross nodes when a node takes a site's message for a job another node runs; an update
+              # of a large model must fit one frame (bigger ones travel in chunks, see Coordinator:ChunkBytes).
+              remote.dot-netty.tcp {
+                hostname = {{Quote(o.Hostname)}}, port = {{o.Port}}
+                maximum-frame-size = 64 MiB, send-buffer-size = 64 MiB, receive-buffer-size = 64 MiB
+              }
               cluster {
                 seed-nodes = [{{seeds}}]
                 # keep-majority: on a partition the side with most nodes stays, the other downs itself, so a job
                 # is never driven by two nodes at once.
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver { active-strategy = keep-majority, stable-after = 10s }
+                split-brain-resolver { active-strategy = keep-majority, stable-after = {{(int)o.DowningStableAfter.TotalMilliseconds}}ms }
+                sharding {
+                  # A running job may hear nothing for a whole round of long local training; it must not be put to
+                  # sleep meanwhile (its deadline timer lives in it). Ended jobs passivate themselves.
+                  passivate-idle-entity-after = off
+                  # Jobs only move when their node leaves: moving a live job to a node that just joined would stop it and
+                  # replay its journal for no gain. (The shards of a dead node are placed again on first use, not by rebalancing.)
+                  rebalance-interval = 3650d
+                }
               }
               persistence {
                 journal {

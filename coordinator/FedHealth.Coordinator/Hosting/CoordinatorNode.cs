@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
 using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Jobs;
 using FedHealth.Coordinator.Ledger;
@@ -9,34 +10,56 @@ using Microsoft.Extensions.Logging;
 
 namespace FedHealth.Coordinator.Hosting;
 
+/// <summary>The actors a coordinator node offers its consumers: all of them location-transparent across the cluster.</summary>
+/// <param name="Index">The job index (singleton proxy): creates jobs, answers status.</param>
+/// <param name="Jobs">The sharded job region: routes a message naming a job to the node running it.</param>
+/// <param name="Sites">The site registry (singleton proxy).</param>
+/// <param name="Ledger">The transfer ledger (singleton proxy): one writer for the hash chain.</param>
+public sealed record CoordinatorActors(IActorRef Index, IActorRef Jobs, IActorRef Sites, IActorRef Ledger);
+
 /// <summary>
 /// The coordinator's actor system as a hosted service: a cluster node (joining itself when it has no seeds) with
-/// the site registry and the job manager. Started before the bus, so consumers always find the actors.
+/// the job region and proxies to the cluster singletons (job index, site registry, ledger). Every node runs the
+/// same code; one node or three is a matter of seed nodes. Started before the bus, so consumers find the actors.
 /// </summary>
 public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys keys, IFederationPublisher publisher, TimeProvider clock, ILogger<CoordinatorNode> logger)
     : IHostedService
 {
-    private readonly TaskCompletionSource<(IActorRef Jobs, IActorRef Sites, IActorRef Ledger)> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<CoordinatorActors> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ActorSystem? system;
 
-    public Task<(IActorRef Jobs, IActorRef Sites, IActorRef Ledger)> Actors => ready.Task;
+    public Task<CoordinatorActors> Actors => ready.Task;
     public ActorSystem? System => system;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Journal == CoordinatorOptions.Sqlite) Directory.CreateDirectory(options.DataDir);
         system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
         var cluster = Cluster.Get(system);
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
-        var sites = system.ActorOf(SiteRegistry.Props(clock, options.SiteOfflineAfter), "sites");
-        var ledger = system.ActorOf(TransferLedger.Props(), "ledger");
+
+        var sites = Singleton(SiteRegistry.Props(clock, options.SiteOfflineAfter), "sites");
+        var ledger = Singleton(TransferLedger.Props(), "ledger");
         var governance = new GovernanceContext(ledger, options.Jurisdiction, options.OutboundLegalBasis, options.Consortium);
-        var jobs = system.ActorOf(JobManager.Props(sites, publisher, clock, keys.Keys, governance, options.SiteOfflineAfter), "jobs");
-        logger.LogInformation("coordinator node {Address} up, journal {Journal}", cluster.SelfAddress, options.Journal);
+        var offlineAfter = options.SiteOfflineAfter;
+        var liveness = new LivenessSettings(sites, offlineAfter, TimeSpan.FromTicks(Math.Max(offlineAfter.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks)));
+        // The index proxy's path is fixed, so the job entities can be given it before the index exists.
+        var index = system.ActorOf(ClusterSingletonProxy.Props("/user/index", ClusterSingletonProxySettings.Create(system)), "index-proxy");
+        var jobs = await JobRegion.Start(system, jobId => JobActor.Props(jobId, publisher, clock, keys.Keys, governance, liveness, index));
+        system.ActorOf(ClusterSingletonManager.Props(JobManager.Props(jobs, sites, clock, keys.Keys, governance, options.WakeJobsEvery),
+            PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), "index");
+
+        logger.LogInformation("coordinator node {Address} up, journal {Journal}, seeds [{Seeds}]", cluster.SelfAddress, options.Journal, string.Join(", ", options.SeedNodes));
         if (keys.Keys is null)
             logger.LogWarning("no consortium file (Coordinator:ConsortiumFile): secure aggregation is off and plain updates are neither sealed nor signed; development only");
-        ready.SetResult((jobs, sites, ledger));
-        return Task.CompletedTask;
+        ready.SetResult(new CoordinatorActors(index, jobs, sites, ledger));
+    }
+
+    /// <summary>Starts the singleton's manager on this node (it runs on the oldest node) and returns a proxy that finds it wherever it runs.</summary>
+    private IActorRef Singleton(Props props, string name)
+    {
+        system!.ActorOf(ClusterSingletonManager.Props(props, PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), name);
+        return system.ActorOf(ClusterSingletonProxy.Props($"/user/{name}", ClusterSingletonProxySettings.Create(system)), $"{name}-proxy");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

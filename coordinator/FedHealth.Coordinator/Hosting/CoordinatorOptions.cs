@@ -19,6 +19,13 @@ public sealed class CoordinatorOptions
     public List<string> SeedNodes { get; set; } = [];
     /// <summary>A site whose last heartbeat is older than this is shown offline and not chosen for new jobs.</summary>
     public TimeSpan SiteOfflineAfter { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often the job index re-sends each running job its start, so a job whose node died resumes on a survivor.</summary>
+    public TimeSpan WakeJobsEvery { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long the cluster membership must be stable before the split-brain resolver downs unreachable nodes; a
+    /// dead node's jobs move to survivors only after that. Shorter reacts faster but risks downing a node that only paused.
+    /// </summary>
+    public TimeSpan DowningStableAfter { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Akka.NET's own log level (DEBUG, INFO, WARNING, ERROR), printed to standard output.</summary>
     public string AkkaLogLevel { get; set; } = "INFO";
     /// <summary>The consortium trust file (site signing keys, coordinator key); without it only jobs without secure aggregation run.</summary>

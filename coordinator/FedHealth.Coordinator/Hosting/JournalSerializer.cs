@@ -29,7 +29,9 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
 
     public override string Manifest(object o) => o.GetType().Name;
 
-    public override object FromBinary(byte[] bytes, string manifest) =>
+    public override object FromBinary(byte[] bytes, string manifest) => Deserialize(bytes, manifest);
+
+    public static object Deserialize(byte[] bytes, string manifest) =>
         Types.TryGetValue(manifest, out var type)
             ? JsonSerializer.Deserialize(bytes, type, Options) ?? throw new SerializationException($"journal entry '{manifest}' is null")
             : throw new SerializationException($"unknown journal manifest '{manifest}'");

@@ -1,7 +1,10 @@
 using Akka;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Persistence;
+using FedHealth.Coordinator.Sites;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Ledger;
@@ -12,7 +15,9 @@ namespace FedHealth.Coordinator.Jobs;
 
 /// <summary>
 /// One federated job, event-sourced: it persists what <see cref="JobState"/> decides, applies it, and only then
-/// talks to the sites. After a restart it replays its journal and resumes the phase it was in.
+/// talks to the sites. After a restart it replays its journal and resumes the phase it was in. In the cluster it is
+/// a sharded entity: every site message is answered with <see cref="JobProtocol.Handled"/> once it is in the journal
+/// (or refused), so the bus acknowledges a message only after it can no longer be lost.
 /// </summary>
 public sealed class JobActor : ReceivePersistentActor, IWithTimers
 {
@@ -24,18 +29,21 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private readonly LivenessSettings? liveness;
     private readonly IFederationPublisher publisher;
     private readonly TimeProvider clock;
+    private readonly IActorRef? index;
     private readonly ILoggingAdapter log = Context.GetLogger();
 
+    /// <param name="index">The job index to tell when the job has ended; set when the job runs as a sharded entity.</param>
     public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
-        GovernanceContext? governance = null, LivenessSettings? liveness = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness));
+        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness, index));
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
 
     public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance,
-        LivenessSettings? liveness)
+        LivenessSettings? liveness, IActorRef? index)
     {
+        this.index = index;
         state = new JobState(keys);
         transfers = new TransferRecorder(governance, clock);
         this.liveness = liveness;
@@ -46,37 +54,42 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Recover<IJobEvent>(e => state.Apply(e));
         Recover<RecoveryCompleted>(_ =>
         {
-            if (!state.IsRunning) return;
-            log.Info("job {0} recovered in round {1} ({2}); resuming", jobId, state.Round, state.Phase);
+            if (state.Phase == JobPhase.New) return;
+            if (!state.IsRunning) { Retire(); return; }
+            log.Info("job {0} recovered on {1} in round {2} ({3}); resuming", jobId, Cluster.Get(Context.System).SelfAddress, state.Round, state.Phase);
             ResumePhase();
         });
 
         Command<StartJob>(start =>
         {
-            if (state.Phase != JobPhase.New) { Sender.Tell(new JobRefused { Reason = $"job {jobId} already exists" }); return; }
+            // The index re-sends the start to wake a job up after a fail-over; a job that exists has nothing to do.
+            if (state.Phase != JobPhase.New) return;
+            log.Info("job {0} starting on {1}", jobId, Cluster.Get(Context.System).SelfAddress);
             PersistDecided(JobState.Create(start.JobId, start.Spec, start.Participants, Now, start.Governance));
         });
-        Command<UpdateSubmitted>(u => Handle(state.OnUpdate(u, Now), u, u.SiteId, u.Round, "update", DataKinds.ModelUpdate));
+        Command<UpdateSubmitted>(u => Handle(() => state.OnUpdate(u, Now), u, u.SiteId, u.Round, "update", DataKinds.ModelUpdate));
         Command<RoundDeclined>(d =>
         {
             transfers.RefusedBySite(state, d, Self);
-            Handle(state.OnDecline(d, Now), d, d.SiteId, d.Round, "decline", null);
+            Handle(() => state.OnDecline(d, Now), d, d.SiteId, d.Round, "decline", null);
         });
-        Command<EvaluationSubmitted>(e => Handle(state.OnEvaluation(e, Now), e, e.SiteId, e.Round, "evaluation", DataKinds.AggregateMetrics));
+        Command<EvaluationSubmitted>(e => Handle(() => state.OnEvaluation(e, Now), e, e.SiteId, e.Round, "evaluation", DataKinds.AggregateMetrics));
         Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
         Command<PhaseDeadline>(d => PersistDecided(state.OnDeadline(d.Step, Now)));
-        Command<SealedUpdateSubmitted>(m => Handle(state.OnSealedUpdate(m, Now), m, m.SiteId, m.Round, "sealed update", DataKinds.ModelUpdate));
-        Command<MaskingKeysAdvertised>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "key advertisement", DataKinds.KeyExchange));
-        Command<SharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "shares", DataKinds.KeyExchange));
-        Command<MaskedUpdateSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "masked update", DataKinds.MaskedModelUpdate));
-        Command<UnmaskingSharesSubmitted>(m => Handle(state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "unmasking shares", DataKinds.KeyExchange));
+        Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, m.SiteId, m.Round, "sealed update", DataKinds.ModelUpdate));
+        Command<MaskingKeysAdvertised>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "key advertisement", DataKinds.KeyExchange));
+        Command<SharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "shares", DataKinds.KeyExchange));
+        Command<MaskedUpdateSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "masked update", DataKinds.MaskedModelUpdate));
+        Command<UnmaskingSharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "unmasking shares", DataKinds.KeyExchange));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
         Command<Done>(_ => { });
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Command<CheckLiveness>(_ =>
         {
             if (liveness is null || !state.IsRunning) return;
-            liveness.Sites.Ask<IReadOnlyList<SiteStatus>>(new Sites.SiteRegistry.GetSites(), TimeSpan.FromSeconds(10))
-                .PipeTo(Self, success: s => new LivenessReport(s.ToDictionary(x => x.LastHeartbeat.SiteId, x => x.LastHeartbeat.SentAt)),
+            var participants = state.Participants;
+            liveness.Sites.Ask<SiteRegistry.LastSeen>(new SiteRegistry.GetLastSeen(), TimeSpan.FromSeconds(10))
+                .PipeTo(Self, success: seen => new LivenessReport(participants.ToDictionary(p => p, seen.For)),
                     failure: _ => Done.Instance);
         });
         Command<LivenessReport>(r => PersistDecided(state.OnLiveness(r.LastSeen, this.liveness!.OfflineAfter, Now)));
@@ -85,27 +98,51 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
-    private void Handle(JobDecision decision, object message, string siteId, int round, string what, string? dataKind)
+    private void Handle(Func<JobDecision> decide, object message, string siteId, int round, string what, string? dataKind)
     {
-        if (dataKind is not null) transfers.Inbound(state, message, siteId, round, dataKind, decision.Refusal, Self);
-        if (decision.Note is { } note) log.Info("job {0}: {1}", state.JobId, note);
-        if (decision.Refusal is { } reason)
+        var replyTo = Sender;
+        if (state.Phase == JobPhase.New)
         {
-            log.Warning("job {0}: refused {1} from {2} for round {3}: {4}", state.JobId, what, siteId, round, reason);
-            Publish(new UpdateRefused { JobId = state.JobId, Round = round, SiteId = siteId, Reason = reason });
+            // A message for a job nobody started (a stale or forged id): refuse it and stop holding the entity.
+            Refuse(JobMessageExtractor.JobIdOf(message) ?? Guid.Empty, siteId, round, what, $"no job {JobMessageExtractor.JobIdOf(message)} at this coordinator", replyTo);
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
             return;
         }
-        PersistDecided(decision.Events);
+        var decision = decide();
+        if (dataKind is not null) transfers.Inbound(state, message, siteId, round, dataKind, decision.Refusal, Self);
+        if (decision.Note is { } note) log.Info("job {0}: {1}", state.JobId, note);
+        if (decision.Refusal is { } reason) { Refuse(state.JobId, siteId, round, what, reason, replyTo); return; }
+        if (decision.Events.Count > 0 && decision.Events[0] is UpdateReceived or MaskedUpdateReceived)
+            log.Info("job {0}: round {1} {2} from {3} counted", state.JobId, round, what, siteId);
+        PersistDecided(decision.Events, () => replyTo.Tell(new Handled(what, Refusal: null)));
     }
 
-    private void PersistDecided(IReadOnlyList<IJobEvent> events)
+    private void Refuse(Guid jobId, string siteId, int round, string what, string reason, IActorRef replyTo)
     {
-        if (events.Count == 0) return;
+        log.Warning("job {0}: refused {1} from {2} for round {3}: {4}", jobId, what, siteId, round, reason);
+        Publish(new UpdateRefused { JobId = jobId, Round = round, SiteId = siteId, Reason = reason });
+        replyTo.Tell(new Handled(what, reason));
+    }
+
+    /// <summary>Persists, then applies, each event; <paramref name="persisted"/> runs once all are in the journal (at once when there are none).</summary>
+    private void PersistDecided(IReadOnlyList<IJobEvent> events, Action? persisted = null)
+    {
+        if (events.Count == 0) { persisted?.Invoke(); return; }
+        var last = events[^1];
         PersistAll(events, e =>
         {
             state.Apply(e);
             AfterApplied(e);
+            if (ReferenceEquals(e, last)) persisted?.Invoke();
         });
+    }
+
+    /// <summary>An ended job tells the index (which stops waking it) and, once idle, leaves its node's memory.</summary>
+    private void Retire()
+    {
+        if (index is null) return;
+        index.Tell(new Jobs.JobRetired(state.JobId, Now));
+        SetReceiveTimeout(TimeSpan.FromMinutes(2));
     }
 
     private void AfterApplied(IJobEvent e)
@@ -124,6 +161,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             case JobFinished finished:
                 Timers.Cancel(DeadlineTimer);
                 Timers.Cancel(LivenessTimer);
+                Retire();
                 log.Info("job {0} {1}: {2}", state.JobId, finished.Outcome, finished.Detail);
                 Publish(new JobEnded
                 {

@@ -1,4 +1,13 @@
+using FedHealth.Contracts;
+
 namespace FedHealth.Coordinator.Jobs;
 
-/// <summary>The job index's journal: which jobs exist, so they are all brought back after a restart.</summary>
-public sealed record JobRegistered(Guid JobId, string Name, DateTimeOffset At) : IJobEvent;
+/// <summary>
+/// The job index's journal: which jobs exist and how each was started, so any node that takes the index over
+/// can (re)start them; the start is idempotent, so sending it again is how a job is woken up.
+/// </summary>
+public sealed record JobRegistered(Guid JobId, string Name, DateTimeOffset At, JobSpec? Spec = null, IReadOnlyList<string>? Participants = null,
+    JobGovernance? Governance = null) : IJobEvent;
+
+/// <summary>The job ended (completed, failed or stopped): it need not be kept running any more.</summary>
+public sealed record JobRetired(Guid JobId, DateTimeOffset At) : IJobEvent;

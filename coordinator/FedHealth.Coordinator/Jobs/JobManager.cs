@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using FedHealth.Contracts;
-using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Ledger;
 using FedHealth.Coordinator.Sites;
 using static FedHealth.Coordinator.Jobs.JobProtocol;
@@ -11,44 +10,51 @@ using static FedHealth.Coordinator.Jobs.JobProtocol;
 namespace FedHealth.Coordinator.Jobs;
 
 /// <summary>
-/// Creates jobs, routes site messages to them by job id, and answers status queries. Its own journal lists the
-/// jobs, so every job actor is started again (and resumes from its journal) when the coordinator restarts.
+/// The job index, a cluster singleton: it checks and registers new jobs, starts them in the sharded job region,
+/// answers status queries, and keeps every running job awake. Its own journal lists the jobs with how each was
+/// started, so whichever node takes the index over re-sends the (idempotent) start to each running job: a job whose
+/// node died comes back on a survivor within one wake interval even when no site message arrives for it.
 /// </summary>
-public sealed class JobManager : ReceivePersistentActor
+public sealed class JobManager : ReceivePersistentActor, IWithTimers
 {
     private sealed record CreateWithSites(CreateJob Request, IReadOnlyList<SiteStatus> Sites, IActorRef ReplyTo);
+    private sealed record WakeRunningJobs;
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private const string WakeTimer = "wake";
 
-    private readonly Dictionary<Guid, IActorRef> jobs = new();
+    private readonly Dictionary<Guid, JobRegistered> jobs = new();
+    private readonly HashSet<Guid> retired = new();
+    private readonly IActorRef region;
     private readonly IActorRef sites;
-    private readonly IFederationPublisher publisher;
-    private readonly TimeProvider clock;
     private readonly SecureAggregationKeys? keys;
     private readonly GovernanceContext? governance;
-    private readonly LivenessSettings? liveness;
+    private readonly TimeProvider clock;
+    private readonly TimeSpan wakeEvery;
     private readonly ILoggingAdapter log = Context.GetLogger();
 
-    public static Props Props(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
-        GovernanceContext? governance = null, TimeSpan? offlineAfter = null) =>
-        Akka.Actor.Props.Create(() => new JobManager(sites, publisher, clock, keys, governance, offlineAfter));
+    public static Props Props(IActorRef region, IActorRef sites, TimeProvider clock, SecureAggregationKeys? keys = null,
+        GovernanceContext? governance = null, TimeSpan? wakeEvery = null) =>
+        Akka.Actor.Props.Create(() => new JobManager(region, sites, clock, keys, governance, wakeEvery ?? TimeSpan.FromSeconds(5)));
 
     public override string PersistenceId => "job-index";
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    public JobManager(IActorRef sites, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance,
-        TimeSpan? offlineAfter)
+    public JobManager(IActorRef region, IActorRef sites, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance, TimeSpan wakeEvery)
     {
-        liveness = offlineAfter is { } after ? new LivenessSettings(sites, after, TimeSpan.FromTicks(Math.Max(after.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks))) : null;
+        this.region = region;
+        this.sites = sites;
         this.keys = keys;
         this.governance = governance;
-        this.sites = sites;
-        this.publisher = publisher;
         this.clock = clock;
+        this.wakeEvery = wakeEvery;
 
-        Recover<JobRegistered>(r => jobs[r.JobId] = ActorRefs.Nobody);
+        Recover<JobRegistered>(r => jobs[r.JobId] = r);
+        Recover<JobRetired>(r => retired.Add(r.JobId));
         Recover<RecoveryCompleted>(_ =>
         {
-            foreach (var id in jobs.Keys.ToList()) jobs[id] = StartJobActor(id);
-            if (jobs.Count > 0) log.Info("job index recovered {0} jobs", jobs.Count);
+            log.Info("job index ready on {0}: {1} jobs, {2} running", Akka.Cluster.Cluster.Get(Context.System).SelfAddress, jobs.Count, jobs.Count - retired.Count);
+            WakeAll();
+            Timers.StartPeriodicTimer(WakeTimer, new WakeRunningJobs(), wakeEvery);
         });
 
         Command<CreateJob>(request =>
@@ -59,9 +65,9 @@ public sealed class JobManager : ReceivePersistentActor
                 problems.AddRange(request.Spec.Sites.Where(s => !keys.Trust.Sites.ContainsKey(s)).Select(s => $"sites: '{s}' has no registered key in the consortium"));
             if (problems.Count > 0) { Sender.Tell(new JobRefused { Reason = string.Join("; ", problems) }); return; }
             var replyTo = Sender;
-            sites.Ask<IReadOnlyList<SiteStatus>>(new SiteRegistry.GetSites(), AskTimeout)
-                .PipeTo(Self, success: s => new CreateWithSites(request, s, replyTo),
-                    failure: ex => new CreateWithSites(request, [], replyTo));
+            sites.Ask<SiteRegistry.SiteList>(new SiteRegistry.GetSites(), AskTimeout)
+                .PipeTo(Self, success: s => new CreateWithSites(request, s.Sites, replyTo),
+                    failure: _ => new CreateWithSites(request, [], replyTo));
         });
         Command<CreateWithSites>(c =>
         {
@@ -71,27 +77,41 @@ public sealed class JobManager : ReceivePersistentActor
             var (participants, problem) = JobSpecRules.ChooseParticipants(c.Request.Spec, online);
             if (problem is not null) { c.ReplyTo.Tell(new JobRefused { Reason = problem }); return; }
             var jobId = Guid.NewGuid();
-            Persist(new JobRegistered(jobId, c.Request.Spec.Name, clock.GetUtcNow()), registered =>
+            Persist(new JobRegistered(jobId, c.Request.Spec.Name, clock.GetUtcNow(), c.Request.Spec, participants, GovernanceFor(participants, online)), registered =>
             {
-                var job = jobs[jobId] = StartJobActor(jobId);
-                job.Tell(new StartJob(jobId, c.Request.Spec, participants, GovernanceFor(participants, online)));
+                jobs[jobId] = registered;
+                Wake(registered);
                 c.ReplyTo.Tell(new JobAccepted { JobId = jobId, Participants = participants });
             });
         });
-        Command<UpdateSubmitted>(m => Route(m.JobId, m.Round, m.SiteId, m));
-        Command<EvaluationSubmitted>(m => Route(m.JobId, m.Round, m.SiteId, m));
-        Command<RoundDeclined>(m => Route(m.JobId, m.Round, m.SiteId, m));
-        Command<ISecureRoundMessage>(m => Route(m.JobId, m.Round, m.SiteId, m));
+        Command<JobRetired>(r =>
+        {
+            if (!jobs.ContainsKey(r.JobId) || retired.Contains(r.JobId)) return;
+            Persist(r, e => retired.Add(e.JobId));
+        });
+        Command<WakeRunningJobs>(_ => WakeAll());
         Command<GetJobSummary>(q =>
         {
-            if (jobs.TryGetValue(q.JobId, out var job)) job.Forward(q);
+            if (jobs.ContainsKey(q.JobId)) region.Forward(q);
             else Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {q.JobId}")));
         });
+        Command<JobRefused>(_ => { });
+        Command<JobSummary>(_ => { });
         Command<Done>(_ => { });
         Command<GetFederationStatus>(_ => Status().PipeTo(Sender));
     }
 
-    private IActorRef StartJobActor(Guid jobId) => Context.ActorOf(JobActor.Props(jobId, publisher, clock, keys, governance, liveness), $"job-{jobId}");
+    private void WakeAll()
+    {
+        foreach (var job in jobs.Values.Where(j => !retired.Contains(j.JobId))) Wake(job);
+    }
+
+    /// <summary>Sends the job its start again: a running job ignores it, a job that is not running anywhere is started (and recovers) by it.</summary>
+    private void Wake(JobRegistered job)
+    {
+        if (job.Spec is null || job.Participants is null) { region.Tell(new GetJobSummary(job.JobId), Self); return; }
+        region.Tell(new StartJob(job.JobId, job.Spec, job.Participants, job.Governance), Self);
+    }
 
     /// <summary>Where each participant is and the legal basis its policy declares for sending to this coordinator.</summary>
     private JobGovernance? GovernanceFor(IReadOnlyList<string> participants, IReadOnlyList<SiteHeartbeat> online)
@@ -108,19 +128,10 @@ public sealed class JobManager : ReceivePersistentActor
         };
     }
 
-    private void Route(Guid jobId, int round, string siteId, object message)
-    {
-        if (jobs.TryGetValue(jobId, out var job)) { job.Forward(message); return; }
-        log.Warning("refused {0} from {1}: no job {2}", message.GetType().Name, siteId, jobId);
-        publisher.Publish(new UpdateRefused { JobId = jobId, Round = round, SiteId = siteId, Reason = $"no job {jobId} at this coordinator" })
-            .PipeTo(Self, success: () => Done.Instance, failure: _ => Done.Instance);
-    }
-
     private async Task<FederationStatus> Status()
     {
-        var summaries = await Task.WhenAll(jobs.Where(j => !j.Value.IsNobody())
-            .Select(j => j.Value.Ask<JobSummary>(new GetJobSummary(j.Key), AskTimeout)));
-        var siteList = await sites.Ask<IReadOnlyList<SiteStatus>>(new SiteRegistry.GetSites(), AskTimeout);
-        return new FederationStatus { Jobs = summaries.Where(s => s.Spec is not null).ToList(), Sites = siteList };
+        var summaries = await Task.WhenAll(jobs.Keys.Select(id => region.Ask<JobSummary>(new GetJobSummary(id), AskTimeout)));
+        var siteList = await sites.Ask<SiteRegistry.SiteList>(new SiteRegistry.GetSites(), AskTimeout);
+        return new FederationStatus { Jobs = summaries.Where(s => s.Spec is not null).ToList(), Sites = siteList.Sites };
     }
 }

@@ -6,10 +6,16 @@ namespace FedHealth.Coordinator.Jobs;
 public static class JobProtocol
 {
     /// <summary>Start a freshly registered job with the sites chosen for it.</summary>
-    public sealed record StartJob(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, JobGovernance? Governance = null);
+    public sealed record StartJob(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, JobGovernance? Governance = null) : Hosting.ICrossNodeMessage;
 
     /// <summary>Ask a job for its journal-derived summary (answered with <see cref="JobSummary"/>).</summary>
-    public sealed record GetJobSummary(Guid JobId);
+    public sealed record GetJobSummary(Guid JobId) : Hosting.ICrossNodeMessage;
+
+    /// <summary>
+    /// The answer to every site message: it is in the journal (Refusal null) or was refused for this reason. The bus
+    /// acknowledges the message only once this arrives, so a node dying mid-message means redelivery, never loss.
+    /// </summary>
+    public sealed record Handled(string What, string? Refusal) : Hosting.ICrossNodeMessage;
 
     /// <summary>Time to look at the sites' heartbeats.</summary>
     internal sealed record CheckLiveness;

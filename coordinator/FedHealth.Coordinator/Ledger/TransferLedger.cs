@@ -17,10 +17,10 @@ public sealed record TransferRecorded(TransferRecord Record) : IJobEvent;
 public sealed class TransferLedger : ReceivePersistentActor
 {
     /// <summary>Appends a transfer; index, previous hash and hash are filled in here.</summary>
-    public sealed record Record(TransferRecord Draft);
+    public sealed record Record(TransferRecord Draft) : Hosting.ICrossNodeMessage;
 
     /// <summary>Asks for the chain's head hash (answered with a string, or null while empty).</summary>
-    public sealed record GetHead;
+    public sealed record GetHead : Hosting.ICrossNodeMessage;
 
     private readonly List<TransferRecord> entries = new();
 
@@ -49,5 +49,5 @@ public sealed class TransferLedger : ReceivePersistentActor
     }
 
     /// <summary>The head hash (null while the ledger is empty).</summary>
-    public sealed record Head(string? Hash);
+    public sealed record Head(string? Hash) : Hosting.ICrossNodeMessage;
 }

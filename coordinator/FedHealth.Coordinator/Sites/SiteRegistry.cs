@@ -3,11 +3,29 @@ using FedHealth.Contracts;
 
 namespace FedHealth.Coordinator.Sites;
 
-/// <summary>Remembers the last heartbeat of every site; a site is online while its last heartbeat is recent.</summary>
+/// <summary>
+/// Remembers the last heartbeat of every site; a site is online while its last heartbeat is recent. It runs as a
+/// cluster singleton and keeps nothing on disk: after a restart or a hand-over heartbeats refill it within seconds.
+/// </summary>
 public sealed class SiteRegistry : ReceiveActor
 {
-    /// <summary>Asks for every known site (answered with <see cref="SiteStatus"/>es).</summary>
-    public sealed record GetSites;
+    /// <summary>Asks for every known site (answered with <see cref="SiteList"/>).</summary>
+    public sealed record GetSites : Hosting.ICrossNodeMessage;
+
+    /// <summary>Every known site, in site-id order.</summary>
+    public sealed record SiteList(IReadOnlyList<SiteStatus> Sites) : Hosting.ICrossNodeMessage;
+
+    /// <summary>Asks when each site was last heard from (answered with <see cref="LastSeen"/>).</summary>
+    public sealed record GetLastSeen : Hosting.ICrossNodeMessage;
+
+    /// <summary>
+    /// When each site was last heard from, and since when this registry has been listening: a site it has not
+    /// heard from is only known to be silent since then, not forever (a fresh registry after a fail-over knows nobody).
+    /// </summary>
+    public sealed record LastSeen(IReadOnlyDictionary<string, DateTimeOffset> Sites, DateTimeOffset ListeningSince) : Hosting.ICrossNodeMessage
+    {
+        public DateTimeOffset For(string siteId) => Sites.TryGetValue(siteId, out var seen) ? seen : ListeningSince;
+    }
 
     private readonly Dictionary<string, SiteHeartbeat> lastHeartbeat = new();
 
@@ -15,10 +33,12 @@ public sealed class SiteRegistry : ReceiveActor
 
     public SiteRegistry(TimeProvider clock, TimeSpan offlineAfter)
     {
+        var listeningSince = clock.GetUtcNow();
         Receive<SiteHeartbeat>(h => lastHeartbeat[h.SiteId] = h with { SentAt = clock.GetUtcNow() });
-        Receive<GetSites>(_ => Sender.Tell(lastHeartbeat.Values
+        Receive<GetSites>(_ => Sender.Tell(new SiteList(lastHeartbeat.Values
             .OrderBy(h => h.SiteId, StringComparer.Ordinal)
             .Select(h => new SiteStatus { LastHeartbeat = h, Online = clock.GetUtcNow() - h.SentAt <= offlineAfter })
-            .ToList()));
+            .ToList())));
+        Receive<GetLastSeen>(_ => Sender.Tell(new LastSeen(lastHeartbeat.ToDictionary(p => p.Key, p => p.Value.SentAt), listeningSince)));
     }
 }

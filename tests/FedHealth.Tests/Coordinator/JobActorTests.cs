@@ -76,8 +76,11 @@ public sealed class JobActorTests : IAsyncLifetime
     public async Task The_job_manager_refuses_a_job_when_too_few_sites_are_online_and_accepts_it_once_they_are()
     {
         var system = NewSystem();
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        cluster.Join(cluster.SelfAddress);
         var sites = system.ActorOf(FedHealth.Coordinator.Sites.SiteRegistry.Props(TimeProvider.System, TimeSpan.FromMinutes(1)));
-        var manager = system.ActorOf(JobManager.Props(sites, bus, TimeProvider.System));
+        var region = await JobRegion.Start(system, id => JobActor.Props(id, bus, TimeProvider.System));
+        var manager = system.ActorOf(JobManager.Props(region, sites, TimeProvider.System));
         sites.Tell(Heartbeat("A"));
         var refused = await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2) }, TimeSpan.FromSeconds(10));
         Assert.Contains("needs 2 sites, 1 are online", Assert.IsType<JobRefused>(refused).Reason);
@@ -87,6 +90,26 @@ public sealed class JobActorTests : IAsyncLifetime
         var status = await manager.Ask<FederationStatus>(new GetFederationStatus(), TimeSpan.FromSeconds(10));
         Assert.Equal(accepted.JobId, Assert.Single(status.Jobs).JobId);
         Assert.Equal(2, status.Sites.Count);
+        var started = await bus.Next<RoundStarted>();
+        Assert.Equal(accepted.JobId, started.JobId);
+    }
+
+    [Fact]
+    public async Task Every_site_message_is_answered_once_journaled_or_refused_so_the_bus_can_acknowledge_it()
+    {
+        var job = Guid.NewGuid();
+        var actor = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        var unknown = await actor.Ask<Handled>(Update(job, 1, "A", [1, 1, 1], 10), TimeSpan.FromSeconds(10));
+        Assert.Equal($"no job {job} at this coordinator", unknown.Refusal);
+        actor = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2), ["A", "B"]));
+        await bus.Next<RoundStarted>();
+        Assert.Null((await actor.Ask<Handled>(Update(job, 1, "A", [1, 1, 1], 10), TimeSpan.FromSeconds(10))).Refusal);
+        // A redelivery after a fail-over is acknowledged too, and not counted again.
+        Assert.Null((await actor.Ask<Handled>(Update(job, 1, "A", [1, 1, 1], 10), TimeSpan.FromSeconds(10))).Refusal);
+        Assert.Contains("not a participant", (await actor.Ask<Handled>(Update(job, 1, "Z", [1, 1, 1], 10), TimeSpan.FromSeconds(10))).Refusal);
+        var summary = await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(10));
+        Assert.Equal("training", summary.Status);
     }
 
     private ActorSystem NewSystem()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace FedHealth.Tests.Support;
@@ -29,6 +30,29 @@ public sealed class DeployableProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>kill -9: no shutdown hooks, no goodbye to the cluster or the broker, as when a machine dies.</summary>
+    public void KillHard()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGSTOP: the process hangs (a frozen VM, a swapped-out machine) with its connections left open.</summary>
+    public void Freeze() => Signal(SigStop);
+
+    /// <summary>SIGCONT: the frozen process carries on where it stopped.</summary>
+    public void Thaw() => Signal(SigCont);
+
+    private const int SigCont = 18, SigStop = 19;
+
+    private void Signal(int signal)
+    {
+        if (kill(process.Id, signal) != 0) throw new InvalidOperationException($"signal {signal} to {Name} (pid {process.Id}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
     public string Output
     {
         get { lock (output) return output.ToString(); }
@@ -42,7 +66,11 @@ public sealed class DeployableProcess : IDisposable
 
     public void Dispose()
     {
-        try { if (!process.HasExited) process.Kill(entireProcessTree: true); process.WaitForExit(10_000); }
+        try
+        {
+            if (!process.HasExited) { Signal(SigCont); process.Kill(entireProcessTree: true); }
+            process.WaitForExit(10_000);
+        }
         catch (InvalidOperationException) { }
         process.Dispose();
     }

@@ -21,19 +21,51 @@ public sealed class ProcessFederation : IDisposable
 
     public HttpClient Http { get; }
     public int Port { get; } = FreePort();
+    /// <summary>The coordinator nodes, in start order (the first is the first seed).</summary>
+    public IReadOnlyList<DeployableProcess> Coordinators { get; }
+    public IReadOnlyDictionary<string, DeployableProcess> Sites { get; }
 
-    public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log)
+    public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log, CoordinatorCluster? cluster = null)
     {
         this.log = log;
         var bus = new[] { $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}" };
         var consortium = new TestConsortium(folder, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
-        Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, $"--Coordinator:DataDir={folder}",
-            $"--Coordinator:ConsortiumFile={consortium.ConsortiumFile}", $"--Coordinator:KeyFile={consortium.CoordinatorKeyFile}"]);
-        foreach (var site in sites)
-            Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig(site), .. bus]);
+        string[] keys = [$"--Coordinator:ConsortiumFile={consortium.ConsortiumFile}", $"--Coordinator:KeyFile={consortium.CoordinatorKeyFile}"];
+        Coordinators = cluster is null
+            ? [Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, .. keys, $"--Coordinator:DataDir={folder}"])]
+            : StartCluster(cluster, folder, [.. bus, .. keys]);
+        Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig(site), .. bus]));
         Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}"]);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>
+    /// Starts the coordinator nodes, each its own process on its own port, all listing every node as a seed. The
+    /// first node forms the cluster and creates the journal's tables before the others start, as an operator
+    /// brings up a fresh cluster (concurrent CREATE TABLE IF NOT EXISTS can fail in PostgreSQL).
+    /// </summary>
+    private List<DeployableProcess> StartCluster(CoordinatorCluster cluster, string folder, string[] common)
+    {
+        var ports = Enumerable.Range(0, cluster.Nodes).Select(_ => FreePort()).ToList();
+        var seeds = ports.Select((p, i) => $"--Coordinator:SeedNodes:{i}=akka.tcp://fedhealth@127.0.0.1:{p}").ToArray();
+        var nodes = new List<DeployableProcess>();
+        for (var i = 0; i < cluster.Nodes; i++)
+        {
+            var node = Start($"coordinator-{i + 1}", "FedHealth.Coordinator.dll", [.. common, .. seeds, $"--Coordinator:Port={ports[i]}",
+                $"--Coordinator:DataDir={Path.Combine(folder, $"node-{i + 1}")}", $"--Coordinator:Journal=PostgreSql",
+                $"--Coordinator:ConnectionString={cluster.ConnectionString}", $"--Coordinator:DowningStableAfter={cluster.DowningStableAfter}",
+                $"--Coordinator:SiteOfflineAfter={cluster.SiteOfflineAfter}"]);
+            nodes.Add(node);
+            if (i == 0) Eventually.Get(() => Task.FromResult(node.Output.Contains("job index ready") ? node : null),
+                TimeSpan.FromSeconds(90), "the first coordinator node to form the cluster and open the journal").GetAwaiter().GetResult();
+        }
+        return nodes;
+    }
+
+    /// <summary>The coordinator node whose log says it started or recovered the job, and is still alive.</summary>
+    public Task<DeployableProcess> NodeRunning(Guid jobId, TimeSpan within) => Eventually.Get(() => Task.FromResult(
+        Coordinators.LastOrDefault(n => !n.HasExited && (n.Output.Contains($"job {jobId} starting on") || n.Output.Contains($"job {jobId} recovered on")))), within,
+        $"a live coordinator node to run job {jobId}");
 
     public Task<FederationStatus> SitesOnline(int count) => Eventually.Get(async () =>
     {
@@ -53,7 +85,12 @@ public sealed class ProcessFederation : IDisposable
         Model = new ModelSpec { Kind = "logistic", Features = 8 }, Rounds = rounds, MinSites = 3, RoundDeadline = deadline, Seed = 3,
     };
 
-    private void Start(string name, string assembly, string[] args) => processes.Add(new DeployableProcess(name, assembly, args));
+    private DeployableProcess Start(string name, string assembly, string[] args)
+    {
+        var process = new DeployableProcess(name, assembly, args);
+        processes.Add(process);
+        return process;
+    }
 
     private static int FreePort()
     {
@@ -67,9 +104,17 @@ public sealed class ProcessFederation : IDisposable
         foreach (var p in processes)
         {
             var output = p.Output;
-            log.WriteLine($"--- {p.Name}{(p.HasExited ? " (exited)" : "")} ---\n{(output.Length > 3000 ? output[^3000..] : output)}");
+            log.WriteLine($"--- {p.Name}{(p.HasExited ? " (exited)" : "")} ---\n{(output.Length > 6000 ? output[^6000..] : output)}");
             p.Dispose();
         }
         Http.Dispose();
     }
+}
+
+/// <summary>A coordinator of several nodes (separate processes) sharing a PostgreSQL journal.</summary>
+public sealed record CoordinatorCluster(int Nodes, string ConnectionString)
+{
+    /// <summary>Short, so a dead node's jobs move within seconds in a test; production keeps the default.</summary>
+    public TimeSpan DowningStableAfter { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan SiteOfflineAfter { get; init; } = TimeSpan.FromSeconds(30);
 }

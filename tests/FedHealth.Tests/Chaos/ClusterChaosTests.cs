@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using FedHealth.Contracts;
+using FedHealth.Coordinator.Hosting;
+using FedHealth.Coordinator.Jobs;
+using FedHealth.Tests.Support;
+using Xunit.Abstractions;
+
+namespace FedHealth.Tests.Chaos;
+
+/// <summary>
+/// Chaos on the production shape: three coordinator processes in one Akka.NET cluster on a real PostgreSQL
+/// journal, four site-agent processes and a dashboard, all over a real RabbitMQ. Faults are real: kill -9 and
+/// SIGSTOP. Assertions read the journal's table, not what a process believes.
+/// </summary>
+[Collection(RealServersCollection.Name)]
+public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log) : IDisposable
+{
+    private static readonly string[] SiteIds = ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B", "NL-ROTTERDAM-C"];
+    private readonly TempFolder temp = new();
+
+    [Fact]
+    public async Task Killing_the_node_that_runs_a_job_mid_round_loses_nothing_counts_nothing_twice_and_gives_the_same_model()
+    {
+        var journal = servers.PostgreSql.NewDatabase();
+        using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, new CoordinatorCluster(3, journal));
+        await federation.SitesOnline(4);
+        var spec = ProcessFederation.BreastPrognosis(rounds: 4, deadline: TimeSpan.FromSeconds(90)) with { MinSites = 4, SecureAggregation = false };
+
+        // Sealed, signed FedAvg updates (each one a journaled event); the same job without faults gives the model a crash must not change.
+        var reference = await Launch(federation, spec);
+        var referenceDone = await federation.Job(reference, Ended, TimeSpan.FromMinutes(2), "the reference job to end");
+        Assert.Equal("completed", referenceDone.Status);
+
+        // One site hangs, so round 1 of the next job is still open after the other three sites' updates are journaled.
+        var slow = federation.Sites["NL-ROTTERDAM-C"];
+        slow.Freeze();
+        var job = await Launch(federation, spec);
+        var host = await federation.NodeRunning(job, TimeSpan.FromSeconds(30));
+        await Eventually.Get(() => Task.FromResult(Counted(host, job, round: 1) >= 3 ? host : null), TimeSpan.FromSeconds(60),
+            "three sites' round-1 updates to be journaled");
+        var counted = Updates(journal, job);
+        Assert.Equal(3, counted.Count);
+
+        host.KillHard();
+        slow.Thaw();
+
+        var done = await federation.Job(job, Ended, TimeSpan.FromMinutes(3), "the job to end on the surviving nodes");
+        Assert.Equal("completed", done.Status);
+        var survivor = await federation.NodeRunning(job, TimeSpan.FromSeconds(5));
+        Assert.NotSame(host, survivor);
+        Assert.Contains($"job {job} recovered on", survivor.Output);
+
+        // Every site counted exactly once in every round, the three pre-crash updates included (the sites resent them
+        // when the job resumed, and the broker redelivered what the dead node had not acknowledged).
+        var updates = Updates(journal, job);
+        Assert.Equal(4 * 4, updates.Count);
+        Assert.All(updates.GroupBy(u => (u.Round, u.SiteId)), g => Assert.Single(g));
+        Assert.All(done.Rounds, r => Assert.Equal(SiteIds, r.Contributors));
+        Assert.Equal(counted.Select(Key), updates.Where(u => u.Round == 1 && counted.Any(c => c.SiteId == u.SiteId)).Select(Key));
+
+        // Same seed, same inputs: the same final model, bit for bit.
+        Assert.Equal(FinalModel(journal, reference), FinalModel(journal, job));
+    }
+
+    private static bool Ended(JobSummary j) => j.Status is not ("training" or "evaluating");
+
+    private static int Counted(DeployableProcess node, Guid job, int round) =>
+        node.Output.Split('\n').Count(l => l.Contains($"job {job}: round {round} ") && l.Contains(" counted"));
+
+    private static async Task<Guid> Launch(ProcessFederation federation, JobSpec spec)
+    {
+        var response = await federation.Http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
+    }
+
+    private static List<UpdateReceived> Updates(string journal, Guid job) =>
+        JournalTable.JobEvents(CoordinatorOptions.PostgreSql, journal, job).OfType<UpdateReceived>().ToList();
+
+    private static (int, string, int, double) Key(UpdateReceived u) => (u.Round, u.SiteId, u.SampleCount, u.TrainLoss);
+
+    private static float[] FinalModel(string journal, Guid job)
+    {
+        var last = JournalTable.JobEvents(CoordinatorOptions.PostgreSql, journal, job).OfType<RoundAggregated>().Last();
+        return last.GlobalWeights.Tensors.SelectMany(t =>
+        {
+            var values = new float[FedHealth.Learning.Codec.TensorCodec.ElementCount(t.Shape)];
+            FedHealth.Learning.Codec.TensorCodec.DecodeInto(t, values);
+            return values;
+        }).ToArray();
+    }
+
+    public void Dispose() => temp.Dispose();
+}
