@@ -9,5 +9,6 @@ public static class WireJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new SegmentedBytesConverter() },
     };
 }

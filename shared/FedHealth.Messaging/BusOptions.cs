@@ -12,6 +12,12 @@ public sealed class BusOptions
     public string Uri { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
     /// <summary>How long a publish may wait for the broker's confirm before it is treated as failed.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// On RabbitMQ a message whose JSON is larger than this travels as slices of <see cref="ChunkBytes"/> (the broker
+    /// refuses messages over 128 MiB by default, the client over 120 MiB); the in-memory transport has no limit.
+    /// </summary>
+    public int InlineBytes { get; set; } = 32 * 1024 * 1024;
+    public int ChunkBytes { get; set; } = 16 * 1024 * 1024;
 
     public void Validate()
     {
@@ -19,5 +25,7 @@ public sealed class BusOptions
             throw new ArgumentException($"Bus:Transport is '{Transport}', expected {InMemory} or {RabbitMq}");
         if (Transport == RabbitMq && !Uri.StartsWith("amqp", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"Bus:Uri '{Uri}' is not an amqp:// or amqps:// address");
+        if (ChunkBytes is < 64 * 1024 or > 64 * 1024 * 1024) throw new ArgumentException($"Bus:ChunkBytes is {ChunkBytes}, expected 64 KiB..64 MiB");
+        if (InlineBytes < 1 || InlineBytes > 100 * 1024 * 1024) throw new ArgumentException($"Bus:InlineBytes is {InlineBytes}, expected 1..100 MiB");
     }
 }

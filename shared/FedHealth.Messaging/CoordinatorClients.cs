@@ -6,9 +6,12 @@ namespace FedHealth.Messaging;
 /// <summary>Request clients that talk to the coordinator queue (job creation, status). Register once per bus.</summary>
 public static class CoordinatorClients
 {
-    public static void Register(IBusRegistrationConfigurator x)
+    /// <param name="transport">On RabbitMQ requests go to the coordinator's exchange, not its queue: a send to
+    /// <c>queue:</c> declares the queue (as a classic queue) if the coordinator has not yet, and the coordinator's own
+    /// declaration of it as a quorum queue would then be refused.</param>
+    public static void Register(IBusRegistrationConfigurator x, string transport)
     {
-        var coordinator = new Uri($"queue:{EndpointNames.Coordinator}");
+        var coordinator = new Uri(transport == BusOptions.RabbitMq ? $"exchange:{EndpointNames.Coordinator}" : $"queue:{EndpointNames.Coordinator}");
         x.AddRequestClient<CreateJob>(coordinator);
         x.AddRequestClient<GetFederationStatus>(coordinator);
         x.AddRequestClient<GetTransferLedger>(coordinator);

@@ -56,6 +56,7 @@ public static class FederationBus
         cfg.ConfigureJsonSerializerOptions(o =>
         {
             o.NumberHandling |= JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            o.Converters.Add(new FedHealth.Contracts.SegmentedBytesConverter());
             return o;
         });
 }

@@ -33,17 +33,19 @@ public sealed class SiteAgent
     public TrainTestSplit Split { get; }
     public Device Device { get; }
     public string Id => Config.Site.Id;
+    /// <summary>The site's own folder: audit log, privacy ledger, noise secret, spooled slices of large messages.</summary>
+    public string StateDir { get; }
     public string DeviceName => TrainingDevice.Describe(Device);
 
     private SiteAgent(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, SiteSecurity? security, ILogger logger)
     {
         (Config, Schema, Split, Device, this.logger) = (config, schema, split, device, logger);
         secure = new SecureParticipation(config.Site.Id, security, config.MinParticipants, logger);
-        var stateDir = config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id);
-        Audit = new AuditLog(Path.Combine(stateDir, "audit.jsonl"));
+        StateDir = config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id);
+        Audit = new AuditLog(Path.Combine(StateDir, "audit.jsonl"));
         Gate = new TransferGate(config.Site.Id, config.Site.Jurisdiction, config.Policy, Audit, logger);
-        noiseSeeds = new NoiseSeeds(Path.Combine(config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id), "noise-secret.bin"));
-        ledger = new PrivacyLedgerFile(Path.Combine(config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id), "privacy-ledger.json"));
+        noiseSeeds = new NoiseSeeds(Path.Combine(StateDir, "noise-secret.bin"));
+        ledger = new PrivacyLedgerFile(Path.Combine(StateDir, "privacy-ledger.json"));
     }
 
     /// <summary>The site's cumulative ε on its data so far (every job), at its own δ.</summary>

@@ -22,6 +22,7 @@ public static class SiteAgentComponent
     public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg, IReadOnlyList<SiteAgent> agents)
     {
         var logger = context.GetRequiredService<ILoggerFactory>().CreateLogger("FedHealth.SiteAgent");
+        var chunked = new FedHealth.Messaging.Chunking.ChunkedPublisher(context.GetRequiredService<BusOptions>());
         foreach (var agent in agents)
         {
             var publishing = Resilience.ForBus();
@@ -29,7 +30,8 @@ public static class SiteAgentComponent
             {
                 // One round at a time per site: training already uses the site's cores.
                 e.ConcurrentMessageLimit = 1;
-                e.Consumer(() => new SiteRoundConsumer(agent, logger, publishing));
+                DurableEndpoint.Configure(e);
+                e.Consumer(() => new SiteRoundConsumer(agent, logger, publishing, chunked));
             });
         }
     }

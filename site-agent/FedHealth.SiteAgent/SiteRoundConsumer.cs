@@ -1,4 +1,5 @@
 using FedHealth.Contracts;
+using FedHealth.Messaging.Chunking;
 using MassTransit;
 using Polly;
 using Microsoft.Extensions.Logging;
@@ -9,34 +10,55 @@ namespace FedHealth.Sites;
 /// Receives a job's round requests on the site's own queue and answers them. Training runs on a dedicated thread
 /// so TorchSharp's thread-bound scopes stay on one thread and the bus's threads stay free.
 /// </summary>
-public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing) :
+public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked) :
     IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<UpdateRefused>,
-    IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>
+    IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
 {
+    /// <summary>The coordinator's messages that may arrive in slices (a large model's global weights).</summary>
+    private static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested) }.ToDictionary(t => t.Name);
+    private readonly ChunkSpool spool = new(Path.Combine(agent.StateDir, "spool"), ChunkedTypes);
+
     public Task Consume(ConsumeContext<MaskingKeysCollected> context) => Answer(context, () => agent.OnKeysCollected(context.Message));
     public Task Consume(ConsumeContext<SharesRelayed> context) => Answer(context, () => agent.OnSharesRelayed(context.Message));
     public Task Consume(ConsumeContext<UnmaskingRequested> context) => Answer(context, () => agent.OnUnmaskingRequested(context.Message));
 
-    /// <summary>Publishes an answer, retried with backoff behind the site's circuit breaker while the broker is away.</summary>
+    /// <summary>Publishes an answer (in slices when too large for the broker), retried with backoff behind the site's circuit breaker.</summary>
     private Task Send(ConsumeContext context, object answer) =>
-        publishing.ExecuteAsync(async ct => await context.Publish(answer, answer.GetType(), ct), context.CancellationToken).AsTask();
+        publishing.ExecuteAsync(async ct => await chunked.Publish(context, answer, agent.Id, ct), context.CancellationToken).AsTask();
+
+    /// <summary>A slice of a large round request: spooled; the request, once complete and intact, is answered like any other.</summary>
+    public async Task Consume(ConsumeContext<CoordinatorChunk> context)
+    {
+        object? whole;
+        try { whole = spool.Add(context.Message.Slice); }
+        catch (InvalidChunkException e)
+        {
+            logger.LogWarning("site {Site}: dropped a chunked message from the coordinator: {Reason}", agent.Id, e.Message);
+            return;
+        }
+        if (whole is RoundStarted started) await OnRoundStarted(context, started);
+        else if (whole is EvaluationRequested evaluation) await OnEvaluationRequested(context, evaluation);
+    }
 
     private async Task Answer(ConsumeContext context, Func<object?> step)
     {
         if (await OnTrainingThread(step) is { } answer) await Send(context, answer);
     }
-    public async Task Consume(ConsumeContext<RoundStarted> context)
+    public Task Consume(ConsumeContext<RoundStarted> context) => OnRoundStarted(context, context.Message);
+
+    public Task Consume(ConsumeContext<EvaluationRequested> context) => OnEvaluationRequested(context, context.Message);
+
+    private async Task OnRoundStarted(ConsumeContext context, RoundStarted round)
     {
-        if (!context.Message.Participants.Contains(agent.Id)) return;
-        if (await OnTrainingThread(() => agent.Train(context.Message)) is { } answer)
-            await Send(context, answer);
+        if (!round.Participants.Contains(agent.Id)) return;
+        spool.DropBefore(round.JobId, round.Round);
+        if (await OnTrainingThread(() => agent.Train(round)) is { } answer) await Send(context, answer);
     }
 
-    public async Task Consume(ConsumeContext<EvaluationRequested> context)
+    private async Task OnEvaluationRequested(ConsumeContext context, EvaluationRequested request)
     {
-        if (!context.Message.Participants.Contains(agent.Id)) return;
-        if (await OnTrainingThread(() => agent.Evaluate(context.Message)) is { } answer)
-            await Send(context, answer);
+        if (!request.Participants.Contains(agent.Id)) return;
+        if (await OnTrainingThread(() => agent.Evaluate(request)) is { } answer) await Send(context, answer);
     }
 
     public Task Consume(ConsumeContext<UpdateRefused> context)

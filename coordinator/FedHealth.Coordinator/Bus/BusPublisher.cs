@@ -1,4 +1,6 @@
+using FedHealth.Contracts;
 using FedHealth.Messaging;
+using FedHealth.Messaging.Chunking;
 using MassTransit;
 using Polly;
 
@@ -8,14 +10,29 @@ namespace FedHealth.Coordinator.Bus;
 /// Publishes through MassTransit, retried with backoff behind a circuit breaker while the broker is away, each try
 /// with a deadline: a publish the broker never confirms must not hang an actor's pipe.
 /// </summary>
+/// A message too large for one broker message goes as slices (<see cref="ChunkedPublisher"/>).
 public sealed class BusPublisher(IBus bus, BusOptions options) : IFederationPublisher
 {
     private readonly ResiliencePipeline resilience = Resilience.ForBus();
+    private readonly ChunkedPublisher chunked = new(options);
 
-    public async Task Publish<T>(T message) where T : class =>
+    public async Task Publish<T>(T message) where T : class
+    {
+        var whole = (object)WithoutOversizedModel(message);
         await resilience.ExecuteAsync(async _ =>
         {
             using var deadline = new CancellationTokenSource(options.PublishTimeout);
-            await bus.Publish(message, deadline.Token);
+            await chunked.Publish(bus, whole, siteId: null, deadline.Token);
         });
+    }
+
+    /// <summary>
+    /// The end-of-job notice goes to dashboards and watchers, not to sites; with a model too large for the broker
+    /// it goes without the weights (the final model stays in the job's journal and is saved by the coordinator's host).
+    /// </summary>
+    private object WithoutOversizedModel(object message) =>
+        message is JobEnded { FinalWeights: { } weights } ended && options.Transport == BusOptions.RabbitMq &&
+        weights.Tensors.Sum(t => (long)t.Data.Length) * 4 / 3 > options.InlineBytes
+            ? ended with { FinalWeights = null, Detail = $"{ended.Detail} (final model too large for the bus: kept in the coordinator's journal)" }
+            : message;
 }

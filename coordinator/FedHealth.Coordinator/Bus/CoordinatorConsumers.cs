@@ -14,8 +14,9 @@ namespace FedHealth.Coordinator.Bus;
 public sealed class SiteMessagesConsumer(CoordinatorNode node) :
     IConsumer<UpdateSubmitted>, IConsumer<EvaluationSubmitted>, IConsumer<RoundDeclined>, IConsumer<SiteHeartbeat>,
     IConsumer<MaskingKeysAdvertised>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>, IConsumer<UnmaskingSharesSubmitted>,
-    IConsumer<SealedUpdateSubmitted>
+    IConsumer<SealedUpdateSubmitted>, IConsumer<SiteChunk>
 {
+    public Task Consume(ConsumeContext<SiteChunk> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<SealedUpdateSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<MaskingKeysAdvertised> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<SharesSubmitted> context) => ToJob(context.Message);

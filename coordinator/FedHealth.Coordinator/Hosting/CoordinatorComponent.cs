@@ -43,6 +43,7 @@ public static class CoordinatorComponent
     public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg) =>
         cfg.ReceiveEndpoint(EndpointNames.Coordinator, e =>
         {
+            DurableEndpoint.Configure(e);
             e.ConfigureConsumer<SiteMessagesConsumer>(context);
             e.ConfigureConsumer<CreateJobConsumer>(context);
             e.ConfigureConsumer<FederationStatusConsumer>(context);

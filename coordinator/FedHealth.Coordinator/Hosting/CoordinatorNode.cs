@@ -45,10 +45,17 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
         var liveness = new LivenessSettings(sites, offlineAfter, TimeSpan.FromTicks(Math.Max(offlineAfter.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks)));
         // The index proxy's path is fixed, so the job entities can be given it before the index exists.
         var index = system.ActorOf(ClusterSingletonProxy.Props("/user/index", ClusterSingletonProxySettings.Create(system)), "index-proxy");
-        var jobs = await JobRegion.Start(system, jobId => JobActor.Props(jobId, publisher, clock, keys.Keys, governance, liveness, index));
+        var jobs = await JobRegion.Start(system, jobId => JobActor.Props(jobId, publisher, clock, keys.Keys, governance, liveness, index,
+            Path.Combine(options.DataDir, "spool")));
         system.ActorOf(ClusterSingletonManager.Props(JobManager.Props(jobs, sites, clock, keys.Keys, governance, options.WakeJobsEvery),
             PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), "index");
 
+        // A proxy whose singleton leaves with the node would warn that it cannot find it; they go first when the node leaves.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "stop-singleton-proxies", async () =>
+        {
+            await Task.WhenAll(new[] { sites, ledger, index }.Select(p => p.GracefulStop(TimeSpan.FromSeconds(5))));
+            return Akka.Done.Instance;
+        });
         logger.LogInformation("coordinator node {Address} up, journal {Journal}, seeds [{Seeds}]", cluster.SelfAddress, options.Journal, string.Join(", ", options.SeedNodes));
         if (keys.Keys is null)
             logger.LogWarning("no consortium file (Coordinator:ConsortiumFile): secure aggregation is off and plain updates are neither sealed nor signed; development only");

@@ -20,7 +20,7 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
     public static readonly JsonSerializerOptions Options = new()
     {
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new FedHealth.Contracts.SegmentedBytesConverter() },
     };
 
     public override int Identifier => 1_709_001;

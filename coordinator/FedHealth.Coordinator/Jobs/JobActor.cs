@@ -9,6 +9,7 @@ using FedHealth.Contracts;
 using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Ledger;
 using FedHealth.Governance;
+using FedHealth.Messaging.Chunking;
 using static FedHealth.Coordinator.Jobs.JobProtocol;
 
 namespace FedHealth.Coordinator.Jobs;
@@ -30,20 +31,28 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private readonly IFederationPublisher publisher;
     private readonly TimeProvider clock;
     private readonly IActorRef? index;
+    private readonly ChunkSpool? spool;
     private readonly ILoggingAdapter log = Context.GetLogger();
+
+    /// <summary>The site messages that may arrive in slices (a large model's update).</summary>
+    private static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(UpdateSubmitted), typeof(SealedUpdateSubmitted), typeof(MaskedUpdateSubmitted) }
+        .ToDictionary(t => t.Name);
 
     /// <param name="index">The job index to tell when the job has ended; set when the job runs as a sharded entity.</param>
     public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
-        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness, index));
+        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null, string? spoolDir = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness, index, spoolDir));
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
 
     public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance,
-        LivenessSettings? liveness, IActorRef? index)
+        LivenessSettings? liveness, IActorRef? index, string? spoolDir)
     {
         this.index = index;
+        // Slices are spooled on this node's disk only: if it dies the job resumes elsewhere, re-publishes the step,
+        // and the sites send their answer again, whole.
+        spool = spoolDir is null ? null : new ChunkSpool(Path.Combine(spoolDir, $"job-{jobId:N}"), ChunkedTypes);
         state = new JobState(keys);
         transfers = new TransferRecorder(governance, clock);
         this.liveness = liveness;
@@ -74,6 +83,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             Handle(() => state.OnDecline(d, Now), d, d.SiteId, d.Round, "decline", null);
         });
         Command<EvaluationSubmitted>(e => Handle(() => state.OnEvaluation(e, Now), e, e.SiteId, e.Round, "evaluation", DataKinds.AggregateMetrics));
+        Command<SiteChunk>(OnChunk);
         Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
         Command<PhaseDeadline>(d => PersistDecided(state.OnDeadline(d.Step, Now)));
         Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, m.SiteId, m.Round, "sealed update", DataKinds.ModelUpdate));
@@ -117,6 +127,29 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         PersistDecided(decision.Events, () => replyTo.Tell(new Handled(what, Refusal: null)));
     }
 
+    /// <summary>A slice of a site's large message: spooled; the whole message, once complete and intact, is handled like any other.</summary>
+    private void OnChunk(SiteChunk chunk)
+    {
+        var (siteId, round) = (chunk.SiteId, chunk.Slice.Round);
+        if (state.Phase == JobPhase.New || spool is null || !state.Participants.Contains(siteId) || round != state.Round)
+        {
+            Handle(() => JobDecision.Refuse(spool is null ? "this coordinator takes no chunked messages"
+                : $"chunk for round {round} from '{siteId}' does not belong to the job's current round {state.Round}"), chunk, siteId, round, "chunk", null);
+            return;
+        }
+        object? whole;
+        try { whole = spool.Add(chunk.Slice); }
+        catch (InvalidChunkException e) { Refuse(state.JobId, siteId, round, "chunk", e.Message, Sender); return; }
+        if (whole is null) { Sender.Tell(new Handled("chunk", null)); return; }
+        if (whole is not ISiteMessage m || m.SiteId != siteId || JobMessageExtractor.JobIdOf(whole) != state.JobId)
+        {
+            Refuse(state.JobId, siteId, round, "chunked message", $"the reassembled {chunk.Slice.MessageType} names another site or job than its slices", Sender);
+            return;
+        }
+        log.Info("job {0}: round {1} {2} from {3} reassembled from {4} slices ({5} bytes)", state.JobId, round, chunk.Slice.MessageType, siteId, chunk.Slice.Count, chunk.Slice.TotalBytes);
+        Self.Forward(whole);
+    }
+
     private void Refuse(Guid jobId, string siteId, int round, string what, string reason, IActorRef replyTo)
     {
         log.Warning("job {0}: refused {1} from {2} for round {3}: {4}", jobId, what, siteId, round, reason);
@@ -149,7 +182,10 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     {
         switch (e)
         {
-            case RoundStartedEvent:
+            case RoundStartedEvent started:
+                spool?.DropBefore(state.JobId, started.Round);
+                ResumePhase();
+                break;
             case SecureStepClosed:
             case RoundAggregated:
                 ResumePhase();

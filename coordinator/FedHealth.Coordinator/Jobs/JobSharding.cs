@@ -27,6 +27,7 @@ public sealed class JobMessageExtractor() : HashCodeMessageExtractor(MaxShards)
         EvaluationSubmitted m => m.JobId,
         RoundDeclined m => m.JobId,
         ISecureRoundMessage m => m.JobId,
+        SiteChunk m => m.Slice.JobId,
         _ => null,
     };
 }

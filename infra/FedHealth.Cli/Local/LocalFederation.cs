@@ -45,7 +45,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         builder.Services.AddFederationBus(new BusOptions { Transport = BusOptions.InMemory }, x =>
         {
             CoordinatorComponent.RegisterConsumers(x);
-            CoordinatorClients.Register(x);
+            CoordinatorClients.Register(x, BusOptions.InMemory);
             if (!options.Headless) DashboardComponent.RegisterConsumers(x);
         }, (context, cfg) =>
         {

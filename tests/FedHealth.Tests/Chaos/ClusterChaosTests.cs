@@ -62,6 +62,41 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         Assert.Equal(FinalModel(journal, reference), FinalModel(journal, job));
     }
 
+    [Fact]
+    public async Task A_site_that_hangs_is_left_out_as_gone_rejoins_when_back_and_a_broker_restart_loses_no_round()
+    {
+        var journal = servers.PostgreSql.NewDatabase();
+        // A site silent for 5 s is gone; a round then closes without it once the quorum (3 of 4) has answered.
+        var cluster = new CoordinatorCluster(3, journal) { SiteOfflineAfter = TimeSpan.FromSeconds(5) };
+        using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, cluster);
+        await federation.SitesOnline(4);
+        var spec = ProcessFederation.BreastPrognosis(rounds: 30, deadline: TimeSpan.FromSeconds(60)) with { MinSites = 3, SecureAggregation = false };
+        var job = await Launch(federation, spec);
+        await federation.Job(job, j => j.Rounds.Count >= 1, TimeSpan.FromSeconds(60), "a first round with every site");
+
+        var flaky = federation.Sites["NL-ROTTERDAM-C"];
+        flaky.Freeze();
+        var without = await federation.Job(job, j => j.Rounds.Any(r => r.LeftOut.Any(l => l.SiteId == "NL-ROTTERDAM-C")), TimeSpan.FromSeconds(60),
+            "a round to close without the hung site");
+        var gone = without.Rounds.First(r => r.LeftOut.Any(l => l.SiteId == "NL-ROTTERDAM-C"));
+        Assert.StartsWith("gone: no heartbeat since", gone.LeftOut.Single(l => l.SiteId == "NL-ROTTERDAM-C").Reason);
+        Assert.Equal(3, gone.Contributors.Count);
+
+        flaky.Thaw();
+        var back = await federation.Job(job, j => j.Rounds.Any(r => r.Round > gone.Round && r.Contributors.Contains("NL-ROTTERDAM-C")), TimeSpan.FromSeconds(60),
+            "the site to take part again once it is back");
+        Assert.True(back.Status is "training" or "evaluating", $"the job is still running before the broker restart (it is {back.Status})");
+
+        servers.RabbitMq.Restart();
+
+        var done = await federation.Job(job, Ended, TimeSpan.FromMinutes(4), "the job to end after the broker restart");
+        Assert.Equal("completed", done.Status);
+        Assert.Equal(Enumerable.Range(1, 30), done.Rounds.Select(r => r.Round));
+        var updates = Updates(journal, job);
+        Assert.All(updates.GroupBy(u => (u.Round, u.SiteId)), g => Assert.Single(g));
+        Assert.All(done.Rounds, r => Assert.Equal(r.Contributors.Count, updates.Count(u => u.Round == r.Round)));
+    }
+
     private static bool Ended(JobSummary j) => j.Status is not ("training" or "evaluating");
 
     private static int Counted(DeployableProcess node, Guid job, int round) =>

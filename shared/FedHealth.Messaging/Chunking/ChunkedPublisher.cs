@@ -1,0 +1,40 @@
+using FedHealth.Contracts;
+using MassTransit;
+
+namespace FedHealth.Messaging.Chunking;
+
+/// <summary>
+/// Publishes a message whole when the broker can carry it, else as checksummed slices (coordinator to sites as
+/// <see cref="CoordinatorChunk"/>s, site to coordinator as <see cref="SiteChunk"/>s), so a large model's update or
+/// global weights never exceed the broker's message-size limit.
+/// </summary>
+public sealed class ChunkedPublisher(BusOptions options)
+{
+    /// <summary>The message whole, or its slices wrapped for the bus, in the order to publish them.</summary>
+    public IReadOnlyList<object> Messages(object message, string? siteId)
+    {
+        if (options.Transport != BusOptions.RabbitMq || !MayBeLarge(message)) return [message];
+        var body = MessageChunker.Serialize(message);
+        if (body.Length <= options.InlineBytes) return [message];
+        var (jobId, round) = message switch
+        {
+            IRoundMessage r => (r.JobId, r.Round),
+            UpdateSubmitted u => (u.JobId, u.Round),
+            ISecureRoundMessage s => (s.JobId, s.Round),
+            _ => throw new ArgumentException($"{message.GetType().Name} of {body.Length} bytes is too large for one broker message and names no job to chunk it for"),
+        };
+        var slices = MessageChunker.Split(body, message.GetType().Name, jobId, round, options.ChunkBytes);
+        return siteId is null
+            ? slices.Select(s => (object)new CoordinatorChunk { Slice = s }).ToList()
+            : slices.Select(s => (object)new SiteChunk { SiteId = siteId, Slice = s }).ToList();
+    }
+
+    public async Task Publish(IPublishEndpoint bus, object message, string? siteId, CancellationToken cancellationToken)
+    {
+        foreach (var m in Messages(message, siteId)) await bus.Publish(m, m.GetType(), cancellationToken);
+    }
+
+    /// <summary>Only messages that carry model weights or an update can outgrow a broker message.</summary>
+    private static bool MayBeLarge(object message) =>
+        message is RoundStarted or EvaluationRequested or UpdateSubmitted or SealedUpdateSubmitted or MaskedUpdateSubmitted;
+}
