@@ -23,8 +23,11 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, Resilienc
     public Task Consume(ConsumeContext<UnmaskingRequested> context) => Answer(context, () => agent.OnUnmaskingRequested(context.Message));
 
     /// <summary>Publishes an answer (in slices when too large for the broker), retried with backoff behind the site's circuit breaker.</summary>
-    private Task Send(ConsumeContext context, object answer) =>
-        publishing.ExecuteAsync(async ct => await chunked.Publish(context, answer, agent.Id, ct), context.CancellationToken).AsTask();
+    private async Task Send(ConsumeContext context, object answer)
+    {
+        foreach (var part in chunked.Messages(answer, agent.Id))
+            await publishing.ExecuteAsync(async ct => await context.Publish(part, part.GetType(), ct), context.CancellationToken);
+    }
 
     /// <summary>A slice of a large round request: spooled; the request, once complete and intact, is answered like any other.</summary>
     public async Task Consume(ConsumeContext<CoordinatorChunk> context)

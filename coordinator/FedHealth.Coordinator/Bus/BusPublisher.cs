@@ -18,12 +18,12 @@ public sealed class BusPublisher(IBus bus, BusOptions options) : IFederationPubl
 
     public async Task Publish<T>(T message) where T : class
     {
-        var whole = (object)WithoutOversizedModel(message);
-        await resilience.ExecuteAsync(async _ =>
-        {
-            using var deadline = new CancellationTokenSource(options.PublishTimeout);
-            await chunked.Publish(bus, whole, siteId: null, deadline.Token);
-        });
+        foreach (var part in chunked.Messages(WithoutOversizedModel(message), siteId: null))
+            await resilience.ExecuteAsync(async _ =>
+            {
+                using var deadline = new CancellationTokenSource(options.PublishTimeout);
+                await bus.Publish(part, part.GetType(), deadline.Token);
+            });
     }
 
     /// <summary>

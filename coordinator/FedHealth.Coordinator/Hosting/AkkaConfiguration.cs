@@ -39,6 +39,9 @@ public static class AkkaConfiguration
                 # keep-majority: on a partition the side with most nodes stays, the other downs itself, so a job
                 # is never driven by two nodes at once.
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                # The proxies start before the node is up and warn at once that they "failed to find" their singleton
+                # "after 30 seconds"; the warning is wrong at start, and a missing singleton shows as timed-out requests.
+                singleton-proxy.log-singleton-identification-failure = off
                 split-brain-resolver { active-strategy = keep-majority, stable-after = {{(int)o.DowningStableAfter.TotalMilliseconds}}ms }
                 sharding {
                   # A running job may hear nothing for a whole round of long local training; it must not be put to

@@ -14,6 +14,8 @@ public sealed class ChunkSpool(string folder, IReadOnlyDictionary<string, Type> 
 {
     public const long DefaultMaxBytes = 2L * 1024 * 1024 * 1024;
     private readonly Dictionary<Guid, Transfer> transfers = new();
+    // Transfers already reassembled (a slice sent again after the end must not start a transfer that never completes).
+    private readonly Dictionary<Guid, (Guid JobId, int Round)> completed = new();
 
     private sealed class Transfer(ChunkSlice first, string path)
     {
@@ -28,6 +30,7 @@ public sealed class ChunkSpool(string folder, IReadOnlyDictionary<string, Type> 
     public object? Add(ChunkSlice slice)
     {
         Check(slice);
+        if (completed.ContainsKey(slice.TransferId)) return null;
         if (!transfers.TryGetValue(slice.TransferId, out var transfer))
         {
             Directory.CreateDirectory(folder);
@@ -52,6 +55,7 @@ public sealed class ChunkSpool(string folder, IReadOnlyDictionary<string, Type> 
     public void DropBefore(Guid jobId, int round)
     {
         foreach (var t in transfers.Values.Where(t => t.First.JobId == jobId && t.First.Round < round).ToList()) Drop(t, "stale");
+        foreach (var id in completed.Where(c => c.Value.JobId == jobId && c.Value.Round < round).Select(c => c.Key).ToList()) completed.Remove(id);
     }
 
     private void Check(ChunkSlice s)
@@ -69,16 +73,17 @@ public sealed class ChunkSpool(string folder, IReadOnlyDictionary<string, Type> 
     private object Complete(Transfer transfer)
     {
         transfers.Remove(transfer.First.TransferId);
+        completed[transfer.First.TransferId] = (transfer.First.JobId, transfer.First.Round);
         try
         {
-            var bytes = File.ReadAllBytes(transfer.Path);
-            if (bytes.LongLength != transfer.First.TotalBytes)
-                throw new InvalidChunkException($"transfer {transfer.First.TransferId} reassembled to {bytes.LongLength} bytes, not {transfer.First.TotalBytes}");
-            if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != transfer.First.Sha256)
-                throw new InvalidChunkException($"transfer {transfer.First.TransferId} does not match its SHA-256 once reassembled");
+            // Read twice from disk (hash, then parse) rather than hold the whole message's bytes in memory.
+            using (var hashed = File.OpenRead(transfer.Path))
+                if (Convert.ToHexStringLower(SHA256.HashData(hashed)) != transfer.First.Sha256)
+                    throw new InvalidChunkException($"transfer {transfer.First.TransferId} does not match its SHA-256 once reassembled");
+            using var file = File.OpenRead(transfer.Path);
             try
             {
-                return JsonSerializer.Deserialize(bytes, accepted[transfer.First.MessageType], WireJson.Options)
+                return JsonSerializer.Deserialize(file, accepted[transfer.First.MessageType], WireJson.Options)
                     ?? throw new InvalidChunkException($"transfer {transfer.First.TransferId} holds an empty {transfer.First.MessageType}");
             }
             catch (JsonException e) { throw new InvalidChunkException($"transfer {transfer.First.TransferId} is not a readable {transfer.First.MessageType}: {e.Message}"); }

@@ -10,7 +10,7 @@ namespace FedHealth.Messaging.Chunking;
 /// </summary>
 public sealed class ChunkedPublisher(BusOptions options)
 {
-    /// <summary>The message whole, or its slices wrapped for the bus, in the order to publish them.</summary>
+    /// <summary>The message whole, or its slices wrapped for the bus, in the order to publish them (each on its own, so a retry resends one slice).</summary>
     public IReadOnlyList<object> Messages(object message, string? siteId)
     {
         if (options.Transport != BusOptions.RabbitMq || !MayBeLarge(message)) return [message];
@@ -27,11 +27,6 @@ public sealed class ChunkedPublisher(BusOptions options)
         return siteId is null
             ? slices.Select(s => (object)new CoordinatorChunk { Slice = s }).ToList()
             : slices.Select(s => (object)new SiteChunk { SiteId = siteId, Slice = s }).ToList();
-    }
-
-    public async Task Publish(IPublishEndpoint bus, object message, string? siteId, CancellationToken cancellationToken)
-    {
-        foreach (var m in Messages(message, siteId)) await bus.Publish(m, m.GetType(), cancellationToken);
     }
 
     /// <summary>Only messages that carry model weights or an update can outgrow a broker message.</summary>
