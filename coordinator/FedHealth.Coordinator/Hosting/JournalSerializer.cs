@@ -25,14 +25,29 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
 
     public override int Identifier => 1_709_001;
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
+    /// <summary>
+    /// Plain JSON, readable in the database; an event carrying a large model (an update, a checkpoint) is written as
+    /// a <see cref="FedHealth.Contracts.BinaryEnvelope"/> instead, its tensors raw after the JSON, in one buffer of exactly its size.
+    /// </summary>
+    public override byte[] ToBinary(object obj)
+    {
+        var (json, attachments) = FedHealth.Contracts.BinaryEnvelope.Detach(obj, Options);
+        if (attachments.Count == 0) return json;
+        var buffer = new byte[FedHealth.Contracts.BinaryEnvelope.Size(json, attachments)];
+        FedHealth.Contracts.BinaryEnvelope.Write(new MemoryStream(buffer), json, attachments);
+        return buffer;
+    }
 
     public override string Manifest(object o) => o.GetType().Name;
 
     public override object FromBinary(byte[] bytes, string manifest) => Deserialize(bytes, manifest);
 
-    public static object Deserialize(byte[] bytes, string manifest) =>
-        Types.TryGetValue(manifest, out var type)
-            ? JsonSerializer.Deserialize(bytes, type, Options) ?? throw new SerializationException($"journal entry '{manifest}' is null")
-            : throw new SerializationException($"unknown journal manifest '{manifest}'");
+    public static object Deserialize(byte[] bytes, string manifest)
+    {
+        if (!Types.TryGetValue(manifest, out var type)) throw new SerializationException($"unknown journal manifest '{manifest}'");
+        if (!FedHealth.Contracts.BinaryEnvelope.IsEnvelope(bytes))
+            return JsonSerializer.Deserialize(bytes, type, Options) ?? throw new SerializationException($"journal entry '{manifest}' is null");
+        try { return FedHealth.Contracts.BinaryEnvelope.Read(new MemoryStream(bytes, writable: false), type, Options); }
+        catch (InvalidDataException e) { throw new SerializationException($"journal entry '{manifest}': {e.Message}", e); }
+    }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using FedHealth.Contracts;
 
 namespace FedHealth.Messaging.Chunking;
@@ -81,12 +80,8 @@ public sealed class ChunkSpool(string folder, IReadOnlyDictionary<string, Type> 
                 if (Convert.ToHexStringLower(SHA256.HashData(hashed)) != transfer.First.Sha256)
                     throw new InvalidChunkException($"transfer {transfer.First.TransferId} does not match its SHA-256 once reassembled");
             using var file = File.OpenRead(transfer.Path);
-            try
-            {
-                return JsonSerializer.Deserialize(file, accepted[transfer.First.MessageType], WireJson.Options)
-                    ?? throw new InvalidChunkException($"transfer {transfer.First.TransferId} holds an empty {transfer.First.MessageType}");
-            }
-            catch (JsonException e) { throw new InvalidChunkException($"transfer {transfer.First.TransferId} is not a readable {transfer.First.MessageType}: {e.Message}"); }
+            try { return BinaryEnvelope.Read(file, accepted[transfer.First.MessageType], WireJson.Options); }
+            catch (InvalidDataException e) { throw new InvalidChunkException($"transfer {transfer.First.TransferId} is not a readable {transfer.First.MessageType}: {e.Message}"); }
         }
         finally { File.Delete(transfer.Path); }
     }

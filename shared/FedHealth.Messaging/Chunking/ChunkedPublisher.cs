@@ -14,16 +14,16 @@ public sealed class ChunkedPublisher(BusOptions options)
     public IReadOnlyList<object> Messages(object message, string? siteId)
     {
         if (options.Transport != BusOptions.RabbitMq || !MayBeLarge(message)) return [message];
-        var body = MessageChunker.Serialize(message);
-        if (body.Length <= options.InlineBytes) return [message];
+        using var body = MessageChunker.Serialize(message, options.ChunkBytes);
+        if (body.Bytes <= options.InlineBytes) return [message];
         var (jobId, round) = message switch
         {
             IRoundMessage r => (r.JobId, r.Round),
             UpdateSubmitted u => (u.JobId, u.Round),
             ISecureRoundMessage s => (s.JobId, s.Round),
-            _ => throw new ArgumentException($"{message.GetType().Name} of {body.Length} bytes is too large for one broker message and names no job to chunk it for"),
+            _ => throw new ArgumentException($"{message.GetType().Name} of {body.Bytes} bytes is too large for one broker message and names no job to chunk it for"),
         };
-        var slices = MessageChunker.Split(body, message.GetType().Name, jobId, round, options.ChunkBytes);
+        var slices = MessageChunker.Split(body, message.GetType().Name, jobId, round);
         return siteId is null
             ? slices.Select(s => (object)new CoordinatorChunk { Slice = s }).ToList()
             : slices.Select(s => (object)new SiteChunk { SiteId = siteId, Slice = s }).ToList();
