@@ -4,9 +4,7 @@ namespace FedHealth.Messaging;
 
 /// <summary>
 /// How a queue that must not lose messages is declared: on RabbitMQ a quorum queue (replicated, fsynced, and
-/// surviving broker restarts; MassTransit publishes persistent messages with publisher confirms), and a message
-/// whose handling failed for a transient reason (a coordinator node failing over) is retried with backoff before
-/// it is given up to the error queue.
+/// surviving broker restarts; MassTransit publishes persistent messages with publisher confirms).
 /// </summary>
 public static class DurableEndpoint
 {
@@ -15,6 +13,12 @@ public static class DurableEndpoint
     public static void Configure(IReceiveEndpointConfigurator endpoint)
     {
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.SetQuorumQueue();
-        endpoint.UseMessageRetry(r => r.Intervals(RetryIntervals));
     }
+
+    /// <summary>
+    /// Retries a message whose handling failed for a transient reason (a coordinator node failing over) with backoff
+    /// before giving it up to the error queue. Only for handlers that are idempotent: the coordinator counts each
+    /// (job, round, site) once, but a site re-running a round step would draw fresh masking keys, so sites do not retry.
+    /// </summary>
+    public static void RetryTransientFailures(IReceiveEndpointConfigurator endpoint) => endpoint.UseMessageRetry(r => r.Intervals(RetryIntervals));
 }

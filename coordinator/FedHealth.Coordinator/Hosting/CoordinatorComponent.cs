@@ -44,6 +44,7 @@ public static class CoordinatorComponent
         cfg.ReceiveEndpoint(EndpointNames.Coordinator, e =>
         {
             DurableEndpoint.Configure(e);
+            DurableEndpoint.RetryTransientFailures(e);
             e.ConfigureConsumer<SiteMessagesConsumer>(context);
             e.ConfigureConsumer<CreateJobConsumer>(context);
             e.ConfigureConsumer<FederationStatusConsumer>(context);

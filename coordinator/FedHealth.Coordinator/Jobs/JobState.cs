@@ -68,7 +68,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (updates.ContainsKey(u.SiteId)) return JobDecision.Ignore($"duplicate update from {u.SiteId} for round {u.Round} ignored (already counted once)");
         if (u.SampleCount is < 1 or > MaxSamplesPerUpdate) return JobDecision.Refuse($"sample count {u.SampleCount} is outside 1..{MaxSamplesPerUpdate}");
         if (!double.IsFinite(u.TrainLoss)) return JobDecision.Refuse($"train loss {u.TrainLoss} is not finite");
-        try { FlatParameters.FromWeights(Layout, u.Weights); }
+        try { FlatParameters.Validate(Layout, u.Weights); }
         catch (InvalidPayloadException e) { return JobDecision.Refuse(e.Message); }
         if (PrivacyReportProblem(u.SiteId, u.Privacy) is { } bad) return JobDecision.Refuse(bad);
         var received = new UpdateReceived(u.Round, u.SiteId, u.SampleCount, u.Weights, u.TrainLoss, u.Device, u.TrainSeconds, u.Privacy);
@@ -149,7 +149,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 ApplySecureStepClosed(c);
                 break;
             case UpdateReceived u:
-                (runningSum ??= new WeightedAverage(Layout.TotalCount)).Add(FlatParameters.FromWeights(Layout, u.Weights).Values, u.SampleCount);
+                (runningSum ??= new WeightedAverage(Layout.TotalCount)).Add(Layout, u.Weights, u.SampleCount);
                 updates[u.SiteId] = u with { Weights = NoWeights };
                 if (u.Privacy is { } spent) roundPrivacy[u.SiteId] = spent;
                 break;
@@ -223,9 +223,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private RoundAggregated Aggregate(DateTimeOffset now, UpdateReceived? pending, SiteDeclined? pendingDecline = null, IReadOnlyDictionary<string, string>? goneNow = null)
     {
         var contributors = updates.Values.Concat(pending is null ? [] : [pending]).OrderBy(u => u.SiteId, StringComparer.Ordinal).ToList();
-        // The update that closes the round is not applied yet: fold it into a copy of the running sum.
-        var average = runningSum?.Copy() ?? new WeightedAverage(Layout.TotalCount);
-        if (pending is not null) average.Add(FlatParameters.FromWeights(Layout, pending.Weights).Values, pending.SampleCount);
+        // The update that closes the round is not applied yet: the average includes it without changing the running sum.
+        var average = runningSum ?? new WeightedAverage(Layout.TotalCount);
+        var result = pending is null ? average.Result() : average.ResultWith(Layout, pending.Weights, pending.SampleCount);
         var samples = contributors.Sum(u => (double)u.SampleCount);
         var trainLoss = contributors.Sum(u => u.TrainLoss * u.SampleCount) / samples;
         var leftOut = Participants.Where(p => contributors.All(u => u.SiteId != p)).Select(p => new SiteLeftOut
@@ -235,7 +235,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 : declined.TryGetValue(p, out var why) ? why
                 : GoneReason(p, goneNow) ?? "late: no update before the round deadline",
         }).ToList();
-        var global = new FlatParameters(Layout, average.Result()).ToWeights();
+        var global = new FlatParameters(Layout, result).ToWeights();
         return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now);
     }
 

@@ -17,6 +17,31 @@ public static class TensorCodec
         return new TensorPayload { Name = name, Shape = (int[])shape.Clone(), Data = data, Sha256 = Checksum(data) };
     }
 
+    /// <summary>Checks dtype, size, checksum and that every value is finite, without decoding into a copy.</summary>
+    public static void Validate(TensorPayload payload, int expectedCount)
+    {
+        CheckHeader(payload, expectedCount);
+        for (var i = 0; i < expectedCount; i++)
+        {
+            var v = BinaryPrimitives.ReadSingleLittleEndian(payload.Data.AsSpan(i * sizeof(float)));
+            if (!float.IsFinite(v)) throw new InvalidPayloadException($"tensor '{payload.Name}': value {i} is {v} (NaN or infinite values are refused)");
+        }
+    }
+
+    /// <summary>The float32 value at <paramref name="index"/> of a payload already checked.</summary>
+    public static float ValueAt(TensorPayload payload, int index) => BinaryPrimitives.ReadSingleLittleEndian(payload.Data.AsSpan(index * sizeof(float)));
+
+    private static void CheckHeader(TensorPayload payload, int expectedCount)
+    {
+        var where = $"tensor '{payload.Name}'";
+        if (payload.DType != "float32") throw new InvalidPayloadException($"{where}: dtype '{payload.DType}' is not supported (float32 only)");
+        if (payload.Shape is null || payload.Data is null) throw new InvalidPayloadException($"{where}: shape or data is missing");
+        if (ElementCount(payload.Shape) != expectedCount || payload.Data.Length != (long)expectedCount * sizeof(float))
+            throw new InvalidPayloadException($"{where}: {payload.Data.Length} bytes for shape [{string.Join(",", payload.Shape)}], expected {expectedCount} float32 values");
+        if (!string.Equals(Checksum(payload.Data), payload.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidPayloadException($"{where}: SHA-256 of the data does not match the declared checksum (corrupted in transit?)");
+    }
+
     /// <summary>Decodes into <paramref name="destination"/>, checking dtype, size, checksum and that every value is finite.</summary>
     public static void DecodeInto(TensorPayload payload, Span<float> destination)
     {

@@ -32,11 +32,29 @@ public sealed class FlatParameters
     /// <summary>Decodes weights that must match <paramref name="layout"/> exactly: same tensors, names, order and shapes.</summary>
     public static FlatParameters FromWeights(ParameterLayout layout, ModelWeights weights)
     {
+        CheckTensors(layout, weights);
+        var values = new float[layout.TotalCount];
+        var offset = 0;
+        for (var i = 0; i < layout.Parameters.Count; i++)
+        {
+            TensorCodec.DecodeInto(weights.Tensors[i], values.AsSpan(offset, layout.Parameters[i].Count));
+            offset += layout.Parameters[i].Count;
+        }
+        return new FlatParameters(layout, values);
+    }
+
+    /// <summary>The same checks as <see cref="FromWeights"/> without making a flat copy (a large model's update is checked in place).</summary>
+    public static void Validate(ParameterLayout layout, ModelWeights weights)
+    {
+        CheckTensors(layout, weights);
+        for (var i = 0; i < layout.Parameters.Count; i++) TensorCodec.Validate(weights.Tensors[i], layout.Parameters[i].Count);
+    }
+
+    private static void CheckTensors(ParameterLayout layout, ModelWeights weights)
+    {
         if (weights?.Tensors is null) throw new InvalidPayloadException("weights: no tensors");
         if (weights.Tensors.Count != layout.Parameters.Count)
             throw new InvalidPayloadException($"weights: {weights.Tensors.Count} tensors, the model has {layout.Parameters.Count} ({string.Join(", ", layout.Parameters.Select(p => p.Name))})");
-        var values = new float[layout.TotalCount];
-        var offset = 0;
         for (var i = 0; i < layout.Parameters.Count; i++)
         {
             var expected = layout.Parameters[i];
@@ -44,10 +62,7 @@ public sealed class FlatParameters
             if (actual.Name != expected.Name || actual.Shape is null || !actual.Shape.SequenceEqual(expected.Shape))
                 throw new InvalidPayloadException(
                     $"weights: tensor {i} is '{actual.Name}' [{string.Join(",", actual.Shape ?? [])}], expected '{expected.Name}' [{string.Join(",", expected.Shape)}]");
-            TensorCodec.DecodeInto(actual, values.AsSpan(offset, expected.Count));
-            offset += expected.Count;
         }
-        return new FlatParameters(layout, values);
     }
 
     /// <summary>Seeded initial weights, uniform in ±1/sqrt(fan-in) like PyTorch's Linear default, so every run of a seed starts the same.</summary>
