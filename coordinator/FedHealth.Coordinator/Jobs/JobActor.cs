@@ -32,6 +32,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private readonly TimeProvider clock;
     private readonly IActorRef? index;
     private readonly ChunkSpool? spool;
+    // The bus is "down" from a failed publish until the next one succeeds. Meanwhile no deadline closes a step and no
+    // site counts as gone: nobody could hear the request or be heard, so a broker outage must not burn the round's attempts.
+    private bool busDown;
+    private DateTimeOffset busBackAt = DateTimeOffset.MinValue;
+    private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(2);
     private readonly ILoggingAdapter log = Context.GetLogger();
 
     /// <summary>The site messages that may arrive in slices (a large model's update).</summary>
@@ -85,7 +90,16 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<EvaluationSubmitted>(e => Handle(() => state.OnEvaluation(e, Now), e, e.SiteId, e.Round, "evaluation", DataKinds.AggregateMetrics));
         Command<SiteChunk>(OnChunk);
         Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
-        Command<PhaseDeadline>(d => PersistDecided(state.OnDeadline(d.Step, Now)));
+        Command<PhaseDeadline>(d =>
+        {
+            if (busDown && state.IsRunning && d.Step == state.Step)
+            {
+                PublishCurrentStep();
+                Timers.StartSingleTimer(DeadlineTimer, d, RepublishEvery);
+                return;
+            }
+            PersistDecided(state.OnDeadline(d.Step, Now));
+        });
         Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, m.SiteId, m.Round, "sealed update", DataKinds.ModelUpdate));
         Command<MaskingKeysAdvertised>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "key advertisement", DataKinds.KeyExchange));
         Command<SharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "shares", DataKinds.KeyExchange));
@@ -102,8 +116,24 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 .PipeTo(Self, success: seen => new LivenessReport(participants.ToDictionary(p => p, seen.For)),
                     failure: _ => Done.Instance);
         });
-        Command<LivenessReport>(r => PersistDecided(state.OnLiveness(r.LastSeen, this.liveness!.OfflineAfter, Now)));
-        Command<PublishFailed>(f => log.Warning(f.Cause, "job {0}: publishing {1} failed", jobId, f.What));
+        Command<LivenessReport>(r =>
+        {
+            // Heartbeats could not arrive while the bus was down: give sites a full offline period to be heard again.
+            if (busDown || Now - busBackAt < this.liveness!.OfflineAfter) return;
+            PersistDecided(state.OnLiveness(r.LastSeen, this.liveness.OfflineAfter, Now));
+        });
+        Command<PublishFailed>(f =>
+        {
+            if (!busDown) log.Warning(f.Cause, "job {0}: publishing {1} failed; the step's deadline waits until the bus is back", jobId, f.What);
+            busDown = true;
+        });
+        Command<Published>(_ =>
+        {
+            if (!busDown) return;
+            busDown = false;
+            busBackAt = Now;
+            log.Info("job {0}: the bus is back; deadlines run again", jobId);
+        });
     }
 
     private DateTimeOffset Now => clock.GetUtcNow();
@@ -212,6 +242,13 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private void ResumePhase()
     {
         if (liveness is not null && !Timers.IsTimerActive(LivenessTimer)) Timers.StartPeriodicTimer(LivenessTimer, new CheckLiveness(), liveness.CheckEvery);
+        PublishCurrentStep();
+        var delay = state.Deadline - Now;
+        Timers.StartSingleTimer(DeadlineTimer, new PhaseDeadline(state.Step), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    private void PublishCurrentStep()
+    {
         if (state.Phase == JobPhase.Training && state.PendingBroadcast is { } step)
             PublishStep(step);
         else if (state.Phase == JobPhase.Training)
@@ -228,8 +265,6 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 JobId = state.JobId, Round = state.Round, Model = state.Spec.Model, GlobalWeights = state.GlobalWeights,
                 Participants = state.Participants, Deadline = state.Deadline,
             }, DataKinds.GlobalModel);
-        var delay = state.Deadline - Now;
-        Timers.StartSingleTimer(DeadlineTimer, new PhaseDeadline(state.Step), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
     }
 
     private void PublishStep(IRoundMessage step)
@@ -251,5 +286,5 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     }
 
     private void Publish<T>(T message) where T : class =>
-        publisher.Publish(message).PipeTo(Self, success: () => Done.Instance, failure: ex => new PublishFailed(typeof(T).Name, ex));
+        publisher.Publish(message).PipeTo(Self, success: () => Published.Instance, failure: ex => new PublishFailed(typeof(T).Name, ex));
 }

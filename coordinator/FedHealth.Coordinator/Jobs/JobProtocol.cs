@@ -26,6 +26,12 @@ public static class JobProtocol
     /// <summary>A phase's deadline timer fired.</summary>
     internal sealed record PhaseDeadline(int Step);
 
-    /// <summary>A publish to the bus failed; logged, the round's deadline takes care of the rest.</summary>
+    /// <summary>A publish to the bus failed: the bus counts as down until a publish succeeds.</summary>
     internal sealed record PublishFailed(string What, Exception Cause);
+
+    /// <summary>A publish to the bus was confirmed.</summary>
+    internal sealed record Published
+    {
+        public static readonly Published Instance = new();
+    }
 }

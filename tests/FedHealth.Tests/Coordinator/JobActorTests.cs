@@ -95,6 +95,44 @@ public sealed class JobActorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bus_outage_longer_than_the_deadline_does_not_burn_the_rounds_attempts()
+    {
+        var job = Guid.NewGuid();
+        var flaky = new OutagePublisher(bus);
+        var actor = NewSystem().ActorOf(JobActor.Props(job, flaky, TimeProvider.System));
+        flaky.Down = true;
+        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2, deadline: TimeSpan.FromMilliseconds(500)), ["A", "B"]));
+        // Down for two republish periods, four times the deadline: the round's first attempt must still be the one sent.
+        await flaky.Refused(3);
+        flaky.Down = false;
+        var first = await bus.Next<RoundStarted>();
+        Assert.Equal(1, first.Attempt);
+        actor.Tell(Update(job, 1, "A", [1, 1, 1], 10));
+        actor.Tell(Update(job, 1, "B", [3, 3, 3], 10));
+        await bus.Next<EvaluationRequested>();
+    }
+
+    /// <summary>A bus that refuses every publish while <see cref="Down"/>, as MassTransit does while the broker is away.</summary>
+    private sealed class OutagePublisher(RecordingPublisher inner) : FedHealth.Coordinator.Bus.IFederationPublisher
+    {
+        private readonly System.Threading.Channels.Channel<bool> refusals = System.Threading.Channels.Channel.CreateUnbounded<bool>();
+        public volatile bool Down;
+
+        public Task Publish<T>(T message) where T : class
+        {
+            if (!Down) return inner.Publish(message);
+            refusals.Writer.TryWrite(true);
+            return Task.FromException(new InvalidOperationException("broker unreachable"));
+        }
+
+        public async Task Refused(int count)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            for (var i = 0; i < count; i++) await refusals.Reader.ReadAsync(timeout.Token);
+        }
+    }
+
+    [Fact]
     public async Task Every_site_message_is_answered_once_journaled_or_refused_so_the_bus_can_acknowledge_it()
     {
         var job = Guid.NewGuid();
