@@ -32,9 +32,12 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private readonly TimeProvider clock;
     private readonly IActorRef? index;
     private readonly ChunkSpool? spool;
-    // The bus is "down" from a failed publish until the next one succeeds. Meanwhile no deadline closes a step and no
-    // site counts as gone: nobody could hear the request or be heard, so a broker outage must not burn the round's attempts.
-    private bool busDown;
+    // A step's deadline only runs once its request is confirmed on the bus: while the broker is away a publish hangs or
+    // fails, nobody can hear the request, and a broker outage must not burn the round's attempts. Sites get a full
+    // offline period after the bus comes back before liveness may call them gone (their heartbeats could not arrive).
+    private int confirmedStep = -1;
+    private bool stepPublishFailed;
+    private bool waitedForBus;
     private DateTimeOffset busBackAt = DateTimeOffset.MinValue;
     private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(2);
     private readonly ILoggingAdapter log = Context.GetLogger();
@@ -92,9 +95,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
         Command<PhaseDeadline>(d =>
         {
-            if (busDown && state.IsRunning && d.Step == state.Step)
+            if (state.IsRunning && d.Step == state.Step && confirmedStep != state.Step)
             {
-                PublishCurrentStep();
+                if (!waitedForBus) log.Warning("job {0}: the request of step {1} is not confirmed on the bus yet; its deadline waits", jobId, d.Step);
+                waitedForBus = true;
+                if (stepPublishFailed) PublishCurrentStep();
                 Timers.StartSingleTimer(DeadlineTimer, d, RepublishEvery);
                 return;
             }
@@ -119,20 +124,22 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<LivenessReport>(r =>
         {
             // Heartbeats could not arrive while the bus was down: give sites a full offline period to be heard again.
-            if (busDown || Now - busBackAt < this.liveness!.OfflineAfter) return;
+            if (confirmedStep != state.Step || Now - busBackAt < this.liveness!.OfflineAfter) return;
             PersistDecided(state.OnLiveness(r.LastSeen, this.liveness.OfflineAfter, Now));
         });
         Command<PublishFailed>(f =>
         {
-            if (!busDown) log.Warning(f.Cause, "job {0}: publishing {1} failed; the step's deadline waits until the bus is back", jobId, f.What);
-            busDown = true;
+            log.Warning(f.Cause, "job {0}: publishing {1} failed", jobId, f.What);
+            if (f.Step == state.Step) stepPublishFailed = true;
         });
-        Command<Published>(_ =>
+        Command<Published>(p =>
         {
-            if (!busDown) return;
-            busDown = false;
+            if (p.Step != state.Step) return;
+            confirmedStep = p.Step;
+            if (!waitedForBus) return;
+            waitedForBus = false;
             busBackAt = Now;
-            log.Info("job {0}: the bus is back; deadlines run again", jobId);
+            log.Info("job {0}: step {1} confirmed on the bus after an outage; its deadline runs again", jobId, p.Step);
         });
     }
 
@@ -249,6 +256,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
 
     private void PublishCurrentStep()
     {
+        stepPublishFailed = false;
         if (state.Phase == JobPhase.Training && state.PendingBroadcast is { } step)
             PublishStep(step);
         else if (state.Phase == JobPhase.Training)
@@ -278,13 +286,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    /// <summary>Publishes to the job's sites and records the transfer to each site abroad.</summary>
+    /// <summary>Publishes the current step's request to the job's sites and records the transfer to each site abroad.</summary>
     private void PublishOut<T>(T message, string dataKind) where T : class
     {
         transfers.Outbound(state, message, dataKind, Self);
-        Publish(message);
+        Publish(message, state.Step);
     }
 
-    private void Publish<T>(T message) where T : class =>
-        publisher.Publish(message).PipeTo(Self, success: () => Published.Instance, failure: ex => new PublishFailed(typeof(T).Name, ex));
+    /// <param name="step">The step whose request this is (its deadline waits for the confirmation); -1 for notices.</param>
+    private void Publish<T>(T message, int step = -1) where T : class =>
+        publisher.Publish(message).PipeTo(Self, success: () => new Published(step), failure: ex => new PublishFailed(typeof(T).Name, ex, step));
 }

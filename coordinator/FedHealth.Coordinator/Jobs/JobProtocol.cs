@@ -26,12 +26,9 @@ public static class JobProtocol
     /// <summary>A phase's deadline timer fired.</summary>
     internal sealed record PhaseDeadline(int Step);
 
-    /// <summary>A publish to the bus failed: the bus counts as down until a publish succeeds.</summary>
-    internal sealed record PublishFailed(string What, Exception Cause);
+    /// <summary>A publish to the bus failed (Step: the step whose request it was, -1 for a notice).</summary>
+    internal sealed record PublishFailed(string What, Exception Cause, int Step);
 
-    /// <summary>A publish to the bus was confirmed.</summary>
-    internal sealed record Published
-    {
-        public static readonly Published Instance = new();
-    }
+    /// <summary>A publish to the bus was confirmed (Step: the step whose request it was, -1 for a notice).</summary>
+    internal sealed record Published(int Step);
 }
