@@ -32,6 +32,26 @@ public static class BinaryEnvelope
         return attachments.Count;
     }
 
+    /// <summary>The envelope as the pieces it is made of, the message's large arrays among them uncopied.</summary>
+    public static IReadOnlyList<ReadOnlyMemory<byte>> Segments(object message, JsonSerializerOptions options)
+    {
+        var (json, attachments) = Detach(message, options);
+        var head = new byte[8];
+        Magic.CopyTo(head);
+        BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(4), json.Length);
+        var count = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(count, attachments.Count);
+        var segments = new List<ReadOnlyMemory<byte>> { head, json, count };
+        foreach (var a in attachments)
+        {
+            var length = new byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(length, a.LongLength);
+            segments.Add(length);
+            segments.Add(a);
+        }
+        return segments;
+    }
+
     /// <summary>The envelope's size for a detached message, so a buffer of exactly that size can be filled.</summary>
     public static long Size(byte[] json, IReadOnlyList<byte[]> attachments) => 12 + json.Length + attachments.Sum(a => 8 + a.LongLength);
 

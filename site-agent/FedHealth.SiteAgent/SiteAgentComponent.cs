@@ -30,6 +30,8 @@ public static class SiteAgentComponent
             {
                 // One round at a time per site: training already uses the site's cores.
                 e.ConcurrentMessageLimit = 1;
+                // Prefetching more than the next message would only hold slices of a large model in memory.
+                if (e is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PrefetchCount = 2;
                 DurableEndpoint.Configure(e);
                 e.Consumer(() => new SiteRoundConsumer(agent, logger, publishing, chunked));
             });

@@ -10,23 +10,27 @@ namespace FedHealth.Messaging.Chunking;
 /// </summary>
 public sealed class ChunkedPublisher(BusOptions options)
 {
-    /// <summary>The message whole, or its slices wrapped for the bus, in the order to publish them (each on its own, so a retry resends one slice).</summary>
-    public IReadOnlyList<object> Messages(object message, string? siteId)
+    /// <summary>
+    /// The message whole, or its slices wrapped for the bus, in the order to publish them (each on its own, so a
+    /// retry resends one slice); slices are made as they are enumerated, so one is in memory at a time.
+    /// </summary>
+    public IEnumerable<object> Messages(object message, string? siteId)
     {
         if (options.Transport != BusOptions.RabbitMq || !MayBeLarge(message)) return [message];
-        using var body = MessageChunker.Serialize(message, options.ChunkBytes);
-        if (body.Bytes <= options.InlineBytes) return [message];
+        var body = MessageChunker.Envelope(message);
+        var length = MessageChunker.Length(body);
+        if (length <= options.InlineBytes) return [message];
         var (jobId, round) = message switch
         {
             IRoundMessage r => (r.JobId, r.Round),
             UpdateSubmitted u => (u.JobId, u.Round),
             ISecureRoundMessage s => (s.JobId, s.Round),
-            _ => throw new ArgumentException($"{message.GetType().Name} of {body.Bytes} bytes is too large for one broker message and names no job to chunk it for"),
+            _ => throw new ArgumentException($"{message.GetType().Name} of {length} bytes is too large for one broker message and names no job to chunk it for"),
         };
-        var slices = MessageChunker.Split(body, message.GetType().Name, jobId, round);
+        var slices = MessageChunker.Slices(body, message.GetType().Name, jobId, round, options.ChunkBytes);
         return siteId is null
-            ? slices.Select(s => (object)new CoordinatorChunk { Slice = s }).ToList()
-            : slices.Select(s => (object)new SiteChunk { SiteId = siteId, Slice = s }).ToList();
+            ? slices.Select(s => (object)new CoordinatorChunk { Slice = s })
+            : slices.Select(s => (object)new SiteChunk { SiteId = siteId, Slice = s });
     }
 
     /// <summary>Only messages that carry model weights or an update can outgrow a broker message.</summary>

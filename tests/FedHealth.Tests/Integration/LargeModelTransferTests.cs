@@ -54,6 +54,7 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
                 cfg.ReceiveEndpoint(EndpointNames.Site(site.Id), e =>
                 {
                     e.ConcurrentMessageLimit = 1; // as a site agent: one message at a time, so its spool sees one writer
+                    if (e is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PrefetchCount = 2;
                     e.Consumer(() => site);
                 });
             cfg.ReceiveEndpoint("fedhealth-test-large-observer", e =>

@@ -16,7 +16,7 @@ public sealed class ChunkSpoolTests : IDisposable
     private ChunkSpool NewSpool(long max = ChunkSpool.DefaultMaxBytes) => new(temp.Path, Accepted, max);
 
     private IReadOnlyList<ChunkSlice> Slices(int chunkBytes = 64) =>
-        MessageChunker.Split(MessageChunker.Serialize(update, chunkBytes), nameof(UpdateSubmitted), update.JobId, update.Round);
+        MessageChunker.Slices(MessageChunker.Envelope(update), nameof(UpdateSubmitted), update.JobId, update.Round, chunkBytes).ToList();
 
     [Fact]
     public void Slices_in_any_order_with_repeats_reassemble_to_the_message()
