@@ -55,7 +55,12 @@ public static class AkkaConfiguration
               persistence {
                 journal {
                   plugin = "akka.persistence.journal.sql"
-                  sql { connection-string = {{connection}}, provider-name = {{Quote(o.ProviderName)}}, auto-initialize = true }
+                  # Parameters, not linq2db's default of rows built as SQL text: an event carrying a 300 MB model
+                  # became a hex literal many times its size in memory.
+                  sql {
+                    connection-string = {{connection}}, provider-name = {{Quote(o.ProviderName)}}, auto-initialize = true
+                    prefer-parameters-on-multirow-insert = true
+                  }
                 }
                 snapshot-store {
                   plugin = "akka.persistence.snapshot-store.sql"
