@@ -26,6 +26,11 @@ public static class CoordinatorProgram
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 2;
         }
+        if (await QuorumQueueCheck.Problem(bus, [EndpointNames.Coordinator]) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"error: {problem}");
+            return 2;
+        }
         builder.Services.AddCoordinator(coordinator);
         builder.Services.AddFederationBus(bus, CoordinatorComponent.RegisterConsumers, CoordinatorComponent.ConfigureEndpoints);
         await builder.Build().RunAsync();

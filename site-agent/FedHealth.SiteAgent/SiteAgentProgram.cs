@@ -36,6 +36,11 @@ public static class SiteAgentProgram
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
+        if (await QuorumQueueCheck.Problem(bus, [EndpointNames.Site(agent.Id)]) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"error: {problem}");
+            return 2;
+        }
         IReadOnlyList<SiteAgent> agents = [agent];
         builder.Services.AddSiteAgents(agents);
         builder.Services.AddFederationBus(bus, _ => { }, (context, cfg) => SiteAgentComponent.ConfigureEndpoints(context, cfg, agents));
