@@ -26,6 +26,8 @@ public static class SiteAgentComponent
         foreach (var agent in agents)
         {
             var publishing = Resilience.ForBus();
+            // One per site, used one message at a time (ConcurrentMessageLimit 1), outliving the per-message consumers.
+            var spool = new FedHealth.Messaging.Chunking.ChunkSpool(Path.Combine(agent.StateDir, "spool"), SiteRoundConsumer.ChunkedTypes);
             cfg.ReceiveEndpoint(EndpointNames.Site(agent.Id), e =>
             {
                 // One round at a time per site: training already uses the site's cores.
@@ -33,7 +35,7 @@ public static class SiteAgentComponent
                 // Prefetching more than the next message would only hold slices of a large model in memory.
                 if (e is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PrefetchCount = 2;
                 DurableEndpoint.Configure(e);
-                e.Consumer(() => new SiteRoundConsumer(agent, logger, publishing, chunked));
+                e.Consumer(() => new SiteRoundConsumer(agent, logger, publishing, chunked, spool));
             });
         }
     }

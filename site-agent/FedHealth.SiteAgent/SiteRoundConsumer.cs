@@ -10,13 +10,13 @@ namespace FedHealth.Sites;
 /// Receives a job's round requests on the site's own queue and answers them. Training runs on a dedicated thread
 /// so TorchSharp's thread-bound scopes stay on one thread and the bus's threads stay free.
 /// </summary>
-public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked) :
+/// <param name="spool">The site's one spool: MassTransit makes a consumer per message, and a sliced message spans many.</param>
+public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked, ChunkSpool spool) :
     IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<UpdateRefused>,
     IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
 {
     /// <summary>The coordinator's messages that may arrive in slices (a large model's global weights).</summary>
-    private static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested) }.ToDictionary(t => t.Name);
-    private readonly ChunkSpool spool = new(Path.Combine(agent.StateDir, "spool"), ChunkedTypes);
+    public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested) }.ToDictionary(t => t.Name);
 
     public Task Consume(ConsumeContext<MaskingKeysCollected> context) => Answer(context, () => agent.OnKeysCollected(context.Message));
     public Task Consume(ConsumeContext<SharesRelayed> context) => Answer(context, () => agent.OnSharesRelayed(context.Message));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Coordinator.Jobs;
@@ -111,6 +112,28 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
             await control.StopAsync();
             log.WriteLine(coordinator.Output.Length > 4000 ? coordinator.Output[^4000..] : coordinator.Output);
         }
+    }
+
+    [Fact]
+    public async Task Real_site_agents_train_a_model_whose_every_message_to_and_from_them_travels_in_slices()
+    {
+        // 64 KiB limits and an 8 x 4096 MLP (164 KB of weights): global weights, sealed updates and evaluation requests
+        // all go in slices, through the real site agent and coordinator processes.
+        string[] chunking = ["--Bus:InlineBytes=65536", "--Bus:ChunkBytes=65536"];
+        using var federation = new ProcessFederation(broker, temp.Path, ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"], log, busSettings: chunking);
+        await federation.SitesOnline(3);
+        var spec = ProcessFederation.BreastPrognosis(rounds: 2, deadline: TimeSpan.FromSeconds(60)) with
+        {
+            Model = new ModelSpec { Kind = "mlp", Features = 8, HiddenUnits = 4096 }, SecureAggregation = false,
+        };
+        var response = await federation.Http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
+        response.EnsureSuccessStatusCode();
+        var job = (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!;
+        var done = await federation.Job(job.JobId, j => j.Status is not ("training" or "evaluating"), TimeSpan.FromMinutes(3), "the sliced job to end");
+        Assert.Equal("completed", done.Status);
+        Assert.All(done.Rounds, r => Assert.Equal(3, r.Contributors.Count));
+        var coordinator = federation.Coordinators[0].Output;
+        Assert.Equal(6, coordinator.Split('\n').Count(l => l.Contains("SealedUpdateSubmitted from") && l.Contains("reassembled from")));
     }
 
     private static async Task Heartbeats(IBus bus, IEnumerable<LargeSite> sites, CancellationToken stop)

@@ -25,10 +25,12 @@ public sealed class ProcessFederation : IDisposable
     public IReadOnlyList<DeployableProcess> Coordinators { get; }
     public IReadOnlyDictionary<string, DeployableProcess> Sites { get; }
 
-    public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log, CoordinatorCluster? cluster = null)
+    /// <param name="busSettings">More --Bus:Key=value settings for every process (the chunking limits, say).</param>
+    public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log, CoordinatorCluster? cluster = null,
+        IReadOnlyList<string>? busSettings = null)
     {
         this.log = log;
-        var bus = new[] { $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}" };
+        string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", .. busSettings ?? []];
         var consortium = new TestConsortium(folder, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
         string[] keys = [$"--Coordinator:ConsortiumFile={consortium.ConsortiumFile}", $"--Coordinator:KeyFile={consortium.CoordinatorKeyFile}"];
         Coordinators = cluster is null
