@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 
 namespace FedHealth.Contracts;
@@ -20,7 +19,6 @@ public static class BinaryEnvelope
     [ThreadStatic] private static IReadOnlyList<byte[]>? reading;
 
     internal static List<byte[]>? Collecting => collecting;
-    internal static IReadOnlyList<byte[]>? Reading => reading;
 
     public static bool IsEnvelope(ReadOnlySpan<byte> bytes) => bytes.StartsWith(Magic);
 
@@ -36,6 +34,20 @@ public static class BinaryEnvelope
     public static IReadOnlyList<ReadOnlyMemory<byte>> Segments(object message, JsonSerializerOptions options)
     {
         var (json, attachments) = Detach(message, options);
+        return Layout(json, attachments);
+    }
+
+    /// <summary>The envelope's size for a detached message, so a buffer of exactly that size can be filled.</summary>
+    public static long Size(byte[] json, IReadOnlyList<byte[]> attachments) => Layout(json, attachments).Sum(s => (long)s.Length);
+
+    public static void Write(Stream stream, byte[] json, IReadOnlyList<byte[]> attachments)
+    {
+        foreach (var segment in Layout(json, attachments)) stream.Write(segment.Span);
+    }
+
+    /// <summary>The one place the layout is written down: magic, JSON length, JSON, count, then each attachment's length and bytes.</summary>
+    private static List<ReadOnlyMemory<byte>> Layout(byte[] json, IReadOnlyList<byte[]> attachments)
+    {
         var head = new byte[8];
         Magic.CopyTo(head);
         BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(4), json.Length);
@@ -50,26 +62,6 @@ public static class BinaryEnvelope
             segments.Add(a);
         }
         return segments;
-    }
-
-    /// <summary>The envelope's size for a detached message, so a buffer of exactly that size can be filled.</summary>
-    public static long Size(byte[] json, IReadOnlyList<byte[]> attachments) => 12 + json.Length + attachments.Sum(a => 8 + a.LongLength);
-
-    public static void Write(Stream stream, byte[] json, IReadOnlyList<byte[]> attachments)
-    {
-        Span<byte> header = stackalloc byte[8];
-        stream.Write(Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(header, json.Length);
-        stream.Write(header[..4]);
-        stream.Write(json);
-        BinaryPrimitives.WriteInt32LittleEndian(header, attachments.Count);
-        stream.Write(header[..4]);
-        foreach (var a in attachments)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(header, a.LongLength);
-            stream.Write(header);
-            stream.Write(a);
-        }
     }
 
     /// <summary>The message's JSON with its large arrays taken out, and those arrays (not copied).</summary>
