@@ -8,9 +8,9 @@ namespace FedHealth.Coordinator.Bus;
 
 /// <summary>
 /// Publishes through MassTransit, retried with backoff behind a circuit breaker while the broker is away, each try
-/// with a deadline: a publish the broker never confirms must not hang an actor's pipe.
+/// with a deadline: a publish the broker never confirms must not hang an actor's pipe. A message too large for one
+/// broker message goes as slices (<see cref="ChunkedPublisher"/>).
 /// </summary>
-/// A message too large for one broker message goes as slices (<see cref="ChunkedPublisher"/>).
 public sealed class BusPublisher(IBus bus, BusOptions options) : IFederationPublisher
 {
     private readonly ResiliencePipeline resilience = Resilience.ForBus();
@@ -31,8 +31,7 @@ public sealed class BusPublisher(IBus bus, BusOptions options) : IFederationPubl
     /// it goes without the weights (the final model stays in the job's journal and is saved by the coordinator's host).
     /// </summary>
     private object WithoutOversizedModel(object message) =>
-        message is JobEnded { FinalWeights: { } weights } ended && options.Transport == BusOptions.RabbitMq &&
-        weights.Tensors.Sum(t => (long)t.Data.Length) * 4 / 3 > options.InlineBytes
+        message is JobEnded { FinalWeights: not null } ended && !chunked.FitsWhole(ended)
             ? ended with { FinalWeights = null, Detail = $"{ended.Detail} (final model too large for the bus: kept in the coordinator's journal)" }
             : message;
 }

@@ -33,6 +33,10 @@ public sealed class ChunkedPublisher(BusOptions options)
             : slices.Select(s => (object)new SiteChunk { SiteId = siteId, Slice = s });
     }
 
+    /// <summary>Whether the message may go whole: the same size rule <see cref="Messages"/> applies before slicing.</summary>
+    public bool FitsWhole(object message) =>
+        options.Transport != BusOptions.RabbitMq || MessageChunker.Length(MessageChunker.Envelope(message)) <= options.InlineBytes;
+
     /// <summary>Only messages that carry model weights or an update can outgrow a broker message.</summary>
     private static bool MayBeLarge(object message) =>
         message is RoundStarted or EvaluationRequested or UpdateSubmitted or SealedUpdateSubmitted or MaskedUpdateSubmitted;
