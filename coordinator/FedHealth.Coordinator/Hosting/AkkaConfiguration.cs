@@ -29,7 +29,7 @@ public static class AkkaConfiguration
                 }
               }
               # Job messages cross nodes when a node takes a site's message for a job another node runs; an update
-              # of a large model must fit one frame (bigger ones travel in chunks, see Coordinator:ChunkBytes).
+              # or slice of a large model must fit one frame (a slice is at most Bus:ChunkBytes, 16 MiB by default).
               remote.dot-netty.tcp {
                 hostname = {{Quote(o.Hostname)}}, port = {{o.Port}}
                 maximum-frame-size = 64 MiB, send-buffer-size = 64 MiB, receive-buffer-size = 64 MiB

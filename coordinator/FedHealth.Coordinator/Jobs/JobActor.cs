@@ -151,7 +151,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         if (state.Phase == JobPhase.New)
         {
             // A message for a job nobody started (a stale or forged id): refuse it and stop holding the entity.
-            Refuse(JobMessageExtractor.JobIdOf(message) ?? Guid.Empty, siteId, round, what, $"no job {JobMessageExtractor.JobIdOf(message)} at this coordinator", replyTo);
+            var named = JobMessageExtractor.JobIdOf(message) ?? Guid.Empty;
+            Refuse(named, siteId, round, what, $"no job {named} at this coordinator", replyTo);
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
             return;
         }
