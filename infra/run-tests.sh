@@ -22,6 +22,15 @@ if [ -f "$trx" ]; then
   get() { echo "$counters" | grep -o "$1=\"[0-9]*\"" | grep -o '[0-9]*'; }
   passed="$(get passed)"; failed="$(get failed)"; total="$(get total)"; executed="$(get executed)"
   skipped=$(( ${total:-0} - ${executed:-0} ))
+  # CI shows only the tail of this output: repeat each failed test's name and the start of its message last.
+  if [ "${failed:-0}" != "0" ]; then
+    echo "failed tests:"
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ { if (match($0, /testName="[^"]*"/)) { name = substr($0, RSTART + 10, RLENGTH - 11); printf "  %s\n", name; want = 1 } }
+      want && /<Message>/ { sub(/.*<Message>/, ""); inmsg = 1; lines = 0 }
+      inmsg { line = $0; done = sub(/<\/Message>.*/, "", line); if (lines < 8) printf "      %s\n", line; lines++; if (done) { inmsg = 0; want = 0 } }
+    ' "$trx"
+  fi
   echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
 else
   echo "0 passed, 1 failed"
