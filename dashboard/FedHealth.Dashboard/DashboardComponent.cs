@@ -1,5 +1,6 @@
 using Microsoft.Extensions.FileProviders;
 using System.Text.Json.Serialization;
+using FedHealth.Dashboard.Security;
 using FedHealth.Messaging;
 using MassTransit;
 
@@ -8,8 +9,11 @@ namespace FedHealth.Dashboard;
 /// <summary>Wires the dashboard into a web host: SignalR, JSON options, its own event queue, the API and the page.</summary>
 public static class DashboardComponent
 {
-    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddDashboardSecurity(configuration);
+        // A body that does not bind throws, so ApiErrors can name the field instead of answering an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         return services;
@@ -32,9 +36,16 @@ public static class DashboardComponent
     public static WebApplication MapDashboard(this WebApplication app)
     {
         var page = new EmbeddedFileProvider(typeof(DashboardComponent).Assembly, "FedHealth.Dashboard.wwwroot");
+        app.UseApiErrors();
+        app.UseSecurityHeaders();
+        // The page itself holds no data and no secret: it loads for anyone and asks to sign in; every API call and the hub check the role.
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
-        app.MapHub<FederationHub>(FederationHub.Path);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapHub<FederationHub>(FederationHub.Path).RequireAuthorization(DashboardRoles.ReadPolicy);
+        app.MapSessionApi();
         app.MapJobsApi();
         app.MapLedgerApi();
         return app;

@@ -12,7 +12,7 @@ public static class DashboardProgram
         builder.Configuration.AddCommandLine(args);
         var bus = builder.Configuration.GetSection("Bus").Get<BusOptions>() ?? new BusOptions();
         var instance = $"{Environment.MachineName}-{Environment.ProcessId}";
-        builder.Services.AddDashboard();
+        builder.Services.AddDashboard(builder.Configuration);
         builder.Services.AddFederationBus(bus, x => { DashboardComponent.RegisterConsumers(x); CoordinatorClients.Register(x, bus.Transport); },
             (context, cfg) => DashboardComponent.ConfigureEndpoints(context, cfg, instance));
         var app = builder.Build();

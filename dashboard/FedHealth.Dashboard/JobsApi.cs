@@ -1,27 +1,47 @@
 using FedHealth.Contracts;
+using FedHealth.Dashboard.Security;
+using FedHealth.Learning.Jobs;
+using FedHealth.Privacy.Accounting;
 using MassTransit;
 using Microsoft.AspNetCore.SignalR;
 
 namespace FedHealth.Dashboard;
 
-/// <summary>The HTTP API: read the federation's state (from the coordinator's journal-backed actors) and create jobs.</summary>
+/// <summary>What the job form learns while a lead types: each problem ("field: why"), who would take part, and the privacy cost.</summary>
+public sealed record JobCheck(IReadOnlyList<string> Problems, IReadOnlyList<string> Participants, JobPrivacyEstimate Privacy);
+
+/// <summary>
+/// The jobs API. Everyone signed in reads (from the coordinator's journal-backed actors); only leads create jobs,
+/// and a browser's change must carry the anti-forgery token.
+/// </summary>
 public static class JobsApi
 {
-    private static readonly RequestTimeout Timeout = RequestTimeout.After(s: 30);
+    public static readonly RequestTimeout Timeout = RequestTimeout.After(s: 30);
+    /// <summary>The δ the form plans with; each site accounts at its own δ (1e-5 unless its config says otherwise).</summary>
+    public const double PlanningDelta = 1e-5;
 
     public static void MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
-        api.MapGet("/status", async (IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
-            (await client.GetResponse<FederationStatus>(new GetFederationStatus(), ct, Timeout)).Message);
+        var read = app.MapGroup("/api").RequireAuthorization(DashboardRoles.ReadPolicy);
+        var lead = app.MapGroup("/api").RequireAuthorization(DashboardRoles.LeadPolicy).AddEndpointFilter<AntiforgeryFilter>();
 
-        api.MapGet("/jobs/{id:guid}", async (Guid id, IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
+        read.MapGet("/status", async (IRequestClient<GetFederationStatus> client, CancellationToken ct) => await Status(client, ct));
+
+        read.MapGet("/jobs/{id:guid}", async (Guid id, IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
+            (await Status(client, ct)).Jobs.FirstOrDefault(j => j.JobId == id) is { } job ? Results.Ok(job) : Results.NotFound(new { error = $"no job {id}" }));
+
+        // Checking changes nothing, so any role may; the coordinator checks the same rules again when the job is created.
+        read.MapPost("/jobs/check", async (JobSpec? spec, IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
         {
-            var status = (await client.GetResponse<FederationStatus>(new GetFederationStatus(), ct, Timeout)).Message;
-            return status.Jobs.FirstOrDefault(j => j.JobId == id) is { } job ? Results.Ok(job) : Results.NotFound(new { error = $"no job {id}" });
+            if (spec is null) return Results.BadRequest(new { error = "the body must be a job spec (JSON)" });
+            var problems = JobSpecRules.Problems(spec).ToList();
+            var online = (await Status(client, ct, rounds: false)).Sites.Where(s => s.Online).Select(s => s.LastHeartbeat).ToList();
+            var (participants, problem) = spec.Schema is { Length: > 0 } && spec.FeatureNames is not null ? JobSpecRules.ChooseParticipants(spec, online) : ([], null);
+            if (problem is not null) problems.Add(problem);
+            return Results.Ok(new JobCheck(problems, participants, JobPrivacyEstimate.For(spec, PlanningDelta)));
         });
 
-        api.MapPost("/jobs", async (JobSpec? spec, IRequestClient<CreateJob> client, IHubContext<FederationHub> hub, CancellationToken ct) =>
+        lead.MapPost("/jobs", async (JobSpec? spec, IRequestClient<CreateJob> client, IHubContext<FederationHub> hub, CancellationToken ct) =>
         {
             if (spec is null) return Results.BadRequest(new { error = "the body must be a job spec (JSON)" });
             var response = await client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec }, ct, Timeout);
@@ -32,4 +52,7 @@ public static class JobsApi
             return Results.Created($"/api/jobs/{accepted.JobId}", accepted);
         });
     }
+
+    private static async Task<FederationStatus> Status(IRequestClient<GetFederationStatus> client, CancellationToken ct, bool rounds = true) =>
+        (await client.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = rounds }, ct, Timeout)).Message;
 }

@@ -12,5 +12,5 @@ public static class LedgerApi
         {
             var query = new GetTransferLedger { JobId = job, SiteId = site, Jurisdiction = jurisdiction, From = from, To = to, Limit = limit ?? 1000 };
             return (await client.GetResponse<TransferLedgerPage>(query, ct, RequestTimeout.After(s: 30))).Message;
-        });
+        }).RequireAuthorization(Security.DashboardRoles.ReadPolicy);
 }

@@ -19,6 +19,7 @@ public static class FedHealthCommands
         PrivacyCommands.Create(),
         ProvisionCommands.Create(),
         LedgerCommands.Create(),
+        AccountCommands.Create(),
         PassThrough("coordinator", "Run the coordinator deployable (e.g. --Bus:Transport=RabbitMq --Coordinator:DataDir=DIR).", CoordinatorProgram.RunAsync),
         PassThrough("site", $"Run a site agent deployable: site {SiteAgentProgram.Usage["usage: ".Length..]}", SiteAgentProgram.RunAsync),
         PassThrough("dashboard", "Run the dashboard deployable (e.g. --urls http://127.0.0.1:5080 --Bus:Transport=RabbitMq).", DashboardProgram.RunAsync),
@@ -36,9 +37,10 @@ public static class FedHealthCommands
         var port = new Option<int>("--port") { Description = "Dashboard port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5080 };
         var dpEpsilon = new Option<double?>("--dp-epsilon") { Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job" };
         var plain = new Option<bool>("--plain-aggregation") { Description = "Average plain updates instead of secure aggregation (comparison only)" };
+        var noJob = new Option<bool>("--no-job") { Description = "Launch no job: sign in to the dashboard as a lead and launch jobs there" };
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
-            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain,
+            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain, noJob,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -49,7 +51,9 @@ public static class FedHealthCommands
                 Model = result.GetValue(model)!, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
                 DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain),
             };
-            return await Guarded(() => new LocalFederation(options, Console.Out).Run(cancellation));
+            var federation = new LocalFederation(options, Console.Out);
+            return result.GetValue(noJob) ? await Guarded(async () => { await federation.Serve(cancellation); return 0; })
+                : await Guarded(() => federation.Run(cancellation));
         });
         return command;
     }

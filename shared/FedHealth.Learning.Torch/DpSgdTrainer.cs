@@ -17,7 +17,7 @@ public sealed record PrivateTrainingResult(LocalTrainingResult Training, long St
 /// </summary>
 public static class DpSgdTrainer
 {
-    public static long StepsFor(TrainingPlan plan, DpSgdSettings dp) => plan.LocalEpochs * (long)Math.Max(1, Math.Round(1 / dp.SamplingRate));
+    public static long StepsFor(TrainingPlan plan, DpSgdSettings dp) => FedHealth.Privacy.Accounting.DpSgdSchedule.StepsPerRound(plan, dp);
 
     public static PrivateTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, DpSgdSettings dp, int seed, Device device)
     {

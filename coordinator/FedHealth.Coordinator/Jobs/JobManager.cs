@@ -1,3 +1,4 @@
+using FedHealth.Learning.Jobs;
 using Akka;
 using Akka.Actor;
 using Akka.Event;

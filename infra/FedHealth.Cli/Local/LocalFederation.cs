@@ -19,13 +19,59 @@ namespace FedHealth.Cli.Local;
 /// </summary>
 public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
 {
+    /// <summary>Runs the federation and one job to its end (then keeps the dashboard up unless headless).</summary>
     public async Task<LocalRunResult> Run(CancellationToken cancellation)
     {
         var wall = Stopwatch.StartNew();
+        await using var federation = await Start(cancellation);
+        var (app, agents, watcher, table) = (federation.App, federation.Agents, federation.Watcher, federation.Table);
+        var siteIds = agents.Select(a => a.Id).ToList();
+        var spec = JobSpecFor(agents);
+        var accepted = await CreateJobWhenSitesAreOnline(app.Services, spec, siteIds, cancellation);
+        watcher.Watch(accepted.JobId);
+        output.WriteLine($"Job {accepted.JobId}: {spec.Rounds} rounds of {spec.Model.Kind} on {string.Join(", ", accepted.Participants)}");
+        table.Header();
+        var ended = await watcher.Ended.WaitAsync(cancellation);
+        if (ended.FinalWeights is { } weights) SaveModel(spec, weights, ended.JobId);
+
+        var summary = Summarise(spec, agents, watcher.Rounds, ended, wall.Elapsed);
+        PrintSummary(summary);
+        if (options.SummaryPath is { } path) SummaryFile.Write(path, summary);
+        if (!options.Headless)
+        {
+            output.WriteLine($"The job has ended; the dashboard stays up at {DashboardUrl(app)} until you press Ctrl+C.");
+            await app.WaitForShutdownAsync(cancellation);
+        }
+        await app.StopAsync(CancellationToken.None);
+        return new LocalRunResult(summary, spec, agents, watcher.Rounds);
+    }
+
+    /// <summary>Runs the federation with the dashboard and no job: leads launch jobs from the dashboard. Returns at Ctrl+C.</summary>
+    public async Task Serve(CancellationToken cancellation)
+    {
+        if (options.Headless) throw new ArgumentException("--no-job needs the dashboard: leave out --headless");
+        await using var federation = await Start(cancellation);
+        output.WriteLine($"No job launched: sign in as a lead at {DashboardUrl(federation.App)} and launch one. Ctrl+C stops the federation.");
+        try { await federation.App.WaitForShutdownAsync(cancellation); }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { }
+        await federation.App.StopAsync(CancellationToken.None);
+    }
+
+    private sealed record RunningFederation(WebApplication App, IReadOnlyList<SiteAgent> Agents, JobWatcher Watcher, RoundTable Table, FileLoggerProvider Log) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await App.DisposeAsync();
+            Log.Dispose();
+        }
+    }
+
+    private async Task<RunningFederation> Start(CancellationToken cancellation)
+    {
         Directory.CreateDirectory(options.DataDir);
         var logs = Directory.CreateDirectory(Path.Combine(options.DataDir, "logs")).FullName;
         var logFile = Path.Combine(logs, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
-        using var fileLog = new FileLoggerProvider(logFile);
+        var fileLog = new FileLoggerProvider(logFile);
         var keys = LocalKeys.Create(options.DataDir, SiteIds());
         var agents = StartSites(fileLog, keys);
         var siteIds = agents.Select(a => a.Id).ToList();
@@ -41,7 +87,13 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             ConnectionString = options.PostgreSqlJournal,
         }, keys.Coordinator);
         builder.Services.AddSiteAgents(agents);
-        if (!options.Headless) builder.Services.AddDashboard();
+        LocalAccounts? accounts = null;
+        if (!options.Headless)
+        {
+            accounts = LocalAccounts.Ensure(options.DataDir);
+            builder.Configuration["Dashboard:AccountsFile"] = accounts.File;
+            builder.Services.AddDashboard(builder.Configuration);
+        }
         builder.Services.AddFederationBus(new BusOptions { Transport = BusOptions.InMemory }, x =>
         {
             CoordinatorComponent.RegisterConsumers(x);
@@ -61,31 +113,17 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         if (options.Headless) builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         else builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
 
-        await using var app = builder.Build();
+        var app = builder.Build();
         if (!options.Headless) app.MapDashboard();
         await app.StartAsync(cancellation);
         output.WriteLine($"FedHealth local federation: {agents.Count} sites ({string.Join(", ", agents.Select(Describe))})");
         output.WriteLine($"Data directory: {options.DataDir} (journal.db, models/, logs: {logFile})");
-        if (!options.Headless) output.WriteLine($"Dashboard: {DashboardUrl(app)}");
-
-        var spec = JobSpecFor(agents);
-        var accepted = await CreateJobWhenSitesAreOnline(app.Services, spec, siteIds, cancellation);
-        watcher.Watch(accepted.JobId);
-        output.WriteLine($"Job {accepted.JobId}: {spec.Rounds} rounds of {spec.Model.Kind} on {string.Join(", ", accepted.Participants)}");
-        table.Header();
-        var ended = await watcher.Ended.WaitAsync(cancellation);
-        if (ended.FinalWeights is { } weights) SaveModel(spec, weights, ended.JobId);
-
-        var summary = Summarise(spec, agents, watcher.Rounds, ended, wall.Elapsed);
-        PrintSummary(summary);
-        if (options.SummaryPath is { } path) SummaryFile.Write(path, summary);
-        if (!options.Headless)
+        if (accounts is not null)
         {
-            output.WriteLine($"The job has ended; the dashboard stays up at {DashboardUrl(app)} until you press Ctrl+C.");
-            await app.WaitForShutdownAsync(cancellation);
+            output.WriteLine($"Dashboard: {DashboardUrl(app)}");
+            output.WriteLine(accounts.Describe());
         }
-        await app.StopAsync(CancellationToken.None);
-        return new LocalRunResult(summary, spec, agents, watcher.Rounds);
+        return new RunningFederation(app, agents, watcher, table, fileLog);
     }
 
     private IReadOnlyList<SiteConfig> SiteConfigs()

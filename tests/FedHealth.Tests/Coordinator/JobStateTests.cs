@@ -1,3 +1,4 @@
+using FedHealth.Learning.Jobs;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
 using FedHealth.Learning.Models;

@@ -33,7 +33,18 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
 
         var rounds = new List<RoundCompleted>();
         var ended = new TaskCompletionSource<JobEnded>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{port}/hubs/federation")
+        // The hub and the API refuse anyone not signed in; an auditor reads but cannot launch.
+        await using var anonymousHub = new HubConnectionBuilder().WithUrl($"{federation.BaseAddress}/hubs/federation").Build();
+        Assert.Contains("401", (await Assert.ThrowsAnyAsync<Exception>(() => anonymousHub.StartAsync())).Message);
+        using (var anonymous = new HttpClient { BaseAddress = new Uri(federation.BaseAddress) })
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/jobs", Spec(), Json)).StatusCode);
+        using var auditor = DashboardUsers.Client(federation.BaseAddress, "auditor");
+        var auditorLaunch = await auditor.PostAsJsonAsync("/api/jobs", Spec(), Json);
+        Assert.Equal(HttpStatusCode.Forbidden, auditorLaunch.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/status")).StatusCode);
+
+        var leadToken = await DashboardUsers.Token(federation.BaseAddress, "lead");
+        await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{port}/hubs/federation", o => o.AccessTokenProvider = () => Task.FromResult<string?>(leadToken))
             .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals).Build();
         hub.On<RoundCompleted>("roundCompleted", r => { lock (rounds) rounds.Add(r); });
         hub.On<JobEnded>("jobEnded", e => ended.TrySetResult(e));

@@ -1,3 +1,4 @@
+using FedHealth.Learning.Jobs;
 using FedHealth.Cli.Local;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;

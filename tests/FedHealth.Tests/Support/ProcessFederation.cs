@@ -21,6 +21,7 @@ public sealed class ProcessFederation : IDisposable
 
     public HttpClient Http { get; }
     public int Port { get; } = FreePort();
+    public string BaseAddress => $"http://127.0.0.1:{Port}";
     /// <summary>The coordinator nodes, in start order (the first is the first seed).</summary>
     public IReadOnlyList<DeployableProcess> Coordinators { get; }
     public IReadOnlyDictionary<string, DeployableProcess> Sites { get; }
@@ -37,8 +38,9 @@ public sealed class ProcessFederation : IDisposable
             ? [Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, .. keys, $"--Coordinator:DataDir={folder}"])]
             : StartCluster(cluster, folder, [.. bus, .. keys]);
         Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig(site), .. bus]));
-        Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}"]);
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
+        var users = new DashboardUsers(folder);
+        Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}", $"--Dashboard:AccountsFile={users.File}"]);
+        Http = DashboardUsers.Client(BaseAddress, "lead");
     }
 
     /// <summary>

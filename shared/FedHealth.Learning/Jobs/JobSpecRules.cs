@@ -1,7 +1,7 @@
 using FedHealth.Contracts;
 using FedHealth.Learning.Models;
 
-namespace FedHealth.Coordinator.Jobs;
+namespace FedHealth.Learning.Jobs;
 
 /// <summary>Checks a lead's job spec before anything is created; each problem names the field.</summary>
 public static class JobSpecRules

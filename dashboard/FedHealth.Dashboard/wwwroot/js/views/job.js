@@ -1,0 +1,142 @@
+// One job, live: figures per round (global and per-site AUC, loss), who took part each round and why others did
+// not, privacy spent per site against its budget, round timings, and at the end the report and the model. Every
+// figure comes from the coordinator's journal (the job's read model); live events only add rounds as they close.
+import { api, isLead } from "../api.js";
+import { on } from "../live.js";
+import { esc, num, time, statusBadge } from "../format.js";
+import { lineChart, barChart, update, colour } from "../charts.js";
+import { toast } from "../main.js";
+
+const ended = status => ["completed", "failed", "stopped"].includes(status);
+
+export async function renderJob(main, id) {
+  let job = await api.job(id);
+  main.innerHTML = `
+    <div class="title-row"><h1 id="job-title"></h1><div id="controls" class="controls"></div></div>
+    <p id="job-facts" class="facts"></p>
+    <p id="job-detail" class="detail" role="status" aria-live="polite"></p>
+    <div class="grid">
+      <figure class="card chart"><figcaption>AUC per round: global model on every site's held-out rows, and each site's own</figcaption><div class="canvas"><canvas id="auc-chart" role="img" aria-label="AUC per round"></canvas></div></figure>
+      <figure class="card chart"><figcaption>Loss per round: global model on held-out rows, and mean training loss</figcaption><div class="canvas"><canvas id="loss-chart" role="img" aria-label="Loss per round"></canvas></div></figure>
+      <figure class="card chart"><figcaption>Privacy: ε spent per site (cumulative) against its budget (dashed)</figcaption><div class="canvas"><canvas id="privacy-chart" role="img" aria-label="Epsilon spent per site"></canvas></div><p id="privacy-empty" class="empty" hidden></p></figure>
+      <figure class="card chart"><figcaption>Round timings: seconds from a round's opening to its close</figcaption><div class="canvas"><canvas id="timing-chart" role="img" aria-label="Seconds per round"></canvas></div></figure>
+    </div>
+    <section class="card" aria-labelledby="budget-title"><h2 id="budget-title">Privacy budget per site</h2><div id="budgets"></div></section>
+    <section class="card" aria-labelledby="participation-title"><h2 id="participation-title">Participation per round</h2><div class="table-wrap" id="participation"></div></section>
+    <section class="card" aria-labelledby="report-title" id="report-section"><h2 id="report-title">Final report</h2><div id="report"></div></section>`;
+
+  const charts = {
+    auc: lineChart(main.querySelector("#auc-chart"), { labels: [], series: [], yTitle: "AUC", yMin: 0.4, yMax: 1 }),
+    loss: lineChart(main.querySelector("#loss-chart"), { labels: [], series: [], yTitle: "loss" }),
+    privacy: lineChart(main.querySelector("#privacy-chart"), { labels: [], series: [], yTitle: "ε" }),
+    timing: barChart(main.querySelector("#timing-chart"), { labels: [], series: [], yTitle: "seconds" }),
+  };
+
+  const draw = () => {
+    const rounds = job.rounds.slice().sort((a, b) => a.round - b.round);
+    const labels = rounds.map(r => r.round);
+    const sites = job.participants.slice().sort();
+    main.querySelector("#job-title").innerHTML = `${esc(job.spec.name)} ${statusBadge(job.status)}`;
+    const privacy = [job.spec.secureAggregation ? "secure aggregation" : "plain aggregation",
+      job.spec.privacy ? `DP-SGD σ=${job.spec.privacy.noiseMultiplier}, q=${job.spec.privacy.samplingRate}` : "",
+      job.spec.siteLevelPrivacy ? `site-level DP σ=${job.spec.siteLevelPrivacy.noiseMultiplier}` : ""].filter(Boolean).join(" · ");
+    main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)} · FedAvg · ` +
+      `${esc(privacy)} · sites ${esc(sites.join(", "))} · deadline ${esc(job.spec.roundDeadline)}`;
+    main.querySelector("#job-detail").textContent = job.detail ? `${job.status}: ${job.detail}` : ended(job.status) ? "" : rounds.length === 0 ? "Waiting for the first round to close…" : "";
+    drawControls();
+
+    update(charts.auc, labels, [
+      { label: "global", data: rounds.map(r => r.global?.auc ?? null), colour: "#111" },
+      ...sites.map(s => ({ label: s, data: rounds.map(r => r.sites.find(e => e.siteId === s)?.metrics.auc ?? null) })),
+    ]);
+    update(charts.loss, labels, [
+      { label: "global (held-out)", data: rounds.map(r => r.global?.loss ?? null), colour: "#111" },
+      { label: "training (mean)", data: rounds.map(r => r.trainLoss) },
+    ]);
+    const budgets = new Map();
+    for (const r of rounds) for (const p of r.privacy) budgets.set(p.siteId, p.budget);
+    const privacySeries = sites.filter(s => budgets.has(s)).flatMap((s, i) => [
+      { label: `${s} ε`, data: rounds.map(r => r.privacy.find(p => p.siteId === s)?.epsilon ?? null), colour: colour(i) },
+      ...(Number.isFinite(budgets.get(s)) ? [{ label: `${s} budget`, data: rounds.map(() => budgets.get(s)), dashed: true, colour: colour(i) }] : []),
+    ]);
+    if (rounds.some(r => r.siteLevelEpsilon != null)) privacySeries.push({ label: "site-level ε (job)", data: rounds.map(r => r.siteLevelEpsilon), colour: "#111" });
+    update(charts.privacy, labels, privacySeries);
+    const noPrivacy = !job.spec.privacy && !job.spec.siteLevelPrivacy;
+    main.querySelector("#privacy-empty").hidden = !noPrivacy;
+    main.querySelector("#privacy-empty").textContent = noPrivacy ? "This job trains without differential privacy: no ε is spent." : "";
+    update(charts.timing, labels, [{ label: "seconds", data: rounds.map(r => r.seconds) }]);
+
+    drawBudgets(rounds, sites);
+    drawParticipation(rounds, sites);
+    drawReport(rounds, sites);
+  };
+
+  const drawBudgets = (rounds, sites) => {
+    const host = main.querySelector("#budgets");
+    const last = new Map();
+    for (const r of rounds) for (const p of r.privacy) last.set(p.siteId, p);
+    if (last.size === 0) { host.innerHTML = `<p class="empty">${job.spec.privacy ? "No round has closed yet." : "This job does not train with DP-SGD."}</p>`; return; }
+    host.innerHTML = `<table><thead><tr><th scope="col">Site</th><th scope="col">ε spent</th><th scope="col">Budget</th><th scope="col">Used</th></tr></thead><tbody>` +
+      sites.filter(s => last.has(s)).map(s => {
+        const p = last.get(s), finite = Number.isFinite(p.budget) && p.budget > 0;
+        return `<tr><td>${esc(s)}</td><td>${num(p.epsilon)} (δ ${p.delta})</td><td>${finite ? num(p.budget, 2) : "no budget"}</td>` +
+          `<td>${finite ? `<meter min="0" max="${p.budget}" low="${p.budget * 0.7}" high="${p.budget * 0.9}" optimum="0" value="${Math.min(p.epsilon, p.budget)}" aria-label="${esc(s)} budget used">${num(100 * p.epsilon / p.budget, 0)}%</meter> ${num(100 * p.epsilon / p.budget, 0)}%` : "–"}</td></tr>`;
+      }).join("") + "</tbody></table>";
+  };
+
+  const drawParticipation = (rounds, sites) => {
+    const host = main.querySelector("#participation");
+    if (rounds.length === 0) { host.innerHTML = '<p class="empty">No round has closed yet.</p>'; return; }
+    host.innerHTML = `<table class="participation"><thead><tr><th scope="col">Round</th>${sites.map(s => `<th scope="col">${esc(s)}</th>`).join("")}<th scope="col">Global AUC</th><th scope="col">Seconds</th><th scope="col">Closed</th></tr></thead><tbody>` +
+      rounds.slice().reverse().map(r => `<tr><th scope="row">${r.round}</th>${sites.map(s => {
+        if (r.contributors.includes(s)) {
+          const auc = r.sites.find(e => e.siteId === s)?.metrics.auc;
+          return `<td class="took-part"><span aria-hidden="true">✓</span> took part${auc != null ? ` <small>AUC ${num(auc)}</small>` : ""}</td>`;
+        }
+        const why = r.leftOut.find(l => l.siteId === s)?.reason ?? "left out";
+        return `<td class="left-out"><span aria-hidden="true">✗</span> ${esc(why)}</td>`;
+      }).join("")}<td>${num(r.global?.auc)}</td><td>${num(r.seconds, 1)}</td><td>${time(r.completedAt)}</td></tr>`).join("") + "</tbody></table>";
+  };
+
+  const drawReport = (rounds, sites) => {
+    const host = main.querySelector("#report");
+    if (!ended(job.status)) { host.innerHTML = '<p class="empty">The report appears when the job ends.</p>'; return; }
+    const last = rounds.slice().reverse().find(r => r.global);
+    const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>`;
+    if (!last) { host.innerHTML = `<p>The job ${esc(job.status)} before any round was evaluated${job.detail ? `: ${esc(job.detail)}` : ""}.</p>`; return; }
+    host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail ? ` (${esc(job.detail)})` : ""}. ` +
+      `Global model after round ${last.round}: AUC <strong>${num(last.global.auc)}</strong>, accuracy ${num(last.global.accuracy)}, loss ${num(last.global.loss)} on ${last.global.samples} held-out rows.</p>` +
+      `<table><thead><tr><th scope="col">Site</th><th scope="col">AUC</th><th scope="col">Accuracy</th><th scope="col">Loss</th><th scope="col">Held-out rows</th></tr></thead><tbody>` +
+      sites.map(s => { const m = last.sites.find(e => e.siteId === s)?.metrics;
+        return `<tr><td>${esc(s)}</td><td>${num(m?.auc)}</td><td>${num(m?.accuracy)}</td><td>${num(m?.loss)}</td><td>${m?.samples ?? "–"}</td></tr>`; }).join("") +
+      `</tbody></table><p class="actions">${download}</p>`;
+  };
+
+  const drawControls = () => {
+    const host = main.querySelector("#controls");
+    if (!isLead() || ended(job.status)) { host.innerHTML = ""; return; }
+    host.innerHTML = job.status === "paused"
+      ? '<button type="button" id="resume">Resume job</button>'
+      : '<button type="button" id="stop" class="danger">Stop job</button>';
+    host.querySelector("#resume")?.addEventListener("click", () => control(() => api.resumeJob(job.jobId), "resumed"));
+    host.querySelector("#stop")?.addEventListener("click", () => {
+      const reason = prompt("Why stop this job? (it can be resumed later)", "");
+      if (reason !== null) control(() => api.stopJob(job.jobId, reason), "stopped");
+    });
+  };
+  const control = async (action, what) => {
+    try { await action(); toast(`Job ${what}.`, "ok"); await refresh(); }
+    catch (e) { toast(e.message); }
+  };
+
+  const refresh = async () => { job = await api.job(id); draw(); };
+  draw();
+  const mine = e => e.jobId === job.jobId;
+  const offs = [
+    on("roundCompleted", r => { if (!mine(r)) return; job.rounds = job.rounds.filter(x => x.round !== r.round).concat([r]); if (job.status === "new") job.status = "training"; draw(); }),
+    on("jobEnded", e => { if (mine(e)) refresh().catch(() => {}); }),
+    on("jobStatusChanged", e => { if (mine(e)) refresh().catch(() => {}); }),
+    on("reconnected", () => refresh().catch(() => {})),
+  ];
+  return () => { offs.forEach(off => off()); Object.values(charts).forEach(c => c.destroy()); };
+}

@@ -1,0 +1,177 @@
+// The job form: schemas and sites from what the sites advertise, checked by the server's own rules as the lead
+// types (each problem shown at its field), with the privacy cost per round from the accountant, then launched.
+import { api, isLead } from "../api.js";
+import { on } from "../live.js";
+import { esc, num } from "../format.js";
+
+const field = (name, label, input, hint = "") => `
+  <div class="field" data-field="${name}">
+    <label for="f-${name}">${label}</label>${input}
+    ${hint ? `<small id="f-${name}-hint">${hint}</small>` : ""}
+    <small class="problem" id="f-${name}-problem" aria-live="polite"></small>
+  </div>`;
+const numberInput = (name, value, attrs = "") => `<input id="f-${name}" name="${name}" type="number" inputmode="decimal" value="${value}" ${attrs} aria-describedby="f-${name}-problem">`;
+
+export async function renderNewJob(main) {
+  if (!isLead()) {
+    main.innerHTML = `<h1>New job</h1><p class="error">Only a consortium lead can launch jobs; you are signed in with another role.</p>`;
+    return () => {};
+  }
+  const status = await api.status();
+  const schemas = new Map();
+  for (const s of status.sites.filter(s => s.online).map(s => s.lastHeartbeat)) {
+    const key = `${s.schema}|${s.featureNames.join(",")}`;
+    if (!schemas.has(key)) schemas.set(key, { schema: s.schema, featureNames: s.featureNames, sites: [] });
+    schemas.get(key).sites.push(s.siteId);
+  }
+  if (schemas.size === 0) {
+    main.innerHTML = `<h1>New job</h1><p class="empty">No site is online, so there is no data schema to train on. Jobs can be launched once sites send heartbeats (see <a href="#/sites">Sites</a>).</p>`;
+    const off = on("siteHeartbeat", () => { off(); renderNewJob(main); });
+    return off;
+  }
+  const schemaOptions = [...schemas.entries()].map(([key, s]) =>
+    `<option value="${esc(key)}">${esc(s.schema)} (${s.featureNames.length} features, ${s.sites.length} site${s.sites.length === 1 ? "" : "s"})</option>`).join("");
+
+  main.innerHTML = `
+    <h1>New job</h1>
+    <form id="job-form" class="job-form" novalidate>
+      <fieldset><legend>What to train</legend>
+        ${field("name", "Name", `<input id="f-name" name="name" required maxlength="200" value="" aria-describedby="f-name-problem">`)}
+        ${field("schema", "Data schema", `<select id="f-schema" name="schema" aria-describedby="f-schema-problem f-schema-hint">${schemaOptions}</select>`, '<span id="features"></span>')}
+        ${field("model", "Model", `<select id="f-model" name="model"><option value="logistic">logistic regression</option><option value="mlp">MLP (one hidden layer)</option></select>`)}
+        ${field("model.hiddenUnits", "Hidden units (MLP)", numberInput("model.hiddenUnits", 16, 'min="1" max="4096"'))}
+        ${field("strategy", "Strategy", `<select id="f-strategy" name="strategy"><option value="fedavg">FedAvg (weighted by sample count)</option></select>`)}
+      </fieldset>
+      <fieldset><legend>Rounds and sites</legend>
+        ${field("rounds", "Rounds", numberInput("rounds", 10, 'min="1" max="10000"'))}
+        ${field("minSites", "Minimum sites per round", numberInput("minSites", 2, 'min="1"'))}
+        ${field("roundDeadline", "Round deadline (seconds)", numberInput("roundDeadline", 120, 'min="1" max="86400"'))}
+        ${field("seed", "Seed", numberInput("seed", 1))}
+        <div class="field" data-field="sites"><span class="label" id="sites-label">Sites taking part</span><div id="site-choices" role="group" aria-labelledby="sites-label"></div>
+          <small class="problem" id="f-sites-problem" aria-live="polite"></small></div>
+      </fieldset>
+      <fieldset><legend>Local training</legend>
+        ${field("training.localEpochs", "Local epochs", numberInput("training.localEpochs", 1, 'min="1" max="1000"'))}
+        ${field("training.batchSize", "Batch size", numberInput("training.batchSize", 32, 'min="1"'))}
+        ${field("training.learningRate", "Learning rate", numberInput("training.learningRate", 0.05, 'step="any" min="0"'))}
+      </fieldset>
+      <fieldset><legend>Privacy</legend>
+        <label class="check"><input type="checkbox" name="secureAggregation" checked> Secure aggregation (the coordinator sees only the sum of masked updates)</label>
+        <label class="check"><input type="checkbox" name="dp"> Record-level differential privacy (DP-SGD at every site)</label>
+        <div class="group" id="dp-settings" hidden>
+          ${field("privacy.noiseMultiplier", "Noise multiplier σ", numberInput("privacy.noiseMultiplier", 1.1, 'step="any" min="0"'))}
+          ${field("privacy.clipNorm", "Clip norm", numberInput("privacy.clipNorm", 1.0, 'step="any" min="0"'))}
+          ${field("privacy.samplingRate", "Sampling rate q", numberInput("privacy.samplingRate", 0.1, 'step="any" min="0" max="1"'))}
+        </div>
+        <label class="check"><input type="checkbox" name="siteDp"> Site-level differential privacy (DP-FedAvg on the aggregate)</label>
+        <div class="group" id="site-dp-settings" hidden>
+          ${field("siteLevelPrivacy.noiseMultiplier", "Noise multiplier", numberInput("siteLevelPrivacy.noiseMultiplier", 1.0, 'step="any" min="0"'))}
+          ${field("siteLevelPrivacy.clipNorm", "Clip norm", numberInput("siteLevelPrivacy.clipNorm", 1.0, 'step="any" min="0"'))}
+          ${field("siteLevelPrivacy.delta", "δ", numberInput("siteLevelPrivacy.delta", 0.00001, 'step="any" min="0" max="1"'))}
+        </div>
+        <output id="epsilon" class="epsilon" aria-live="polite">Without differential privacy, no ε is spent.</output>
+      </fieldset>
+      <div class="actions">
+        <p id="check" class="check-summary" aria-live="polite"></p>
+        <button type="submit" id="launch">Launch job</button>
+        <a class="button secondary" href="#/jobs">Cancel</a>
+      </div>
+    </form>`;
+
+  const form = main.querySelector("#job-form");
+  const chosen = () => schemas.get(form.schema.value);
+  const drawSchema = () => {
+    const s = chosen();
+    main.querySelector("#features").textContent = `Features: ${s.featureNames.join(", ")}`;
+    main.querySelector("#site-choices").innerHTML = s.sites.map(id =>
+      `<label class="check"><input type="checkbox" name="site" value="${esc(id)}" checked> ${esc(id)}</label>`).join("");
+    if (!form.name.value) form.name.value = `${s.schema} ${new Date().toISOString().slice(0, 10)}`;
+  };
+  drawSchema();
+
+  const value = name => form.elements[name].value.trim();
+  const number = name => value(name) === "" ? NaN : Number(value(name));
+  const spec = () => {
+    const s = chosen();
+    const seconds = number("roundDeadline");
+    return {
+      name: value("name"), schema: s.schema, featureNames: s.featureNames,
+      model: { kind: form.model.value, features: s.featureNames.length, hiddenUnits: number("model.hiddenUnits") },
+      training: { localEpochs: number("training.localEpochs"), batchSize: number("training.batchSize"), learningRate: number("training.learningRate") },
+      rounds: number("rounds"), minSites: number("minSites"), seed: number("seed"),
+      roundDeadline: Number.isFinite(seconds) && seconds > 0 ? new Date(Math.round(seconds) * 1000).toISOString().substring(11, 19) : "00:00:00",
+      sites: [...form.querySelectorAll('input[name="site"]:checked')].map(i => i.value),
+      secureAggregation: form.secureAggregation.checked,
+      privacy: form.dp.checked ? { noiseMultiplier: number("privacy.noiseMultiplier"), clipNorm: number("privacy.clipNorm"), samplingRate: number("privacy.samplingRate") } : null,
+      siteLevelPrivacy: form.siteDp.checked ? { noiseMultiplier: number("siteLevelPrivacy.noiseMultiplier"), clipNorm: number("siteLevelPrivacy.clipNorm"), delta: number("siteLevelPrivacy.delta") } : null,
+    };
+  };
+
+  // Numbers the browser cannot read are named here; every other rule is the server's (the coordinator checks them again).
+  const localProblems = () => [...form.querySelectorAll('input[type="number"]')]
+    .filter(i => !i.closest("[hidden]") && (i.value.trim() === "" || !Number.isFinite(Number(i.value))))
+    .map(i => `${i.name}: must be a number`);
+
+  let problems = [], version = 0, timer = null;
+  const show = (list, participants, privacy) => {
+    problems = list;
+    for (const el of form.querySelectorAll(".field")) {
+      const name = el.dataset.field;
+      const mine = list.filter(p => p.split(":")[0] === name);
+      const slot = el.querySelector(".problem");
+      slot.textContent = mine.map(p => p.slice(p.indexOf(":") + 1).trim()).join("; ");
+      const input = el.querySelector("input, select");
+      if (input) input.setAttribute("aria-invalid", mine.length ? "true" : "false");
+    }
+    const placed = new Set([...form.querySelectorAll(".field")].map(f => f.dataset.field));
+    const other = list.filter(p => !placed.has(p.split(":")[0]));
+    const summary = main.querySelector("#check");
+    summary.className = `check-summary ${list.length ? "bad" : "good"}`;
+    summary.innerHTML = list.length
+      ? `${list.length} problem${list.length === 1 ? "" : "s"} to fix before launching.${other.length ? `<br>${other.map(esc).join("<br>")}` : ""}`
+      : participants ? `Ready: ${participants.length} site${participants.length === 1 ? "" : "s"} would take part (${esc(participants.join(", "))}).` : "";
+    main.querySelector("#launch").disabled = list.length > 0;
+    if (privacy) drawPrivacy(privacy);
+  };
+  const drawPrivacy = p => {
+    const parts = [];
+    if (form.dp.checked) parts.push(p.epsilonPerRound == null ? "DP-SGD: fix its settings to see the ε it costs."
+      : `DP-SGD costs each site ε ≈ ${num(p.epsilonPerRound)} per round (${p.stepsPerRound} steps, δ = ${p.delta}), ε ≈ ${num(p.epsilonAllRounds)} over all rounds.`);
+    if (form.siteDp.checked) parts.push(p.siteLevelEpsilon == null ? "Site-level DP: fix its settings to see its ε."
+      : `Site-level DP: ε ≈ ${num(p.siteLevelEpsilon)} for any one site's whole data after the last round (δ = ${p.siteLevelDelta}).`);
+    main.querySelector("#epsilon").textContent = parts.join(" ") || "Without differential privacy, no ε is spent.";
+  };
+  const check = async () => {
+    const mine = ++version;
+    const local = localProblems();
+    if (local.length) { show(local, null, null); return; }
+    try {
+      const result = await api.checkJob(spec());
+      if (mine === version) show(result.problems, result.participants, result.privacy);
+    } catch (e) { if (mine === version) show([`form: ${e.message}`], null, null); }
+  };
+  const soon = () => { clearTimeout(timer); timer = setTimeout(check, 250); };
+  form.addEventListener("input", soon);
+  form.addEventListener("change", event => {
+    if (event.target.name === "schema") drawSchema();
+    main.querySelector("#dp-settings").hidden = !form.dp.checked;
+    main.querySelector("#site-dp-settings").hidden = !form.siteDp.checked;
+    main.querySelector('[data-field="model.hiddenUnits"]').hidden = form.model.value !== "mlp";
+    soon();
+  });
+  main.querySelector('[data-field="model.hiddenUnits"]').hidden = true;
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    clearTimeout(timer);
+    await check();
+    if (problems.length) { form.querySelector('[aria-invalid="true"]')?.focus(); return; }
+    const button = main.querySelector("#launch");
+    button.disabled = true;
+    try {
+      const accepted = await api.createJob(spec());
+      location.hash = `#/jobs/${accepted.jobId}`;
+    } catch (e) { show([`form: the coordinator refused the job: ${e.message}`], null, null); button.disabled = false; }
+  });
+  await check();
+  return () => clearTimeout(timer);
+}
