@@ -3,7 +3,7 @@ using MassTransit;
 
 namespace FedHealth.Messaging;
 
-/// <summary>Request clients that talk to the coordinator queue (job creation, status). Register once per bus.</summary>
+/// <summary>Request clients that talk to the coordinator queue (job creation, stop and resume, status). Register once per bus.</summary>
 public static class CoordinatorClients
 {
     /// <param name="transport">On RabbitMQ requests go to the coordinator's exchange, not its queue: a send to
@@ -13,6 +13,8 @@ public static class CoordinatorClients
     {
         var coordinator = new Uri(transport == BusOptions.RabbitMq ? $"exchange:{EndpointNames.Coordinator}" : $"queue:{EndpointNames.Coordinator}");
         x.AddRequestClient<CreateJob>(coordinator);
+        x.AddRequestClient<StopJob>(coordinator);
+        x.AddRequestClient<ResumeJob>(coordinator);
         x.AddRequestClient<GetFederationStatus>(coordinator);
         x.AddRequestClient<GetTransferLedger>(coordinator);
     }

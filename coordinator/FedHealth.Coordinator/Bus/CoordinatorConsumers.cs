@@ -45,6 +45,20 @@ public sealed class CreateJobConsumer(CoordinatorNode node) : IConsumer<CreateJo
     }
 }
 
+/// <summary>Answers a lead's stop or resume with the job's own verdict (a job id nobody started is refused as "no job").</summary>
+public sealed class JobControlConsumer(CoordinatorNode node) : IConsumer<StopJob>, IConsumer<ResumeJob>
+{
+    public Task Consume(ConsumeContext<StopJob> context) => Answer(context, context.Message.JobId);
+    public Task Consume(ConsumeContext<ResumeJob> context) => Answer(context, context.Message.JobId);
+
+    private async Task Answer<T>(ConsumeContext<T> context, Guid jobId) where T : class
+    {
+        var answer = await (await node.Actors).Jobs.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
+        if (answer is JobControlAccepted accepted) await context.RespondAsync(accepted);
+        else await context.RespondAsync(answer as JobControlRefused ?? new JobControlRefused { JobId = jobId, Reason = $"unexpected answer {answer}" });
+    }
+}
+
 /// <summary>Answers status queries from the journal-backed state of the job actors.</summary>
 public sealed class FederationStatusConsumer(CoordinatorNode node) : IConsumer<GetFederationStatus>
 {

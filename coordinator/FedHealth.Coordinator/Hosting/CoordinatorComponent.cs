@@ -36,6 +36,7 @@ public static class CoordinatorComponent
     {
         x.AddConsumer<SiteMessagesConsumer>();
         x.AddConsumer<CreateJobConsumer>();
+        x.AddConsumer<JobControlConsumer>();
         x.AddConsumer<FederationStatusConsumer>();
         x.AddConsumer<TransferLedgerConsumer>();
     }
@@ -47,6 +48,7 @@ public static class CoordinatorComponent
             DurableEndpoint.RetryTransientFailures(e);
             e.ConfigureConsumer<SiteMessagesConsumer>(context);
             e.ConfigureConsumer<CreateJobConsumer>(context);
+            e.ConfigureConsumer<JobControlConsumer>(context);
             e.ConfigureConsumer<FederationStatusConsumer>(context);
             e.ConfigureConsumer<TransferLedgerConsumer>(context);
         });

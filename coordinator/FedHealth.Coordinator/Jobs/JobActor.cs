@@ -72,7 +72,12 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ =>
         {
             if (state.Phase == JobPhase.New) return;
-            if (!state.IsRunning) { Retire(); return; }
+            if (state.HasEnded) { Retire(); return; }
+            if (state.Phase == JobPhase.Paused)
+            {
+                log.Info("job {0} recovered on {1} in round {2}, {3}; waiting for a lead to resume it", jobId, Cluster.Get(Context.System).SelfAddress, state.Round, state.Detail);
+                return;
+            }
             log.Info("job {0} recovered on {1} in round {2} ({3}); resuming", jobId, Cluster.Get(Context.System).SelfAddress, state.Round, state.Phase);
             ResumePhase();
         });
@@ -110,6 +115,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<SharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "shares", DataKinds.KeyExchange));
         Command<MaskedUpdateSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "masked update", DataKinds.MaskedModelUpdate));
         Command<UnmaskingSharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "unmasking shares", DataKinds.KeyExchange));
+        Command<StopJob>(stop => Control(() => state.OnStop(stop, Now), stop.JobId, "stop"));
+        Command<ResumeJob>(resume => Control(() => state.OnResume(resume, Now), resume.JobId, "resume"));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
         Command<Done>(_ => { });
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
@@ -163,6 +170,26 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         if (decision.Events.Count > 0 && decision.Events[0] is UpdateReceived or MaskedUpdateReceived)
             log.Info("job {0}: round {1} {2} from {3} counted", state.JobId, round, what, siteId);
         PersistDecided(decision.Events, () => replyTo.Tell(new Handled(what, Refusal: null)));
+    }
+
+    /// <summary>A lead's stop or resume: answered once the change is in the journal, or refused with the reason.</summary>
+    private void Control(Func<JobDecision> decide, Guid named, string what)
+    {
+        var replyTo = Sender;
+        if (state.Phase == JobPhase.New)
+        {
+            replyTo.Tell(new JobControlRefused { JobId = named, Reason = $"no job {named}" });
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            return;
+        }
+        var decision = decide();
+        if (decision.Refusal is { } reason)
+        {
+            log.Info("job {0}: {1} refused: {2}", state.JobId, what, reason);
+            replyTo.Tell(new JobControlRefused { JobId = state.JobId, Reason = reason });
+            return;
+        }
+        PersistDecided(decision.Events, () => replyTo.Tell(new JobControlAccepted { JobId = state.JobId, Status = state.Status }));
     }
 
     /// <summary>A slice of a site's large message: spooled; the whole message, once complete and intact, is handled like any other.</summary>
@@ -228,6 +255,19 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             case RoundAggregated:
                 ResumePhase();
                 break;
+            case JobPaused paused:
+                // Nothing runs while paused; the resume arms its step afresh.
+                Timers.Cancel(DeadlineTimer);
+                Timers.Cancel(LivenessTimer);
+                log.Info("job {0} {1} in round {2}", state.JobId, state.Detail, state.Round);
+                PublishStatusChanged(paused.At);
+                break;
+            case JobResumed resumed:
+                log.Info("job {0} {1}: round {2} {3} again", state.JobId, state.Detail, state.Round, state.Status);
+                PublishStatusChanged(resumed.At);
+                // A training round restarts with the RoundStartedEvent persisted with this; an evaluation is asked for again here.
+                if (state.Phase == JobPhase.Evaluating) ResumePhase();
+                break;
             case RoundClosed closed:
                 log.Info("job {0}: round {1} closed, global AUC {2:F4}", state.JobId, closed.Summary.Round, closed.Summary.Global?.Auc);
                 Publish(closed.Summary);
@@ -245,6 +285,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 break;
         }
     }
+
+    private void PublishStatusChanged(DateTimeOffset at) => Publish(new JobStatusChanged
+    {
+        JobId = state.JobId, JobName = state.Spec.Name, Status = state.Status, Detail = state.Detail ?? "", At = at,
+    });
 
     /// <summary>(Re)sends the current phase's request to the sites and arms its deadline (and, while running, the liveness check).</summary>
     private void ResumePhase()

@@ -52,3 +52,12 @@ public sealed record RevealedSharesReceived(int Round, UnmaskingSharesSubmitted 
 
 /// <summary>Secure aggregation: a step closed (all answered or its deadline passed); the next step runs until the deadline.</summary>
 public sealed record SecureStepClosed(int Round, FedHealth.Privacy.SecureAggregation.SecurePhase Step, DateTimeOffset Deadline) : IJobEvent;
+
+/// <summary>A lead paused the job (in training or evaluation); nothing moves until it is resumed.</summary>
+public sealed record JobPaused(string By, string Reason, DateTimeOffset At) : IJobEvent;
+
+/// <summary>
+/// A lead resumed the paused job: the step it was paused in runs again until <paramref name="Deadline"/> (a training
+/// round follows with a fresh attempt, <see cref="RoundStartedEvent"/>; an evaluation reopens for the same model).
+/// </summary>
+public sealed record JobResumed(string By, DateTimeOffset At, DateTimeOffset Deadline) : IJobEvent;

@@ -107,7 +107,10 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
         foreach (var job in jobs.Values.Where(j => !retired.Contains(j.JobId))) Wake(job);
     }
 
-    /// <summary>Sends the job its start again: a running job ignores it, a job that is not running anywhere is started (and recovers) by it.</summary>
+    /// <summary>
+    /// Sends the job its start again: a running or paused job ignores it (a paused job stays paused), a job that is not
+    /// running anywhere is started (and recovers) by it. Paused jobs are woken too, so one whose node died is back to be resumed.
+    /// </summary>
     private void Wake(JobRegistered job)
     {
         if (job.Spec is null || job.Participants is null) { region.Tell(new GetJobSummary(job.JobId), Self); return; }

@@ -10,4 +10,6 @@ public enum JobPhase
     Failed,
     /// <summary>Ended early for a reason that is not a fault, such as the sites' privacy budgets running out.</summary>
     Stopped,
+    /// <summary>Held by a lead: sites' messages are refused and deadlines do not run until a lead resumes it.</summary>
+    Paused,
 }

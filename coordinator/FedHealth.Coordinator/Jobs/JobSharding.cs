@@ -22,6 +22,8 @@ public sealed class JobMessageExtractor() : HashCodeMessageExtractor(MaxShards)
     {
         StartJob m => m.JobId,
         GetJobSummary m => m.JobId,
+        StopJob m => m.JobId,
+        ResumeJob m => m.JobId,
         UpdateSubmitted m => m.JobId,
         SealedUpdateSubmitted m => m.JobId,
         EvaluationSubmitted m => m.JobId,

@@ -42,6 +42,10 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public IReadOnlyList<RoundCompleted> Rounds => rounds;
     public string? Detail { get; private set; }
     public bool IsRunning => Phase is JobPhase.Training or JobPhase.Evaluating;
+    /// <summary>Completed, failed or stopped: nothing will happen to the job any more (a paused job has not ended).</summary>
+    public bool HasEnded => Phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Stopped;
+    /// <summary>The phase as summaries and events name it ("training", "paused", ...).</summary>
+    public string Status => Phase.ToString().ToLowerInvariant();
     public IReadOnlyCollection<string> Contributors => updates.Keys;
     private static readonly ModelWeights NoWeights = new() { Tensors = [] };
     /// <summary>Counts every phase and step change; a deadline timer names the step it was set for, so a stale one is ignored.</summary>
@@ -119,7 +123,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>A round that cannot complete is tried again (a fresh attempt, a fresh nonce) up to the limit, then the job fails.</summary>
     private IReadOnlyList<IJobEvent> RetryOrFail(string why, DateTimeOffset now)
     {
-        if (Attempt < MaxAttemptsPerRound) return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now, NewNonce(Spec))];
+        if (Attempt - attemptsBeforeResume < MaxAttemptsPerRound) return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now, NewNonce(Spec))];
         return [new JobFinished("failed", $"round {Round}: {why}, in {MaxAttemptsPerRound} attempts", now)];
     }
 
@@ -136,6 +140,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 {
                     updates.Clear(); runningSum = null; declined.Clear(); evaluations.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear(); gone.Clear();
                     aggregation = null;
+                    attemptsBeforeResume = 0;
                     roundOpenedAt = r.At;
                 }
                 (Round, Attempt, Deadline, Phase) = (r.Round, r.Attempt, r.Deadline, JobPhase.Training);
@@ -177,6 +182,12 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case RoundClosed c:
                 rounds.Add(c.Summary);
                 break;
+            case JobPaused p:
+                ApplyPaused(p);
+                break;
+            case JobResumed r:
+                ApplyResumed(r);
+                break;
             case JobFinished f:
                 Phase = f.Outcome switch { "completed" => JobPhase.Completed, "stopped" => JobPhase.Stopped, _ => JobPhase.Failed };
                 Detail = f.Detail;
@@ -186,7 +197,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     public JobSummary Summary() => new()
     {
-        JobId = JobId, Spec = Spec, Status = Phase.ToString().ToLowerInvariant(), CurrentRound = Round,
+        JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round,
         Participants = Participants, Rounds = rounds.ToList(), Detail = Detail,
     };
 
@@ -201,9 +212,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private JobDecision? Check(int round, string siteId, JobPhase expected, string what)
     {
         if (!Participants.Contains(siteId)) return JobDecision.Refuse($"site '{siteId}' is not a participant of job {JobId}");
-        if (!IsRunning) return JobDecision.Refuse($"job {JobId} is {Phase.ToString().ToLowerInvariant()}, not taking {what}s");
+        if (!IsRunning) return JobDecision.Refuse(NotTaking(what));
         if (round != Round || Phase != expected)
-            return JobDecision.Refuse($"{what} for round {round} arrived while the job is in round {Round} ({Phase.ToString().ToLowerInvariant()}): too late or out of order");
+            return JobDecision.Refuse($"{what} for round {round} arrived while the job is in round {Round} ({Status}): too late or out of order");
         return null;
     }
 

@@ -150,6 +150,77 @@ public sealed class JobActorTests : IAsyncLifetime
         Assert.Equal("training", summary.Status);
     }
 
+    [Fact]
+    public async Task A_lead_can_pause_a_job_in_training_and_in_evaluation_and_after_resuming_it_finishes_every_round()
+    {
+        var job = Guid.NewGuid();
+        var actor = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        actor.Tell(new StartJob(job, Spec(rounds: 2, minSites: 2), ["A", "B"]));
+        await bus.Next<RoundStarted>();
+        Assert.Null((await actor.Ask<Handled>(Update(job, 1, "A", [1, 1, 1], 10), Within)).Refusal);
+
+        Assert.Equal("paused", Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { JobId = job, RequestedBy = "alice", Reason = "audit" })).Status);
+        var paused = await bus.Next<JobStatusChanged>();
+        Assert.Equal(("paused", "paused by alice: audit", "test job"), (paused.Status, paused.Detail, paused.JobName));
+        Assert.Contains("paused", (await actor.Ask<Handled>(Update(job, 1, "B", [3, 3, 3], 10), Within)).Refusal);
+        Assert.Contains("already paused", Assert.IsType<JobControlRefused>(await Control(actor, new StopJob { JobId = job, RequestedBy = "bob" })).Reason);
+        actor.Tell(new StartJob(job, Spec(rounds: 2, minSites: 2), ["A", "B"])); // the job index's periodic wake
+        Assert.Equal("paused", (await actor.Ask<JobSummary>(new GetJobSummary(job), Within)).Status);
+
+        Assert.Equal("training", Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { JobId = job, RequestedBy = "bob" })).Status);
+        Assert.Equal("training", (await bus.Next<JobStatusChanged>()).Status);
+        var restarted = await bus.Next<RoundStarted>();
+        Assert.Equal((1, 2), (restarted.Round, restarted.Attempt));
+        actor.Tell(Update(job, 1, "B", [3, 3, 3], 10));
+        var evaluation = await bus.Next<EvaluationRequested>();
+
+        Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { JobId = job, RequestedBy = "alice" }));
+        Assert.Equal("evaluating", Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { JobId = job, RequestedBy = "alice" })).Status);
+        var reopened = await bus.Next<EvaluationRequested>();
+        Assert.Equal(evaluation.Round, reopened.Round);
+        Assert.True(reopened.Deadline > evaluation.Deadline, "the evaluation has a new deadline");
+        Assert.Equal(evaluation.GlobalWeights.Tensors[0].Data, reopened.GlobalWeights.Tensors[0].Data);
+
+        foreach (var site in new[] { "A", "B" }) actor.Tell(GoodEvaluation(job, 1, site));
+        await bus.Next<RoundStarted>(where: r => r.Round == 2);
+        foreach (var site in new[] { "A", "B" }) actor.Tell(Update(job, 2, site, [1, 1, 1], 10));
+        await bus.Next<EvaluationRequested>(where: r => r.Round == 2);
+        foreach (var site in new[] { "A", "B" }) actor.Tell(GoodEvaluation(job, 2, site));
+        var ended = await bus.Next<JobEnded>();
+        Assert.Equal(("completed", 2), (ended.Outcome, ended.RoundsCompleted));
+        Assert.Contains("already ended (completed", Assert.IsType<JobControlRefused>(await Control(actor, new ResumeJob { JobId = job, RequestedBy = "bob" })).Reason);
+    }
+
+    [Fact]
+    public async Task A_paused_job_stays_paused_after_the_coordinator_restarts_and_can_be_resumed()
+    {
+        var job = Guid.NewGuid();
+        var first = NewSystem();
+        var actor = first.ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2), ["A", "B"]));
+        await bus.Next<RoundStarted>();
+        Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { JobId = job, RequestedBy = "alice" }));
+        await first.Terminate();
+
+        var recovered = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        Assert.Equal("paused", (await recovered.Ask<JobSummary>(new GetJobSummary(job), Within)).Status);
+        Assert.IsType<JobControlAccepted>(await Control(recovered, new ResumeJob { JobId = job, RequestedBy = "alice" }));
+        Assert.Equal(2, (await bus.Next<RoundStarted>()).Attempt);
+    }
+
+    [Fact]
+    public async Task Stopping_a_job_nobody_started_is_refused_as_no_such_job()
+    {
+        var job = Guid.NewGuid();
+        var actor = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        var refused = Assert.IsType<JobControlRefused>(await Control(actor, new StopJob { JobId = job, RequestedBy = "alice" }));
+        Assert.Equal((job, $"no job {job}"), (refused.JobId, refused.Reason));
+    }
+
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
+
+    private static Task<object> Control(IActorRef job, object request) => job.Ask<object>(request, Within);
+
     private ActorSystem NewSystem()
     {
         var options = new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" };

@@ -81,6 +81,35 @@ public sealed class SecureJobStateTests : IDisposable
     }
 
     [Fact]
+    public void A_secure_round_paused_after_sharing_starts_its_key_exchange_afresh_on_resume_and_completes()
+    {
+        var settings = state.SecureSettings!;
+        var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, settings, 3));
+        foreach (var s in Sites) Decide(clients[s].Advertise());
+        foreach (var s in Sites) Decide(clients[s].OnKeysCollected((MaskingKeysCollected)state.PendingBroadcast!));
+        var relayed = (SharesRelayed)state.PendingBroadcast!;
+        Take(state.OnStop(new StopJob { JobId = job, RequestedBy = "alice" }, T0).Events);
+        Assert.Contains("paused", state.OnSecureMessage(clients["A"].OnSharesRelayed(relayed, Input(1, 1), 0.5, "cpu", null), T0).Refusal);
+
+        Take(state.OnResume(new ResumeJob { JobId = job, RequestedBy = "alice" }, T0.AddHours(1)).Events);
+        Assert.Equal((JobPhase.Training, 2), (state.Phase, state.Attempt));
+        Assert.Null(state.PendingBroadcast);
+        var fresh = state.SecureSettings!;
+        Assert.False(settings.RoundNonce.AsSpan().SequenceEqual(fresh.RoundNonce));
+        Assert.Contains("another round's nonce", state.OnSecureMessage(clients["B"].OnSharesRelayed(relayed, Input(1, 1), 0.5, "cpu", null), T0).Refusal);
+
+        clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, fresh, 3));
+        foreach (var s in Sites) Decide(clients[s].Advertise());
+        foreach (var s in Sites) Decide(clients[s].OnKeysCollected((MaskingKeysCollected)state.PendingBroadcast!));
+        relayed = (SharesRelayed)state.PendingBroadcast!;
+        foreach (var s in Sites) Decide(clients[s].OnSharesRelayed(relayed, Input(3, 10), 0.5, "cpu", null));
+        var request = (UnmaskingRequested)state.PendingBroadcast!;
+        foreach (var s in Sites) if (state.Phase == JobPhase.Training) Decide(clients[s].OnUnmaskingRequested(request));
+        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        Assert.All(FlatParameters.FromWeights(JobFixtures.Layout, state.GlobalWeights).Values, v => Assert.Equal(3f, v, 3));
+    }
+
+    [Fact]
     public void Plain_updates_are_refused_in_a_secure_job()
     {
         var plain = JobFixtures.Update(job, 1, "A", [1, 1, 1], 10);

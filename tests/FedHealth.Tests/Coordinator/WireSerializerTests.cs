@@ -37,6 +37,16 @@ public sealed class WireSerializerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_leads_stop_and_resume_and_their_answers_cross_nodes_whole()
+    {
+        var job = Guid.NewGuid();
+        Assert.Equal(new StopJob { JobId = job, RequestedBy = "alice", Reason = "audit" }, RoundTrip(new StopJob { JobId = job, RequestedBy = "alice", Reason = "audit" }));
+        Assert.Equal(new ResumeJob { JobId = job, RequestedBy = "bob" }, RoundTrip(new ResumeJob { JobId = job, RequestedBy = "bob" }));
+        Assert.Equal(new JobControlAccepted { JobId = job, Status = "paused" }, RoundTrip(new JobControlAccepted { JobId = job, Status = "paused" }));
+        Assert.Equal(new JobControlRefused { JobId = job, Reason = "no job" }, RoundTrip(new JobControlRefused { JobId = job, Reason = "no job" }));
+    }
+
+    [Fact]
     public void An_unknown_manifest_is_refused_by_name()
     {
         var serializer = new WireSerializer((ExtendedActorSystem)system);
