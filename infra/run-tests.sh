@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit, actor, in-process federation, and integration tests against a real RabbitMQ
-# (installed from Debian's packages when missing, started and stopped on loopback by the tests themselves).
+# Runs the whole test suite: unit, actor, in-process federation, integration tests against a real RabbitMQ and
+# PostgreSQL, and the dashboard's tests in a headless Chromium (all installed from Debian's packages when missing;
+# servers started and stopped on loopback by the tests themselves). Browser screenshots land in artifacts/screenshots.
 # Ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-if ! "$root/infra/rabbitmq/install.sh" || ! "$root/infra/postgresql/install.sh"; then
-  echo "the integration tests need rabbitmq-server and postgresql (see infra/rabbitmq and infra/postgresql)" >&2
+if ! "$root/infra/rabbitmq/install.sh" || ! "$root/infra/postgresql/install.sh" || ! "$root/infra/browser/install.sh"; then
+  echo "the integration tests need rabbitmq-server and postgresql, the dashboard's browser tests chromium (see infra/rabbitmq, infra/postgresql, infra/browser)" >&2
   exit 1
 fi
 

@@ -18,4 +18,6 @@ public static class HubEvents
     public const string JobEnded = "jobEnded";
     public const string SiteHeartbeat = "siteHeartbeat";
     public const string JobCreated = "jobCreated";
+    public const string JobStatusChanged = "jobStatusChanged";
+    public const string TransferAppended = "transferAppended";
 }

@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace FedHealth.Dashboard;
 
+/// <summary>What a lead sends to stop a job: why (shown to everyone with the job's status).</summary>
+public sealed record JobControlRequest(string? Reason);
+
 /// <summary>What the job form learns while a lead types: each problem ("field: why"), who would take part, and the privacy cost.</summary>
 public sealed record JobCheck(IReadOnlyList<string> Problems, IReadOnlyList<string> Participants, JobPrivacyEstimate Privacy);
 
@@ -41,6 +44,21 @@ public static class JobsApi
             return Results.Ok(new JobCheck(problems, participants, JobPrivacyEstimate.For(spec, PlanningDelta)));
         });
 
+        read.MapGet("/jobs/{id:guid}/model", async (Guid id, IRequestClient<GetJobModel> client, CancellationToken ct) =>
+        {
+            var response = await client.GetResponse<JobModel, JobModelUnavailable>(new GetJobModel { JobId = id }, ct, Timeout);
+            if (response.Is(out Response<JobModelUnavailable>? missing)) return Results.NotFound(new { error = missing.Message.Reason });
+            response.Is(out Response<JobModel>? found);
+            return ModelDownload.File(found!.Message);
+        });
+
+        lead.MapPost("/jobs/{id:guid}/stop", async (Guid id, JobControlRequest? request, HttpContext http, IRequestClient<StopJob> client, CancellationToken ct) =>
+            Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(
+                new StopJob { JobId = id, RequestedBy = http.User.Identity!.Name!, Reason = request?.Reason?.Trim() ?? "" }, ct, Timeout)));
+
+        lead.MapPost("/jobs/{id:guid}/resume", async (Guid id, HttpContext http, IRequestClient<ResumeJob> client, CancellationToken ct) =>
+            Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(new ResumeJob { JobId = id, RequestedBy = http.User.Identity!.Name! }, ct, Timeout)));
+
         lead.MapPost("/jobs", async (JobSpec? spec, IRequestClient<CreateJob> client, IHubContext<FederationHub> hub, CancellationToken ct) =>
         {
             if (spec is null) return Results.BadRequest(new { error = "the body must be a job spec (JSON)" });
@@ -51,6 +69,13 @@ public static class JobsApi
             await hub.Clients.All.SendAsync(HubEvents.JobCreated, accepted, ct);
             return Results.Created($"/api/jobs/{accepted.JobId}", accepted);
         });
+    }
+
+    private static IResult Control(Response<JobControlAccepted, JobControlRefused> response)
+    {
+        if (response.Is(out Response<JobControlRefused>? refused)) return Results.Conflict(new { error = refused.Message.Reason });
+        response.Is(out Response<JobControlAccepted>? accepted);
+        return Results.Ok(accepted!.Message);
     }
 
     private static async Task<FederationStatus> Status(IRequestClient<GetFederationStatus> client, CancellationToken ct, bool rounds = true) =>

@@ -59,6 +59,17 @@ public sealed class JobControlConsumer(CoordinatorNode node) : IConsumer<StopJob
     }
 }
 
+/// <summary>Answers a request for a job's global model from the job's journal-backed state.</summary>
+public sealed class JobModelConsumer(CoordinatorNode node) : IConsumer<GetJobModel>
+{
+    public async Task Consume(ConsumeContext<GetJobModel> context)
+    {
+        var answer = await (await node.Actors).Jobs.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
+        if (answer is JobModel model) await context.RespondAsync(model);
+        else await context.RespondAsync(answer as JobModelUnavailable ?? new JobModelUnavailable { JobId = context.Message.JobId, Reason = $"unexpected answer {answer}" });
+    }
+}
+
 /// <summary>Answers status queries from the journal-backed state of the job actors.</summary>
 public sealed class FederationStatusConsumer(CoordinatorNode node) : IConsumer<GetFederationStatus>
 {

@@ -37,6 +37,7 @@ public static class CoordinatorComponent
         x.AddConsumer<SiteMessagesConsumer>();
         x.AddConsumer<CreateJobConsumer>();
         x.AddConsumer<JobControlConsumer>();
+        x.AddConsumer<JobModelConsumer>();
         x.AddConsumer<FederationStatusConsumer>();
         x.AddConsumer<TransferLedgerConsumer>();
     }
@@ -49,6 +50,7 @@ public static class CoordinatorComponent
             e.ConfigureConsumer<SiteMessagesConsumer>(context);
             e.ConfigureConsumer<CreateJobConsumer>(context);
             e.ConfigureConsumer<JobControlConsumer>(context);
+            e.ConfigureConsumer<JobModelConsumer>(context);
             e.ConfigureConsumer<FederationStatusConsumer>(context);
             e.ConfigureConsumer<TransferLedgerConsumer>(context);
         });

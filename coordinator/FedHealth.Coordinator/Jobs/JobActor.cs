@@ -118,6 +118,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<StopJob>(stop => Control(() => state.OnStop(stop, Now), stop.JobId, "stop"));
         Command<ResumeJob>(resume => Control(() => state.OnResume(resume, Now), resume.JobId, "resume"));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
+        Command<GetJobModel>(q => Sender.Tell(state.Model() is { } model ? model : new JobModelUnavailable { JobId = q.JobId, Reason = $"no job {q.JobId}" }));
         Command<Done>(_ => { });
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Command<CheckLiveness>(_ =>

@@ -24,6 +24,7 @@ public sealed class JobMessageExtractor() : HashCodeMessageExtractor(MaxShards)
         GetJobSummary m => m.JobId,
         StopJob m => m.JobId,
         ResumeJob m => m.JobId,
+        GetJobModel m => m.JobId,
         UpdateSubmitted m => m.JobId,
         SealedUpdateSubmitted m => m.JobId,
         EvaluationSubmitted m => m.JobId,

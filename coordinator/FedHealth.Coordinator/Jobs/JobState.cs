@@ -28,6 +28,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private readonly List<RoundCompleted> rounds = new();
     private RoundAggregated? aggregation;
     private DateTimeOffset roundOpenedAt;
+    private int modelRound;
 
     public Guid JobId { get; private set; }
     public JobSpec Spec { get; private set; } = null!;
@@ -165,6 +166,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case RoundAggregated a:
                 aggregation = a;
                 GlobalWeights = a.GlobalWeights;
+                modelRound = a.Round;
                 (Phase, Deadline) = (JobPhase.Evaluating, a.EvaluationDeadline);
                 Step++;
                 secure = null;
@@ -194,6 +196,13 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 break;
         }
     }
+
+    /// <summary>The current global model with what is needed to use it; null before the job exists.</summary>
+    public JobModel? Model() => Phase == JobPhase.New ? null : new JobModel
+    {
+        JobId = JobId, JobName = Spec.Name, Status = Phase.ToString().ToLowerInvariant(), Schema = Spec.Schema, FeatureNames = Spec.FeatureNames,
+        Model = Spec.Model, Round = modelRound, Weights = GlobalWeights,
+    };
 
     public JobSummary Summary() => new()
     {

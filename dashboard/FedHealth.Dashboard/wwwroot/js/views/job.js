@@ -11,6 +11,7 @@ const ended = status => ["completed", "failed", "stopped"].includes(status);
 
 export async function renderJob(main, id) {
   let job = await api.job(id);
+  delete main.dataset.liveRounds;
   main.innerHTML = `
     <div class="title-row"><h1 id="job-title"></h1><div id="controls" class="controls"></div></div>
     <p id="job-facts" class="facts"></p>
@@ -42,7 +43,8 @@ export async function renderJob(main, id) {
       job.spec.siteLevelPrivacy ? `site-level DP σ=${job.spec.siteLevelPrivacy.noiseMultiplier}` : ""].filter(Boolean).join(" · ");
     main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)} · FedAvg · ` +
       `${esc(privacy)} · sites ${esc(sites.join(", "))} · deadline ${esc(job.spec.roundDeadline)}`;
-    main.querySelector("#job-detail").textContent = job.detail ? `${job.status}: ${job.detail}` : ended(job.status) ? "" : rounds.length === 0 ? "Waiting for the first round to close…" : "";
+    // The detail says why a job is not simply running or done (paused by whom, why it failed); a completed job's report says the rest.
+    main.querySelector("#job-detail").textContent = job.status === "completed" ? "" : job.detail ? `${job.status}: ${job.detail}` : rounds.length === 0 ? "Waiting for the first round to close…" : "";
     drawControls();
 
     update(charts.auc, labels, [
@@ -104,7 +106,7 @@ export async function renderJob(main, id) {
     const last = rounds.slice().reverse().find(r => r.global);
     const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>`;
     if (!last) { host.innerHTML = `<p>The job ${esc(job.status)} before any round was evaluated${job.detail ? `: ${esc(job.detail)}` : ""}.</p>`; return; }
-    host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail ? ` (${esc(job.detail)})` : ""}. ` +
+    host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail && job.status !== "completed" ? ` (${esc(job.detail)})` : ""}. ` +
       `Global model after round ${last.round}: AUC <strong>${num(last.global.auc)}</strong>, accuracy ${num(last.global.accuracy)}, loss ${num(last.global.loss)} on ${last.global.samples} held-out rows.</p>` +
       `<table><thead><tr><th scope="col">Site</th><th scope="col">AUC</th><th scope="col">Accuracy</th><th scope="col">Loss</th><th scope="col">Held-out rows</th></tr></thead><tbody>` +
       sites.map(s => { const m = last.sites.find(e => e.siteId === s)?.metrics;
@@ -133,7 +135,7 @@ export async function renderJob(main, id) {
   draw();
   const mine = e => e.jobId === job.jobId;
   const offs = [
-    on("roundCompleted", r => { if (!mine(r)) return; job.rounds = job.rounds.filter(x => x.round !== r.round).concat([r]); if (job.status === "new") job.status = "training"; draw(); }),
+    on("roundCompleted", r => { if (!mine(r)) return; main.dataset.liveRounds = String(Number(main.dataset.liveRounds ?? 0) + 1); job.rounds = job.rounds.filter(x => x.round !== r.round).concat([r]); if (job.status === "new") job.status = "training"; draw(); }),
     on("jobEnded", e => { if (mine(e)) refresh().catch(() => {}); }),
     on("jobStatusChanged", e => { if (mine(e)) refresh().catch(() => {}); }),
     on("reconnected", () => refresh().catch(() => {})),

@@ -1,0 +1,31 @@
+namespace FedHealth.Contracts;
+
+/// <summary>A lead or auditor asking for a job's current global model (request; answered by <see cref="JobModel"/> or <see cref="JobModelUnavailable"/>).</summary>
+public sealed record GetJobModel
+{
+    public required Guid JobId { get; init; }
+}
+
+/// <summary>
+/// A job's global model as its journal holds it: after the last aggregated round (the final model once the job
+/// ended), with what is needed to use it elsewhere: the model kind and size, and the features in input order.
+/// </summary>
+public sealed record JobModel
+{
+    public required Guid JobId { get; init; }
+    public required string JobName { get; init; }
+    public required string Status { get; init; }
+    public required string Schema { get; init; }
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+    public required ModelSpec Model { get; init; }
+    /// <summary>The round whose aggregate these weights are (0: the seeded initial model, before any round closed).</summary>
+    public required int Round { get; init; }
+    public required ModelWeights Weights { get; init; }
+}
+
+/// <summary>No model to give, and why (no such job).</summary>
+public sealed record JobModelUnavailable
+{
+    public required Guid JobId { get; init; }
+    public required string Reason { get; init; }
+}

@@ -1,0 +1,177 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using FedHealth.Contracts;
+using FedHealth.Learning.Models;
+using FedHealth.Privacy.Accounting;
+using FedHealth.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace FedHealth.Tests.Browser;
+
+/// <summary>
+/// The dashboard as people use it, in Debian's headless Chromium against a running local federation: a lead
+/// launches a job from the form and watches it live, stops and resumes one; an auditor filters the ledger,
+/// verifies its chain and exports it, and is refused by the server when trying to launch a job. Screenshots of
+/// the main pages go to artifacts/screenshots.
+/// </summary>
+public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixture<LocalDashboard>
+{
+    private static readonly TimeSpan JobWithin = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task A_lead_launches_a_job_from_the_form_watches_rounds_arrive_live_and_takes_away_the_report_and_model()
+    {
+        var page = await dashboard.SignIn("lead");
+        await page.GetByRole(AriaRole.Link, new() { Name = "New job" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("e2e breast prognosis");
+
+        // The server's own rules answer as the lead types, at the field they concern.
+        var rounds = page.GetByLabel("Rounds", new() { Exact = true });
+        await rounds.FillAsync("0");
+        await Expect(page.Locator("#f-rounds-problem")).ToContainTextAsync("0 is outside 1..10000");
+        await Expect(page.Locator("#launch")).ToBeDisabledAsync();
+        await rounds.FillAsync("3");
+        await page.GetByLabel("Round deadline (seconds)").FillAsync("60");
+
+        // DP-SGD: the ε per round is the accountant's, for these settings.
+        await page.GetByLabel("Record-level differential privacy").CheckAsync();
+        var expected = JobPrivacyEstimate.For(new JobSpec
+        {
+            Name = "x", Schema = "breast-prognosis", FeatureNames = [], Model = new ModelSpec { Kind = "logistic", Features = 8 }, Rounds = 3,
+            Privacy = new DpSgdSettings { NoiseMultiplier = 1.1, ClipNorm = 1.0, SamplingRate = 0.1 },
+        }, 1e-5);
+        await Expect(page.Locator("#epsilon")).ToContainTextAsync($"ε ≈ {expected.EpsilonPerRound:F3} per round");
+        await Expect(page.Locator("#check")).ToContainTextAsync("Ready: 4 sites would take part");
+        await AccessibleAndFits(page, "new-job-form");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Launch job" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("#/jobs/[0-9a-f-]{36}$"));
+        var jobId = page.Url[^36..];
+
+        // Rounds arrive over SignalR while the page stays open; the job ends with its report.
+        await Expect(page.Locator("#job-title .badge")).ToHaveTextAsync("completed", new() { Timeout = (float)JobWithin.TotalMilliseconds });
+        await Expect(page.Locator("#participation tbody tr")).ToHaveCountAsync(3);
+        Assert.True(int.Parse(await page.Locator("main").GetAttributeAsync("data-live-rounds") ?? "0") > 0, "no round reached the open page live");
+        await Expect(page.Locator("#participation tbody td.took-part")).ToHaveCountAsync(12);
+        await Expect(page.Locator("#budgets tbody tr")).ToHaveCountAsync(4);
+        await Expect(page.Locator("#report")).ToContainTextAsync("Global model after round 3");
+        await AccessibleAndFits(page, "job-page-laptop");
+        await page.SetViewportSizeAsync(2560, 1440);
+        await LocalDashboard.Screenshot(page, "job-page-large-screen");
+        await page.SetViewportSizeAsync(1366, 900);
+
+        // The final model, as a file that names its format, features and round, with weights of the model's shape.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the final model" }).ClickAsync());
+        using var file = JsonDocument.Parse(await File.ReadAllTextAsync((await download.PathAsync())!));
+        Assert.Equal("fedhealth-model/1", file.RootElement.GetProperty("format").GetString());
+        Assert.Equal(3, file.RootElement.GetProperty("round").GetInt32());
+        var model = file.RootElement.GetProperty("model").Deserialize<ModelSpec>(WireJson.Options)!;
+        var weights = file.RootElement.GetProperty("weights").Deserialize<ModelWeights>(WireJson.Options)!;
+        FlatParameters.Validate(ParameterLayout.For(model), weights);
+
+        // Everything on the page comes from the journal: a reload shows the same.
+        await page.ReloadAsync();
+        await Expect(page.Locator("#job-title .badge")).ToHaveTextAsync("completed");
+        await Expect(page.Locator("#participation tbody tr")).ToHaveCountAsync(3);
+        Assert.Contains(jobId, page.Url);
+
+        // A change sent from the browser without the anti-forgery token is refused, even for a lead.
+        var forged = await page.EvaluateAsync<int>("async () => (await fetch('/api/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status");
+        Assert.Equal(400, forged);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
+        await Expect(page.Locator("#jobs-table")).ToContainTextAsync("e2e breast prognosis");
+        await AccessibleAndFits(page, "jobs-list");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sites" }).ClickAsync();
+        await Expect(page.Locator("#sites-table tbody tr")).ToHaveCountAsync(4);
+        await Expect(page.Locator("#sites-table")).ToContainTextAsync("CPU");
+        await AccessibleAndFits(page, "sites");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_lead_stops_a_running_job_and_resumes_it_and_a_reload_shows_the_same()
+    {
+        var jobId = await dashboard.LaunchAsLead(rounds: 500);
+        var page = await dashboard.SignIn("lead");
+        await page.GotoAsync($"{dashboard.Url}/#/jobs/{jobId}");
+        await Expect(page.Locator("#participation tbody tr").First).ToBeVisibleAsync(new() { Timeout = (float)JobWithin.TotalMilliseconds });
+
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync("maintenance window");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop job" }).ClickAsync();
+        await Expect(page.Locator("#job-title .badge")).ToHaveTextAsync("paused");
+        await Expect(page.Locator("#job-detail")).ToContainTextAsync("paused by lead: maintenance window");
+        await page.ReloadAsync();
+        await Expect(page.Locator("#job-title .badge")).ToHaveTextAsync("paused");
+        var roundsWhenPaused = await page.Locator("#participation tbody tr").CountAsync();
+        await LocalDashboard.Screenshot(page, "job-paused");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume job" }).ClickAsync();
+        await Expect(page.Locator("#job-title .badge")).Not.ToHaveTextAsync("paused");
+        await Expect(page.Locator("#participation tbody tr")).Not.ToHaveCountAsync(roundsWhenPaused, new() { Timeout = (float)JobWithin.TotalMilliseconds });
+        // Leave the long job paused so it does not compete with later tests for the CPU.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop job" }).ClickAsync();
+        await Expect(page.Locator("#job-title .badge")).ToHaveTextAsync("paused");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_auditor_filters_verifies_and_exports_the_ledger_sees_it_grow_live_and_is_refused_a_launch()
+    {
+        await dashboard.CompletedJob();
+        var page = await dashboard.SignIn("auditor");
+        await Expect(page).ToHaveURLAsync(new Regex("#/ledger$"));
+        var rows = page.Locator("#ledger-table tbody tr");
+        await Expect(rows.First).Not.ToHaveClassAsync("empty");
+
+        await page.GetByLabel("Data kind").SelectOptionAsync("maskedModelUpdate");
+        await page.GetByLabel("Site", new() { Exact = true }).SelectOptionAsync("DE-GBSG");
+        await Expect(page.Locator("#ledger-count")).ToContainTextAsync("matching entr");
+        foreach (var cell in await page.Locator("#ledger-table tbody tr td:nth-child(6)").AllInnerTextsAsync()) Assert.Equal("maskedModelUpdate", cell);
+        foreach (var from in await page.Locator("#ledger-table tbody tr td:nth-child(4)").AllInnerTextsAsync()) Assert.StartsWith("DE-GBSG", from);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify chain" }).ClickAsync();
+        await Expect(page.Locator("#verification")).ToContainTextAsync("Chain intact");
+        await AccessibleAndFits(page, "ledger-filtered-verified");
+
+        var csv = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        var lines = await File.ReadAllLinesAsync((await csv.PathAsync())!);
+        Assert.StartsWith("index,at,job,round,sender", lines[0]);
+        Assert.True(lines.Length > 1);
+        Assert.All(lines.Skip(1), l => Assert.Contains(",maskedModelUpdate,", l));
+        var json = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export JSON" }).ClickAsync());
+        var exported = JsonSerializer.Deserialize<List<TransferRecord>>(await File.ReadAllTextAsync((await json.PathAsync())!), WireJson.Options)!;
+        Assert.Equal(lines.Length - 1, exported.Count);
+
+        // New transfers stream in while the page is open.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear filters" }).ClickAsync();
+        await Expect(page.Locator("#ledger-table tbody tr.new")).ToHaveCountAsync(0);
+        await dashboard.LaunchAsLead(rounds: 1);
+        await Expect(page.Locator("#ledger-table tbody tr.new").First).ToBeVisibleAsync(new() { Timeout = (float)JobWithin.TotalMilliseconds });
+
+        // An auditor reads everything and changes nothing: the page does not offer a launch, and the server refuses one.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
+        await Expect(page.Locator("#jobs-table tbody tr").First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "New job" })).ToHaveCountAsync(0);
+        var status = await page.EvaluateAsync<int>(@"async () => {
+            const session = await (await fetch('/api/session')).json();
+            const response = await fetch('/api/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': session.csrf }, body: '{}' });
+            return response.status; }");
+        Assert.Equal(403, status);
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>No serious or critical accessibility violation (axe-core), no sideways scrolling, and a screenshot.</summary>
+    private static async Task AccessibleAndFits(IPage page, string name)
+    {
+        await LocalDashboard.Screenshot(page, name);
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join("; ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+        Assert.True(serious.Count == 0, $"{name}: {string.Join("\n", serious)}");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{name}: the page scrolls sideways");
+    }
+}
