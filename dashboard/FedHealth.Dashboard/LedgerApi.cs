@@ -3,14 +3,31 @@ using MassTransit;
 
 namespace FedHealth.Dashboard;
 
-/// <summary>The transfer ledger for auditors: entries filtered by job, site, jurisdiction and period, from the coordinator's journal.</summary>
+/// <summary>
+/// The transfer ledger for auditors, from the coordinator's journal: entries filtered by job, site, jurisdictions,
+/// data kind, decision and period, with the filter choices the ledger offers.
+/// </summary>
 public static class LedgerApi
 {
-    public static void MapLedgerApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/ledger", async (Guid? job, string? site, string? jurisdiction, DateTimeOffset? from, DateTimeOffset? to, int? limit,
-            IRequestClient<GetTransferLedger> client, CancellationToken ct) =>
+    private static readonly RequestTimeout Timeout = RequestTimeout.After(s: 30);
+
+    public static void MapLedgerApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/ledger", async (Guid? job, string? site, string? jurisdiction, string? senderJurisdiction, string? receiverJurisdiction,
+            string? dataKind, string? decision, DateTimeOffset? from, DateTimeOffset? to, int? limit, IRequestClient<GetTransferLedger> client, CancellationToken ct) =>
         {
-            var query = new GetTransferLedger { JobId = job, SiteId = site, Jurisdiction = jurisdiction, From = from, To = to, Limit = limit ?? 1000 };
-            return (await client.GetResponse<TransferLedgerPage>(query, ct, RequestTimeout.After(s: 30))).Message;
+            var query = new GetTransferLedger
+            {
+                JobId = job, SiteId = Given(site), Jurisdiction = Given(jurisdiction), SenderJurisdiction = Given(senderJurisdiction),
+                ReceiverJurisdiction = Given(receiverJurisdiction), DataKind = Given(dataKind), Decision = Given(decision), From = from, To = to, Limit = limit ?? 1000,
+            };
+            var response = await client.GetResponse<TransferLedgerPage, TransferLedgerRefused>(query, ct, Timeout);
+            if (response.Is(out Response<TransferLedgerRefused>? refused)) return Results.BadRequest(new { error = refused.Message.Reason, field = refused.Message.Field });
+            response.Is(out Response<TransferLedgerPage>? page);
+            return Results.Ok(page!.Message);
         });
+    }
+
+    // A form's empty field means "any"; the coordinator refuses an empty filter as a mistake, so it is left out here.
+    private static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -38,19 +38,27 @@ public static class LedgerCommands
         var job = new Option<Guid?>("--job") { Description = "Only this job" };
         var site = new Option<string?>("--site") { Description = "Only transfers from or to this site" };
         var jurisdiction = new Option<string?>("--jurisdiction") { Description = "Only transfers from or to this jurisdiction" };
+        var senderJurisdiction = new Option<string?>("--sender-jurisdiction") { Description = "Only transfers sent from this jurisdiction" };
+        var receiverJurisdiction = new Option<string?>("--receiver-jurisdiction") { Description = "Only transfers sent to this jurisdiction" };
+        var dataKind = new Option<string?>("--data-kind") { Description = $"Only transfers of this kind ({string.Join(", ", DataKinds.All)})" };
+        var decision = new Option<string?>("--decision") { Description = "Only allowed or only refused transfers (allowed, refused)" };
         var from = new Option<DateTimeOffset?>("--from") { Description = "Only transfers at or after this time (ISO 8601)" };
         var to = new Option<DateTimeOffset?>("--to") { Description = "Only transfers at or before this time (ISO 8601)" };
-        var export = new Command("export", "Write ledger entries as CSV or JSON, filtered by job, site, jurisdiction and period.")
+        var export = new Command("export", "Write ledger entries as CSV or JSON, filtered by job, site, jurisdictions, data kind, decision and period.")
         {
-            dataDir, connection, format, output, job, site, jurisdiction, from, to,
+            dataDir, connection, format, output, job, site, jurisdiction, senderJurisdiction, receiverJurisdiction, dataKind, decision, from, to,
         };
         export.SetAction(result => Guarded(() =>
         {
-            var entries = Read(result.GetValue(dataDir), result.GetValue(connection)).Select(s => s.Record).Where(e =>
-                (result.GetValue(job) is not { } j || e.JobId == j) &&
-                (result.GetValue(site) is not { } s || e.Sender == s || e.Receiver == s) &&
-                (result.GetValue(jurisdiction) is not { } c || e.SenderJurisdiction == c || e.ReceiverJurisdiction == c) &&
-                (result.GetValue(from) is not { } f || e.At >= f) && (result.GetValue(to) is not { } t || e.At <= t)).ToList();
+            // The dashboard's query, so an export selects exactly what the dashboard shows for the same filters.
+            var query = new GetTransferLedger
+            {
+                JobId = result.GetValue(job), SiteId = result.GetValue(site), Jurisdiction = result.GetValue(jurisdiction),
+                SenderJurisdiction = result.GetValue(senderJurisdiction), ReceiverJurisdiction = result.GetValue(receiverJurisdiction),
+                DataKind = result.GetValue(dataKind), Decision = result.GetValue(decision), From = result.GetValue(from), To = result.GetValue(to),
+            };
+            if (query.Problem() is { } problem) return Fail(problem.Reason);
+            var entries = Read(result.GetValue(dataDir), result.GetValue(connection)).Select(s => s.Record).Where(query.Matches).ToList();
             var text = result.GetValue(format) == "json" ? JsonSerializer.Serialize(entries, new JsonSerializerOptions(WireJson.Options) { WriteIndented = true }) : Csv(entries);
             if (result.GetValue(output) is { } path) { File.WriteAllText(path, text); Console.Error.WriteLine($"wrote {entries.Count} entries to {path}"); }
             else Console.Write(text);
@@ -77,13 +85,18 @@ public static class LedgerCommands
         _ => throw new ArgumentException("give either --data-dir (SQLite journal of `fedhealth local`) or --connection (PostgreSQL)"),
     };
 
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 2;
+    }
+
     private static int Guarded(Func<int> run)
     {
         try { return run(); }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or System.Data.Common.DbException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
+            return Fail(e.Message);
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed record TransferRecorded(TransferRecord Record) : IJobEvent;
 /// <summary>
 /// The cross-border transfer ledger: appends each transfer as a hash-chained record through the event journal
 /// (SQLite or PostgreSQL), and answers queries from the entries it recovered from that journal, so a restart
-/// shows the same ledger.
+/// shows the same ledger. Which entries a query selects is <see cref="LedgerQuery"/>'s rule.
 /// </summary>
 public sealed class TransferLedger : ReceivePersistentActor
 {
@@ -23,6 +23,7 @@ public sealed class TransferLedger : ReceivePersistentActor
     public sealed record GetHead : Hosting.ICrossNodeMessage;
 
     private readonly List<TransferRecord> entries = new();
+    private readonly TransferFacets facets = new();
 
     public static Props Props() => Akka.Actor.Props.Create(() => new TransferLedger());
 
@@ -31,21 +32,16 @@ public sealed class TransferLedger : ReceivePersistentActor
 
     public TransferLedger()
     {
-        Recover<TransferRecorded>(r => entries.Add(r.Record));
-        Command<Record>(r => Persist(new TransferRecorded(r.Draft.ChainedAfter(entries.LastOrDefault())), e => entries.Add(e.Record)));
+        Recover<TransferRecorded>(r => Append(r.Record));
+        Command<Record>(r => Persist(new TransferRecorded(r.Draft.ChainedAfter(entries.LastOrDefault())), e => Append(e.Record)));
         Command<GetHead>(_ => Sender.Tell(new Head(entries.LastOrDefault()?.Hash)));
-        Command<GetTransferLedger>(q =>
-        {
-            var matching = entries.Where(e =>
-                (q.JobId is null || e.JobId == q.JobId) &&
-                (q.SiteId is null || e.Sender == q.SiteId || e.Receiver == q.SiteId) &&
-                (q.Jurisdiction is null || e.SenderJurisdiction == q.Jurisdiction || e.ReceiverJurisdiction == q.Jurisdiction) &&
-                (q.From is null || e.At >= q.From) && (q.To is null || e.At <= q.To)).ToList();
-            Sender.Tell(new TransferLedgerPage
-            {
-                Entries = matching.TakeLast(Math.Clamp(q.Limit, 1, 100_000)).ToList(), Total = matching.Count, Head = entries.LastOrDefault()?.Hash,
-            });
-        });
+        Command<GetTransferLedger>(q => Sender.Tell(q.Answer(entries, facets.Current)));
+    }
+
+    private void Append(TransferRecord record)
+    {
+        entries.Add(record);
+        facets.Add(record);
     }
 
     /// <summary>The head hash (null while the ledger is empty).</summary>
