@@ -5,7 +5,7 @@ namespace FedHealth.Dashboard;
 
 /// <summary>
 /// The transfer ledger for auditors, from the coordinator's journal: entries filtered by job, site, jurisdictions,
-/// data kind, decision and period, with the filter choices the ledger offers.
+/// data kind, decision and period (with the filter choices the ledger offers), and a verification of the stored chain.
 /// </summary>
 public static class LedgerApi
 {
@@ -26,6 +26,9 @@ public static class LedgerApi
             response.Is(out Response<TransferLedgerPage>? page);
             return Results.Ok(page!.Message);
         });
+
+        app.MapGet("/api/ledger/verify", async (string? head, IRequestClient<VerifyTransferLedger> client, CancellationToken ct) =>
+            (await client.GetResponse<TransferLedgerVerification>(new VerifyTransferLedger { Head = Given(head) }, ct, Timeout)).Message);
     }
 
     // A form's empty field means "any"; the coordinator refuses an empty filter as a mistake, so it is left out here.

@@ -20,16 +20,11 @@ public static class LedgerCommands
         var verify = new Command("verify", "Recompute the hash chain from the database; exit 1 at the first altered, inserted or deleted entry.") { dataDir, connection, head };
         verify.SetAction(result => Guarded(() =>
         {
-            var stored = Read(result.GetValue(dataDir), result.GetValue(connection));
-            var report = ChainVerification.Verify(stored);
-            Console.WriteLine(report.Intact ? $"intact: {report.Message}" : $"BROKEN: {report.Message}");
-            if (!report.Intact) return 1;
-            if (result.GetValue(head) is { } anchor && stored.All(s => s.Record.Hash != anchor))
-            {
-                Console.WriteLine($"BROKEN: head {anchor} that a site was shown is not in the chain (entries were rewritten or removed after it)");
-                return 1;
-            }
-            return 0;
+            var (provider, connectionString) = Journal(result.GetValue(dataDir), result.GetValue(connection));
+            var verification = LedgerVerification.Run(provider, connectionString, result.GetValue(head), DateTimeOffset.UtcNow);
+            if (!verification.Readable) return Fail(verification.Message);
+            Console.WriteLine(verification.Intact ? $"intact: {verification.Message}" : $"BROKEN: {verification.Message}");
+            return verification.Intact ? 0 : 1;
         }));
 
         var format = new Option<string>("--format") { Description = "csv or json", DefaultValueFactory = _ => "csv" };
@@ -58,7 +53,8 @@ public static class LedgerCommands
                 DataKind = result.GetValue(dataKind), Decision = result.GetValue(decision), From = result.GetValue(from), To = result.GetValue(to),
             };
             if (query.Problem() is { } problem) return Fail(problem.Reason);
-            var entries = Read(result.GetValue(dataDir), result.GetValue(connection)).Select(s => s.Record).Where(query.Matches).ToList();
+            var (provider, connectionString) = Journal(result.GetValue(dataDir), result.GetValue(connection));
+            var entries = LedgerStore.Read(provider, connectionString).Select(s => s.Record).Where(query.Matches).ToList();
             var text = result.GetValue(format) == "json" ? JsonSerializer.Serialize(entries, new JsonSerializerOptions(WireJson.Options) { WriteIndented = true }) : Csv(entries);
             if (result.GetValue(output) is { } path) { File.WriteAllText(path, text); Console.Error.WriteLine($"wrote {entries.Count} entries to {path}"); }
             else Console.Write(text);
@@ -78,10 +74,10 @@ public static class LedgerCommands
 
     private static string Quote(string value) => value.IndexOfAny([',', '"', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 
-    private static IReadOnlyList<StoredTransfer> Read(string? dataDir, string? connection) => (dataDir, connection) switch
+    private static (string Provider, string ConnectionString) Journal(string? dataDir, string? connection) => (dataDir, connection) switch
     {
-        ({ } dir, null) => LedgerStore.Read(CoordinatorOptions.Sqlite, LedgerStore.SqliteConnection(dir)),
-        (null, { } pg) => LedgerStore.Read(CoordinatorOptions.PostgreSql, pg),
+        ({ } dir, null) => (CoordinatorOptions.Sqlite, LedgerStore.SqliteConnection(dir)),
+        (null, { } pg) => (CoordinatorOptions.PostgreSql, pg),
         _ => throw new ArgumentException("give either --data-dir (SQLite journal of `fedhealth local`) or --connection (PostgreSQL)"),
     };
 

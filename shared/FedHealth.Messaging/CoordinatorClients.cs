@@ -3,7 +3,7 @@ using MassTransit;
 
 namespace FedHealth.Messaging;
 
-/// <summary>Request clients that talk to the coordinator queue (job creation, status). Register once per bus.</summary>
+/// <summary>Request clients that talk to the coordinator queue (job creation, status, the transfer ledger). Register once per bus.</summary>
 public static class CoordinatorClients
 {
     /// <param name="transport">On RabbitMQ requests go to the coordinator's exchange, not its queue: a send to
@@ -15,5 +15,6 @@ public static class CoordinatorClients
         x.AddRequestClient<CreateJob>(coordinator);
         x.AddRequestClient<GetFederationStatus>(coordinator);
         x.AddRequestClient<GetTransferLedger>(coordinator);
+        x.AddRequestClient<VerifyTransferLedger>(coordinator);
     }
 }

@@ -38,6 +38,7 @@ public static class CoordinatorComponent
         x.AddConsumer<CreateJobConsumer>();
         x.AddConsumer<FederationStatusConsumer>();
         x.AddConsumer<TransferLedgerConsumer>();
+        x.AddConsumer<LedgerVerificationConsumer>();
     }
 
     public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg) =>
@@ -49,5 +50,6 @@ public static class CoordinatorComponent
             e.ConfigureConsumer<CreateJobConsumer>(context);
             e.ConfigureConsumer<FederationStatusConsumer>(context);
             e.ConfigureConsumer<TransferLedgerConsumer>(context);
+            e.ConfigureConsumer<LedgerVerificationConsumer>(context);
         });
 }
