@@ -6,8 +6,11 @@ namespace FedHealth.Dashboard;
 
 /// <summary>Relays the coordinator's events and sites' heartbeats from the bus to every connected browser.</summary>
 public sealed class FederationEventsConsumer(IHubContext<FederationHub> hub) :
-    IConsumer<RoundCompleted>, IConsumer<JobEnded>, IConsumer<SiteHeartbeat>, IConsumer<JobStatusChanged>
+    IConsumer<RoundCompleted>, IConsumer<JobEnded>, IConsumer<SiteHeartbeat>, IConsumer<JobStatusChanged>, IConsumer<TransferAppended>
 {
+    public Task Consume(ConsumeContext<TransferAppended> context) =>
+        hub.Clients.All.SendAsync(HubEvents.TransferAppended, context.Message, context.CancellationToken);
+
     public Task Consume(ConsumeContext<JobStatusChanged> context) =>
         hub.Clients.All.SendAsync(HubEvents.JobStatusChanged, context.Message, context.CancellationToken);
 

@@ -20,16 +20,11 @@ public static class LedgerCommands
         var verify = new Command("verify", "Recompute the hash chain from the database; exit 1 at the first altered, inserted or deleted entry.") { dataDir, connection, head };
         verify.SetAction(result => Guarded(() =>
         {
-            var stored = Read(result.GetValue(dataDir), result.GetValue(connection));
-            var report = ChainVerification.Verify(stored);
-            Console.WriteLine(report.Intact ? $"intact: {report.Message}" : $"BROKEN: {report.Message}");
-            if (!report.Intact) return 1;
-            if (result.GetValue(head) is { } anchor && stored.All(s => s.Record.Hash != anchor))
-            {
-                Console.WriteLine($"BROKEN: head {anchor} that a site was shown is not in the chain (entries were rewritten or removed after it)");
-                return 1;
-            }
-            return 0;
+            var (provider, connectionString) = Journal(result.GetValue(dataDir), result.GetValue(connection));
+            var verification = LedgerVerification.Run(provider, connectionString, result.GetValue(head), DateTimeOffset.UtcNow);
+            if (!verification.Readable) return Fail(verification.Message);
+            Console.WriteLine(verification.Intact ? $"intact: {verification.Message}" : $"BROKEN: {verification.Message}");
+            return verification.Intact ? 0 : 1;
         }));
 
         var format = new Option<string>("--format") { Description = "csv or json", DefaultValueFactory = _ => "csv" };
@@ -38,20 +33,29 @@ public static class LedgerCommands
         var job = new Option<Guid?>("--job") { Description = "Only this job" };
         var site = new Option<string?>("--site") { Description = "Only transfers from or to this site" };
         var jurisdiction = new Option<string?>("--jurisdiction") { Description = "Only transfers from or to this jurisdiction" };
+        var senderJurisdiction = new Option<string?>("--sender-jurisdiction") { Description = "Only transfers sent from this jurisdiction" };
+        var receiverJurisdiction = new Option<string?>("--receiver-jurisdiction") { Description = "Only transfers sent to this jurisdiction" };
+        var dataKind = new Option<string?>("--data-kind") { Description = $"Only transfers of this kind ({string.Join(", ", DataKinds.All)})" };
+        var decision = new Option<string?>("--decision") { Description = "Only allowed or only refused transfers (allowed, refused)" };
         var from = new Option<DateTimeOffset?>("--from") { Description = "Only transfers at or after this time (ISO 8601)" };
         var to = new Option<DateTimeOffset?>("--to") { Description = "Only transfers at or before this time (ISO 8601)" };
-        var export = new Command("export", "Write ledger entries as CSV or JSON, filtered by job, site, jurisdiction and period.")
+        var export = new Command("export", "Write ledger entries as CSV or JSON, filtered by job, site, jurisdictions, data kind, decision and period.")
         {
-            dataDir, connection, format, output, job, site, jurisdiction, from, to,
+            dataDir, connection, format, output, job, site, jurisdiction, senderJurisdiction, receiverJurisdiction, dataKind, decision, from, to,
         };
         export.SetAction(result => Guarded(() =>
         {
-            var entries = Read(result.GetValue(dataDir), result.GetValue(connection)).Select(s => s.Record).Where(e =>
-                (result.GetValue(job) is not { } j || e.JobId == j) &&
-                (result.GetValue(site) is not { } s || e.Sender == s || e.Receiver == s) &&
-                (result.GetValue(jurisdiction) is not { } c || e.SenderJurisdiction == c || e.ReceiverJurisdiction == c) &&
-                (result.GetValue(from) is not { } f || e.At >= f) && (result.GetValue(to) is not { } t || e.At <= t)).ToList();
-            var text = result.GetValue(format) == "json" ? JsonSerializer.Serialize(entries, new JsonSerializerOptions(WireJson.Options) { WriteIndented = true }) : Csv(entries);
+            // The dashboard's query, so an export selects exactly what the dashboard shows for the same filters.
+            var query = new GetTransferLedger
+            {
+                JobId = result.GetValue(job), SiteId = result.GetValue(site), Jurisdiction = result.GetValue(jurisdiction),
+                SenderJurisdiction = result.GetValue(senderJurisdiction), ReceiverJurisdiction = result.GetValue(receiverJurisdiction),
+                DataKind = result.GetValue(dataKind), Decision = result.GetValue(decision), From = result.GetValue(from), To = result.GetValue(to),
+            };
+            if (query.Problem() is { } problem) return Fail(problem.Reason);
+            var (provider, connectionString) = Journal(result.GetValue(dataDir), result.GetValue(connection));
+            var entries = LedgerStore.Read(provider, connectionString).Select(s => s.Record).Where(query.Matches).ToList();
+            var text = LedgerExport.Write(entries, result.GetValue(format)!);
             if (result.GetValue(output) is { } path) { File.WriteAllText(path, text); Console.Error.WriteLine($"wrote {entries.Count} entries to {path}"); }
             else Console.Write(text);
             return 0;
@@ -59,31 +63,25 @@ public static class LedgerCommands
         return new Command("ledger", "The cross-border transfer ledger.") { verify, export };
     }
 
-    public static string Csv(IEnumerable<TransferRecord> entries)
+    private static (string Provider, string ConnectionString) Journal(string? dataDir, string? connection) => (dataDir, connection) switch
     {
-        var csv = new StringBuilder("index,at,job,round,sender,senderJurisdiction,receiver,receiverJurisdiction,dataKind,bytes,payloadSha256,legalBasis,decision,previousHash,hash\n");
-        foreach (var e in entries)
-            csv.AppendLine(string.Join(",", new object[] { e.Index, e.At.ToString("O", CultureInfo.InvariantCulture), e.JobId, e.Round, e.Sender, e.SenderJurisdiction,
-                e.Receiver, e.ReceiverJurisdiction, e.DataKind, e.Bytes, e.PayloadSha256, e.LegalBasis, e.Decision, e.PreviousHash, e.Hash }.Select(v => Quote(Convert.ToString(v, CultureInfo.InvariantCulture)!))));
-        return csv.ToString();
-    }
-
-    private static string Quote(string value) => value.IndexOfAny([',', '"', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
-
-    private static IReadOnlyList<StoredTransfer> Read(string? dataDir, string? connection) => (dataDir, connection) switch
-    {
-        ({ } dir, null) => LedgerStore.Read(CoordinatorOptions.Sqlite, LedgerStore.SqliteConnection(dir)),
-        (null, { } pg) => LedgerStore.Read(CoordinatorOptions.PostgreSql, pg),
+        ({ } dir, null) => (CoordinatorOptions.Sqlite, LedgerStore.SqliteConnection(dir)),
+        (null, { } pg) => (CoordinatorOptions.PostgreSql, pg),
         _ => throw new ArgumentException("give either --data-dir (SQLite journal of `fedhealth local`) or --connection (PostgreSQL)"),
     };
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 2;
+    }
 
     private static int Guarded(Func<int> run)
     {
         try { return run(); }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or System.Data.Common.DbException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
+            return Fail(e.Message);
         }
     }
 }

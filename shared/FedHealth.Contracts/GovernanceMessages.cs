@@ -33,22 +33,3 @@ public sealed record JobGovernance
     /// <summary>The legal basis each site declared for sending to the coordinator's jurisdiction.</summary>
     public required IReadOnlyDictionary<string, string> InboundLegalBases { get; init; }
 }
-
-/// <summary>A request for transfer-ledger entries, filtered (answered with <see cref="TransferLedgerPage"/>).</summary>
-public sealed record GetTransferLedger
-{
-    public Guid? JobId { get; init; }
-    public string? SiteId { get; init; }
-    public string? Jurisdiction { get; init; }
-    public DateTimeOffset? From { get; init; }
-    public DateTimeOffset? To { get; init; }
-    public int Limit { get; init; } = 1000;
-}
-
-/// <summary>Ledger entries matching a query, newest last, with the chain's head (for sites to anchor and compare).</summary>
-public sealed record TransferLedgerPage
-{
-    public required IReadOnlyList<TransferRecord> Entries { get; init; }
-    public required long Total { get; init; }
-    public required string? Head { get; init; }
-}

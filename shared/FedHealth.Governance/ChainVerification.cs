@@ -17,6 +17,17 @@ public sealed record ChainReport(bool Intact, long Entries, string Message, long
 /// </summary>
 public static class ChainVerification
 {
+    /// <summary>
+    /// Verifies the chain and, given the head a site was shown, that the chain still holds it: a tail rewritten or
+    /// removed after that head leaves an intact but different chain, which only the site's anchor reveals.
+    /// </summary>
+    public static ChainReport Verify(IReadOnlyList<StoredTransfer> stored, string? anchor)
+    {
+        var report = Verify(stored);
+        if (!report.Intact || anchor is null || stored.Any(s => s.Record.Hash == anchor)) return report;
+        return report with { Intact = false, Message = $"head {anchor} that a site was shown is not in the chain (entries were rewritten or removed after it)" };
+    }
+
     public static ChainReport Verify(IReadOnlyList<StoredTransfer> stored)
     {
         string previousHash = TransferChain.Genesis;

@@ -3,7 +3,7 @@ using MassTransit;
 
 namespace FedHealth.Messaging;
 
-/// <summary>Request clients that talk to the coordinator queue (job creation, stop and resume, status). Register once per bus.</summary>
+/// <summary>Request clients that talk to the coordinator queue (jobs: create, stop, resume, model; status; the transfer ledger). Register once per bus.</summary>
 public static class CoordinatorClients
 {
     /// <param name="transport">On RabbitMQ requests go to the coordinator's exchange, not its queue: a send to
@@ -18,5 +18,6 @@ public static class CoordinatorClients
         x.AddRequestClient<GetFederationStatus>(coordinator);
         x.AddRequestClient<GetJobModel>(coordinator);
         x.AddRequestClient<GetTransferLedger>(coordinator);
+        x.AddRequestClient<VerifyTransferLedger>(coordinator);
     }
 }

@@ -77,9 +77,13 @@ public sealed class FederationStatusConsumer(CoordinatorNode node) : IConsumer<G
         await context.RespondAsync(await (await node.Actors).Index.Ask<FederationStatus>(context.Message, TimeSpan.FromSeconds(20)));
 }
 
-/// <summary>Answers transfer-ledger queries from the ledger actor, whose entries come from the journal.</summary>
+/// <summary>Answers transfer-ledger queries from the ledger actor, whose entries come from the journal: a page, or the refusal of a bad filter.</summary>
 public sealed class TransferLedgerConsumer(CoordinatorNode node) : IConsumer<GetTransferLedger>
 {
-    public async Task Consume(ConsumeContext<GetTransferLedger> context) =>
-        await context.RespondAsync(await (await node.Actors).Ledger.Ask<TransferLedgerPage>(context.Message, TimeSpan.FromSeconds(20)));
+    public async Task Consume(ConsumeContext<GetTransferLedger> context)
+    {
+        var answer = await (await node.Actors).Ledger.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
+        if (answer is TransferLedgerPage page) await context.RespondAsync(page);
+        else await context.RespondAsync(answer as TransferLedgerRefused ?? new TransferLedgerRefused { Reason = $"unexpected answer {answer}" });
+    }
 }

@@ -40,6 +40,7 @@ public static class CoordinatorComponent
         x.AddConsumer<JobModelConsumer>();
         x.AddConsumer<FederationStatusConsumer>();
         x.AddConsumer<TransferLedgerConsumer>();
+        x.AddConsumer<LedgerVerificationConsumer>();
     }
 
     public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg) =>
@@ -53,5 +54,6 @@ public static class CoordinatorComponent
             e.ConfigureConsumer<JobModelConsumer>(context);
             e.ConfigureConsumer<FederationStatusConsumer>(context);
             e.ConfigureConsumer<TransferLedgerConsumer>(context);
+            e.ConfigureConsumer<LedgerVerificationConsumer>(context);
         });
 }

@@ -39,7 +39,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
 
         var sites = Singleton(SiteRegistry.Props(clock, options.SiteOfflineAfter), "sites");
-        var ledger = Singleton(TransferLedger.Props(), "ledger");
+        var ledger = Singleton(TransferLedger.Props(publisher), "ledger");
         var governance = new GovernanceContext(ledger, options.Jurisdiction, options.OutboundLegalBasis, options.Consortium);
         var offlineAfter = options.SiteOfflineAfter;
         var liveness = new LivenessSettings(sites, offlineAfter, TimeSpan.FromTicks(Math.Max(offlineAfter.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks)));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Governance;
+using Microsoft.Data.Sqlite;
 
 namespace FedHealth.Coordinator.Ledger;
 
@@ -31,6 +32,11 @@ public static class LedgerStore
         }
         return result;
     }
+
+    /// <summary>The coordinator's own journal, read-only where the provider allows it: reading the ledger must not be able to write (or create) the database.</summary>
+    public static string ReadOnlyConnection(CoordinatorOptions options) => options.Journal == CoordinatorOptions.Sqlite
+        ? new SqliteConnectionStringBuilder(options.JournalConnectionString()) { Mode = SqliteOpenMode.ReadOnly }.ToString()
+        : options.JournalConnectionString();
 
     public static string SqliteConnection(string dataDir)
     {

@@ -21,7 +21,7 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
         if (from == context.Jurisdiction) return;
         var (bytes, sha) = PayloadDigest.Of(message);
         Record(job, round, siteId, from, "coordinator", context.Jurisdiction, dataKind, bytes, sha,
-            g.InboundLegalBases.GetValueOrDefault(siteId, "undeclared"), refusal is null ? "allowed" : $"refused by coordinator: {refusal}", replyTo);
+            g.InboundLegalBases.GetValueOrDefault(siteId, "undeclared"), refusal is null ? TransferDecisions.Allowed : TransferDecisions.RefusedByCoordinator(refusal), replyTo);
     }
 
     public void RefusedBySite(JobState job, RoundDeclined declined, IActorRef replyTo)
@@ -30,7 +30,7 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
         var from = g.SiteJurisdictions.GetValueOrDefault(declined.SiteId, "unknown");
         if (from == r.DestinationJurisdiction) return;
         Record(job, declined.Round, declined.SiteId, from, r.Destination, r.DestinationJurisdiction, r.DataKind, 0, "", "none",
-            $"refused by site policy: {r.Reason}", replyTo);
+            TransferDecisions.RefusedBySitePolicy(r.Reason), replyTo);
     }
 
     public void Outbound(JobState job, object message, string dataKind, IActorRef replyTo)
@@ -43,7 +43,7 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
             if (to == context.Jurisdiction) continue;
             measured ??= PayloadDigest.Of(message);
             var basis = Regime(to) == Regime(context.Jurisdiction) ? "sameRegime" : context.OutboundLegalBasis;
-            Record(job, RoundOf(message, job), "coordinator", context.Jurisdiction, site, to, dataKind, measured.Value.Bytes, measured.Value.Sha256, basis, "allowed", replyTo);
+            Record(job, RoundOf(message, job), "coordinator", context.Jurisdiction, site, to, dataKind, measured.Value.Bytes, measured.Value.Sha256, basis, TransferDecisions.Allowed, replyTo);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
     public async Task An_edited_entry_is_reported_as_altered()
     {
         var copy = federation.Copy();
-        Execute(copy, "UPDATE journal SET message = replace(message, '\"Bytes\":', '\"Bytes\":1') WHERE persistence_id = 'transfer-ledger' AND sequence_number = 3");
+        LedgerJournal.Tamper(copy, "UPDATE journal SET message = replace(message, '\"Bytes\":', '\"Bytes\":1') WHERE persistence_id = 'transfer-ledger' AND sequence_number = 3");
         var report = ChainVerification.Verify(LedgerStore.Read(CoordinatorOptions.Sqlite, $"Data Source={Path.Combine(copy, "journal.db")}"));
         Assert.False(report.Intact);
         Assert.Equal(3, report.FirstBadSequence);
@@ -45,7 +45,7 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
     public async Task A_deleted_entry_is_reported_as_missing()
     {
         var copy = federation.Copy();
-        Execute(copy, "DELETE FROM journal WHERE persistence_id = 'transfer-ledger' AND sequence_number = 4");
+        LedgerJournal.Tamper(copy, "DELETE FROM journal WHERE persistence_id = 'transfer-ledger' AND sequence_number = 4");
         var report = ChainVerification.Verify(LedgerStore.Read(CoordinatorOptions.Sqlite, $"Data Source={Path.Combine(copy, "journal.db")}"));
         Assert.False(report.Intact);
         Assert.Contains("entry 4 is missing", report.Message);
@@ -56,7 +56,7 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
     public async Task Reordered_entries_are_reported()
     {
         var copy = federation.Copy();
-        Execute(copy, """
+        LedgerJournal.Tamper(copy, """
             UPDATE journal SET sequence_number = -1 WHERE persistence_id = 'transfer-ledger' AND sequence_number = 2;
             UPDATE journal SET sequence_number = 2 WHERE persistence_id = 'transfer-ledger' AND sequence_number = 5;
             UPDATE journal SET sequence_number = 5 WHERE persistence_id = 'transfer-ledger' AND sequence_number = -1;
@@ -74,7 +74,7 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         var shown = stored[^2].Record.Hash;
         Assert.Equal(0, await CliRunner.Run("ledger", "verify", "--data-dir", federation.DataDir, "--head", shown));
         var copy = federation.Copy();
-        Execute(copy, $"DELETE FROM journal WHERE persistence_id = 'transfer-ledger' AND sequence_number >= {stored[^2].SequenceNumber}");
+        LedgerJournal.Tamper(copy, $"DELETE FROM journal WHERE persistence_id = 'transfer-ledger' AND sequence_number >= {stored[^2].SequenceNumber}");
         Assert.Equal(1, await CliRunner.Run("ledger", "verify", "--data-dir", copy, "--head", shown));
     }
 
@@ -90,16 +90,6 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         Assert.Equal(0, await CliRunner.Run("ledger", "export", "--data-dir", federation.DataDir, "--jurisdiction", "FR", "--format", "json", "--out", jsonPath));
         Assert.Equal("[]", File.ReadAllText(jsonPath).Trim());
     }
-
-    private static void Execute(string dataDir, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "journal.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Assert.True(command.ExecuteNonQuery() > 0, "the tampering changed a row");
-    }
-
 
     /// <summary>One local federation run whose journal the tests copy and tamper with.</summary>
     public sealed class RecordedFederation : IDisposable

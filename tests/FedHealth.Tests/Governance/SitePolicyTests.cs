@@ -7,6 +7,7 @@ using FedHealth.Coordinator.Ledger;
 using FedHealth.Governance;
 using FedHealth.Learning.Data;
 using FedHealth.Sites;
+using FedHealth.Tests.Coordinator;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Governance;
@@ -104,7 +105,7 @@ public sealed class SitePolicyTests : IDisposable
     {
         var options = new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" };
         var first = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
-        var ledger = first.ActorOf(TransferLedger.Props());
+        var ledger = first.ActorOf(TransferLedger.Props(new RecordingPublisher()));
         foreach (var i in Enumerable.Range(1, 3))
             ledger.Tell(new TransferLedger.Record(new TransferRecord
             {
@@ -118,7 +119,7 @@ public sealed class SitePolicyTests : IDisposable
         var second = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
         try
         {
-            var after = await second.ActorOf(TransferLedger.Props()).Ask<TransferLedgerPage>(new GetTransferLedger { SiteId = "A", Jurisdiction = "DE" }, TimeSpan.FromSeconds(10));
+            var after = await second.ActorOf(TransferLedger.Props(new RecordingPublisher())).Ask<TransferLedgerPage>(new GetTransferLedger { SiteId = "A", Jurisdiction = "DE" }, TimeSpan.FromSeconds(10));
             Assert.Equal(3, after.Total);
             Assert.Equal(before.Head, after.Head);
             Assert.Equal([1L, 2L, 3L], after.Entries.Select(e => e.Index));

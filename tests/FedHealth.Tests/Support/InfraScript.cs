@@ -30,4 +30,14 @@ public static class CliRunner
         try { return await FedHealth.Cli.FedHealthCommands.Root().Parse(args).InvokeAsync(); }
         finally { Console.SetOut(original); }
     }
+
+    /// <summary>As <see cref="Run"/>, also returning what the command wrote to standard error (its error messages).</summary>
+    public static async Task<(int Code, string Errors)> RunReadingErrors(params string[] args)
+    {
+        var original = Console.Error;
+        using var errors = new StringWriter();
+        Console.SetError(errors);
+        try { return (await Run(args), errors.ToString()); }
+        finally { Console.SetError(original); }
+    }
 }
