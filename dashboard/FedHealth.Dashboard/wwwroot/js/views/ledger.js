@@ -34,14 +34,15 @@ export async function renderLedger(main) {
     }
     return q;
   };
-  const drawFacets = facets => {
+  const drawFacets = async facets => {
     const keep = query();
-    form.innerHTML = select("job", "Job", facets.jobs) + select("site", "Site", facets.sites) +
+    const names = new Map((await api.status()).jobs.map(j => [j.jobId, j.spec.name]));
+    form.innerHTML = select("job", "Job", facets.jobs, id => `${names.get(id) ?? "job"} (${id.slice(0, 8)})`) + select("site", "Site", facets.sites) +
       select("senderJurisdiction", "From jurisdiction", facets.jurisdictions) + select("receiverJurisdiction", "To jurisdiction", facets.jurisdictions) +
       select("dataKind", "Data kind", facets.dataKinds) + select("decision", "Decision", facets.decisions) +
       `<div class="field"><label for="l-from">From</label><input id="l-from" name="from" type="datetime-local"></div>
        <div class="field"><label for="l-to">To</label><input id="l-to" name="to" type="datetime-local"></div>
-       <div class="field"><button type="reset" class="secondary">Clear filters</button></div>
+       <div class="field fit"><button type="reset" class="secondary">Clear filters</button></div>
        <p class="problem" id="filter-problem" role="alert"></p>`;
     for (const [k, v] of keep) if (form.elements[k] && k !== "from" && k !== "to") form.elements[k].value = v;
     facetsDrawn = true;
@@ -64,7 +65,7 @@ export async function renderLedger(main) {
   const load = async () => {
     try {
       const page = await api.ledger(query().toString());
-      if (!facetsDrawn) drawFacets(page.facets);
+      if (!facetsDrawn) await drawFacets(page.facets);
       entries = page.entries; total = page.total;
       const problem = form.querySelector("#filter-problem"); if (problem) problem.textContent = "";
       draw();
