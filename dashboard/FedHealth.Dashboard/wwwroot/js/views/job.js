@@ -44,7 +44,7 @@ export async function renderJob(main, id) {
     main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)} · FedAvg · ` +
       `${esc(privacy)} · sites ${esc(sites.join(", "))} · deadline ${esc(job.spec.roundDeadline)}`;
     // The detail says why a job is not simply running or done (paused by whom, why it failed); a completed job's report says the rest.
-    main.querySelector("#job-detail").textContent = job.status === "completed" ? "" : job.detail ? `${job.status}: ${job.detail}` : rounds.length === 0 ? "Waiting for the first round to close…" : "";
+    main.querySelector("#job-detail").textContent = job.status === "completed" ? "" : job.detail ? (job.detail.startsWith(job.status) ? job.detail : `${job.status}: ${job.detail}`) : rounds.length === 0 ? "Waiting for the first round to close…" : "";
     drawControls();
 
     update(charts.auc, labels, [
@@ -65,6 +65,7 @@ export async function renderJob(main, id) {
     update(charts.privacy, labels, privacySeries);
     const noPrivacy = !job.spec.privacy && !job.spec.siteLevelPrivacy;
     main.querySelector("#privacy-empty").hidden = !noPrivacy;
+    main.querySelector("#privacy-chart").parentElement.hidden = noPrivacy;
     main.querySelector("#privacy-empty").textContent = noPrivacy ? "This job trains without differential privacy: no ε is spent." : "";
     update(charts.timing, labels, [{ label: "seconds", data: rounds.map(r => r.seconds) }]);
 
