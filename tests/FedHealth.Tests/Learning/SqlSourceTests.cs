@@ -129,6 +129,16 @@ public sealed class SqlSourceTests : IDisposable
         Assert.Equal("tumour_size", config.Data.Sql.Columns!["size"]);
     }
 
+    [Fact]
+    public void A_sql_site_config_is_provisioned_with_its_query_kept_and_its_schema_path_made_absolute()
+    {
+        var source = Site("""{ "sql": { "provider": "postgresql", "connectionStringEnv": "SITE_DB", "query": "SELECT * FROM t" }, "schema": "s.json" }""");
+        var copy = temp.File("provisioned.json", SiteConfigProvisioning.WithKeys(source, "consortium.json", "key.pem", "state"));
+        var config = SiteConfigFile.Load(copy);
+        Assert.Equal("SELECT * FROM t", config.Data.Sql!.Query);
+        Assert.Equal(Path.Combine(temp.Path, "s.json"), config.Data.Schema);
+    }
+
     private string Site(string data) => temp.File("site.json", $$"""{ "site": { "id": "X", "jurisdiction": "DE" }, "data": {{data}} }""");
 
     private DataSchema Schema() => SchemaFile.Load(temp.File("schema.json", SmallSchema));
