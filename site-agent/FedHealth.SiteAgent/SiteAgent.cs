@@ -2,6 +2,7 @@ using FedHealth.Contracts;
 using FedHealth.Learning.Codec;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
+using FedHealth.Learning.Sql;
 using FedHealth.Learning.Torch;
 using FedHealth.Messaging;
 using FedHealth.Privacy.Accounting;
@@ -60,7 +61,9 @@ public sealed class SiteAgent
         var schema = SchemaFile.Load(config.Data.Schema);
         // A file share that blips is retried with backoff; data that is wrong fails at once with its reason.
         var data = Resilience.ForDataSource(e => e is IOException and not FileNotFoundException and not DirectoryNotFoundException)
-            .Execute(() => SchemaReader.Read(config.Data.Csv, schema, config.Data.Rows));
+            .Execute(() => config.Data.Sql is { } sql
+                ? SqlTableReader.Read(sql, schema, config.Data.Rows)
+                : SchemaReader.Read(config.Data.Csv!, schema, config.Data.Rows));
         var split = TrainTestSplit.Stratified(data, config.Data.TestFraction, config.Data.SplitSeed);
         var device = config.Training.Device switch
         {

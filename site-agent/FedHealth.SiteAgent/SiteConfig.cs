@@ -1,4 +1,5 @@
 using FedHealth.Learning.Data;
+using FedHealth.Learning.Sql;
 
 namespace FedHealth.Sites;
 
@@ -55,10 +56,14 @@ public sealed class SiteIdentity
     public bool Simulated { get; init; }
 }
 
-/// <summary>The local CSV, the schema that maps it to the consortium's features, and the local train/test split.</summary>
+/// <summary>
+/// The local data (a CSV file or a SQL query, exactly one), the schema that maps it to the consortium's features,
+/// and the local train/test split.
+/// </summary>
 public sealed class SiteDataSource
 {
-    public required string Csv { get; init; }
+    public string? Csv { get; init; }
+    public SqlSource? Sql { get; init; }
     public required string Schema { get; init; }
     public double TestFraction { get; init; } = 0.3;
     public int SplitSeed { get; init; } = 1;

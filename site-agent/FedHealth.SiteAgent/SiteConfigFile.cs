@@ -19,6 +19,9 @@ public static partial class SiteConfigFile
         var problems = new List<string>();
         if (!SiteIdPattern().IsMatch(config.Site.Id)) problems.Add($"site.id: '{config.Site.Id}' must be 1-63 letters, digits, '-' or '_'");
         if (!CountryPattern().IsMatch(config.Site.Jurisdiction)) problems.Add($"site.jurisdiction: '{config.Site.Jurisdiction}' is not an ISO 3166-1 alpha-2 country code such as DE or NL");
+        if ((config.Data.Csv is null) == (config.Data.Sql is null))
+            problems.Add($"data.csv and data.sql: give exactly one (a CSV file or a SQL query), {(config.Data.Csv is null ? "neither is given" : "not both")}");
+        if (config.Data.Sql is { } sql) problems.AddRange(sql.Problems("data.sql"));
         if (config.Data.TestFraction is <= 0 or >= 1) problems.Add($"data.testFraction: {config.Data.TestFraction} must lie strictly between 0 and 1");
         if (config.Training.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"training.device: '{config.Training.Device}' is not auto, cpu or cuda");
         if (config.Training.HeartbeatInterval <= TimeSpan.Zero) problems.Add("training.heartbeatInterval: must be positive");
@@ -52,7 +55,8 @@ public static partial class SiteConfigFile
             MinParticipants = policy?.MinParticipants ?? config.MinParticipants,
             Data = new SiteDataSource
             {
-                Csv = Path.GetFullPath(config.Data.Csv, folder),
+                Csv = config.Data.Csv is null ? null : Path.GetFullPath(config.Data.Csv, folder),
+                Sql = config.Data.Sql,
                 Schema = Path.GetFullPath(config.Data.Schema, folder),
                 TestFraction = config.Data.TestFraction,
                 SplitSeed = config.Data.SplitSeed,

@@ -17,7 +17,9 @@ public static class SiteConfigProvisioning
         var folder = Path.GetDirectoryName(Path.GetFullPath(sourceConfig))!;
         var config = Parse(sourceConfig);
         var data = config["data"]!.AsObject();
-        foreach (var key in new[] { "csv", "schema" }) data[key] = Path.GetFullPath(data[key]!.GetValue<string>(), folder);
+        // A site reading its data from SQL has no csv path to make absolute.
+        foreach (var key in new[] { "csv", "schema" })
+            if (data[key] is { } file) data[key] = Path.GetFullPath(file.GetValue<string>(), folder);
         if (config["policyFile"] is { } policy) config["policyFile"] = Path.GetFullPath(policy.GetValue<string>(), folder);
         config["consortiumFile"] = Path.GetFullPath(consortiumFile);
         config["identityKeyFile"] = Path.GetFullPath(identityKeyFile);

@@ -2,14 +2,26 @@ using System.Text;
 
 namespace FedHealth.Learning.Data;
 
-/// <summary>A CSV file read whole: the header and each row with the line it came from (RFC 4180 quoting).</summary>
+/// <summary>
+/// A table of text cells read whole: the header and each row with where it came from. A CSV file (RFC 4180 quoting)
+/// or a query's result turned into the same cells, so both go through one <see cref="SchemaReader"/>.
+/// </summary>
 public sealed class CsvTable
 {
+    /// <summary>The source named in every error: the file's path, or a description of the database and query.</summary>
     public required string Path { get; init; }
     public required IReadOnlyList<string> Header { get; init; }
     public required IReadOnlyList<CsvRow> Rows { get; init; }
+    /// <summary>What a row's number counts in errors: a "line" of a file, or a "row" of a query's result.</summary>
+    public string RowUnit { get; init; } = "line";
+    /// <summary>For a query's result, the result column each header column was read from (a site may rename).</summary>
+    public IReadOnlyList<string>? SourceColumns { get; init; }
 
     public int IndexOf(string column) => Header.ToList().IndexOf(column);
+
+    /// <summary>Where a column is in the source, for errors: its field number in a file, its result column in a query.</summary>
+    public string Locate(string column) =>
+        SourceColumns is { } source ? $"result column '{source[IndexOf(column)]}'" : $"field {IndexOf(column) + 1}";
 
     public static CsvTable Read(string path)
     {
@@ -57,5 +69,5 @@ public sealed class CsvTable
     }
 }
 
-/// <summary>One data row and the 1-based line of the file it was read from.</summary>
+/// <summary>One data row and the 1-based line of the file (or row of the result) it was read from.</summary>
 public sealed record CsvRow(int Line, IReadOnlyList<string> Fields);

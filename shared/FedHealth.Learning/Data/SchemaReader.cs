@@ -2,12 +2,19 @@ using System.Globalization;
 
 namespace FedHealth.Learning.Data;
 
-/// <summary>Applies a <see cref="DataSchema"/> to a local CSV file, refusing it with the file, line and column named.</summary>
+/// <summary>Applies a <see cref="DataSchema"/> to a local table, refusing it with the source, line and column named.</summary>
 public static class SchemaReader
 {
-    public static TabularData Read(string csvPath, DataSchema schema, RowFilter? rows = null)
+    public static TabularData Read(string csvPath, DataSchema schema, RowFilter? rows = null) => Read(CsvTable.Read(csvPath), schema, rows);
+
+    /// <summary>The columns a table must have for <paramref name="schema"/> and <paramref name="rows"/>, with their declared types.</summary>
+    public static IReadOnlyList<ColumnDeclaration> Needed(DataSchema schema, RowFilter? rows) =>
+        schema.Columns.Concat(rows is null || schema.Columns.Any(c => c.Name == rows.Column) ? [] : [new ColumnDeclaration { Name = rows.Column, Type = "number" }]).ToList();
+
+    /// <summary>Applies the schema to a table already read (a CSV file's, or a query's result as the same text cells).</summary>
+    public static TabularData Read(CsvTable table, DataSchema schema, RowFilter? rows = null)
     {
-        var table = CsvTable.Read(csvPath);
+        var csvPath = table.Path;
         var missing = schema.Columns.Select(c => c.Name).Concat(rows is null ? [] : [rows.Column]).Distinct().Where(c => table.IndexOf(c) < 0).ToList();
         if (missing.Count > 0)
             throw new DataException($"{csvPath}: line 1: column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))} declared in schema '{schema.Name}' or the row filter missing from the header (header has: {string.Join(", ", table.Header)})");
@@ -81,6 +88,6 @@ public static class SchemaReader
         }
 
         public DataException Error(string column, string what) =>
-            new($"{table.Path}: line {row.Line}, column '{column}' (field {table.IndexOf(column) + 1}) of schema '{schema.Name}': {what}");
+            new($"{table.Path}: {table.RowUnit} {row.Line}, column '{column}' ({table.Locate(column)}) of schema '{schema.Name}': {what}");
     }
 }
