@@ -2,7 +2,6 @@ using FedHealth.Contracts;
 using FedHealth.Learning.Codec;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
-using FedHealth.Learning.Sql;
 using FedHealth.Learning.Torch;
 using FedHealth.Messaging;
 using FedHealth.Privacy.Accounting;
@@ -58,13 +57,7 @@ public sealed class SiteAgent
     public static SiteAgent Start(SiteConfig config, ILogger logger, SiteSecurity? security = null)
     {
         security ??= SiteSecurity.Load(config);
-        var schema = SchemaFile.Load(config.Data.Schema);
-        // A file share that blips is retried with backoff; data that is wrong fails at once with its reason.
-        var data = Resilience.ForDataSource(e => e is IOException and not FileNotFoundException and not DirectoryNotFoundException)
-            .Execute(() => config.Data.Sql is { } sql
-                ? SqlTableReader.Read(sql, schema, config.Data.Rows)
-                : SchemaReader.Read(config.Data.Csv!, schema, config.Data.Rows));
-        var split = TrainTestSplit.Stratified(data, config.Data.TestFraction, config.Data.SplitSeed);
+        var (schema, split) = SiteData.Load(config.Data);
         var device = config.Training.Device switch
         {
             "cpu" => CPU,

@@ -13,7 +13,11 @@ public static partial class SiteConfigFile
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryPattern();
 
-    public static SiteConfig Load(string path)
+    /// <summary>Reads and checks the site config and the policy file it names.</summary>
+    public static SiteConfig Load(string path) => WithPolicy(Read(path), path);
+
+    /// <summary>Reads and checks the site config alone, paths made absolute; its policy file is not read yet.</summary>
+    public static SiteConfig Read(string path)
     {
         var config = JsonFile.Read<SiteConfig>(path);
         var problems = new List<string>();
@@ -33,26 +37,16 @@ public static partial class SiteConfigFile
         if (problems.Count > 0) throw new DataException($"{path}: {string.Join("; ", problems)}");
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var policyFile = config.PolicyFile is null ? null : Path.GetFullPath(config.PolicyFile, folder);
-        SitePolicy? policy = null;
-        if (policyFile is not null)
-        {
-            try { policy = SitePolicyFile.Load(policyFile); }
-            catch (PolicyException e) { throw new DataException(e.Message); }
-            if (policy.Jurisdiction != config.Site.Jurisdiction)
-                throw new DataException($"{policyFile}: jurisdiction '{policy.Jurisdiction}' differs from site.jurisdiction '{config.Site.Jurisdiction}' in {path}");
-        }
         return new SiteConfig
         {
             Site = config.Site,
             Training = config.Training,
-            // The hospital's policy file, where given, sets its DP budget and minimum participants.
-            Privacy = policy?.Privacy is { } p ? new SitePrivacy { EpsilonBudget = p.EpsilonBudget, Delta = p.Delta } : config.Privacy,
+            Privacy = config.Privacy,
             PolicyFile = policyFile,
-            Policy = policy,
             StateDir = Path.GetFullPath(config.StateDir ?? Path.Combine("state", config.Site.Id), folder),
             ConsortiumFile = config.ConsortiumFile is null ? null : Path.GetFullPath(config.ConsortiumFile, folder),
             IdentityKeyFile = config.IdentityKeyFile is null ? null : Path.GetFullPath(config.IdentityKeyFile, folder),
-            MinParticipants = policy?.MinParticipants ?? config.MinParticipants,
+            MinParticipants = config.MinParticipants,
             Data = new SiteDataSource
             {
                 Csv = config.Data.Csv is null ? null : Path.GetFullPath(config.Data.Csv, folder),
@@ -62,6 +56,27 @@ public static partial class SiteConfigFile
                 SplitSeed = config.Data.SplitSeed,
                 Rows = config.Data.Rows,
             },
+        };
+    }
+
+    /// <summary>
+    /// Adds the policy named by a config from <see cref="Read"/>; the hospital's policy, where given, sets its DP
+    /// budget and minimum participants.
+    /// </summary>
+    public static SiteConfig WithPolicy(SiteConfig config, string path)
+    {
+        if (config.PolicyFile is not { } policyFile) return config;
+        SitePolicy policy;
+        try { policy = SitePolicyFile.Load(policyFile); }
+        catch (PolicyException e) { throw new DataException(e.Message); }
+        if (policy.Jurisdiction != config.Site.Jurisdiction)
+            throw new DataException($"{policyFile}: jurisdiction '{policy.Jurisdiction}' differs from site.jurisdiction '{config.Site.Jurisdiction}' in {path}");
+        return new SiteConfig
+        {
+            Site = config.Site, Data = config.Data, Training = config.Training, StateDir = config.StateDir,
+            ConsortiumFile = config.ConsortiumFile, IdentityKeyFile = config.IdentityKeyFile, PolicyFile = policyFile, Policy = policy,
+            Privacy = policy.Privacy is { } p ? new SitePrivacy { EpsilonBudget = p.EpsilonBudget, Delta = p.Delta } : config.Privacy,
+            MinParticipants = policy.MinParticipants ?? config.MinParticipants,
         };
     }
 }
