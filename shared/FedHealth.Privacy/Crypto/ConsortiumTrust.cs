@@ -54,10 +54,5 @@ public static class KeyFiles
         return identity;
     }
 
-    private static void WritePrivate(string path, string pem)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, pem);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-    }
+    private static void WritePrivate(string path, string pem) => PemFiles.WritePrivate(path, pem);
 }

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace FedHealth.Privacy.Crypto;
+
+/// <summary>
+/// The consortium's own certificate authority: it signs the broker's server certificate and each site's client
+/// certificate, and is the only root the members trust for them (never the operating system's store). ECDSA P-256,
+/// self-signed, valid about 10 years; kept as ca-cert.pem and ca-key.pem (PKCS#8, mode 600) in one folder.
+/// </summary>
+public sealed class ConsortiumCa : IDisposable
+{
+    public const string CertFileName = "ca-cert.pem";
+    public const string KeyFileName = "ca-key.pem";
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+
+    private readonly ECDsa key;
+
+    /// <summary>The CA certificate, without its private key.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    private ConsortiumCa(X509Certificate2 certificate, ECDsa key) { Certificate = certificate; this.key = key; }
+
+    public static ConsortiumCa Create(string name = "FedHealth consortium CA", DateTimeOffset? now = null)
+    {
+        var start = (now ?? DateTimeOffset.UtcNow).AddMinutes(-5);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={Escape(name)}, O=FedHealth"), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        using var selfSigned = request.CreateSelfSigned(start, start.AddYears(10));
+        return new ConsortiumCa(X509CertificateLoader.LoadCertificate(selfSigned.RawData), key);
+    }
+
+    /// <summary>Writes DIR/ca-cert.pem and DIR/ca-key.pem; refuses to replace a CA already there (every certificate it signed would be orphaned).</summary>
+    public void Save(string folder)
+    {
+        var certFile = Path.Combine(folder, CertFileName);
+        var keyFile = Path.Combine(folder, KeyFileName);
+        if (File.Exists(certFile) || File.Exists(keyFile))
+            throw new IOException($"{folder} already holds a consortium CA ({CertFileName}/{KeyFileName}); refusing to overwrite it");
+        Directory.CreateDirectory(folder);
+        PemFiles.WritePrivate(keyFile, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(certFile, Certificate.ExportCertificatePem());
+    }
+
+    public static ConsortiumCa Load(string folder)
+    {
+        var certFile = Path.Combine(folder, CertFileName);
+        var keyFile = Path.Combine(folder, KeyFileName);
+        if (!File.Exists(certFile) || !File.Exists(keyFile))
+            throw new FileNotFoundException($"{folder}: no consortium CA there (expected {CertFileName} and {KeyFileName}; create one with `fedhealth provision ca`)");
+        var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certFile));
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(keyFile));
+        using var check = certificate.CopyWithPrivateKey(key); // throws when the key does not belong to the certificate
+        return new ConsortiumCa(certificate, key);
+    }
+
+    /// <summary>The broker's certificate: its DNS names and IP addresses as subject alternative names, for serverAuth, about 2 years.</summary>
+    public X509Certificate2 IssueServer(IReadOnlyCollection<string> dnsNames, IReadOnlyCollection<IPAddress> addresses, DateTimeOffset? now = null, TimeSpan? validity = null)
+    {
+        if (dnsNames.Count + addresses.Count == 0) throw new ArgumentException("a server certificate needs at least one DNS name or IP address");
+        var names = new SubjectAlternativeNameBuilder();
+        foreach (var dns in dnsNames) names.AddDnsName(dns);
+        foreach (var address in addresses) names.AddIpAddress(address);
+        var subject = dnsNames.FirstOrDefault() ?? addresses.First().ToString();
+        return Issue($"CN={Escape(subject)}, O=FedHealth", ServerAuth, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, names.Build(), now, validity ?? TimeSpan.FromDays(2 * 365));
+    }
+
+    /// <summary>A site's certificate: CN = the site id, for clientAuth, about 2 years.</summary>
+    public X509Certificate2 IssueClient(string siteId, DateTimeOffset? now = null, TimeSpan? validity = null)
+    {
+        if (string.IsNullOrWhiteSpace(siteId)) throw new ArgumentException("a client certificate needs the site id");
+        return Issue($"CN={Escape(siteId)}, O=FedHealth", ClientAuth, X509KeyUsageFlags.DigitalSignature, extension: null, now, validity ?? TimeSpan.FromDays(2 * 365));
+    }
+
+    /// <summary>Why <paramref name="certificate"/> is not a valid certificate of this CA as a server (serverAuth) or client (clientAuth) certificate, or null when it is.</summary>
+    public static string? Problem(X509Certificate2 certificate, X509Certificate2 caCertificate, bool server, DateTime? at = null)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(caCertificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(server ? ServerAuth : ClientAuth);
+        if (at is { } time) chain.ChainPolicy.VerificationTime = time;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        if (chain.Build(certificate)) return null;
+        var statuses = chain.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct();
+        return $"certificate '{certificate.Subject}' is not trusted by the consortium CA '{caCertificate.Subject}': {string.Join("; ", statuses)}";
+    }
+
+    /// <summary>Writes CERT (PEM) and KEY (PKCS#8 PEM, mode 600) for an issued certificate.</summary>
+    public static void WritePem(X509Certificate2 certificate, string certFile, string keyFile)
+    {
+        using var privateKey = certificate.GetECDsaPrivateKey() ?? throw new ArgumentException("the certificate carries no ECDSA private key");
+        PemFiles.WritePrivate(keyFile, privateKey.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(certFile, certificate.ExportCertificatePem());
+    }
+
+    private X509Certificate2 Issue(string subject, Oid usage, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now, TimeSpan validity)
+    {
+        var start = (now ?? DateTimeOffset.UtcNow).AddMinutes(-5);
+        var end = start + validity;
+        if (end > Certificate.NotAfter) end = Certificate.NotAfter;
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName(subject), leafKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(keyUsage, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], critical: false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        if (extension is not null) request.CertificateExtensions.Add(extension);
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        var generator = X509SignatureGenerator.CreateForECDsa(key);
+        using var issued = request.Create(Certificate.SubjectName, generator, start, end, serial);
+        return issued.CopyWithPrivateKey(leafKey);
+    }
+
+    private static string Escape(string value) => value.Contains(',') || value.Contains('=') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+
+    public void Dispose()
+    {
+        key.Dispose();
+        Certificate.Dispose();
+    }
+}
