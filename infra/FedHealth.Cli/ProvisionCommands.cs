@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using FedHealth.Privacy.Crypto;
 using FedHealth.Sites;
 
@@ -7,8 +8,8 @@ namespace FedHealth.Cli;
 /// <summary>
 /// `fedhealth provision keys`: the consortium's key material for secure aggregation, for a development or pilot
 /// deployment: the coordinator's sealing key, one signing key per site, the consortium file registering them, and
-/// for each site config given, a ready-to-run copy that points at its key. (Certificates, a consortium CA and
-/// enrolment bundles come with site provisioning.)
+/// for each site config given, a ready-to-run copy that points at its key; `provision ca` and `provision broker-cert`:
+/// the consortium CA and RabbitMQ's TLS certificate. (Site client certificates and enrolment bundles come with site provisioning.)
 /// </summary>
 public static class ProvisionCommands
 {
@@ -43,8 +44,67 @@ public static class ProvisionCommands
             Console.WriteLine($"coordinator: --Coordinator:ConsortiumFile={consortium} --Coordinator:KeyFile={Path.Combine(folder, "coordinator-key.pem")}");
             return 0;
         });
-        return new Command("provision", "Consortium provisioning.") { keys };
+        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert() };
     }
+
+    /// <summary>`fedhealth provision ca --out DIR`: the consortium CA that signs the broker's and the sites' certificates.</summary>
+    private static Command Ca()
+    {
+        var output = new Option<string>("--out") { Description = "Folder to write ca-cert.pem and ca-key.pem (mode 600) to; an existing CA there is never replaced", Required = true };
+        var command = new Command("ca", "Create the consortium CA that signs the broker's and the sites' TLS certificates.") { output };
+        command.SetAction(result =>
+        {
+            var folder = Path.GetFullPath(result.GetValue(output)!);
+            using var ca = ConsortiumCa.Create();
+            try { ca.Save(folder); }
+            catch (IOException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+            Console.WriteLine($"wrote {Path.Combine(folder, ConsortiumCa.CertFileName)} (give it to every member) and {ConsortiumCa.KeyFileName} (keep it offline)");
+            Console.WriteLine($"valid until {ca.Certificate.NotAfter:yyyy-MM-dd}; SHA-256 fingerprint {ca.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>`fedhealth provision broker-cert`: the broker's TLS certificate, signed by the consortium CA.</summary>
+    private static Command BrokerCert()
+    {
+        var caFolder = new Option<string>("--ca") { Description = "Folder of the consortium CA (from `provision ca`)", Required = true };
+        var dns = new Option<string[]>("--dns") { Description = "DNS names the broker is reached by, e.g. --dns broker.example localhost", AllowMultipleArgumentsPerToken = true };
+        var ips = new Option<string[]>("--ip") { Description = "IP addresses the broker is reached by, e.g. --ip 127.0.0.1", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "Folder to write broker-cert.pem, broker-key.pem (mode 600) and ca-cert.pem to", Required = true };
+        var command = new Command("broker-cert", "Issue RabbitMQ's server certificate from the consortium CA (for infra/rabbitmq/start.sh with FEDHEALTH_RABBITMQ_TLS_DIR).") { caFolder, dns, ips, output };
+        command.SetAction(result =>
+        {
+            var names = Split(result.GetValue(dns));
+            var addressTexts = Split(result.GetValue(ips));
+            var addresses = new List<IPAddress>();
+            foreach (var text in addressTexts)
+            {
+                if (!IPAddress.TryParse(text, out var address)) { Console.Error.WriteLine($"error: --ip: '{text}' is not an IP address"); return 2; }
+                addresses.Add(address);
+            }
+            if (names.Count + addresses.Count == 0) { Console.Error.WriteLine("error: give the broker's names with --dns and/or --ip"); return 2; }
+            ConsortiumCa ca;
+            try { ca = ConsortiumCa.Load(Path.GetFullPath(result.GetValue(caFolder)!)); }
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException) { Console.Error.WriteLine($"error: --ca: {e.Message}"); return 2; }
+            using (ca)
+            {
+                var folder = Path.GetFullPath(result.GetValue(output)!);
+                Directory.CreateDirectory(folder);
+                using var server = ca.IssueServer(names, addresses);
+                ConsortiumCa.WritePem(server, Path.Combine(folder, "broker-cert.pem"), Path.Combine(folder, "broker-key.pem"));
+                File.WriteAllText(Path.Combine(folder, ConsortiumCa.CertFileName), ca.Certificate.ExportCertificatePem());
+                Console.WriteLine($"wrote broker-cert.pem, broker-key.pem and ca-cert.pem to {folder} (for {string.Join(", ", names.Concat(addresses.Select(a => a.ToString())))}, valid until {server.NotAfter:yyyy-MM-dd})");
+                Console.WriteLine($"broker: FEDHEALTH_RABBITMQ_TLS_DIR={folder} FEDHEALTH_RABBITMQ_TLS_PORT=5671 infra/rabbitmq/start.sh");
+                Console.WriteLine($"members: --Bus:Uri=amqps://USER:PASSWORD@HOST:5671/ --Bus:CaFile={Path.Combine(folder, ConsortiumCa.CertFileName)}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static List<string> Split(string[]? values) =>
+        (values ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
 
     private static string KeyFile(string folder, string id) => Path.Combine(folder, "sites", id, "identity-key.pem");
 }

@@ -72,3 +72,33 @@ public sealed class ConsortiumCaTests : IDisposable
         Assert.Null(ConsortiumCa.Problem(stranger, foreign.Certificate, server: true));
     }
 }
+
+public sealed class ProvisionCaCommandTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("fedhealth-provision-ca-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public async Task Provision_ca_refuses_to_overwrite_and_broker_cert_is_issued_by_it_for_the_names_given()
+    {
+        var ca = Path.Combine(folder, "ca");
+        var broker = Path.Combine(folder, "broker");
+        Assert.Equal(0, await Support.CliRunner.Run("provision", "ca", "--out", ca));
+        var (again, errors) = await Support.CliRunner.RunReadingErrors("provision", "ca", "--out", ca);
+        Assert.Equal(2, again);
+        Assert.Contains("refusing to overwrite", errors);
+
+        Assert.Equal(0, await Support.CliRunner.Run("provision", "broker-cert", "--ca", ca, "--dns", "localhost", "--ip", "127.0.0.1", "--out", broker));
+        var caCert = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(broker, "ca-cert.pem")));
+        using var server = X509Certificate2.CreateFromPemFile(Path.Combine(broker, "broker-cert.pem"), Path.Combine(broker, "broker-key.pem"));
+        Assert.Null(ConsortiumCa.Problem(server, caCert, server: true));
+        Assert.True(server.MatchesHostname("localhost"));
+        Assert.True(server.MatchesHostname("127.0.0.1"));
+        Assert.Equal(File.ReadAllText(Path.Combine(ca, "ca-cert.pem")), File.ReadAllText(Path.Combine(broker, "ca-cert.pem")));
+
+        var (bad, badErrors) = await Support.CliRunner.RunReadingErrors("provision", "broker-cert", "--ca", ca, "--ip", "not-an-ip", "--out", broker);
+        Assert.Equal(2, bad);
+        Assert.Contains("not-an-ip", badErrors);
+    }
+}
