@@ -18,6 +18,19 @@ public sealed class BusOptions
     /// </summary>
     public int InlineBytes { get; set; } = 32 * 1024 * 1024;
     public int ChunkBytes { get; set; } = 16 * 1024 * 1024;
+    /// <summary>
+    /// For amqps:// (required there): the consortium CA's certificate (PEM). The broker's certificate must chain to it;
+    /// the operating system's trusted roots are not consulted.
+    /// </summary>
+    public string? CaFile { get; set; }
+    /// <summary>The name the broker's certificate must carry when it differs from the host in <see cref="Uri"/>.</summary>
+    public string? ServerName { get; set; }
+    /// <summary>Optional client certificate (PEM) to present to the broker, with its private key in <see cref="KeyFile"/>.</summary>
+    public string? CertFile { get; set; }
+    public string? KeyFile { get; set; }
+
+    /// <summary>Whether <see cref="Uri"/> asks for TLS.</summary>
+    public bool UsesTls => Transport == RabbitMq && Uri.StartsWith("amqps://", StringComparison.OrdinalIgnoreCase);
 
     public void Validate()
     {
@@ -25,6 +38,16 @@ public sealed class BusOptions
             throw new ArgumentException($"Bus:Transport is '{Transport}', expected {InMemory} or {RabbitMq}");
         if (Transport == RabbitMq && !Uri.StartsWith("amqp", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"Bus:Uri '{Uri}' is not an amqp:// or amqps:// address");
+        if (UsesTls)
+        {
+            if (string.IsNullOrWhiteSpace(CaFile))
+                throw new ArgumentException($"Bus:Uri '{Uri}' is amqps:// but Bus:CaFile is not set: give the consortium CA certificate (ca-cert.pem) the broker's certificate must chain to");
+            if (!File.Exists(CaFile)) throw new ArgumentException($"Bus:CaFile '{CaFile}' does not exist");
+            if (string.IsNullOrWhiteSpace(CertFile) != string.IsNullOrWhiteSpace(KeyFile))
+                throw new ArgumentException("Bus:CertFile and Bus:KeyFile go together: give both (the client certificate and its key) or neither");
+            if (!string.IsNullOrWhiteSpace(CertFile) && !File.Exists(CertFile)) throw new ArgumentException($"Bus:CertFile '{CertFile}' does not exist");
+            if (!string.IsNullOrWhiteSpace(KeyFile) && !File.Exists(KeyFile)) throw new ArgumentException($"Bus:KeyFile '{KeyFile}' does not exist");
+        }
         if (ChunkBytes is < 64 * 1024 or > 64 * 1024 * 1024) throw new ArgumentException($"Bus:ChunkBytes is {ChunkBytes}, expected 64 KiB..64 MiB");
         if (InlineBytes < 1 || InlineBytes > 100 * 1024 * 1024) throw new ArgumentException($"Bus:InlineBytes is {InlineBytes}, expected 1..100 MiB");
     }

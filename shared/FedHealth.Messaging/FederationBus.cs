@@ -27,10 +27,18 @@ public static class FederationBus
             registerConsumers(x);
             if (options.Transport == BusOptions.RabbitMq)
             {
+                var tls = BrokerTls.From(options);
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(new Uri(options.Uri), h =>
                     {
+                        if (tls is not null)
+                            h.UseSsl(s =>
+                            {
+                                s.ServerName = tls.ServerName;
+                                s.CertificateValidationCallback = tls.Validate;
+                                if (tls.ClientCertificate is not null) s.Certificate = tls.ClientCertificate;
+                            });
                         h.PublisherConfirmation = true;
                         // RabbitMQ.Client refuses bodies over 64 MiB by default; stay below the broker's 128 MiB limit.
                         h.MaxMessageSize(120 * 1024 * 1024);

@@ -15,7 +15,7 @@ public static class QuorumQueueCheck
     {
         if (options.Transport != BusOptions.RabbitMq) return null;
         IConnection connection;
-        try { connection = await new ConnectionFactory { Uri = new Uri(options.Uri) }.CreateConnectionAsync(cancellationToken); }
+        try { connection = await BrokerTls.Factory(options).CreateConnectionAsync(cancellationToken); }
         catch (BrokerUnreachableException) { return null; }
         await using (connection)
         {

@@ -25,6 +25,7 @@ public static class BrokerCheck
             Uri = uri, RequestedConnectionTimeout = Timeout, SocketReadTimeout = Timeout, SocketWriteTimeout = Timeout,
             HandshakeContinuationTimeout = Timeout, AutomaticRecoveryEnabled = false,
         };
+        BrokerTls.From(bus)?.Apply(factory);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout * 2);
         try

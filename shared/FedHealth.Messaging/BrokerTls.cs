@@ -1,0 +1,79 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using RabbitMQ.Client;
+
+namespace FedHealth.Messaging;
+
+/// <summary>
+/// TLS to RabbitMQ (amqps://) the consortium's way: the broker's certificate is checked against the consortium CA of
+/// Bus:CaFile only (custom root trust, no system roots) and against the host name, and a client certificate is shown
+/// when Bus:CertFile/Bus:KeyFile are set. Used by the MassTransit bus and by every connection opened beside it.
+/// </summary>
+public sealed class BrokerTls
+{
+    private static readonly System.Security.Cryptography.Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private readonly X509Certificate2 ca;
+
+    public string ServerName { get; }
+    public X509Certificate2? ClientCertificate { get; }
+
+    private BrokerTls(X509Certificate2 ca, string serverName, X509Certificate2? clientCertificate)
+    {
+        this.ca = ca;
+        ServerName = serverName;
+        ClientCertificate = clientCertificate;
+    }
+
+    /// <summary>The TLS settings of <paramref name="options"/>, or null for plain amqp://.</summary>
+    public static BrokerTls? From(BusOptions options)
+    {
+        if (!options.UsesTls) return null;
+        options.Validate();
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.CaFile!));
+        var client = string.IsNullOrWhiteSpace(options.CertFile) ? null : X509Certificate2.CreateFromPemFile(options.CertFile, options.KeyFile);
+        var serverName = string.IsNullOrWhiteSpace(options.ServerName) ? new Uri(options.Uri).Host : options.ServerName;
+        return new BrokerTls(ca, serverName, client);
+    }
+
+    /// <summary>
+    /// Accepts the broker's certificate only when it names <see cref="ServerName"/> and chains to the consortium CA.
+    /// A refusal throws, so that the connection error says why instead of "rejected by the callback".
+    /// </summary>
+    public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+            throw new AuthenticationException("the broker presented no TLS certificate");
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+            throw new AuthenticationException($"the broker's certificate '{certificate.Subject}' is not for '{ServerName}' (set Bus:ServerName to the name it carries, or issue it for this name)");
+        using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Add(ca);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.ApplicationPolicy.Add(ServerAuth);
+        if (chain is not null)
+            foreach (var element in chain.ChainElements.Skip(1)) custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+        if (custom.Build(presented)) return true;
+        var statuses = custom.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct();
+        throw new AuthenticationException($"the broker's certificate '{presented.Subject}' (issued by '{presented.Issuer}') is not trusted: " +
+                                          $"it does not chain to the consortium CA '{ca.Subject}' of Bus:CaFile ({string.Join("; ", statuses)})");
+    }
+
+    /// <summary>Applies these settings to a RabbitMQ.Client connection factory whose Uri is already set.</summary>
+    public void Apply(ConnectionFactory factory)
+    {
+        factory.Ssl.Enabled = true;
+        factory.Ssl.ServerName = ServerName;
+        factory.Ssl.CertificateValidationCallback = Validate;
+        if (ClientCertificate is not null) factory.Ssl.Certs = new X509CertificateCollection { ClientCertificate };
+    }
+
+    /// <summary>A connection factory for <paramref name="options"/>: TLS set up as the bus does it when the Uri is amqps://.</summary>
+    public static ConnectionFactory Factory(BusOptions options)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(options.Uri) };
+        From(options)?.Apply(factory);
+        return factory;
+    }
+}
