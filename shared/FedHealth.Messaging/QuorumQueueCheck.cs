@@ -10,12 +10,17 @@ namespace FedHealth.Messaging;
 /// </summary>
 public static class QuorumQueueCheck
 {
-    /// <returns>What is wrong, or null when the queues are fine or the broker cannot be reached now (the bus retries that).</returns>
+    /// <returns>What is wrong (a broker certificate refused under amqps:// included), or null when the queues are fine or the broker cannot be reached now (the bus retries that).</returns>
     public static async Task<string?> Problem(BusOptions options, IEnumerable<string> queues, CancellationToken cancellationToken = default)
     {
         if (options.Transport != BusOptions.RabbitMq) return null;
         IConnection connection;
         try { connection = await BrokerTls.Factory(options).CreateConnectionAsync(cancellationToken); }
+        catch (BrokerUnreachableException e) when (TlsRefusal(e) is { } refusal)
+        {
+            // Retrying cannot fix a certificate the consortium CA does not vouch for: say so instead of waiting forever.
+            return $"TLS to RabbitMQ at {options.Uri.Split('@')[^1]} refused: {refusal.Message}";
+        }
         catch (BrokerUnreachableException) { return null; }
         await using (connection)
         {
@@ -34,6 +39,18 @@ public static class QuorumQueueCheck
                            $"The broker said: {e.ShutdownReason.ReplyText}";
                 }
             }
+        }
+        return null;
+    }
+
+    private static System.Security.Authentication.AuthenticationException? TlsRefusal(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is System.Security.Authentication.AuthenticationException refusal) return refusal;
+            if (current is AggregateException aggregate)
+                foreach (var inner in aggregate.InnerExceptions)
+                    if (TlsRefusal(inner) is { } found) return found;
         }
         return null;
     }
