@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using FedHealth.Contracts;
 using FedHealth.Messaging;
 using FedHealth.Privacy.Crypto;
@@ -57,6 +58,32 @@ public sealed class RabbitMqTlsTests(TlsRabbitMqBroker broker) : IClassFixture<T
         Assert.Contains("consortium CA", messages);
         // The check run before the bus starts reports it rather than leaving the bus to retry forever.
         Assert.Contains("is not trusted", await QuorumQueueCheck.Problem(options, ["fedhealth-tls-test-quorum"]));
+    }
+
+    [Fact]
+    public async Task A_site_presents_its_client_certificate_and_the_broker_refuses_one_the_consortium_did_not_issue()
+    {
+        using (var ca = ConsortiumCa.Load(broker.CaFolder))
+        using (var site = ca.IssueClient("DE-GBSG"))
+            ConsortiumCa.WritePem(site, temp.File("site-cert.pem", ""), temp.File("site-key.pem", ""));
+        using (var foreign = ConsortiumCa.Create("another consortium"))
+        using (var stranger = foreign.IssueClient("DE-GBSG"))
+            ConsortiumCa.WritePem(stranger, temp.File("stranger-cert.pem", ""), temp.File("stranger-key.pem", ""));
+
+        var member = new BusOptions
+        {
+            Transport = BusOptions.RabbitMq, Uri = broker.TlsUri, CaFile = broker.CaFile,
+            CertFile = Path.Combine(temp.Path, "site-cert.pem"), KeyFile = Path.Combine(temp.Path, "site-key.pem"),
+        };
+        var factory = BrokerTls.Factory(member);
+        factory.AutomaticRecoveryEnabled = false;
+        await using (var connection = await factory.CreateConnectionAsync()) Assert.True(connection.IsOpen);
+
+        // The broker verifies a certificate it is shown (verify_peer): one from another CA ends the handshake.
+        var impostor = BrokerTls.Factory(member);
+        impostor.AutomaticRecoveryEnabled = false;
+        impostor.Ssl.Certs = new X509CertificateCollection { X509Certificate2.CreateFromPemFile(Path.Combine(temp.Path, "stranger-cert.pem"), Path.Combine(temp.Path, "stranger-key.pem")) };
+        await Assert.ThrowsAnyAsync<Exception>(async () => { await using var connection = await impostor.CreateConnectionAsync(); });
     }
 
     [Fact]
