@@ -33,6 +33,10 @@ public sealed class LocalDashboard : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = new Uri(Url) };
         await Eventually.Get(async () => serving.IsFaulted ? throw serving.Exception!.InnerException! : (await http.GetAsync("/api/session")).IsSuccessStatusCode ? "up" : null,
             TimeSpan.FromSeconds(90), "the local federation's dashboard to answer");
+        // The dashboard answers before the sites' first heartbeats: every test expects the four sites online.
+        using (var lead = await LeadClient())
+            await Eventually.Get(async () => (await lead.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.Count(s => s.Online) == 4 ? "online" : null,
+                TimeSpan.FromSeconds(90), "the local federation's four sites to be online");
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -13,7 +13,7 @@ export async function renderJobs(main) {
   const draw = async () => {
     const status = await api.status();
     if (status.jobs.length === 0) {
-      body.innerHTML = `<tr class="empty"><td colspan="6">No job yet. ${isLead() ? 'Launch one with <a href="#/jobs/new">New job</a>.' : "A consortium lead launches jobs."}</td></tr>`;
+      body.innerHTML = `<tr class="empty"><td colspan="6">No job yet. ${isLead() ? '<a href="#/jobs/new">Launch the first one</a>.' : "A consortium lead launches jobs."}</td></tr>`;
       return;
     }
     body.innerHTML = status.jobs.slice().reverse().map(job => {
