@@ -9,7 +9,7 @@ namespace FedHealth.Cli;
 /// `fedhealth provision keys`: the consortium's key material for secure aggregation, for a development or pilot
 /// deployment: the coordinator's sealing key, one signing key per site, the consortium file registering them, and
 /// for each site config given, a ready-to-run copy that points at its key; `provision ca` and `provision broker-cert`:
-/// the consortium CA and RabbitMQ's TLS certificate. (Site client certificates and enrolment bundles come with site provisioning.)
+/// the consortium CA and RabbitMQ's TLS certificate; `provision site`: a site's enrolment bundle, answering its request.
 /// </summary>
 public static class ProvisionCommands
 {
@@ -29,7 +29,7 @@ public static class ProvisionCommands
             var prepared = configFiles.Select(SiteConfigProvisioning.SiteIdOf).ToList();
             var ids = (result.GetValue(sites) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Concat(prepared).Distinct().ToList();
-            if (ids.Count == 0) { Console.Error.WriteLine("error: give --sites or --site-configs"); return 2; }
+            // No sites yet is fine: sites that enrol themselves (`provision site`) are added to the consortium file then.
             using var coordinator = KeyFiles.LoadOrCreateAgreementKey(Path.Combine(folder, "coordinator-key.pem"));
             var identities = ids.ToDictionary(id => id, id => KeyFiles.LoadOrCreateIdentity(KeyFile(folder, id)));
             new ConsortiumTrust(KeyAgreement.PublicKey(coordinator), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)).Save(consortium);
@@ -44,7 +44,7 @@ public static class ProvisionCommands
             Console.WriteLine($"coordinator: --Coordinator:ConsortiumFile={consortium} --Coordinator:KeyFile={Path.Combine(folder, "coordinator-key.pem")}");
             return 0;
         });
-        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert() };
+        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), ProvisionSiteCommand.Create() };
     }
 
     /// <summary>`fedhealth provision ca --out DIR`: the consortium CA that signs the broker's and the sites' certificates.</summary>

@@ -4,7 +4,8 @@
 #   FEDHEALTH_RABBITMQ_NODE  node name (default fedhealth@localhost)
 #   FEDHEALTH_RABBITMQ_DIR   data and log folder (default ~/.local/share/fedhealth/rabbitmq/<node>, /var/lib/fedhealth/... as root)
 #   FEDHEALTH_RABBITMQ_TLS_PORT, FEDHEALTH_RABBITMQ_TLS_DIR  both set: also an amqps listener on 127.0.0.1:TLS_PORT with
-#                            TLS_DIR/broker-cert.pem, broker-key.pem and ca-cert.pem (from `fedhealth provision broker-cert`)
+#                            TLS_DIR/broker-cert.pem, broker-key.pem and ca-cert.pem (from `fedhealth provision broker-cert`);
+#                            clients may then log in with a consortium-issued certificate (add-site-user.sh SITE-ID)
 # Idempotent: a node already running under that name is left as it is.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -53,6 +54,10 @@ ssl_options.verify = verify_peer
 ssl_options.fail_if_no_peer_cert = false
 ssl_options.versions.1 = tlsv1.3
 ssl_options.versions.2 = tlsv1.2
+auth_mechanisms.1 = PLAIN
+auth_mechanisms.2 = AMQPLAIN
+auth_mechanisms.3 = EXTERNAL
+ssl_cert_login_from = common_name
 CONF
 fi
 export RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
@@ -60,7 +65,8 @@ export RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NOD
   RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
   RABBITMQ_PID_FILE="$dir/rabbitmq.pid" \
   RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
-[ -f "$dir/enabled_plugins" ] || echo "[]." >"$dir/enabled_plugins"
+# With TLS, sites log in with their client certificate (SASL EXTERNAL, user = the certificate's CN = the site id).
+if [ -n "$tls_port" ]; then echo "[rabbitmq_auth_mechanism_ssl]." >"$dir/enabled_plugins"; else echo "[]." >"$dir/enabled_plugins"; fi
 # Debian's wrappers run the broker as the rabbitmq user even when called as root: it must own its folder.
 if [ "$(id -u)" -eq 0 ] && id rabbitmq >/dev/null 2>&1; then chown -R rabbitmq:rabbitmq "$dir"; fi
 rabbitmq-server -detached

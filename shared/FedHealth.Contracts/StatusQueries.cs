@@ -31,3 +31,15 @@ public sealed record FederationStatus
     public required IReadOnlyList<JobSummary> Jobs { get; init; }
     public required IReadOnlyList<SiteStatus> Sites { get; init; }
 }
+
+/// <summary>A site's (or its doctor's) question for the coordinator's clock, to measure the skew between them.</summary>
+public sealed record ClockProbe
+{
+    public required string SiteId { get; init; }
+}
+
+/// <summary>The coordinator's answer to <see cref="ClockProbe"/>: its UTC time when it answered.</summary>
+public sealed record CoordinatorClock
+{
+    public required DateTimeOffset Now { get; init; }
+}

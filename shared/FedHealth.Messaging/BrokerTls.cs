@@ -17,12 +17,15 @@ public sealed class BrokerTls
 
     public string ServerName { get; }
     public X509Certificate2? ClientCertificate { get; }
+    /// <summary>Log in with the client certificate (SASL EXTERNAL) rather than the Uri's user and password.</summary>
+    public bool CertificateLogin { get; }
 
-    private BrokerTls(X509Certificate2 ca, string serverName, X509Certificate2? clientCertificate)
+    private BrokerTls(X509Certificate2 ca, string serverName, X509Certificate2? clientCertificate, bool certificateLogin)
     {
         this.ca = ca;
         ServerName = serverName;
         ClientCertificate = clientCertificate;
+        CertificateLogin = certificateLogin;
     }
 
     /// <summary>The TLS settings of <paramref name="options"/>, or null for plain amqp://.</summary>
@@ -33,7 +36,7 @@ public sealed class BrokerTls
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.CaFile!));
         var client = string.IsNullOrWhiteSpace(options.CertFile) ? null : X509Certificate2.CreateFromPemFile(options.CertFile, options.KeyFile);
         var serverName = string.IsNullOrWhiteSpace(options.ServerName) ? new Uri(options.Uri).Host : options.ServerName;
-        return new BrokerTls(ca, serverName, client);
+        return new BrokerTls(ca, serverName, client, options.CertificateLogin);
     }
 
     /// <summary>
@@ -67,6 +70,7 @@ public sealed class BrokerTls
         factory.Ssl.ServerName = ServerName;
         factory.Ssl.CertificateValidationCallback = Validate;
         if (ClientCertificate is not null) factory.Ssl.Certs = new X509CertificateCollection { ClientCertificate };
+        if (CertificateLogin) factory.AuthMechanisms = [new ExternalMechanismFactory()];
     }
 
     /// <summary>A connection factory for <paramref name="options"/>: TLS set up as the bus does it when the Uri is amqps://.</summary>

@@ -28,6 +28,24 @@ public sealed class BusOptions
     /// <summary>Optional client certificate (PEM) to present to the broker, with its private key in <see cref="KeyFile"/>.</summary>
     public string? CertFile { get; set; }
     public string? KeyFile { get; set; }
+    /// <summary>
+    /// Log in to the broker with the client certificate (SASL EXTERNAL: the broker user is the certificate's CN, the
+    /// site id) instead of a password in <see cref="Uri"/>. What an enrolment bundle sets up.
+    /// </summary>
+    public bool CertificateLogin { get; set; }
+    /// <summary>
+    /// Development only: allow plain amqp://, which sends site updates and broker passwords unencrypted. Without it a
+    /// RabbitMQ address must be amqps://.
+    /// </summary>
+    public bool AllowPlainAmqp { get; set; }
+
+    /// <summary><see cref="Uri"/> with its password replaced by ***, for messages and logs.</summary>
+    public string SafeUri => Redact(Uri);
+
+    public static string Redact(string uri) =>
+        System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.UserInfo.Contains(':')
+            ? new UriBuilder(parsed) { Password = "***" }.Uri.ToString()
+            : uri;
 
     /// <summary>Whether <see cref="Uri"/> asks for TLS.</summary>
     public bool UsesTls => Transport == RabbitMq && Uri.StartsWith("amqps://", StringComparison.OrdinalIgnoreCase);
@@ -37,11 +55,16 @@ public sealed class BusOptions
         if (Transport is not (InMemory or RabbitMq))
             throw new ArgumentException($"Bus:Transport is '{Transport}', expected {InMemory} or {RabbitMq}");
         if (Transport == RabbitMq && !Uri.StartsWith("amqp", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Bus:Uri '{Uri}' is not an amqp:// or amqps:// address");
+            throw new ArgumentException($"Bus:Uri '{SafeUri}' is not an amqp:// or amqps:// address");
+        if (Transport == RabbitMq && !UsesTls && !AllowPlainAmqp)
+            throw new ArgumentException($"Bus:Uri '{SafeUri}' is plain AMQP, which sends site updates and the broker password unencrypted: " +
+                                        "use amqps:// with Bus:CaFile (docs/site-agent.md), or set Bus:AllowPlainAmqp=true on a development machine");
+        if (CertificateLogin && (!UsesTls || string.IsNullOrWhiteSpace(CertFile)))
+            throw new ArgumentException("Bus:CertificateLogin needs amqps:// and a client certificate (Bus:CertFile and Bus:KeyFile)");
         if (UsesTls)
         {
             if (string.IsNullOrWhiteSpace(CaFile))
-                throw new ArgumentException($"Bus:Uri '{Uri}' is amqps:// but Bus:CaFile is not set: give the consortium CA certificate (ca-cert.pem) the broker's certificate must chain to");
+                throw new ArgumentException($"Bus:Uri '{SafeUri}' is amqps:// but Bus:CaFile is not set: give the consortium CA certificate (ca-cert.pem) the broker's certificate must chain to");
             if (!File.Exists(CaFile)) throw new ArgumentException($"Bus:CaFile '{CaFile}' does not exist");
             if (string.IsNullOrWhiteSpace(CertFile) != string.IsNullOrWhiteSpace(KeyFile))
                 throw new ArgumentException("Bus:CertFile and Bus:KeyFile go together: give both (the client certificate and its key) or neither");

@@ -38,6 +38,7 @@ public static class FederationBus
                                 s.ServerName = tls.ServerName;
                                 s.CertificateValidationCallback = tls.Validate;
                                 if (tls.ClientCertificate is not null) s.Certificate = tls.ClientCertificate;
+                                s.UseCertificateAsAuthenticationIdentity = tls.CertificateLogin;
                             });
                         h.PublisherConfirmation = true;
                         // RabbitMQ.Client refuses bodies over 64 MiB by default; stay below the broker's 128 MiB limit.

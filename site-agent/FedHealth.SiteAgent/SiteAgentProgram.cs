@@ -12,20 +12,19 @@ namespace FedHealth.Sites;
 public static class SiteAgentProgram
 {
     public const string Usage = """
-        usage: run --config SITE.json [--Bus:Transport=RabbitMq] [--Bus:Uri=amqp://user:pass@host:5672/]
-               init --out DIR [--site-id ID] [--jurisdiction CC]   (commented site.json and policy.json to fill in)
+        usage: init --out DIR [--site-id ID] [--jurisdiction CC]   (commented site.json and policy.json to fill in)
+               enroll request --config SITE.json                    (this site's keys and the request to send the consortium)
+               enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256]  (installs the consortium's answer)
                doctor --config SITE.json [--Bus:...]                (checks the setup; exit 1 if anything fails)
+               run --config SITE.json [--Bus:...]                   (Bus settings come from the enrolment; --Bus:Key=value overrides)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         if (args is ["init", .. var initArgs]) return await Init(initArgs);
+        if (args is ["enroll", .. var enrollArgs]) return await EnrollCommand.RunAsync(enrollArgs, Console.Out, Console.Error);
         if (args is ["doctor", "--config", var doctorConfig, .. var doctorSettings])
-        {
-            var doctorBus = new ConfigurationBuilder().AddEnvironmentVariables("FEDHEALTH_").AddCommandLine(doctorSettings).Build()
-                .GetSection("Bus").Get<BusOptions>() ?? new BusOptions();
-            return await SiteDoctor.RunAsync(doctorConfig, doctorBus, Console.Out);
-        }
+            return await SiteDoctor.RunAsync(doctorConfig, SiteBusSettings.For(doctorConfig, doctorSettings), Console.Out);
         if (args.Length < 3 || args[0] != "run" || args[1] != "--config")
         {
             await Console.Error.WriteLineAsync(Usage);
@@ -35,7 +34,7 @@ public static class SiteAgentProgram
         var builder = Host.CreateApplicationBuilder(settings);
         builder.Configuration.AddEnvironmentVariables("FEDHEALTH_");
         builder.Configuration.AddCommandLine(settings);
-        var bus = builder.Configuration.GetSection("Bus").Get<BusOptions>() ?? new BusOptions();
+        var bus = SiteBusSettings.For(args[2], settings);
         using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
         SiteAgent agent;
         try

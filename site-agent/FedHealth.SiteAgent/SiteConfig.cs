@@ -17,6 +17,11 @@ public sealed class SiteConfig
     public string? ConsortiumFile { get; init; }
     /// <summary>This site's private signing key (PEM), registered in the consortium file.</summary>
     public string? IdentityKeyFile { get; init; }
+    /// <summary>
+    /// Where `enroll` keeps this site's keys, certificates, consortium file and broker settings (relative to the config
+    /// file). When set, consortiumFile and identityKeyFile default to the files in it.
+    /// </summary>
+    public string? EnrolmentDir { get; init; }
     /// <summary>The fewest sites this site aggregates with: with two, each would learn the other's update from the sum.</summary>
     public int MinParticipants { get; init; } = 3;
     /// <summary>The hospital's transfer policy file (jurisdiction, destinations, legal bases, data kinds, consortia).</summary>
@@ -32,7 +37,7 @@ public sealed class SiteConfig
     private SiteConfig Copy(string? stateDir, SitePrivacy? privacy, SiteTraining training) => new()
     {
         Site = Site, Data = Data, Training = training, Privacy = privacy, StateDir = stateDir, ConsortiumFile = ConsortiumFile,
-        IdentityKeyFile = IdentityKeyFile, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
+        IdentityKeyFile = IdentityKeyFile, EnrolmentDir = EnrolmentDir, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
     };
 }
 

@@ -7,9 +7,6 @@ namespace FedHealth.Sites;
 /// <summary>Loads and checks a site configuration file; relative paths are taken from the file's folder.</summary>
 public static partial class SiteConfigFile
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")]
-    private static partial Regex SiteIdPattern();
-
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryPattern();
 
@@ -21,7 +18,7 @@ public static partial class SiteConfigFile
     {
         var config = JsonFile.Read<SiteConfig>(path);
         var problems = new List<string>();
-        if (!SiteIdPattern().IsMatch(config.Site.Id)) problems.Add($"site.id: '{config.Site.Id}' must be 1-63 letters, digits, '-' or '_'");
+        if (FedHealth.Privacy.Enrolment.SiteIds.Problem(config.Site.Id) is { } id) problems.Add($"site.id: {id}");
         if (!CountryPattern().IsMatch(config.Site.Jurisdiction)) problems.Add($"site.jurisdiction: '{config.Site.Jurisdiction}' is not an ISO 3166-1 alpha-2 country code such as DE or NL");
         if ((config.Data.Csv is null) == (config.Data.Sql is null))
             problems.Add($"data.csv and data.sql: give exactly one (a CSV file or a SQL query), {(config.Data.Csv is null ? "neither is given" : "not both")}");
@@ -37,6 +34,7 @@ public static partial class SiteConfigFile
         if (problems.Count > 0) throw new DataException($"{path}: {string.Join("; ", problems)}");
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var policyFile = config.PolicyFile is null ? null : Path.GetFullPath(config.PolicyFile, folder);
+        var enrolment = config.EnrolmentDir is null ? null : new EnrolmentFolder(Path.GetFullPath(config.EnrolmentDir, folder));
         return new SiteConfig
         {
             Site = config.Site,
@@ -44,8 +42,9 @@ public static partial class SiteConfigFile
             Privacy = config.Privacy,
             PolicyFile = policyFile,
             StateDir = Path.GetFullPath(config.StateDir ?? Path.Combine("state", config.Site.Id), folder),
-            ConsortiumFile = config.ConsortiumFile is null ? null : Path.GetFullPath(config.ConsortiumFile, folder),
-            IdentityKeyFile = config.IdentityKeyFile is null ? null : Path.GetFullPath(config.IdentityKeyFile, folder),
+            ConsortiumFile = config.ConsortiumFile is not null ? Path.GetFullPath(config.ConsortiumFile, folder) : enrolment?.Consortium,
+            IdentityKeyFile = config.IdentityKeyFile is not null ? Path.GetFullPath(config.IdentityKeyFile, folder) : enrolment?.IdentityKey,
+            EnrolmentDir = enrolment?.Dir,
             MinParticipants = config.MinParticipants,
             Data = new SiteDataSource
             {
@@ -74,7 +73,7 @@ public static partial class SiteConfigFile
         return new SiteConfig
         {
             Site = config.Site, Data = config.Data, Training = config.Training, StateDir = config.StateDir,
-            ConsortiumFile = config.ConsortiumFile, IdentityKeyFile = config.IdentityKeyFile, PolicyFile = policyFile, Policy = policy,
+            ConsortiumFile = config.ConsortiumFile, IdentityKeyFile = config.IdentityKeyFile, EnrolmentDir = config.EnrolmentDir, PolicyFile = policyFile, Policy = policy,
             Privacy = policy.Privacy is { } p ? new SitePrivacy { EpsilonBudget = p.EpsilonBudget, Delta = p.Delta } : config.Privacy,
             MinParticipants = policy.MinParticipants ?? config.MinParticipants,
         };

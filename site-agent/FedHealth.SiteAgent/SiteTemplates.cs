@@ -55,9 +55,11 @@ public static class SiteTemplates
           "policyFile": "policy.json",
           // Where the agent keeps its privacy ledger, audit log and spooled messages; it must be writable.
           "stateDir": "state",
-          // For secure aggregation, the files `fedhealth provision keys` made for this site (give both):
-          // "consortiumFile": "consortium.json",
-          // "identityKeyFile": "site-key.pem",
+          // Where `enroll` keeps this site's keys, certificates, the consortium file and the broker settings:
+          //   enroll request --config site.json   (makes the keys; send the request file it writes to the consortium)
+          //   enroll BUNDLE --config site.json    (installs the consortium's answer)
+          // Keep this folder readable by the agent's user only.
+          "enrolmentDir": "enrolment",
         }
 
         """;

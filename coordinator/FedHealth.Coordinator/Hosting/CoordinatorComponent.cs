@@ -41,6 +41,7 @@ public static class CoordinatorComponent
         x.AddConsumer<FederationStatusConsumer>();
         x.AddConsumer<TransferLedgerConsumer>();
         x.AddConsumer<LedgerVerificationConsumer>();
+        x.AddConsumer<ClockProbeConsumer>();
     }
 
     public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg) =>
@@ -55,5 +56,6 @@ public static class CoordinatorComponent
             e.ConfigureConsumer<FederationStatusConsumer>(context);
             e.ConfigureConsumer<TransferLedgerConsumer>(context);
             e.ConfigureConsumer<LedgerVerificationConsumer>(context);
+            e.ConfigureConsumer<ClockProbeConsumer>(context);
         });
 }

@@ -68,14 +68,28 @@ public sealed class ConsortiumCa : IDisposable
         foreach (var dns in dnsNames) names.AddDnsName(dns);
         foreach (var address in addresses) names.AddIpAddress(address);
         var subject = dnsNames.FirstOrDefault() ?? addresses.First().ToString();
-        return Issue($"CN={Escape(subject)}, O=FedHealth", ServerAuth, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, names.Build(), now, validity ?? TimeSpan.FromDays(2 * 365));
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var issued = Issue($"CN={Escape(subject)}, O=FedHealth", new PublicKey(leafKey), ServerAuth, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment,
+            names.Build(), now, validity ?? TimeSpan.FromDays(2 * 365));
+        return issued.CopyWithPrivateKey(leafKey);
     }
 
-    /// <summary>A site's certificate: CN = the site id, for clientAuth, about 2 years.</summary>
+    /// <summary>A site's certificate with a fresh key made here: CN = the site id, for clientAuth, about 2 years.</summary>
     public X509Certificate2 IssueClient(string siteId, DateTimeOffset? now = null, TimeSpan? validity = null)
     {
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var issued = IssueClient(siteId, new PublicKey(leafKey), now, validity);
+        return issued.CopyWithPrivateKey(leafKey);
+    }
+
+    /// <summary>
+    /// A site's certificate for a public key the site sent (from its certificate signing request): the key never
+    /// leaves the hospital. Only the key is taken from the request; subject and extensions are the CA's own.
+    /// </summary>
+    public X509Certificate2 IssueClient(string siteId, PublicKey publicKey, DateTimeOffset? now = null, TimeSpan? validity = null)
+    {
         if (string.IsNullOrWhiteSpace(siteId)) throw new ArgumentException("a client certificate needs the site id");
-        return Issue($"CN={Escape(siteId)}, O=FedHealth", ClientAuth, X509KeyUsageFlags.DigitalSignature, extension: null, now, validity ?? TimeSpan.FromDays(2 * 365));
+        return Issue($"CN={Escape(siteId)}, O=FedHealth", publicKey, ClientAuth, X509KeyUsageFlags.DigitalSignature, extension: null, now, validity ?? TimeSpan.FromDays(2 * 365));
     }
 
     /// <summary>Why <paramref name="certificate"/> is not a valid certificate of this CA as a server (serverAuth) or client (clientAuth) certificate, or null when it is.</summary>
@@ -101,13 +115,12 @@ public sealed class ConsortiumCa : IDisposable
         File.WriteAllText(certFile, certificate.ExportCertificatePem());
     }
 
-    private X509Certificate2 Issue(string subject, Oid usage, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now, TimeSpan validity)
+    private X509Certificate2 Issue(string subject, PublicKey publicKey, Oid usage, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now, TimeSpan validity)
     {
         var start = (now ?? DateTimeOffset.UtcNow).AddMinutes(-5);
         var end = start + validity;
         if (end > Certificate.NotAfter) end = Certificate.NotAfter;
-        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName(subject), leafKey, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(new X500DistinguishedName(subject), publicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(keyUsage, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], critical: false));
@@ -117,8 +130,7 @@ public sealed class ConsortiumCa : IDisposable
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         var generator = X509SignatureGenerator.CreateForECDsa(key);
-        using var issued = request.Create(Certificate.SubjectName, generator, start, end, serial);
-        return issued.CopyWithPrivateKey(leafKey);
+        return request.Create(Certificate.SubjectName, generator, start, end, serial);
     }
 
     private static string Escape(string value) => value.Contains(',') || value.Contains('=') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;

@@ -18,7 +18,7 @@ public static class BrokerCheck
         if (bus.Transport != BusOptions.RabbitMq)
             return CheckResult.Warn(Name, $"Bus:Transport is {bus.Transport}: this agent would talk to no coordinator (set FEDHEALTH_Bus__Transport=RabbitMq and FEDHEALTH_Bus__Uri, or --Bus:Transport=RabbitMq --Bus:Uri=...)");
         try { bus.Validate(); }
-        catch (ArgumentException e) { return CheckResult.Fail(Name, e.Message, "set Bus:Uri to amqp://USER:PASSWORD@HOST:5672/ (or amqps:// for TLS) as the consortium gave it"); }
+        catch (ArgumentException e) { return CheckResult.Fail(Name, e.Message, "install the consortium's enrolment bundle (`enroll BUNDLE --config SITE.json`), or set Bus:Uri to the amqps:// address and Bus:CaFile the consortium gave you"); }
         var uri = new Uri(bus.Uri);
         var factory = new ConnectionFactory
         {
@@ -31,11 +31,11 @@ public static class BrokerCheck
         try
         {
             await using var connection = await factory.CreateConnectionAsync(timeout.Token);
-            return Judge(uri, Outcome.Reachable, connection.ServerProperties?.TryGetValue("version", out var v) == true && v is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null);
+            return Judge(uri, Outcome.Reachable, CertificateUser(bus), connection.ServerProperties?.TryGetValue("version", out var v) == true && v is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Judge(uri, Classify(e), Innermost(e).Message);
+            return Judge(uri, Classify(e), CertificateUser(bus), Innermost(e).Message);
         }
     }
 
@@ -52,10 +52,12 @@ public static class BrokerCheck
         return Outcome.Other;
     }
 
-    public static CheckResult Judge(Uri uri, Outcome outcome, string? detail)
+    /// <param name="certificateUser">The client certificate's CN when the site logs in with it (SASL EXTERNAL), else null.</param>
+    public static CheckResult Judge(Uri uri, Outcome outcome, string? certificateUser, string? detail)
     {
-        var where = $"{uri.Host}:{(uri.IsDefaultPort ? 5672 : uri.Port)}";
-        var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]) is { Length: > 0 } u ? u : "guest";
+        var where = $"{uri.Host}:{(uri.IsDefaultPort ? (uri.Scheme == "amqps" ? 5671 : 5672) : uri.Port)}";
+        var user = certificateUser is not null ? $"{certificateUser} (certificate login)"
+            : Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]) is { Length: > 0 } u ? u : "guest";
         return outcome switch
         {
             Outcome.Reachable => CheckResult.Pass(Name, $"connected to {where} as {user}{(detail is null ? "" : $" (RabbitMQ {detail})")}"),
@@ -65,10 +67,23 @@ public static class BrokerCheck
                 "check the host name in Bus:Uri, and that this machine's DNS resolves it"),
             Outcome.TimedOut => CheckResult.Fail(Name, $"no answer from {where} within {Timeout.TotalSeconds:0} s",
                 "check that the hospital's firewall allows outbound connections to that host and port (5672, or 5671 for amqps)"),
+            Outcome.AuthFailed when certificateUser is not null => CheckResult.Fail(Name, $"{where} refused user '{user}': the broker has no user for this site's certificate, or certificate login is not enabled there",
+                $"ask the consortium's broker operator to run infra/rabbitmq/add-site-user.sh {certificateUser} (and to start the broker with TLS, which enables certificate login)"),
             Outcome.AuthFailed => CheckResult.Fail(Name, $"{where} refused user '{user}': wrong user name or password (or no access to the virtual host)",
                 "set the user and password the consortium gave this site in Bus:Uri (FEDHEALTH_Bus__Uri in the environment file)"),
             _ => CheckResult.Fail(Name, $"could not connect to {where}: {detail}", "check Bus:Uri and the broker's logs"),
         };
+    }
+
+    private static string? CertificateUser(BusOptions bus)
+    {
+        if (!bus.CertificateLogin || string.IsNullOrWhiteSpace(bus.CertFile) || !File.Exists(bus.CertFile)) return null;
+        try
+        {
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(bus.CertFile);
+            return certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
+        }
+        catch (System.Security.Cryptography.CryptographicException) { return null; }
     }
 
     private static IEnumerable<Exception> Flatten(Exception e)

@@ -5,7 +5,7 @@ namespace FedHealth.Sites.Doctor;
 
 /// <summary>
 /// `doctor`: checks a site's setup the way the agent will use it (config, policy, keys, data, libtorch, device, state
-/// folder, clock, broker), one line per check and what to do about each failure. Exit code 1 when anything fails.
+/// folder, clock, certificates, broker, skew against the coordinator's clock), one line per check and what to do about each failure. Exit code 1 when anything fails.
 /// </summary>
 public static class SiteDoctor
 {
@@ -33,7 +33,11 @@ public static class SiteDoctor
             await Report(DiskSpaceCheck.Run(config.StateDir!));
         }
         await Report(await ClockCheck.Run(cancellationToken));
-        await Report(await BrokerCheck.Run(bus, cancellationToken));
+        if (config is not null) await Report(CertificateCheck.Run(bus, config.Site.Id, DateTimeOffset.UtcNow));
+        var broker = await BrokerCheck.Run(bus, cancellationToken);
+        await Report(broker);
+        // Only once the broker lets this site in is there a way to ask the coordinator anything.
+        if (config is not null && broker.Status == CheckStatus.Pass) await Report(await CoordinatorClockCheck.Run(bus, config.Site.Id, cancellationToken));
         return failed ? 1 : 0;
     }
 

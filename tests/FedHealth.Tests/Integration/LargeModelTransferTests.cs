@@ -39,11 +39,11 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
         var layout = ParameterLayout.For(BigModel);
         Assert.True(layout.TotalCount * 4L >= ModelMegabytes * 1_000_000L, $"the model has {layout.TotalCount * 4L} bytes");
         var bus = ModelMegabytes >= 200
-            ? new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri }
-            : new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri, InlineBytes = 4 * 1024 * 1024, ChunkBytes = 1024 * 1024 };
+            ? new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri, AllowPlainAmqp = true }
+            : new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri, AllowPlainAmqp = true, InlineBytes = 4 * 1024 * 1024, ChunkBytes = 1024 * 1024 };
         Assert.True(layout.TotalCount * 4L > bus.InlineBytes * 4L, "the model is well over the inline limit");
         using var coordinator = new DeployableProcess("coordinator", "FedHealth.Coordinator.dll",
-            $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", $"--Bus:InlineBytes={bus.InlineBytes}", $"--Bus:ChunkBytes={bus.ChunkBytes}",
+            $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", $"--Bus:InlineBytes={bus.InlineBytes}", $"--Bus:ChunkBytes={bus.ChunkBytes}",
             $"--Coordinator:DataDir={temp.Path}");
         var sites = new[] { new LargeSite("BIG-A", 100, 1f, temp.Path, bus), new LargeSite("BIG-B", 300, 3f, temp.Path, bus) };
         var ended = new TaskCompletionSource<JobEnded>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -80,7 +80,7 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
     {
         var refusals = new TaskCompletionSource<UpdateRefused>(TaskCreationOptions.RunContinuationsAsynchronously);
         var services = new ServiceCollection();
-        services.AddFederationBus(new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri }, _ => { },
+        services.AddFederationBus(new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri, AllowPlainAmqp = true }, _ => { },
             (_, cfg) => cfg.ReceiveEndpoint("fedhealth-test-observer", e =>
             {
                 if (e is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.AutoDelete = true;

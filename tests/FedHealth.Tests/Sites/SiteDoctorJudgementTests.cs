@@ -63,7 +63,7 @@ public sealed class SiteDoctorJudgementTests
 
         foreach (var outcome in Enum.GetValues<BrokerCheck.Outcome>())
         {
-            var result = BrokerCheck.Judge(uri, outcome, "detail");
+            var result = BrokerCheck.Judge(uri, outcome, certificateUser: null, "detail");
             Assert.DoesNotContain("s3cret", result.ToString());
             Assert.Equal(outcome == BrokerCheck.Outcome.Reachable, result.Status == CheckStatus.Pass);
         }

@@ -91,7 +91,7 @@ public sealed class SiteDoctorTests : IDisposable
         var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var (code, lines) = await Doctor(SiteConfig, new BusOptions { Transport = BusOptions.RabbitMq, Uri = $"amqp://guest:guest@127.0.0.1:{closedPort}/" });
+        var (code, lines) = await Doctor(SiteConfig, new BusOptions { Transport = BusOptions.RabbitMq, Uri = $"amqp://guest:guest@127.0.0.1:{closedPort}/", AllowPlainAmqp = true });
 
         Assert.Equal(1, code);
         var fail = Array.FindIndex(lines, l => l.StartsWith("FAIL broker: "));

@@ -5,9 +5,9 @@ namespace FedHealth.Tests.Support;
 /// <summary>Runs one of the project's infra scripts (the same a user runs) with its settings, bounded in time.</summary>
 public static class InfraScript
 {
-    public static (int Code, string Output) Run(string folder, string name, IReadOnlyDictionary<string, string> environment)
+    public static (int Code, string Output) Run(string folder, string name, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(Paths.RepositoryRoot, "infra", folder, name)])
+        var start = new ProcessStartInfo("bash", [Path.Combine(Paths.RepositoryRoot, "infra", folder, name), .. args])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };

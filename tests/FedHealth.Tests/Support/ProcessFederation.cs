@@ -31,7 +31,7 @@ public sealed class ProcessFederation : IDisposable
         IReadOnlyList<string>? busSettings = null)
     {
         this.log = log;
-        string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", .. busSettings ?? []];
+        string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", .. busSettings ?? []];
         var consortium = new TestConsortium(folder, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
         string[] keys = [$"--Coordinator:ConsortiumFile={consortium.ConsortiumFile}", $"--Coordinator:KeyFile={consortium.CoordinatorKeyFile}"];
         Coordinators = cluster is null

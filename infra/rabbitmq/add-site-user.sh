@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Lets an enrolled site log in to the broker with its client certificate: a broker user named after the site id (the
+# certificate's CN) with no password, so that only the certificate the consortium CA issued opens it.
+#   add-site-user.sh SITE-ID
+#   FEDHEALTH_RABBITMQ_NODE  node name (default fedhealth@localhost), as for start.sh
+# Idempotent: an existing user keeps its permissions renewed and loses any password it had.
+set -euo pipefail
+site="${1:-}"
+if ! [[ "$site" =~ ^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$ ]]; then
+  echo "usage: add-site-user.sh SITE-ID   (1-63 letters, digits, '-' or '_', as in the site's enrolment)" >&2; exit 2
+fi
+node="${FEDHEALTH_RABBITMQ_NODE:-fedhealth@localhost}"
+export ERL_EPMD_ADDRESS=127.0.0.1
+ctl() { rabbitmqctl -n "$node" -q "$@"; }
+if ! ctl list_users | awk '{print $1}' | grep -qx "$site"; then
+  # add_user wants a password; a random one is set and at once cleared, leaving certificate login as the only way in.
+  ctl add_user "$site" "$(head -c 32 /dev/urandom | base64)" >/dev/null
+fi
+ctl clear_password "$site" >/dev/null
+ctl set_permissions -p / "$site" ".*" ".*" ".*" >/dev/null
+echo "broker user $site: certificate login only, permissions on vhost /"

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using FedHealth.Contracts;
+using FedHealth.Privacy.Crypto;
+using FedHealth.Privacy.Enrolment;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// The hospital's side of enrolment. `enroll request` makes the site's two keys (kept, never sent) and a request
+/// carrying their public halves; `enroll BUNDLE` checks the consortium's answer against those keys and, only when
+/// every check passes, installs the certificates, the consortium file and the broker settings.
+/// </summary>
+public static class SiteEnrolment
+{
+    /// <summary>Writes the request file (re-using keys already made, so a lost request can be made again); answers its path.</summary>
+    public static string Request(SiteConfig config, DateTimeOffset? now = null)
+    {
+        var folder = FolderOf(config);
+        using var identity = KeyFiles.LoadOrCreateIdentity(folder.IdentityKey);
+        using var tlsKey = LoadOrCreateTlsKey(folder.TlsKey);
+        var csr = new CertificateRequest($"CN={config.Site.Id}, O=FedHealth", tlsKey, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        var request = new EnrolmentRequest
+        {
+            Format = EnrolmentRequest.CurrentFormat, SiteId = config.Site.Id, Jurisdiction = config.Site.Jurisdiction,
+            IdentityPublicKey = Convert.ToBase64String(identity.PublicKey), CertificateRequest = csr,
+            IdentityProof = Convert.ToBase64String(identity.Sign(EnrolmentIssuer.RequestDer(csr))), CreatedAt = now ?? DateTimeOffset.UtcNow,
+        };
+        var path = folder.Request(config.Site.Id);
+        EnrolmentDocuments.Write(path, request);
+        return path;
+    }
+
+    /// <summary>Checks the bundle and installs it; answers the CA's SHA-256 fingerprint for the operator to compare.</summary>
+    /// <param name="expectedCaFingerprint">When given, the CA's SHA-256 fingerprint (hex, colons allowed) the consortium published.</param>
+    public static string Accept(SiteConfig config, string bundlePath, string? expectedCaFingerprint = null)
+    {
+        var folder = FolderOf(config);
+        var bundle = EnrolmentDocuments.ReadBundle(bundlePath);
+        var problems = new List<string>();
+        if (bundle.SiteId != config.Site.Id) problems.Add($"siteId: the bundle is for '{bundle.SiteId}', this site is '{config.Site.Id}'");
+        if (!File.Exists(folder.IdentityKey) || !File.Exists(folder.TlsKey))
+            throw new EnrolmentException($"{folder.Dir}: this site's keys are missing (identity-key.pem, tls-key.pem): run `enroll request` first; the bundle answers the request made with them");
+
+        using var ca = Certificate(bundle.CaCertificate, "caCertificate", problems);
+        using var client = Certificate(bundle.ClientCertificate, "clientCertificate", problems);
+        var fingerprint = ca?.GetCertHashString(HashAlgorithmName.SHA256) ?? "";
+        if (ca is not null)
+        {
+            if (ca.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+                problems.Add($"caCertificate: '{ca.Subject}' is not a CA certificate");
+            if (expectedCaFingerprint is not null && !string.Equals(Normalise(expectedCaFingerprint), fingerprint, StringComparison.OrdinalIgnoreCase))
+                problems.Add($"caCertificate: its SHA-256 fingerprint is {fingerprint}, not the {Normalise(expectedCaFingerprint)} given with --ca-fingerprint (do not trust this bundle; ask the consortium)");
+        }
+        if (ca is not null && client is not null)
+        {
+            if (ConsortiumCa.Problem(client, ca, server: false) is { } chain) problems.Add($"clientCertificate: {chain}");
+            if (client.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != config.Site.Id)
+                problems.Add($"clientCertificate: issued to '{client.GetNameInfo(X509NameType.SimpleName, false)}', not '{config.Site.Id}'");
+            using var tlsKey = ECDsa.Create();
+            tlsKey.ImportFromPem(File.ReadAllText(folder.TlsKey));
+            if (!client.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(tlsKey.ExportSubjectPublicKeyInfo()))
+                problems.Add($"clientCertificate: issued for another key than {folder.TlsKey} (the bundle answers another request; send the consortium this site's current request)");
+        }
+        using (var identity = SigningKey.FromPem(File.ReadAllText(folder.IdentityKey)))
+        {
+            if (!bundle.SiteKeys.TryGetValue(config.Site.Id, out var registered))
+                problems.Add($"siteKeys: the consortium file in the bundle does not register {config.Site.Id}");
+            else if (!TryBase64(registered, out var key) || !key.AsSpan().SequenceEqual(identity.PublicKey))
+                problems.Add($"siteKeys.{config.Site.Id}: registers another identity key than {folder.IdentityKey}");
+        }
+        if (!TryBase64(bundle.CoordinatorKey, out _)) problems.Add("coordinatorKey: not base64");
+        var undecodable = bundle.SiteKeys.Where(p => !TryBase64(p.Value, out _)).Select(p => p.Key).ToList();
+        if (undecodable.Count > 0) problems.Add($"siteKeys: not base64 for {string.Join(", ", undecodable)}");
+        if (!Uri.TryCreate(bundle.BrokerUri, UriKind.Absolute, out var broker) || broker.Scheme != "amqps" || broker.UserInfo.Length > 0)
+            problems.Add($"brokerUri: '{BusOptionsRedact(bundle.BrokerUri)}' is not an amqps:// address without credentials");
+        if (problems.Count > 0) throw new EnrolmentException($"{bundlePath}: refused, nothing was installed: {string.Join("; ", problems)}");
+
+        // Everything checked: install. Each file is written beside its final name and moved over it.
+        Replace(folder.CaCertificate, bundle.CaCertificate);
+        Replace(folder.TlsCertificate, bundle.ClientCertificate);
+        var trust = new ConsortiumTrust(Convert.FromBase64String(bundle.CoordinatorKey), bundle.SiteKeys.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)));
+        trust.Save(folder.Consortium + ".new");
+        File.Move(folder.Consortium + ".new", folder.Consortium, overwrite: true);
+        Replace(folder.BrokerSettings, JsonSerializer.Serialize(new
+        {
+            Bus = new
+            {
+                Transport = "RabbitMq", Uri = bundle.BrokerUri, CaFile = folder.CaCertificate, CertFile = folder.TlsCertificate, KeyFile = folder.TlsKey,
+                ServerName = bundle.BrokerServerName, CertificateLogin = true,
+            },
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        return fingerprint;
+    }
+
+    public static EnrolmentFolder FolderOf(SiteConfig config) => config.EnrolmentDir is { } dir
+        ? new EnrolmentFolder(dir)
+        : throw new EnrolmentException("the site config has no enrolmentDir: add \"enrolmentDir\": \"enrolment\" (a folder beside it, readable only by the agent's user)");
+
+    private static ECDsa LoadOrCreateTlsKey(string path)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        if (File.Exists(path)) key.ImportFromPem(File.ReadAllText(path));
+        else PemFiles.WritePrivate(path, key.ExportPkcs8PrivateKeyPem());
+        return key;
+    }
+
+    private static X509Certificate2? Certificate(string pem, string field, List<string> problems)
+    {
+        try { return X509Certificate2.CreateFromPem(pem); }
+        catch (CryptographicException e) { problems.Add($"{field}: not a PEM certificate ({e.Message})"); return null; }
+    }
+
+    private static bool TryBase64(string text, out byte[] bytes)
+    {
+        bytes = new byte[text.Length];
+        if (!Convert.TryFromBase64String(text, bytes, out var written)) return false;
+        bytes = bytes[..written];
+        return true;
+    }
+
+    private static string Normalise(string fingerprint) => fingerprint.Replace(":", "").Replace(" ", "").ToUpperInvariant();
+
+    private static string BusOptionsRedact(string uri) => FedHealth.Messaging.BusOptions.Redact(uri);
+
+    private static void Replace(string path, string content)
+    {
+        var temp = path + ".new";
+        File.WriteAllText(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+}

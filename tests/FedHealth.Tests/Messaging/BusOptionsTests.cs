@@ -1,0 +1,30 @@
+using FedHealth.Messaging;
+
+namespace FedHealth.Tests.Messaging;
+
+/// <summary>The bus settings a deployable refuses before it opens any connection, each naming the setting to change.</summary>
+public sealed class BusOptionsTests
+{
+    [Fact]
+    public void Plain_amqp_is_refused_unless_development_mode_allows_it_and_the_error_never_shows_the_password()
+    {
+        var plain = new BusOptions { Transport = BusOptions.RabbitMq, Uri = "amqp://site-a:s3cret@broker.example.org:5672/" };
+        var error = Assert.Throws<ArgumentException>(plain.Validate).Message;
+        Assert.Contains("plain AMQP", error);
+        Assert.Contains("Bus:AllowPlainAmqp=true", error);
+        Assert.Contains("amqps://", error);
+        Assert.DoesNotContain("s3cret", error);
+        Assert.Contains("site-a:***@broker.example.org", error);
+
+        plain.AllowPlainAmqp = true;
+        plain.Validate();
+        new BusOptions { Transport = BusOptions.InMemory }.Validate();
+    }
+
+    [Fact]
+    public void Certificate_login_needs_tls_and_a_client_certificate()
+    {
+        var withoutTls = new BusOptions { Transport = BusOptions.RabbitMq, Uri = "amqp://broker:5672/", AllowPlainAmqp = true, CertificateLogin = true };
+        Assert.Contains("Bus:CertificateLogin", Assert.Throws<ArgumentException>(withoutTls.Validate).Message);
+    }
+}
