@@ -2,7 +2,8 @@
 # Installs the FedHealth site agent from this package as a systemd service. Run as root from the unpacked package:
 #   sudo ./install.sh
 # It installs the program to /opt/fedhealth-site-agent, creates the `fedhealth` system user, the config folder
-# /etc/fedhealth-site-agent (site.json, policy.json, keys, environment) and the state folder
+# /etc/fedhealth-site-agent (site.json, policy.json, environment; enrolment/ for the site's keys and certificates, owned
+# by fedhealth, mode 700) and the state folder
 # /var/lib/fedhealth-site-agent, and installs the unit. It starts the service only once a config exists that passes
 # `doctor`; otherwise it says what to do next. Running it again upgrades the program and keeps config and state.
 set -euo pipefail
@@ -16,8 +17,11 @@ rm -rf "$prefix/app.old" && { [ -d "$prefix/app" ] && mv "$prefix/app" "$prefix/
 mv "$prefix/app.new" "$prefix/app"
 cp "$here/README.md" "$prefix/README.md"
 chown -R fedhealth:fedhealth "$state"
-chown -R root:fedhealth "$config" && chmod 750 "$config"
-[ -f "$config/environment" ] || { printf '%s\n' '# FEDHEALTH_Bus__Transport=RabbitMq' '# FEDHEALTH_Bus__Uri=amqp://USER:PASSWORD@broker.example.org:5672/' \
+chown root:fedhealth "$config" && chmod 750 "$config"
+# enroll runs as fedhealth and makes the site's private keys here: nobody else may read them.
+mkdir -p "$config/enrolment" && chown fedhealth:fedhealth "$config/enrolment" && chmod 700 "$config/enrolment"
+[ -f "$config/environment" ] || { printf '%s\n' '# Broker settings come from the enrolment (enrolment/broker.json); FEDHEALTH_Bus__* lines here override them.' \
+  '# Secrets for the data source, e.g. FEDHEALTH_PG=Host=db.hospital.local;Username=fedhealth_ro;Password=...' \
   '# LD_LIBRARY_PATH=/opt/libtorch-cuda/lib' >"$config/environment"; chmod 640 "$config/environment"; chown root:fedhealth "$config/environment"; }
 cp "$here/fedhealth-site-agent.service" /etc/systemd/system/fedhealth-site-agent.service
 systemctl daemon-reload 2>/dev/null || echo "systemd is not running here: the unit is installed but not loaded" >&2
@@ -27,6 +31,8 @@ if [ ! -f "$config/site.json" ]; then
 Installed $agent. Next:
   runuser -u fedhealth -- $agent init --out $state/template   # a commented site.json and policy.json to fill in
   cp $state/template/*.json $config/ && edit $config/site.json, $config/policy.json and $config/environment
+  runuser -u fedhealth -- $agent enroll request --config $config/site.json   # send the request file it names to the consortium
+  runuser -u fedhealth -- $agent enroll BUNDLE --config $config/site.json --ca-fingerprint SHA256   # the consortium's answer
   runuser -u fedhealth -- $agent doctor --config $config/site.json
   systemctl enable --now fedhealth-site-agent
 NEXT

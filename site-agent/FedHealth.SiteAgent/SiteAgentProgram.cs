@@ -17,11 +17,13 @@ public static class SiteAgentProgram
                enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256]  (installs the consortium's answer)
                doctor --config SITE.json [--Bus:...]                (checks the setup; exit 1 if anything fails)
                run --config SITE.json [--Bus:...]                   (Bus settings come from the enrolment; --Bus:Key=value overrides)
+               bench --config SITE.json [--model mlp] [--epochs N]  (trains on this site's data on the CPU and on CUDA if present; compares)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         if (args is ["init", .. var initArgs]) return await Init(initArgs);
+        if (args is ["bench", .. var benchArgs]) return await Bench.BenchCommand.RunAsync(benchArgs, Console.Out, Console.Error);
         if (args is ["enroll", .. var enrollArgs]) return await EnrollCommand.RunAsync(enrollArgs, Console.Out, Console.Error);
         if (args is ["doctor", "--config", var doctorConfig, .. var doctorSettings])
             return await SiteDoctor.RunAsync(doctorConfig, SiteBusSettings.For(doctorConfig, doctorSettings), Console.Out);

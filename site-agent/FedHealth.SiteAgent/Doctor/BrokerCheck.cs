@@ -80,7 +80,7 @@ public static class BrokerCheck
         if (!bus.CertificateLogin || string.IsNullOrWhiteSpace(bus.CertFile) || !File.Exists(bus.CertFile)) return null;
         try
         {
-            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(bus.CertFile);
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(bus.CertFile));
             return certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
         }
         catch (System.Security.Cryptography.CryptographicException) { return null; }

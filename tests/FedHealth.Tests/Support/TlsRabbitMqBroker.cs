@@ -36,10 +36,11 @@ public sealed class TlsRabbitMqBroker : IDisposable
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private (int Code, string Output) Script(string name) =>
+    /// <summary>Runs one of infra/rabbitmq's scripts against this node, as its operator would.</summary>
+    public (int Code, string Output) Script(string name, params string[] args) =>
         InfraScript.Run("rabbitmq", name, new Dictionary<string, string>
         {
             ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node, ["FEDHEALTH_RABBITMQ_DIR"] = brokerDir,
             ["FEDHEALTH_RABBITMQ_TLS_PORT"] = TlsPort.ToString(), ["FEDHEALTH_RABBITMQ_TLS_DIR"] = Path.Combine(folder, "tls"),
-        });
+        }, args);
 }
