@@ -17,7 +17,7 @@ public static class ApiErrors
         {
             BadHttpRequestException { InnerException: JsonException json } => (400, $"the body is not valid JSON for this request: {json.Message}"),
             BadHttpRequestException bad => (bad.StatusCode, bad.Message),
-            RequestTimeoutException => (503, "the coordinator did not answer within 30 s: is it running and connected to the bus?"),
+            RequestTimeoutException => (503, $"the coordinator did not answer within {CoordinatorRequests.TimeoutSeconds} s: is it running and connected to the bus?"),
             OperationCanceledException => (499, "the request was cancelled"),
             _ => (500, "the dashboard failed to handle this request; its log has the details"),
         };

@@ -19,7 +19,7 @@ public sealed record JobCheck(IReadOnlyList<string> Problems, IReadOnlyList<stri
 /// </summary>
 public static class JobsApi
 {
-    public static readonly RequestTimeout Timeout = RequestTimeout.After(s: 30);
+    private static readonly RequestTimeout Timeout = CoordinatorRequests.Timeout;
     /// <summary>The δ the form plans with; each site accounts at its own δ (1e-5 unless its config says otherwise).</summary>
     public const double PlanningDelta = 1e-5;
 

@@ -13,7 +13,7 @@ namespace FedHealth.Dashboard;
 /// </summary>
 public static class LedgerApi
 {
-    private static readonly RequestTimeout Timeout = RequestTimeout.After(s: 30);
+    private static readonly RequestTimeout Timeout = CoordinatorRequests.Timeout;
     /// <summary>An export takes every matching entry, up to the most a query may ask for.</summary>
     private const int ExportLimit = 100_000;
 

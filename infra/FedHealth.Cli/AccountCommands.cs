@@ -13,7 +13,7 @@ public static class AccountCommands
         var role = new Option<string>("--role") { Description = "lead, auditor or site-admin", Required = true };
         role.AcceptOnlyFromAmong([.. DashboardRoles.All]);
         var add = new Command("add", $"Add or replace an account; the password is read from standard input (at least {AccountStore.MinPasswordLength} characters).") { file, user, role };
-        add.SetAction(result => Guarded(() =>
+        add.SetAction(result => CliErrors.Guarded(() =>
         {
             var password = Console.In.ReadLine()?.TrimEnd('\r', '\n') ?? "";
             new AccountStore(result.GetValue(file)!).Save(result.GetValue(user)!, result.GetValue(role)!, password);
@@ -21,14 +21,14 @@ public static class AccountCommands
             return 0;
         }));
         var remove = new Command("remove", "Remove an account.") { file, user };
-        remove.SetAction(result => Guarded(() =>
+        remove.SetAction(result => CliErrors.Guarded(() =>
         {
             if (new AccountStore(result.GetValue(file)!).Remove(result.GetValue(user)!)) { Console.WriteLine($"removed {result.GetValue(user)}"); return 0; }
             Console.Error.WriteLine($"error: no account {result.GetValue(user)} in {result.GetValue(file)}");
             return 1;
         }));
         var list = new Command("list", "List accounts and their roles (never passwords).") { file };
-        list.SetAction(result => Guarded(() =>
+        list.SetAction(result => CliErrors.Guarded(() =>
         {
             foreach (var a in new AccountStore(result.GetValue(file)!).Load()) Console.WriteLine($"{a.User}\t{a.Role}");
             return 0;
@@ -36,13 +36,4 @@ public static class AccountCommands
         return new Command("accounts", "Dashboard sign-in accounts: leads launch jobs, auditors and site admins read.") { add, remove, list };
     }
 
-    private static int Guarded(Func<int> run)
-    {
-        try { return run(); }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-    }
 }

@@ -18,11 +18,11 @@ public static class LedgerCommands
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string of the coordinator's journal" };
         var head = new Option<string?>("--head") { Description = "A head hash a site was shown: verify also checks the chain contains it" };
         var verify = new Command("verify", "Recompute the hash chain from the database; exit 1 at the first altered, inserted or deleted entry.") { dataDir, connection, head };
-        verify.SetAction(result => Guarded(() =>
+        verify.SetAction(result => CliErrors.Guarded(() =>
         {
             var (provider, connectionString) = Journal(result.GetValue(dataDir), result.GetValue(connection));
             var verification = LedgerVerification.Run(provider, connectionString, result.GetValue(head), DateTimeOffset.UtcNow);
-            if (!verification.Readable) return Fail(verification.Message);
+            if (!verification.Readable) return CliErrors.Fail(verification.Message);
             Console.WriteLine(verification.Intact ? $"intact: {verification.Message}" : $"BROKEN: {verification.Message}");
             return verification.Intact ? 0 : 1;
         }));
@@ -43,7 +43,7 @@ public static class LedgerCommands
         {
             dataDir, connection, format, output, job, site, jurisdiction, senderJurisdiction, receiverJurisdiction, dataKind, decision, from, to,
         };
-        export.SetAction(result => Guarded(() =>
+        export.SetAction(result => CliErrors.Guarded(() =>
         {
             // The dashboard's query, so an export selects exactly what the dashboard shows for the same filters.
             var query = new GetTransferLedger
@@ -52,7 +52,7 @@ public static class LedgerCommands
                 SenderJurisdiction = result.GetValue(senderJurisdiction), ReceiverJurisdiction = result.GetValue(receiverJurisdiction),
                 DataKind = result.GetValue(dataKind), Decision = result.GetValue(decision), From = result.GetValue(from), To = result.GetValue(to),
             };
-            if (query.Problem() is { } problem) return Fail(problem.Reason);
+            if (query.Problem() is { } problem) return CliErrors.Fail(problem.Reason);
             var (provider, connectionString) = Journal(result.GetValue(dataDir), result.GetValue(connection));
             var entries = LedgerStore.Read(provider, connectionString).Select(s => s.Record).Where(query.Matches).ToList();
             var text = LedgerExport.Write(entries, result.GetValue(format)!);
@@ -69,19 +69,4 @@ public static class LedgerCommands
         (null, { } pg) => (CoordinatorOptions.PostgreSql, pg),
         _ => throw new ArgumentException("give either --data-dir (SQLite journal of `fedhealth local`) or --connection (PostgreSQL)"),
     };
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 2;
-    }
-
-    private static int Guarded(Func<int> run)
-    {
-        try { return run(); }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or System.Data.Common.DbException)
-        {
-            return Fail(e.Message);
-        }
-    }
 }

@@ -22,29 +22,21 @@ public static class ProvisionSiteCommand
         var output = new Option<string>("--out") { Description = "The bundle file to write (send it to the site)", Required = true };
         var command = new Command("site", "Answer a site's enrolment request with its bundle (client certificate, CA, broker, consortium keys).")
             { caFolder, consortium, request, broker, serverName, replace, output };
-        command.SetAction(result =>
+        command.SetAction(result => CliErrors.Guarded(() =>
         {
-            try
-            {
-                var siteRequest = EnrolmentDocuments.ReadRequest(Path.GetFullPath(result.GetValue(request)!));
-                using var ca = ConsortiumCa.Load(Path.GetFullPath(result.GetValue(caFolder)!));
-                var bundle = EnrolmentIssuer.Issue(ca, Path.GetFullPath(result.GetValue(consortium)!), siteRequest, result.GetValue(broker)!,
-                    result.GetValue(serverName), result.GetValue(replace));
-                var file = Path.GetFullPath(result.GetValue(output)!);
-                EnrolmentDocuments.Write(file, bundle);
-                Console.WriteLine($"registered {bundle.SiteId} ({EnrolmentIssuer.Fingerprint(Convert.FromBase64String(siteRequest.IdentityPublicKey))}) in {result.GetValue(consortium)} " +
-                                  $"and wrote {file}: send it to the site, which installs it with `enroll {Path.GetFileName(file)} --config site.json`");
-                Console.WriteLine($"consortium CA SHA-256 fingerprint (publish it to sites): {ca.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}");
-                Console.WriteLine($"on the broker: infra/rabbitmq/add-site-user.sh {bundle.SiteId}   (the site logs in with its certificate)");
-                Console.WriteLine("restart the coordinator to load the updated consortium file; sites enrolled before this one need a re-issued bundle to know its key");
-                return 0;
-            }
-            catch (Exception e) when (e is EnrolmentException or InvalidDataException or IOException or System.Security.Cryptography.CryptographicException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
-        });
+            var siteRequest = EnrolmentDocuments.ReadRequest(Path.GetFullPath(result.GetValue(request)!));
+            using var ca = ConsortiumCa.Load(Path.GetFullPath(result.GetValue(caFolder)!));
+            var bundle = EnrolmentIssuer.Issue(ca, Path.GetFullPath(result.GetValue(consortium)!), siteRequest, result.GetValue(broker)!,
+                result.GetValue(serverName), result.GetValue(replace));
+            var file = Path.GetFullPath(result.GetValue(output)!);
+            EnrolmentDocuments.Write(file, bundle);
+            Console.WriteLine($"registered {bundle.SiteId} ({EnrolmentIssuer.Fingerprint(Convert.FromBase64String(siteRequest.IdentityPublicKey))}) in {result.GetValue(consortium)} " +
+                              $"and wrote {file}: send it to the site, which installs it with `enroll {Path.GetFileName(file)} --config site.json`");
+            Console.WriteLine($"consortium CA SHA-256 fingerprint (publish it to sites): {ca.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}");
+            Console.WriteLine($"on the broker: infra/rabbitmq/add-site-user.sh {bundle.SiteId}   (the site logs in with its certificate)");
+            Console.WriteLine("restart the coordinator to load the updated consortium file; sites enrolled before this one need a re-issued bundle to know its key");
+            return 0;
+        }));
         return command;
     }
 }

@@ -8,18 +8,6 @@ public sealed class SchemaReaderTests : IDisposable
 {
     private readonly TempFolder temp = new();
 
-    private const string SmallSchema = """
-        {
-          "name": "small",
-          "columns": [ { "name": "age", "type": "number" }, { "name": "stage", "type": "category" }, { "name": "outcome", "type": "category" } ],
-          "features": [
-            { "name": "age", "column": "age", "center": 50, "scale": 10 },
-            { "name": "stage", "column": "stage", "categories": { "I": 0, "II": 1 } }
-          ],
-          "label": { "kind": "binary", "column": "outcome", "positive": [ "yes" ] }
-        }
-        """;
-
     [Fact]
     public void The_shipped_gbsg_cohort_gives_the_published_labelled_counts()
     {
@@ -102,7 +90,7 @@ public sealed class SchemaReaderTests : IDisposable
     [Fact]
     public void A_misspelt_schema_field_is_refused_naming_the_field()
     {
-        var path = temp.File("typo.json", SmallSchema.Replace("\"categories\"", "\"categores\""));
+        var path = temp.File("typo.json", SmallSchema.Json.Replace("\"categories\"", "\"categores\""));
         var e = Assert.Throws<DataException>(() => SchemaFile.Load(path));
         Assert.Contains("categores", e.Message);
     }
@@ -110,7 +98,7 @@ public sealed class SchemaReaderTests : IDisposable
     [Fact]
     public void A_feature_on_an_undeclared_column_is_refused_naming_the_feature()
     {
-        var path = temp.File("undeclared.json", SmallSchema.Replace("\"column\": \"age\"", "\"column\": \"agee\""));
+        var path = temp.File("undeclared.json", SmallSchema.Json.Replace("\"column\": \"age\"", "\"column\": \"agee\""));
         var e = Assert.Throws<DataException>(() => SchemaFile.Load(path));
         Assert.Contains("features[0] ('age').column: 'agee' is not declared", e.Message);
     }
@@ -144,7 +132,7 @@ public sealed class SchemaReaderTests : IDisposable
         Assert.Equal(7, a.Train.Positives);
     }
 
-    private TabularData Read(string csv) => SchemaReader.Read(temp.File("data.csv", csv), SchemaFile.Load(temp.File("schema.json", SmallSchema)));
+    private TabularData Read(string csv) => SchemaReader.Read(temp.File("data.csv", csv), SchemaFile.Load(temp.File("schema.json", SmallSchema.Json)));
 
     public void Dispose() => temp.Dispose();
 }

@@ -12,18 +12,6 @@ public sealed class SqlSourceTests : IDisposable
 {
     private readonly TempFolder temp = new();
 
-    private const string SmallSchema = """
-        {
-          "name": "small",
-          "columns": [ { "name": "age", "type": "number" }, { "name": "stage", "type": "category" }, { "name": "outcome", "type": "category" } ],
-          "features": [
-            { "name": "age", "column": "age", "center": 50, "scale": 10 },
-            { "name": "stage", "column": "stage", "categories": { "I": 0, "II": 1 } }
-          ],
-          "label": { "kind": "binary", "column": "outcome", "positive": [ "yes" ] }
-        }
-        """;
-
     [Fact]
     public void Values_become_the_text_a_CSV_cell_would_hold()
     {
@@ -141,7 +129,7 @@ public sealed class SqlSourceTests : IDisposable
 
     private string Site(string data) => temp.File("site.json", $$"""{ "site": { "id": "X", "jurisdiction": "DE" }, "data": {{data}} }""");
 
-    private DataSchema Schema() => SchemaFile.Load(temp.File("schema.json", SmallSchema));
+    private DataSchema Schema() => SchemaFile.Load(temp.File("schema.json", SmallSchema.Json));
 
     private TabularData Read(DataTable result, IReadOnlyDictionary<string, string>? columns = null)
     {

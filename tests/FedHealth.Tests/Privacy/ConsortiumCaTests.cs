@@ -101,4 +101,29 @@ public sealed class ProvisionCaCommandTests : IDisposable
         Assert.Equal(2, bad);
         Assert.Contains("not-an-ip", badErrors);
     }
+
+    [Fact]
+    public async Task Provision_site_refuses_a_request_file_that_is_not_one_or_a_missing_consortium_naming_which()
+    {
+        var ca = Path.Combine(folder, "ca");
+        Assert.Equal(0, await Support.CliRunner.Run("provision", "ca", "--out", ca));
+        Assert.Equal(0, await Support.CliRunner.Run("provision", "keys", "--out", Path.Combine(folder, "consortium")));
+        var consortium = Path.Combine(folder, "consortium", "consortium.json");
+        var before = File.ReadAllText(consortium);
+        var request = Path.Combine(folder, "request.json");
+        File.WriteAllText(request, """{ "format": "fedhealth-enrolment-request/1", "siteId": [] }""");
+        string[] args = ["provision", "site", "--ca", ca, "--consortium", consortium, "--request", request, "--broker", "amqps://broker:5671/", "--out", Path.Combine(folder, "b.json")];
+
+        var (code, errors) = await Support.CliRunner.RunReadingErrors(args);
+        Assert.Equal(2, code);
+        Assert.Contains($"{request} (field $.siteId)", errors);
+        Assert.Equal(before, File.ReadAllText(consortium));
+        Assert.False(File.Exists(Path.Combine(folder, "b.json")));
+
+        args[5] = Path.Combine(folder, "nowhere.json");
+        File.WriteAllText(request, File.ReadAllText(request).Replace("[]", "\"X\", \"jurisdiction\": \"DE\", \"identityPublicKey\": \"\", \"certificateRequest\": \"\", \"identityProof\": \"\", \"createdAt\": \"2026-01-01T00:00:00Z\""));
+        (code, errors) = await Support.CliRunner.RunReadingErrors(args);
+        Assert.Equal(2, code);
+        Assert.Contains("identityPublicKey", errors); // the request is judged before the consortium file is opened
+    }
 }
