@@ -39,8 +39,9 @@ public static class ProvisionCommands
                 var json = SiteConfigProvisioning.WithKeys(file, consortium, KeyFile(folder, id), Path.Combine(folder, "sites", id, "state"));
                 File.WriteAllText(Path.Combine(folder, "sites", id, "site.json"), json);
             }
-            Console.WriteLine($"wrote {consortium} (coordinator and {ids.Count} sites), coordinator-key.pem and sites/*/identity-key.pem" +
-                              (configFiles.Length > 0 ? ", sites/*/site.json" : ""));
+            Console.WriteLine(ids.Count == 0
+                ? $"wrote {consortium} (the coordinator's key, no site yet: sites join with `enroll request` and `fedhealth provision site`) and coordinator-key.pem"
+                : $"wrote {consortium} (coordinator and {ids.Count} sites), coordinator-key.pem and sites/*/identity-key.pem" + (configFiles.Length > 0 ? ", sites/*/site.json" : ""));
             Console.WriteLine($"coordinator: --Coordinator:ConsortiumFile={consortium} --Coordinator:KeyFile={Path.Combine(folder, "coordinator-key.pem")}");
             return 0;
         });
