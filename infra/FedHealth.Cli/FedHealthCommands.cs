@@ -38,10 +38,12 @@ public static class FedHealthCommands
         var dpEpsilon = new Option<double?>("--dp-epsilon") { Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job" };
         var plain = new Option<bool>("--plain-aggregation") { Description = "Average plain updates instead of secure aggregation (comparison only)" };
         var noJob = new Option<bool>("--no-job") { Description = "Launch no job: sign in to the dashboard as a lead and launch jobs there" };
+        var strategy = StrategyOptions.Create();
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
             rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain, noJob,
         };
+        strategy.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
             var options = new LocalRunOptions
@@ -50,6 +52,7 @@ public static class FedHealthCommands
                 DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
                 Model = result.GetValue(model)!, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
                 DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain),
+                Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result),
             };
             var federation = new LocalFederation(options, Console.Out);
             return result.GetValue(noJob) ? await Guarded(async () => { await federation.Serve(cancellation); return 0; })

@@ -26,4 +26,6 @@ public sealed record JobSpec
     /// sum. Off only for strategies that need individual updates.
     /// </summary>
     public bool SecureAggregation { get; init; } = true;
+    /// <summary>How the coordinator turns a round's updates into the next global model (FedAvg unless chosen).</summary>
+    public StrategySpec Strategy { get; init; } = new();
 }

@@ -28,6 +28,9 @@ public static class DpSgdTrainer
         var sampler = new Random(seed);
         model.to(device).train();
         var parameters = model.parameters().ToList();
+        // FedProx's term is added to the noisy step, not to each row's loss: it would be clipped there, and as it
+        // reads no record it costs no privacy.
+        using var proximal = ProximalTerm.At(model, plan.ProximalMu);
         using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
         using var y = tensor(data.Labels).to(device);
         var steps = StepsFor(plan, dp);
@@ -52,6 +55,7 @@ public static class DpSgdTrainer
                 for (var i = 0; i < parameters.Count; i++)
                 {
                     var noisy = (sums[i] + randn_like(sums[i]) * (dp.NoiseMultiplier * dp.ClipNorm)) / expectedBatch;
+                    if (proximal is not null) noisy = noisy + proximal.Gradient(i);
                     parameters[i].sub_(noisy * plan.LearningRate);
                 }
             }

@@ -10,7 +10,7 @@ namespace FedHealth.Learning.Torch;
 public sealed record LocalTrainingResult(double TrainLoss, int Samples, double Seconds);
 
 /// <summary>
-/// Plain mini-batch SGD on binary cross-entropy, seeded so a (seed, data) pair always trains the same. Runs
+/// Plain mini-batch SGD on binary cross-entropy (plus FedProx's proximal term when the plan sets μ), seeded so a (seed, data) pair always trains the same. Runs
 /// synchronously on the calling thread: TorchSharp's dispose scopes are thread-static.
 /// </summary>
 public static class LocalTrainer
@@ -24,6 +24,7 @@ public static class LocalTrainer
         random.manual_seed(seed);
         var shuffle = new Random(seed);
         model.to(device).train();
+        using var proximal = ProximalTerm.At(model, plan.ProximalMu);
         using var optimizer = optim.SGD(model.parameters(), plan.LearningRate);
         using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
         using var y = tensor(data.Labels).to(device);
@@ -42,8 +43,9 @@ public static class LocalTrainer
                 var logits = model.forward(x.index_select(0, index));
                 var loss = nn.functional.binary_cross_entropy_with_logits(logits, y.index_select(0, index));
                 optimizer.zero_grad();
-                loss.backward();
+                (proximal is null ? loss : loss + proximal.Loss()).backward();
                 optimizer.step();
+                // The data loss alone, so train losses compare across strategies.
                 lossSum += loss.item<float>() * count;
             }
             lastEpochLoss = lossSum / order.Length;

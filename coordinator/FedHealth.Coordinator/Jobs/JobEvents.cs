@@ -20,8 +20,10 @@ public sealed record UpdateReceived(int Round, string SiteId, int SampleCount, M
 public sealed record SiteDeclined(int Round, string SiteId, string Reason, bool BudgetExhausted = false) : IJobEvent;
 
 /// <summary>The round's updates were averaged into the new global model (the checkpoint); evaluation opens until the deadline.</summary>
+/// <param name="ServerState">The server optimiser's moments after this round (fedadam, fedyogi, fedadagrad), so a
+/// recovered job steps on exactly as before; null for every other strategy.</param>
 public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IReadOnlyList<string> Contributors, IReadOnlyList<SiteLeftOut> LeftOut,
-    double TrainLoss, DateTimeOffset EvaluationDeadline, DateTimeOffset At) : IJobEvent;
+    double TrainLoss, DateTimeOffset EvaluationDeadline, DateTimeOffset At, ModelWeights? ServerState = null) : IJobEvent;
 
 /// <summary>A site's evaluation of the round's global model on its held-out rows.</summary>
 public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation) : IJobEvent;

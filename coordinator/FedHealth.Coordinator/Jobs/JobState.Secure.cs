@@ -126,8 +126,8 @@ public sealed partial class JobState
                 : !secure.Shared.Contains(p) ? "late: no shares before the deadline"
                 : "dropped after sharing: no masked update before the deadline (its masks were removed from the sum)",
         }).ToList();
-        return new RoundAggregated(Round, new FlatParameters(Layout, values).ToWeights(), survivors.ToList(), leftOut,
-            masked.Average(m => m.TrainLoss), now + Spec.RoundDeadline, now);
+        var (global, serverState) = Finish(values);
+        return new RoundAggregated(Round, global, survivors.ToList(), leftOut, masked.Average(m => m.TrainLoss), now + Spec.RoundDeadline, now, serverState);
     }
 
     private void OpenSecureRound(RoundStartedEvent started)

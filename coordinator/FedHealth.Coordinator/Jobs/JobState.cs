@@ -17,8 +17,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     private readonly Dictionary<string, UpdateReceived> updates = new();
     // Updates are folded into one running weighted sum as they are applied and kept only as metadata (no weights),
-    // so a round holds one model's worth of memory whatever the number of sites.
-    private WeightedAverage? runningSum;
+    // so a round holds one model's worth of memory whatever the number of sites (robust strategies keep one per site).
+    private RoundAggregator? runningSum;
     private readonly Dictionary<string, string> declined = new();
     private readonly HashSet<string> budgetExhausted = new();
     private readonly Dictionary<string, SiteEvaluation> evaluations = new();
@@ -155,7 +155,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 ApplySecureStepClosed(c);
                 break;
             case UpdateReceived u:
-                (runningSum ??= new WeightedAverage(Layout.TotalCount)).Add(Layout, u.Weights, u.SampleCount);
+                (runningSum ??= new RoundAggregator(Layout, Spec.Strategy)).Add(u.SiteId, u.Weights, u.SampleCount);
                 updates[u.SiteId] = u with { Weights = NoWeights };
                 if (u.Privacy is { } spent) roundPrivacy[u.SiteId] = spent;
                 break;
@@ -166,6 +166,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case RoundAggregated a:
                 aggregation = a;
                 GlobalWeights = a.GlobalWeights;
+                ApplyServerState(a.ServerState);
                 modelRound = a.Round;
                 (Phase, Deadline) = (JobPhase.Evaluating, a.EvaluationDeadline);
                 Step++;
@@ -244,8 +245,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     {
         var contributors = updates.Values.Concat(pending is null ? [] : [pending]).OrderBy(u => u.SiteId, StringComparer.Ordinal).ToList();
         // The update that closes the round is not applied yet: the average includes it without changing the running sum.
-        var average = runningSum ?? new WeightedAverage(Layout.TotalCount);
-        var result = pending is null ? average.Result() : average.ResultWith(Layout, pending.Weights, pending.SampleCount);
+        var average = runningSum ?? new RoundAggregator(Layout, Spec.Strategy);
+        var result = average.Result(pending?.SiteId, pending?.Weights, pending?.SampleCount ?? 0);
         var samples = contributors.Sum(u => (double)u.SampleCount);
         var trainLoss = contributors.Sum(u => u.TrainLoss * u.SampleCount) / samples;
         var leftOut = Participants.Where(p => contributors.All(u => u.SiteId != p)).Select(p => new SiteLeftOut
@@ -255,8 +256,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 : declined.TryGetValue(p, out var why) ? why
                 : GoneReason(p, goneNow) ?? "late: no update before the round deadline",
         }).ToList();
-        var global = new FlatParameters(Layout, result).ToWeights();
-        return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now);
+        var (global, serverState) = Finish(result);
+        return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now, serverState);
     }
 
     private IReadOnlyList<IJobEvent> CloseRound(DateTimeOffset now, SiteEvaluation? pending)

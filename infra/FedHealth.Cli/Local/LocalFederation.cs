@@ -1,3 +1,4 @@
+using FedHealth.Learning.Strategies;
 using FedHealth.Learning.Torch;
 using FedHealth.Privacy.Accounting;
 using System.Diagnostics;
@@ -29,7 +30,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var spec = JobSpecFor(agents);
         var accepted = await CreateJobWhenSitesAreOnline(app.Services, spec, siteIds, cancellation);
         watcher.Watch(accepted.JobId);
-        output.WriteLine($"Job {accepted.JobId}: {spec.Rounds} rounds of {spec.Model.Kind} on {string.Join(", ", accepted.Participants)}");
+        output.WriteLine($"Job {accepted.JobId}: {spec.Rounds} rounds of {spec.Model.Kind}, {spec.Strategy.Name}{(spec.SecureAggregation ? " (secure aggregation)" : " (plain updates)")}, on {string.Join(", ", accepted.Participants)}");
         table.Header();
         var ended = await watcher.Ended.WaitAsync(cancellation);
         if (ended.FinalWeights is { } weights) SaveModel(spec, weights, ended.JobId);
@@ -169,15 +170,17 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Schema = schema.Name,
             FeatureNames = schema.FeatureNames,
             Model = new ModelSpec { Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16 },
-            Training = new TrainingPlan { LocalEpochs = options.LocalEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate },
+            Training = new TrainingPlan { LocalEpochs = options.LocalEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, ProximalMu = options.ProximalMu },
             Rounds = options.Rounds,
             MinSites = Math.Min(2, agents.Count),
             RoundDeadline = options.RoundDeadline,
             Seed = options.Seed,
             Sites = agents.Select(a => a.Id).ToList(),
             Privacy = PrivacySettings(),
-            SecureAggregation = !options.PlainAggregation,
+            // Robust rules judge each site's update, which secure aggregation hides: they run on plain updates.
+            SecureAggregation = !options.PlainAggregation && !StrategyNames.NeedsIndividualUpdates(options.Strategy.Name),
             SiteLevelPrivacy = options.SiteLevelPrivacy,
+            Strategy = options.Strategy,
         };
     }
 

@@ -22,6 +22,10 @@ public sealed record LocalRunOptions
     public double DpSamplingRate { get; init; } = 0.1;
     public double DpClipNorm { get; init; } = 1.0;
     public const double DpDelta = 1e-5;
+    /// <summary>The coordinator's aggregation strategy (fedavg unless chosen).</summary>
+    public StrategySpec Strategy { get; init; } = new();
+    /// <summary>FedProx's μ for every site's local training (0: plain SGD).</summary>
+    public double ProximalMu { get; init; }
     /// <summary>Averages plain updates instead of running secure aggregation (for comparison and debugging).</summary>
     public bool PlainAggregation { get; init; }
     /// <summary>Site-level DP-FedAvg for the job (each site's whole data protected), or null.</summary>

@@ -47,6 +47,7 @@ public static class JobSpecRules
             // single updates with too little noise to protect them.
             if (!spec.SecureAggregation) problems.Add("siteLevelPrivacy: needs secureAggregation, since each site adds only its share of the noise");
         }
+        problems.AddRange(FedHealth.Learning.Strategies.StrategyNames.Problems(spec));
         return problems;
     }
 

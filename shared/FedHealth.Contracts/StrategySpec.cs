@@ -1,0 +1,23 @@
+namespace FedHealth.Contracts;
+
+/// <summary>
+/// The coordinator's aggregation strategy for a job. <see cref="Name"/> is one of: fedavg (weighted mean of the
+/// sites' models), fedprox (fedavg, with sites training under training.proximalMu), fedadam, fedyogi, fedadagrad
+/// (the weighted mean's step taken by a server optimiser, Reddi et al. 2021), fedmedian (coordinate-wise median) and
+/// trimmedmean (coordinate-wise mean without the highest and lowest <see cref="TrimFraction"/> of the sites). The last
+/// two need each site's update, so they cannot run under secure aggregation.
+/// </summary>
+public sealed record StrategySpec
+{
+    public string Name { get; init; } = "fedavg";
+    /// <summary>Server optimisers: the server learning rate η.</summary>
+    public double ServerLearningRate { get; init; } = 0.1;
+    /// <summary>Server optimisers: momentum β₁ of the first moment.</summary>
+    public double Beta1 { get; init; } = 0.9;
+    /// <summary>fedadam and fedyogi: β₂ of the second moment.</summary>
+    public double Beta2 { get; init; } = 0.99;
+    /// <summary>Server optimisers: τ, the adaptivity floor (also the initial √v).</summary>
+    public double Tau { get; init; } = 1e-3;
+    /// <summary>trimmedmean: the share of sites dropped at each end of every coordinate, in [0, 0.5).</summary>
+    public double TrimFraction { get; init; } = 0.1;
+}
