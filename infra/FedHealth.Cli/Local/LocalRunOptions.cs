@@ -39,5 +39,15 @@ public sealed record LocalRunOptions
     /// <summary>Soak runs: the share of round attempts each site ignores, as if it had crashed.</summary>
     public double SimulatedDropoutRate { get; init; }
 
-    public static string DefaultFederationDir() => Path.Combine(AppContext.BaseDirectory, "federations", "breast-prognosis");
+    public static string DefaultFederationDir() => ShippedFederation("breast-prognosis");
+
+    /// <summary>A federation shipped with FedHealth (infra/federations/NAME), refused with the list of those there are.</summary>
+    public static string ShippedFederation(string name)
+    {
+        var root = Path.Combine(AppContext.BaseDirectory, "federations");
+        var folder = Path.Combine(root, name);
+        if (Directory.Exists(Path.Combine(folder, "sites"))) return folder;
+        IEnumerable<string?> known = Directory.Exists(root) ? Directory.GetDirectories(root).Select(Path.GetFileName).Order() : [];
+        throw new ArgumentException($"--federation: no federation '{name}' (there are: {string.Join(", ", known)})");
+    }
 }

@@ -37,6 +37,15 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await rounds.FillAsync("3");
         await page.GetByLabel("Round deadline (seconds)").FillAsync("60");
 
+        // A robust strategy needs single updates: refused at the strategy field while secure aggregation is on.
+        await page.GetByLabel("Strategy").SelectOptionAsync("fedmedian");
+        await Expect(page.Locator("[id='f-strategy.name-problem']")).ToContainTextAsync("secure aggregation hides");
+        await Expect(page.Locator("#launch")).ToBeDisabledAsync();
+        await page.GetByLabel("Strategy").SelectOptionAsync("fedprox");
+        await Expect(page.GetByLabel("Proximal term μ (FedProx)")).ToBeVisibleAsync();
+        await Expect(page.Locator("[id='f-strategy.name-problem']")).ToBeEmptyAsync();
+        await page.GetByLabel("Strategy").SelectOptionAsync("fedavg");
+
         // DP-SGD: the ε per round is the accountant's, for these settings.
         await page.GetByLabel("Record-level differential privacy").CheckAsync();
         var expected = JobPrivacyEstimate.For(new JobSpec

@@ -41,7 +41,7 @@ export async function renderJob(main, id) {
     const privacy = [job.spec.secureAggregation ? "secure aggregation" : "plain aggregation",
       job.spec.privacy ? `DP-SGD σ=${job.spec.privacy.noiseMultiplier}, q=${job.spec.privacy.samplingRate}` : "",
       job.spec.siteLevelPrivacy ? `site-level DP σ=${job.spec.siteLevelPrivacy.noiseMultiplier}` : ""].filter(Boolean).join(" · ");
-    main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)} · FedAvg · ` +
+    main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)} · ${esc(job.spec.strategy?.name ?? "fedavg")} · ` +
       `${esc(privacy)} · sites ${esc(sites.join(", "))} · deadline ${esc(job.spec.roundDeadline)}`;
     // The detail says why a job is not simply running or done (paused by whom, why it failed); a completed job's report says the rest.
     main.querySelector("#job-detail").textContent = job.status === "completed" ? "" : job.detail ? (job.detail.startsWith(job.status) ? job.detail : `${job.status}: ${job.detail}`) : rounds.length === 0 ? "Waiting for the first round to close…" : "";

@@ -12,6 +12,19 @@ const field = (name, label, input, hint = "") => `
   </div>`;
 const numberInput = (name, value, attrs = "") => `<input id="f-${name}" name="${name}" type="number" inputmode="decimal" value="${value}" ${attrs} aria-describedby="f-${name}-problem">`;
 
+// Robust rules need each site's update: the server refuses them with secure aggregation on, at the strategy field.
+const strategies = [
+  ["fedavg", "FedAvg (weighted by sample count)"],
+  ["fedprox", "FedProx (sites keep near the global model)"],
+  ["fedadam", "FedAdam (server optimiser)"],
+  ["fedyogi", "FedYogi (server optimiser)"],
+  ["fedadagrad", "FedAdagrad (server optimiser)"],
+  ["fedmedian", "Coordinate-wise median (robust; no secure aggregation)"],
+  ["trimmedmean", "Trimmed mean (robust; no secure aggregation)"],
+];
+const strategyOptions = strategies.map(([value, label]) => `<option value="${value}">${label}</option>`).join("");
+const serverOptimisers = ["fedadam", "fedyogi", "fedadagrad"];
+
 export async function renderNewJob(main) {
   if (!isLead()) {
     main.innerHTML = `<h1>New job</h1><p class="error">Only a consortium lead can launch jobs; you are signed in with another role.</p>`;
@@ -40,7 +53,12 @@ export async function renderNewJob(main) {
         ${field("schema", "Data schema", `<select id="f-schema" name="schema" aria-describedby="f-schema-problem f-schema-hint">${schemaOptions}</select>`, '<span id="features"></span>')}
         ${field("model", "Model", `<select id="f-model" name="model"><option value="logistic">logistic regression</option><option value="mlp">MLP (one hidden layer)</option></select>`)}
         ${field("model.hiddenUnits", "Hidden units (MLP)", numberInput("model.hiddenUnits", 16, 'min="1" max="4096"'))}
-        ${field("strategy", "Strategy", `<select id="f-strategy" name="strategy"><option value="fedavg">FedAvg (weighted by sample count)</option></select>`)}
+        ${field("strategy.name", "Strategy", `<select id="f-strategy.name" name="strategy.name" aria-describedby="f-strategy.name-problem">${strategyOptions}</select>`)}
+        <div class="group" id="strategy-settings">
+          ${field("training.proximalMu", "Proximal term μ (FedProx)", numberInput("training.proximalMu", 0.01, 'step="any" min="0"'))}
+          ${field("strategy.serverLearningRate", "Server learning rate η", numberInput("strategy.serverLearningRate", 0.1, 'step="any" min="0"'))}
+          ${field("strategy.trimFraction", "Share trimmed at each end", numberInput("strategy.trimFraction", 0.1, 'step="any" min="0" max="0.49"'))}
+        </div>
       </fieldset>
       <fieldset><legend>Rounds and sites</legend>
         ${field("rounds", "Rounds", numberInput("rounds", 10, 'min="1" max="10000"'))}
@@ -91,13 +109,28 @@ export async function renderNewJob(main) {
 
   const value = name => form.elements[name].value.trim();
   const number = name => value(name) === "" ? NaN : Number(value(name));
+  const strategyName = () => form.elements["strategy.name"].value;
+  const drawStrategy = () => {
+    main.querySelector('[data-field="training.proximalMu"]').hidden = strategyName() !== "fedprox";
+    main.querySelector('[data-field="strategy.serverLearningRate"]').hidden = !serverOptimisers.includes(strategyName());
+    main.querySelector('[data-field="strategy.trimFraction"]').hidden = strategyName() !== "trimmedmean";
+  };
+  drawStrategy();
   const spec = () => {
     const s = chosen();
     const seconds = number("roundDeadline");
     return {
       name: value("name"), schema: s.schema, featureNames: s.featureNames,
       model: { kind: form.model.value, features: s.featureNames.length, hiddenUnits: number("model.hiddenUnits") },
-      training: { localEpochs: number("training.localEpochs"), batchSize: number("training.batchSize"), learningRate: number("training.learningRate") },
+      training: {
+        localEpochs: number("training.localEpochs"), batchSize: number("training.batchSize"), learningRate: number("training.learningRate"),
+        proximalMu: strategyName() === "fedprox" ? number("training.proximalMu") : 0,
+      },
+      strategy: {
+        name: strategyName(),
+        serverLearningRate: serverOptimisers.includes(strategyName()) ? number("strategy.serverLearningRate") : 0.1,
+        trimFraction: strategyName() === "trimmedmean" ? number("strategy.trimFraction") : 0.1,
+      },
       rounds: number("rounds"), minSites: number("minSites"), seed: number("seed"),
       roundDeadline: Number.isFinite(seconds) && seconds > 0 ? new Date(Math.round(seconds) * 1000).toISOString().substring(11, 19) : "00:00:00",
       sites: [...form.querySelectorAll('input[name="site"]:checked')].map(i => i.value),
@@ -157,6 +190,7 @@ export async function renderNewJob(main) {
     main.querySelector("#dp-settings").hidden = !form.dp.checked;
     main.querySelector("#site-dp-settings").hidden = !form.siteDp.checked;
     main.querySelector('[data-field="model.hiddenUnits"]').hidden = form.model.value !== "mlp";
+    drawStrategy();
     soon();
   });
   main.querySelector('[data-field="model.hiddenUnits"]').hidden = true;

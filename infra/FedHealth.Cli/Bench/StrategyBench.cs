@@ -1,0 +1,136 @@
+using System.CommandLine;
+using FedHealth.Cli.Local;
+using FedHealth.Contracts;
+using FedHealth.Learning.Data;
+using FedHealth.Learning.Strategies;
+
+namespace FedHealth.Cli.Bench;
+
+/// <summary>
+/// FLamby's comparison, run on FedHealth's own federations: the pooled model, each site's local model and every
+/// strategy, over several seeds, each model scored on every site's held-out rows. Each federated run is a whole
+/// local federation (coordinator, site agents, bus, journal; secure aggregation unless the strategy needs single
+/// updates), not a simulation of one.
+/// </summary>
+public static class StrategyBench
+{
+    private sealed record Row(string Name, List<double> All, Dictionary<string, List<double>> Sites);
+
+    public static Command Command()
+    {
+        var federation = new Option<string>("--federation") { Description = "breast-prognosis or wdbc", DefaultValueFactory = _ => "breast-prognosis" };
+        var rounds = new Option<int>("--rounds") { Description = "Federated rounds", DefaultValueFactory = _ => 20 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds 1..N per model", DefaultValueFactory = _ => 5 };
+        var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
+        model.AcceptOnlyFromAmong("logistic", "mlp");
+        var only = new Option<string[]>("--strategies") { Description = "Only these strategies (default: all)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("strategies", "Pooled vs each site alone vs every strategy, mean and standard deviation over seeds.") { federation, rounds, seeds, model, only };
+        command.SetAction(async (result, cancellation) =>
+        {
+            var chosen = result.GetValue(only) is { Length: > 0 } names ? names : [.. StrategyNames.All];
+            if (chosen.FirstOrDefault(n => !StrategyNames.All.Contains(n)) is { } unknown) return CliErrors.Fail($"--strategies: '{unknown}' is not one of {string.Join(", ", StrategyNames.All)}");
+            if (result.GetValue(seeds) < 1 || result.GetValue(rounds) < 1) return CliErrors.Fail("--seeds and --rounds must be at least 1");
+            try
+            {
+                await Run(result.GetValue(federation)!, result.GetValue(rounds), result.GetValue(seeds), result.GetValue(model)!, chosen, Console.Out, cancellation);
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or DataException) { return CliErrors.Fail(e.Message); }
+        });
+        return command;
+    }
+
+    public static async Task Run(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, TextWriter output, CancellationToken cancellation)
+    {
+        var federationDir = LocalRunOptions.ShippedFederation(federation);
+        var rows = new Dictionary<string, Row>();
+        Row RowFor(string name) => rows.TryGetValue(name, out var row) ? row : rows[name] = new Row(name, [], []);
+        void Record(string name, ModelMetrics all, IEnumerable<SiteEvaluation> sites)
+        {
+            var row = RowFor(name);
+            row.All.Add(all.Auc);
+            foreach (var s in sites) (row.Sites.TryGetValue(s.SiteId, out var list) ? list : row.Sites[s.SiteId] = []).Add(s.Metrics.Auc);
+        }
+
+        IReadOnlyList<(string Id, TabularData Train, TabularData Test)> siteData = [];
+        JobSpec? spec = null;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var seed = 1; seed <= seeds; seed++)
+        {
+            foreach (var strategy in strategies)
+            {
+                output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {strategy} ...");
+                var run = await RunOne(federationDir, rounds, seed, model, strategy, cancellation);
+                var last = run.Rounds[^1];
+                Record(Label(run.Spec), last.Global!, last.Sites);
+                siteData = run.Sites.Select(s => (s.Id, s.Split.Train, s.Split.Test)).ToList();
+                spec = run.Spec;
+            }
+            // The yardsticks for this seed: the same model, initial weights and total epochs, trained centrally.
+            var tests = siteData.Select(s => (s.Id, s.Test)).ToList();
+            var pooled = CentralTraining.Train(spec!.Model, spec.Training with { ProximalMu = 0 }, rounds, seed, TabularData.Concat(siteData.Select(s => s.Train).ToList()));
+            var (pooledAll, pooledSites) = CentralTraining.Score(pooled, tests);
+            Record("pooled (central)", pooledAll, pooledSites);
+            foreach (var site in siteData)
+            {
+                var local = CentralTraining.Train(spec.Model, spec.Training with { ProximalMu = 0 }, rounds, seed, site.Train);
+                var (all, sites) = CentralTraining.Score(local, tests);
+                Record($"local {site.Id}", all, sites);
+            }
+        }
+        Print(federation, rounds, seeds, model, strategies, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
+    }
+
+    private static async Task<LocalRunResult> RunOne(string federationDir, int rounds, int seed, string model, string strategy, CancellationToken cancellation)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("fedhealth-strategy-bench-").FullName;
+        try
+        {
+            return await new LocalFederation(new LocalRunOptions
+            {
+                Rounds = rounds, Seed = seed, Model = model, Headless = true, DataDir = dataDir, FederationDir = federationDir,
+                Strategy = new StrategySpec { Name = strategy }, ProximalMu = strategy == StrategyNames.FedProx ? 0.01 : 0,
+            }, TextWriter.Null).Run(cancellation);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static string Label(JobSpec spec) => spec.Strategy.Name switch
+    {
+        StrategyNames.FedProx => $"fedprox μ={spec.Training.ProximalMu}",
+        var n when StrategyNames.UsesServerOptimizer(n) => $"{n} η={spec.Strategy.ServerLearningRate}",
+        StrategyNames.TrimmedMean => $"trimmedmean {spec.Strategy.TrimFraction}",
+        var n => n,
+    } + (spec.SecureAggregation ? " (secure)" : " (plain)");
+
+    private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> sites,
+        IReadOnlyList<Row> rows, TimeSpan took, TextWriter output)
+    {
+        static (double Mean, double Sd) Stats(IReadOnlyList<double> values)
+        {
+            var mean = values.Average();
+            return (mean, values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0);
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{federation}: held-out AUC, mean ± sd over seeds 1-{seeds} ({model}, {rounds} rounds x 1 epoch; local and pooled models train the same total epochs from the same initial weights).");
+        output.WriteLine("\"all\" scores a model on every site's held-out rows together; a site column, on that site's held-out rows.");
+        var width = Math.Max(9, sites.Max(s => s.Length) + 2);
+        output.WriteLine($"{"model",-34}{"all",17}" + string.Join("", sites.Select(s => s.PadLeft(width))));
+        foreach (var row in rows.OrderBy(r => r.Name.StartsWith("pooled") ? 0 : r.Name.StartsWith("local") ? 1 : 2))
+        {
+            var (mean, sd) = Stats(row.All);
+            output.WriteLine($"{row.Name,-34}{$"{mean:F4} ± {sd:F4}",17}" + string.Join("", sites.Select(s => $"{Stats(row.Sites[s]).Mean:F4}".PadLeft(width))));
+        }
+        var pooled = Stats(rows.Single(r => r.Name.StartsWith("pooled")).All);
+        var federated = rows.Where(r => !r.Name.StartsWith("pooled") && !r.Name.StartsWith("local")).Select(r => (r.Name, Stats: Stats(r.All))).OrderByDescending(r => r.Stats.Mean).First();
+        var reaches = federated.Stats.Mean + federated.Stats.Sd >= pooled.Mean;
+        output.WriteLine($"best federated: {federated.Name} {federated.Stats.Mean:F4} ± {federated.Stats.Sd:F4} vs pooled {pooled.Mean:F4} ± {pooled.Sd:F4}: " +
+                         (reaches ? "reaches the pooled AUC within its seed deviation" : $"short of pooled by {pooled.Mean - federated.Stats.Mean:F4}"));
+        output.WriteLine($"took {took.TotalMinutes:F1} min. Reproduce: ./fedhealth bench strategies --federation {federation} --rounds {rounds} --seeds {seeds} --model {model}" +
+                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}"));
+    }
+}
