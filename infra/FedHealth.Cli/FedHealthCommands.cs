@@ -52,7 +52,7 @@ public static class FedHealthCommands
                 DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
                 Model = result.GetValue(model)!, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
                 DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain),
-                Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result),
+                Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result), Personalisation = strategy.Personalisation(result),
             };
             var federation = new LocalFederation(options, Console.Out);
             return result.GetValue(noJob) ? await Guarded(async () => { await federation.Serve(cancellation); return 0; })

@@ -11,8 +11,13 @@ public sealed class StrategyOptions
     private readonly Option<double> mu = new("--proximal-mu") { Description = "FedProx's μ for the sites' local training (fedprox needs it > 0)", DefaultValueFactory = _ => 0.0 };
     private readonly Option<double> serverLearningRate = new("--server-lr") { Description = "Server learning rate η of fedadam, fedyogi, fedadagrad", DefaultValueFactory = _ => 0.1 };
     private readonly Option<double> trim = new("--trim-fraction") { Description = "trimmedmean: share of sites dropped at each end of every coordinate", DefaultValueFactory = _ => 0.1 };
+    private readonly Option<string?> personalise = new("--personalise") { Description = $"A personal model per site beside the global one: {string.Join(" or ", PersonalisationMethods.All)}" };
 
-    private StrategyOptions() => name.AcceptOnlyFromAmong([.. StrategyNames.All]);
+    private StrategyOptions()
+    {
+        name.AcceptOnlyFromAmong([.. StrategyNames.All]);
+        personalise.AcceptOnlyFromAmong([.. PersonalisationMethods.All]);
+    }
 
     public static StrategyOptions Create() => new();
 
@@ -22,7 +27,10 @@ public sealed class StrategyOptions
         command.Options.Add(mu);
         command.Options.Add(serverLearningRate);
         command.Options.Add(trim);
+        command.Options.Add(personalise);
     }
+
+    public PersonalisationSpec? Personalisation(ParseResult result) => result.GetValue(personalise) is { } method ? new PersonalisationSpec { Method = method } : null;
 
     public StrategySpec Strategy(ParseResult result) => new()
     {

@@ -32,6 +32,8 @@ public sealed record RoundStarted : IRoundMessage
     public JobGovernance? Governance { get; init; }
     /// <summary>The transfer ledger's head when the round started; sites keep it to cross-check the ledger later.</summary>
     public string? LedgerHead { get; init; }
+    /// <summary>The job's personalisation: with ditto, each site also trains its personal model this round.</summary>
+    public PersonalisationSpec? Personalisation { get; init; }
 }
 
 /// <summary>The coordinator asking the job's sites to evaluate a round's aggregated model on their held-out rows.</summary>
@@ -43,6 +45,12 @@ public sealed record EvaluationRequested : IRoundMessage
     public required ModelWeights GlobalWeights { get; init; }
     public required IReadOnlyList<string> Participants { get; init; }
     public required DateTimeOffset Deadline { get; init; }
+    /// <summary>The job's personalisation; with <see cref="Final"/>, the site also scores its personal model.</summary>
+    public PersonalisationSpec? Personalisation { get; init; }
+    /// <summary>True for the last round's evaluation.</summary>
+    public bool Final { get; init; }
+    /// <summary>How the job trains locally (fine-tuning uses the same learning rate and batch size).</summary>
+    public TrainingPlan? Training { get; init; }
 }
 
 /// <summary>The coordinator telling a site its message was refused, and why, so the site's log says so too.</summary>

@@ -37,6 +37,8 @@ public sealed record RoundCompleted
     public required IReadOnlyList<SiteLeftOut> LeftOut { get; init; }
     public required ModelMetrics? Global { get; init; }
     public required IReadOnlyList<SiteEvaluation> Sites { get; init; }
+    /// <summary>Each site's personal model on its own held-out rows (last round of a personalised job; else empty).</summary>
+    public IReadOnlyList<SiteEvaluation> Personalised { get; init; } = [];
     public required double TrainLoss { get; init; }
     /// <summary>Each contributing site's cumulative privacy loss after this round (empty without DP).</summary>
     public IReadOnlyList<PrivacySpent> Privacy { get; init; } = [];

@@ -28,4 +28,6 @@ public sealed record JobSpec
     public bool SecureAggregation { get; init; } = true;
     /// <summary>How the coordinator turns a round's updates into the next global model (FedAvg unless chosen).</summary>
     public StrategySpec Strategy { get; init; } = new();
+    /// <summary>A personal model per site (fine-tuned or Ditto), reported beside the global one; null for none.</summary>
+    public PersonalisationSpec? Personalisation { get; init; }
 }

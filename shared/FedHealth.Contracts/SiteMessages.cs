@@ -48,6 +48,8 @@ public sealed record EvaluationSubmitted : ISiteMessage
     public required int Round { get; init; }
     public required string SiteId { get; init; }
     public required SiteEvaluation Evaluation { get; init; }
+    /// <summary>The site's personal model on the same held-out rows (the last round of a personalised job), else null.</summary>
+    public SiteEvaluation? Personalised { get; init; }
 }
 
 /// <summary>A site declining a round (it cannot train on this schema or model), with the reason.</summary>

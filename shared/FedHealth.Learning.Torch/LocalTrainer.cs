@@ -15,8 +15,9 @@ public sealed record LocalTrainingResult(double TrainLoss, int Samples, double S
 /// </summary>
 public static class LocalTrainer
 {
+    /// <param name="proximalAnchor">Where the proximal term (plan.ProximalMu) pulls to; null: the model's own starting weights (FedProx).</param>
     public static LocalTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, int seed, Device device,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, nn.Module? proximalAnchor = null)
     {
         if (plan.LocalEpochs < 1 || plan.BatchSize < 1 || !(plan.LearningRate > 0))
             throw new ArgumentException($"training plan needs epochs ≥ 1, batch size ≥ 1 and a positive learning rate, got {plan}");
@@ -24,7 +25,7 @@ public static class LocalTrainer
         random.manual_seed(seed);
         var shuffle = new Random(seed);
         model.to(device).train();
-        using var proximal = ProximalTerm.At(model, plan.ProximalMu);
+        using var proximal = proximalAnchor is null ? ProximalTerm.At(model, plan.ProximalMu) : ProximalTerm.Towards(model, proximalAnchor, plan.ProximalMu);
         using var optimizer = optim.SGD(model.parameters(), plan.LearningRate);
         using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
         using var y = tensor(data.Labels).to(device);

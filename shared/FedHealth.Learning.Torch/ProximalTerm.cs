@@ -13,15 +13,19 @@ public sealed class ProximalTerm : IDisposable
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> parameters;
     private readonly double mu;
 
-    private ProximalTerm(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, double mu)
+    private ProximalTerm(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, IEnumerable<Tensor> anchorAt, double mu)
     {
         this.parameters = parameters;
         this.mu = mu;
-        anchor = parameters.Select(p => p.detach().clone()).ToList();
+        anchor = anchorAt.Select(p => p.detach().clone().to(parameters[0].device)).ToList();
     }
 
     /// <summary>The term anchored at the model's current weights (the global model, before training); null when μ is 0.</summary>
-    public static ProximalTerm? At(nn.Module model, double mu) => mu > 0 ? new ProximalTerm(model.parameters().ToList(), mu) : null;
+    public static ProximalTerm? At(nn.Module model, double mu) => mu > 0 ? new ProximalTerm(model.parameters().ToList(), model.parameters(), mu) : null;
+
+    /// <summary>The term anchored at another module's weights (Ditto: a personal model held to the global one); null when μ is 0.</summary>
+    public static ProximalTerm? Towards(nn.Module model, nn.Module anchor, double mu) =>
+        mu > 0 ? new ProximalTerm(model.parameters().ToList(), anchor.parameters(), mu) : null;
 
     /// <summary>μ/2·Σ‖p − p₀‖², to add to the loss before backward().</summary>
     public Tensor Loss()

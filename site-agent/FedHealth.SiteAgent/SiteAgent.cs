@@ -25,6 +25,7 @@ public sealed class SiteAgent
     private readonly PrivacyLedgerFile ledger;
     private readonly SecureParticipation secure;
     private readonly NoiseSeeds noiseSeeds;
+    private readonly SitePersonalisation personalisation;
     private volatile string activity = "idle";
     private readonly Dictionary<(Guid Job, int Round), int> latestAttempt = new();
 
@@ -46,6 +47,7 @@ public sealed class SiteAgent
         Gate = new TransferGate(config.Site.Id, config.Site.Jurisdiction, config.Policy, Audit, logger);
         noiseSeeds = new NoiseSeeds(Path.Combine(StateDir, "noise-secret.bin"));
         ledger = new PrivacyLedgerFile(Path.Combine(StateDir, "privacy-ledger.json"));
+        personalisation = new SitePersonalisation(Id, Split, Device, StateDir);
     }
 
     /// <summary>The site's cumulative ε on its data so far (every job), at its own δ.</summary>
@@ -152,6 +154,7 @@ public sealed class SiteAgent
                     result = trained.Training;
                 }
                 else result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device);
+                personalisation.AfterTraining(round, seed + 1);
             }
             finally { activity = "idle"; }
             var layout = ParameterLayout.For(round.Model);
@@ -186,9 +189,11 @@ public sealed class SiteAgent
             using var scope = NewDisposeScope();
             if (Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
             var evaluation = ModelEvaluator.Evaluate(Id, model!, Split.Test, Device);
-            logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows",
-                Id, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples);
-            return Gate.Release(new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation });
+            var personal = personalisation.Evaluate(request);
+            logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows{Personal}",
+                Id, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples,
+                personal is null ? "" : $"; personal model AUC {personal.Metrics.Auc:F4}");
+            return Gate.Release(new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation, Personalised = personal });
         }
     }
 

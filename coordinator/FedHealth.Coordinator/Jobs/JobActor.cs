@@ -312,13 +312,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 JobId = state.JobId, Round = state.Round, Attempt = state.Attempt, Schema = state.Spec.Schema, FeatureNames = state.Spec.FeatureNames,
                 Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SiteLevelPrivacy = state.Spec.SiteLevelPrivacy, SecureRound = state.SecureSettings, Sealing = state.Sealing,
                 Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
-                Governance = state.Governance, LedgerHead = ledgerHead,
+                Governance = state.Governance, LedgerHead = ledgerHead, Personalisation = state.Spec.Personalisation,
             }, DataKinds.GlobalModel);
         else
             PublishOut(new EvaluationRequested
             {
                 JobId = state.JobId, Round = state.Round, Model = state.Spec.Model, GlobalWeights = state.GlobalWeights,
                 Participants = state.Participants, Deadline = state.Deadline,
+                Personalisation = state.Spec.Personalisation, Final = state.Round >= state.Spec.Rounds, Training = state.Spec.Training,
             }, DataKinds.GlobalModel);
     }
 

@@ -26,7 +26,8 @@ public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IRea
     double TrainLoss, DateTimeOffset EvaluationDeadline, DateTimeOffset At, ModelWeights? ServerState = null) : IJobEvent;
 
 /// <summary>A site's evaluation of the round's global model on its held-out rows.</summary>
-public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation) : IJobEvent;
+/// <param name="Personalised">The site's personal model on the same rows (last round of a personalised job), else null.</param>
+public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation, SiteEvaluation? Personalised = null) : IJobEvent;
 
 /// <summary>Every site the current step still waited for has stopped sending heartbeats; when each was last seen (null: never).</summary>
 public sealed record SitesGone(int Round, IReadOnlyDictionary<string, DateTimeOffset?> LastSeen) : IJobEvent;

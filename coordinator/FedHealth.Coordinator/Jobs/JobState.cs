@@ -22,6 +22,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private readonly Dictionary<string, string> declined = new();
     private readonly HashSet<string> budgetExhausted = new();
     private readonly Dictionary<string, SiteEvaluation> evaluations = new();
+    private readonly Dictionary<string, SiteEvaluation> personalised = new();
     private readonly Dictionary<string, PrivacySpent> roundPrivacy = new();
     private readonly HashSet<string> evaluationDeclined = new();
     private readonly Dictionary<string, string> gone = new();
@@ -106,9 +107,12 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (Check(e.Round, e.SiteId, JobPhase.Evaluating, "evaluation") is { } problem) return problem;
         if (evaluations.ContainsKey(e.SiteId) || evaluationDeclined.Contains(e.SiteId)) return JobDecision.Ignore($"duplicate evaluation from {e.SiteId} for round {e.Round} ignored");
         if (EvaluationProblem(e.Evaluation, e.SiteId) is { } bad) return JobDecision.Refuse(bad);
-        var received = new EvaluationReceived(e.Round, e.Evaluation);
+        if (e.Personalised is { } own && (Spec.Personalisation is null || Round < Spec.Rounds))
+            return JobDecision.Refuse($"{e.SiteId} sent a personal model's evaluation, which this job{(Spec.Personalisation is null ? " does not ask for" : $" asks for only in round {Spec.Rounds}")}");
+        if (e.Personalised is { } personal && EvaluationProblem(personal, e.SiteId) is { } badPersonal) return JobDecision.Refuse($"personalised {badPersonal}");
+        var received = new EvaluationReceived(e.Round, e.Evaluation, e.Personalised);
         var all = evaluations.Count + evaluationDeclined.Count + 1 == Participants.Count;
-        return new JobDecision(all ? [received, .. CloseRound(now, e.Evaluation)] : [received]);
+        return new JobDecision(all ? [received, .. CloseRound(now, e.Evaluation, e.Personalised)] : [received]);
     }
 
     /// <summary>The deadline of a phase passed: go on with whoever answered, retry the round, or give up.</summary>
@@ -139,7 +143,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case RoundStartedEvent r:
                 if (r.Round != Round)
                 {
-                    updates.Clear(); runningSum = null; declined.Clear(); evaluations.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear(); gone.Clear();
+                    updates.Clear(); runningSum = null; declined.Clear(); evaluations.Clear(); personalised.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear(); gone.Clear();
                     aggregation = null;
                     attemptsBeforeResume = 0;
                     roundOpenedAt = r.At;
@@ -175,6 +179,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 break;
             case EvaluationReceived v:
                 evaluations[v.Evaluation.SiteId] = v.Evaluation;
+                if (v.Personalised is { } own) personalised[v.Evaluation.SiteId] = own;
                 break;
             case EvaluationDeclined v:
                 evaluationDeclined.Add(v.SiteId);
@@ -260,14 +265,15 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now, serverState);
     }
 
-    private IReadOnlyList<IJobEvent> CloseRound(DateTimeOffset now, SiteEvaluation? pending)
+    private IReadOnlyList<IJobEvent> CloseRound(DateTimeOffset now, SiteEvaluation? pending, SiteEvaluation? pendingPersonal = null)
     {
         var evaluated = evaluations.Values.Concat(pending is null ? [] : [pending]).OrderBy(e => e.SiteId, StringComparer.Ordinal).ToList();
+        var own = personalised.Values.Concat(pendingPersonal is null ? [] : [pendingPersonal]).OrderBy(e => e.SiteId, StringComparer.Ordinal).ToList();
         var summary = new RoundCompleted
         {
             JobId = JobId, JobName = Spec.Name, Round = Round, TotalRounds = Spec.Rounds,
             Contributors = aggregation!.Contributors, LeftOut = aggregation.LeftOut,
-            Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated,
+            Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated, Personalised = own,
             TrainLoss = aggregation.TrainLoss,
             SiteLevelEpsilon = Spec.SiteLevelPrivacy is { } siteDp ? FedHealth.Privacy.DifferentialPrivacy.SiteLevelNoise.Epsilon(siteDp, Round).Epsilon : null,
             Privacy = aggregation.Contributors.Select(c => roundPrivacy.GetValueOrDefault(c)).OfType<PrivacySpent>().ToList(),

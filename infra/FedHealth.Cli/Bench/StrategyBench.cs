@@ -2,6 +2,7 @@ using System.CommandLine;
 using FedHealth.Cli.Local;
 using FedHealth.Contracts;
 using FedHealth.Learning.Data;
+using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Strategies;
 
 namespace FedHealth.Cli.Bench;
@@ -24,7 +25,8 @@ public static class StrategyBench
         var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
         model.AcceptOnlyFromAmong("logistic", "mlp");
         var only = new Option<string[]>("--strategies") { Description = "Only these strategies (default: all)", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("strategies", "Pooled vs each site alone vs every strategy, mean and standard deviation over seeds.") { federation, rounds, seeds, model, only };
+        var noPersonal = new Option<bool>("--no-personalisation") { Description = "Leave out the personalised runs (fedavg + finetune, fedavg + ditto)" };
+        var command = new Command("strategies", "Pooled vs each site alone vs every strategy and personalisation, mean and standard deviation over seeds.") { federation, rounds, seeds, model, only, noPersonal };
         command.SetAction(async (result, cancellation) =>
         {
             var chosen = result.GetValue(only) is { Length: > 0 } names ? names : [.. StrategyNames.All];
@@ -32,7 +34,8 @@ public static class StrategyBench
             if (result.GetValue(seeds) < 1 || result.GetValue(rounds) < 1) return CliErrors.Fail("--seeds and --rounds must be at least 1");
             try
             {
-                await Run(result.GetValue(federation)!, result.GetValue(rounds), result.GetValue(seeds), result.GetValue(model)!, chosen, Console.Out, cancellation);
+                await Run(result.GetValue(federation)!, result.GetValue(rounds), result.GetValue(seeds), result.GetValue(model)!, chosen,
+                    result.GetValue(noPersonal) ? [] : PersonalisationMethods.All, Console.Out, cancellation);
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or DataException) { return CliErrors.Fail(e.Message); }
@@ -40,7 +43,8 @@ public static class StrategyBench
         return command;
     }
 
-    public static async Task Run(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, TextWriter output, CancellationToken cancellation)
+    public static async Task Run(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise,
+        TextWriter output, CancellationToken cancellation)
     {
         var federationDir = LocalRunOptions.ShippedFederation(federation);
         var rows = new Dictionary<string, Row>();
@@ -60,11 +64,18 @@ public static class StrategyBench
             foreach (var strategy in strategies)
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {strategy} ...");
-                var run = await RunOne(federationDir, rounds, seed, model, strategy, cancellation);
+                var run = await RunOne(federationDir, rounds, seed, model, strategy, null, cancellation);
                 var last = run.Rounds[^1];
                 Record(Label(run.Spec), last.Global!, last.Sites);
                 siteData = run.Sites.Select(s => (s.Id, s.Split.Train, s.Split.Test)).ToList();
                 spec = run.Spec;
+            }
+            foreach (var method in personalise)
+            {
+                output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: fedavg + {method} ...");
+                var run = await RunOne(federationDir, rounds, seed, model, StrategyNames.FedAvg, new PersonalisationSpec { Method = method }, cancellation);
+                var own = run.Rounds[^1].Personalised;
+                Record($"personal ({method}, fedavg)", BinaryMetrics.Pool(own), own);
             }
             // The yardsticks for this seed: the same model, initial weights and total epochs, trained centrally.
             var tests = siteData.Select(s => (s.Id, s.Test)).ToList();
@@ -78,10 +89,11 @@ public static class StrategyBench
                 Record($"local {site.Id}", all, sites);
             }
         }
-        Print(federation, rounds, seeds, model, strategies, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
+        Print(federation, rounds, seeds, model, strategies, personalise, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
     }
 
-    private static async Task<LocalRunResult> RunOne(string federationDir, int rounds, int seed, string model, string strategy, CancellationToken cancellation)
+    private static async Task<LocalRunResult> RunOne(string federationDir, int rounds, int seed, string model, string strategy, PersonalisationSpec? personalisation,
+        CancellationToken cancellation)
     {
         var dataDir = Directory.CreateTempSubdirectory("fedhealth-strategy-bench-").FullName;
         try
@@ -89,7 +101,7 @@ public static class StrategyBench
             return await new LocalFederation(new LocalRunOptions
             {
                 Rounds = rounds, Seed = seed, Model = model, Headless = true, DataDir = dataDir, FederationDir = federationDir,
-                Strategy = new StrategySpec { Name = strategy }, ProximalMu = strategy == StrategyNames.FedProx ? 0.01 : 0,
+                Strategy = new StrategySpec { Name = strategy }, ProximalMu = strategy == StrategyNames.FedProx ? 0.01 : 0, Personalisation = personalisation,
             }, TextWriter.Null).Run(cancellation);
         }
         finally
@@ -106,7 +118,7 @@ public static class StrategyBench
         var n => n,
     } + (spec.SecureAggregation ? " (secure)" : " (plain)");
 
-    private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> sites,
+    private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise, IReadOnlyList<string> sites,
         IReadOnlyList<Row> rows, TimeSpan took, TextWriter output)
     {
         static (double Mean, double Sd) Stats(IReadOnlyList<double> values)
@@ -120,17 +132,27 @@ public static class StrategyBench
         output.WriteLine("\"all\" scores a model on every site's held-out rows together; a site column, on that site's held-out rows.");
         var width = Math.Max(9, sites.Max(s => s.Length) + 2);
         output.WriteLine($"{"model",-34}{"all",17}" + string.Join("", sites.Select(s => s.PadLeft(width))));
-        foreach (var row in rows.OrderBy(r => r.Name.StartsWith("pooled") ? 0 : r.Name.StartsWith("local") ? 1 : 2))
+        foreach (var row in rows.OrderBy(r => r.Name.StartsWith("pooled") ? 0 : r.Name.StartsWith("local") ? 1 : r.Name.StartsWith("personal") ? 3 : 2))
         {
             var (mean, sd) = Stats(row.All);
             output.WriteLine($"{row.Name,-34}{$"{mean:F4} ± {sd:F4}",17}" + string.Join("", sites.Select(s => $"{Stats(row.Sites[s]).Mean:F4}".PadLeft(width))));
         }
         var pooled = Stats(rows.Single(r => r.Name.StartsWith("pooled")).All);
-        var federated = rows.Where(r => !r.Name.StartsWith("pooled") && !r.Name.StartsWith("local")).Select(r => (r.Name, Stats: Stats(r.All))).OrderByDescending(r => r.Stats.Mean).First();
+        var federated = rows.Where(r => !r.Name.StartsWith("pooled") && !r.Name.StartsWith("local") && !r.Name.StartsWith("personal")).Select(r => (r.Name, Stats: Stats(r.All))).OrderByDescending(r => r.Stats.Mean).First();
         var reaches = federated.Stats.Mean + federated.Stats.Sd >= pooled.Mean;
         output.WriteLine($"best federated: {federated.Name} {federated.Stats.Mean:F4} ± {federated.Stats.Sd:F4} vs pooled {pooled.Mean:F4} ± {pooled.Sd:F4}: " +
                          (reaches ? "reaches the pooled AUC within its seed deviation" : $"short of pooled by {pooled.Mean - federated.Stats.Mean:F4}"));
+        output.WriteLine("personal rows: each site's own model on its own held-out rows (\"all\": those rows together).");
+        foreach (var row in rows.Where(r => r.Name.StartsWith("personal")))
+        {
+            // A site's local model on its own held-out rows: the "local SITE" row's SITE column.
+            var gap = sites.ToDictionary(s => s, s => Stats(row.Sites[s]).Mean - Stats(rows.Single(r => r.Name == $"local {s}").Sites[s]).Mean);
+            var worse = gap.Where(g => g.Value < -1e-9).Select(g => $"{g.Key} {g.Value:+0.0000;-0.0000}").ToList();
+            var equal = gap.Count(g => Math.Abs(g.Value) <= 1e-9);
+            output.WriteLine($"{row.Name} vs each site's local model on its own held-out rows: better at {gap.Count(g => g.Value > 1e-9)}, equal at {equal}, worse at {worse.Count} of {sites.Count} sites" +
+                             (worse.Count > 0 ? $" ({string.Join(", ", worse)})" : ""));
+        }
         output.WriteLine($"took {took.TotalMinutes:F1} min. Reproduce: ./fedhealth bench strategies --federation {federation} --rounds {rounds} --seeds {seeds} --model {model}" +
-                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}"));
+                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}") + (personalise.Count == 0 ? " --no-personalisation" : ""));
     }
 }

@@ -12,7 +12,8 @@ public sealed record FederationSummary(
 
 public sealed record SummaryMetrics(double Auc, double Accuracy, double Loss);
 
+/// <param name="PersonalAuc">The site's personal model on its held-out rows (a personalised job), else null.</param>
 public sealed record SummarySite(string Id, string Jurisdiction, bool Simulated, int TrainSamples, int TestSamples, double Auc, double Accuracy,
-    double? Epsilon = null, double? Delta = null);
+    double? Epsilon = null, double? Delta = null, double? PersonalAuc = null);
 
 public sealed record PooledBaseline(double Auc, double Accuracy, double Loss);

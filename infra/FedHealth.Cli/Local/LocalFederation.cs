@@ -181,6 +181,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             SecureAggregation = !options.PlainAggregation && !StrategyNames.NeedsIndividualUpdates(options.Strategy.Name),
             SiteLevelPrivacy = options.SiteLevelPrivacy,
             Strategy = options.Strategy,
+            Personalisation = options.Personalisation,
         };
     }
 
@@ -225,7 +226,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
                 var m = last.Sites.FirstOrDefault(s => s.SiteId == a.Id)?.Metrics;
                 var spent = last.Privacy.FirstOrDefault(p => p.SiteId == a.Id);
                 return new SummarySite(a.Id, a.Config.Site.Jurisdiction, a.Config.Site.Simulated, a.Split.Train.Rows, a.Split.Test.Rows,
-                    m?.Auc ?? double.NaN, m?.Accuracy ?? double.NaN, spent?.Epsilon, spent?.Delta);
+                    m?.Auc ?? double.NaN, m?.Accuracy ?? double.NaN, spent?.Epsilon, spent?.Delta, last.Personalised.FirstOrDefault(p => p.SiteId == a.Id)?.Metrics.Auc);
             }).ToList(),
             new PooledBaseline(pooled.Auc, pooled.Accuracy, pooled.Loss),
             Math.Round(wall.TotalSeconds, 2),
@@ -241,7 +242,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): AUC {s.PooledBaseline.Auc:F4} (difference {s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000})");
         foreach (var site in s.Sites)
             output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test {site.TestSamples,5}  AUC {site.Auc:F4}  accuracy {site.Accuracy:F4}" +
-                (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : ""));
+                (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : "") + (site.PersonalAuc is { } own ? $"  personal model AUC {own:F4}" : ""));
     }
 
     private static string Describe(SiteAgent a) => $"{a.Id} {a.Config.Site.Jurisdiction}{(a.Config.Site.Simulated ? " simulated" : "")}";

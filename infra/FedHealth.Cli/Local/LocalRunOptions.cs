@@ -24,6 +24,8 @@ public sealed record LocalRunOptions
     public const double DpDelta = 1e-5;
     /// <summary>The coordinator's aggregation strategy (fedavg unless chosen).</summary>
     public StrategySpec Strategy { get; init; } = new();
+    /// <summary>A personal model per site (finetune or ditto), or null.</summary>
+    public PersonalisationSpec? Personalisation { get; init; }
     /// <summary>FedProx's μ for every site's local training (0: plain SGD).</summary>
     public double ProximalMu { get; init; }
     /// <summary>Averages plain updates instead of running secure aggregation (for comparison and debugging).</summary>

@@ -48,6 +48,7 @@ public static class JobSpecRules
             if (!spec.SecureAggregation) problems.Add("siteLevelPrivacy: needs secureAggregation, since each site adds only its share of the noise");
         }
         problems.AddRange(FedHealth.Learning.Strategies.StrategyNames.Problems(spec));
+        problems.AddRange(FedHealth.Learning.Strategies.PersonalisationMethods.Problems(spec));
         return problems;
     }
 

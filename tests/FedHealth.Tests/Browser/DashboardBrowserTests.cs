@@ -54,6 +54,11 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
             Privacy = new DpSgdSettings { NoiseMultiplier = 1.1, ClipNorm = 1.0, SamplingRate = 0.1 },
         }, 1e-5);
         await Expect(page.Locator("#epsilon")).ToContainTextAsync($"ε ≈ {expected.EpsilonPerRound:F3} per round");
+        // A personal model would train on records outside the accountant: refused beside DP-SGD, in the summary.
+        await page.GetByLabel("Personal model per site").SelectOptionAsync("ditto");
+        await Expect(page.GetByLabel("Ditto λ")).ToBeVisibleAsync();
+        await Expect(page.Locator("#check")).ToContainTextAsync("personalisation: not yet available with record-level DP");
+        await page.GetByLabel("Personal model per site").SelectOptionAsync("");
         await Expect(page.Locator("#check")).ToContainTextAsync("Ready: 4 sites would take part");
         await AccessibleAndFits(page, "new-job-form");
 
@@ -131,9 +136,16 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
     [Fact]
     public async Task An_auditor_filters_verifies_and_exports_the_ledger_sees_it_grow_live_and_is_refused_a_launch()
     {
-        await dashboard.CompletedJob();
+        var completed = await dashboard.CompletedJob();
         var page = await dashboard.SignIn("auditor");
         await Expect(page).ToHaveURLAsync(new Regex("#/ledger$"));
+
+        // Auditors read job reports too: this one names its personal models' scores beside the global model's.
+        await page.GotoAsync($"{dashboard.Url}/#/jobs/{completed}");
+        await Expect(page.Locator("#site-report thead")).ToContainTextAsync("Personal model AUC (ditto)");
+        await Expect(page.Locator("#site-report tbody tr")).ToHaveCountAsync(4);
+        foreach (var cell in await page.Locator("#site-report tbody td:nth-child(6)").AllInnerTextsAsync()) Assert.Matches(@"^0\.\d+$", cell);
+        await page.GotoAsync($"{dashboard.Url}/#/ledger");
         var rows = page.Locator("#ledger-table tbody tr");
         await Expect(rows.First).Not.ToHaveClassAsync("empty");
 

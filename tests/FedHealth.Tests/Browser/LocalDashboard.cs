@@ -64,7 +64,7 @@ public sealed class LocalDashboard : IAsyncLifetime
     }
 
     /// <summary>Launches a job through the API as the lead (bearer token) on every site's schema; answers its id.</summary>
-    public async Task<Guid> LaunchAsLead(int rounds)
+    public async Task<Guid> LaunchAsLead(int rounds, PersonalisationSpec? personalisation = null)
     {
         using var http = await LeadClient();
         var site = (await http.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.First(s => s.Online).LastHeartbeat;
@@ -72,6 +72,7 @@ public sealed class LocalDashboard : IAsyncLifetime
         {
             Name = $"api job ({rounds} rounds)", Schema = site.Schema, FeatureNames = site.FeatureNames, Rounds = rounds, MinSites = 2,
             Model = new ModelSpec { Kind = "logistic", Features = site.FeatureNames.Count }, RoundDeadline = TimeSpan.FromSeconds(60),
+            Personalisation = personalisation,
         };
         var response = await http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
         response.EnsureSuccessStatusCode();
@@ -80,12 +81,12 @@ public sealed class LocalDashboard : IAsyncLifetime
 
     private Task<Guid>? completed;
 
-    /// <summary>One completed job (launched on first use), so the ledger has transfers whatever order the tests run in.</summary>
+    /// <summary>One completed job with Ditto personal models (launched on first use), so the ledger has transfers whatever order the tests run in.</summary>
     public Task<Guid> CompletedJob() => completed ??= LaunchAndFinish();
 
     private async Task<Guid> LaunchAndFinish()
     {
-        var id = await LaunchAsLead(rounds: 2);
+        var id = await LaunchAsLead(rounds: 2, new PersonalisationSpec { Method = "ditto" });
         using var http = await LeadClient();
         await Eventually.Get(async () => (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", ProcessFederation.Json))!.Status == "completed" ? "done" : null,
             TimeSpan.FromMinutes(3), $"job {id} to complete");

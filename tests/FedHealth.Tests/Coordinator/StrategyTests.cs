@@ -120,4 +120,40 @@ public sealed class StrategyTests
         Assert.Contains("strategy.beta2: 1", Problems(Spec() with { Strategy = Optimiser("fedyogi") with { Beta2 = 1 } }));
         Assert.Contains("strategy.serverLearningRate: 0", Problems(Spec() with { Strategy = Optimiser("fedadagrad") with { ServerLearningRate = 0 } }));
     }
+
+    [Fact]
+    public void A_personalised_job_records_the_personal_models_of_the_last_round_and_refuses_them_earlier_or_elsewhere()
+    {
+        var job = Guid.NewGuid();
+        var state = new JobState();
+        var spec = Spec(rounds: 1, minSites: 2) with { Personalisation = new PersonalisationSpec { Method = "finetune" } };
+        foreach (var e in JobState.Create(job, spec, ["A", "B"], T0)) state.Apply(e);
+        foreach (var site in new[] { "A", "B" }) foreach (var e in state.OnUpdate(Update(job, 1, site, [1, 1, 1], 10), T0).Events) state.Apply(e);
+        var personal = GoodEvaluation(job, 1, "A").Evaluation;
+        var bad = personal with { SiteId = "B" };
+        Assert.Contains("personalised evaluation names site 'B'", state.OnEvaluation(GoodEvaluation(job, 1, "A") with { Personalised = bad }, T0).Refusal);
+        foreach (var e in state.OnEvaluation(GoodEvaluation(job, 1, "A") with { Personalised = personal }, T0).Events) state.Apply(e);
+        var closing = state.OnEvaluation(GoodEvaluation(job, 1, "B"), T0).Events;
+        var completed = Assert.Single(closing.OfType<RoundClosed>()).Summary;
+        Assert.Equal("A", Assert.Single(completed.Personalised).SiteId);
+
+        var plain = new JobState();
+        foreach (var e in JobState.Create(job, Spec(rounds: 1, minSites: 1), ["A"], T0)) plain.Apply(e);
+        foreach (var e in plain.OnUpdate(Update(job, 1, "A", [1, 1, 1], 10), T0).Events) plain.Apply(e);
+        Assert.Contains("does not ask for", plain.OnEvaluation(GoodEvaluation(job, 1, "A") with { Personalised = personal }, T0).Refusal);
+    }
+
+    [Fact]
+    public void Personalisation_settings_are_checked_and_refused_with_record_level_dp()
+    {
+        string Problems(JobSpec spec) => string.Join(" | ", JobSpecRules.Problems(spec));
+        Assert.Contains("personalisation.method: 'maml' is not one of finetune, ditto", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "maml" } }));
+        Assert.Contains("personalisation.lambda: 0", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto", Lambda = 0 } }));
+        Assert.Contains("personalisation.epochs: 0", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "finetune", Epochs = 0 } }));
+        Assert.Contains("personalisation: not yet available with record-level DP", Problems(Spec() with
+        {
+            Personalisation = new PersonalisationSpec { Method = "finetune" }, Privacy = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 },
+        }));
+        Assert.Empty(JobSpecRules.Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto" } }));
+    }
 }

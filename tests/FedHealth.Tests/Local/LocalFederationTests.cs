@@ -63,6 +63,28 @@ public sealed class LocalFederationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fedadam_job_with_ditto_reports_every_sites_personal_model_which_stays_at_the_site()
+    {
+        var run = await new LocalFederation(new LocalRunOptions
+        {
+            Rounds = 3, Seed = 1, Headless = true, DataDir = temp.Path, FederationDir = LocalRunOptions.DefaultFederationDir(),
+            Strategy = new FedHealth.Contracts.StrategySpec { Name = "fedadam" },
+            Personalisation = new FedHealth.Contracts.PersonalisationSpec { Method = "ditto", Lambda = 0.1 },
+        }, TextWriter.Null).Run(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+
+        Assert.Equal("completed", run.Summary.Outcome);
+        Assert.Equal("fedadam", run.Spec.Strategy.Name);
+        Assert.True(run.Spec.SecureAggregation, "ditto and fedadam run under secure aggregation");
+        Assert.All(run.Rounds.Take(2), r => Assert.Empty(r.Personalised));
+        var personal = run.Rounds[^1].Personalised;
+        Assert.Equal(run.Summary.Sites.Select(x => x.Id), personal.Select(p => p.SiteId));
+        Assert.All(run.Summary.Sites, x => Assert.InRange(x.PersonalAuc!.Value, 0.55, 1.0));
+        // Personal and global models differ, and each personal model is kept in its site's state folder.
+        Assert.Contains(personal, p => Math.Abs(p.Metrics.Auc - run.Rounds[^1].Sites.Single(g => g.SiteId == p.SiteId).Metrics.Auc) > 1e-6);
+        Assert.All(run.Sites, site => Assert.True(File.Exists(Path.Combine(site.StateDir, "models", $"{run.Summary.JobId}-personal.pt")), site.Id));
+    }
+
+    [Fact]
     public async Task A_federation_whose_site_data_is_broken_fails_with_the_file_and_line_named()
     {
         var federation = Path.Combine(temp.Path, "federation");

@@ -107,12 +107,17 @@ export async function renderJob(main, id) {
     const last = rounds.slice().reverse().find(r => r.global);
     const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>`;
     if (!last) { host.innerHTML = `<p>The job ${esc(job.status)} before any round was evaluated${job.detail ? `: ${esc(job.detail)}` : ""}.</p>`; return; }
+    const personal = job.spec.personalisation != null;
     host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail && job.status !== "completed" ? ` (${esc(job.detail)})` : ""}. ` +
       `Global model after round ${last.round}: AUC <strong>${num(last.global.auc)}</strong>, accuracy ${num(last.global.accuracy)}, loss ${num(last.global.loss)} on ${last.global.samples} held-out rows.</p>` +
-      `<table><thead><tr><th scope="col">Site</th><th scope="col">AUC</th><th scope="col">Accuracy</th><th scope="col">Loss</th><th scope="col">Held-out rows</th></tr></thead><tbody>` +
+      `<table id="site-report"><thead><tr><th scope="col">Site</th><th scope="col">AUC</th><th scope="col">Accuracy</th><th scope="col">Loss</th><th scope="col">Held-out rows</th>` +
+      (personal ? `<th scope="col">Personal model AUC (${esc(job.spec.personalisation.method)})</th>` : "") + `</tr></thead><tbody>` +
       sites.map(s => { const m = last.sites.find(e => e.siteId === s)?.metrics;
-        return `<tr><td>${esc(s)}</td><td>${num(m?.auc)}</td><td>${num(m?.accuracy)}</td><td>${num(m?.loss)}</td><td>${m?.samples ?? "–"}</td></tr>`; }).join("") +
-      `</tbody></table><p class="actions">${download}</p>`;
+        const own = personal ? (last.personalised ?? []).find(e => e.siteId === s)?.metrics : null;
+        return `<tr><td>${esc(s)}</td><td>${num(m?.auc)}</td><td>${num(m?.accuracy)}</td><td>${num(m?.loss)}</td><td>${m?.samples ?? "–"}</td>` +
+          (personal ? `<td>${num(own?.auc)}</td>` : "") + `</tr>`; }).join("") +
+      `</tbody></table>` + (personal ? "<p>Personal models stay at their sites; only their scores on each site's held-out rows are shown.</p>" : "") +
+      `<p class="actions">${download}</p>`;
   };
 
   const drawControls = () => {

@@ -59,6 +59,10 @@ export async function renderNewJob(main) {
           ${field("strategy.serverLearningRate", "Server learning rate η", numberInput("strategy.serverLearningRate", 0.1, 'step="any" min="0"'))}
           ${field("strategy.trimFraction", "Share trimmed at each end", numberInput("strategy.trimFraction", 0.1, 'step="any" min="0" max="0.49"'))}
         </div>
+        ${field("personalisation.method", "Personal model per site", `<select id="f-personalisation.method" name="personalisation.method" aria-describedby="f-personalisation.method-problem">
+          <option value="">none (the global model only)</option><option value="finetune">fine-tune the final global model locally</option><option value="ditto">Ditto (trained beside the global model)</option></select>`)}
+        ${field("personalisation.epochs", "Fine-tuning epochs", numberInput("personalisation.epochs", 5, 'min="1" max="1000"'))}
+        ${field("personalisation.lambda", "Ditto λ", numberInput("personalisation.lambda", 0.1, 'step="any" min="0"'))}
       </fieldset>
       <fieldset><legend>Rounds and sites</legend>
         ${field("rounds", "Rounds", numberInput("rounds", 10, 'min="1" max="10000"'))}
@@ -110,7 +114,10 @@ export async function renderNewJob(main) {
   const value = name => form.elements[name].value.trim();
   const number = name => value(name) === "" ? NaN : Number(value(name));
   const strategyName = () => form.elements["strategy.name"].value;
+  const personalMethod = () => form.elements["personalisation.method"].value;
   const drawStrategy = () => {
+    main.querySelector('[data-field="personalisation.epochs"]').hidden = personalMethod() !== "finetune";
+    main.querySelector('[data-field="personalisation.lambda"]').hidden = personalMethod() !== "ditto";
     main.querySelector('[data-field="training.proximalMu"]').hidden = strategyName() !== "fedprox";
     main.querySelector('[data-field="strategy.serverLearningRate"]').hidden = !serverOptimisers.includes(strategyName());
     main.querySelector('[data-field="strategy.trimFraction"]').hidden = strategyName() !== "trimmedmean";
@@ -130,6 +137,11 @@ export async function renderNewJob(main) {
         name: strategyName(),
         serverLearningRate: serverOptimisers.includes(strategyName()) ? number("strategy.serverLearningRate") : 0.1,
         trimFraction: strategyName() === "trimmedmean" ? number("strategy.trimFraction") : 0.1,
+      },
+      personalisation: personalMethod() === "" ? null : {
+        method: personalMethod(),
+        epochs: personalMethod() === "finetune" ? number("personalisation.epochs") : 5,
+        lambda: personalMethod() === "ditto" ? number("personalisation.lambda") : 0.1,
       },
       rounds: number("rounds"), minSites: number("minSites"), seed: number("seed"),
       roundDeadline: Number.isFinite(seconds) && seconds > 0 ? new Date(Math.round(seconds) * 1000).toISOString().substring(11, 19) : "00:00:00",

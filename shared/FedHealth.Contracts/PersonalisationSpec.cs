@@ -1,0 +1,16 @@
+namespace FedHealth.Contracts;
+
+/// <summary>
+/// A model of each site's own, next to the global one; it never leaves the site, only its held-out figures do.
+/// <see cref="Method"/> "finetune": after the last round each site trains the final global model <see cref="Epochs"/>
+/// more epochs on its rows. "ditto" (Li et al., ICML 2021): every round each site also trains its personal model
+/// with λ/2·‖v − w_global‖² pulling it towards that round's global model.
+/// </summary>
+public sealed record PersonalisationSpec
+{
+    public required string Method { get; init; }
+    /// <summary>finetune: local epochs on the final global model.</summary>
+    public int Epochs { get; init; } = 5;
+    /// <summary>ditto: λ, how strongly the personal model is held to the global one (0 would be purely local).</summary>
+    public double Lambda { get; init; } = 0.1;
+}

@@ -1,0 +1,54 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Data;
+using FedHealth.Learning.Models;
+using FedHealth.Learning.Strategies;
+using FedHealth.Learning.Torch;
+using static TorchSharp.torch;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// The site's own model in a personalised job. Ditto: each training round also moves the personal model v by local
+/// SGD on λ/2‖v − w_global‖² plus the data loss. Fine-tuning: after the last round, the final global model trains a
+/// few more epochs here. Either way the personal model is saved in the site's state folder and never sent; only its
+/// score on the site's held-out rows leaves, as aggregate metrics. Callers hold the agent's torch lock.
+/// </summary>
+public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Device device, string stateDir)
+{
+    private readonly Dictionary<Guid, FlatParameters> ditto = new();
+
+    /// <summary>Ditto's step for a round the site has just trained (once per round: the agent caches its answer).</summary>
+    public void AfterTraining(RoundStarted round, int seed)
+    {
+        if (round.Personalisation is not { Method: PersonalisationMethods.Ditto } p) return;
+        var layout = ParameterLayout.For(round.Model);
+        var global = FlatParameters.FromWeights(layout, round.GlobalWeights);
+        using var anchor = TorchModels.Create(round.Model);
+        ModelParameters.Write(anchor, global);
+        using var personal = TorchModels.Create(round.Model);
+        ModelParameters.Write(personal, ditto.TryGetValue(round.JobId, out var v) ? v : global);
+        LocalTrainer.Train(personal, split.Train, round.Training with { ProximalMu = p.Lambda }, seed, device, proximalAnchor: anchor);
+        ditto[round.JobId] = ModelParameters.Read(personal, layout);
+    }
+
+    /// <summary>The personal model's score on the held-out rows at the job's last evaluation; null when there is none to give.</summary>
+    public SiteEvaluation? Evaluate(EvaluationRequested request)
+    {
+        if (!request.Final || request.Personalisation is not { } p) return null;
+        var layout = ParameterLayout.For(request.Model);
+        FlatParameters weights;
+        if (p.Method == PersonalisationMethods.FineTune)
+        {
+            using var tuned = TorchModels.Create(request.Model);
+            ModelParameters.Write(tuned, FlatParameters.FromWeights(layout, request.GlobalWeights));
+            var plan = (request.Training ?? new TrainingPlan()) with { LocalEpochs = p.Epochs, ProximalMu = 0 };
+            LocalTrainer.Train(tuned, split.Train, plan, seed: request.Round, device);
+            weights = ModelParameters.Read(tuned, layout);
+        }
+        else if (!ditto.Remove(request.JobId, out weights!)) return null; // this agent restarted mid-job: no personal model to score
+        using var model = TorchModels.Create(request.Model);
+        ModelParameters.Write(model, weights);
+        ModelFiles.Save(Path.Combine(Directory.CreateDirectory(Path.Combine(stateDir, "models")).FullName, $"{request.JobId}-personal.pt"), request.Model, weights.ToWeights());
+        return ModelEvaluator.Evaluate(siteId, model, split.Test, device);
+    }
+}
