@@ -39,6 +39,8 @@ public sealed record RoundCompleted
     public required IReadOnlyList<SiteEvaluation> Sites { get; init; }
     /// <summary>Each site's personal model on its own held-out rows (last round of a personalised job; else empty).</summary>
     public IReadOnlyList<SiteEvaluation> Personalised { get; init; } = [];
+    /// <summary>For each site and sensitive attribute, the largest AUC gap between its scored groups (fairness).</summary>
+    public IReadOnlyList<SubgroupGap> SubgroupGaps { get; init; } = [];
     public required double TrainLoss { get; init; }
     /// <summary>Each contributing site's cumulative privacy loss after this round (empty without DP).</summary>
     public IReadOnlyList<PrivacySpent> Privacy { get; init; } = [];

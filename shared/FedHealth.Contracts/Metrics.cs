@@ -25,4 +25,30 @@ public sealed record SiteEvaluation
     public required string SiteId { get; init; }
     public required ModelMetrics Metrics { get; init; }
     public required ScoreHistogram Histogram { get; init; }
+    /// <summary>The same rows by group of each sensitive attribute the schema declares (empty when it declares none).</summary>
+    public IReadOnlyList<SubgroupMetrics> Subgroups { get; init; } = [];
+}
+
+/// <summary>
+/// One group of a sensitive attribute on one site's held-out rows. A group with fewer than
+/// <see cref="MinRows"/> rows, or one class only, has no AUC (null): small groups are not scored, so a figure
+/// cannot single out a handful of patients.
+/// </summary>
+public sealed record SubgroupMetrics
+{
+    public const int MinRows = 10;
+    public required string Subgroup { get; init; }
+    public required string Group { get; init; }
+    public required int Samples { get; init; }
+    public double? Auc { get; init; }
+}
+
+/// <summary>The widest AUC gap between the groups of one sensitive attribute at one site in one round.</summary>
+public sealed record SubgroupGap
+{
+    public required string SiteId { get; init; }
+    public required string Subgroup { get; init; }
+    public required string BestGroup { get; init; }
+    public required string WorstGroup { get; init; }
+    public required double Gap { get; init; }
 }

@@ -26,6 +26,7 @@ public static class ModelEvaluator
             SiteId = siteId,
             Metrics = BinaryMetrics.Compute(probabilities, data.Labels),
             Histogram = BinaryMetrics.Histogram(probabilities, data.Labels),
+            Subgroups = SubgroupScores.Of(probabilities, data.Labels, data.Groups),
         };
     }
 }

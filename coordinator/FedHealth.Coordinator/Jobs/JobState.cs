@@ -274,6 +274,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             JobId = JobId, JobName = Spec.Name, Round = Round, TotalRounds = Spec.Rounds,
             Contributors = aggregation!.Contributors, LeftOut = aggregation.LeftOut,
             Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated, Personalised = own,
+            SubgroupGaps = SubgroupScores.Gaps(evaluated),
             TrainLoss = aggregation.TrainLoss,
             SiteLevelEpsilon = Spec.SiteLevelPrivacy is { } siteDp ? FedHealth.Privacy.DifferentialPrivacy.SiteLevelNoise.Epsilon(siteDp, Round).Epsilon : null,
             Privacy = aggregation.Contributors.Select(c => roundPrivacy.GetValueOrDefault(c)).OfType<PrivacySpent>().ToList(),
@@ -297,6 +298,13 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             return $"evaluation of {siteId}: score histogram must have {BinaryMetrics.HistogramBins} bins per class";
         if (h.Positives.Any(c => c < 0) || h.Negatives.Any(c => c < 0) || h.Positives.Sum(c => (long)c) + h.Negatives.Sum(c => (long)c) != m.Samples)
             return $"evaluation of {siteId}: histogram counts do not add up to its {m.Samples} samples";
+        foreach (var attribute in (e.Subgroups ?? []).GroupBy(s => s.Subgroup))
+        {
+            if (attribute.Sum(s => (long)s.Samples) != m.Samples || attribute.Any(s => s.Samples < 0))
+                return $"evaluation of {siteId}: the groups of subgroup '{attribute.Key}' do not add up to its {m.Samples} samples";
+            if (attribute.FirstOrDefault(s => s.Auc is { } auc && (!(auc is >= 0 and <= 1) || s.Samples < SubgroupMetrics.MinRows)) is { } bad)
+                return $"evaluation of {siteId}: subgroup '{attribute.Key}' group '{bad.Group}' has AUC {bad.Auc} on {bad.Samples} rows (scored groups need {SubgroupMetrics.MinRows}+ rows and an AUC in [0, 1])";
+        }
         return null;
     }
 }

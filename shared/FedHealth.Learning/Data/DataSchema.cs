@@ -12,8 +12,28 @@ public sealed class DataSchema
     public required IReadOnlyList<ColumnDeclaration> Columns { get; init; }
     public required IReadOnlyList<FeatureDefinition> Features { get; init; }
     public required LabelDefinition Label { get; init; }
+    /// <summary>Sensitive attributes whose groups each site scores separately (fairness), e.g. age band.</summary>
+    public IReadOnlyList<SubgroupDefinition> Subgroups { get; init; } = [];
 
     public IReadOnlyList<string> FeatureNames => Features.Select(f => f.Name).ToList();
+}
+
+/// <summary>
+/// A sensitive attribute and how a row's value puts it in a group: number <see cref="Bands"/> (upper edges: a value ≤
+/// edge i is in group i, above the last in the last group), or <see cref="Categories"/> (cell text → group name). Sites
+/// of one federation declare the same names and groups, so their figures line up.
+/// </summary>
+public sealed class SubgroupDefinition
+{
+    public required string Name { get; init; }
+    public required string Column { get; init; }
+    public double[]? Bands { get; init; }
+    public Dictionary<string, string>? Categories { get; init; }
+
+    /// <summary>The group names in order: "≤ 40", "40–50", "> 50" for bands, or the categories' group names.</summary>
+    public IReadOnlyList<string> Groups() => Bands is { } b
+        ? [$"≤ {b[0]}", .. b.Zip(b.Skip(1), (lo, hi) => $"{lo}–{hi}"), $"> {b[^1]}"]
+        : Categories!.Values.Distinct().ToList();
 }
 
 /// <summary>A column the local table must have. <see cref="Type"/> is "number" or "category".</summary>

@@ -36,6 +36,18 @@ public static class SchemaFile
         }
         if (s.Features.GroupBy(f => f.Name).FirstOrDefault(g => g.Count() > 1) is { } dup) yield return $"features: '{dup.Key}' is defined twice";
         foreach (var p in LabelProblems(s.Label, declared)) yield return p;
+        for (var i = 0; i < s.Subgroups.Count; i++)
+        {
+            var g = s.Subgroups[i];
+            var at = $"subgroups[{i}] ('{g.Name}')";
+            if (!declared.TryGetValue(g.Column, out var type)) yield return $"{at}.column: '{g.Column}' is not declared in columns";
+            if ((g.Bands is null) == (g.Categories is null)) yield return $"{at}: give bands (for a number column) or categories, one of them";
+            if (g.Bands is { Length: 0 }) yield return $"{at}.bands: at least one edge is needed";
+            if (g.Bands is { } edges && edges.Zip(edges.Skip(1)).Any(p => p.Second <= p.First)) yield return $"{at}.bands: edges must increase";
+            if (g.Bands is not null && type == "category") yield return $"{at}.bands: '{g.Column}' is a category column; use categories";
+            if (g.Categories is { Count: 0 }) yield return $"{at}.categories: at least one category is needed";
+        }
+        if (s.Subgroups.GroupBy(g => g.Name).FirstOrDefault(g => g.Count() > 1) is { } twice) yield return $"subgroups: '{twice.Key}' is defined twice";
     }
 
     private static IEnumerable<string> LabelProblems(LabelDefinition l, Dictionary<string, string> declared)

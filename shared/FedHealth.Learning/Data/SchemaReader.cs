@@ -21,6 +21,7 @@ public static class SchemaReader
 
         var features = new List<float>();
         var labels = new List<float>();
+        var groups = schema.Subgroups.ToDictionary(g => g.Name, _ => new List<string>());
         foreach (var row in table.Rows)
         {
             var cell = new Cell(table, row, schema);
@@ -28,9 +29,10 @@ public static class SchemaReader
             var label = Label(cell, schema.Label);
             if (label is null) continue;
             foreach (var f in schema.Features) features.Add((float)Feature(cell, f));
+            foreach (var g in schema.Subgroups) groups[g.Name].Add(Group(cell, g));
             labels.Add(label.Value);
         }
-        var data = new TabularData(schema.FeatureNames, features.ToArray(), labels.ToArray());
+        var data = new TabularData(schema.FeatureNames, features.ToArray(), labels.ToArray(), groups.ToDictionary(g => g.Key, g => g.Value.ToArray()));
         if (data.Rows == 0) throw new DataException($"{csvPath}: no row has a label under schema '{schema.Name}' (after the row filter)");
         if (data.Positives == 0 || data.Positives == data.Rows)
             throw new DataException($"{csvPath}: the label has one class only ({(data.Positives == 0 ? "all negative" : "all positive")} in {data.Rows} labelled rows); a site needs both classes to train and evaluate");
@@ -48,6 +50,19 @@ public static class SchemaReader
         if (happened && time <= l.Horizon) return 1f;
         if (time >= l.Horizon) return 0f;
         return null; // censored before the horizon: outcome unknown
+    }
+
+    private static string Group(Cell cell, SubgroupDefinition g)
+    {
+        if (g.Categories is { } map)
+        {
+            var text = cell.Text(g.Column);
+            return map.TryGetValue(text, out var group) ? group
+                : throw cell.Error(g.Column, $"'{text}' is not a category of subgroup '{g.Name}' (known: {string.Join(", ", map.Keys)})");
+        }
+        var value = cell.Number(g.Column);
+        var index = Array.FindIndex(g.Bands!, edge => value <= edge);
+        return g.Groups()[index < 0 ? g.Bands!.Length : index];
     }
 
     private static double Feature(Cell cell, FeatureDefinition f)

@@ -9,13 +9,19 @@ public sealed class TabularData
     public int Rows => Labels.Length;
     public int Width => FeatureNames.Count;
 
-    public TabularData(IReadOnlyList<string> featureNames, float[] features, float[] labels)
+    /// <summary>For each declared subgroup (sensitive attribute), each row's group: scored separately for fairness, never a feature.</summary>
+    public IReadOnlyDictionary<string, string[]> Groups { get; }
+
+    public TabularData(IReadOnlyList<string> featureNames, float[] features, float[] labels, IReadOnlyDictionary<string, string[]>? groups = null)
     {
         if (features.Length != labels.Length * featureNames.Count)
             throw new ArgumentException($"{labels.Length} rows of {featureNames.Count} features need {labels.Length * featureNames.Count} values, got {features.Length}");
+        if (groups?.FirstOrDefault(g => g.Value.Length != labels.Length) is { Key: not null } wrong)
+            throw new ArgumentException($"subgroup '{wrong.Key}' has {wrong.Value.Length} rows, the data {labels.Length}");
         FeatureNames = featureNames;
         Features = features;
         Labels = labels;
+        Groups = groups ?? new Dictionary<string, string[]>();
     }
 
     public int Positives => Labels.Count(l => l >= 0.5f);
@@ -29,7 +35,7 @@ public sealed class TabularData
             Array.Copy(Features, rows[i] * Width, features, i * Width, Width);
             labels[i] = Labels[rows[i]];
         }
-        return new TabularData(FeatureNames, features, labels);
+        return new TabularData(FeatureNames, features, labels, Groups.ToDictionary(g => g.Key, g => rows.Select(r => g.Value[r]).ToArray()));
     }
 
     public static TabularData Concat(IReadOnlyList<TabularData> parts)
@@ -37,6 +43,8 @@ public sealed class TabularData
         if (parts.Count == 0) throw new ArgumentException("nothing to concatenate");
         var names = parts[0].FeatureNames;
         if (parts.Any(p => !p.FeatureNames.SequenceEqual(names))) throw new ArgumentException("parts have different features");
-        return new TabularData(names, parts.SelectMany(p => p.Features).ToArray(), parts.SelectMany(p => p.Labels).ToArray());
+        var shared = parts[0].Groups.Keys.Where(k => parts.All(p => p.Groups.ContainsKey(k)));
+        return new TabularData(names, parts.SelectMany(p => p.Features).ToArray(), parts.SelectMany(p => p.Labels).ToArray(),
+            shared.ToDictionary(k => k, k => parts.SelectMany(p => p.Groups[k]).ToArray()));
     }
 }

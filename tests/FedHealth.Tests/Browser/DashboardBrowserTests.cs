@@ -69,9 +69,13 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         // Rounds arrive over SignalR while the page stays open; the job ends with its report.
         await Expect(page.Locator("#job-title .badge")).ToHaveTextAsync("completed", new() { Timeout = (float)JobWithin.TotalMilliseconds });
         await Expect(page.Locator("#participation tbody tr")).ToHaveCountAsync(3);
-        Assert.True(int.Parse(await page.Locator("main").GetAttributeAsync("data-live-rounds") ?? "0") > 0, "no round reached the open page live");
+        Assert.True(int.Parse(await page.Locator("main > .view").GetAttributeAsync("data-live-rounds") ?? "0") > 0, "no round reached the open page live");
         await Expect(page.Locator("#participation tbody td.took-part")).ToHaveCountAsync(12);
         await Expect(page.Locator("#budgets tbody tr")).ToHaveCountAsync(4);
+        // Fairness: every site scores the global model by age band and menopausal status (the schemas declare both).
+        await Expect(page.Locator("#fairness tbody tr")).ToHaveCountAsync(8);
+        await Expect(page.Locator("#fairness tbody")).ToContainTextAsync("menopausal status");
+        await Expect(page.Locator("#fairness tbody")).ToContainTextAsync("postmenopausal");
         await Expect(page.Locator("#report")).ToContainTextAsync("Global model after round 3");
         await AccessibleAndFits(page, "job-page-laptop");
         await page.SetViewportSizeAsync(2560, 1440);

@@ -31,7 +31,12 @@ function shell() {
   document.getElementById("sign-out").hidden = !signedIn;
 }
 
+// Each navigation renders into a fresh view element: a slower, earlier navigation that finishes late writes into
+// its own detached element (never over the page now shown) and its live subscriptions are dropped at once.
+let navigation = 0;
+
 async function route() {
+  const mine = ++navigation;
   leave();
   leave = () => {};
   shell();
@@ -42,18 +47,23 @@ async function route() {
   for (const link of document.querySelectorAll("#nav a")) {
     if (link.dataset.route === section) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
   }
+  const view = document.createElement("div");
+  view.className = "view";
+  main.replaceChildren(view);
+  let cleanup = () => {};
   try {
-    if (section === "jobs" && id === "new") leave = await renderNewJob(main);
-    else if (section === "jobs" && id) leave = await renderJob(main, decodeURIComponent(id));
-    else if (section === "jobs") leave = await renderJobs(main);
-    else if (section === "sites") leave = await renderSites(main);
-    else if (section === "ledger") leave = await renderLedger(main);
-    else main.innerHTML = `<h1>Not found</h1><p>There is no page ${esc(hash)}. <a href="${home()}">Go back</a>.</p>`;
+    if (section === "jobs" && id === "new") cleanup = await renderNewJob(view);
+    else if (section === "jobs" && id) cleanup = await renderJob(view, decodeURIComponent(id));
+    else if (section === "jobs") cleanup = await renderJobs(view);
+    else if (section === "sites") cleanup = await renderSites(view);
+    else if (section === "ledger") cleanup = await renderLedger(view);
+    else view.innerHTML = `<h1>Not found</h1><p>There is no page ${esc(hash)}. <a href="${home()}">Go back</a>.</p>`;
   } catch (e) {
-    main.innerHTML = `<h1>Something went wrong</h1><p class="error">${esc(e.message)}</p><p><button type="button" id="retry">Try again</button></p>`;
-    document.getElementById("retry").addEventListener("click", route);
+    view.innerHTML = `<h1>Something went wrong</h1><p class="error">${esc(e.message)}</p><p><button type="button" id="retry">Try again</button></p>`;
+    view.querySelector("#retry").addEventListener("click", route);
   }
-  leave ??= () => {};
+  if (mine !== navigation) { (cleanup ?? (() => {}))(); return; }
+  leave = cleanup ?? (() => {});
   const heading = main.querySelector("h1");
   if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
 }

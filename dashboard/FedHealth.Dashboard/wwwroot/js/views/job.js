@@ -23,6 +23,7 @@ export async function renderJob(main, id) {
       <figure class="card chart"><figcaption>Round timings: seconds from a round's opening to its close</figcaption><div class="canvas"><canvas id="timing-chart" role="img" aria-label="Seconds per round"></canvas></div></figure>
     </div>
     <section class="card" aria-labelledby="budget-title"><h2 id="budget-title">Privacy budget per site</h2><div id="budgets"></div></section>
+    <section class="card" aria-labelledby="fairness-title"><h2 id="fairness-title">Fairness: AUC by subgroup, latest round</h2><div class="table-wrap" id="fairness"></div></section>
     <section class="card" aria-labelledby="participation-title"><h2 id="participation-title">Participation per round</h2><div class="table-wrap" id="participation"></div></section>
     <section class="card" aria-labelledby="report-title" id="report-section"><h2 id="report-title">Final report</h2><div id="report"></div></section>`;
 
@@ -71,6 +72,7 @@ export async function renderJob(main, id) {
 
     drawBudgets(rounds, sites);
     drawParticipation(rounds, sites);
+    drawFairness(rounds);
     drawReport(rounds, sites);
   };
 
@@ -85,6 +87,23 @@ export async function renderJob(main, id) {
         return `<tr><td>${esc(s)}</td><td>${num(p.epsilon)} (δ ${p.delta})</td><td>${finite ? num(p.budget, 2) : "no budget"}</td>` +
           `<td>${finite ? `<meter min="0" max="${p.budget}" low="${p.budget * 0.7}" high="${p.budget * 0.9}" optimum="0" value="${Math.min(p.epsilon, p.budget)}" aria-label="${esc(s)} budget used">${num(100 * p.epsilon / p.budget, 0)}%</meter> ${num(100 * p.epsilon / p.budget, 0)}%` : "–"}</td></tr>`;
       }).join("") + "</tbody></table>";
+  };
+
+  // Each site scores the global model per group of every sensitive attribute its schema declares; groups under
+  // the minimum size carry no AUC (shown as "too few rows"), so no figure singles out a handful of patients.
+  const drawFairness = rounds => {
+    const host = main.querySelector("#fairness");
+    const last = rounds.slice().reverse().find(r => r.sites.some(s => (s.subgroups ?? []).length));
+    if (!last) { host.innerHTML = '<p class="empty">No sensitive attribute is declared in this schema, or no round has been evaluated yet.</p>'; return; }
+    const rows = last.sites.flatMap(s => [...new Set((s.subgroups ?? []).map(g => g.subgroup))].map(attribute => {
+      const groups = s.subgroups.filter(g => g.subgroup === attribute);
+      const gap = (last.subgroupGaps ?? []).find(g => g.siteId === s.siteId && g.subgroup === attribute);
+      return `<tr><td>${esc(s.siteId)}</td><td>${esc(attribute)}</td><td>${groups.map(g =>
+        `${esc(g.group)}: ${g.auc == null ? `<span class="muted">too few rows (${g.samples})</span>` : `${num(g.auc)} <small>(${g.samples})</small>`}`).join("<br>")}</td>` +
+        `<td>${gap ? `<strong>${num(gap.gap)}</strong> <small>(${esc(gap.worstGroup)} vs ${esc(gap.bestGroup)})</small>` : "–"}</td></tr>`;
+    }));
+    host.innerHTML = `<p>Round ${last.round}: the global model on each site's held-out rows, by group (rows in brackets).</p>` +
+      `<table><thead><tr><th scope="col">Site</th><th scope="col">Attribute</th><th scope="col">AUC by group</th><th scope="col">Largest gap</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
   };
 
   const drawParticipation = (rounds, sites) => {
