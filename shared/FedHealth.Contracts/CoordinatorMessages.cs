@@ -34,6 +34,12 @@ public sealed record RoundStarted : IRoundMessage
     public string? LedgerHead { get; init; }
     /// <summary>The job's personalisation: with ditto, each site also trains its personal model this round.</summary>
     public PersonalisationSpec? Personalisation { get; init; }
+    /// <summary>
+    /// SCAFFOLD's server control variate c (zeros in round 1): one float32 tensor named "c" of shape [n], n the model's
+    /// flat parameter count. Each site corrects its local gradients by c − cᵢ and answers with a control delta. Null
+    /// for every other strategy; its presence is what tells a site the job runs SCAFFOLD.
+    /// </summary>
+    public ModelWeights? ServerControl { get; init; }
 }
 
 /// <summary>The coordinator asking the job's sites to evaluate a round's aggregated model on their held-out rows.</summary>

@@ -39,6 +39,12 @@ public sealed record UpdateSubmitted : ISiteMessage
     public required double TrainSeconds { get; init; }
     /// <summary>The site's privacy loss after this round, when the job trains with DP-SGD.</summary>
     public PrivacySpent? Privacy { get; init; }
+    /// <summary>
+    /// SCAFFOLD only: Δcᵢ = cᵢ⁺ − cᵢ, how far the site's control variate moved this round, laid out like
+    /// <see cref="RoundStarted.ServerControl"/> (one float32 tensor "c" of shape [n]). Must be set in a SCAFFOLD job and
+    /// absent in any other.
+    /// </summary>
+    public ModelWeights? ControlDelta { get; init; }
 }
 
 /// <summary>A site's evaluation of a round's aggregated global model on its own held-out rows.</summary>

@@ -4,8 +4,9 @@ namespace FedHealth.Contracts;
 /// The coordinator's aggregation strategy for a job. <see cref="Name"/> is one of: fedavg (weighted mean of the
 /// sites' models), fedprox (fedavg, with sites training under training.proximalMu), fedadam, fedyogi, fedadagrad
 /// (the weighted mean's step taken by a server optimiser, Reddi et al. 2021), fedmedian (coordinate-wise median) and
-/// trimmedmean (coordinate-wise mean without the highest and lowest <see cref="TrimFraction"/> of the sites). The last
-/// two need each site's update, so they cannot run under secure aggregation.
+/// trimmedmean (coordinate-wise mean without the highest and lowest <see cref="TrimFraction"/> of the sites), and scaffold
+/// (fedavg with control variates correcting each site's drift, Karimireddy et al., ICML 2020). The last three cannot
+/// run under secure aggregation: the robust rules need each site's update, scaffold a second sum (the control deltas).
 /// </summary>
 public sealed record StrategySpec
 {

@@ -64,6 +64,6 @@ public static class DpSgdTrainer
         // Steps sample different rows; the loss of the final local model on all its rows is the comparable figure.
         double trainLoss;
         using (no_grad()) trainLoss = nn.functional.binary_cross_entropy_with_logits(model.forward(x), y).item<float>();
-        return new PrivateTrainingResult(new LocalTrainingResult(trainLoss, data.Rows, watch.Elapsed.TotalSeconds), steps);
+        return new PrivateTrainingResult(new LocalTrainingResult(trainLoss, data.Rows, watch.Elapsed.TotalSeconds, (int)Math.Min(steps, int.MaxValue)), steps);
     }
 }

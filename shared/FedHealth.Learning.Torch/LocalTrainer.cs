@@ -6,18 +6,20 @@ using static TorchSharp.torch;
 
 namespace FedHealth.Learning.Torch;
 
-/// <summary>What one local training pass gave: mean training loss of the last epoch, rows seen, and time taken.</summary>
-public sealed record LocalTrainingResult(double TrainLoss, int Samples, double Seconds);
+/// <summary>What one local training pass gave: mean training loss of the last epoch, rows seen, time taken, and optimiser steps taken (SCAFFOLD's K).</summary>
+public sealed record LocalTrainingResult(double TrainLoss, int Samples, double Seconds, int Steps);
 
 /// <summary>
-/// Plain mini-batch SGD on binary cross-entropy (plus FedProx's proximal term when the plan sets μ), seeded so a (seed, data) pair always trains the same. Runs
+/// Plain mini-batch SGD on binary cross-entropy (plus FedProx's proximal term when the plan sets μ, and SCAFFOLD's
+/// control-variate correction of every gradient when given), seeded so a (seed, data) pair always trains the same. Runs
 /// synchronously on the calling thread: TorchSharp's dispose scopes are thread-static.
 /// </summary>
 public static class LocalTrainer
 {
     /// <param name="proximalAnchor">Where the proximal term (plan.ProximalMu) pulls to; null: the model's own starting weights (FedProx).</param>
+    /// <param name="control">SCAFFOLD: c − cᵢ, added to every gradient before each step; null trains exactly as plain SGD.</param>
     public static LocalTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, int seed, Device device,
-        CancellationToken cancellation = default, nn.Module? proximalAnchor = null)
+        CancellationToken cancellation = default, nn.Module? proximalAnchor = null, ControlVariates? control = null)
     {
         if (plan.LocalEpochs < 1 || plan.BatchSize < 1 || !(plan.LearningRate > 0))
             throw new ArgumentException($"training plan needs epochs ≥ 1, batch size ≥ 1 and a positive learning rate, got {plan}");
@@ -27,10 +29,12 @@ public static class LocalTrainer
         model.to(device).train();
         using var proximal = proximalAnchor is null ? ProximalTerm.At(model, plan.ProximalMu) : ProximalTerm.Towards(model, proximalAnchor, plan.ProximalMu);
         using var optimizer = optim.SGD(model.parameters(), plan.LearningRate);
+        var parameters = control is null ? null : model.parameters().ToList();
         using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
         using var y = tensor(data.Labels).to(device);
         var order = Enumerable.Range(0, data.Rows).ToArray();
         double lastEpochLoss = 0;
+        var steps = 0;
         for (var epoch = 0; epoch < plan.LocalEpochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -45,12 +49,14 @@ public static class LocalTrainer
                 var loss = nn.functional.binary_cross_entropy_with_logits(logits, y.index_select(0, index));
                 optimizer.zero_grad();
                 (proximal is null ? loss : loss + proximal.Loss()).backward();
+                control?.Correct(parameters!);
                 optimizer.step();
+                steps++;
                 // The data loss alone, so train losses compare across strategies.
                 lossSum += loss.item<float>() * count;
             }
             lastEpochLoss = lossSum / order.Length;
         }
-        return new LocalTrainingResult(lastEpochLoss, data.Rows, watch.Elapsed.TotalSeconds);
+        return new LocalTrainingResult(lastEpochLoss, data.Rows, watch.Elapsed.TotalSeconds, steps);
     }
 }

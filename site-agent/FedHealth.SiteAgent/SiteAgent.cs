@@ -2,6 +2,7 @@ using FedHealth.Contracts;
 using FedHealth.Learning.Codec;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
+using FedHealth.Learning.Strategies;
 using FedHealth.Learning.Torch;
 using FedHealth.Messaging;
 using FedHealth.Privacy.Accounting;
@@ -26,6 +27,7 @@ public sealed class SiteAgent
     private readonly SecureParticipation secure;
     private readonly NoiseSeeds noiseSeeds;
     private readonly SitePersonalisation personalisation;
+    private readonly SiteControlVariates controlVariates = new();
     private volatile string activity = "idle";
     private readonly Dictionary<(Guid Job, int Round), int> latestAttempt = new();
 
@@ -137,6 +139,8 @@ public sealed class SiteAgent
             if (PrivacyRefusal(round) is { } refusal) return Remember(round, refusal);
             using var scope = NewDisposeScope();
             if (Load(round.Model, round.GlobalWeights, round, out var model) is { } problem) return problem;
+            var layout = ParameterLayout.For(round.Model);
+            if (ReadServerControl(round, layout, out var serverControl) is { } badControl) return badControl;
             var seed = RoundSeed(round.Seed, round.Round);
             LocalTrainingResult result;
             PrivacySpent? spent = null;
@@ -153,13 +157,20 @@ public sealed class SiteAgent
                     spent = new PrivacySpent { SiteId = Id, Epsilon = cost.Epsilon, Delta = cost.Delta, Budget = Config.Privacy?.EpsilonBudget ?? double.PositiveInfinity };
                     result = trained.Training;
                 }
-                else result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device);
+                else
+                {
+                    using var control = serverControl is null ? null
+                        : ControlVariates.For(model!, ScaffoldControl.Correction(serverControl, controlVariates.For(round.JobId, layout.TotalCount)), Device);
+                    result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device, control: control);
+                }
                 personalisation.AfterTraining(round, seed + 1);
             }
             finally { activity = "idle"; }
-            var layout = ParameterLayout.For(round.Model);
             var trainedWeights = ModelParameters.Read(model!, layout);
             var sampleCount = result.Samples;
+            // SCAFFOLD: cᵢ⁺ = cᵢ − c + (x − y)/(Kη) from the global model x to the trained y after K steps; Δcᵢ travels with y.
+            var controlDelta = serverControl is null ? null : ScaffoldControl.Encode(controlVariates.AfterTraining(round.JobId, serverControl,
+                FlatParameters.FromWeights(layout, round.GlobalWeights).Values, trainedWeights.Values, result.Steps, round.Training.LearningRate));
             if (round.SiteLevelPrivacy is { } siteDp)
             {
                 var global = FlatParameters.FromWeights(layout, round.GlobalWeights).Values;
@@ -175,7 +186,7 @@ public sealed class SiteAgent
             return Remember(round, new UpdateSubmitted
             {
                 JobId = round.JobId, Round = round.Round, SiteId = Id, SampleCount = sampleCount, Weights = weights,
-                TrainLoss = result.TrainLoss, Device = DeviceName, TrainSeconds = result.Seconds, Privacy = spent,
+                TrainLoss = result.TrainLoss, Device = DeviceName, TrainSeconds = result.Seconds, Privacy = spent, ControlDelta = controlDelta,
             });
         }
     }
@@ -190,6 +201,7 @@ public sealed class SiteAgent
             if (Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
             var evaluation = ModelEvaluator.Evaluate(Id, model!, Split.Test, Device);
             var personal = personalisation.Evaluate(request);
+            if (request.Final) controlVariates.Forget(request.JobId);
             logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows{Personal}",
                 Id, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples,
                 personal is null ? "" : $"; personal model AUC {personal.Metrics.Auc:F4}");
@@ -213,6 +225,21 @@ public sealed class SiteAgent
         var (allowed, before, after) = BudgetCheck.Evaluate(new PrivacyBudget(budget.EpsilonBudget, budget.Delta), ledger.Spent(), next);
         if (allowed) return null;
         return Decline(round, $"privacy budget: this round would raise ε from {before.Epsilon:F3} to {after.Epsilon:F3}, over the site's budget of {budget.EpsilonBudget} (δ={budget.Delta})") with { BudgetExhausted = true };
+    }
+
+    /// <summary>
+    /// SCAFFOLD's server control c, when the round carries one (the sign that the job runs SCAFFOLD): it must fit the
+    /// model, and the round must not also ask for DP or secure aggregation, whose protection the control delta would bypass.
+    /// </summary>
+    private RoundDeclined? ReadServerControl(RoundStarted round, ParameterLayout layout, out float[]? serverControl)
+    {
+        serverControl = null;
+        if (round.ServerControl is not { } sent) return null;
+        if (round.Privacy is not null || round.SiteLevelPrivacy is not null || round.SecureRound is not null)
+            return Decline(round, "SCAFFOLD's control variates are refused beside record-level DP, site-level DP or secure aggregation: the control delta would leave outside their protection");
+        try { serverControl = ScaffoldControl.Decode(sent, layout.TotalCount); }
+        catch (InvalidPayloadException e) { return Decline(round, $"server control variate refused: {e.Message}"); }
+        return null;
     }
 
     private RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model)

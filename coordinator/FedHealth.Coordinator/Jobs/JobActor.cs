@@ -313,6 +313,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SiteLevelPrivacy = state.Spec.SiteLevelPrivacy, SecureRound = state.SecureSettings, Sealing = state.Sealing,
                 Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
                 Governance = state.Governance, LedgerHead = ledgerHead, Personalisation = state.Spec.Personalisation,
+                ServerControl = state.ServerControl,
             }, DataKinds.GlobalModel);
         else
             PublishOut(new EvaluationRequested

@@ -13,15 +13,16 @@ public sealed record JobCreated(Guid JobId, JobSpec Spec, IReadOnlyList<string> 
 public sealed record RoundStartedEvent(int Round, int Attempt, DateTimeOffset Deadline, DateTimeOffset At, byte[]? Nonce = null) : IJobEvent;
 
 /// <summary>A site's update for a round passed every check and counts towards the round's average.</summary>
+/// <param name="ControlDelta">SCAFFOLD: the site's control delta Δcᵢ (tensor "c"), summed with the round's others; null for every other strategy.</param>
 public sealed record UpdateReceived(int Round, string SiteId, int SampleCount, ModelWeights Weights, double TrainLoss, string Device, double TrainSeconds,
-    PrivacySpent? Privacy = null) : IJobEvent;
+    PrivacySpent? Privacy = null, ModelWeights? ControlDelta = null) : IJobEvent;
 
 /// <summary>A site declined a round; it is left out with this reason.</summary>
 public sealed record SiteDeclined(int Round, string SiteId, string Reason, bool BudgetExhausted = false) : IJobEvent;
 
 /// <summary>The round's updates were averaged into the new global model (the checkpoint); evaluation opens until the deadline.</summary>
-/// <param name="ServerState">The server optimiser's moments after this round (fedadam, fedyogi, fedadagrad), so a
-/// recovered job steps on exactly as before; null for every other strategy.</param>
+/// <param name="ServerState">The server's state after this round, so a recovered job steps on exactly as before: the
+/// optimiser's moments "m" and "v" (fedadam, fedyogi, fedadagrad) or SCAFFOLD's control variate "c"; null for every other strategy.</param>
 public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IReadOnlyList<string> Contributors, IReadOnlyList<SiteLeftOut> LeftOut,
     double TrainLoss, DateTimeOffset EvaluationDeadline, DateTimeOffset At, ModelWeights? ServerState = null) : IJobEvent;
 

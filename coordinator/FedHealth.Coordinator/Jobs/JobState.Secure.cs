@@ -126,7 +126,8 @@ public sealed partial class JobState
                 : !secure.Shared.Contains(p) ? "late: no shares before the deadline"
                 : "dropped after sharing: no masked update before the deadline (its masks were removed from the sum)",
         }).ToList();
-        var (global, serverState) = Finish(values);
+        // No control deltas under secure aggregation: the rules refuse scaffold with it (the deltas would need their own masked sum).
+        var (global, serverState) = Finish(values, controlSum: null);
         return new RoundAggregated(Round, global, survivors.ToList(), leftOut, masked.Average(m => m.TrainLoss), now + Spec.RoundDeadline, now, serverState);
     }
 

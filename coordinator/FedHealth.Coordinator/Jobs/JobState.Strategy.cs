@@ -5,28 +5,62 @@ using FedHealth.Learning.Strategies;
 
 namespace FedHealth.Coordinator.Jobs;
 
-/// <summary>The job's strategy applied to a round's aggregate (plain or secure): the next global model, and the server optimiser's state.</summary>
+/// <summary>
+/// The job's strategy applied to a round's aggregate (plain or secure): the next global model, and the server's state
+/// carried between rounds: the server optimiser's moments, or SCAFFOLD's control variate c.
+/// </summary>
 public sealed partial class JobState
 {
     private ServerOptimizerState? optimizer;
+    private float[]? serverControl;
 
-    /// <summary>The next global weights from the round's aggregate, and the optimiser state to journal with them (null unless a server optimiser runs).</summary>
-    private (ModelWeights Global, ModelWeights? ServerState) Finish(float[] aggregate)
+    /// <summary>SCAFFOLD's server control c for the next round's request (zeros before the first aggregation); null for every other strategy.</summary>
+    public ModelWeights? ServerControl { get; private set; }
+
+    /// <summary>
+    /// The next global weights from the round's aggregate, and the state to journal with them (null unless a server
+    /// optimiser or SCAFFOLD runs). <paramref name="controlSum"/> is SCAFFOLD's Σ Δcᵢ over the round's contributors.
+    /// </summary>
+    private (ModelWeights Global, ModelWeights? ServerState) Finish(float[] aggregate, double[]? controlSum)
     {
+        if (StrategyNames.UsesControlVariates(Spec.Strategy.Name))
+        {
+            // The model is fedavg's weighted average (global step size 1); c ← c + (1/N)·Σ_{i∈S} Δcᵢ with N every participant of the job.
+            var next = ScaffoldControl.ServerUpdate(serverControl ?? new float[Layout.TotalCount], controlSum ?? new double[Layout.TotalCount], Participants.Count);
+            return (new FlatParameters(Layout, aggregate).ToWeights(), ScaffoldControl.Encode(next));
+        }
         if (!StrategyNames.UsesServerOptimizer(Spec.Strategy.Name)) return (new FlatParameters(Layout, aggregate).ToWeights(), null);
         var global = FlatParameters.FromWeights(Layout, GlobalWeights).Values;
-        var (next, state) = ServerOptimizer.Step(Spec.Strategy, global, aggregate, optimizer);
+        var (stepped, state) = ServerOptimizer.Step(Spec.Strategy, global, aggregate, optimizer);
         int[] shape = [state!.M.Length];
-        return (new FlatParameters(Layout, next).ToWeights(), new ModelWeights { Tensors = [TensorCodec.Encode("m", shape, state.M), TensorCodec.Encode("v", shape, state.V)] });
+        return (new FlatParameters(Layout, stepped).ToWeights(), new ModelWeights { Tensors = [TensorCodec.Encode("m", shape, state.M), TensorCodec.Encode("v", shape, state.V)] });
     }
 
+    /// <summary>The journaled state of a round (null: the job's start, or a strategy that keeps none) restored, so a replayed job steps on identically.</summary>
     private void ApplyServerState(ModelWeights? journaled)
     {
+        if (StrategyNames.UsesControlVariates(Spec.Strategy.Name))
+        {
+            serverControl = journaled is null ? new float[Layout.TotalCount] : ScaffoldControl.Decode(journaled, Layout.TotalCount);
+            ServerControl = journaled ?? ScaffoldControl.Encode(serverControl);
+            return;
+        }
         if (journaled is null) return;
         var m = new float[Layout.TotalCount];
         var v = new float[Layout.TotalCount];
         TensorCodec.DecodeInto(journaled.Tensors[0], m);
         TensorCodec.DecodeInto(journaled.Tensors[1], v);
         optimizer = new ServerOptimizerState(m, v);
+    }
+
+    /// <summary>A SCAFFOLD job needs each update's control delta, of the model's length; any other job refuses one.</summary>
+    private string? ControlDeltaProblem(ModelWeights? delta)
+    {
+        var scaffold = StrategyNames.UsesControlVariates(Spec.Strategy.Name);
+        if (scaffold && delta is null) return $"this job runs {Spec.Strategy.Name}: the update must carry the site's control-variate delta (controlDelta)";
+        if (!scaffold && delta is not null) return $"this job runs {Spec.Strategy.Name}, which takes no control-variate delta, but the update carries one (controlDelta)";
+        if (delta is null) return null;
+        try { ScaffoldControl.Decode(delta, Layout.TotalCount); return null; }
+        catch (InvalidPayloadException e) { return $"controlDelta: {e.Message}"; }
     }
 }

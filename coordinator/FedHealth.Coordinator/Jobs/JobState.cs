@@ -77,7 +77,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         try { FlatParameters.Validate(Layout, u.Weights); }
         catch (InvalidPayloadException e) { return JobDecision.Refuse(e.Message); }
         if (PrivacyReportProblem(u.SiteId, u.Privacy) is { } bad) return JobDecision.Refuse(bad);
-        var received = new UpdateReceived(u.Round, u.SiteId, u.SampleCount, u.Weights, u.TrainLoss, u.Device, u.TrainSeconds, u.Privacy);
+        if (ControlDeltaProblem(u.ControlDelta) is { } badControl) return JobDecision.Refuse(badControl);
+        var received = new UpdateReceived(u.Round, u.SiteId, u.SampleCount, u.Weights, u.TrainLoss, u.Device, u.TrainSeconds, u.Privacy, u.ControlDelta);
         return new JobDecision(AllAnswered(with: u.SiteId) ? [received, Aggregate(now, received)] : [received]);
     }
 
@@ -139,6 +140,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case JobCreated c:
                 (JobId, Spec, Participants, GlobalWeights, Governance) = (c.JobId, c.Spec, c.Participants, c.InitialWeights, c.Governance);
                 Layout = ParameterLayout.For(c.Spec.Model);
+                ApplyServerState(null);
                 break;
             case RoundStartedEvent r:
                 if (r.Round != Round)
@@ -159,8 +161,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 ApplySecureStepClosed(c);
                 break;
             case UpdateReceived u:
-                (runningSum ??= new RoundAggregator(Layout, Spec.Strategy)).Add(u.SiteId, u.Weights, u.SampleCount);
-                updates[u.SiteId] = u with { Weights = NoWeights };
+                (runningSum ??= new RoundAggregator(Layout, Spec.Strategy)).Add(u.SiteId, u.Weights, u.SampleCount, u.ControlDelta);
+                updates[u.SiteId] = u with { Weights = NoWeights, ControlDelta = null };
                 if (u.Privacy is { } spent) roundPrivacy[u.SiteId] = spent;
                 break;
             case SiteDeclined d:
@@ -252,6 +254,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         // The update that closes the round is not applied yet: the average includes it without changing the running sum.
         var average = runningSum ?? new RoundAggregator(Layout, Spec.Strategy);
         var result = average.Result(pending?.SiteId, pending?.Weights, pending?.SampleCount ?? 0);
+        var controlSum = average.ControlSum(pending?.ControlDelta);
         var samples = contributors.Sum(u => (double)u.SampleCount);
         var trainLoss = contributors.Sum(u => u.TrainLoss * u.SampleCount) / samples;
         var leftOut = Participants.Where(p => contributors.All(u => u.SiteId != p)).Select(p => new SiteLeftOut
@@ -261,7 +264,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 : declined.TryGetValue(p, out var why) ? why
                 : GoneReason(p, goneNow) ?? "late: no update before the round deadline",
         }).ToList();
-        var (global, serverState) = Finish(result);
+        var (global, serverState) = Finish(result, controlSum);
         return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now, serverState);
     }
 

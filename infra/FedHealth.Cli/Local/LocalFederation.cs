@@ -177,8 +177,9 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Seed = options.Seed,
             Sites = agents.Select(a => a.Id).ToList(),
             Privacy = PrivacySettings(),
-            // Robust rules judge each site's update, which secure aggregation hides: they run on plain updates.
-            SecureAggregation = !options.PlainAggregation && !StrategyNames.NeedsIndividualUpdates(options.Strategy.Name),
+            // Robust rules judge each site's update, which secure aggregation hides, and SCAFFOLD's control deltas would
+            // need a masked sum of their own: they run on plain (sealed, signed) updates.
+            SecureAggregation = !options.PlainAggregation && !StrategyNames.RunsWithoutSecureAggregation(options.Strategy.Name),
             SiteLevelPrivacy = options.SiteLevelPrivacy,
             Strategy = options.Strategy,
             Personalisation = options.Personalisation,

@@ -12,11 +12,21 @@ public static class StrategyNames
     public const string FedAdagrad = "fedadagrad";
     public const string FedMedian = "fedmedian";
     public const string TrimmedMean = "trimmedmean";
+    public const string Scaffold = "scaffold";
 
-    public static readonly IReadOnlyList<string> All = [FedAvg, FedProx, FedAdam, FedYogi, FedAdagrad, FedMedian, TrimmedMean];
+    public static readonly IReadOnlyList<string> All = [FedAvg, FedProx, FedAdam, FedYogi, FedAdagrad, FedMedian, TrimmedMean, Scaffold];
 
     /// <summary>Robust rules look at every site's value of every coordinate: secure aggregation only ever reveals the sum.</summary>
     public static bool NeedsIndividualUpdates(string name) => name is FedMedian or TrimmedMean;
+
+    /// <summary>SCAFFOLD: the round carries the server's control variate and every update a control delta beside the model.</summary>
+    public static bool UsesControlVariates(string name) => name is Scaffold;
+
+    /// <summary>
+    /// Strategies that run on plain (sealed, signed) updates: robust rules need each site's update, and SCAFFOLD's
+    /// control deltas would need a masked sum of their own, which secure aggregation does not yet run.
+    /// </summary>
+    public static bool RunsWithoutSecureAggregation(string name) => NeedsIndividualUpdates(name) || UsesControlVariates(name);
 
     public static bool UsesServerOptimizer(string name) => name is FedAdam or FedYogi or FedAdagrad;
 
@@ -28,6 +38,18 @@ public static class StrategyNames
         if (!All.Contains(s.Name)) { yield return $"strategy.name: '{s.Name}' is not one of {string.Join(", ", All)}"; yield break; }
         if (NeedsIndividualUpdates(s.Name) && spec.SecureAggregation)
             yield return $"strategy.name: {s.Name} needs each site's update, which secure aggregation hides (it reveals only the sum): turn secureAggregation off for it, or choose fedavg, fedprox or a server optimiser";
+        if (UsesControlVariates(s.Name))
+        {
+            // Secure aggregation masks and sums one vector per site: the control deltas would need a second masked sum
+            // beside the model's, which it does not run yet.
+            if (spec.SecureAggregation)
+                yield return $"strategy.name: {s.Name} sends each site's control-variate delta beside its model, which would need its own masked sum under secure aggregation (not available yet): turn secureAggregation off for it";
+            // A site's control delta is (x − y)/(Kη) − c: a second release of its data that neither DP mechanism clips, noises or counts.
+            if (spec.Privacy is not null)
+                yield return $"strategy.name: {s.Name} is not available with record-level DP (privacy): the control-variate delta each site sends is computed from its records outside DP-SGD and its accountant";
+            if (spec.SiteLevelPrivacy is not null)
+                yield return $"strategy.name: {s.Name} is not available with site-level DP (siteLevelPrivacy): the control-variate delta each site sends would leave unclipped and without noise";
+        }
         if (s.Name == FedProx && !(spec.Training?.ProximalMu > 0))
             yield return "training.proximalMu: fedprox needs a positive μ (e.g. 0.01)";
         if (spec.Training is { } t && (!(t.ProximalMu >= 0) || t.ProximalMu > 1000))

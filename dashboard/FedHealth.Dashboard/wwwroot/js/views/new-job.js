@@ -12,7 +12,8 @@ const field = (name, label, input, hint = "") => `
   </div>`;
 const numberInput = (name, value, attrs = "") => `<input id="f-${name}" name="${name}" type="number" inputmode="decimal" value="${value}" ${attrs} aria-describedby="f-${name}-problem">`;
 
-// Robust rules need each site's update: the server refuses them with secure aggregation on, at the strategy field.
+// Robust rules need each site's update, SCAFFOLD a second sum of control deltas: the server refuses them with secure
+// aggregation on, at the strategy field.
 const strategies = [
   ["fedavg", "FedAvg (weighted by sample count)"],
   ["fedprox", "FedProx (sites keep near the global model)"],
@@ -21,6 +22,7 @@ const strategies = [
   ["fedadagrad", "FedAdagrad (server optimiser)"],
   ["fedmedian", "Coordinate-wise median (robust; no secure aggregation)"],
   ["trimmedmean", "Trimmed mean (robust; no secure aggregation)"],
+  ["scaffold", "SCAFFOLD (control variates; no secure aggregation)"],
 ];
 const strategyOptions = strategies.map(([value, label]) => `<option value="${value}">${label}</option>`).join("");
 const serverOptimisers = ["fedadam", "fedyogi", "fedadagrad"];
