@@ -25,8 +25,10 @@ public static class StrategyBench
         var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
         model.AcceptOnlyFromAmong("logistic", "mlp");
         var only = new Option<string[]>("--strategies") { Description = "Only these strategies (default: all)", AllowMultipleArgumentsPerToken = true };
-        var noPersonal = new Option<bool>("--no-personalisation") { Description = "Leave out the personalised runs (fedavg + finetune, fedavg + ditto)" };
-        var command = new Command("strategies", "Pooled vs each site alone vs every strategy and personalisation, mean and standard deviation over seeds.") { federation, rounds, seeds, model, only, noPersonal };
+        var noPersonal = new Option<bool>("--no-personalisation") { Description = "Leave out the personalised runs (finetune and ditto on --personal-base)" };
+        var personalBase = new Option<string>("--personal-base") { Description = "The strategy the personalised runs train their global model with", DefaultValueFactory = _ => StrategyNames.FedAdam };
+        personalBase.AcceptOnlyFromAmong([.. StrategyNames.All]);
+        var command = new Command("strategies", "Pooled vs each site alone vs every strategy and personalisation, mean and standard deviation over seeds.") { federation, rounds, seeds, model, only, noPersonal, personalBase };
         command.SetAction(async (result, cancellation) =>
         {
             var chosen = result.GetValue(only) is { Length: > 0 } names ? names : [.. StrategyNames.All];
@@ -35,7 +37,7 @@ public static class StrategyBench
             try
             {
                 await Run(result.GetValue(federation)!, result.GetValue(rounds), result.GetValue(seeds), result.GetValue(model)!, chosen,
-                    result.GetValue(noPersonal) ? [] : PersonalisationMethods.All, Console.Out, cancellation);
+                    result.GetValue(noPersonal) ? [] : PersonalisationMethods.All, result.GetValue(personalBase)!, Console.Out, cancellation);
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or DataException) { return CliErrors.Fail(e.Message); }
@@ -44,7 +46,7 @@ public static class StrategyBench
     }
 
     public static async Task Run(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise,
-        TextWriter output, CancellationToken cancellation)
+        string personalBase, TextWriter output, CancellationToken cancellation)
     {
         var federationDir = LocalRunOptions.ShippedFederation(federation);
         var rows = new Dictionary<string, Row>();
@@ -72,10 +74,10 @@ public static class StrategyBench
             }
             foreach (var method in personalise)
             {
-                output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: fedavg + {method} ...");
-                var run = await RunOne(federationDir, rounds, seed, model, StrategyNames.FedAvg, new PersonalisationSpec { Method = method }, cancellation);
+                output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {personalBase} + {method} ...");
+                var run = await RunOne(federationDir, rounds, seed, model, personalBase, new PersonalisationSpec { Method = method }, cancellation);
                 var own = run.Rounds[^1].Personalised;
-                Record($"personal ({method}, fedavg)", BinaryMetrics.Pool(own), own);
+                Record($"personal ({method}, {personalBase})", BinaryMetrics.Pool(own), own);
             }
             // The yardsticks for this seed: the same model, initial weights and total epochs, trained centrally.
             var tests = siteData.Select(s => (s.Id, s.Test)).ToList();
@@ -89,7 +91,7 @@ public static class StrategyBench
                 Record($"local {site.Id}", all, sites);
             }
         }
-        Print(federation, rounds, seeds, model, strategies, personalise, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
+        Print(federation, rounds, seeds, model, strategies, personalise, personalBase, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
     }
 
     private static async Task<LocalRunResult> RunOne(string federationDir, int rounds, int seed, string model, string strategy, PersonalisationSpec? personalisation,
@@ -118,7 +120,7 @@ public static class StrategyBench
         var n => n,
     } + (spec.SecureAggregation ? " (secure)" : " (plain)");
 
-    private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise, IReadOnlyList<string> sites,
+    private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise, string personalBase, IReadOnlyList<string> sites,
         IReadOnlyList<Row> rows, TimeSpan took, TextWriter output)
     {
         static (double Mean, double Sd) Stats(IReadOnlyList<double> values)
@@ -153,6 +155,6 @@ public static class StrategyBench
                              (worse.Count > 0 ? $" ({string.Join(", ", worse)})" : ""));
         }
         output.WriteLine($"took {took.TotalMinutes:F1} min. Reproduce: ./fedhealth bench strategies --federation {federation} --rounds {rounds} --seeds {seeds} --model {model}" +
-                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}") + (personalise.Count == 0 ? " --no-personalisation" : ""));
+                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}") + (personalise.Count == 0 ? " --no-personalisation" : personalBase == StrategyNames.FedAdam ? "" : $" --personal-base {personalBase}"));
     }
 }
