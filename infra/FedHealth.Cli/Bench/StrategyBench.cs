@@ -4,6 +4,7 @@ using FedHealth.Contracts;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Strategies;
+using FedHealth.Learning.Torch;
 
 namespace FedHealth.Cli.Bench;
 
@@ -59,6 +60,7 @@ public static class StrategyBench
         }
 
         IReadOnlyList<(string Id, TabularData Train, TabularData Test)> siteData = [];
+        var crossSite = new Dictionary<(string Method, string ModelOf, string RowsOf), List<double>>();
         JobSpec? spec = null;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var seed = 1; seed <= seeds; seed++)
@@ -66,7 +68,7 @@ public static class StrategyBench
             foreach (var strategy in strategies)
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {strategy} ...");
-                var run = await RunOne(federationDir, rounds, seed, model, strategy, null, cancellation);
+                var run = await RunOne(federationDir, rounds, seed, model, strategy, null, null, cancellation);
                 var last = run.Rounds[^1];
                 Record(Label(run.Spec), last.Global!, last.Sites);
                 siteData = run.Sites.Select(s => (s.Id, s.Split.Train, s.Split.Test)).ToList();
@@ -75,7 +77,9 @@ public static class StrategyBench
             foreach (var method in personalise)
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {personalBase} + {method} ...");
-                var run = await RunOne(federationDir, rounds, seed, model, personalBase, new PersonalisationSpec { Method = method }, cancellation);
+                var run = await RunOne(federationDir, rounds, seed, model, personalBase, new PersonalisationSpec { Method = method },
+                    // Cross-site: every site's saved personal model on every site's held-out rows (the harness, unlike any site, sees them all).
+                    finished => CrossSite(finished, method, crossSite), cancellation);
                 var own = run.Rounds[^1].Personalised;
                 Record($"personal ({method}, {personalBase})", BinaryMetrics.Pool(own), own);
             }
@@ -92,19 +96,46 @@ public static class StrategyBench
             }
         }
         Print(federation, rounds, seeds, model, strategies, personalise, personalBase, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
+        PrintCrossSite(personalise, siteData.Select(s => s.Id).ToList(), crossSite, output);
+    }
+
+    private static void CrossSite(LocalRunResult run, string method, Dictionary<(string, string, string), List<double>> into)
+    {
+        var tests = run.Sites.Select(s => (s.Id, s.Split.Test)).ToList();
+        foreach (var site in run.Sites)
+        {
+            using var personal = ModelFiles.Load(Path.Combine(site.StateDir, "models", $"{run.Summary.JobId}-personal.pt"), run.Spec.Model);
+            var (_, scores) = CentralTraining.Score(personal, tests);
+            foreach (var score in scores) (into.TryGetValue((method, site.Id, score.SiteId), out var list) ? list : into[(method, site.Id, score.SiteId)] = []).Add(score.Metrics.Auc);
+        }
+    }
+
+    private static void PrintCrossSite(IReadOnlyList<string> personalise, IReadOnlyList<string> sites, Dictionary<(string Method, string ModelOf, string RowsOf), List<double>> crossSite, TextWriter output)
+    {
+        var width = Math.Max(9, sites.Max(s => s.Length) + 2);
+        foreach (var method in personalise)
+        {
+            output.WriteLine();
+            output.WriteLine($"Cross-site ({method}): each site's personal model (rows) on each site's held-out rows (columns), mean AUC over seeds; the diagonal is its own site.");
+            output.WriteLine($"{"personal model of",-34}" + string.Join("", sites.Select(s => s.PadLeft(width))));
+            foreach (var of in sites)
+                output.WriteLine($"{of,-34}" + string.Join("", sites.Select(rowsOf => $"{crossSite[(method, of, rowsOf)].Average():F4}".PadLeft(width))));
+        }
     }
 
     private static async Task<LocalRunResult> RunOne(string federationDir, int rounds, int seed, string model, string strategy, PersonalisationSpec? personalisation,
-        CancellationToken cancellation)
+        Action<LocalRunResult>? beforeCleanUp, CancellationToken cancellation)
     {
         var dataDir = Directory.CreateTempSubdirectory("fedhealth-strategy-bench-").FullName;
         try
         {
-            return await new LocalFederation(new LocalRunOptions
+            var run = await new LocalFederation(new LocalRunOptions
             {
                 Rounds = rounds, Seed = seed, Model = model, Headless = true, DataDir = dataDir, FederationDir = federationDir,
                 Strategy = new StrategySpec { Name = strategy }, ProximalMu = strategy == StrategyNames.FedProx ? 0.01 : 0, Personalisation = personalisation,
             }, TextWriter.Null).Run(cancellation);
+            beforeCleanUp?.Invoke(run);
+            return run;
         }
         finally
         {
