@@ -12,6 +12,14 @@ fi
 node="${FEDHEALTH_RABBITMQ_NODE:-fedhealth@localhost}"
 export ERL_EPMD_ADDRESS=127.0.0.1
 ctl() { rabbitmqctl -n "$node" -q "$@"; }
+case "$(echo "$site" | tr '[:upper:]' '[:lower:]')" in
+  guest|admin|administrator|coordinator|dashboard|fedhealth) echo "add-site-user.sh: '$site' is reserved for a broker account that is not a site" >&2; exit 2 ;;
+esac
+# An existing user with tags (administrator, management, ...) is an operator's account, never a site's: refuse to touch it.
+existing="$(ctl list_users | awk -v u="$site" '$1 == u { $1 = ""; print }')"
+if [ -n "$(echo "$existing" | tr -d '[:space:][]')" ]; then
+  echo "add-site-user.sh: broker user '$site' exists with tags $existing: it is not a site account; refusing to change it" >&2; exit 2
+fi
 if ! ctl list_users | awk '{print $1}' | grep -qx "$site"; then
   # add_user wants a password; a random one is set and at once cleared, leaving certificate login as the only way in.
   ctl add_user "$site" "$(head -c 32 /dev/urandom | base64)" >/dev/null

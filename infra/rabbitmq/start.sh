@@ -66,7 +66,13 @@ export RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NOD
   RABBITMQ_PID_FILE="$dir/rabbitmq.pid" \
   RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 # With TLS, sites log in with their client certificate (SASL EXTERNAL, user = the certificate's CN = the site id).
-if [ -n "$tls_port" ]; then echo "[rabbitmq_auth_mechanism_ssl]." >"$dir/enabled_plugins"; else echo "[]." >"$dir/enabled_plugins"; fi
+# An operator's own plugin list is kept; certificate login is added to it when TLS is on.
+[ -f "$dir/enabled_plugins" ] || echo "[]." >"$dir/enabled_plugins"
+if [ -n "$tls_port" ] && ! grep -q rabbitmq_auth_mechanism_ssl "$dir/enabled_plugins"; then
+  plugins="$(tr -d '[:space:]' <"$dir/enabled_plugins")"
+  if [ "$plugins" = "[]." ]; then echo "[rabbitmq_auth_mechanism_ssl]." >"$dir/enabled_plugins"
+  else echo "${plugins%].},rabbitmq_auth_mechanism_ssl]." >"$dir/enabled_plugins"; fi
+fi
 # Debian's wrappers run the broker as the rabbitmq user even when called as root: it must own its folder.
 if [ "$(id -u)" -eq 0 ] && id rabbitmq >/dev/null 2>&1; then chown -R rabbitmq:rabbitmq "$dir"; fi
 rabbitmq-server -detached

@@ -42,10 +42,7 @@ public sealed class BusOptions
     /// <summary><see cref="Uri"/> with its password replaced by ***, for messages and logs.</summary>
     public string SafeUri => Redact(Uri);
 
-    public static string Redact(string uri) =>
-        System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.UserInfo.Contains(':')
-            ? new UriBuilder(parsed) { Password = "***" }.Uri.ToString()
-            : uri;
+    public static string Redact(string uri) => FedHealth.Contracts.UriRedaction.Redact(uri);
 
     /// <summary>Whether <see cref="Uri"/> asks for TLS.</summary>
     public bool UsesTls => Transport == RabbitMq && Uri.StartsWith("amqps://", StringComparison.OrdinalIgnoreCase);

@@ -16,10 +16,14 @@ namespace FedHealth.Sites;
 public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Device device, string stateDir)
 {
     private readonly Dictionary<Guid, FlatParameters> ditto = new();
+    // Jobs training under record-level DP: a personal model would train on the records outside the accountant.
+    // The coordinator's rules refuse the combination; the site does not rely on that.
+    private readonly HashSet<Guid> underDp = new();
 
     /// <summary>Ditto's step for a round the site has just trained (once per round: the agent caches its answer).</summary>
     public void AfterTraining(RoundStarted round, int seed)
     {
+        if (round.Privacy is not null) { underDp.Add(round.JobId); return; }
         if (round.Personalisation is not { Method: PersonalisationMethods.Ditto } p) return;
         var layout = ParameterLayout.For(round.Model);
         var global = FlatParameters.FromWeights(layout, round.GlobalWeights);
@@ -34,7 +38,7 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
     /// <summary>The personal model's score on the held-out rows at the job's last evaluation; null when there is none to give.</summary>
     public SiteEvaluation? Evaluate(EvaluationRequested request)
     {
-        if (!request.Final || request.Personalisation is not { } p) return null;
+        if (!request.Final || request.Personalisation is not { } p || underDp.Remove(request.JobId)) return null;
         var layout = ParameterLayout.For(request.Model);
         FlatParameters weights;
         if (p.Method == PersonalisationMethods.FineTune)

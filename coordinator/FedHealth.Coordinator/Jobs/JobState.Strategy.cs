@@ -54,13 +54,19 @@ public sealed partial class JobState
     }
 
     /// <summary>A SCAFFOLD job needs each update's control delta, of the model's length; any other job refuses one.</summary>
+    private const float MaxControlDelta = 1e6f;
+
     private string? ControlDeltaProblem(ModelWeights? delta)
     {
         var scaffold = StrategyNames.UsesControlVariates(Spec.Strategy.Name);
         if (scaffold && delta is null) return $"this job runs {Spec.Strategy.Name}: the update must carry the site's control-variate delta (controlDelta)";
         if (!scaffold && delta is not null) return $"this job runs {Spec.Strategy.Name}, which takes no control-variate delta, but the update carries one (controlDelta)";
         if (delta is null) return null;
-        try { ScaffoldControl.Decode(delta, Layout.TotalCount); return null; }
+        float[] values;
+        try { values = ScaffoldControl.Decode(delta, Layout.TotalCount); }
         catch (InvalidPayloadException e) { return $"controlDelta: {e.Message}"; }
+        // Bounded so the server's control, a running sum journaled every round, can never overflow to ∞.
+        var largest = values.Max(v => Math.Abs(v));
+        return largest > MaxControlDelta ? $"controlDelta: a value of magnitude {largest:G3} exceeds {MaxControlDelta:G1} (a diverging or corrupted site)" : null;
     }
 }

@@ -32,8 +32,11 @@ public sealed class SubgroupDefinition
 
     /// <summary>The group names in order: "≤ 40", "40–50", "> 50" for bands, or the categories' group names.</summary>
     public IReadOnlyList<string> Groups() => Bands is { } b
-        ? [$"≤ {b[0]}", .. b.Zip(b.Skip(1), (lo, hi) => $"{lo}–{hi}"), $"> {b[^1]}"]
+        ? [$"≤ {N(b[0])}", .. b.Zip(b.Skip(1), (lo, hi) => $"{N(lo)}–{N(hi)}"), $"> {N(b[^1])}"]
         : Categories!.Values.Distinct().ToList();
+
+    // The same group names at every site, whatever its locale (18.5, never 18,5).
+    private static string N(double edge) => edge.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>A column the local table must have. <see cref="Type"/> is "number" or "category".</summary>

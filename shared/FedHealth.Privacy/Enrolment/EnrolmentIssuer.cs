@@ -28,6 +28,9 @@ public static class EnrolmentIssuer
         var updated = trust with { Sites = sites };
 
         using var certificate = ca.IssueClient(request.SiteId, csr!.PublicKey, now);
+        // The broker logs sites in by this CN: it must be exactly the site id registered (never a look-alike the name parser trimmed).
+        if (certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false) != request.SiteId)
+            throw new EnrolmentException($"enrolment request of '{request.SiteId}': the issued certificate's CN differs from the site id");
         // The consortium file changes only once the certificate is issued: a refused request leaves it as it was.
         SaveAtomically(updated, consortiumFile);
         return new EnrolmentBundle
@@ -62,12 +65,13 @@ public static class EnrolmentIssuer
         }
         try
         {
-            csr = CertificateRequest.LoadSigningRequestPem(request.CertificateRequest, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+            // One PEM block, labelled as a CSR: the bytes the identity proof covers are exactly the request issued.
+            csr = CertificateRequest.LoadSigningRequest(RequestDer(request.CertificateRequest), HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
             var cn = csr.SubjectName.EnumerateRelativeDistinguishedNames().FirstOrDefault(n => n.GetSingleElementType().Value == "2.5.4.3")?.GetSingleElementValue();
             if (cn != request.SiteId) problems.Add($"certificateRequest: its subject CN is '{cn}', not the site id '{request.SiteId}'");
             if (csr.PublicKey.GetECDsaPublicKey() is not { KeySize: 256 }) problems.Add("certificateRequest: its key is not ECDSA P-256");
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException or FormatException)
         {
             problems.Add($"certificateRequest: not a valid, self-signed PKCS#10 request ({e.Message})");
             csr = null;
@@ -83,12 +87,22 @@ public static class EnrolmentIssuer
         return problems;
     }
 
-    /// <summary>The DER bytes of a PEM certificate request: what the identity key signs as proof of possession.</summary>
-    public static byte[] RequestDer(string csrPem) => Convert.FromBase64String(csrPem[PemEncoding.Find(csrPem).Base64Data]);
+    /// <summary>
+    /// The DER bytes of a PEM certificate request: what the identity key signs as proof of possession. Exactly one PEM
+    /// block, labelled CERTIFICATE REQUEST, with nothing but whitespace around it.
+    /// </summary>
+    public static byte[] RequestDer(string csrPem)
+    {
+        if (!PemEncoding.TryFind(csrPem, out var fields)) throw new ArgumentException("no PEM block");
+        if (csrPem[fields.Label] != "CERTIFICATE REQUEST") throw new ArgumentException($"the PEM block is labelled '{csrPem[fields.Label]}', not CERTIFICATE REQUEST");
+        if (!string.IsNullOrWhiteSpace(csrPem[..fields.Location.Start.Value]) || !string.IsNullOrWhiteSpace(csrPem[fields.Location.End.Value..]))
+            throw new ArgumentException("more than the one PEM block of the request");
+        return Convert.FromBase64String(csrPem[fields.Base64Data]);
+    }
 
     private static string? BrokerProblem(string brokerUri) =>
         !Uri.TryCreate(brokerUri, UriKind.Absolute, out var uri) || uri.Scheme != "amqps"
-            ? $"--broker: '{brokerUri}' is not an amqps:// address (sites reach the broker only over TLS)"
+            ? $"--broker: '{UriRedaction.Redact(brokerUri)}' is not an amqps:// address (sites reach the broker only over TLS)"
             : uri.UserInfo.Length > 0 ? "--broker: give the address without user or password (sites log in with their certificate)" : null;
 
     /// <summary>SHA-256 of a public key, short, for people comparing keys by eye.</summary>

@@ -25,7 +25,11 @@ public static class BrokerCheck
             Uri = uri, RequestedConnectionTimeout = Timeout, SocketReadTimeout = Timeout, SocketWriteTimeout = Timeout,
             HandshakeContinuationTimeout = Timeout, AutomaticRecoveryEnabled = false,
         };
-        BrokerTls.From(bus)?.Apply(factory);
+        try { BrokerTls.From(bus)?.Apply(factory); }
+        catch (Exception e) when (e is ArgumentException or System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return CheckResult.Fail(Name, $"the TLS files in Bus:CaFile/CertFile/KeyFile cannot be used: {e.Message}", "see the certificates line above; reinstall the consortium's enrolment bundle (`enroll BUNDLE --config SITE.json`)");
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout * 2);
         try

@@ -24,7 +24,10 @@ public static class CertificateCheck
             return CheckResult.Fail(Name, $"Bus:CaFile '{bus.CaFile}' does not exist", "install the consortium's enrolment bundle (`enroll BUNDLE --config SITE.json`), or set Bus:CaFile to the consortium's ca-cert.pem");
         X509Certificate2 ca;
         try { ca = X509Certificate2.CreateFromPem(File.ReadAllText(bus.CaFile)); }
-        catch (CryptographicException e) { return CheckResult.Fail(Name, $"{bus.CaFile}: not a PEM certificate ({e.Message})", "reinstall the consortium's enrolment bundle"); }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return CheckResult.Fail(Name, $"{bus.CaFile}: cannot be read as a PEM certificate ({e.Message})", "reinstall the consortium's enrolment bundle, readable by the agent's user");
+        }
         using (ca)
         {
             if (ca.NotAfter.ToUniversalTime() < now.UtcDateTime)

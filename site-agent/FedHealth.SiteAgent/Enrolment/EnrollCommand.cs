@@ -8,10 +8,10 @@ public static class EnrollCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
-        var (target, config, fingerprint) = Parse(args);
+        var (target, config, fingerprint, replaceCa) = Parse(args);
         if (target is null || config is null)
         {
-            await errors.WriteLineAsync("usage: enroll request --config SITE.json | enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256]");
+            await errors.WriteLineAsync("usage: enroll request --config SITE.json | enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256] [--replace-ca]");
             return 2;
         }
         try
@@ -26,7 +26,7 @@ public static class EnrollCommand
                 await output.WriteLineAsync($"then install the bundle the consortium sends back: enroll BUNDLE --config {config}");
                 return 0;
             }
-            var ca = SiteEnrolment.Accept(site, target, fingerprint);
+            var ca = SiteEnrolment.Accept(site, target, fingerprint, replaceCa);
             var installed = SiteEnrolment.FolderOf(site);
             await output.WriteLineAsync($"enrolled {site.Site.Id}: installed {installed.TlsCertificate}, {installed.CaCertificate}, {installed.Consortium} and {installed.BrokerSettings}");
             await output.WriteLineAsync($"consortium CA SHA-256 fingerprint {ca}{(fingerprint is null ? ": compare it with the one the consortium published (or pass --ca-fingerprint next time)" : " (as given)")}");
@@ -34,26 +34,28 @@ public static class EnrollCommand
             return 0;
         }
         catch (Exception e) when (e is DataException or EnrolmentException or InvalidDataException or IOException or UnauthorizedAccessException
-                                       or System.Security.Cryptography.CryptographicException)
+                                       or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
             await errors.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
     }
 
-    private static (string? Target, string? Config, string? Fingerprint) Parse(string[] args)
+    private static (string? Target, string? Config, string? Fingerprint, bool ReplaceCa) Parse(string[] args)
     {
         string? target = null, config = null, fingerprint = null;
+        var replaceCa = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--config" when i + 1 < args.Length: config = args[++i]; break;
                 case "--ca-fingerprint" when i + 1 < args.Length: fingerprint = args[++i]; break;
+                case "--replace-ca": replaceCa = true; break;
                 case var value when !value.StartsWith("--") && target is null: target = value; break;
-                default: return (null, null, null);
+                default: return (null, null, null, false);
             }
         }
-        return (target, config, fingerprint);
+        return (target, config, fingerprint, replaceCa);
     }
 }

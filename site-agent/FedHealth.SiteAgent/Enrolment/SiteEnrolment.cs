@@ -34,7 +34,8 @@ public static class SiteEnrolment
 
     /// <summary>Checks the bundle and installs it; answers the CA's SHA-256 fingerprint for the operator to compare.</summary>
     /// <param name="expectedCaFingerprint">When given, the CA's SHA-256 fingerprint (hex, colons allowed) the consortium published.</param>
-    public static string Accept(SiteConfig config, string bundlePath, string? expectedCaFingerprint = null)
+    /// <param name="replaceCa">Accept a CA other than the one already installed (the consortium really changed its CA).</param>
+    public static string Accept(SiteConfig config, string bundlePath, string? expectedCaFingerprint = null, bool replaceCa = false)
     {
         var folder = FolderOf(config);
         var bundle = EnrolmentDocuments.ReadBundle(bundlePath);
@@ -50,6 +51,9 @@ public static class SiteEnrolment
         {
             if (ca.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
                 problems.Add($"caCertificate: '{ca.Subject}' is not a CA certificate");
+            // Renewal keeps the consortium it joined: a bundle swapped in transit must not bring its own CA (and broker).
+            if (!replaceCa && File.Exists(folder.CaCertificate) && InstalledCa(folder.CaCertificate) is { } installed && installed != fingerprint)
+                problems.Add($"caCertificate: its SHA-256 fingerprint {fingerprint} differs from the consortium CA already installed ({installed}); if the consortium really changed its CA, enroll again with --replace-ca");
             if (expectedCaFingerprint is not null && !string.Equals(Normalise(expectedCaFingerprint), fingerprint, StringComparison.OrdinalIgnoreCase))
                 problems.Add($"caCertificate: its SHA-256 fingerprint is {fingerprint}, not the {Normalise(expectedCaFingerprint)} given with --ca-fingerprint (do not trust this bundle; ask the consortium)");
         }
@@ -59,7 +63,7 @@ public static class SiteEnrolment
             if (client.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != config.Site.Id)
                 problems.Add($"clientCertificate: issued to '{client.GetNameInfo(X509NameType.SimpleName, false)}', not '{config.Site.Id}'");
             using var tlsKey = ECDsa.Create();
-            tlsKey.ImportFromPem(File.ReadAllText(folder.TlsKey));
+            ImportKey(tlsKey, folder.TlsKey);
             if (!client.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(tlsKey.ExportSubjectPublicKeyInfo()))
                 problems.Add($"clientCertificate: issued for another key than {folder.TlsKey} (the bundle answers another request; send the consortium this site's current request)");
         }
@@ -101,9 +105,21 @@ public static class SiteEnrolment
     private static ECDsa LoadOrCreateTlsKey(string path)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        if (File.Exists(path)) key.ImportFromPem(File.ReadAllText(path));
+        if (File.Exists(path)) ImportKey(key, path);
         else PemFiles.WritePrivate(path, key.ExportPkcs8PrivateKeyPem());
         return key;
+    }
+
+    private static void ImportKey(ECDsa key, string path)
+    {
+        try { key.ImportFromPem(File.ReadAllText(path)); }
+        catch (ArgumentException e) { throw new EnrolmentException($"{path}: not an EC private key in PEM ({e.Message}); move it away and run `enroll request` again to make a new one"); }
+    }
+
+    private static string? InstalledCa(string path)
+    {
+        try { using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(path)); return ca.GetCertHashString(HashAlgorithmName.SHA256); }
+        catch (CryptographicException) { return null; }
     }
 
     private static X509Certificate2? Certificate(string pem, string field, List<string> problems)

@@ -21,6 +21,15 @@ public sealed class BusOptionsTests
         new BusOptions { Transport = BusOptions.InMemory }.Validate();
     }
 
+    [Theory]
+    [InlineData("amqp://site-a:s3cret@broker:56x72/")]
+    [InlineData("amqp:/site-a:s3cret@broker")]
+    public void An_address_that_does_not_parse_still_never_shows_its_password(string uri)
+    {
+        var error = Assert.Throws<ArgumentException>(new BusOptions { Transport = BusOptions.RabbitMq, Uri = uri }.Validate).Message;
+        Assert.DoesNotContain("s3cret", error);
+    }
+
     [Fact]
     public void Certificate_login_needs_tls_and_a_client_certificate()
     {

@@ -105,6 +105,11 @@ public sealed class EnrolmentTests : IDisposable
         Refused(request with { IdentityPublicKey = "not base64!" }, "identityPublicKey");
         Refused(request with { CertificateRequest = Altered(request.CertificateRequest) }, "certificateRequest");
         Refused(request with { SiteId = "DE GBSG; DROP" }, "siteId");
+        Refused(request with { SiteId = "DE-GBSG\n" }, "siteId: 'DE-GBSG\n' must be");   // $ would match before the newline; CN parsing trims it
+        Refused(request with { SiteId = "guest" }, "siteId: 'guest' is reserved");
+        // A second PEM block (another site's CSR first, under another label) must not decide what is verified or issued.
+        Refused(request with { CertificateRequest = "-----BEGIN X-----\nAAAA\n-----END X-----\n" + request.CertificateRequest }, "certificateRequest");
+        Refused(request with { CertificateRequest = request.CertificateRequest + "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n" }, "certificateRequest");
         Refused(request with { Jurisdiction = "Germany" }, "jurisdiction");
         Assert.Contains("--broker", Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, request, "amqp://broker:5672/", null)).Message);
         Assert.Contains("without user or password", Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, request, "amqps://u:p@broker:5671/", null)).Message);
@@ -180,6 +185,19 @@ public sealed class EnrolmentTests : IDisposable
 
         SiteEnrolment.Accept(site, good);
         Assert.True(File.Exists(folder.BrokerSettings));
+
+        // Renewing keeps the consortium joined: a bundle from another CA (even one issued for this site's key) is refused.
+        var installedCa = File.ReadAllText(folder.CaCertificate);
+        var request = EnrolmentDocuments.ReadRequest(SiteEnrolment.Request(site));
+        var otherConsortium = Path.Combine(temp.Path, "other-consortium.json");
+        using (var coordinator = KeyAgreement.NewKey()) new ConsortiumTrust(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]>()).Save(otherConsortium);
+        var swapped = Path.Combine(temp.Path, "swapped.json");
+        EnrolmentDocuments.Write(swapped, EnrolmentIssuer.Issue(foreign, otherConsortium, request, Broker, null));
+        var error = Assert.Throws<EnrolmentException>(() => SiteEnrolment.Accept(site, swapped)).Message;
+        Assert.Contains("differs from the consortium CA already installed", error);
+        Assert.Equal(installedCa, File.ReadAllText(folder.CaCertificate));
+        SiteEnrolment.Accept(site, swapped, replaceCa: true);
+        Assert.NotEqual(installedCa, File.ReadAllText(folder.CaCertificate));
     }
 
     [Fact]

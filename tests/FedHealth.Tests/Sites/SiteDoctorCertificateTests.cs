@@ -56,7 +56,7 @@ public sealed class SiteDoctorCertificateTests : IDisposable
     }
 
     [Fact]
-    public void A_certificate_of_another_site_another_CA_or_another_key_fails_naming_which()
+    public async Task A_certificate_of_another_site_another_CA_or_another_key_fails_naming_which()
     {
         using var other = ca.IssueClient("NL-ROTTERDAM-A");
         Assert.Contains("issued to 'NL-ROTTERDAM-A', but this site is 'DE-GBSG'", CertificateCheck.Run(Bus(other), "DE-GBSG", now).Detail);
@@ -68,9 +68,14 @@ public sealed class SiteDoctorCertificateTests : IDisposable
         Assert.Contains("not trusted by the consortium CA", untrusted.Detail);
 
         using var mine = ca.IssueClient("DE-GBSG");
-        var wrongKey = CertificateCheck.Run(Bus(mine, keyFrom: Bus(other).KeyFile), "DE-GBSG", now);
+        var mismatched = Bus(mine, keyFrom: Bus(other).KeyFile);
+        var wrongKey = CertificateCheck.Run(mismatched, "DE-GBSG", now);
         Assert.Equal(CheckStatus.Fail, wrongKey.Status);
         Assert.Contains("the key does not belong to the certificate", wrongKey.Detail);
+        // The broker check then fails with a reason too, instead of ending doctor with a stack trace.
+        var broker = await BrokerCheck.Run(mismatched, CancellationToken.None);
+        Assert.Equal(CheckStatus.Fail, broker.Status);
+        Assert.Contains("cannot be used", broker.Detail);
     }
 
     [Fact]
