@@ -48,8 +48,7 @@ public static class PrivacyBench
                 }
                 finally { Directory.Delete(dataDir, recursive: true); }
             }
-            var mean = aucs.Average();
-            var sd = Math.Sqrt(aucs.Sum(a => (a - mean) * (a - mean)) / Math.Max(1, aucs.Count - 1));
+            var (mean, sd) = SeedStatistics.MeanAndSd(aucs);
             output.WriteLine($"{(epsilon is null ? "no DP" : $"ε = {epsilon}"),-14}{(epsilon is null ? "-" : noise.ToString("F3")),10}{mean,10:F4}{sd,8:F4}{(epsilon is null ? "-" : maxEpsilon.ToString("F3")),12}");
         }
         StepTimes(output);

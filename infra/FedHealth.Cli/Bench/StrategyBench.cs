@@ -154,12 +154,6 @@ public static class StrategyBench
     private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise, string personalBase, IReadOnlyList<string> sites,
         IReadOnlyList<Row> rows, TimeSpan took, TextWriter output)
     {
-        static (double Mean, double Sd) Stats(IReadOnlyList<double> values)
-        {
-            var mean = values.Average();
-            return (mean, values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0);
-        }
-
         output.WriteLine();
         output.WriteLine($"{federation}: held-out AUC, mean ± sd over seeds 1-{seeds} ({model}, {rounds} rounds x 1 epoch; local and pooled models train the same total epochs from the same initial weights).");
         output.WriteLine("\"all\" scores a model on every site's held-out rows together; a site column, on that site's held-out rows.");
@@ -167,11 +161,11 @@ public static class StrategyBench
         output.WriteLine($"{"model",-34}{"all",17}" + string.Join("", sites.Select(s => s.PadLeft(width))));
         foreach (var row in rows.OrderBy(r => r.Name.StartsWith("pooled") ? 0 : r.Name.StartsWith("local") ? 1 : r.Name.StartsWith("personal") ? 3 : 2))
         {
-            var (mean, sd) = Stats(row.All);
-            output.WriteLine($"{row.Name,-34}{$"{mean:F4} ± {sd:F4}",17}" + string.Join("", sites.Select(s => $"{Stats(row.Sites[s]).Mean:F4}".PadLeft(width))));
+            var (mean, sd) = SeedStatistics.MeanAndSd(row.All);
+            output.WriteLine($"{row.Name,-34}{$"{mean:F4} ± {sd:F4}",17}" + string.Join("", sites.Select(s => $"{SeedStatistics.MeanAndSd(row.Sites[s]).Mean:F4}".PadLeft(width))));
         }
-        var pooled = Stats(rows.Single(r => r.Name.StartsWith("pooled")).All);
-        var federated = rows.Where(r => !r.Name.StartsWith("pooled") && !r.Name.StartsWith("local") && !r.Name.StartsWith("personal")).Select(r => (r.Name, Stats: Stats(r.All))).OrderByDescending(r => r.Stats.Mean).First();
+        var pooled = SeedStatistics.MeanAndSd(rows.Single(r => r.Name.StartsWith("pooled")).All);
+        var federated = rows.Where(r => !r.Name.StartsWith("pooled") && !r.Name.StartsWith("local") && !r.Name.StartsWith("personal")).Select(r => (r.Name, Stats: SeedStatistics.MeanAndSd(r.All))).OrderByDescending(r => r.Stats.Mean).First();
         var reaches = federated.Stats.Mean + federated.Stats.Sd >= pooled.Mean;
         output.WriteLine($"best federated: {federated.Name} {federated.Stats.Mean:F4} ± {federated.Stats.Sd:F4} vs pooled {pooled.Mean:F4} ± {pooled.Sd:F4}: " +
                          (reaches ? "reaches the pooled AUC within its seed deviation" : $"short of pooled by {pooled.Mean - federated.Stats.Mean:F4}"));
@@ -179,7 +173,7 @@ public static class StrategyBench
         foreach (var row in rows.Where(r => r.Name.StartsWith("personal")))
         {
             // A site's local model on its own held-out rows: the "local SITE" row's SITE column.
-            var gap = sites.ToDictionary(s => s, s => Stats(row.Sites[s]).Mean - Stats(rows.Single(r => r.Name == $"local {s}").Sites[s]).Mean);
+            var gap = sites.ToDictionary(s => s, s => SeedStatistics.MeanAndSd(row.Sites[s]).Mean - SeedStatistics.MeanAndSd(rows.Single(r => r.Name == $"local {s}").Sites[s]).Mean);
             var worse = gap.Where(g => g.Value < -1e-9).Select(g => $"{g.Key} {g.Value:+0.0000;-0.0000}").ToList();
             var equal = gap.Count(g => Math.Abs(g.Value) <= 1e-9);
             output.WriteLine($"{row.Name} vs each site's local model on its own held-out rows: better at {gap.Count(g => g.Value > 1e-9)}, equal at {equal}, worse at {worse.Count} of {sites.Count} sites" +

@@ -27,11 +27,14 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, IReadOnlyDictionary<
         }
     }
 
+    /// <summary>Written beside <paramref name="path"/> and moved over it: a reader never sees half a file, and a failure leaves the old one.</summary>
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var form = new FileForm(Convert.ToBase64String(CoordinatorKey), Sites.ToDictionary(p => p.Key, p => Convert.ToBase64String(p.Value)));
-        File.WriteAllText(path, JsonSerializer.Serialize(form, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        var temp = path + ".new";
+        File.WriteAllText(temp, JsonSerializer.Serialize(form, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
     }
 }
 
@@ -41,6 +44,15 @@ public static class KeyFiles
     public static System.Security.Cryptography.ECDiffieHellman LoadOrCreateAgreementKey(string path)
     {
         var key = KeyAgreement.NewKey();
+        if (File.Exists(path)) key.ImportFromPem(File.ReadAllText(path));
+        else WritePrivate(path, key.ExportPkcs8PrivateKeyPem());
+        return key;
+    }
+
+    /// <summary>An ECDSA P-256 key (a TLS client key): loaded when the file exists, else made and written mode 600.</summary>
+    public static System.Security.Cryptography.ECDsa LoadOrCreateEcdsa(string path)
+    {
+        var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         if (File.Exists(path)) key.ImportFromPem(File.ReadAllText(path));
         else WritePrivate(path, key.ExportPkcs8PrivateKeyPem());
         return key;

@@ -32,7 +32,7 @@ public static class EnrolmentIssuer
         if (certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false) != request.SiteId)
             throw new EnrolmentException($"enrolment request of '{request.SiteId}': the issued certificate's CN differs from the site id");
         // The consortium file changes only once the certificate is issued: a refused request leaves it as it was.
-        SaveAtomically(updated, consortiumFile);
+        updated.Save(consortiumFile);
         return new EnrolmentBundle
         {
             Format = EnrolmentBundle.CurrentFormat, SiteId = request.SiteId, CaCertificate = ca.Certificate.ExportCertificatePem(),
@@ -107,13 +107,6 @@ public static class EnrolmentIssuer
 
     /// <summary>SHA-256 of a public key, short, for people comparing keys by eye.</summary>
     public static string Fingerprint(byte[] publicKey) => "SHA256:" + Convert.ToHexString(SHA256.HashData(publicKey))[..16];
-
-    private static void SaveAtomically(ConsortiumTrust trust, string path)
-    {
-        var temp = path + ".new";
-        trust.Save(temp);
-        File.Move(temp, path, overwrite: true);
-    }
 }
 
 /// <summary>An enrolment request or bundle that cannot be honoured; the message names what is wrong and where.</summary>

@@ -78,15 +78,14 @@ public static class SiteEnrolment
         var undecodable = bundle.SiteKeys.Where(p => !TryBase64(p.Value, out _)).Select(p => p.Key).ToList();
         if (undecodable.Count > 0) problems.Add($"siteKeys: not base64 for {string.Join(", ", undecodable)}");
         if (!Uri.TryCreate(bundle.BrokerUri, UriKind.Absolute, out var broker) || broker.Scheme != "amqps" || broker.UserInfo.Length > 0)
-            problems.Add($"brokerUri: '{BusOptionsRedact(bundle.BrokerUri)}' is not an amqps:// address without credentials");
+            problems.Add($"brokerUri: '{UriRedaction.Redact(bundle.BrokerUri)}' is not an amqps:// address without credentials");
         if (problems.Count > 0) throw new EnrolmentException($"{bundlePath}: refused, nothing was installed: {string.Join("; ", problems)}");
 
         // Everything checked: install. Each file is written beside its final name and moved over it.
         Replace(folder.CaCertificate, bundle.CaCertificate);
         Replace(folder.TlsCertificate, bundle.ClientCertificate);
         var trust = new ConsortiumTrust(Convert.FromBase64String(bundle.CoordinatorKey), bundle.SiteKeys.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)));
-        trust.Save(folder.Consortium + ".new");
-        File.Move(folder.Consortium + ".new", folder.Consortium, overwrite: true);
+        trust.Save(folder.Consortium);
         Replace(folder.BrokerSettings, JsonSerializer.Serialize(new
         {
             Bus = new
@@ -104,17 +103,18 @@ public static class SiteEnrolment
 
     private static ECDsa LoadOrCreateTlsKey(string path)
     {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        if (File.Exists(path)) ImportKey(key, path);
-        else PemFiles.WritePrivate(path, key.ExportPkcs8PrivateKeyPem());
-        return key;
+        try { return KeyFiles.LoadOrCreateEcdsa(path); }
+        catch (ArgumentException e) { throw NotAKey(path, e); }
     }
 
     private static void ImportKey(ECDsa key, string path)
     {
         try { key.ImportFromPem(File.ReadAllText(path)); }
-        catch (ArgumentException e) { throw new EnrolmentException($"{path}: not an EC private key in PEM ({e.Message}); move it away and run `enroll request` again to make a new one"); }
+        catch (ArgumentException e) { throw NotAKey(path, e); }
     }
+
+    private static EnrolmentException NotAKey(string path, ArgumentException e) =>
+        new($"{path}: not an EC private key in PEM ({e.Message}); move it away and run `enroll request` again to make a new one");
 
     private static string? InstalledCa(string path)
     {
@@ -137,8 +137,6 @@ public static class SiteEnrolment
     }
 
     private static string Normalise(string fingerprint) => fingerprint.Replace(":", "").Replace(" ", "").ToUpperInvariant();
-
-    private static string BusOptionsRedact(string uri) => FedHealth.Messaging.BusOptions.Redact(uri);
 
     private static void Replace(string path, string content)
     {
