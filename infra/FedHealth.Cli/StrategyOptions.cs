@@ -12,6 +12,11 @@ public sealed class StrategyOptions
     private readonly Option<double> serverLearningRate = new("--server-lr") { Description = "Server learning rate η of fedadam, fedyogi, fedadagrad", DefaultValueFactory = _ => 0.1 };
     private readonly Option<double> trim = new("--trim-fraction") { Description = "trimmedmean: share of sites dropped at each end of every coordinate", DefaultValueFactory = _ => 0.1 };
     private readonly Option<string?> personalise = new("--personalise") { Description = $"A personal model per site beside the global one: {string.Join(" or ", PersonalisationMethods.All)}" };
+    private readonly Option<bool> crossSite = new("--cross-site")
+    {
+        Description = "With --personalise: score every final model (global and each site's personal one) on every site's held-out rows; " +
+                      "personal models then travel (sites whose policy does not list personalModel keep theirs), so the job runs without secure aggregation",
+    };
 
     private StrategyOptions()
     {
@@ -28,9 +33,18 @@ public sealed class StrategyOptions
         command.Options.Add(serverLearningRate);
         command.Options.Add(trim);
         command.Options.Add(personalise);
+        command.Options.Add(crossSite);
+        command.Validators.Add(parsed =>
+        {
+            if (parsed.GetValue(crossSite) && parsed.GetValue(personalise) is null)
+                parsed.AddError("--cross-site compares personal models: it needs --personalise finetune or ditto");
+        });
     }
 
-    public PersonalisationSpec? Personalisation(ParseResult result) => result.GetValue(personalise) is { } method ? new PersonalisationSpec { Method = method } : null;
+    public PersonalisationSpec? Personalisation(ParseResult result)
+    {
+        return result.GetValue(personalise) is { } method ? new PersonalisationSpec { Method = method, CrossSiteEvaluation = result.GetValue(crossSite) } : null;
+    }
 
     public StrategySpec Strategy(ParseResult result) => new()
     {

@@ -59,5 +59,7 @@ public sealed record JobEnded
     public required string Detail { get; init; }
     public required int RoundsCompleted { get; init; }
     public required ModelWeights? FinalWeights { get; init; }
+    /// <summary>The cross-site matrix, when the job asked for one.</summary>
+    public CrossSiteReport? CrossSite { get; init; }
     public required DateTimeOffset EndedAt { get; init; }
 }

@@ -56,6 +56,13 @@ public sealed record EvaluationSubmitted : ISiteMessage
     public required SiteEvaluation Evaluation { get; init; }
     /// <summary>The site's personal model on the same held-out rows (the last round of a personalised job), else null.</summary>
     public SiteEvaluation? Personalised { get; init; }
+    /// <summary>
+    /// The personal model itself, only when the job asks for cross-site evaluation and the site's policy lets
+    /// personal models go (data kind personalModel) to the coordinator and every other participant's jurisdiction.
+    /// </summary>
+    public ModelWeights? PersonalModel { get; init; }
+    /// <summary>Why a cross-site job's personal model stays at the site (its policy, a protected job); null when sent or not asked for.</summary>
+    public string? PersonalModelWithheld { get; init; }
 }
 
 /// <summary>A site declining a round (it cannot train on this schema or model), with the reason.</summary>

@@ -16,6 +16,8 @@ public sealed record JobSummary
     public required IReadOnlyList<string> Participants { get; init; }
     public required IReadOnlyList<RoundCompleted> Rounds { get; init; }
     public string? Detail { get; init; }
+    /// <summary>The cross-site matrix of a personalised job that asked for it, once scored; else null.</summary>
+    public CrossSiteReport? CrossSite { get; init; }
 }
 
 /// <summary>A site as the coordinator last heard from it.</summary>

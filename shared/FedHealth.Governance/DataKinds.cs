@@ -10,9 +10,11 @@ public static class DataKinds
     public const string AggregateMetrics = "aggregateMetrics";
     public const string KeyExchange = "keyExchange";
     public const string GlobalModel = "globalModel";
+    /// <summary>A site's personal model, shared for cross-site evaluation: it goes to the coordinator and on to every other participant.</summary>
+    public const string PersonalModel = "personalModel";
 
     /// <summary>Kinds a site may send (a site policy lists which of these it allows).</summary>
-    public static readonly IReadOnlyList<string> FromSites = [MaskedModelUpdate, ModelUpdate, AggregateMetrics, KeyExchange];
+    public static readonly IReadOnlyList<string> FromSites = [MaskedModelUpdate, ModelUpdate, AggregateMetrics, KeyExchange, PersonalModel];
     public static readonly IReadOnlyList<string> All = [.. FromSites, GlobalModel];
 }
 

@@ -204,8 +204,38 @@ public sealed class SiteAgent
             if (request.Final) controlVariates.Forget(request.JobId);
             logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows{Personal}",
                 Id, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples,
-                personal is null ? "" : $"; personal model AUC {personal.Metrics.Auc:F4}");
-            return Gate.Release(new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation, Personalised = personal });
+                personal is null ? "" : $"; personal model AUC {personal.Evaluation.Metrics.Auc:F4}");
+            var submitted = new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation, Personalised = personal?.Evaluation };
+            if (personal is not null && request.Personalisation is { CrossSiteEvaluation: true })
+            {
+                var withModel = submitted with { PersonalModel = personal.Weights };
+                var withheld = personal.NotShareable ?? Gate.PersonalModelRefusal(withModel);
+                submitted = withheld is null ? withModel : submitted with { PersonalModelWithheld = withheld };
+            }
+            return Gate.Release(submitted);
+        }
+    }
+
+    /// <summary>
+    /// Cross-site evaluation: scores every final model the coordinator sent (the global one and the personal models
+    /// other sites shared) on this site's held-out rows. Only the figures leave; the models are not kept.
+    /// </summary>
+    public object? CrossEvaluate(CrossSiteEvaluationRequested request)
+    {
+        lock (torchGate)
+        {
+            Gate.Received(request);
+            var scores = new List<CrossSiteScore>();
+            foreach (var candidate in request.Candidates)
+            {
+                using var scope = NewDisposeScope();
+                if (Load(request.Model, candidate.Weights, request, out var model) is { } refused)
+                    return Gate.Release(refused with { Reason = $"{(candidate.PersonalOf is { } owner ? $"personal model of {owner}" : "global model")}: {refused.Reason}" });
+                scores.Add(new CrossSiteScore { PersonalOf = candidate.PersonalOf, Metrics = ModelEvaluator.Evaluate(Id, model!, Split.Test, Device).Metrics });
+            }
+            logger.LogInformation("site {Site}: job {Job}: scored {Count} final models on {Rows} held-out rows (cross-site evaluation)",
+                Id, request.JobId, scores.Count, Split.Test.Rows);
+            return Gate.Release(new CrossSiteEvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Scores = scores });
         }
     }
 

@@ -10,8 +10,9 @@ namespace FedHealth.Sites;
 /// <summary>
 /// The site's own model in a personalised job. Ditto: each training round also moves the personal model v by local
 /// SGD on λ/2‖v − w_global‖² plus the data loss. Fine-tuning: after the last round, the final global model trains a
-/// few more epochs here. Either way the personal model is saved in the site's state folder and never sent; only its
-/// score on the site's held-out rows leaves, as aggregate metrics. Callers hold the agent's torch lock.
+/// few more epochs here. Either way the personal model is saved in the site's state folder and its score on the site's
+/// held-out rows leaves, as aggregate metrics; the model itself leaves only for cross-site evaluation, when the job
+/// asks and the site's policy allows it (the agent's transfer gate decides). Callers hold the agent's torch lock.
 /// </summary>
 public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Device device, string stateDir)
 {
@@ -19,10 +20,14 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
     // Jobs training under record-level DP: a personal model would train on the records outside the accountant.
     // The coordinator's rules refuse the combination; the site does not rely on that.
     private readonly HashSet<Guid> underDp = new();
+    // Jobs run with secure aggregation or site-level DP: the coordinator's rules refuse cross-site evaluation there,
+    // and the site never shares a personal model whose training those protections were meant to cover.
+    private readonly HashSet<Guid> protectedJobs = new();
 
     /// <summary>Ditto's step for a round the site has just trained (once per round: the agent caches its answer).</summary>
     public void AfterTraining(RoundStarted round, int seed)
     {
+        if (round.SecureRound is not null || round.SiteLevelPrivacy is not null) protectedJobs.Add(round.JobId);
         if (round.Privacy is not null) { underDp.Add(round.JobId); return; }
         if (round.Personalisation is not { Method: PersonalisationMethods.Ditto } p) return;
         var layout = ParameterLayout.For(round.Model);
@@ -35,9 +40,14 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
         ditto[round.JobId] = ModelParameters.Read(personal, layout);
     }
 
-    /// <summary>The personal model's score on the held-out rows at the job's last evaluation; null when there is none to give.</summary>
-    public SiteEvaluation? Evaluate(EvaluationRequested request)
+    /// <summary>
+    /// The personal model and its score on the held-out rows at the job's last evaluation; null when there is none.
+    /// <see cref="PersonalModel.NotShareable"/> says why it may not go out even if the job asks for cross-site evaluation.
+    /// </summary>
+    public PersonalModel? Evaluate(EvaluationRequested request)
     {
+        var isProtected = protectedJobs.Contains(request.JobId);
+        if (request.Final) protectedJobs.Remove(request.JobId);
         if (!request.Final || request.Personalisation is not { } p || underDp.Remove(request.JobId)) return null;
         var layout = ParameterLayout.For(request.Model);
         FlatParameters weights;
@@ -52,7 +62,12 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
         else if (!ditto.Remove(request.JobId, out weights!)) return null; // this agent restarted mid-job: no personal model to score
         using var model = TorchModels.Create(request.Model);
         ModelParameters.Write(model, weights);
-        ModelFiles.Save(Path.Combine(Directory.CreateDirectory(Path.Combine(stateDir, "models")).FullName, $"{request.JobId}-personal.pt"), request.Model, weights.ToWeights());
-        return ModelEvaluator.Evaluate(siteId, model, split.Test, device);
+        var shared = weights.ToWeights();
+        ModelFiles.Save(Path.Combine(Directory.CreateDirectory(Path.Combine(stateDir, "models")).FullName, $"{request.JobId}-personal.pt"), request.Model, shared);
+        return new PersonalModel(ModelEvaluator.Evaluate(siteId, model, split.Test, device), shared,
+            isProtected ? "the job ran with secure aggregation or site-level DP, whose protection a single site's model would bypass" : null);
     }
 }
+
+/// <summary>A site's personal model at the end of a job, its score on the site's held-out rows, and why it may not be shared (null: it may).</summary>
+public sealed record PersonalModel(SiteEvaluation Evaluation, ModelWeights Weights, string? NotShareable);

@@ -12,11 +12,11 @@ namespace FedHealth.Sites;
 /// </summary>
 /// <param name="spool">The site's one spool: MassTransit makes a consumer per message, and a sliced message spans many.</param>
 public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked, ChunkSpool spool) :
-    IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<UpdateRefused>,
+    IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>,
     IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
 {
     /// <summary>The coordinator's messages that may arrive in slices (a large model's global weights).</summary>
-    public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested) }.ToDictionary(t => t.Name);
+    public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested), typeof(CrossSiteEvaluationRequested) }.ToDictionary(t => t.Name);
 
     public Task Consume(ConsumeContext<MaskingKeysCollected> context) => Answer(context, () => agent.OnKeysCollected(context.Message));
     public Task Consume(ConsumeContext<SharesRelayed> context) => Answer(context, () => agent.OnSharesRelayed(context.Message));
@@ -41,6 +41,7 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, Resilienc
         }
         if (whole is RoundStarted started) await OnRoundStarted(context, started);
         else if (whole is EvaluationRequested evaluation) await OnEvaluationRequested(context, evaluation);
+        else if (whole is CrossSiteEvaluationRequested crossSite) await OnCrossSiteRequested(context, crossSite);
     }
 
     private async Task Answer(ConsumeContext context, Func<object?> step)
@@ -50,6 +51,14 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, Resilienc
     public Task Consume(ConsumeContext<RoundStarted> context) => OnRoundStarted(context, context.Message);
 
     public Task Consume(ConsumeContext<EvaluationRequested> context) => OnEvaluationRequested(context, context.Message);
+
+    public Task Consume(ConsumeContext<CrossSiteEvaluationRequested> context) => OnCrossSiteRequested(context, context.Message);
+
+    private async Task OnCrossSiteRequested(ConsumeContext context, CrossSiteEvaluationRequested request)
+    {
+        if (!request.Participants.Contains(agent.Id)) return;
+        if (await OnTrainingThread(() => agent.CrossEvaluate(request)) is { } answer) await Send(context, answer);
+    }
 
     private async Task OnRoundStarted(ConsumeContext context, RoundStarted round)
     {

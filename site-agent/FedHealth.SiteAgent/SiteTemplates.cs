@@ -78,7 +78,8 @@ public static class SiteTemplates
             { "jurisdiction": "EU", "legalBasis": "sameRegime" }
           ],
           // What may leave: {{string.Join(", ", DataKinds.FromSites)}}. Patient records never can.
-          // Add modelUpdate only if the consortium runs jobs without secure aggregation (plain weights leave then).
+          // Add modelUpdate only if the consortium runs jobs without secure aggregation (plain weights leave then), and
+          // personalModel only to let this site's personal model be scored by the other sites (cross-site evaluation).
           "dataKinds": [ "maskedModelUpdate", "aggregateMetrics", "keyExchange" ],
           // The fewest sites this site aggregates with (at least 2; with two, each learns the other's update).
           "minParticipants": 3,

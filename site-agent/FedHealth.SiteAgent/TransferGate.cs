@@ -49,39 +49,76 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     public object Release(object outbound)
     {
         if (outbound is RoundDeclined) return Sent(outbound, null, "control", "coordinator", null);
-        var (job, round) = outbound switch
-        {
-            ISecureRoundMessage s => (s.JobId, s.Round),
-            UpdateSubmitted u => (u.JobId, u.Round),
-            EvaluationSubmitted e => (e.JobId, e.Round),
-            _ => throw new ArgumentException($"no transfer rule for {outbound.GetType().Name}"),
-        };
+        var (job, round) = JobAndRound(outbound);
+        if (job == Guid.Empty) throw new ArgumentException($"no transfer rule for {outbound.GetType().Name}");
         var kind = KindOf(outbound);
         if (policy is null) return Sent(outbound, kind, "no policy (development)", "coordinator", jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction);
         if (!jobs.TryGetValue(job, out var g))
             return Refuse(job, round, "the site does not know where this job's parties are", new RefusedTransfer { DataKind = kind, Destination = "coordinator", DestinationJurisdiction = "unknown", Reason = "unknown job" });
+        var (bases, refused) = Decide(policy, kind, Destinations(outbound, g));
+        if (refused is not null) return Refuse(job, round, refused.Reason, refused, outbound);
+        return Sent(outbound, kind, string.Join(", ", bases.Distinct()), "coordinator", g.CoordinatorJurisdiction);
+    }
+
+    /// <summary>
+    /// Why a personal model may not leave with this evaluation (null: it may). It goes to the coordinator and on to
+    /// every other participant, so each of their jurisdictions must be allowed, and the policy must name the kind even
+    /// for a domestic transfer: sharing a model trained on this site's records alone is the hospital's explicit choice.
+    /// A refusal is written to the audit log; the evaluation then leaves without the model.
+    /// </summary>
+    public string? PersonalModelRefusal(EvaluationSubmitted withModel)
+    {
+        if (policy is null) return null;
+        string? reason;
+        RefusedTransfer? refused = null;
+        if (!jobs.TryGetValue(withModel.JobId, out var g))
+            reason = "the site does not know where this job's parties are";
+        else
+            reason = (refused = Decide(policy, DataKinds.PersonalModel, Destinations(withModel, g)).Refused)?.Reason;
+        if (reason is null) return null;
+        logger.LogWarning("site {Site}: personal model of job {Job} kept at the site: {Reason}", siteId, withModel.JobId, reason);
+        var (bytes, sha) = PayloadDigest.Of(withModel);
+        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "refused", nameof(EvaluationSubmitted), withModel.JobId, withModel.Round, refused?.Destination ?? "coordinator",
+            refused?.DestinationJurisdiction, DataKinds.PersonalModel, bytes, sha, null, $"refused: {reason}"));
+        return reason;
+    }
+
+    /// <summary>Every party a message reaches: the coordinator, and the peers that key shares or a shared personal model go on to.</summary>
+    private IReadOnlyList<(string Party, string Jurisdiction)> Destinations(object outbound, JobGovernance g)
+    {
         var destinations = new List<(string Party, string Jurisdiction)> { ("coordinator", g.CoordinatorJurisdiction) };
         if (outbound is SharesSubmitted shares)
             destinations.AddRange(shares.Shares.Select(s => (s.To, g.SiteJurisdictions.GetValueOrDefault(s.To, "unknown"))));
+        if (outbound is EvaluationSubmitted { PersonalModel: not null })
+            destinations.AddRange(g.SiteJurisdictions.Where(p => p.Key != siteId).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
+        return destinations;
+    }
+
+    /// <summary>The legal basis for each destination, or the first one the policy refuses.</summary>
+    private (List<string> Bases, RefusedTransfer? Refused) Decide(SitePolicy sitePolicy, string kind, IReadOnlyList<(string Party, string Jurisdiction)> destinations)
+    {
         var bases = new List<string>();
         foreach (var (party, where) in destinations)
         {
-            var decision = where == jurisdiction ? TransferDecision.Allow("domestic")
-                : Jurisdictions.IsKnown(where) ? policy.Evaluate(kind, where)
+            // A personal model needs the policy's explicit consent even at home (Evaluate refuses a kind it does not list).
+            var explicitOnly = kind == DataKinds.PersonalModel && !sitePolicy.DataKinds.Contains(kind);
+            var decision = explicitOnly ? sitePolicy.Evaluate(kind, where)
+                : where == jurisdiction ? TransferDecision.Allow("domestic")
+                : Jurisdictions.IsKnown(where) ? sitePolicy.Evaluate(kind, where)
                 : TransferDecision.Refuse($"the destination jurisdiction '{where}' is unknown");
             if (!decision.Allowed)
-                return Refuse(job, round, decision.LegalBasisOrReason,
-                    new RefusedTransfer { DataKind = kind, Destination = party, DestinationJurisdiction = where, Reason = decision.LegalBasisOrReason }, outbound);
+                return (bases, new RefusedTransfer { DataKind = kind, Destination = party, DestinationJurisdiction = where, Reason = decision.LegalBasisOrReason });
             bases.Add(decision.LegalBasisOrReason);
         }
-        return Sent(outbound, kind, string.Join(", ", bases.Distinct()), "coordinator", g.CoordinatorJurisdiction);
+        return (bases, null);
     }
 
     public static string KindOf(object message) => message switch
     {
         MaskedUpdateSubmitted => DataKinds.MaskedModelUpdate,
         UpdateSubmitted or SealedUpdateSubmitted => DataKinds.ModelUpdate,
-        EvaluationSubmitted => DataKinds.AggregateMetrics,
+        EvaluationSubmitted { PersonalModel: not null } => DataKinds.PersonalModel,
+        EvaluationSubmitted or CrossSiteEvaluationSubmitted => DataKinds.AggregateMetrics,
         MaskingKeysAdvertised or SharesSubmitted or UnmaskingSharesSubmitted => DataKinds.KeyExchange,
         _ => "control",
     };
@@ -111,6 +148,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         ISecureRoundMessage s => (s.JobId, s.Round),
         UpdateSubmitted u => (u.JobId, u.Round),
         EvaluationSubmitted e => (e.JobId, e.Round),
+        CrossSiteEvaluationSubmitted c => (c.JobId, c.Round),
         _ => (Guid.Empty, 0),
     };
 

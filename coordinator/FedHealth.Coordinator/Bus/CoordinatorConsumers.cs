@@ -14,7 +14,7 @@ namespace FedHealth.Coordinator.Bus;
 public sealed class SiteMessagesConsumer(CoordinatorNode node) :
     IConsumer<UpdateSubmitted>, IConsumer<EvaluationSubmitted>, IConsumer<RoundDeclined>, IConsumer<SiteHeartbeat>,
     IConsumer<MaskingKeysAdvertised>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>, IConsumer<UnmaskingSharesSubmitted>,
-    IConsumer<SealedUpdateSubmitted>, IConsumer<SiteChunk>
+    IConsumer<SealedUpdateSubmitted>, IConsumer<SiteChunk>, IConsumer<CrossSiteEvaluationSubmitted>
 {
     public Task Consume(ConsumeContext<SiteChunk> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<SealedUpdateSubmitted> context) => ToJob(context.Message);
@@ -24,6 +24,7 @@ public sealed class SiteMessagesConsumer(CoordinatorNode node) :
     public Task Consume(ConsumeContext<UnmaskingSharesSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<UpdateSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<EvaluationSubmitted> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<CrossSiteEvaluationSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<RoundDeclined> context) => ToJob(context.Message);
     public async Task Consume(ConsumeContext<SiteHeartbeat> context) => (await node.Actors).Sites.Tell(context.Message);
 

@@ -42,8 +42,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(2);
     private readonly ILoggingAdapter log = Context.GetLogger();
 
-    /// <summary>The site messages that may arrive in slices (a large model's update).</summary>
-    private static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(UpdateSubmitted), typeof(SealedUpdateSubmitted), typeof(MaskedUpdateSubmitted) }
+    /// <summary>The site messages that may arrive in slices (a large model's update, a shared personal model).</summary>
+    private static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(UpdateSubmitted), typeof(SealedUpdateSubmitted), typeof(MaskedUpdateSubmitted), typeof(EvaluationSubmitted) }
         .ToDictionary(t => t.Name);
 
     /// <param name="index">The job index to tell when the job has ended; set when the job runs as a sharded entity.</param>
@@ -95,7 +95,9 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             transfers.RefusedBySite(state, d, Self);
             Handle(() => state.OnDecline(d, Now), d, d.SiteId, d.Round, "decline", null);
         });
-        Command<EvaluationSubmitted>(e => Handle(() => state.OnEvaluation(e, Now), e, e.SiteId, e.Round, "evaluation", DataKinds.AggregateMetrics));
+        Command<EvaluationSubmitted>(e => Handle(() => state.OnEvaluation(e, Now), e, e.SiteId, e.Round, "evaluation",
+            e.PersonalModel is null ? DataKinds.AggregateMetrics : DataKinds.PersonalModel));
+        Command<CrossSiteEvaluationSubmitted>(m => Handle(() => state.OnCrossSiteScores(m, Now), m, m.SiteId, m.Round, "cross-site scores", DataKinds.AggregateMetrics));
         Command<SiteChunk>(OnChunk);
         Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
         Command<PhaseDeadline>(d =>
@@ -254,7 +256,12 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 break;
             case SecureStepClosed:
             case RoundAggregated:
+            case CrossSiteStarted:
                 ResumePhase();
+                break;
+            case CrossSiteClosed crossSite:
+                log.Info("job {0}: cross-site evaluation closed: {1} cells, {2} personal models withheld, {3} sites did not score", state.JobId,
+                    crossSite.Report.Cells.Count, crossSite.Report.Withheld.Count, crossSite.Report.NotScored.Count);
                 break;
             case JobPaused paused:
                 // Nothing runs while paused; the resume arms its step afresh.
@@ -267,7 +274,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 log.Info("job {0} {1}: round {2} {3} again", state.JobId, state.Detail, state.Round, state.Status);
                 PublishStatusChanged(resumed.At);
                 // A training round restarts with the RoundStartedEvent persisted with this; an evaluation is asked for again here.
-                if (state.Phase == JobPhase.Evaluating) ResumePhase();
+                if (state.Phase is JobPhase.Evaluating or JobPhase.Scoring) ResumePhase();
                 break;
             case RoundClosed closed:
                 log.Info("job {0}: round {1} closed, global AUC {2:F4}", state.JobId, closed.Summary.Round, closed.Summary.Global?.Auc);
@@ -281,7 +288,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Publish(new JobEnded
                 {
                     JobId = state.JobId, JobName = state.Spec.Name, Outcome = finished.Outcome, Detail = finished.Detail,
-                    RoundsCompleted = state.Rounds.Count, FinalWeights = state.GlobalWeights, EndedAt = finished.At,
+                    RoundsCompleted = state.Rounds.Count, FinalWeights = state.GlobalWeights, CrossSite = state.CrossSite, EndedAt = finished.At,
                 });
                 break;
         }
@@ -315,6 +322,15 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Governance = state.Governance, LedgerHead = ledgerHead, Personalisation = state.Spec.Personalisation,
                 ServerControl = state.ServerControl,
             }, DataKinds.GlobalModel);
+        else if (state.Phase == JobPhase.Scoring)
+        {
+            var candidates = state.CrossSiteCandidates();
+            PublishOut(new CrossSiteEvaluationRequested
+            {
+                JobId = state.JobId, Round = state.Round, Model = state.Spec.Model, Candidates = candidates,
+                Participants = state.Participants, Deadline = state.Deadline,
+            }, candidates.Count > 1 ? DataKinds.PersonalModel : DataKinds.GlobalModel);
+        }
         else
             PublishOut(new EvaluationRequested
             {

@@ -28,7 +28,10 @@ public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IRea
 
 /// <summary>A site's evaluation of the round's global model on its held-out rows.</summary>
 /// <param name="Personalised">The site's personal model on the same rows (last round of a personalised job), else null.</param>
-public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation, SiteEvaluation? Personalised = null) : IJobEvent;
+/// <param name="PersonalModel">That personal model, shared for cross-site evaluation; null when not asked for or withheld.</param>
+/// <param name="PersonalModelWithheld">Why the site kept its personal model back, when the job asked for it.</param>
+public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation, SiteEvaluation? Personalised = null,
+    ModelWeights? PersonalModel = null, string? PersonalModelWithheld = null) : IJobEvent;
 
 /// <summary>Every site the current step still waited for has stopped sending heartbeats; when each was last seen (null: never).</summary>
 public sealed record SitesGone(int Round, IReadOnlyDictionary<string, DateTimeOffset?> LastSeen) : IJobEvent;
@@ -65,3 +68,15 @@ public sealed record JobPaused(string By, string Reason, DateTimeOffset At) : IJ
 /// round follows with a fresh attempt, <see cref="RoundStartedEvent"/>; an evaluation reopens for the same model).
 /// </summary>
 public sealed record JobResumed(string By, DateTimeOffset At, DateTimeOffset Deadline) : IJobEvent;
+
+/// <summary>Cross-site evaluation opened after the last round: every site scores the final models until the deadline.</summary>
+public sealed record CrossSiteStarted(int Round, DateTimeOffset Deadline, DateTimeOffset At) : IJobEvent;
+
+/// <summary>A site's cross-site scores passed every check.</summary>
+public sealed record CrossSiteScoresReceived(string SiteId, IReadOnlyList<CrossSiteScore> Scores) : IJobEvent;
+
+/// <summary>A site declined to score the final models.</summary>
+public sealed record CrossSiteDeclined(string SiteId, string Reason) : IJobEvent;
+
+/// <summary>Cross-site evaluation is over: the job report's matrix.</summary>
+public sealed record CrossSiteClosed(CrossSiteReport Report) : IJobEvent;

@@ -6,6 +6,8 @@ public enum JobPhase
     New,
     Training,
     Evaluating,
+    /// <summary>After a personalised job's last round: every site scores every final model (cross-site evaluation).</summary>
+    Scoring,
     Completed,
     Failed,
     /// <summary>Ended early for a reason that is not a fault, such as the sites' privacy budgets running out.</summary>

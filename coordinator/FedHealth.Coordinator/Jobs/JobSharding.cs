@@ -28,6 +28,7 @@ public sealed class JobMessageExtractor() : HashCodeMessageExtractor(MaxShards)
         UpdateSubmitted m => m.JobId,
         SealedUpdateSubmitted m => m.JobId,
         EvaluationSubmitted m => m.JobId,
+        CrossSiteEvaluationSubmitted m => m.JobId,
         RoundDeclined m => m.JobId,
         ISecureRoundMessage m => m.JobId,
         SiteChunk m => m.Slice.JobId,

@@ -16,7 +16,8 @@ public sealed partial class JobState
         if (silent.Count < waiting.Count || !QuorumAnswered()) return [];
         var goneEvent = new SitesGone(Round, silent.ToDictionary(s => s, s => lastSeen.TryGetValue(s, out var t) ? t : (DateTimeOffset?)null));
         var reasons = goneEvent.LastSeen.ToDictionary(p => p.Key, p => GoneText(p.Value));
-        IReadOnlyList<IJobEvent> closing = Phase == JobPhase.Evaluating ? CloseRound(now, null)
+        IReadOnlyList<IJobEvent> closing = Phase == JobPhase.Scoring ? CloseCrossSite(now, null, null, reasons)
+            : Phase == JobPhase.Evaluating ? CloseRound(now, null)
             : secure is not null ? CloseSecureStep(now, reasons)
             : [Aggregate(now, null, null, reasons)];
         return [goneEvent, .. closing];
@@ -26,6 +27,7 @@ public sealed partial class JobState
     private IReadOnlyList<string> WaitingFor() => Phase switch
     {
         JobPhase.Evaluating => Participants.Where(p => !evaluations.ContainsKey(p) && !evaluationDeclined.Contains(p)).ToList(),
+        JobPhase.Scoring => Participants.Where(p => !crossSiteScores.ContainsKey(p) && !crossSiteDeclined.ContainsKey(p)).ToList(),
         JobPhase.Training when secure is not null => secure.Expected.Where(p => !secure.Answered.Contains(p) && !declined.ContainsKey(p)).ToList(),
         JobPhase.Training => Participants.Where(p => !updates.ContainsKey(p) && !declined.ContainsKey(p)).ToList(),
         _ => [],
@@ -33,7 +35,7 @@ public sealed partial class JobState
 
     private bool QuorumAnswered() => Phase switch
     {
-        JobPhase.Evaluating => true,
+        JobPhase.Evaluating or JobPhase.Scoring => true,
         JobPhase.Training when secure is not null => secure.Answered.Count >= SecureSettings!.Threshold && secure.Answered.Count >= Math.Min(Spec.MinSites, Participants.Count),
         JobPhase.Training => updates.Count >= Spec.MinSites,
         _ => false,

@@ -43,7 +43,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public ModelWeights GlobalWeights { get; private set; } = null!;
     public IReadOnlyList<RoundCompleted> Rounds => rounds;
     public string? Detail { get; private set; }
-    public bool IsRunning => Phase is JobPhase.Training or JobPhase.Evaluating;
+    public bool IsRunning => Phase is JobPhase.Training or JobPhase.Evaluating or JobPhase.Scoring;
     /// <summary>Completed, failed or stopped: nothing will happen to the job any more (a paused job has not ended).</summary>
     public bool HasEnded => Phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Stopped;
     /// <summary>The phase as summaries and events name it ("training", "paused", ...).</summary>
@@ -85,6 +85,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public JobDecision OnDecline(RoundDeclined d, DateTimeOffset now)
     {
         if (Phase == JobPhase.Evaluating && d.Round == Round && Participants.Contains(d.SiteId)) return OnEvaluationDeclined(d, now);
+        if (Phase == JobPhase.Scoring && d.Round == Round && Participants.Contains(d.SiteId)) return OnCrossSiteDeclined(d, now);
         if (Check(d.Round, d.SiteId, JobPhase.Training, "decline") is { } problem) return problem;
         if (updates.ContainsKey(d.SiteId) || declined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
         var declinedEvent = new SiteDeclined(d.Round, d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason, d.BudgetExhausted);
@@ -111,7 +112,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (e.Personalised is { } own && (Spec.Personalisation is null || Round < Spec.Rounds))
             return JobDecision.Refuse($"{e.SiteId} sent a personal model's evaluation, which this job{(Spec.Personalisation is null ? " does not ask for" : $" asks for only in round {Spec.Rounds}")}");
         if (e.Personalised is { } personal && EvaluationProblem(personal, e.SiteId) is { } badPersonal) return JobDecision.Refuse($"personalised {badPersonal}");
-        var received = new EvaluationReceived(e.Round, e.Evaluation, e.Personalised);
+        if (PersonalModelProblem(e) is { } badModel) return JobDecision.Refuse(badModel);
+        var received = new EvaluationReceived(e.Round, e.Evaluation, e.Personalised, e.PersonalModel,
+            e.PersonalModelWithheld is { } why && WantsCrossSite ? Truncate(why, 500) : null);
         var all = evaluations.Count + evaluationDeclined.Count + 1 == Participants.Count;
         return new JobDecision(all ? [received, .. CloseRound(now, e.Evaluation, e.Personalised)] : [received]);
     }
@@ -120,6 +123,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public IReadOnlyList<IJobEvent> OnDeadline(int step, DateTimeOffset now)
     {
         if (step != Step || !IsRunning || now < Deadline) return [];
+        if (Phase == JobPhase.Scoring) return CloseCrossSite(now, null);
         if (Phase == JobPhase.Evaluating) return CloseRound(now, null);
         if (secure is not null) return CloseSecureStep(now);
         if (updates.Count >= Spec.MinSites) return [Aggregate(now, null)];
@@ -182,6 +186,10 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case EvaluationReceived v:
                 evaluations[v.Evaluation.SiteId] = v.Evaluation;
                 if (v.Personalised is { } own) personalised[v.Evaluation.SiteId] = own;
+                ApplyCrossSite(v);
+                break;
+            case CrossSiteStarted or CrossSiteScoresReceived or CrossSiteDeclined or CrossSiteClosed:
+                ApplyCrossSite(e);
                 break;
             case EvaluationDeclined v:
                 evaluationDeclined.Add(v.SiteId);
@@ -215,7 +223,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public JobSummary Summary() => new()
     {
         JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round,
-        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail,
+        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, CrossSite = CrossSite,
     };
 
     private string? PrivacyReportProblem(string siteId, PrivacySpent? spent)
@@ -284,18 +292,27 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             Seconds = (now - roundOpenedAt).TotalSeconds, CompletedAt = now,
         };
         IJobEvent next = Round >= Spec.Rounds
-            ? new JobFinished("completed", $"{Spec.Rounds} rounds", now)
+            ? AfterLastRound(now)
             : new RoundStartedEvent(Round + 1, 1, now + Spec.RoundDeadline, now, NewNonce(Spec));
         return [new RoundClosed(summary), next];
     }
+
+    private static string? MetricsProblem(ModelMetrics? m)
+    {
+        if (m is null) return "has no metrics";
+        if (m.Samples < 1) return $"has {m.Samples} samples";
+        if (!double.IsFinite(m.Loss) || !(m.Accuracy is >= 0 and <= 1) || !(double.IsNaN(m.Auc) || m.Auc is >= 0 and <= 1))
+            return $"has out-of-range metrics (auc {m.Auc}, accuracy {m.Accuracy}, loss {m.Loss})";
+        return null;
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
     private string? EvaluationProblem(SiteEvaluation e, string siteId)
     {
         if (e.SiteId != siteId) return $"evaluation names site '{e.SiteId}' but was sent by '{siteId}'";
         var m = e.Metrics;
-        if (m.Samples < 1) return $"evaluation of {siteId} has {m.Samples} samples";
-        if (!double.IsFinite(m.Loss) || !(m.Accuracy is >= 0 and <= 1) || !(double.IsNaN(m.Auc) || m.Auc is >= 0 and <= 1))
-            return $"evaluation of {siteId} has out-of-range metrics (auc {m.Auc}, accuracy {m.Accuracy}, loss {m.Loss})";
+        if (MetricsProblem(m) is { } badMetrics) return $"evaluation of {siteId} {badMetrics}";
         var h = e.Histogram;
         if (h?.Positives is null || h.Negatives is null || h.Positives.Length != BinaryMetrics.HistogramBins || h.Negatives.Length != BinaryMetrics.HistogramBins)
             return $"evaluation of {siteId}: score histogram must have {BinaryMetrics.HistogramBins} bins per class";

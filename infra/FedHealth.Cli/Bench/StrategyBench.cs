@@ -77,9 +77,9 @@ public static class StrategyBench
             foreach (var method in personalise)
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {personalBase} + {method} ...");
-                var run = await RunOne(federationDir, rounds, seed, model, personalBase, new PersonalisationSpec { Method = method },
-                    // Cross-site: every site's saved personal model on every site's held-out rows (the harness, unlike any site, sees them all).
-                    finished => CrossSite(finished, method, crossSite), cancellation);
+                // The job's own cross-site evaluation: every personal model scored at every site (the shipped policies allow personalModel).
+                var run = await RunOne(federationDir, rounds, seed, model, personalBase, new PersonalisationSpec { Method = method, CrossSiteEvaluation = true }, null, cancellation);
+                CrossSite(run, method, crossSite);
                 var own = run.Rounds[^1].Personalised;
                 Record($"personal ({method}, {personalBase})", BinaryMetrics.Pool(own), own);
             }
@@ -101,13 +101,11 @@ public static class StrategyBench
 
     private static void CrossSite(LocalRunResult run, string method, Dictionary<(string, string, string), List<double>> into)
     {
-        var tests = run.Sites.Select(s => (s.Id, s.Split.Test)).ToList();
-        foreach (var site in run.Sites)
-        {
-            using var personal = ModelFiles.Load(Path.Combine(site.StateDir, "models", $"{run.Summary.JobId}-personal.pt"), run.Spec.Model);
-            var (_, scores) = CentralTraining.Score(personal, tests);
-            foreach (var score in scores) (into.TryGetValue((method, site.Id, score.SiteId), out var list) ? list : into[(method, site.Id, score.SiteId)] = []).Add(score.Metrics.Auc);
-        }
+        var report = run.Summary.CrossSite ?? throw new InvalidOperationException($"the {method} run's job report has no cross-site matrix");
+        if (report.Withheld.Count + report.NotScored.Count > 0)
+            throw new InvalidOperationException($"the {method} run's cross-site matrix has gaps: {string.Join("; ", report.Withheld.Concat(report.NotScored).Select(g => $"{g.SiteId}: {g.Reason}"))}");
+        foreach (var cell in report.Cells.Where(c => c.PersonalOf is not null))
+            (into.TryGetValue((method, cell.PersonalOf!, cell.SiteId), out var list) ? list : into[(method, cell.PersonalOf!, cell.SiteId)] = []).Add(cell.Metrics.Auc);
     }
 
     private static void PrintCrossSite(IReadOnlyList<string> personalise, IReadOnlyList<string> sites, Dictionary<(string Method, string ModelOf, string RowsOf), List<double>> crossSite, TextWriter output)

@@ -8,7 +8,8 @@ public sealed record FederationSummary(
     PooledBaseline PooledBaseline,
     double WallSeconds,
     Guid JobId,
-    string Outcome);
+    string Outcome,
+    FedHealth.Contracts.CrossSiteReport? CrossSite = null);
 
 public sealed record SummaryMetrics(double Auc, double Accuracy, double Loss);
 

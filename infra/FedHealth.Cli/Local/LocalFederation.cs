@@ -179,7 +179,9 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Privacy = PrivacySettings(),
             // Robust rules judge each site's update, which secure aggregation hides, and SCAFFOLD's control deltas would
             // need a masked sum of their own: they run on plain (sealed, signed) updates.
-            SecureAggregation = !options.PlainAggregation && !StrategyNames.RunsWithoutSecureAggregation(options.Strategy.Name),
+            // Cross-site evaluation sends personal models on, which secure aggregation exists to prevent: plain too.
+            SecureAggregation = !options.PlainAggregation && !StrategyNames.RunsWithoutSecureAggregation(options.Strategy.Name)
+                && options.Personalisation is not { CrossSiteEvaluation: true },
             SiteLevelPrivacy = options.SiteLevelPrivacy,
             Strategy = options.Strategy,
             Personalisation = options.Personalisation,
@@ -232,7 +234,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             new PooledBaseline(pooled.Auc, pooled.Accuracy, pooled.Loss),
             Math.Round(wall.TotalSeconds, 2),
             ended.JobId,
-            ended.Outcome);
+            ended.Outcome,
+            ended.CrossSite);
     }
 
     private void PrintSummary(FederationSummary s)
@@ -244,6 +247,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         foreach (var site in s.Sites)
             output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test {site.TestSamples,5}  AUC {site.Auc:F4}  accuracy {site.Accuracy:F4}" +
                 (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : "") + (site.PersonalAuc is { } own ? $"  personal model AUC {own:F4}" : ""));
+        if (s.CrossSite is { } crossSite) CrossSiteTable.Print(crossSite, s.Sites.Select(site => site.Id).ToList(), output);
     }
 
     private static string Describe(SiteAgent a) => $"{a.Id} {a.Config.Site.Jurisdiction}{(a.Config.Site.Simulated ? " simulated" : "")}";

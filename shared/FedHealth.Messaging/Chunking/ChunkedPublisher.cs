@@ -24,6 +24,7 @@ public sealed class ChunkedPublisher(BusOptions options)
         {
             IRoundMessage r => (r.JobId, r.Round),
             UpdateSubmitted u => (u.JobId, u.Round),
+            EvaluationSubmitted e => (e.JobId, e.Round),
             ISecureRoundMessage s => (s.JobId, s.Round),
             _ => throw new ArgumentException($"{message.GetType().Name} of {length} bytes is too large for one broker message and names no job to chunk it for"),
         };
@@ -39,5 +40,6 @@ public sealed class ChunkedPublisher(BusOptions options)
 
     /// <summary>Only messages that carry model weights or an update can outgrow a broker message.</summary>
     private static bool MayBeLarge(object message) =>
-        message is RoundStarted or EvaluationRequested or UpdateSubmitted or SealedUpdateSubmitted or MaskedUpdateSubmitted;
+        message is RoundStarted or EvaluationRequested or CrossSiteEvaluationRequested or UpdateSubmitted or SealedUpdateSubmitted or MaskedUpdateSubmitted
+            or EvaluationSubmitted { PersonalModel: not null };
 }

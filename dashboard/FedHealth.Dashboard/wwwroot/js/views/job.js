@@ -25,7 +25,8 @@ export async function renderJob(main, id) {
     <section class="card" aria-labelledby="budget-title"><h2 id="budget-title">Privacy budget per site</h2><div id="budgets"></div></section>
     <section class="card" aria-labelledby="fairness-title"><h2 id="fairness-title">Fairness: AUC by subgroup, latest round</h2><div class="table-wrap" id="fairness"></div></section>
     <section class="card" aria-labelledby="participation-title"><h2 id="participation-title">Participation per round</h2><div class="table-wrap" id="participation"></div></section>
-    <section class="card" aria-labelledby="report-title" id="report-section"><h2 id="report-title">Final report</h2><div id="report"></div></section>`;
+    <section class="card" aria-labelledby="report-title" id="report-section"><h2 id="report-title">Final report</h2><div id="report"></div></section>
+    <section class="card" aria-labelledby="cross-site-title" id="cross-site-section" hidden><h2 id="cross-site-title">Cross-site evaluation</h2><div class="table-wrap" id="cross-site"></div></section>`;
 
   const charts = {
     auc: lineChart(main.querySelector("#auc-chart"), { labels: [], series: [], yTitle: "AUC", yMin: 0.4, yMax: 1 }),
@@ -74,6 +75,31 @@ export async function renderJob(main, id) {
     drawParticipation(rounds, sites);
     drawFairness(rounds);
     drawReport(rounds, sites);
+    drawCrossSite(sites);
+  };
+
+  // Every final model (rows: the global one, then each shared personal model) on every site's held-out rows
+  // (columns); the diagonal is a personal model on its own site. Gaps are named with their reason.
+  const drawCrossSite = sites => {
+    const section = main.querySelector("#cross-site-section");
+    section.hidden = !job.spec.personalisation?.crossSiteEvaluation;
+    if (section.hidden) return;
+    const host = main.querySelector("#cross-site");
+    const report = job.crossSite;
+    if (!report) {
+      host.innerHTML = `<p class="empty">${ended(job.status) ? "The job ended before its cross-site evaluation." : job.status === "scoring" ? "The sites are scoring the final models…" : "After the last round every site scores every final model."}</p>`;
+      return;
+    }
+    const owners = [null, ...[...new Set(report.cells.map(c => c.personalOf).filter(o => o != null))].sort()];
+    const cell = (owner, site) => report.cells.find(c => (c.personalOf ?? null) === owner && c.siteId === site)?.metrics;
+    host.innerHTML = `<p>AUC of each final model (rows) on each site's held-out rows (columns); a personal model on its own site is marked.</p>` +
+      `<table id="cross-site-matrix"><thead><tr><th scope="col">Model</th>${sites.map(s => `<th scope="col">${esc(s)}</th>`).join("")}</tr></thead><tbody>` +
+      owners.map(o => `<tr><th scope="row">${o == null ? "global" : `personal model of ${esc(o)}`}</th>${sites.map(s => {
+        const m = cell(o, s);
+        return `<td${o === s ? ' class="own"' : ""}>${m ? num(m.auc) : "–"}${o === s ? ' <small>(own)</small>' : ""}</td>`;
+      }).join("")}</tr>`).join("") + `</tbody></table>` +
+      [...report.withheld.map(w => `Personal model of ${esc(w.siteId)} not shared: ${esc(w.reason)}`),
+       ...report.notScored.map(n => `${esc(n.siteId)} scored no model: ${esc(n.reason)}`)].map(t => `<p class="muted">${t}</p>`).join("");
   };
 
   const drawBudgets = (rounds, sites) => {
@@ -135,7 +161,8 @@ export async function renderJob(main, id) {
         const own = personal ? (last.personalised ?? []).find(e => e.siteId === s)?.metrics : null;
         return `<tr><td>${esc(s)}</td><td>${num(m?.auc)}</td><td>${num(m?.accuracy)}</td><td>${num(m?.loss)}</td><td>${m?.samples ?? "–"}</td>` +
           (personal ? `<td>${num(own?.auc)}</td>` : "") + `</tr>`; }).join("") +
-      `</tbody></table>` + (personal ? "<p>Personal models stay at their sites; only their scores on each site's held-out rows are shown.</p>" : "") +
+      `</tbody></table>` + (personal ? `<p>${job.spec.personalisation.crossSiteEvaluation ? "Personal models the sites' policies let travel were scored on every site (below); the rest stayed at their sites."
+        : "Personal models stay at their sites; only their scores on each site's held-out rows are shown."}</p>` : "") +
       `<p class="actions">${download}</p>`;
   };
 

@@ -65,6 +65,12 @@ export async function renderNewJob(main) {
           <option value="">none (the global model only)</option><option value="finetune">fine-tune the final global model locally</option><option value="ditto">Ditto (trained beside the global model)</option></select>`)}
         ${field("personalisation.epochs", "Fine-tuning epochs", numberInput("personalisation.epochs", 5, 'min="1" max="1000"'))}
         ${field("personalisation.lambda", "Ditto λ", numberInput("personalisation.lambda", 0.1, 'step="any" min="0"'))}
+        <div class="field" data-field="personalisation.crossSiteEvaluation">
+          <label class="check"><input type="checkbox" id="f-personalisation.crossSiteEvaluation" name="personalisation.crossSiteEvaluation" aria-describedby="f-personalisation.crossSiteEvaluation-problem f-personalisation.crossSiteEvaluation-hint">
+            Cross-site evaluation: every final model scored on every site's held-out rows</label>
+          <small id="f-personalisation.crossSiteEvaluation-hint">Personal models then travel to the other sites (a site whose policy does not allow personalModel keeps its own); needs secure aggregation off.</small>
+          <small class="problem" id="f-personalisation.crossSiteEvaluation-problem" aria-live="polite"></small>
+        </div>
       </fieldset>
       <fieldset><legend>Rounds and sites</legend>
         ${field("rounds", "Rounds", numberInput("rounds", 10, 'min="1" max="10000"'))}
@@ -120,6 +126,7 @@ export async function renderNewJob(main) {
   const drawStrategy = () => {
     main.querySelector('[data-field="personalisation.epochs"]').hidden = personalMethod() !== "finetune";
     main.querySelector('[data-field="personalisation.lambda"]').hidden = personalMethod() !== "ditto";
+    main.querySelector('[data-field="personalisation.crossSiteEvaluation"]').hidden = personalMethod() === "";
     main.querySelector('[data-field="training.proximalMu"]').hidden = strategyName() !== "fedprox";
     main.querySelector('[data-field="strategy.serverLearningRate"]').hidden = !serverOptimisers.includes(strategyName());
     main.querySelector('[data-field="strategy.trimFraction"]').hidden = strategyName() !== "trimmedmean";
@@ -144,6 +151,7 @@ export async function renderNewJob(main) {
         method: personalMethod(),
         epochs: personalMethod() === "finetune" ? number("personalisation.epochs") : 5,
         lambda: personalMethod() === "ditto" ? number("personalisation.lambda") : 0.1,
+        crossSiteEvaluation: form.elements["personalisation.crossSiteEvaluation"].checked,
       },
       rounds: number("rounds"), minSites: number("minSites"), seed: number("seed"),
       roundDeadline: Number.isFinite(seconds) && seconds > 0 ? new Date(Math.round(seconds) * 1000).toISOString().substring(11, 19) : "00:00:00",
