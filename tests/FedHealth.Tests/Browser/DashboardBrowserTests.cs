@@ -58,7 +58,15 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await page.GetByLabel("Personal model per site").SelectOptionAsync("ditto");
         await Expect(page.GetByLabel("Ditto λ")).ToBeVisibleAsync();
         await Expect(page.Locator("#check")).ToContainTextAsync("personalisation: not yet available with record-level DP");
+        await page.GetByLabel("Record-level differential privacy").UncheckAsync();
+        // Cross-site evaluation sends personal models on: refused at its field while secure aggregation is on.
+        await page.GetByLabel("Cross-site evaluation").CheckAsync();
+        await Expect(page.Locator("[id='f-personalisation.crossSiteEvaluation-problem']")).ToContainTextAsync("refused with secureAggregation");
+        await page.GetByLabel("Cross-site evaluation").UncheckAsync();
+        await Expect(page.Locator("[id='f-personalisation.crossSiteEvaluation-problem']")).ToBeEmptyAsync();
+        await page.GetByLabel("Record-level differential privacy").CheckAsync();
         await page.GetByLabel("Personal model per site").SelectOptionAsync("");
+        await Expect(page.GetByLabel("Cross-site evaluation")).ToBeHiddenAsync();
         await Expect(page.Locator("#check")).ToContainTextAsync("Ready: 4 sites would take part");
         await AccessibleAndFits(page, "new-job-form");
 
@@ -149,6 +157,16 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await Expect(page.Locator("#site-report thead")).ToContainTextAsync("Personal model AUC (ditto)");
         await Expect(page.Locator("#site-report tbody tr")).ToHaveCountAsync(4);
         foreach (var cell in await page.Locator("#site-report tbody td:nth-child(6)").AllInnerTextsAsync()) Assert.Matches(@"^0\.\d+$", cell);
+        await Expect(page.Locator("#cross-site-section")).ToBeHiddenAsync();
+
+        // A job with cross-site evaluation: every final model on every site's held-out rows, and the personal models' travel in the ledger.
+        var crossSite = await dashboard.CrossSiteJob();
+        await page.GotoAsync($"{dashboard.Url}/#/jobs/{crossSite}");
+        await Expect(page.Locator("#cross-site-matrix tbody tr")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#cross-site-matrix tbody tr").First).ToContainTextAsync("global");
+        await Expect(page.Locator("#cross-site-matrix td.own")).ToHaveCountAsync(4);
+        foreach (var cell in await page.Locator("#cross-site-matrix tbody td").AllInnerTextsAsync()) Assert.Matches(@"^0\.\d+( \(own\))?$", cell);
+        await AccessibleAndFits(page, "cross-site-report");
         await page.GotoAsync($"{dashboard.Url}/#/ledger");
         var rows = page.Locator("#ledger-table tbody tr");
         await Expect(rows.First).Not.ToHaveClassAsync("empty");

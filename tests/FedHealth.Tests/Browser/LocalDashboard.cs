@@ -64,7 +64,7 @@ public sealed class LocalDashboard : IAsyncLifetime
     }
 
     /// <summary>Launches a job through the API as the lead (bearer token) on every site's schema; answers its id.</summary>
-    public async Task<Guid> LaunchAsLead(int rounds, PersonalisationSpec? personalisation = null)
+    public async Task<Guid> LaunchAsLead(int rounds, PersonalisationSpec? personalisation = null, bool secureAggregation = true)
     {
         using var http = await LeadClient();
         var site = (await http.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.First(s => s.Online).LastHeartbeat;
@@ -72,7 +72,7 @@ public sealed class LocalDashboard : IAsyncLifetime
         {
             Name = $"api job ({rounds} rounds)", Schema = site.Schema, FeatureNames = site.FeatureNames, Rounds = rounds, MinSites = 2,
             Model = new ModelSpec { Kind = "logistic", Features = site.FeatureNames.Count }, RoundDeadline = TimeSpan.FromSeconds(60),
-            Personalisation = personalisation,
+            Personalisation = personalisation, SecureAggregation = secureAggregation,
         };
         var response = await http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
         response.EnsureSuccessStatusCode();
@@ -82,11 +82,16 @@ public sealed class LocalDashboard : IAsyncLifetime
     private Task<Guid>? completed;
 
     /// <summary>One completed job with Ditto personal models (launched on first use), so the ledger has transfers whatever order the tests run in.</summary>
-    public Task<Guid> CompletedJob() => completed ??= LaunchAndFinish();
+    public Task<Guid> CompletedJob() => completed ??= LaunchAndFinish(new PersonalisationSpec { Method = "ditto" }, secureAggregation: true);
 
-    private async Task<Guid> LaunchAndFinish()
+    private Task<Guid>? crossSite;
+
+    /// <summary>One completed fine-tuned job with cross-site evaluation (plain updates), launched on first use.</summary>
+    public Task<Guid> CrossSiteJob() => crossSite ??= LaunchAndFinish(new PersonalisationSpec { Method = "finetune", Epochs = 2, CrossSiteEvaluation = true }, secureAggregation: false);
+
+    private async Task<Guid> LaunchAndFinish(PersonalisationSpec personalisation, bool secureAggregation)
     {
-        var id = await LaunchAsLead(rounds: 2, new PersonalisationSpec { Method = "ditto" });
+        var id = await LaunchAsLead(rounds: 2, personalisation, secureAggregation);
         using var http = await LeadClient();
         await Eventually.Get(async () => (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", ProcessFederation.Json))!.Status == "completed" ? "done" : null,
             TimeSpan.FromMinutes(3), $"job {id} to complete");
