@@ -84,6 +84,9 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await Expect(page.Locator("#fairness tbody tr")).ToHaveCountAsync(8);
         await Expect(page.Locator("#fairness tbody")).ToContainTextAsync("menopausal status");
         await Expect(page.Locator("#fairness tbody")).ToContainTextAsync("postmenopausal");
+        // ... and round by round: one line per site and attribute.
+        await Expect(page.Locator("#fairness-figure")).ToBeVisibleAsync();
+        Assert.Equal(8, await page.EvaluateAsync<int>("() => Chart.getChart(document.querySelector('#fairness-chart')).data.datasets.length"));
         await Expect(page.Locator("#report")).ToContainTextAsync("Global model after round 3");
         await AccessibleAndFits(page, "job-page-laptop");
         await page.SetViewportSizeAsync(2560, 1440);

@@ -23,7 +23,9 @@ export async function renderJob(main, id) {
       <figure class="card chart"><figcaption>Round timings: seconds from a round's opening to its close</figcaption><div class="canvas"><canvas id="timing-chart" role="img" aria-label="Seconds per round"></canvas></div></figure>
     </div>
     <section class="card" aria-labelledby="budget-title"><h2 id="budget-title">Privacy budget per site</h2><div id="budgets"></div></section>
-    <section class="card" aria-labelledby="fairness-title"><h2 id="fairness-title">Fairness: AUC by subgroup, latest round</h2><div class="table-wrap" id="fairness"></div></section>
+    <section class="card" aria-labelledby="fairness-title"><h2 id="fairness-title">Fairness: AUC by subgroup</h2>
+      <figure class="chart" id="fairness-figure"><figcaption>Largest AUC gap between the groups of each attribute, per site and round</figcaption><div class="canvas"><canvas id="fairness-chart" role="img" aria-label="Largest subgroup AUC gap per round"></canvas></div></figure>
+      <div class="table-wrap" id="fairness"></div></section>
     <section class="card" aria-labelledby="participation-title"><h2 id="participation-title">Participation per round</h2><div class="table-wrap" id="participation"></div></section>
     <section class="card" aria-labelledby="report-title" id="report-section"><h2 id="report-title">Final report</h2><div id="report"></div></section>
     <section class="card" aria-labelledby="cross-site-title" id="cross-site-section" hidden><h2 id="cross-site-title">Cross-site evaluation</h2><div class="table-wrap" id="cross-site"></div></section>`;
@@ -33,6 +35,7 @@ export async function renderJob(main, id) {
     loss: lineChart(main.querySelector("#loss-chart"), { labels: [], series: [], yTitle: "loss" }),
     privacy: lineChart(main.querySelector("#privacy-chart"), { labels: [], series: [], yTitle: "ε" }),
     timing: barChart(main.querySelector("#timing-chart"), { labels: [], series: [], yTitle: "seconds" }),
+    fairness: lineChart(main.querySelector("#fairness-chart"), { labels: [], series: [], yTitle: "AUC gap", yMin: 0 }),
   };
 
   const draw = () => {
@@ -74,6 +77,7 @@ export async function renderJob(main, id) {
     drawBudgets(rounds, sites);
     drawParticipation(rounds, sites);
     drawFairness(rounds);
+    drawFairnessTrend(rounds, labels);
     drawReport(rounds, sites);
     drawCrossSite(sites);
   };
@@ -130,6 +134,16 @@ export async function renderJob(main, id) {
     }));
     host.innerHTML = `<p>Round ${last.round}: the global model on each site's held-out rows, by group (rows in brackets).</p>` +
       `<table><thead><tr><th scope="col">Site</th><th scope="col">Attribute</th><th scope="col">AUC by group</th><th scope="col">Largest gap</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  };
+
+  // The same gaps round by round: whether federated training narrows or widens them.
+  const drawFairnessTrend = (rounds, labels) => {
+    const keys = [...new Set(rounds.flatMap(r => (r.subgroupGaps ?? []).map(g => `${g.siteId} · ${g.subgroup}`)))].sort();
+    main.querySelector("#fairness-figure").hidden = keys.length === 0;
+    update(charts.fairness, labels, keys.map(key => ({
+      label: key,
+      data: rounds.map(r => (r.subgroupGaps ?? []).find(g => `${g.siteId} · ${g.subgroup}` === key)?.gap ?? null),
+    })));
   };
 
   const drawParticipation = (rounds, sites) => {
