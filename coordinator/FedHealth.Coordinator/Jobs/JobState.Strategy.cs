@@ -32,8 +32,7 @@ public sealed partial class JobState
         if (!StrategyNames.UsesServerOptimizer(Spec.Strategy.Name)) return (new FlatParameters(Layout, aggregate).ToWeights(), null);
         var global = FlatParameters.FromWeights(Layout, GlobalWeights).Values;
         var (stepped, state) = ServerOptimizer.Step(Spec.Strategy, global, aggregate, optimizer);
-        int[] shape = [state!.M.Length];
-        return (new FlatParameters(Layout, stepped).ToWeights(), new ModelWeights { Tensors = [TensorCodec.Encode("m", shape, state.M), TensorCodec.Encode("v", shape, state.V)] });
+        return (new FlatParameters(Layout, stepped).ToWeights(), NamedVectors.Encode(("m", state!.M), ("v", state.V)));
     }
 
     /// <summary>The journaled state of a round (null: the job's start, or a strategy that keeps none) restored, so a replayed job steps on identically.</summary>
@@ -46,11 +45,8 @@ public sealed partial class JobState
             return;
         }
         if (journaled is null) return;
-        var m = new float[Layout.TotalCount];
-        var v = new float[Layout.TotalCount];
-        TensorCodec.DecodeInto(journaled.Tensors[0], m);
-        TensorCodec.DecodeInto(journaled.Tensors[1], v);
-        optimizer = new ServerOptimizerState(m, v);
+        var moments = NamedVectors.Decode(journaled, Layout.TotalCount, "server optimiser state", "m", "v");
+        optimizer = new ServerOptimizerState(moments[0], moments[1]);
     }
 
     /// <summary>A SCAFFOLD job needs each update's control delta, of the model's length; any other job refuses one.</summary>

@@ -15,21 +15,10 @@ public static class ScaffoldControl
 {
     public const string TensorName = "c";
 
-    public static ModelWeights Encode(ReadOnlySpan<float> values) => new() { Tensors = [TensorCodec.Encode(TensorName, [values.Length], values)] };
+    public static ModelWeights Encode(ReadOnlySpan<float> values) => NamedVectors.Encode((TensorName, values.ToArray()));
 
     /// <summary>A control (or control delta) for a model of <paramref name="length"/> parameters; anything else is refused, naming what is wrong.</summary>
-    public static float[] Decode(ModelWeights? weights, int length)
-    {
-        if (weights?.Tensors is not { Count: 1 } tensors)
-            throw new InvalidPayloadException($"control variate: {weights?.Tensors?.Count ?? 0} tensors, expected one named '{TensorName}'");
-        var t = tensors[0];
-        if (t is null || t.Name != TensorName || t.Shape is not { Length: 1 } || t.Shape[0] != length)
-            throw new InvalidPayloadException(
-                $"control variate: tensor '{t?.Name}' [{string.Join(",", t?.Shape ?? [])}], expected '{TensorName}' [{length}] (the model's parameter count)");
-        var values = new float[length];
-        TensorCodec.DecodeInto(t, values);
-        return values;
-    }
+    public static float[] Decode(ModelWeights? weights, int length) => NamedVectors.Decode(weights, length, "control variate", TensorName)[0];
 
     /// <summary>
     /// The site's step after <paramref name="steps"/> local steps K at learning rate η from <paramref name="global"/> x to

@@ -106,7 +106,7 @@ public sealed class ScaffoldTests
         Assert.Contains("must carry the site's control-variate delta (controlDelta)", scaffold.OnUpdate(Update(job, 1, "A", [1, 1, 1], 10), T0).Refusal);
         Assert.Contains("controlDelta: control variate: tensor 'c' [2], expected 'c' [3]", scaffold.OnUpdate(WithDelta(Update(job, 1, "A", [1, 1, 1], 10), [1, 1]), T0).Refusal);
         var twoTensors = Update(job, 1, "A", [1, 1, 1], 10) with { ControlDelta = new FlatParameters(Layout, [1, 1, 1]).ToWeights() };
-        Assert.Contains("controlDelta: control variate: 2 tensors, expected one named 'c'", scaffold.OnUpdate(twoTensors, T0).Refusal);
+        Assert.Contains("controlDelta: control variate: 2 tensors, expected 'c' [3]", scaffold.OnUpdate(twoTensors, T0).Refusal);
         var notFinite = WithDelta(Update(job, 1, "A", [1, 1, 1], 10), [1, float.NaN, 1]);
         Assert.Contains("controlDelta: tensor 'c': value 1 is NaN", scaffold.OnUpdate(notFinite, T0).Refusal);
         Assert.Null(scaffold.OnUpdate(WithDelta(Update(job, 1, "A", [1, 1, 1], 10), [1, 1, 1]), T0).Refusal);
