@@ -43,7 +43,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter log = Context.GetLogger();
 
     /// <summary>The site messages that may arrive in slices (a large model's update, a shared personal model).</summary>
-    private static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(UpdateSubmitted), typeof(SealedUpdateSubmitted), typeof(MaskedUpdateSubmitted), typeof(EvaluationSubmitted) }
+    public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(UpdateSubmitted), typeof(SealedUpdateSubmitted), typeof(MaskedUpdateSubmitted), typeof(EvaluationSubmitted) }
         .ToDictionary(t => t.Name);
 
     /// <param name="index">The job index to tell when the job has ended; set when the job runs as a sharded entity.</param>

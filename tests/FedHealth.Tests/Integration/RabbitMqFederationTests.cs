@@ -74,6 +74,29 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
         Assert.Equal(ledger.Entries[^1].Hash, ledger.Head);
 
         await A_malformed_update_is_refused_with_a_reason_and_the_coordinator_stays_up(job.JobId, http);
+        await Personal_models_travel_for_cross_site_evaluation_and_every_site_scores_every_final_model(http);
+    }
+
+    private static async Task Personal_models_travel_for_cross_site_evaluation_and_every_site_scores_every_final_model(HttpClient http)
+    {
+        var spec = ProcessFederation.BreastPrognosis(rounds: 2, deadline: TimeSpan.FromSeconds(60)) with
+        {
+            Name = "cross-site", SecureAggregation = false,
+            Personalisation = new PersonalisationSpec { Method = "finetune", Epochs = 2, CrossSiteEvaluation = true },
+        };
+        var created = await http.PostAsJsonAsync("/api/jobs", spec, Json);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JobAccepted>(Json))!.JobId;
+        var done = await Eventually.Get(async () => (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", Json))! is { Status: "completed" or "failed" } s ? s : null,
+            TimeSpan.FromSeconds(120), $"cross-site job {id} to end");
+        Assert.Equal("completed", done.Status);
+        var report = done.CrossSite!;
+        Assert.Empty(report.Withheld);
+        Assert.Empty(report.NotScored);
+        Assert.Equal(12, report.Cells.Count); // the global model and 3 personal models, each on 3 sites' rows
+        var ledger = (await http.GetFromJsonAsync<TransferLedgerPage>($"/api/ledger?job={id}&site=DE-GBSG", Json))!;
+        Assert.Contains(ledger.Entries, e => e is { Sender: "DE-GBSG", DataKind: "personalModel", Decision: "allowed" });
+        Assert.Contains(ledger.Entries, e => e is { Receiver: "DE-GBSG", DataKind: "personalModel" });
     }
 
     private async Task A_malformed_update_is_refused_with_a_reason_and_the_coordinator_stays_up(Guid jobId, HttpClient http)
