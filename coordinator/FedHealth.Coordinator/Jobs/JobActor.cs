@@ -256,7 +256,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 break;
             case SecureStepClosed:
             case RoundAggregated:
-            case CrossSiteStarted:
+                ResumePhase();
+                break;
+            case CrossSiteStarted started:
+                // Watchers learn that the job is past its last round but not done: the sites are scoring the final models.
+                PublishStatusChanged(started.At);
                 ResumePhase();
                 break;
             case CrossSiteClosed crossSite:
