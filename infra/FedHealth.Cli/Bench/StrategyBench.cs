@@ -185,7 +185,7 @@ public static class StrategyBench
         {
             // A site's local model on its own held-out rows: the "local SITE" row's SITE column.
             var gap = sites.ToDictionary(s => s, s => SeedStatistics.MeanAndSd(row.Sites[s]).Mean - SeedStatistics.MeanAndSd(rows.Single(r => r.Name == $"local {s}").Sites[s]).Mean);
-            var worse = gap.Where(g => g.Value < -1e-9).Select(g => $"{g.Key} {g.Value:+0.0000;-0.0000}").ToList();
+            var worse = gap.Where(g => g.Value < -1e-9).Select(g => $"{g.Key} {g.Value:+0.0000;-0.0000;-0.0000}").ToList();
             var equal = gap.Count(g => Math.Abs(g.Value) <= 1e-9);
             output.WriteLine($"{row.Name} vs each site's local model on its own held-out rows: better at {gap.Count(g => g.Value > 1e-9)}, equal at {equal}, worse at {worse.Count} of {sites.Count} sites" +
                              (worse.Count > 0 ? $" ({string.Join(", ", worse)})" : ""));
