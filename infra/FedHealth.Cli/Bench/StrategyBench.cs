@@ -32,16 +32,17 @@ public static class StrategyBench
         var defaults = new PersonalisationSpec { Method = PersonalisationMethods.FineTune };
         var personalEpochs = new Option<int>("--personal-epochs") { Description = "finetune: local epochs on the final global model", DefaultValueFactory = _ => defaults.Epochs };
         var dittoLambda = new Option<double>("--ditto-lambda") { Description = "ditto: λ, how strongly each personal model is held to the global one", DefaultValueFactory = _ => defaults.Lambda };
+        var earlyStopping = new Option<bool>("--personal-early-stopping") { Description = "finetune: each site chooses 0..--personal-epochs by cross-validation on its training rows" };
         var command = new Command("strategies", "Pooled vs each site alone vs every strategy and personalisation, mean and standard deviation over seeds.")
         {
-            federation, rounds, seeds, model, only, noPersonal, personalBase, personalEpochs, dittoLambda,
+            federation, rounds, seeds, model, only, noPersonal, personalBase, personalEpochs, dittoLambda, earlyStopping,
         };
         command.SetAction(async (result, cancellation) =>
         {
             var chosen = result.GetValue(only) is { Length: > 0 } names ? names : [.. StrategyNames.All];
             if (chosen.FirstOrDefault(n => !StrategyNames.All.Contains(n)) is { } unknown) return CliErrors.Fail($"--strategies: '{unknown}' is not one of {string.Join(", ", StrategyNames.All)}");
             if (result.GetValue(seeds) < 1 || result.GetValue(rounds) < 1) return CliErrors.Fail("--seeds and --rounds must be at least 1");
-            var personal = defaults with { Epochs = result.GetValue(personalEpochs), Lambda = result.GetValue(dittoLambda) };
+            var personal = defaults with { Epochs = result.GetValue(personalEpochs), Lambda = result.GetValue(dittoLambda), EarlyStopping = result.GetValue(earlyStopping) };
             if (personal.Epochs < 1 || !(personal.Lambda > 0)) return CliErrors.Fail("--personal-epochs must be at least 1 and --ditto-lambda above 0");
             try
             {
@@ -87,7 +88,7 @@ public static class StrategyBench
             foreach (var method in personalise)
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {personalBase} + {method} ...");
-                var run = await RunOne(federationDir, rounds, seed, model, personalBase, personalSettings with { Method = method },
+                var run = await RunOne(federationDir, rounds, seed, model, personalBase, personalSettings with { Method = method, EarlyStopping = personalSettings.EarlyStopping && method == PersonalisationMethods.FineTune },
                     // Cross-site: every site's saved personal model on every site's held-out rows (the harness, unlike any site, sees them all).
                     finished => CrossSite(finished, method, crossSite), cancellation);
                 var own = run.Rounds[^1].Personalised;
@@ -200,6 +201,7 @@ public static class StrategyBench
         var defaults = new PersonalisationSpec { Method = settings.Method };
         return (personalBase == StrategyNames.FedAdam ? "" : $" --personal-base {personalBase}") +
                (settings.Epochs == defaults.Epochs ? "" : $" --personal-epochs {settings.Epochs}") +
-               (settings.Lambda == defaults.Lambda ? "" : FormattableString.Invariant($" --ditto-lambda {settings.Lambda}"));
+               (settings.Lambda == defaults.Lambda ? "" : FormattableString.Invariant($" --ditto-lambda {settings.Lambda}")) +
+               (settings.EarlyStopping ? " --personal-early-stopping" : "");
     }
 }
