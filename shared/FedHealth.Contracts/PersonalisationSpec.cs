@@ -12,6 +12,11 @@ public sealed record PersonalisationSpec
     public required string Method { get; init; }
     /// <summary>finetune: local epochs on the final global model.</summary>
     public int Epochs { get; init; } = 5;
+    /// <summary>
+    /// finetune: <see cref="Epochs"/> is the most; each site chooses how many (0: keep the global model) by
+    /// cross-validation on its own training rows.
+    /// </summary>
+    public bool EarlyStopping { get; init; }
     /// <summary>ditto: λ, how strongly the personal model is held to the global one (0 would be purely local).</summary>
     public double Lambda { get; init; } = 0.1;
     /// <summary>

@@ -56,7 +56,8 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
             using var tuned = TorchModels.Create(request.Model);
             ModelParameters.Write(tuned, FlatParameters.FromWeights(layout, request.GlobalWeights));
             var plan = (request.Training ?? new TrainingPlan()) with { LocalEpochs = p.Epochs, ProximalMu = 0 };
-            LocalTrainer.Train(tuned, split.Train, plan, seed: request.Round, device);
+            var epochs = p.EarlyStopping ? ChosenEpochs(request, p, plan) : p.Epochs;
+            if (epochs > 0) LocalTrainer.Train(tuned, split.Train, plan with { LocalEpochs = epochs }, seed: request.Round, device);
             weights = ModelParameters.Read(tuned, layout);
         }
         else if (!ditto.Remove(request.JobId, out weights!)) return null; // this agent restarted mid-job: no personal model to score
@@ -67,6 +68,10 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
         return new PersonalModel(ModelEvaluator.Evaluate(siteId, model, split.Test, device), shared,
             isProtected ? "the job ran with secure aggregation or site-level DP, whose protection a single site's model would bypass" : null);
     }
+
+    /// <summary>finetune with early stopping: the epochs (0..p.Epochs) that cross-validate best on the training rows alone.</summary>
+    private int ChosenEpochs(EvaluationRequested request, PersonalisationSpec p, TrainingPlan plan) =>
+        FineTuneEpochs.Choose(request.Model, FlatParameters.FromWeights(ParameterLayout.For(request.Model), request.GlobalWeights), split.Train, plan, p.Epochs, request.Round, device);
 }
 
 /// <summary>A site's personal model at the end of a job, its score on the site's held-out rows, and why it may not be shared (null: it may).</summary>

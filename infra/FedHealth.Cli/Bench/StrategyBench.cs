@@ -29,16 +29,25 @@ public static class StrategyBench
         var noPersonal = new Option<bool>("--no-personalisation") { Description = "Leave out the personalised runs (finetune and ditto on --personal-base)" };
         var personalBase = new Option<string>("--personal-base") { Description = "The strategy the personalised runs train their global model with", DefaultValueFactory = _ => StrategyNames.FedAdam };
         personalBase.AcceptOnlyFromAmong([.. StrategyNames.All]);
-        var command = new Command("strategies", "Pooled vs each site alone vs every strategy and personalisation, mean and standard deviation over seeds.") { federation, rounds, seeds, model, only, noPersonal, personalBase };
+        var defaults = new PersonalisationSpec { Method = PersonalisationMethods.FineTune };
+        var personalEpochs = new Option<int>("--personal-epochs") { Description = "finetune: local epochs on the final global model", DefaultValueFactory = _ => defaults.Epochs };
+        var dittoLambda = new Option<double>("--ditto-lambda") { Description = "ditto: λ, how strongly each personal model is held to the global one", DefaultValueFactory = _ => defaults.Lambda };
+        var earlyStopping = new Option<bool>("--personal-early-stopping") { Description = "finetune: each site chooses 0..--personal-epochs by cross-validation on its training rows" };
+        var command = new Command("strategies", "Pooled vs each site alone vs every strategy and personalisation, mean and standard deviation over seeds.")
+        {
+            federation, rounds, seeds, model, only, noPersonal, personalBase, personalEpochs, dittoLambda, earlyStopping,
+        };
         command.SetAction(async (result, cancellation) =>
         {
             var chosen = result.GetValue(only) is { Length: > 0 } names ? names : [.. StrategyNames.All];
             if (chosen.FirstOrDefault(n => !StrategyNames.All.Contains(n)) is { } unknown) return CliErrors.Fail($"--strategies: '{unknown}' is not one of {string.Join(", ", StrategyNames.All)}");
             if (result.GetValue(seeds) < 1 || result.GetValue(rounds) < 1) return CliErrors.Fail("--seeds and --rounds must be at least 1");
+            var personal = defaults with { Epochs = result.GetValue(personalEpochs), Lambda = result.GetValue(dittoLambda), EarlyStopping = result.GetValue(earlyStopping) };
+            if (personal.Epochs < 1 || !(personal.Lambda > 0)) return CliErrors.Fail("--personal-epochs must be at least 1 and --ditto-lambda above 0");
             try
             {
                 await Run(result.GetValue(federation)!, result.GetValue(rounds), result.GetValue(seeds), result.GetValue(model)!, chosen,
-                    result.GetValue(noPersonal) ? [] : PersonalisationMethods.All, result.GetValue(personalBase)!, Console.Out, cancellation);
+                    result.GetValue(noPersonal) ? [] : PersonalisationMethods.All, result.GetValue(personalBase)!, Console.Out, cancellation, personal);
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or DataException) { return CliErrors.Fail(e.Message); }
@@ -47,8 +56,10 @@ public static class StrategyBench
     }
 
     public static async Task Run(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise,
-        string personalBase, TextWriter output, CancellationToken cancellation)
+        string personalBase, TextWriter output, CancellationToken cancellation, PersonalisationSpec? personalSettings = null)
     {
+        // Epochs and λ for the personalised runs (each run sets its own method); null: the spec's defaults.
+        personalSettings ??= new PersonalisationSpec { Method = PersonalisationMethods.FineTune };
         var federationDir = LocalRunOptions.ShippedFederation(federation);
         var rows = new Dictionary<string, Row>();
         Row RowFor(string name) => rows.TryGetValue(name, out var row) ? row : rows[name] = new Row(name, [], []);
@@ -78,7 +89,10 @@ public static class StrategyBench
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {personalBase} + {method} ...");
                 // The job's own cross-site evaluation: every personal model scored at every site (the shipped policies allow personalModel).
-                var run = await RunOne(federationDir, rounds, seed, model, personalBase, new PersonalisationSpec { Method = method, CrossSiteEvaluation = true }, null, cancellation);
+                var run = await RunOne(federationDir, rounds, seed, model, personalBase, personalSettings with
+                {
+                    Method = method, EarlyStopping = personalSettings.EarlyStopping && method == PersonalisationMethods.FineTune, CrossSiteEvaluation = true,
+                }, null, cancellation);
                 CrossSite(run, method, crossSite);
                 var own = run.Rounds[^1].Personalised;
                 Record($"personal ({method}, {personalBase})", BinaryMetrics.Pool(own), own);
@@ -95,7 +109,7 @@ public static class StrategyBench
                 Record($"local {site.Id}", all, sites);
             }
         }
-        Print(federation, rounds, seeds, model, strategies, personalise, personalBase, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
+        Print(federation, rounds, seeds, model, strategies, personalise, personalBase, personalSettings, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
         PrintCrossSite(personalise, siteData.Select(s => s.Id).ToList(), crossSite, output);
     }
 
@@ -149,7 +163,8 @@ public static class StrategyBench
         var n => n,
     } + (spec.SecureAggregation ? " (secure)" : " (plain)");
 
-    private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise, string personalBase, IReadOnlyList<string> sites,
+    private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise, string personalBase,
+        PersonalisationSpec personalSettings, IReadOnlyList<string> sites,
         IReadOnlyList<Row> rows, TimeSpan took, TextWriter output)
     {
         output.WriteLine();
@@ -172,12 +187,22 @@ public static class StrategyBench
         {
             // A site's local model on its own held-out rows: the "local SITE" row's SITE column.
             var gap = sites.ToDictionary(s => s, s => SeedStatistics.MeanAndSd(row.Sites[s]).Mean - SeedStatistics.MeanAndSd(rows.Single(r => r.Name == $"local {s}").Sites[s]).Mean);
-            var worse = gap.Where(g => g.Value < -1e-9).Select(g => $"{g.Key} {g.Value:+0.0000;-0.0000}").ToList();
+            var worse = gap.Where(g => g.Value < -1e-9).Select(g => $"{g.Key} {g.Value:+0.0000;-0.0000;-0.0000}").ToList();
             var equal = gap.Count(g => Math.Abs(g.Value) <= 1e-9);
             output.WriteLine($"{row.Name} vs each site's local model on its own held-out rows: better at {gap.Count(g => g.Value > 1e-9)}, equal at {equal}, worse at {worse.Count} of {sites.Count} sites" +
                              (worse.Count > 0 ? $" ({string.Join(", ", worse)})" : ""));
         }
         output.WriteLine($"took {took.TotalMinutes:F1} min. Reproduce: ./fedhealth bench strategies --federation {federation} --rounds {rounds} --seeds {seeds} --model {model}" +
-                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}") + (personalise.Count == 0 ? " --no-personalisation" : personalBase == StrategyNames.FedAdam ? "" : $" --personal-base {personalBase}"));
+                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}") + (personalise.Count == 0 ? " --no-personalisation" : PersonalOptions(personalBase, personalSettings)));
+    }
+
+    /// <summary>The personalised runs' options for the reproduce line; those left at their defaults are left out.</summary>
+    private static string PersonalOptions(string personalBase, PersonalisationSpec settings)
+    {
+        var defaults = new PersonalisationSpec { Method = settings.Method };
+        return (personalBase == StrategyNames.FedAdam ? "" : $" --personal-base {personalBase}") +
+               (settings.Epochs == defaults.Epochs ? "" : $" --personal-epochs {settings.Epochs}") +
+               (settings.Lambda == defaults.Lambda ? "" : FormattableString.Invariant($" --ditto-lambda {settings.Lambda}")) +
+               (settings.EarlyStopping ? " --personal-early-stopping" : "");
     }
 }

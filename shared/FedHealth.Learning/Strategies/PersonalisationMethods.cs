@@ -15,6 +15,7 @@ public static class PersonalisationMethods
         if (!All.Contains(p.Method)) { yield return $"personalisation.method: '{p.Method}' is not one of {string.Join(", ", All)}"; yield break; }
         if (p.Method == FineTune && p.Epochs is < 1 or > 1000) yield return $"personalisation.epochs: {p.Epochs} is outside 1..1000";
         if (p.Method == Ditto && (!(p.Lambda > 0) || p.Lambda > 1000)) yield return $"personalisation.lambda: {p.Lambda} must be in (0, 1000]";
+        if (p.Method != FineTune && p.EarlyStopping) yield return "personalisation.earlyStopping: only for finetune";
         // The personal model trains on records too: without DP that training would sit outside every site's privacy accounting.
         if (spec.Privacy is not null) yield return "personalisation: not yet available with record-level DP (privacy), whose accountant does not count the personal model's training";
         // Cross-site evaluation sends each site's personal model on: one site's model is exactly what secure

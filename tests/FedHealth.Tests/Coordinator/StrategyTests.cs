@@ -150,6 +150,7 @@ public sealed class StrategyTests
         Assert.Contains("personalisation.method: 'maml' is not one of finetune, ditto", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "maml" } }));
         Assert.Contains("personalisation.lambda: 0", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto", Lambda = 0 } }));
         Assert.Contains("personalisation.epochs: 0", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "finetune", Epochs = 0 } }));
+        Assert.Contains("personalisation.earlyStopping: only for finetune", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto", EarlyStopping = true } }));
         Assert.Contains("personalisation: not yet available with record-level DP", Problems(Spec() with
         {
             Personalisation = new PersonalisationSpec { Method = "finetune" }, Privacy = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 },

@@ -1,4 +1,5 @@
 using FedHealth.Cli.Bench;
+using FedHealth.Contracts;
 
 namespace FedHealth.Tests.Local;
 
@@ -10,14 +11,14 @@ public sealed class StrategyBenchTests
     {
         using var output = new StringWriter();
         await StrategyBench.Run("breast-prognosis", rounds: 2, seeds: 1, "logistic", ["fedavg", "fedmedian"], ["finetune"], "fedavg", output,
-            new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+            new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token, new PersonalisationSpec { Method = "finetune", Epochs = 3, EarlyStopping = true });
         var text = output.ToString();
         foreach (var row in new[] { "pooled (central)", "local DE-GBSG", "local NL-ROTTERDAM-C", "fedavg (secure)", "fedmedian (plain)", "personal (finetune, fedavg)" })
             Assert.Contains(row, text);
         Assert.Matches(@"best federated: \S+ \((secure|plain)\) 0\.\d{4} ± 0\.\d{4} vs pooled 0\.\d{4}", text);
         Assert.Contains("personal (finetune, fedavg) vs each site's local model on its own held-out rows: better at", text);
         Assert.Contains("Cross-site (finetune)", text);
-        Assert.Contains("Reproduce: ./fedhealth bench strategies --federation breast-prognosis --rounds 2 --seeds 1 --model logistic --strategies fedavg fedmedian --personal-base fedavg", text);
+        Assert.Contains("Reproduce: ./fedhealth bench strategies --federation breast-prognosis --rounds 2 --seeds 1 --model logistic --strategies fedavg fedmedian --personal-base fedavg --personal-epochs 3 --personal-early-stopping", text);
     }
 
     [Fact]

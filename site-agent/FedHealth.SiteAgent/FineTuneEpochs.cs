@@ -1,0 +1,58 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Data;
+using FedHealth.Learning.Metrics;
+using FedHealth.Learning.Models;
+using FedHealth.Learning.Torch;
+using static TorchSharp.torch;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// Early stopping for fine-tuning, decided on the site's training rows alone: they are cut into <see cref="Folds"/>
+/// stratified folds; for each fold the global model fine-tunes on the other folds one epoch at a time and, before the
+/// first epoch (the global model as it is) and after each, predicts the fold it does not train on. The number of epochs
+/// whose out-of-fold predictions, all folds together, have the highest AUC wins; among equals the fewest. The held-out
+/// rows play no part. (The global model has seen every training row through the federation; that favours keeping it, if
+/// anything.)
+/// </summary>
+public static class FineTuneEpochs
+{
+    public const int Folds = 5;
+
+    /// <summary>How many epochs, 0..<paramref name="most"/>, to fine-tune <paramref name="global"/> on <paramref name="train"/>; <paramref name="most"/> when the rows cannot be cross-validated.</summary>
+    public static int Choose(ModelSpec spec, FlatParameters global, TabularData train, TrainingPlan plan, int most, int seed, Device device)
+    {
+        var positives = train.Positives;
+        if (most < 1 || positives < Folds || train.Rows - positives < Folds) return most;
+        var predicted = Enumerable.Range(0, most + 1).Select(_ => new float[train.Rows]).ToArray();
+        foreach (var rows in StratifiedFolds(train.Labels, seed))
+        {
+            var fit = train.Select(Enumerable.Range(0, train.Rows).Except(rows).ToList());
+            var validate = train.Select(rows);
+            using var model = TorchModels.Create(spec);
+            ModelParameters.Write(model, global);
+            for (var epoch = 0; epoch <= most; epoch++)
+            {
+                if (epoch > 0) LocalTrainer.Train(model, fit, plan with { LocalEpochs = 1, ProximalMu = 0 }, seed + epoch, device);
+                var probabilities = ModelEvaluator.Predict(model, validate, device);
+                for (var i = 0; i < rows.Count; i++) predicted[epoch][rows[i]] = probabilities[i];
+            }
+        }
+        var auc = predicted.Select(p => BinaryMetrics.Auc(p, train.Labels)).ToList();
+        return auc.IndexOf(auc.Max());
+    }
+
+    /// <summary>Each row's index in one of <see cref="Folds"/> folds, each class dealt round the folds after a seeded shuffle.</summary>
+    public static IReadOnlyList<IReadOnlyList<int>> StratifiedFolds(IReadOnlyList<float> labels, int seed)
+    {
+        var random = new Random(seed);
+        var folds = Enumerable.Range(0, Folds).Select(_ => new List<int>()).ToArray();
+        foreach (var positive in new[] { false, true })
+        {
+            var rows = Enumerable.Range(0, labels.Count).Where(r => labels[r] >= 0.5f == positive).ToArray();
+            random.Shuffle(rows);
+            for (var i = 0; i < rows.Length; i++) folds[i % Folds].Add(rows[i]);
+        }
+        return folds.Select(f => (IReadOnlyList<int>)f.Order().ToList()).ToList();
+    }
+}
