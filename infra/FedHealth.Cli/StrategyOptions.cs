@@ -12,6 +12,10 @@ public sealed class StrategyOptions
     private readonly Option<double> serverLearningRate = new("--server-lr") { Description = "Server learning rate η of fedadam, fedyogi, fedadagrad", DefaultValueFactory = _ => 0.1 };
     private readonly Option<double> trim = new("--trim-fraction") { Description = "trimmedmean: share of sites dropped at each end of every coordinate", DefaultValueFactory = _ => 0.1 };
     private readonly Option<string?> personalise = new("--personalise") { Description = $"A personal model per site beside the global one: {string.Join(" or ", PersonalisationMethods.All)}" };
+    private static readonly PersonalisationSpec Defaults = new() { Method = PersonalisationMethods.FineTune };
+    private readonly Option<int> epochs = new("--personal-epochs") { Description = "finetune: local epochs on the final global model", DefaultValueFactory = _ => Defaults.Epochs };
+    private readonly Option<bool> earlyStopping = new("--personal-early-stopping") { Description = "finetune: each site chooses 0..--personal-epochs by cross-validation on its own training rows" };
+    private readonly Option<double> lambda = new("--ditto-lambda") { Description = "ditto: λ, how strongly each personal model is held to the global one", DefaultValueFactory = _ => Defaults.Lambda };
     private readonly Option<bool> crossSite = new("--cross-site")
     {
         Description = "With --personalise: score every final model (global and each site's personal one) on every site's held-out rows; " +
@@ -33,6 +37,9 @@ public sealed class StrategyOptions
         command.Options.Add(serverLearningRate);
         command.Options.Add(trim);
         command.Options.Add(personalise);
+        command.Options.Add(epochs);
+        command.Options.Add(earlyStopping);
+        command.Options.Add(lambda);
         command.Options.Add(crossSite);
         command.Validators.Add(parsed =>
         {
@@ -43,7 +50,13 @@ public sealed class StrategyOptions
 
     public PersonalisationSpec? Personalisation(ParseResult result)
     {
-        return result.GetValue(personalise) is { } method ? new PersonalisationSpec { Method = method, CrossSiteEvaluation = result.GetValue(crossSite) } : null;
+        return result.GetValue(personalise) is { } method
+            ? new PersonalisationSpec
+            {
+                Method = method, Epochs = result.GetValue(epochs), Lambda = result.GetValue(lambda),
+                EarlyStopping = result.GetValue(earlyStopping), CrossSiteEvaluation = result.GetValue(crossSite),
+            }
+            : null;
     }
 
     public StrategySpec Strategy(ParseResult result) => new()

@@ -64,6 +64,12 @@ export async function renderNewJob(main) {
         ${field("personalisation.method", "Personal model per site", `<select id="f-personalisation.method" name="personalisation.method" aria-describedby="f-personalisation.method-problem">
           <option value="">none (the global model only)</option><option value="finetune">fine-tune the final global model locally</option><option value="ditto">Ditto (trained beside the global model)</option></select>`)}
         ${field("personalisation.epochs", "Fine-tuning epochs", numberInput("personalisation.epochs", 5, 'min="1" max="1000"'))}
+        <div class="field" data-field="personalisation.earlyStopping">
+          <label class="check"><input type="checkbox" id="f-personalisation.earlyStopping" name="personalisation.earlyStopping" aria-describedby="f-personalisation.earlyStopping-problem f-personalisation.earlyStopping-hint">
+            Early stopping: each site picks 0 to that many epochs by cross-validation on its own training rows</label>
+          <small id="f-personalisation.earlyStopping-hint">0 keeps the global model where fine-tuning does not help.</small>
+          <small class="problem" id="f-personalisation.earlyStopping-problem" aria-live="polite"></small>
+        </div>
         ${field("personalisation.lambda", "Ditto λ", numberInput("personalisation.lambda", 0.1, 'step="any" min="0"'))}
         <div class="field" data-field="personalisation.crossSiteEvaluation">
           <label class="check"><input type="checkbox" id="f-personalisation.crossSiteEvaluation" name="personalisation.crossSiteEvaluation" aria-describedby="f-personalisation.crossSiteEvaluation-problem f-personalisation.crossSiteEvaluation-hint">
@@ -125,6 +131,7 @@ export async function renderNewJob(main) {
   const personalMethod = () => form.elements["personalisation.method"].value;
   const drawStrategy = () => {
     main.querySelector('[data-field="personalisation.epochs"]').hidden = personalMethod() !== "finetune";
+    main.querySelector('[data-field="personalisation.earlyStopping"]').hidden = personalMethod() !== "finetune";
     main.querySelector('[data-field="personalisation.lambda"]').hidden = personalMethod() !== "ditto";
     main.querySelector('[data-field="personalisation.crossSiteEvaluation"]').hidden = personalMethod() === "";
     main.querySelector('[data-field="training.proximalMu"]').hidden = strategyName() !== "fedprox";
@@ -151,6 +158,7 @@ export async function renderNewJob(main) {
         method: personalMethod(),
         epochs: personalMethod() === "finetune" ? number("personalisation.epochs") : 5,
         lambda: personalMethod() === "ditto" ? number("personalisation.lambda") : 0.1,
+        earlyStopping: personalMethod() === "finetune" && form.elements["personalisation.earlyStopping"].checked,
         crossSiteEvaluation: form.elements["personalisation.crossSiteEvaluation"].checked,
       },
       rounds: number("rounds"), minSites: number("minSites"), seed: number("seed"),
