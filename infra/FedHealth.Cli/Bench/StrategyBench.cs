@@ -191,9 +191,23 @@ public static class StrategyBench
             var equal = gap.Count(g => Math.Abs(g.Value) <= 1e-9);
             output.WriteLine($"{row.Name} vs each site's local model on its own held-out rows: better at {gap.Count(g => g.Value > 1e-9)}, equal at {equal}, worse at {worse.Count} of {sites.Count} sites" +
                              (worse.Count > 0 ? $" ({string.Join(", ", worse)})" : ""));
+            output.WriteLine("  paired by seed (personal − local, mean ± sd; 'clearly' when the mean is over 2 standard errors from 0): " +
+                             string.Join(", ", sites.Select(s => PairedDifference(s, row.Sites[s], rows.Single(r => r.Name == $"local {s}").Sites[s]))));
         }
         output.WriteLine($"took {took.TotalMinutes:F1} min. Reproduce: ./fedhealth bench strategies --federation {federation} --rounds {rounds} --seeds {seeds} --model {model}" +
                          (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}") + (personalise.Count == 0 ? " --no-personalisation" : PersonalOptions(personalBase, personalSettings)));
+    }
+
+    /// <summary>
+    /// One site's personal-minus-local AUC, seed by seed (same seed, same initial weights), with a verdict that does not
+    /// call noise a win or a loss. The held-out rows are the same for every seed, so their sampling noise is not in the sd.
+    /// </summary>
+    private static string PairedDifference(string site, IReadOnlyList<double> personal, IReadOnlyList<double> local)
+    {
+        var (mean, sd) = SeedStatistics.MeanAndSd(personal.Zip(local, (p, l) => p - l).ToList());
+        var standardError = sd / Math.Sqrt(Math.Max(1, personal.Count));
+        var verdict = personal.Count < 2 ? "one seed" : mean - 2 * standardError > 0 ? "clearly better" : mean + 2 * standardError < 0 ? "clearly worse" : "no clear difference";
+        return FormattableString.Invariant($"{site} {mean:+0.0000;-0.0000;0.0000} ± {sd:F4} ({verdict})");
     }
 
     /// <summary>The personalised runs' options for the reproduce line; those left at their defaults are left out.</summary>
