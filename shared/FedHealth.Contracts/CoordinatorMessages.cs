@@ -59,6 +59,20 @@ public sealed record EvaluationRequested : IRoundMessage
     public TrainingPlan? Training { get; init; }
 }
 
+/// <summary>
+/// The coordinator telling a job's sites that it has ended (completed, failed or stopped for good): whatever a site
+/// keeps in memory for it (cached answers, SCAFFOLD's control, a Ditto model, secure-aggregation keys) can go. A notice
+/// carrying no data; a paused job has not ended.
+/// </summary>
+public sealed record JobClosed : IRoundMessage
+{
+    public required Guid JobId { get; init; }
+    /// <summary>The round the job stood in when it ended.</summary>
+    public required int Round { get; init; }
+    public required string Outcome { get; init; }
+    public required IReadOnlyList<string> Participants { get; init; }
+}
+
 /// <summary>The coordinator telling a site its message was refused, and why, so the site's log says so too.</summary>
 public sealed record UpdateRefused : IRoundMessage
 {

@@ -26,6 +26,18 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
 
     private readonly Dictionary<(Guid Job, int Round), Session> sessions = new();
 
+    /// <summary>The job ended: a round it abandoned mid-protocol leaves no keys behind.</summary>
+    public void Forget(Guid jobId)
+    {
+        foreach (var ended in sessions.Where(s => s.Key.Job == jobId).ToList())
+        {
+            ended.Value.Client.Dispose();
+            sessions.Remove(ended.Key);
+        }
+    }
+
+    public bool Holds(Guid jobId) => sessions.Keys.Any(k => k.Job == jobId);
+
     public object Advertise(RoundStarted round, UpdateSubmitted update)
     {
         var settings = round.SecureRound!;

@@ -239,6 +239,33 @@ public sealed class SiteAgent
         }
     }
 
+    /// <summary>
+    /// The coordinator says the job has ended: everything kept in memory for it goes (a long-lived agent serves many
+    /// jobs, and one that failed or was stopped never reaches the final evaluation that frees the rest).
+    /// </summary>
+    public void Forget(JobClosed closed)
+    {
+        lock (torchGate)
+        {
+            Gate.Received(closed);
+            foreach (var key in answered.Keys.Where(k => k.Job == closed.JobId).ToList()) answered.Remove(key);
+            foreach (var key in latestAttempt.Keys.Where(k => k.Job == closed.JobId).ToList()) latestAttempt.Remove(key);
+            personalisation.Forget(closed.JobId);
+            controlVariates.Forget(closed.JobId);
+            secure.Forget(closed.JobId);
+            Gate.Forget(closed.JobId);
+            logger.LogInformation("site {Site}: job {Job} {Outcome} in round {Round}; what this site kept for it in memory is released", Id, closed.JobId, closed.Outcome, closed.Round);
+        }
+    }
+
+    /// <summary>Whether the agent still keeps anything in memory for the job.</summary>
+    public bool HoldsStateFor(Guid jobId)
+    {
+        lock (torchGate)
+            return answered.Keys.Any(k => k.Job == jobId) || latestAttempt.Keys.Any(k => k.Job == jobId) || personalisation.Holds(jobId)
+                || controlVariates.Holds(jobId) || secure.Holds(jobId) || Gate.Holds(jobId);
+    }
+
     private object Remember(RoundStarted round, object answer)
     {
         foreach (var old in answered.Keys.Where(k => k.Job == round.JobId && k.Round < round.Round).ToList()) answered.Remove(old);

@@ -28,6 +28,8 @@ public sealed class SiteControlVariates
         return delta;
     }
 
-    /// <summary>The job is over (its final evaluation): its control is no longer needed.</summary>
+    /// <summary>The job is over (its final evaluation, or it ended otherwise): its control is no longer needed.</summary>
     public void Forget(Guid jobId) => controls.Remove(jobId);
+
+    public bool Holds(Guid jobId) => controls.ContainsKey(jobId);
 }

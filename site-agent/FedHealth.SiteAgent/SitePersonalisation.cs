@@ -24,6 +24,16 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
     // and the site never shares a personal model whose training those protections were meant to cover.
     private readonly HashSet<Guid> protectedJobs = new();
 
+    /// <summary>The job ended before its final evaluation (failed, stopped): its personal model and flags go.</summary>
+    public void Forget(Guid jobId)
+    {
+        ditto.Remove(jobId);
+        underDp.Remove(jobId);
+        protectedJobs.Remove(jobId);
+    }
+
+    public bool Holds(Guid jobId) => ditto.ContainsKey(jobId) || underDp.Contains(jobId) || protectedJobs.Contains(jobId);
+
     /// <summary>Ditto's step for a round the site has just trained (once per round: the agent caches its answer).</summary>
     public void AfterTraining(RoundStarted round, int seed)
     {

@@ -12,7 +12,7 @@ namespace FedHealth.Sites;
 /// </summary>
 /// <param name="spool">The site's one spool: MassTransit makes a consumer per message, and a sliced message spans many.</param>
 public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked, ChunkSpool spool) :
-    IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>,
+    IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>, IConsumer<JobClosed>,
     IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
 {
     /// <summary>The coordinator's messages that may arrive in slices (a large model's global weights).</summary>
@@ -71,6 +71,13 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, Resilienc
     {
         if (!request.Participants.Contains(agent.Id)) return;
         if (await OnTrainingThread(() => agent.Evaluate(request)) is { } answer) await Send(context, answer);
+    }
+
+    public async Task Consume(ConsumeContext<JobClosed> context)
+    {
+        if (!context.Message.Participants.Contains(agent.Id)) return;
+        spool.DropBefore(context.Message.JobId, int.MaxValue);
+        await OnTrainingThread(() => { agent.Forget(context.Message); return true; });
     }
 
     public Task Consume(ConsumeContext<UpdateRefused> context)

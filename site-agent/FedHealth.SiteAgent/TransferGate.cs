@@ -37,6 +37,11 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         return null;
     }
 
+    /// <summary>The job ended: nothing more will be sent for it.</summary>
+    public void Forget(Guid jobId) => jobs.Remove(jobId);
+
+    public bool Holds(Guid jobId) => jobs.ContainsKey(jobId);
+
     public void Received(object message)
     {
         var (job, round) = message is IRoundMessage r ? (r.JobId, r.Round) : (Guid.Empty, 0);

@@ -294,6 +294,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                     JobId = state.JobId, JobName = state.Spec.Name, Outcome = finished.Outcome, Detail = finished.Detail,
                     RoundsCompleted = state.Rounds.Count, FinalWeights = state.GlobalWeights, CrossSite = state.CrossSite, EndedAt = finished.At,
                 });
+                Publish(new JobClosed { JobId = state.JobId, Round = state.Round, Outcome = finished.Outcome, Participants = state.Participants });
                 break;
         }
     }

@@ -43,6 +43,10 @@ public sealed class JobActorTests : IAsyncLifetime
         Assert.Equal(3, round.Sites.Count);
         var ended = await bus.Next<JobEnded>();
         Assert.Equal("completed", ended.Outcome);
+        // The sites hear it too, without the model, so they can let go of what they kept for the job.
+        var closed = await bus.Next<JobClosed>();
+        Assert.Equal((job, 1, "completed"), (closed.JobId, closed.Round, closed.Outcome));
+        Assert.Equal(["A", "B", "LATE"], closed.Participants);
         // (1*10 + 3*30) / 40 = 2.5: the late update did not count
         Assert.All(FedHealth.Learning.Models.FlatParameters.FromWeights(Layout, evaluation.GlobalWeights).Values, v => Assert.Equal(2.5f, v, 5));
     }

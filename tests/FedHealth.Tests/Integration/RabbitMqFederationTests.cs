@@ -75,6 +75,10 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
 
         await A_malformed_update_is_refused_with_a_reason_and_the_coordinator_stays_up(job.JobId, http);
         await Personal_models_travel_for_cross_site_evaluation_and_every_site_scores_every_final_model(http);
+        // Every site heard that the first job ended and let go of what it kept for it.
+        foreach (var (id, site) in federation.Sites)
+            await Eventually.Get(() => Task.FromResult(site.Output.Contains($"job {job.JobId} completed in round 6; what this site kept for it in memory is released") ? site : null),
+                TimeSpan.FromSeconds(30), $"{id} to release job {job.JobId}");
     }
 
     private static async Task Personal_models_travel_for_cross_site_evaluation_and_every_site_scores_every_final_model(HttpClient http)

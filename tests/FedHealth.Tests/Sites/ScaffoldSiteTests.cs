@@ -54,6 +54,22 @@ public sealed class ScaffoldSiteTests : IDisposable
         Assert.Contains("SCAFFOLD's control variates are refused beside record-level DP", Assert.IsType<RoundDeclined>(Site().Train(withDp)).Reason);
     }
 
+    [Fact]
+    public void When_the_coordinator_says_a_job_has_ended_the_site_lets_go_of_everything_it_kept_for_it()
+    {
+        var site = Site();
+        var (ended, running) = (Guid.NewGuid(), Guid.NewGuid());
+        var x = FlatParameters.Initial(Layout, 1).Values;
+        Assert.IsType<UpdateSubmitted>(site.Train(Round(ended, 1, x, new float[Layout.TotalCount])));
+        Assert.IsType<UpdateSubmitted>(site.Train(Round(running, 1, x, new float[Layout.TotalCount])));
+        Assert.True(site.HoldsStateFor(ended), "a SCAFFOLD round leaves the cached answer and the site's control");
+
+        site.Forget(new JobClosed { JobId = ended, Round = 1, Outcome = "failed", Participants = ["DE-GBSG"] });
+        Assert.False(site.HoldsStateFor(ended));
+        Assert.True(site.HoldsStateFor(running), "another job's state stays");
+        Assert.Contains(new AuditLog(Path.Combine(site.StateDir, "audit.jsonl")).Read(), a => a is { Direction: "received", Message: nameof(JobClosed) } && a.JobId == ended);
+    }
+
     private SiteAgent Site(string state = "state") =>
         SiteAgent.Start(SiteConfigFile.Load(Path.Combine(Paths.Sites, "de-gbsg.json")).WithStateDir(Path.Combine(temp.Path, state)), NullLogger.Instance);
 
