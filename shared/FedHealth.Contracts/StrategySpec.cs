@@ -11,8 +11,9 @@ namespace FedHealth.Contracts;
 public sealed record StrategySpec
 {
     public string Name { get; init; } = "fedavg";
+    public const double DefaultServerLearningRate = 0.1;
     /// <summary>Server optimisers: the server learning rate η.</summary>
-    public double ServerLearningRate { get; init; } = 0.1;
+    public double ServerLearningRate { get; init; } = DefaultServerLearningRate;
     /// <summary>Server optimisers: momentum β₁ of the first moment.</summary>
     public double Beta1 { get; init; } = 0.9;
     /// <summary>fedadam and fedyogi: β₂ of the second moment.</summary>

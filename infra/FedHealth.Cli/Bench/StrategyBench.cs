@@ -33,9 +33,10 @@ public static class StrategyBench
         var personalEpochs = new Option<int>("--personal-epochs") { Description = "finetune: local epochs on the final global model", DefaultValueFactory = _ => defaults.Epochs };
         var dittoLambda = new Option<double>("--ditto-lambda") { Description = "ditto: λ, how strongly each personal model is held to the global one", DefaultValueFactory = _ => defaults.Lambda };
         var earlyStopping = new Option<bool>("--personal-early-stopping") { Description = "finetune: each site chooses 0..--personal-epochs by cross-validation on its training rows" };
+        var serverLearningRate = new Option<double>("--server-lr") { Description = "Server learning rate η of fedadam, fedyogi and fedadagrad in this run", DefaultValueFactory = _ => DefaultServerLearningRate };
         var command = new Command("strategies", "Pooled vs each site alone vs every strategy and personalisation, mean and standard deviation over seeds.")
         {
-            federation, rounds, seeds, model, only, noPersonal, personalBase, personalEpochs, dittoLambda, earlyStopping,
+            federation, rounds, seeds, model, only, noPersonal, personalBase, personalEpochs, dittoLambda, earlyStopping, serverLearningRate,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -44,10 +45,12 @@ public static class StrategyBench
             if (result.GetValue(seeds) < 1 || result.GetValue(rounds) < 1) return CliErrors.Fail("--seeds and --rounds must be at least 1");
             var personal = defaults with { Epochs = result.GetValue(personalEpochs), Lambda = result.GetValue(dittoLambda), EarlyStopping = result.GetValue(earlyStopping) };
             if (personal.Epochs < 1 || !(personal.Lambda > 0)) return CliErrors.Fail("--personal-epochs must be at least 1 and --ditto-lambda above 0");
+            if (!(result.GetValue(serverLearningRate) is > 0 and <= 100)) return CliErrors.Fail($"--server-lr: {result.GetValue(serverLearningRate)} must be in (0, 100]");
             try
             {
                 await Run(result.GetValue(federation)!, result.GetValue(rounds), result.GetValue(seeds), result.GetValue(model)!, chosen,
-                    result.GetValue(noPersonal) ? [] : PersonalisationMethods.All, result.GetValue(personalBase)!, Console.Out, cancellation, personal);
+                    result.GetValue(noPersonal) ? [] : PersonalisationMethods.All, result.GetValue(personalBase)!, Console.Out, cancellation, personal,
+                    result.GetValue(serverLearningRate));
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or DataException) { return CliErrors.Fail(e.Message); }
@@ -56,7 +59,8 @@ public static class StrategyBench
     }
 
     public static async Task Run(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise,
-        string personalBase, TextWriter output, CancellationToken cancellation, PersonalisationSpec? personalSettings = null)
+        string personalBase, TextWriter output, CancellationToken cancellation, PersonalisationSpec? personalSettings = null,
+        double serverLearningRate = DefaultServerLearningRate)
     {
         // Epochs and λ for the personalised runs (each run sets its own method); null: the spec's defaults.
         personalSettings ??= new PersonalisationSpec { Method = PersonalisationMethods.FineTune };
@@ -79,7 +83,7 @@ public static class StrategyBench
             foreach (var strategy in strategies)
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {strategy} ...");
-                var run = await RunOne(federationDir, rounds, seed, model, strategy, null, null, cancellation);
+                var run = await RunOne(federationDir, rounds, seed, model, Strategy(strategy, serverLearningRate), null, cancellation);
                 var last = run.Rounds[^1];
                 Record(Label(run.Spec), last.Global!, last.Sites);
                 siteData = run.Sites.Select(s => (s.Id, s.Split.Train, s.Split.Test)).ToList();
@@ -89,10 +93,10 @@ public static class StrategyBench
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {personalBase} + {method} ...");
                 // The job's own cross-site evaluation: every personal model scored at every site (the shipped policies allow personalModel).
-                var run = await RunOne(federationDir, rounds, seed, model, personalBase, personalSettings with
+                var run = await RunOne(federationDir, rounds, seed, model, Strategy(personalBase, serverLearningRate), personalSettings with
                 {
                     Method = method, EarlyStopping = personalSettings.EarlyStopping && method == PersonalisationMethods.FineTune, CrossSiteEvaluation = true,
-                }, null, cancellation);
+                }, cancellation);
                 CrossSite(run, method, crossSite);
                 var own = run.Rounds[^1].Personalised;
                 Record($"personal ({method}, {personalBase})", BinaryMetrics.Pool(own), own);
@@ -109,7 +113,7 @@ public static class StrategyBench
                 Record($"local {site.Id}", all, sites);
             }
         }
-        Print(federation, rounds, seeds, model, strategies, personalise, personalBase, personalSettings, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
+        Print(federation, rounds, seeds, model, strategies, personalise, personalBase, personalSettings, serverLearningRate, siteData.Select(s => s.Id).ToList(), rows.Values.ToList(), watch.Elapsed, output);
         PrintCrossSite(personalise, siteData.Select(s => s.Id).ToList(), crossSite, output);
     }
 
@@ -135,8 +139,12 @@ public static class StrategyBench
         }
     }
 
-    private static async Task<LocalRunResult> RunOne(string federationDir, int rounds, int seed, string model, string strategy, PersonalisationSpec? personalisation,
-        Action<LocalRunResult>? beforeCleanUp, CancellationToken cancellation)
+    private const double DefaultServerLearningRate = StrategySpec.DefaultServerLearningRate;
+
+    private static StrategySpec Strategy(string name, double serverLearningRate) => new() { Name = name, ServerLearningRate = serverLearningRate };
+
+    private static async Task<LocalRunResult> RunOne(string federationDir, int rounds, int seed, string model, StrategySpec strategy, PersonalisationSpec? personalisation,
+        CancellationToken cancellation)
     {
         var dataDir = Directory.CreateTempSubdirectory("fedhealth-strategy-bench-").FullName;
         try
@@ -144,9 +152,8 @@ public static class StrategyBench
             var run = await new LocalFederation(new LocalRunOptions
             {
                 Rounds = rounds, Seed = seed, Model = model, Headless = true, DataDir = dataDir, FederationDir = federationDir,
-                Strategy = new StrategySpec { Name = strategy }, ProximalMu = strategy == StrategyNames.FedProx ? 0.01 : 0, Personalisation = personalisation,
+                Strategy = strategy, ProximalMu = strategy.Name == StrategyNames.FedProx ? 0.01 : 0, Personalisation = personalisation,
             }, TextWriter.Null).Run(cancellation);
-            beforeCleanUp?.Invoke(run);
             return run;
         }
         finally
@@ -164,7 +171,7 @@ public static class StrategyBench
     } + (spec.SecureAggregation ? " (secure)" : " (plain)");
 
     private static void Print(string federation, int rounds, int seeds, string model, IReadOnlyList<string> strategies, IReadOnlyList<string> personalise, string personalBase,
-        PersonalisationSpec personalSettings, IReadOnlyList<string> sites,
+        PersonalisationSpec personalSettings, double serverLearningRate, IReadOnlyList<string> sites,
         IReadOnlyList<Row> rows, TimeSpan took, TextWriter output)
     {
         output.WriteLine();
@@ -195,7 +202,9 @@ public static class StrategyBench
                              string.Join(", ", sites.Select(s => PairedDifference(s, row.Sites[s], rows.Single(r => r.Name == $"local {s}").Sites[s]))));
         }
         output.WriteLine($"took {took.TotalMinutes:F1} min. Reproduce: ./fedhealth bench strategies --federation {federation} --rounds {rounds} --seeds {seeds} --model {model}" +
-                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}") + (personalise.Count == 0 ? " --no-personalisation" : PersonalOptions(personalBase, personalSettings)));
+                         (strategies.Count == StrategyNames.All.Count ? "" : $" --strategies {string.Join(" ", strategies)}") +
+                         (serverLearningRate == DefaultServerLearningRate ? "" : FormattableString.Invariant($" --server-lr {serverLearningRate}")) +
+                         (personalise.Count == 0 ? " --no-personalisation" : PersonalOptions(personalBase, personalSettings)));
     }
 
     /// <summary>
