@@ -189,7 +189,7 @@ public static class StrategyBench
         var reaches = federated.Stats.Mean + federated.Stats.Sd >= pooled.Mean;
         output.WriteLine($"best federated: {federated.Name} {federated.Stats.Mean:F4} ± {federated.Stats.Sd:F4} vs pooled {pooled.Mean:F4} ± {pooled.Sd:F4}: " +
                          (reaches ? "reaches the pooled AUC within its seed deviation" : $"short of pooled by {pooled.Mean - federated.Stats.Mean:F4}"));
-        output.WriteLine("personal rows: each site's own model on its own held-out rows (\"all\": those rows together).");
+        if (personalise.Count > 0) output.WriteLine("personal rows: each site's own model on its own held-out rows (\"all\": those rows together).");
         foreach (var row in rows.Where(r => r.Name.StartsWith("personal")))
         {
             // A site's local model on its own held-out rows: the "local SITE" row's SITE column.
