@@ -10,8 +10,7 @@ namespace FedHealth.Tests.Learning;
 /// <summary>FedProx at the site: μ/2‖w − w_global‖² holds local training near the round's global model.</summary>
 public sealed class ProximalTermTests
 {
-    private static readonly TabularData Gbsg = SchemaReader.Read(
-        Path.Combine(Paths.Federation, "data", "gbsg-germany.csv"), SchemaFile.Load(Path.Combine(Paths.Federation, "schema.gbsg.json")));
+    private static readonly TabularData Gbsg = ShippedData.Gbsg;
     private static readonly ModelSpec Spec = new() { Kind = "logistic", Features = Gbsg.Width };
 
     private static double DistanceTravelled(double mu, bool dpSgd)

@@ -73,7 +73,7 @@ public sealed class ScaffoldTrainingTests
     [Fact]
     public void With_both_controls_at_zero_training_is_plain_sgd_bit_for_bit()
     {
-        var gbsg = SchemaReader.Read(Path.Combine(Paths.Federation, "data", "gbsg-germany.csv"), SchemaFile.Load(Path.Combine(Paths.Federation, "schema.gbsg.json")));
+        var gbsg = ShippedData.Gbsg;
         var spec = new ModelSpec { Kind = "mlp", Features = gbsg.Width, HiddenUnits = 4 };
         var start = FlatParameters.Initial(ParameterLayout.For(spec), 1).Values;
         var plan = new TrainingPlan { LocalEpochs = 3, BatchSize = 32, LearningRate = 0.05 };

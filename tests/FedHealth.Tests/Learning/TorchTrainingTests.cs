@@ -10,8 +10,7 @@ namespace FedHealth.Tests.Learning;
 public sealed class TorchTrainingTests : IDisposable
 {
     private readonly TempFolder temp = new();
-    private static readonly TabularData Gbsg = SchemaReader.Read(
-        Path.Combine(Paths.Federation, "data", "gbsg-germany.csv"), SchemaFile.Load(Path.Combine(Paths.Federation, "schema.gbsg.json")));
+    private static readonly TabularData Gbsg = ShippedData.Gbsg;
 
     [Theory]
     [InlineData("logistic")]

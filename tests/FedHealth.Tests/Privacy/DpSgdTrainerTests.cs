@@ -9,8 +9,7 @@ namespace FedHealth.Tests.Privacy;
 
 public sealed class DpSgdTrainerTests
 {
-    private static readonly TabularData Gbsg = SchemaReader.Read(
-        Path.Combine(Paths.Federation, "data", "gbsg-germany.csv"), SchemaFile.Load(Path.Combine(Paths.Federation, "schema.gbsg.json")));
+    private static readonly TabularData Gbsg = ShippedData.Gbsg;
     private static readonly ModelSpec Spec = new() { Kind = "logistic", Features = Gbsg.Width };
 
     [Fact]

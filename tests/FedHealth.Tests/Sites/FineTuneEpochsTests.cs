@@ -10,8 +10,7 @@ namespace FedHealth.Tests.Sites;
 /// <summary>Fine-tuning's early stopping: the epochs are chosen by cross-validation on the site's training rows alone.</summary>
 public sealed class FineTuneEpochsTests
 {
-    private static readonly TabularData Gbsg = SchemaReader.Read(
-        Path.Combine(Paths.Federation, "data", "gbsg-germany.csv"), SchemaFile.Load(Path.Combine(Paths.Federation, "schema.gbsg.json")));
+    private static readonly TabularData Gbsg = ShippedData.Gbsg;
     private static readonly ModelSpec Logistic = new() { Kind = "logistic", Features = Gbsg.Width };
     private static readonly TabularData Train = TrainTestSplit.Stratified(Gbsg, 0.3, 1).Train;
 
