@@ -10,7 +10,6 @@ namespace FedHealth.Tests.Privacy;
 public sealed class SitePrivacyTests : IDisposable
 {
     private readonly TempFolder temp = new();
-    private static readonly string[] Features = ["age", "meno", "size", "grade", "nodes", "pgr", "er", "hormon"];
     private static readonly ModelSpec Model = new() { Kind = "logistic", Features = 8 };
     private static readonly DpSgdSettings Dp = new() { NoiseMultiplier = 2.0, ClipNorm = 1.0, SamplingRate = 0.1 };
 
@@ -70,24 +69,13 @@ public sealed class SitePrivacyTests : IDisposable
 
     private SiteAgent Site(double budget, string state = "state")
     {
-        var config = SiteConfigFile.Load(Path.Combine(Paths.Sites, "de-gbsg.json"))
-            .WithStateDir(Path.Combine(temp.Path, state))
+        var config = GbsgSite.Config(Path.Combine(temp.Path, state))
             .WithPrivacy(new SitePrivacy { EpsilonBudget = budget, Delta = 1e-5 });
         return SiteAgent.Start(config, NullLogger.Instance);
     }
 
-    private static RoundStarted Round(Guid job, int round) => new()
-    {
-        JobId = job, Round = round, Schema = "breast-prognosis", FeatureNames = Features, Model = Model,
-        Training = new TrainingPlan { LocalEpochs = 1 }, Privacy = Dp, Seed = 1,
-        GlobalWeights = FlatParameters.Initial(ParameterLayout.For(Model), 1).ToWeights(),
-        Participants = ["DE-GBSG"], Deadline = DateTimeOffset.UtcNow.AddMinutes(1),
-        Governance = new JobGovernance
-        {
-            Consortium = "fedhealth", CoordinatorJurisdiction = "NL", SiteJurisdictions = new Dictionary<string, string> { ["DE-GBSG"] = "DE" },
-            InboundLegalBases = new Dictionary<string, string> { ["DE-GBSG"] = "sameRegime" },
-        },
-    };
+    private static RoundStarted Round(Guid job, int round) =>
+        GbsgSite.Round(job, round, Model, new TrainingPlan { LocalEpochs = 1 }, FlatParameters.Initial(ParameterLayout.For(Model), 1).ToWeights()) with { Privacy = Dp };
 
     public void Dispose() => temp.Dispose();
 }

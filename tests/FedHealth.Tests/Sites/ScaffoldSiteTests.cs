@@ -11,7 +11,6 @@ namespace FedHealth.Tests.Sites;
 public sealed class ScaffoldSiteTests : IDisposable
 {
     private readonly TempFolder temp = new();
-    private static readonly string[] Features = ["age", "meno", "size", "grade", "nodes", "pgr", "er", "hormon"];
     private static readonly ModelSpec Model = new() { Kind = "logistic", Features = 8 };
     private static readonly ParameterLayout Layout = ParameterLayout.For(Model);
     private static readonly TrainingPlan Plan = new() { LocalEpochs = 2, BatchSize = 32, LearningRate = 0.05 };
@@ -71,20 +70,13 @@ public sealed class ScaffoldSiteTests : IDisposable
     }
 
     private SiteAgent Site(string state = "state") =>
-        SiteAgent.Start(SiteConfigFile.Load(Path.Combine(Paths.Sites, "de-gbsg.json")).WithStateDir(Path.Combine(temp.Path, state)), NullLogger.Instance);
+        SiteAgent.Start(GbsgSite.Config(Path.Combine(temp.Path, state)), NullLogger.Instance);
 
-    private static RoundStarted Round(Guid job, int round, float[] global, float[]? serverControl) => new()
-    {
-        JobId = job, Round = round, Schema = "breast-prognosis", FeatureNames = Features, Model = Model, Training = Plan, Seed = 1,
-        GlobalWeights = new FlatParameters(Layout, global).ToWeights(),
-        ServerControl = serverControl is null ? null : ScaffoldControl.Encode(serverControl),
-        Participants = ["DE-GBSG"], Deadline = DateTimeOffset.UtcNow.AddMinutes(1),
-        Governance = new JobGovernance
+    private static RoundStarted Round(Guid job, int round, float[] global, float[]? serverControl) =>
+        GbsgSite.Round(job, round, Model, Plan, new FlatParameters(Layout, global).ToWeights()) with
         {
-            Consortium = "fedhealth", CoordinatorJurisdiction = "NL", SiteJurisdictions = new Dictionary<string, string> { ["DE-GBSG"] = "DE" },
-            InboundLegalBases = new Dictionary<string, string> { ["DE-GBSG"] = "sameRegime" },
-        },
-    };
+            ServerControl = serverControl is null ? null : ScaffoldControl.Encode(serverControl),
+        };
 
     public void Dispose() => temp.Dispose();
 }

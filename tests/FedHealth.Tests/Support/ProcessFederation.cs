@@ -85,7 +85,7 @@ public sealed class ProcessFederation : IDisposable
 
     public static JobSpec BreastPrognosis(int rounds, TimeSpan deadline) => new()
     {
-        Name = "integration", Schema = "breast-prognosis", FeatureNames = ["age", "meno", "size", "grade", "nodes", "pgr", "er", "hormon"],
+        Name = "integration", Schema = "breast-prognosis", FeatureNames = GbsgSite.Features,
         Model = new ModelSpec { Kind = "logistic", Features = 8 }, Rounds = rounds, MinSites = 3, RoundDeadline = deadline, Seed = 3,
     };
 
