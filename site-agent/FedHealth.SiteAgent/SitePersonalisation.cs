@@ -60,28 +60,23 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
         if (request.Final) protectedJobs.Remove(request.JobId);
         if (!request.Final || request.Personalisation is not { } p || underDp.Remove(request.JobId)) return null;
         var layout = ParameterLayout.For(request.Model);
-        FlatParameters weights;
+        using var model = TorchModels.Create(request.Model);
         if (p.Method == PersonalisationMethods.FineTune)
         {
-            using var tuned = TorchModels.Create(request.Model);
-            ModelParameters.Write(tuned, FlatParameters.FromWeights(layout, request.GlobalWeights));
+            var global = FlatParameters.FromWeights(layout, request.GlobalWeights);
+            ModelParameters.Write(model, global);
             var plan = (request.Training ?? new TrainingPlan()) with { LocalEpochs = p.Epochs, ProximalMu = 0 };
-            var epochs = p.EarlyStopping ? ChosenEpochs(request, p, plan) : p.Epochs;
-            if (epochs > 0) LocalTrainer.Train(tuned, split.Train, plan with { LocalEpochs = epochs }, seed: request.Round, device);
-            weights = ModelParameters.Read(tuned, layout);
+            // Early stopping: the epochs (0..p.Epochs) that cross-validate best on the training rows alone.
+            var epochs = p.EarlyStopping ? FineTuneEpochs.Choose(request.Model, global, split.Train, plan, p.Epochs, request.Round, device) : p.Epochs;
+            if (epochs > 0) LocalTrainer.Train(model, split.Train, plan with { LocalEpochs = epochs }, seed: request.Round, device);
         }
-        else if (!ditto.Remove(request.JobId, out weights!)) return null; // this agent restarted mid-job: no personal model to score
-        using var model = TorchModels.Create(request.Model);
-        ModelParameters.Write(model, weights);
-        var shared = weights.ToWeights();
+        else if (ditto.Remove(request.JobId, out var personal)) ModelParameters.Write(model, personal);
+        else return null; // this agent restarted mid-job: no personal model to score
+        var shared = ModelParameters.Read(model, layout).ToWeights();
         ModelFiles.Save(Path.Combine(Directory.CreateDirectory(Path.Combine(stateDir, "models")).FullName, $"{request.JobId}-personal.pt"), request.Model, shared);
         return new PersonalModel(ModelEvaluator.Evaluate(siteId, model, split.Test, device), shared,
             isProtected ? "the job ran with secure aggregation or site-level DP, whose protection a single site's model would bypass" : null);
     }
-
-    /// <summary>finetune with early stopping: the epochs (0..p.Epochs) that cross-validate best on the training rows alone.</summary>
-    private int ChosenEpochs(EvaluationRequested request, PersonalisationSpec p, TrainingPlan plan) =>
-        FineTuneEpochs.Choose(request.Model, FlatParameters.FromWeights(ParameterLayout.For(request.Model), request.GlobalWeights), split.Train, plan, p.Epochs, request.Round, device);
 }
 
 /// <summary>A site's personal model at the end of a job, its score on the site's held-out rows, and why it may not be shared (null: it may).</summary>
