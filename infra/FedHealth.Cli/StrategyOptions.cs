@@ -9,13 +9,10 @@ public sealed class StrategyOptions
 {
     private readonly Option<string> name = new("--strategy") { Description = $"Aggregation strategy: {string.Join(", ", StrategyNames.All)}", DefaultValueFactory = _ => StrategyNames.FedAvg };
     private readonly Option<double> mu = new("--proximal-mu") { Description = "FedProx's μ for the sites' local training (fedprox needs it > 0)", DefaultValueFactory = _ => 0.0 };
-    private readonly Option<double> serverLearningRate = new("--server-lr") { Description = "Server learning rate η of fedadam, fedyogi, fedadagrad", DefaultValueFactory = _ => 0.1 };
+    private readonly Option<double> serverLearningRate = ServerLearningRate("Server learning rate η of fedadam, fedyogi, fedadagrad");
     private readonly Option<double> trim = new("--trim-fraction") { Description = "trimmedmean: share of sites dropped at each end of every coordinate", DefaultValueFactory = _ => 0.1 };
     private readonly Option<string?> personalise = new("--personalise") { Description = $"A personal model per site beside the global one: {string.Join(" or ", PersonalisationMethods.All)}" };
-    private static readonly PersonalisationSpec Defaults = new() { Method = PersonalisationMethods.FineTune };
-    private readonly Option<int> epochs = new("--personal-epochs") { Description = "finetune: local epochs on the final global model", DefaultValueFactory = _ => Defaults.Epochs };
-    private readonly Option<bool> earlyStopping = new("--personal-early-stopping") { Description = "finetune: each site chooses 0..--personal-epochs by cross-validation on its own training rows" };
-    private readonly Option<double> lambda = new("--ditto-lambda") { Description = "ditto: λ, how strongly each personal model is held to the global one", DefaultValueFactory = _ => Defaults.Lambda };
+    private readonly PersonalModelOptions personalModels = new();
     private readonly Option<bool> crossSite = new("--cross-site")
     {
         Description = "With --personalise: score every final model (global and each site's personal one) on every site's held-out rows; " +
@@ -30,6 +27,10 @@ public sealed class StrategyOptions
 
     public static StrategyOptions Create() => new();
 
+    /// <summary>`--server-lr`: the server optimisers' η, defaulting to the job spec's.</summary>
+    public static Option<double> ServerLearningRate(string description) =>
+        new("--server-lr") { Description = description, DefaultValueFactory = _ => StrategySpec.DefaultServerLearningRate };
+
     public void AddTo(Command command)
     {
         command.Options.Add(name);
@@ -37,9 +38,7 @@ public sealed class StrategyOptions
         command.Options.Add(serverLearningRate);
         command.Options.Add(trim);
         command.Options.Add(personalise);
-        command.Options.Add(epochs);
-        command.Options.Add(earlyStopping);
-        command.Options.Add(lambda);
+        personalModels.AddTo(command);
         command.Options.Add(crossSite);
         command.Validators.Add(parsed =>
         {
@@ -48,16 +47,8 @@ public sealed class StrategyOptions
         });
     }
 
-    public PersonalisationSpec? Personalisation(ParseResult result)
-    {
-        return result.GetValue(personalise) is { } method
-            ? new PersonalisationSpec
-            {
-                Method = method, Epochs = result.GetValue(epochs), Lambda = result.GetValue(lambda),
-                EarlyStopping = result.GetValue(earlyStopping), CrossSiteEvaluation = result.GetValue(crossSite),
-            }
-            : null;
-    }
+    public PersonalisationSpec? Personalisation(ParseResult result) =>
+        result.GetValue(personalise) is { } method ? personalModels.For(result, method) with { CrossSiteEvaluation = result.GetValue(crossSite) } : null;
 
     public StrategySpec Strategy(ParseResult result) => new()
     {

@@ -29,21 +29,19 @@ public static class StrategyBench
         var noPersonal = new Option<bool>("--no-personalisation") { Description = "Leave out the personalised runs (finetune and ditto on --personal-base)" };
         var personalBase = new Option<string>("--personal-base") { Description = "The strategy the personalised runs train their global model with", DefaultValueFactory = _ => StrategyNames.FedAdam };
         personalBase.AcceptOnlyFromAmong([.. StrategyNames.All]);
-        var defaults = new PersonalisationSpec { Method = PersonalisationMethods.FineTune };
-        var personalEpochs = new Option<int>("--personal-epochs") { Description = "finetune: local epochs on the final global model", DefaultValueFactory = _ => defaults.Epochs };
-        var dittoLambda = new Option<double>("--ditto-lambda") { Description = "ditto: λ, how strongly each personal model is held to the global one", DefaultValueFactory = _ => defaults.Lambda };
-        var earlyStopping = new Option<bool>("--personal-early-stopping") { Description = "finetune: each site chooses 0..--personal-epochs by cross-validation on its training rows" };
-        var serverLearningRate = new Option<double>("--server-lr") { Description = "Server learning rate η of fedadam, fedyogi and fedadagrad in this run", DefaultValueFactory = _ => DefaultServerLearningRate };
+        var personalModels = new PersonalModelOptions();
+        var serverLearningRate = StrategyOptions.ServerLearningRate("Server learning rate η of fedadam, fedyogi and fedadagrad in this run");
         var command = new Command("strategies", "Pooled vs each site alone vs every strategy and personalisation, mean and standard deviation over seeds.")
         {
-            federation, rounds, seeds, model, only, noPersonal, personalBase, personalEpochs, dittoLambda, earlyStopping, serverLearningRate,
+            federation, rounds, seeds, model, only, noPersonal, personalBase, serverLearningRate,
         };
+        personalModels.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
             var chosen = result.GetValue(only) is { Length: > 0 } names ? names : [.. StrategyNames.All];
             if (chosen.FirstOrDefault(n => !StrategyNames.All.Contains(n)) is { } unknown) return CliErrors.Fail($"--strategies: '{unknown}' is not one of {string.Join(", ", StrategyNames.All)}");
             if (result.GetValue(seeds) < 1 || result.GetValue(rounds) < 1) return CliErrors.Fail("--seeds and --rounds must be at least 1");
-            var personal = defaults with { Epochs = result.GetValue(personalEpochs), Lambda = result.GetValue(dittoLambda), EarlyStopping = result.GetValue(earlyStopping) };
+            var personal = personalModels.For(result, PersonalisationMethods.FineTune);
             if (personal.Epochs < 1 || !(personal.Lambda > 0)) return CliErrors.Fail("--personal-epochs must be at least 1 and --ditto-lambda above 0");
             if (!(result.GetValue(serverLearningRate) is > 0 and <= 100)) return CliErrors.Fail($"--server-lr: {result.GetValue(serverLearningRate)} must be in (0, 100]");
             try
@@ -63,7 +61,7 @@ public static class StrategyBench
         double serverLearningRate = DefaultServerLearningRate)
     {
         // Epochs and λ for the personalised runs (each run sets its own method); null: the spec's defaults.
-        personalSettings ??= new PersonalisationSpec { Method = PersonalisationMethods.FineTune };
+        personalSettings ??= PersonalModelOptions.Defaults;
         var federationDir = LocalRunOptions.ShippedFederation(federation);
         var rows = new Dictionary<string, Row>();
         Row RowFor(string name) => rows.TryGetValue(name, out var row) ? row : rows[name] = new Row(name, [], []);
@@ -222,7 +220,7 @@ public static class StrategyBench
     /// <summary>The personalised runs' options for the reproduce line; those left at their defaults are left out.</summary>
     private static string PersonalOptions(string personalBase, PersonalisationSpec settings)
     {
-        var defaults = new PersonalisationSpec { Method = settings.Method };
+        var defaults = PersonalModelOptions.Defaults;
         return (personalBase == StrategyNames.FedAdam ? "" : $" --personal-base {personalBase}") +
                (settings.Epochs == defaults.Epochs ? "" : $" --personal-epochs {settings.Epochs}") +
                (settings.Lambda == defaults.Lambda ? "" : FormattableString.Invariant($" --ditto-lambda {settings.Lambda}")) +
