@@ -65,6 +65,8 @@ public sealed record MaskingKeysCollected : IRoundMessage
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }
+    /// <summary>The nonce of the round attempt this step belongs to, so a site drops a step redelivered from an earlier attempt.</summary>
+    public byte[]? RoundNonce { get; init; }
     public required IReadOnlyList<MaskingKeysAdvertised> Adverts { get; init; }
 }
 
@@ -91,6 +93,8 @@ public sealed record SharesRelayed : IRoundMessage
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }
+    /// <summary>The nonce of the round attempt this step belongs to, so a site drops a step redelivered from an earlier attempt.</summary>
+    public byte[]? RoundNonce { get; init; }
     public required IReadOnlyList<SharesSubmitted> Bundles { get; init; }
 }
 
@@ -113,6 +117,8 @@ public sealed record UnmaskingRequested : IRoundMessage
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }
+    /// <summary>The nonce of the round attempt this step belongs to, so a site drops a step redelivered from an earlier attempt.</summary>
+    public byte[]? RoundNonce { get; init; }
     public required IReadOnlyList<string> Survivors { get; init; }
     public required IReadOnlyList<string> Dropped { get; init; }
 }

@@ -72,6 +72,12 @@ public sealed record RoundDeclined : ISiteMessage
     public required int Round { get; init; }
     public required string SiteId { get; init; }
     public required string Reason { get; init; }
+    /// <summary>
+    /// The attempt of the round the site declines, when it knows it (a training request or a secure step of that
+    /// attempt). A decline redelivered after a later attempt opened is then told apart and ignored; null counts as
+    /// the current attempt.
+    /// </summary>
+    public int? Attempt { get; init; }
     /// <summary>True when the site declined because the round would exceed its privacy budget.</summary>
     public bool BudgetExhausted { get; init; }
     /// <summary>Set when the site's policy refused to send something: the coordinator's ledger records the refusal.</summary>

@@ -13,6 +13,8 @@ public sealed record JobSummary
     public required JobSpec Spec { get; init; }
     public required string Status { get; init; }
     public required int CurrentRound { get; init; }
+    /// <summary>Which attempt of the current round is running (a round whose sites did not all answer in time is tried again).</summary>
+    public int Attempt { get; init; } = 1;
     public required IReadOnlyList<string> Participants { get; init; }
     public required IReadOnlyList<RoundCompleted> Rounds { get; init; }
     public string? Detail { get; init; }

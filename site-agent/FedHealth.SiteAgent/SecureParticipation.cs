@@ -14,10 +14,11 @@ namespace FedHealth.Sites;
 /// </summary>
 public sealed class SecureParticipation(string siteId, SiteSecurity? security, int minParticipants, ILogger logger)
 {
-    private sealed class Session(SecureRoundClient client, byte[] nonce, ulong[] input, UpdateSubmitted update, object advert)
+    private sealed class Session(SecureRoundClient client, byte[] nonce, int attempt, ulong[] input, UpdateSubmitted update, object advert)
     {
         public SecureRoundClient Client { get; } = client;
         public byte[] Nonce { get; } = nonce;
+        public int Attempt { get; } = attempt;
         public ulong[] Input { get; } = input;
         public UpdateSubmitted Update { get; } = update;
         public object Advert { get; } = advert;
@@ -43,19 +44,19 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         var settings = round.SecureRound!;
         if (sessions.TryGetValue((round.JobId, round.Round), out var existing) && existing.Nonce.AsSpan().SequenceEqual(settings.RoundNonce))
             return existing.Advert;
-        if (security is null) return Decline(round.JobId, round.Round, "this site has no consortium keys (consortiumFile, identityKeyFile) and cannot take part in secure aggregation");
+        if (security is null) return Decline(round.JobId, round.Round, round.Attempt, "this site has no consortium keys (consortiumFile, identityKeyFile) and cannot take part in secure aggregation");
         if (!settings.CoordinatorKey.AsSpan().SequenceEqual(security.Trust.CoordinatorKey))
-            return Decline(round.JobId, round.Round, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
+            return Decline(round.JobId, round.Round, round.Attempt, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
         ulong[] input;
         try { input = Encode(update); }
-        catch (OverflowException e) { return Decline(round.JobId, round.Round, $"the update does not fit the fixed-point range: {e.Message}"); }
+        catch (OverflowException e) { return Decline(round.JobId, round.Round, round.Attempt, $"the update does not fit the fixed-point range: {e.Message}"); }
         foreach (var stale in sessions.Where(s => s.Key.Job == round.JobId && s.Key.Round <= round.Round).ToList())
         {
             stale.Value.Client.Dispose();
             sessions.Remove(stale.Key);
         }
         var client = new SecureRoundClient(siteId, security.Identity, security.Trust.Sites, round.JobId, round.Round, settings, minParticipants);
-        var session = new Session(client, settings.RoundNonce, input, update, client.Advertise());
+        var session = new Session(client, settings.RoundNonce, round.Attempt, input, update, client.Advertise());
         sessions[(round.JobId, round.Round)] = session;
         return session.Advert;
     }
@@ -64,9 +65,9 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     public object Seal(RoundStarted round, UpdateSubmitted update)
     {
         var sealing = round.Sealing!;
-        if (security is null) return Decline(round.JobId, round.Round, "this site has no consortium keys (consortiumFile, identityKeyFile) to seal and sign its update");
+        if (security is null) return Decline(round.JobId, round.Round, round.Attempt, "this site has no consortium keys (consortiumFile, identityKeyFile) to seal and sign its update");
         if (!sealing.CoordinatorKey.AsSpan().SequenceEqual(security.Trust.CoordinatorKey))
-            return Decline(round.JobId, round.Round, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
+            return Decline(round.JobId, round.Round, round.Attempt, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(update, WireJson.Options);
         var box = SealedBox.Seal(sealing.CoordinatorKey, json, SignedContent.Context("update", round.JobId, round.Round, sealing.RoundNonce, siteId));
         var unsigned = new SealedUpdateSubmitted
@@ -89,12 +90,19 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     private object? Step(IRoundMessage message, Func<Session, object> next)
     {
         if (!sessions.TryGetValue((message.JobId, message.Round), out var session)) return null; // not ours, or a round we declined
+        if (NonceOf(message) is { } nonce && !nonce.AsSpan().SequenceEqual(session.Nonce))
+        {
+            // Redelivered from an earlier attempt (after a broker outage, say): answering it would end this attempt's session.
+            logger.LogInformation("site {Site}: job {Job} round {Round}: {Step} of another attempt ignored (this site is in attempt {Attempt})",
+                siteId, message.JobId, message.Round, message.GetType().Name, session.Attempt);
+            return null;
+        }
         try { return next(session); }
         catch (SecureRoundException e)
         {
             session.Client.Dispose();
             sessions.Remove((message.JobId, message.Round));
-            return Decline(message.JobId, message.Round, $"secure aggregation: {e.Message}");
+            return Decline(message.JobId, message.Round, session.Attempt, $"secure aggregation: {e.Message}");
         }
     }
 
@@ -113,9 +121,17 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         return FlatParameters.FromWeights(new ParameterLayout(shapes), update.Weights).Values;
     }
 
-    private RoundDeclined Decline(Guid job, int round, string reason)
+    private static byte[]? NonceOf(IRoundMessage message) => message switch
     {
-        logger.LogWarning("site {Site}: leaving job {Job} round {Round}: {Reason}", siteId, job, round, reason);
-        return new RoundDeclined { JobId = job, Round = round, SiteId = siteId, Reason = reason };
+        MaskingKeysCollected k => k.RoundNonce,
+        SharesRelayed r => r.RoundNonce,
+        UnmaskingRequested u => u.RoundNonce,
+        _ => null,
+    };
+
+    private RoundDeclined Decline(Guid job, int round, int attempt, string reason)
+    {
+        logger.LogWarning("site {Site}: leaving job {Job} round {Round} attempt {Attempt}: {Reason}", siteId, job, round, attempt, reason);
+        return new RoundDeclined { JobId = job, Round = round, Attempt = attempt, SiteId = siteId, Reason = reason };
     }
 }

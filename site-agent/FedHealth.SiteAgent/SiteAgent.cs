@@ -318,7 +318,7 @@ public sealed class SiteAgent
     private RoundDeclined Decline(IRoundMessage round, string reason)
     {
         logger.LogWarning("site {Site}: declining job {Job} round {Round}: {Reason}", Id, round.JobId, round.Round, reason);
-        return new RoundDeclined { JobId = round.JobId, Round = round.Round, SiteId = Id, Reason = reason };
+        return new RoundDeclined { JobId = round.JobId, Round = round.Round, Attempt = (round as RoundStarted)?.Attempt, SiteId = Id, Reason = reason };
     }
 
     /// <summary>Soak/chaos runs only: ignore this round attempt entirely, as a site that crashed would.</summary>

@@ -26,6 +26,9 @@ public sealed class BusPublisher(IBus bus, BusOptions options) : IFederationPubl
             });
     }
 
+    /// <summary>Unhealthy is MassTransit's word for "no endpoint connected"; Degraded (one endpoint faulted) still delivers.</summary>
+    public bool IsUp => bus is not IBusControl control || control.CheckHealth().Status != BusHealthStatus.Unhealthy;
+
     /// <summary>
     /// The end-of-job notice goes to dashboards and watchers, not to sites; with a model too large for the broker
     /// it goes without the weights (the final model stays in the job's journal and is saved by the coordinator's host).

@@ -32,9 +32,10 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private readonly TimeProvider clock;
     private readonly IActorRef? index;
     private readonly ChunkSpool? spool;
-    // A step's deadline only runs once its request is confirmed on the bus: while the broker is away a publish hangs or
-    // fails, nobody can hear the request, and a broker outage must not burn the round's attempts. Sites get a full
-    // offline period after the bus comes back before liveness may call them gone (their heartbeats could not arrive).
+    // A step's deadline only runs once its request is confirmed on the bus and while the bus has its broker: during an
+    // outage a publish hangs or fails, nobody can hear anyone, and an outage must not burn the round's attempts. Once the
+    // bus is back the step gets a full window (DeadlineExtended), and sites a full offline period before liveness may
+    // call them gone (their heartbeats could not arrive).
     private int confirmedStep = -1;
     private bool stepPublishFailed;
     private bool waitedForBus;
@@ -102,14 +103,22 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
         Command<PhaseDeadline>(d =>
         {
-            if (state.IsRunning && d.Step == state.Step && confirmedStep != state.Step)
+            if (!state.IsRunning || d.Step != state.Step) return;
+            if (BusHeld(d.Step))
             {
-                if (!waitedForBus) log.Warning("job {0}: the request of step {1} is not confirmed on the bus yet; its deadline waits", jobId, d.Step);
-                waitedForBus = true;
                 if (stepPublishFailed) PublishCurrentStep();
                 Timers.StartSingleTimer(DeadlineTimer, d, RepublishEvery);
                 return;
             }
+            // Sites could not hear the request, nor the coordinator them, while the bus was away: a full window from its return.
+            if (Now - busBackAt < state.Spec.RoundDeadline && state.OnRequestDelivered(d.Step, busBackAt) is { Count: > 0 } extended)
+            {
+                PersistDecided(extended);
+                return;
+            }
+            // The step's deadline may have moved on since this timer was armed (a late request gets a full window).
+            var left = state.Deadline - Now;
+            if (left > TimeSpan.Zero) { Timers.StartSingleTimer(DeadlineTimer, d, left); return; }
             PersistDecided(state.OnDeadline(d.Step, Now));
         });
         Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, m.SiteId, m.Round, "sealed update", DataKinds.ModelUpdate));
@@ -134,7 +143,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<LivenessReport>(r =>
         {
             // Heartbeats could not arrive while the bus was down: give sites a full offline period to be heard again.
-            if (confirmedStep != state.Step || Now - busBackAt < this.liveness!.OfflineAfter) return;
+            if (BusHeld(state.Step) || Now - busBackAt < this.liveness!.OfflineAfter) return;
             PersistDecided(state.OnLiveness(r.LastSeen, this.liveness.OfflineAfter, Now));
         });
         Command<PublishFailed>(f =>
@@ -145,15 +154,38 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<Published>(p =>
         {
             if (p.Step != state.Step) return;
+            var firstConfirmation = confirmedStep != p.Step;
             confirmedStep = p.Step;
-            if (!waitedForBus) return;
-            waitedForBus = false;
-            busBackAt = Now;
-            log.Info("job {0}: step {1} confirmed on the bus after an outage; its deadline runs again", jobId, p.Step);
+            BusHeld(p.Step);
+            if (firstConfirmation) PersistDecided(state.OnRequestDelivered(p.Step, Now));
         });
     }
 
     private DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary>
+    /// True while the step's request is unconfirmed or the bus has lost its broker: nobody can hear anyone, so the
+    /// step's deadline and the liveness judgment wait. Notes the moment the bus is back (<see cref="busBackAt"/>).
+    /// </summary>
+    private bool BusHeld(int step)
+    {
+        var confirmed = confirmedStep == step;
+        if (!confirmed || !publisher.IsUp)
+        {
+            if (!waitedForBus)
+                log.Warning(confirmed ? "job {0}: the bus has lost its broker; step {1} waits until it is back"
+                    : "job {0}: the request of step {1} is not confirmed on the bus yet; its deadline waits", state.JobId, step);
+            waitedForBus = true;
+            return true;
+        }
+        if (waitedForBus)
+        {
+            waitedForBus = false;
+            busBackAt = Now;
+            log.Info("job {0}: the bus is back (step {1} confirmed)", state.JobId, step);
+        }
+        return false;
+    }
 
     private void Handle(Func<JobDecision> decide, object message, string siteId, int round, string what, string? dataKind)
     {
@@ -262,6 +294,10 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 // Watchers learn that the job is past its last round but not done: the sites are scoring the final models.
                 PublishStatusChanged(started.At);
                 ResumePhase();
+                break;
+            case DeadlineExtended extended:
+                log.Info("job {0}: round {1} {2}: the request went out late, so the sites have until {3:HH:mm:ss} UTC", state.JobId, state.Round, state.Status, extended.Deadline);
+                Timers.StartSingleTimer(DeadlineTimer, new PhaseDeadline(state.Step), extended.Deadline - Now);
                 break;
             case CrossSiteClosed crossSite:
                 log.Info("job {0}: cross-site evaluation closed: {1} cells, {2} personal models withheld, {3} sites did not score", state.JobId,

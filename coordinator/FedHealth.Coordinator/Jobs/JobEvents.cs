@@ -42,6 +42,12 @@ public sealed record EvaluationDeclined(int Round, string SiteId, string Reason)
 /// <summary>The round is over, with its figures.</summary>
 public sealed record RoundClosed(RoundCompleted Summary) : IJobEvent;
 
+/// <summary>
+/// The current step's request reached the bus late (after a broker outage, or republished by a recovered coordinator)
+/// with less than half its window left: its sites get a full window from then, until <paramref name="Deadline"/>.
+/// </summary>
+public sealed record DeadlineExtended(int Step, DateTimeOffset Deadline, DateTimeOffset At) : IJobEvent;
+
 /// <summary>The job ended: "completed" after its last round, "failed" when it could not go on.</summary>
 public sealed record JobFinished(string Outcome, string Detail, DateTimeOffset At) : IJobEvent;
 

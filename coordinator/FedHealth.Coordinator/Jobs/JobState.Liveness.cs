@@ -7,6 +7,15 @@ namespace FedHealth.Coordinator.Jobs;
 /// </summary>
 public sealed partial class JobState
 {
+    /// <summary>
+    /// The current step's request was confirmed on the bus at <paramref name="now"/>. A deadline is fixed when its step
+    /// opens; if the request could only go out much later (the broker was down, the coordinator was recovering), the
+    /// sites never had the time it promised and the attempt would fail without anyone having heard it. Then the step
+    /// runs for a full window from now. A request delivered in time changes nothing.
+    /// </summary>
+    public IReadOnlyList<IJobEvent> OnRequestDelivered(int step, DateTimeOffset now) =>
+        step == Step && IsRunning && Deadline - now < Spec.RoundDeadline / 2 ? [new DeadlineExtended(step, now + Spec.RoundDeadline, now)] : [];
+
     public IReadOnlyList<IJobEvent> OnLiveness(IReadOnlyDictionary<string, DateTimeOffset> lastSeen, TimeSpan offlineAfter, DateTimeOffset now)
     {
         if (!IsRunning) return [];

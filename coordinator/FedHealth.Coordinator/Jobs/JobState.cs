@@ -87,6 +87,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (Phase == JobPhase.Evaluating && d.Round == Round && Participants.Contains(d.SiteId)) return OnEvaluationDeclined(d, now);
         if (Phase == JobPhase.Scoring && d.Round == Round && Participants.Contains(d.SiteId)) return OnCrossSiteDeclined(d, now);
         if (Check(d.Round, d.SiteId, JobPhase.Training, "decline") is { } problem) return problem;
+        if (d.Attempt is { } attempt && attempt != Attempt)
+            return JobDecision.Ignore($"decline from {d.SiteId} for attempt {attempt} of round {d.Round} ignored: attempt {Attempt} is running");
         if (updates.ContainsKey(d.SiteId) || declined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
         var declinedEvent = new SiteDeclined(d.Round, d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason, d.BudgetExhausted);
         if (QuorumOutOfBudget(d.BudgetExhausted ? d.SiteId : null, now) is { } stop) return new JobDecision([declinedEvent, stop]);
@@ -200,6 +202,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case RoundClosed c:
                 rounds.Add(c.Summary);
                 break;
+            case DeadlineExtended x when x.Step == Step:
+                Deadline = x.Deadline;
+                break;
             case JobPaused p:
                 ApplyPaused(p);
                 break;
@@ -222,7 +227,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     public JobSummary Summary() => new()
     {
-        JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round,
+        JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round, Attempt = Attempt,
         Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, CrossSite = CrossSite,
     };
 

@@ -101,7 +101,7 @@ public sealed class SecureRoundServer
         Expect(SecurePhase.Keys);
         if (adverts.Count < settings.Threshold) throw new SecureRoundException($"{adverts.Count} sites advertised keys, the threshold is {settings.Threshold}");
         Phase = SecurePhase.Shares;
-        return new MaskingKeysCollected { JobId = job, Round = round, Adverts = Sorted(adverts) };
+        return new MaskingKeysCollected { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Adverts = Sorted(adverts) };
     }
 
     public SharesRelayed CloseShares()
@@ -109,7 +109,7 @@ public sealed class SecureRoundServer
         Expect(SecurePhase.Shares);
         if (bundles.Count < settings.Threshold) throw new SecureRoundException($"{bundles.Count} sites shared their secrets, the threshold is {settings.Threshold}");
         Phase = SecurePhase.Masked;
-        return new SharesRelayed { JobId = job, Round = round, Bundles = Sorted(bundles) };
+        return new SharesRelayed { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Bundles = Sorted(bundles) };
     }
 
     public UnmaskingRequested CloseMasked()
@@ -120,7 +120,7 @@ public sealed class SecureRoundServer
         Survivors = maskedFrom.Keys.Order(StringComparer.Ordinal).ToList();
         Dropped = bundles.Keys.Except(Survivors).Order(StringComparer.Ordinal).ToList();
         Phase = SecurePhase.Unmasking;
-        return new UnmaskingRequested { JobId = job, Round = round, Survivors = Survivors, Dropped = Dropped };
+        return new UnmaskingRequested { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Survivors = Survivors, Dropped = Dropped };
     }
 
     /// <summary>Removes every mask and returns the exact sum of the survivors' fixed-point inputs.</summary>

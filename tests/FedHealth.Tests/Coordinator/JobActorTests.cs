@@ -116,11 +116,54 @@ public sealed class JobActorTests : IAsyncLifetime
         await bus.Next<EvaluationRequested>();
     }
 
+    [Fact]
+    public async Task A_deadline_that_passes_while_the_bus_has_lost_its_broker_waits_and_the_sites_get_a_full_window_once_it_is_back()
+    {
+        var job = Guid.NewGuid();
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
+        var flaky = new OutagePublisher(bus);
+        var actor = NewSystem().ActorOf(JobActor.Props(job, flaky, clock));
+        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2, deadline: TimeSpan.FromMilliseconds(300)), ["A", "B"]));
+        Assert.Equal(1, (await bus.Next<RoundStarted>()).Attempt);
+
+        // The request went out; then the broker went away for an hour, far past the round's deadline.
+        flaky.Down = true;
+        clock.Advance(TimeSpan.FromHours(1));
+        await flaky.Looked(up: false);
+        flaky.Down = false;
+        await flaky.Looked(up: true);
+
+        var summary = await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(10));
+        Assert.Equal((1, 1, "training"), (summary.CurrentRound, summary.Attempt, summary.Status));
+        actor.Tell(Update(job, 1, "A", [1, 1, 1], 10));
+        actor.Tell(Update(job, 1, "B", [3, 3, 3], 10));
+        await bus.Next<EvaluationRequested>();
+        Assert.Equal(1, (await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(10))).Attempt);
+    }
+
     /// <summary>A bus that refuses every publish while <see cref="Down"/>, as MassTransit does while the broker is away.</summary>
     private sealed class OutagePublisher(RecordingPublisher inner) : FedHealth.Coordinator.Bus.IFederationPublisher
     {
         private readonly System.Threading.Channels.Channel<bool> refusals = System.Threading.Channels.Channel.CreateUnbounded<bool>();
+        private readonly System.Threading.Channels.Channel<bool> looks = System.Threading.Channels.Channel.CreateUnbounded<bool>();
         public volatile bool Down;
+
+        public bool IsUp
+        {
+            get
+            {
+                var up = !Down;
+                looks.Writer.TryWrite(up);
+                return up;
+            }
+        }
+
+        /// <summary>Waits until the job has looked at the bus and found it <paramref name="up"/>.</summary>
+        public async Task Looked(bool up)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (await looks.Reader.ReadAsync(timeout.Token) != up) { }
+        }
 
         public Task Publish<T>(T message) where T : class
         {

@@ -8,6 +8,8 @@ public sealed class RecordingPublisher : IFederationPublisher
 {
     private readonly Channel<object> published = Channel.CreateUnbounded<object>();
 
+    public bool IsUp => true;
+
     public Task Publish<T>(T message) where T : class
     {
         published.Writer.TryWrite(message);

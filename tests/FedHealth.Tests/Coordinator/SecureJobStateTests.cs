@@ -116,6 +116,46 @@ public sealed class SecureJobStateTests : IDisposable
         Assert.Contains("secure aggregation", state.OnUpdate(plain, T0).Refusal);
     }
 
+    [Fact]
+    public void After_a_retry_a_step_redelivered_from_the_earlier_attempt_is_ignored_by_the_site_and_its_stale_decline_by_the_job()
+    {
+        var sites = Sites.ToDictionary(s => s, s => new FedHealth.Sites.SecureParticipation(s, new FedHealth.Sites.SiteSecurity(identities[s], keys.Trust), 3,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        foreach (var s in Sites) Decide((ISecureRoundMessage)sites[s].Advertise(Started(), Update(s)));
+        var firstKeys = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        Assert.Equal(state.SecureSettings!.RoundNonce, firstKeys.RoundNonce);
+        // The broker went away before the keys reached anyone: no shares by the deadline, the round is tried again.
+        Take(state.OnDeadline(state.Step, state.Deadline));
+        Assert.Equal(2, state.Attempt);
+        foreach (var s in Sites) Decide((ISecureRoundMessage)sites[s].Advertise(Started(), Update(s)));
+        var secondKeys = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+
+        // Attempt 1's keys arrive late at C: ignored, and C's attempt-2 session is untouched.
+        Assert.Null(sites["C"].OnKeysCollected(firstKeys));
+        // D's decline of attempt 1 arrives late too: it does not take D out of attempt 2.
+        var stale = state.OnDecline(new RoundDeclined { JobId = job, Round = 1, Attempt = 1, SiteId = "D", Reason = "secure aggregation: too few sites" }, T0);
+        Assert.Null(stale.Refusal);
+        Assert.Empty(stale.Events);
+        Assert.Contains("attempt 1", stale.Note);
+
+        foreach (var s in Sites) Decide(Assert.IsType<SharesSubmitted>(sites[s].OnKeysCollected(secondKeys)));
+        var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
+        foreach (var s in Sites) Decide(Assert.IsType<MaskedUpdateSubmitted>(sites[s].OnSharesRelayed(relayed)));
+        var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);
+        foreach (var s in Sites) if (state.Phase == JobPhase.Training) Decide(Assert.IsType<UnmaskingSharesSubmitted>(sites[s].OnUnmaskingRequested(request)));
+        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        Assert.Equal(Sites, journal.OfType<RoundAggregated>().Single().Contributors.Order());
+    }
+
+    private RoundStarted Started() => new()
+    {
+        JobId = job, Round = 1, Attempt = state.Attempt, Schema = "toy", FeatureNames = JobFixtures.Features, Model = JobFixtures.Model,
+        Training = new TrainingPlan(), Seed = 1, GlobalWeights = state.GlobalWeights, Participants = Sites, Deadline = state.Deadline,
+        SecureRound = state.SecureSettings,
+    };
+
+    private UpdateSubmitted Update(string site) => JobFixtures.Update(job, 1, site, [1, 2, 3], 10);
+
     private static ulong[] Input(float value, int samples) =>
         [.. Enumerable.Repeat(FixedPointRing.Encode((double)value * samples), JobFixtures.Layout.TotalCount), FixedPointRing.Encode(samples)];
 
