@@ -20,9 +20,11 @@ public sealed class RabbitMqBroker : IDisposable
     }
 
     /// <summary>Stops the broker and starts it again (same node, same data), as an operator or a crash would.</summary>
-    public void Restart()
+    /// <param name="downFor">How long the broker stays away: the length of the outage a test stages (not a wait for anything).</param>
+    public void Restart(TimeSpan? downFor = null)
     {
         Script("stop.sh");
+        if (downFor is { } outage) Thread.Sleep(outage);
         var (code, output) = Script("start.sh");
         if (code != 0) throw new InvalidOperationException($"RabbitMQ did not come back (start.sh exited {code}):\n{output}");
     }
