@@ -40,6 +40,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private bool stepPublishFailed;
     private bool waitedForBus;
     private DateTimeOffset busBackAt = DateTimeOffset.MinValue;
+    private DateTimeOffset confirmedAt = DateTimeOffset.MinValue;
     private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(2);
     private readonly ILoggingAdapter log = Context.GetLogger();
 
@@ -110,8 +111,10 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Timers.StartSingleTimer(DeadlineTimer, d, RepublishEvery);
                 return;
             }
-            // Sites could not hear the request, nor the coordinator them, while the bus was away: a full window from its return.
-            if (Now - busBackAt < state.Spec.RoundDeadline && state.OnRequestDelivered(d.Step, busBackAt) is { Count: > 0 } extended)
+            // Until its request was confirmed and the bus had its broker, nobody could hear anyone: a full window from then
+            // (a request that went out late, republished by a recovered coordinator or after an outage).
+            var heardSince = confirmedAt > busBackAt ? confirmedAt : busBackAt;
+            if (state.OnRequestDelivered(d.Step, heardSince) is { Count: > 0 } extended)
             {
                 PersistDecided(extended);
                 return;
@@ -154,10 +157,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<Published>(p =>
         {
             if (p.Step != state.Step) return;
-            var firstConfirmation = confirmedStep != p.Step;
-            confirmedStep = p.Step;
-            BusHeld(p.Step);
-            if (firstConfirmation) PersistDecided(state.OnRequestDelivered(p.Step, Now));
+            if (confirmedStep != p.Step) (confirmedStep, confirmedAt) = (p.Step, Now);
+            BusHeld(p.Step); // notes the moment the bus is back, if it was away
         });
     }
 

@@ -8,10 +8,10 @@ namespace FedHealth.Coordinator.Jobs;
 public sealed partial class JobState
 {
     /// <summary>
-    /// The current step's request was confirmed on the bus at <paramref name="now"/>. A deadline is fixed when its step
-    /// opens; if the request could only go out much later (the broker was down, the coordinator was recovering), the
-    /// sites never had the time it promised and the attempt would fail without anyone having heard it. Then the step
-    /// runs for a full window from now. A request delivered in time changes nothing.
+    /// The current step's request was confirmed on the bus, with the bus up, from <paramref name="now"/> on. A deadline is
+    /// fixed when its step opens; if the request could only be heard much later (the broker was down, the coordinator
+    /// was recovering), the sites never had the time it promised and the attempt would fail without anyone having heard
+    /// it. Then the step runs for a full window from then. A request heard in time changes nothing.
     /// </summary>
     public IReadOnlyList<IJobEvent> OnRequestDelivered(int step, DateTimeOffset now) =>
         step == Step && IsRunning && Deadline - now < Spec.RoundDeadline / 2 ? [new DeadlineExtended(step, now + Spec.RoundDeadline, now)] : [];
