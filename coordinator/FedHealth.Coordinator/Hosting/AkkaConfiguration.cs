@@ -1,9 +1,26 @@
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.DistributedData;
 using Akka.Persistence.Sql;
 
 namespace FedHealth.Coordinator.Hosting;
 
-/// <summary>The HOCON of a coordinator node: cluster provider, split-brain resolver, SQL journal and our serializer.</summary>
+/// <summary>
+/// The HOCON of a coordinator node: cluster provider, split-brain resolver, SQL journal and our serializer, over the
+/// reference configuration of every extension the node uses (sharding, singletons, distributed data, persistence).
+/// </summary>
+/// <remarks>
+/// Those reference configurations must be there from the start. An extension loaded later injects its own
+/// (<c>Settings.InjectTopLevelFallback</c>) and Akka.NET then builds a new <c>system.Serialization</c> from the
+/// configuration; whoever took the old one keeps it. The SQL journal takes it once, when it starts. So when a
+/// persistent singleton (the ledger, the site registry) started the journal before cluster sharding was first
+/// touched, the journal could never read the shard coordinator's own events (serializer id 13, "Cannot find
+/// serializer with id [13]"), and a restarted coordinator accepted no job and resumed none. Which came first
+/// depended on start-up timing, so it showed on loaded machines. With the defaults in place from the start, every
+/// serialization the system ever builds knows every serializer; <see cref="CoordinatorSystem.Create"/> checks that.
+/// An existing journal needs nothing: its events were always written with these serializers.
+/// </remarks>
 public static class AkkaConfiguration
 {
     public const string SystemName = "fedhealth";
@@ -68,8 +85,16 @@ public static class AkkaConfiguration
                 }
               }
             }
-            """).WithFallback(SqlPersistence.DefaultConfiguration);
+            """).WithFallback(ExtensionDefaults);
     }
+
+    /// <summary>The reference configuration of each extension a node starts, so that none of them injects it later.</summary>
+    public static Config ExtensionDefaults =>
+        SqlPersistence.DefaultConfiguration
+            .WithFallback(Akka.Persistence.Persistence.DefaultConfig())
+            .WithFallback(ClusterSharding.DefaultConfig())
+            .WithFallback(ClusterSingleton.DefaultConfig())
+            .WithFallback(DistributedData.DefaultConfig());
 
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -34,7 +34,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Journal == CoordinatorOptions.Sqlite) Directory.CreateDirectory(options.DataDir);
-        system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
+        system = CoordinatorSystem.Create(options);
         var cluster = Cluster.Get(system);
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
 
