@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FedHealth.Messaging;
 using MassTransit;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -6,7 +7,7 @@ namespace FedHealth.Dashboard;
 
 /// <summary>
 /// Turns what goes wrong into a JSON answer a person can act on: a body that does not parse names the field and
-/// position (400), a coordinator that does not answer is 503. Nothing else leaks a stack trace.
+/// position (400), a coordinator that does not answer, or answers that it is not ready, is 503 with the reason. Nothing else leaks a stack trace.
 /// </summary>
 public static class ApiErrors
 {
@@ -17,7 +18,7 @@ public static class ApiErrors
         {
             BadHttpRequestException { InnerException: JsonException json } => (400, $"the body is not valid JSON for this request: {json.Message}"),
             BadHttpRequestException bad => (bad.StatusCode, bad.Message),
-            RequestTimeoutException => (503, $"the coordinator did not answer within {CoordinatorRequests.TimeoutSeconds} s: is it running and connected to the bus?"),
+            RequestTimeoutException or RequestFaultException => (503, CoordinatorUnavailableException.Explain(failure, TimeSpan.FromSeconds(CoordinatorRequests.TimeoutSeconds))!),
             OperationCanceledException => (499, "the request was cancelled"),
             _ => (500, "the dashboard failed to handle this request; its log has the details"),
         };

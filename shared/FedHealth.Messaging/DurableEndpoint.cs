@@ -20,5 +20,6 @@ public static class DurableEndpoint
     /// before giving it up to the error queue. Only for handlers that are idempotent: the coordinator counts each
     /// (job, round, site) once, but a site re-running a round step would draw fresh masking keys, so sites do not retry.
     /// </summary>
-    public static void RetryTransientFailures(IReceiveEndpointConfigurator endpoint) => endpoint.UseMessageRetry(r => r.Intervals(RetryIntervals));
+    public static void RetryTransientFailures<TConsumer>(IConsumerConfigurator<TConsumer> consumer) where TConsumer : class =>
+        consumer.UseMessageRetry(r => r.Intervals(RetryIntervals));
 }

@@ -40,7 +40,7 @@ public sealed class CreateJobConsumer(CoordinatorNode node) : IConsumer<CreateJo
 {
     public async Task Consume(ConsumeContext<CreateJob> context)
     {
-        var answer = await (await node.Actors).Index.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
+        var answer = await CoordinatorAsk.Ask(node, a => a.Index, "job index", context.Message);
         if (answer is JobAccepted accepted) await context.RespondAsync(accepted);
         else await context.RespondAsync(answer as JobRefused ?? new JobRefused { Reason = $"unexpected answer {answer}" });
     }
@@ -54,7 +54,7 @@ public sealed class JobControlConsumer(CoordinatorNode node) : IConsumer<StopJob
 
     private async Task Answer<T>(ConsumeContext<T> context, Guid jobId) where T : class
     {
-        var answer = await (await node.Actors).Jobs.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
+        var answer = await CoordinatorAsk.Ask(node, a => a.Jobs, $"job {jobId}", context.Message);
         if (answer is JobControlAccepted accepted) await context.RespondAsync(accepted);
         else await context.RespondAsync(answer as JobControlRefused ?? new JobControlRefused { JobId = jobId, Reason = $"unexpected answer {answer}" });
     }
@@ -65,7 +65,7 @@ public sealed class JobModelConsumer(CoordinatorNode node) : IConsumer<GetJobMod
 {
     public async Task Consume(ConsumeContext<GetJobModel> context)
     {
-        var answer = await (await node.Actors).Jobs.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
+        var answer = await CoordinatorAsk.Ask(node, a => a.Jobs, $"job {context.Message.JobId}", context.Message);
         if (answer is JobModel model) await context.RespondAsync(model);
         else await context.RespondAsync(answer as JobModelUnavailable ?? new JobModelUnavailable { JobId = context.Message.JobId, Reason = $"unexpected answer {answer}" });
     }
@@ -75,7 +75,8 @@ public sealed class JobModelConsumer(CoordinatorNode node) : IConsumer<GetJobMod
 public sealed class FederationStatusConsumer(CoordinatorNode node) : IConsumer<GetFederationStatus>
 {
     public async Task Consume(ConsumeContext<GetFederationStatus> context) =>
-        await context.RespondAsync(await (await node.Actors).Index.Ask<FederationStatus>(context.Message, TimeSpan.FromSeconds(20)));
+        await context.RespondAsync(await CoordinatorAsk.Ask(node, a => a.Index, "job index", context.Message) as FederationStatus
+            ?? throw new InvalidOperationException("the job index answered a status query with something else"));
 }
 
 /// <summary>Answers transfer-ledger queries from the ledger actor, whose entries come from the journal: a page, or the refusal of a bad filter.</summary>
@@ -83,7 +84,7 @@ public sealed class TransferLedgerConsumer(CoordinatorNode node) : IConsumer<Get
 {
     public async Task Consume(ConsumeContext<GetTransferLedger> context)
     {
-        var answer = await (await node.Actors).Ledger.Ask<object>(context.Message, TimeSpan.FromSeconds(20));
+        var answer = await CoordinatorAsk.Ask(node, a => a.Ledger, "transfer ledger", context.Message);
         if (answer is TransferLedgerPage page) await context.RespondAsync(page);
         else await context.RespondAsync(answer as TransferLedgerRefused ?? new TransferLedgerRefused { Reason = $"unexpected answer {answer}" });
     }

@@ -48,8 +48,10 @@ public static class CoordinatorComponent
         cfg.ReceiveEndpoint(EndpointNames.Coordinator, e =>
         {
             DurableEndpoint.Configure(e);
-            DurableEndpoint.RetryTransientFailures(e);
-            e.ConfigureConsumer<SiteMessagesConsumer>(context);
+            // Only site messages are retried (the job counts each once). A request is answered at once, with the
+            // answer or why there is none (CoordinatorAsk): retrying it would outlast the requester's timeout, and a
+            // retried CreateJob would create a second job.
+            e.ConfigureConsumer<SiteMessagesConsumer>(context, DurableEndpoint.RetryTransientFailures);
             e.ConfigureConsumer<CreateJobConsumer>(context);
             e.ConfigureConsumer<JobControlConsumer>(context);
             e.ConfigureConsumer<JobModelConsumer>(context);

@@ -29,6 +29,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
     private ActorSystem? system;
 
     public Task<CoordinatorActors> Actors => ready.Task;
+    public TimeSpan AnswerRequestsWithin => options.AnswerRequestsWithin;
     public ActorSystem? System => system;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -67,6 +68,27 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
     {
         system!.ActorOf(ClusterSingletonManager.Props(props, PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), name);
         return system.ActorOf(ClusterSingletonProxy.Props($"/user/{name}", ClusterSingletonProxySettings.Create(system)), $"{name}-proxy");
+    }
+
+    /// <summary>
+    /// Why this node could not answer a request about <paramref name="what"/> within <paramref name="waited"/>, as a
+    /// person should read it: still starting, not yet in its cluster, a node of it unreachable, or (the cluster whole)
+    /// still recovering the journal.
+    /// </summary>
+    public string WhyNoAnswer(string what, TimeSpan waited)
+    {
+        if (system is null || !ready.Task.IsCompleted) return "its node is still starting";
+        var cluster = Cluster.Get(system);
+        var status = cluster.SelfMember.Status;
+        if (status != MemberStatus.Up)
+            return options.SeedNodes.Count == 0 ? $"its node has not joined its own cluster yet (it is {status})"
+                : $"its node has not joined the coordinator cluster yet (it is {status}; seeds {string.Join(", ", options.SeedNodes)})";
+        var unreachable = cluster.State.Unreachable;
+        if (unreachable.Count > 0)
+            return $"coordinator node(s) {string.Join(", ", unreachable.Select(m => m.Address))} are unreachable; their jobs and singletons " +
+                $"move to the survivors once the split-brain resolver downs them ({options.DowningStableAfter.TotalSeconds:0} s after the cluster settles)";
+        if (cluster.State.Leader is null) return "its cluster has no leader yet";
+        return $"its {what} did not answer within {waited.TotalSeconds:0} s: it is still recovering from its journal";
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

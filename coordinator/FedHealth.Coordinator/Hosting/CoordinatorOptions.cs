@@ -26,6 +26,11 @@ public sealed class CoordinatorOptions
     /// dead node's jobs move to survivors only after that. Shorter reacts faster but risks downing a node that only paused.
     /// </summary>
     public TimeSpan DowningStableAfter { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a lead's or auditor's request may wait for the actors before the coordinator answers that it is not
+    /// ready and why; well inside the requesters' own timeout (the dashboard's is 30 s), so the reason reaches them.
+    /// </summary>
+    public TimeSpan AnswerRequestsWithin { get; set; } = TimeSpan.FromSeconds(20);
     /// <summary>Akka.NET's own log level (DEBUG, INFO, WARNING, ERROR), printed to standard output.</summary>
     public string AkkaLogLevel { get; set; } = "INFO";
     /// <summary>The consortium trust file (site signing keys, coordinator key); without it only jobs without secure aggregation run.</summary>

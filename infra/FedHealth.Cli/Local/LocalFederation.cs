@@ -188,6 +188,9 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         };
     }
 
+    /// <summary>Longer than the coordinator's own bound on asking its actors, so its reason for not answering arrives first.</summary>
+    private static readonly TimeSpan RequestWithin = TimeSpan.FromSeconds(30);
+
     /// <summary>Sites announce themselves with heartbeats as the bus starts; the job is created once the coordinator has heard from all.</summary>
     private static async Task<JobAccepted> CreateJobWhenSitesAreOnline(IServiceProvider services, JobSpec spec, IReadOnlyList<string> siteIds, CancellationToken cancellation)
     {
@@ -197,13 +200,31 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (true)
+        string? notReady = null;
+        try
         {
-            var now = (await status.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = false }, timeout.Token)).Message;
-            if (siteIds.All(id => now.Sites.Any(s => s.Online && s.LastHeartbeat.SiteId == id))) break;
-            if (!await poll.WaitForNextTickAsync(timeout.Token)) break;
+            while (true)
+            {
+                // A coordinator replaying a long journal says it is not ready yet; ask again until the window closes.
+                try
+                {
+                    var now = (await status.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = false }, timeout.Token, RequestWithin)).Message;
+                    notReady = null;
+                    var missing = siteIds.Where(id => !now.Sites.Any(s => s.Online && s.LastHeartbeat.SiteId == id)).ToList();
+                    if (missing.Count == 0) break;
+                    notReady = $"the coordinator has not heard from {string.Join(", ", missing)}";
+                }
+                catch (Exception e) when (CoordinatorUnavailableException.Explain(e, RequestWithin) is { } why) { notReady = why; }
+                if (!await poll.WaitForNextTickAsync(timeout.Token)) break;
+            }
         }
-        var response = await create.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec }, timeout.Token);
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"the job was not created within 60 s: {notReady ?? "the coordinator did not answer"}");
+        }
+        Response<JobAccepted, JobRefused> response;
+        try { response = await create.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec }, timeout.Token, RequestWithin); }
+        catch (Exception e) when (CoordinatorUnavailableException.Explain(e, RequestWithin) is { } why) { throw new InvalidOperationException($"the job was not created: {why}", e); }
         if (response.Is(out Response<JobRefused>? refused)) throw new InvalidOperationException($"the coordinator refused the job: {refused.Message.Reason}");
         response.Is(out Response<JobAccepted>? accepted);
         return accepted!.Message;
