@@ -14,7 +14,8 @@ namespace FedHealth.Coordinator.Jobs;
 /// The job index, a cluster singleton: it checks and registers new jobs, starts them in the sharded job region,
 /// answers status queries, and keeps every running job awake. Its own journal lists the jobs with how each was
 /// started, so whichever node takes the index over re-sends the (idempotent) start to each running job: a job whose
-/// node died comes back on a survivor within one wake interval even when no site message arrives for it.
+/// node died comes back on a survivor as soon as that node is removed from the cluster (and at the latest within one
+/// wake interval) even when no site message arrives for it.
 /// </summary>
 public sealed class JobManager : ReceivePersistentActor, IWithTimers
 {
@@ -91,6 +92,13 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
             Persist(r, e => retired.Add(e.JobId));
         });
         Command<WakeRunningJobs>(_ => WakeAll());
+        // A removed node's shards are placed again on first use: wake its jobs now rather than at the next tick.
+        Command<Akka.Cluster.ClusterEvent.MemberRemoved>(removed =>
+        {
+            log.Info("coordinator node {0} was removed from the cluster: waking every running job so that its jobs resume on a survivor", removed.Member.Address);
+            WakeAll();
+        });
+        Command<Akka.Cluster.ClusterEvent.CurrentClusterState>(_ => { });
         Command<GetJobSummary>(q =>
         {
             if (jobs.ContainsKey(q.JobId)) region.Forward(q);
@@ -100,6 +108,19 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
         Command<JobSummary>(_ => { });
         Command<Done>(_ => { });
         Command<GetFederationStatus>(_ => Status().PipeTo(Sender));
+    }
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(Akka.Cluster.ClusterEvent.MemberRemoved));
+    }
+
+    protected override void PostStop()
+    {
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        base.PostStop();
     }
 
     private void WakeAll()
