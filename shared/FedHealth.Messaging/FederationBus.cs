@@ -24,6 +24,10 @@ public static class FederationBus
         });
         services.AddMassTransit(x =>
         {
+            // MassTransit 8.4+ reports usage (endpoint names: a site's id) to its vendor over HTTPS five minutes after
+            // the bus starts. Nothing of a hospital's leaves except to the broker (the variable MASSTRANSIT_USAGE_TELEMETRY
+            // would turn it back on; no FedHealth deployable sets it).
+            x.DisableUsageTelemetry();
             registerConsumers(x);
             if (options.Transport == BusOptions.RabbitMq)
             {

@@ -37,3 +37,20 @@ public sealed class BusOptionsTests
         Assert.Contains("Bus:CertificateLogin", Assert.Throws<ArgumentException>(withoutTls.Validate).Message);
     }
 }
+
+/// <summary>No FedHealth bus reports to MassTransit's vendor: the only connection a deployable opens is to its broker.</summary>
+public sealed class UsageTelemetryTests
+{
+    [Theory]
+    [InlineData(BusOptions.InMemory)]
+    [InlineData(BusOptions.RabbitMq)]
+    public void Every_federation_bus_has_masstransit_usage_telemetry_off(string transport)
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddFederationBus(new BusOptions { Transport = transport, AllowPlainAmqp = true }, _ => { }, (_, _) => { });
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var options = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<MassTransit.UsageTelemetryOptions>>(provider).Value;
+        Assert.False(options.Enabled);
+    }
+}
