@@ -136,6 +136,8 @@ public sealed class SiteAgent
         lock (torchGate)
         {
             if (answered.TryGetValue((round.JobId, round.Round), out var earlier)) return earlier;
+            // A site bounds what it is asked to do itself, whoever asked: a schedule past the bound would train for good.
+            if (round.Privacy is { } asked && DpSgdSchedule.Problem(round.Training, asked) is { } unbounded) return Remember(round, Decline(round, unbounded));
             if (PrivacyRefusal(round) is { } refusal) return Remember(round, refusal);
             using var scope = NewDisposeScope();
             if (Load(round.Model, round.GlobalWeights, round, out var model) is { } problem) return problem;

@@ -7,11 +7,14 @@ namespace FedHealth.Learning.Jobs;
 public static class JobSpecRules
 {
     public const int MaxRounds = 10_000;
+    public const int MaxNameLength = 200;
 
     public static IReadOnlyList<string> Problems(JobSpec spec)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(spec.Name)) problems.Add("name: must not be empty");
+        else if (spec.Name.Length > MaxNameLength) problems.Add($"name: {spec.Name.Length} characters, at most {MaxNameLength}");
+        else if (spec.Name.Any(char.IsControl)) problems.Add("name: must not hold control characters (a NUL, a line break)");
         if (string.IsNullOrWhiteSpace(spec.Schema)) problems.Add("schema: must name the data schema");
         if (spec.Rounds is < 1 or > MaxRounds) problems.Add($"rounds: {spec.Rounds} is outside 1..{MaxRounds}");
         if (spec.MinSites < 1) problems.Add($"minSites: {spec.MinSites} must be at least 1");
@@ -34,7 +37,8 @@ public static class JobSpecRules
         }
         if (spec.Privacy is { } dp)
         {
-            if (!(dp.SamplingRate is > 0 and <= 1)) problems.Add($"privacy.samplingRate: {dp.SamplingRate} must lie in (0, 1]");
+            if (t is not null && FedHealth.Privacy.Accounting.DpSgdSchedule.Problem(t, dp) is { } steps) problems.Add(steps);
+            else if (!(dp.SamplingRate is > 0 and <= 1)) problems.Add($"privacy.samplingRate: {dp.SamplingRate} must lie in (0, 1]");
             if (!(dp.ClipNorm > 0) || !double.IsFinite(dp.ClipNorm)) problems.Add($"privacy.clipNorm: {dp.ClipNorm} must be positive");
             if (!(dp.NoiseMultiplier > 0) || !double.IsFinite(dp.NoiseMultiplier)) problems.Add($"privacy.noiseMultiplier: {dp.NoiseMultiplier} must be positive");
         }

@@ -165,6 +165,25 @@ public sealed class JobStateTests
     }
 
     [Fact]
+    public void Spec_numbers_past_their_bounds_are_refused_before_any_arithmetic_can_overflow()
+    {
+        // 268435456 hidden units overflowed the parameter count; the job actor then threw every 5 s and could not be stopped.
+        var huge = JobSpecRules.Problems(Spec() with { Model = new ModelSpec { Kind = "mlp", Features = 2, HiddenUnits = 268_435_456 } });
+        Assert.Contains(huge, p => p.StartsWith("model: 1,073,741,825 parameters (features 2, hiddenUnits 268435456) is more than the 250,000,000"));
+        Assert.Throws<OverflowException>(() => new ParameterShape("w", [65_536, 65_536]).Count);
+
+        // A sampling rate of 1e-300 asked for 9.2e18 steps a round: every site trained for good.
+        var dp = new DpSgdSettings { SamplingRate = 1e-300, ClipNorm = 1, NoiseMultiplier = 1 };
+        var endless = JobSpecRules.Problems(Spec() with { Privacy = dp });
+        Assert.Contains(endless, p => p.StartsWith("privacy.samplingRate: 1E-300 with training.localEpochs 1 makes 1E+300 DP-SGD steps a round"));
+        Assert.Throws<ArgumentException>(() => FedHealth.Privacy.Accounting.DpSgdSchedule.StepsPerRound(Spec().Training, dp));
+        Assert.Empty(JobSpecRules.Problems(Spec() with { Privacy = dp with { SamplingRate = 1e-6 } }));
+
+        Assert.Contains(JobSpecRules.Problems(Spec() with { Name = new string('x', 201) }), p => p == "name: 201 characters, at most 200");
+        Assert.Contains(JobSpecRules.Problems(Spec() with { Name = "job\0" }), p => p.StartsWith("name: must not hold control characters"));
+    }
+
+    [Fact]
     public void Participants_are_the_online_sites_on_the_job_schema_and_too_few_is_refused()
     {
         var (chosen, problem) = JobSpecRules.ChooseParticipants(Spec(minSites: 2), [Heartbeat("B"), Heartbeat("A"), Heartbeat("X", schema: "other")]);
