@@ -27,10 +27,11 @@ public static class LedgerExport
         return csv.ToString();
     }
 
-    // Values with commas, quotes or line breaks are quoted (RFC 4180); a value starting with = + - @ is prefixed so a spreadsheet does not run it.
+    // Values with commas, quotes or line breaks are quoted (RFC 4180); a value starting with = + - @, a tab or a carriage
+    // return (what spreadsheets read as a formula, OWASP's list) is prefixed so a spreadsheet does not run it; a number is left be.
     private static string Quote(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '@' && !double.TryParse(value, CultureInfo.InvariantCulture, out _)) value = "'" + value;
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, CultureInfo.InvariantCulture, out _)) value = "'" + value;
         return value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
     }
 }

@@ -26,7 +26,10 @@ public sealed class DashboardApiSecurityTests(LocalDashboard dashboard) : IClass
         // The page itself loads (it holds no data) and says so in its headers: only its own scripts may run.
         var page = await http.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self'", policy);
+        // The live channel's WebSocket is same-origin, which 'self' covers; a bare ws: or wss: would allow any host.
+        Assert.Contains("connect-src 'self';", policy);
     }
 
     [Fact]

@@ -132,3 +132,28 @@ public sealed class LedgerQueryTests
         Assert.Contains("from (", errors);
     }
 }
+
+/// <summary>What a spreadsheet would run from an exported ledger: nothing.</summary>
+public sealed class LedgerCsvInjectionTests
+{
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\")")]
+    [InlineData("+cmd")]
+    [InlineData("-2+3+cmd|' /C calc'!A0")]
+    [InlineData("@SUM(A1)")]
+    [InlineData("\tcmd")]
+    [InlineData("\rcmd")]
+    public void A_cell_a_spreadsheet_would_read_as_a_formula_is_prefixed_so_it_stays_text(string attack)
+    {
+        var csv = LedgerExport.Csv([LedgerSamples.Chained()[0] with { Sender = attack }]);
+        var cell = csv.Split('\n')[1].Split(',')[4].Trim('"');
+        Assert.StartsWith("'", cell);
+    }
+
+    [Fact]
+    public void A_negative_number_is_left_a_number()
+    {
+        var csv = LedgerExport.Csv([LedgerSamples.Chained()[0] with { Round = -1 }]);
+        Assert.Equal("-1", csv.Split('\n')[1].Split(',')[3]);
+    }
+}
