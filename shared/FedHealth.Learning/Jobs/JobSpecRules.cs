@@ -16,6 +16,10 @@ public static class JobSpecRules
         else if (spec.Name.Length > MaxNameLength) problems.Add($"name: {spec.Name.Length} characters, at most {MaxNameLength}");
         else if (spec.Name.Any(char.IsControl)) problems.Add("name: must not hold control characters (a NUL, a line break)");
         if (string.IsNullOrWhiteSpace(spec.Schema)) problems.Add("schema: must name the data schema");
+        // A spec from JSON or the bus can hold null where the type says it cannot: name it rather than throw later.
+        if (spec.Sites is null) problems.Add("sites: must be a list (empty: every online site on the schema)");
+        else if (spec.Sites.Any(string.IsNullOrWhiteSpace)) problems.Add("sites: a site id is empty");
+        if (spec.FeatureNames is null) problems.Add("featureNames: missing");
         if (spec.Rounds is < 1 or > MaxRounds) problems.Add($"rounds: {spec.Rounds} is outside 1..{MaxRounds}");
         if (spec.MinSites < 1) problems.Add($"minSites: {spec.MinSites} must be at least 1");
         if (spec.RoundDeadline <= TimeSpan.Zero || spec.RoundDeadline > TimeSpan.FromDays(1)) problems.Add($"roundDeadline: {spec.RoundDeadline} must be positive and at most a day");
@@ -59,6 +63,7 @@ public static class JobSpecRules
     /// <summary>Which online sites take part: those named by the spec (all must be there), or every site on the spec's schema.</summary>
     public static (IReadOnlyList<string> Participants, string? Problem) ChooseParticipants(JobSpec spec, IReadOnlyCollection<SiteHeartbeat> online)
     {
+        if (spec.Sites is null || spec.FeatureNames is null) return ([], "sites: must be a list, and featureNames given");
         var fitting = online.Where(s => s.Schema == spec.Schema && s.FeatureNames.SequenceEqual(spec.FeatureNames)).Select(s => s.SiteId).ToHashSet();
         List<string> chosen;
         if (spec.Sites.Count > 0)

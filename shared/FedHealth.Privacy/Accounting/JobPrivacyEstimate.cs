@@ -15,13 +15,14 @@ public sealed record JobPrivacyEstimate(long? StepsPerRound, double? EpsilonPerR
     {
         long? steps = null;
         double? perRound = null, allRounds = null, siteLevel = null;
-        if (spec.Privacy is { } dp && spec.Training is { } plan && dp.SamplingRate is > 0 and <= 1 && dp.NoiseMultiplier > 0 && plan.LocalEpochs > 0 && spec.Rounds > 0)
+        if (spec.Privacy is { } dp && spec.Training is { } plan && dp.NoiseMultiplier > 0 && double.IsFinite(dp.NoiseMultiplier)
+            && plan.LocalEpochs > 0 && spec.Rounds > 0 && DpSgdSchedule.Problem(plan, dp) is null)
         {
             steps = DpSgdSchedule.StepsPerRound(plan, dp);
             perRound = RdpAccountant.Epsilon(dp.SamplingRate, dp.NoiseMultiplier, steps.Value, delta).Epsilon;
             allRounds = RdpAccountant.Epsilon(dp.SamplingRate, dp.NoiseMultiplier, steps.Value * spec.Rounds, delta).Epsilon;
         }
-        if (spec.SiteLevelPrivacy is { } site && site.NoiseMultiplier > 0 && site.Delta is > 0 and < 1 && spec.Rounds > 0)
+        if (spec.SiteLevelPrivacy is { } site && site.NoiseMultiplier > 0 && double.IsFinite(site.NoiseMultiplier) && site.Delta is > 0 and < 1 && spec.Rounds > 0)
             siteLevel = SiteLevelNoise.Epsilon(site, spec.Rounds).Epsilon;
         return new JobPrivacyEstimate(steps, perRound, allRounds, delta, siteLevel, spec.SiteLevelPrivacy?.Delta);
     }

@@ -77,6 +77,19 @@ public sealed class DashboardApiSecurityTests(LocalDashboard dashboard) : IClass
         Assert.Equal("decision", JsonDocument.Parse(await badFilter.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
         var badFormat = await http.GetAsync("/api/ledger/export?format=xlsx");
         Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
+
+        // Once answered 500: a null list and an infinite noise multiplier are named, not thrown.
+        foreach (var (body, field) in new[]
+        {
+            ("""{"name":"x","schema":"breast-prognosis","featureNames":["age"],"model":{"kind":"logistic","features":1},"sites":null}""", "sites:"),
+            ("""{"name":"x","schema":"breast-prognosis","featureNames":["age"],"model":{"kind":"logistic","features":1},"privacy":{"samplingRate":0.01,"clipNorm":1,"noiseMultiplier":"Infinity"}}""", "privacy.noiseMultiplier:"),
+        })
+        {
+            var check = await http.PostAsync("/api/jobs/check", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+            Assert.Contains(JsonDocument.Parse(await check.Content.ReadAsStringAsync()).RootElement.GetProperty("problems").EnumerateArray(),
+                p => p.GetString()!.StartsWith(field));
+        }
     }
 
     [Fact]

@@ -184,6 +184,25 @@ public sealed class JobStateTests
     }
 
     [Fact]
+    public void A_spec_with_nulls_where_its_type_has_none_or_infinite_noise_is_refused_by_field_not_by_an_exception()
+    {
+        var holes = Spec() with { Name = null!, Schema = null!, FeatureNames = null!, Model = null!, Training = null!, Sites = null!, Strategy = null! };
+        var problems = JobSpecRules.Problems(holes);
+        foreach (var field in new[] { "name:", "schema:", "featureNames:", "model:", "training:", "sites:", "strategy:" })
+            Assert.Contains(problems, p => p.StartsWith(field));
+        Assert.NotNull(FedHealth.Privacy.Accounting.JobPrivacyEstimate.For(holes, 1e-5));
+
+        var infinite = Spec() with
+        {
+            Privacy = new DpSgdSettings { SamplingRate = 0.01, ClipNorm = 1, NoiseMultiplier = double.PositiveInfinity },
+            SiteLevelPrivacy = new SiteLevelDpSettings { ClipNorm = 1, NoiseMultiplier = double.PositiveInfinity, Delta = 1e-5 },
+        };
+        Assert.Contains(JobSpecRules.Problems(infinite), p => p.StartsWith("privacy.noiseMultiplier:"));
+        Assert.Contains(JobSpecRules.Problems(infinite), p => p.StartsWith("siteLevelPrivacy.noiseMultiplier:"));
+        Assert.Null(FedHealth.Privacy.Accounting.JobPrivacyEstimate.For(infinite, 1e-5).EpsilonPerRound);
+    }
+
+    [Fact]
     public void Participants_are_the_online_sites_on_the_job_schema_and_too_few_is_refused()
     {
         var (chosen, problem) = JobSpecRules.ChooseParticipants(Spec(minSites: 2), [Heartbeat("B"), Heartbeat("A"), Heartbeat("X", schema: "other")]);
