@@ -1,1 +1,2 @@
+FedHealth.Governance.OwnerOnlyFiles.Apply();
 return await FedHealth.Coordinator.CoordinatorProgram.RunAsync(args);

@@ -1,4 +1,5 @@
 using System.CommandLine;
 using FedHealth.Cli;
 
+FedHealth.Governance.OwnerOnlyFiles.Apply();
 return await FedHealthCommands.Root().Parse(args).InvokeAsync();

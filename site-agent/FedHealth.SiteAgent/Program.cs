@@ -1,1 +1,2 @@
+FedHealth.Governance.OwnerOnlyFiles.Apply();
 return await FedHealth.Sites.SiteAgentProgram.RunAsync(args);
