@@ -42,6 +42,7 @@ public static class DashboardComponent
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
         app.UseAuthentication();
+        DashboardSessions.UseSessionCheck(app);
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapHub<FederationHub>(FederationHub.Path).RequireAuthorization(DashboardRoles.ReadPolicy);

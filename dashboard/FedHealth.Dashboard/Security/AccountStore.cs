@@ -47,6 +47,20 @@ public sealed class AccountStore(string path)
         return removed;
     }
 
+    /// <summary>
+    /// The account as the file holds it now, or null. The file is read on every call (it is small) and parsed again only
+    /// when its bytes changed: a modification time can stay the same across two quick saves, and a revocation must not be missed.
+    /// </summary>
+    public DashboardAccount? Find(string user)
+    {
+        var bytes = File.Exists(Path) ? File.ReadAllBytes(Path) : [];
+        var cached = cache;
+        if (cached is null || !cached.Value.Bytes.AsSpan().SequenceEqual(bytes)) cache = cached = (bytes, bytes.Length == 0 ? [] : Load());
+        return cached.Value.Accounts.FirstOrDefault(a => string.Equals(a.User, user, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private (byte[] Bytes, IReadOnlyList<DashboardAccount> Accounts)? cache;
+
     /// <summary>The account when the password is right; null otherwise (an unknown user costs the same hash time).</summary>
     public DashboardAccount? SignIn(string user, string password)
     {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FedHealth.Dashboard.Security;
 
@@ -17,6 +18,8 @@ public static class DashboardSecurity
     public const string TokenScheme = BearerTokenDefaults.AuthenticationScheme;
     public const string CsrfHeader = "X-CSRF-TOKEN";
     public const string SignInLimiter = "sign-in";
+    public static readonly TimeSpan CookieLifetime = TimeSpan.FromHours(8);
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
     public static IServiceCollection AddDashboardSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,6 +31,9 @@ public static class DashboardSecurity
         if (accounts.Count == 0)
             throw new InvalidOperationException($"Dashboard:AccountsFile {accountsFile} holds no account: add one with `fedhealth accounts add --file {accountsFile} --user NAME --role lead`");
         services.AddSingleton(store);
+        services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<SignInThrottle>();
+        services.TryAddSingleton(TimeProvider.System);
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "cookie or bearer token", o => o.ForwardDefaultSelector = context =>
@@ -38,13 +44,13 @@ public static class DashboardSecurity
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.ExpireTimeSpan = CookieLifetime;
                 o.SlidingExpiration = true;
                 // An API answers 401/403; the page shows its own sign-in form instead of following a redirect.
                 o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
             })
-            .AddBearerToken(TokenScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(1));
+            .AddBearerToken(TokenScheme, o => o.BearerTokenExpiration = TokenLifetime);
 
         services.AddAuthorizationBuilder()
             .AddPolicy(DashboardRoles.ReadPolicy, p => p.RequireAuthenticatedUser().RequireRole(DashboardRoles.All))
@@ -55,7 +61,7 @@ public static class DashboardSecurity
             o.Cookie.Name = "fedhealth.csrf";
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
-        // Guessing passwords costs a minute per ten tries from one address.
+        // Guessing passwords costs a minute per ten tries from one address; SignInThrottle bounds tries per account too.
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -64,9 +70,6 @@ public static class DashboardSecurity
         });
         return services;
     }
-
-    public static ClaimsPrincipal Principal(DashboardAccount account, string scheme) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, account.User), new Claim(ClaimTypes.Role, account.Role)], scheme));
 
     /// <summary>True when the request carries a bearer token (no ambient browser credential, so no forgery to fear).</summary>
     public static bool UsesToken(HttpContext context) =>

@@ -16,27 +16,30 @@ public static class SessionApi
     {
         app.MapGet("/api/session", (HttpContext context, IAntiforgery antiforgery) => Session(context, antiforgery)).AllowAnonymous();
 
-        app.MapPost("/api/session", async (SignInRequest? request, HttpContext context, IAntiforgery antiforgery, AccountStore accounts) =>
+        app.MapPost("/api/session", async (SignInRequest? request, HttpContext context, IAntiforgery antiforgery, AccountStore accounts,
+            SignInThrottle throttle, DashboardSessions sessions) =>
         {
-            if (Check(request, accounts) is not { } account) return Refused(request);
-            var principal = DashboardSecurity.Principal(account, DashboardSecurity.CookieScheme);
+            if (Check(request, context, accounts, throttle) is { } refused) return refused;
+            var principal = sessions.Open(accounts.Find(request!.User!)!, DashboardSecurity.CookieScheme, DashboardSecurity.CookieLifetime);
             await context.SignInAsync(DashboardSecurity.CookieScheme, principal);
             // The anti-forgery token is bound to the user: issue the signed-in user's token now.
             context.User = principal;
             return Results.Ok(Session(context, antiforgery));
         }).AllowAnonymous().AddEndpointFilter<AntiforgeryFilter>().RequireRateLimiting(DashboardSecurity.SignInLimiter);
 
-        app.MapDelete("/api/session", async (HttpContext context, IAntiforgery antiforgery) =>
+        app.MapDelete("/api/session", async (HttpContext context, IAntiforgery antiforgery, DashboardSessions sessions) =>
         {
-            await context.SignOutAsync(DashboardSecurity.CookieScheme);
+            // The session ends here, not only the cookie: a copy of the cookie (or the token) no longer works.
+            sessions.Close(context.User);
+            if (!DashboardSecurity.UsesToken(context)) await context.SignOutAsync(DashboardSecurity.CookieScheme);
             context.User = new();
             return Results.Ok(Session(context, antiforgery));
         }).RequireAuthorization(DashboardRoles.ReadPolicy).AddEndpointFilter<AntiforgeryFilter>();
 
-        app.MapPost("/api/token", (SignInRequest? request, AccountStore accounts) =>
-            Check(request, accounts) is { } account
-                ? Results.SignIn(DashboardSecurity.Principal(account, DashboardSecurity.TokenScheme), authenticationScheme: DashboardSecurity.TokenScheme)
-                : Refused(request)).AllowAnonymous().RequireRateLimiting(DashboardSecurity.SignInLimiter);
+        app.MapPost("/api/token", (SignInRequest? request, HttpContext context, AccountStore accounts, SignInThrottle throttle, DashboardSessions sessions) =>
+            Check(request, context, accounts, throttle) is { } refused ? refused
+                : Results.SignIn(sessions.Open(accounts.Find(request!.User!)!, DashboardSecurity.TokenScheme, DashboardSecurity.TokenLifetime),
+                    authenticationScheme: DashboardSecurity.TokenScheme)).AllowAnonymous().RequireRateLimiting(DashboardSecurity.SignInLimiter);
     }
 
     private static SessionInfo Session(HttpContext context, IAntiforgery antiforgery)
@@ -46,8 +49,21 @@ public static class SessionApi
         return new SessionInfo(user is not null, user?.Identity?.Name, user?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value, tokens.RequestToken!);
     }
 
-    private static DashboardAccount? Check(SignInRequest? request, AccountStore accounts) =>
-        request is { User: { Length: > 0 } user, Password: { Length: > 0 } password } ? accounts.SignIn(user, password) : null;
+    /// <summary>Null when the user and password are right (the account then signs in); otherwise the answer to give.</summary>
+    private static IResult? Check(SignInRequest? request, HttpContext context, AccountStore accounts, SignInThrottle throttle)
+    {
+        if (request is not { User: { Length: > 0 } user, Password: { Length: > 0 } password }) return Refused(request);
+        if (throttle.Locked(user))
+            return Results.Json(new { error = $"too many failed sign-ins for this account: try again in {SignInThrottle.Window.TotalMinutes:0} minutes" },
+                statusCode: StatusCodes.Status429TooManyRequests);
+        if (accounts.SignIn(user, password) is null)
+        {
+            throttle.Failed(user, context.Connection.RemoteIpAddress?.ToString());
+            return Refused(request);
+        }
+        throttle.Succeeded(user);
+        return null;
+    }
 
     private static IResult Refused(SignInRequest? request) => request is { User: { Length: > 0 }, Password: { Length: > 0 } }
         ? Results.Json(new { error = "user name or password is wrong" }, statusCode: StatusCodes.Status401Unauthorized)

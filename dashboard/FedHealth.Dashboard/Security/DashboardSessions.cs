@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+
+namespace FedHealth.Dashboard.Security;
+
+/// <summary>
+/// The sessions this dashboard issued and has not ended. A cookie or bearer token is only a claim to one of them:
+/// every request is checked against this list and against the accounts file as it is now, so signing out, removing
+/// an account, changing its role or setting a new password ends its sessions at once (a copied cookie included).
+/// Held in memory: restarting the dashboard signs everyone out.
+/// </summary>
+public sealed class DashboardSessions(AccountStore accounts, TimeProvider clock, ILogger<DashboardSessions> log)
+{
+    public const string SessionClaim = "fedhealth:session";
+    public const string StampClaim = "fedhealth:stamp";
+    private readonly ConcurrentDictionary<string, DateTimeOffset> live = new();
+    private readonly ILogger log = log;
+
+    /// <summary>A new session for <paramref name="account"/>, as the principal the cookie or token will carry.</summary>
+    public ClaimsPrincipal Open(DashboardAccount account, string scheme, TimeSpan lifetime)
+    {
+        var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        live[id] = clock.GetUtcNow() + lifetime;
+        return new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Name, account.User), new Claim(ClaimTypes.Role, account.Role),
+            new Claim(SessionClaim, id), new Claim(StampClaim, Stamp(account)),
+        ], scheme));
+    }
+
+    /// <summary>Ends the session <paramref name="user"/> carries, if any.</summary>
+    public void Close(ClaimsPrincipal user)
+    {
+        if (user.FindFirst(SessionClaim)?.Value is { } id) live.TryRemove(id, out _);
+    }
+
+    /// <summary>Why this principal may no longer act, or null when its session is live and its account unchanged.</summary>
+    public string? Problem(ClaimsPrincipal user)
+    {
+        var name = user.Identity?.Name;
+        if (user.FindFirst(SessionClaim)?.Value is not { } id || !live.TryGetValue(id, out var until)) return "the session has ended (signed out, or the dashboard restarted)";
+        if (until <= clock.GetUtcNow()) { live.TryRemove(id, out _); return "the session has expired"; }
+        if (name is null || accounts.Find(name) is not { } account) return $"account '{name}' no longer exists";
+        if (user.FindFirst(StampClaim)?.Value != Stamp(account)) return $"account '{name}' changed (role or password) since it signed in";
+        return null;
+    }
+
+    /// <summary>Checks every authenticated request; one whose session ended goes on as anonymous (so 401), and its cookie is dropped.</summary>
+    public static void UseSessionCheck(WebApplication app) => app.Use(async (context, next) =>
+    {
+        if (context.User.Identity is { IsAuthenticated: true })
+        {
+            var sessions = context.RequestServices.GetRequiredService<DashboardSessions>();
+            if (sessions.Problem(context.User) is { } problem)
+            {
+                sessions.log.LogWarning("request {Method} {Path} by '{User}' from {Address} treated as signed out: {Problem}",
+                    context.Request.Method, context.Request.Path, context.User.Identity.Name, context.Connection.RemoteIpAddress, problem);
+                sessions.Close(context.User);
+                if (!DashboardSecurity.UsesToken(context)) await context.SignOutAsync(DashboardSecurity.CookieScheme);
+                context.User = new ClaimsPrincipal(new ClaimsIdentity());
+            }
+        }
+        await next();
+    });
+
+    /// <summary>Changes whenever the account is saved again (a fresh salt) or its role changes.</summary>
+    private static string Stamp(DashboardAccount account) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{account.Role}\n{account.PasswordHash}")))[..32];
+}
