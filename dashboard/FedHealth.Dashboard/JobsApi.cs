@@ -59,10 +59,10 @@ public static class JobsApi
         lead.MapPost("/jobs/{id:guid}/resume", async (Guid id, HttpContext http, IRequestClient<ResumeJob> client, CancellationToken ct) =>
             Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(new ResumeJob { JobId = id, RequestedBy = http.User.Identity!.Name! }, ct, Timeout)));
 
-        lead.MapPost("/jobs", async (JobSpec? spec, IRequestClient<CreateJob> client, IHubContext<FederationHub> hub, CancellationToken ct) =>
+        lead.MapPost("/jobs", async (JobSpec? spec, HttpContext http, IRequestClient<CreateJob> client, IHubContext<FederationHub> hub, CancellationToken ct) =>
         {
             if (spec is null) return Results.BadRequest(new { error = "the body must be a job spec (JSON)" });
-            var response = await client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec }, ct, Timeout);
+            var response = await client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec, RequestId = CreateRequestId(http) }, ct, Timeout);
             if (response.Is(out Response<JobRefused>? refused)) return Results.BadRequest(new { error = refused.Message.Reason });
             response.Is(out Response<JobAccepted>? acceptedResponse);
             var accepted = acceptedResponse!.Message;
@@ -76,6 +76,18 @@ public static class JobsApi
         if (response.Is(out Response<JobControlRefused>? refused)) return Results.Conflict(new { error = refused.Message.Reason });
         response.Is(out Response<JobControlAccepted>? accepted);
         return Results.Ok(accepted!.Message);
+    }
+
+    /// <summary>
+    /// The create request's id: from the client's Idempotency-Key header when it sends one (a retry after a lost answer
+    /// then gets the job it already made), scoped to the signed-in user; otherwise new for this HTTP request.
+    /// </summary>
+    public static Guid CreateRequestId(HttpContext http)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (string.IsNullOrWhiteSpace(key)) return Guid.NewGuid();
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{http.User.Identity?.Name}\n{key}"));
+        return new Guid(hash.AsSpan(0, 16));
     }
 
     private static async Task<FederationStatus> Status(IRequestClient<GetFederationStatus> client, CancellationToken ct, bool rounds = true) =>

@@ -4,6 +4,11 @@ namespace FedHealth.Contracts;
 public sealed record CreateJob
 {
     public required JobSpec Spec { get; init; }
+    /// <summary>
+    /// Chosen by the requester, once per job it means to create: the coordinator creates one job per request id and
+    /// answers a repeat (a redelivery, a retry after a lost answer) with that same job.
+    /// </summary>
+    public required Guid RequestId { get; init; }
 }
 
 /// <summary>The coordinator's answer: the job exists and has started.</summary>

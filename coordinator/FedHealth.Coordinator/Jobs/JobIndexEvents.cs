@@ -6,8 +6,9 @@ namespace FedHealth.Coordinator.Jobs;
 /// The job index's journal: which jobs exist and how each was started, so any node that takes the index over
 /// can (re)start them; the start is idempotent, so sending it again is how a job is woken up.
 /// </summary>
+/// <param name="RequestId">The <see cref="CreateJob.RequestId"/> it was created for (null in journals written before it existed).</param>
 public sealed record JobRegistered(Guid JobId, string Name, DateTimeOffset At, JobSpec? Spec = null, IReadOnlyList<string>? Participants = null,
-    JobGovernance? Governance = null) : IJobEvent;
+    JobGovernance? Governance = null, Guid? RequestId = null) : IJobEvent;
 
 /// <summary>The job ended (completed, failed or stopped): it need not be kept running any more.</summary>
 public sealed record JobRetired(Guid JobId, DateTimeOffset At) : IJobEvent;

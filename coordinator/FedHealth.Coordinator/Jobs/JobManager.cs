@@ -25,6 +25,10 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
     private const string WakeTimer = "wake";
 
     private readonly Dictionary<Guid, JobRegistered> jobs = new();
+    /// <summary>Each create request's job, so a repeat of the request is answered with it instead of making another.</summary>
+    private readonly Dictionary<Guid, JobRegistered> byRequest = new();
+    /// <summary>Requests being created (waiting for the site list or the journal): a repeat meanwhile waits for the same answer.</summary>
+    private readonly Dictionary<Guid, List<IActorRef>> creating = new();
     private readonly HashSet<Guid> retired = new();
     private readonly IActorRef region;
     private readonly IActorRef sites;
@@ -50,7 +54,7 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
         this.clock = clock;
         this.wakeEvery = wakeEvery;
 
-        Recover<JobRegistered>(r => jobs[r.JobId] = r);
+        Recover<JobRegistered>(Register);
         Recover<JobRetired>(r => retired.Add(r.JobId));
         Recover<RecoveryCompleted>(_ =>
         {
@@ -61,12 +65,21 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
 
         Command<CreateJob>(request =>
         {
+            if (request.RequestId == Guid.Empty) { Sender.Tell(new JobRefused { Reason = "requestId: missing (each create request names itself, so a repeat creates nothing)" }); return; }
+            if (byRequest.TryGetValue(request.RequestId, out var earlier))
+            {
+                log.Info("create request {0} repeated: answering with job {1} it created", request.RequestId, earlier.JobId);
+                Sender.Tell(Accepted(earlier));
+                return;
+            }
+            if (creating.TryGetValue(request.RequestId, out var waiting)) { waiting.Add(Sender); return; }
             var problems = JobSpecRules.Problems(request.Spec).ToList();
             if (request.Spec.SecureAggregation && keys is null) problems.Add("secureAggregation: this coordinator has no consortium keys (Coordinator:ConsortiumFile)");
             if (keys is not null && request.Spec.SecureAggregation)
                 problems.AddRange(request.Spec.Sites.Where(s => !keys.Trust.Sites.ContainsKey(s)).Select(s => $"sites: '{s}' has no registered key in the consortium"));
             if (problems.Count > 0) { Sender.Tell(new JobRefused { Reason = string.Join("; ", problems) }); return; }
             var replyTo = Sender;
+            creating[request.RequestId] = [];
             sites.Ask<SiteRegistry.SiteList>(new SiteRegistry.GetSites(), AskTimeout)
                 .PipeTo(Self, success: s => new CreateWithSites(request, s.Sites, replyTo),
                     failure: _ => new CreateWithSites(request, [], replyTo));
@@ -77,13 +90,19 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
             var online = c.Sites.Where(s => s.Online && (!c.Request.Spec.SecureAggregation || keys!.Trust.Sites.ContainsKey(s.LastHeartbeat.SiteId)))
                 .Select(s => s.LastHeartbeat).ToList();
             var (participants, problem) = JobSpecRules.ChooseParticipants(c.Request.Spec, online);
-            if (problem is not null) { c.ReplyTo.Tell(new JobRefused { Reason = problem }); return; }
-            var jobId = Guid.NewGuid();
-            Persist(new JobRegistered(jobId, c.Request.Spec.Name, clock.GetUtcNow(), c.Request.Spec, participants, GovernanceFor(participants, online)), registered =>
+            var waiting = creating.Remove(c.Request.RequestId, out var repeats) ? repeats : [];
+            if (problem is not null)
             {
-                jobs[jobId] = registered;
+                // Nothing was created: a repeat of a refused request is judged afresh (the sites may be online by then).
+                foreach (var to in waiting.Append(c.ReplyTo)) to.Tell(new JobRefused { Reason = problem });
+                return;
+            }
+            var jobId = Guid.NewGuid();
+            Persist(new JobRegistered(jobId, c.Request.Spec.Name, clock.GetUtcNow(), c.Request.Spec, participants, GovernanceFor(participants, online), c.Request.RequestId), registered =>
+            {
+                Register(registered);
                 Wake(registered);
-                c.ReplyTo.Tell(new JobAccepted { JobId = jobId, Participants = participants });
+                foreach (var to in waiting.Append(c.ReplyTo)) to.Tell(Accepted(registered));
             });
         });
         Command<JobRetired>(r =>
@@ -122,6 +141,14 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
         Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
         base.PostStop();
     }
+
+    private void Register(JobRegistered registered)
+    {
+        jobs[registered.JobId] = registered;
+        if (registered.RequestId is { } request) byRequest[request] = registered;
+    }
+
+    private static JobAccepted Accepted(JobRegistered registered) => new() { JobId = registered.JobId, Participants = registered.Participants ?? [] };
 
     private void WakeAll()
     {

@@ -223,7 +223,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             throw new InvalidOperationException($"the job was not created within 60 s: {notReady ?? "the coordinator did not answer"}");
         }
         Response<JobAccepted, JobRefused> response;
-        try { response = await create.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec }, timeout.Token, RequestWithin); }
+        try { response = await create.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec, RequestId = Guid.NewGuid() }, timeout.Token, RequestWithin); }
         catch (Exception e) when (CoordinatorUnavailableException.Explain(e, RequestWithin) is { } why) { throw new InvalidOperationException($"the job was not created: {why}", e); }
         if (response.Is(out Response<JobRefused>? refused)) throw new InvalidOperationException($"the coordinator refused the job: {refused.Message.Reason}");
         response.Is(out Response<JobAccepted>? accepted);

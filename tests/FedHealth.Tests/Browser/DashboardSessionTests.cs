@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using FedHealth.Contracts;
 using FedHealth.Dashboard.Security;
 using FedHealth.Tests.Support;
 
@@ -55,5 +56,30 @@ public sealed class DashboardSessionTests(LocalDashboard dashboard) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, (await asAuditor.GetAsync("/api/status")).StatusCode);
         Assert.True(store.Remove("leaving-lead"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await asAuditor.GetAsync("/api/status")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_lead_whose_create_is_retried_with_the_same_idempotency_key_gets_the_job_it_already_made()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DashboardUsers.Token(dashboard.Url, "lead", dashboard.Password("lead")));
+        var site = (await http.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.First(s => s.Online).LastHeartbeat;
+        var spec = new JobSpec
+        {
+            Name = "retried create", Schema = site.Schema, FeatureNames = site.FeatureNames, Rounds = 1, MinSites = 2,
+            Model = new ModelSpec { Kind = "logistic", Features = site.FeatureNames.Count },
+        };
+        async Task<Guid> Create(string? key)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = JsonContent.Create(spec, options: ProcessFederation.Json) };
+            if (key is not null) request.Headers.Add("Idempotency-Key", key);
+            var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
+        }
+        var first = await Create("launch-42");
+        Assert.Equal(first, await Create("launch-42"));
+        Assert.NotEqual(first, await Create("launch-43"));
+        Assert.NotEqual(first, await Create(null));
     }
 }

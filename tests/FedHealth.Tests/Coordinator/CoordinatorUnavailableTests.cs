@@ -49,7 +49,7 @@ public sealed class CoordinatorUnavailableTests : IDisposable
     {
         var client = host.Services.GetRequiredService<IRequestClient<CreateJob>>();
         var failure = await Assert.ThrowsAnyAsync<Exception>(() =>
-            client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = JobFixtures.Spec(rounds: 1, minSites: 1) }, default, within));
+            client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = JobFixtures.Spec(rounds: 1, minSites: 1), RequestId = Guid.NewGuid() }, default, within));
         return CoordinatorUnavailableException.Explain(failure, within) ?? throw new Xunit.Sdk.XunitException($"not explained: {failure}");
     }
 

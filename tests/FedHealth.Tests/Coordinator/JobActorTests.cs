@@ -86,16 +86,47 @@ public sealed class JobActorTests : IAsyncLifetime
         var region = await JobRegion.Start(system, id => JobActor.Props(id, bus, TimeProvider.System));
         var manager = system.ActorOf(JobManager.Props(region, sites, TimeProvider.System));
         sites.Tell(Heartbeat("A"));
-        var refused = await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2) }, TimeSpan.FromSeconds(10));
+        var request = Guid.NewGuid();
+        var refused = await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2), RequestId = request }, TimeSpan.FromSeconds(10));
         Assert.Contains("needs 2 sites, 1 are online", Assert.IsType<JobRefused>(refused).Reason);
         sites.Tell(Heartbeat("B"));
-        var accepted = Assert.IsType<JobAccepted>(await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2) }, TimeSpan.FromSeconds(10)));
+        // The same request once refused is judged afresh: it created nothing the first time.
+        var accepted = Assert.IsType<JobAccepted>(await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2), RequestId = request }, TimeSpan.FromSeconds(10)));
         Assert.Equal(["A", "B"], accepted.Participants);
         var status = await manager.Ask<FederationStatus>(new GetFederationStatus(), TimeSpan.FromSeconds(10));
         Assert.Equal(accepted.JobId, Assert.Single(status.Jobs).JobId);
         Assert.Equal(2, status.Sites.Count);
         var started = await bus.Next<RoundStarted>();
         Assert.Equal(accepted.JobId, started.JobId);
+    }
+
+    [Fact]
+    public async Task A_create_request_carried_many_times_creates_one_job_even_across_a_restart_of_the_index()
+    {
+        var system = NewSystem();
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        cluster.Join(cluster.SelfAddress);
+        var sites = system.ActorOf(FedHealth.Coordinator.Sites.SiteRegistry.Props(TimeProvider.System, TimeSpan.FromMinutes(1)));
+        var region = await JobRegion.Start(system, id => JobActor.Props(id, bus, TimeProvider.System));
+        var manager = system.ActorOf(JobManager.Props(region, sites, TimeProvider.System), "index-1");
+        sites.Tell(Heartbeat("A"));
+        sites.Tell(Heartbeat("B"));
+        var create = new CreateJob { Spec = Spec(minSites: 2), RequestId = Guid.NewGuid() };
+        // Five deliveries of one request, four of them while the first is still being created (the broker redelivering,
+        // a retry after a lost answer), then one more after the index restarted from its journal.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => manager.Ask<object>(create, TimeSpan.FromSeconds(10))));
+        var jobId = Assert.IsType<JobAccepted>(answers[0]).JobId;
+        Assert.All(answers, a => Assert.Equal(jobId, Assert.IsType<JobAccepted>(a).JobId));
+        await manager.GracefulStop(TimeSpan.FromSeconds(10));
+        var restarted = system.ActorOf(JobManager.Props(region, sites, TimeProvider.System), "index-2");
+        Assert.Equal(jobId, Assert.IsType<JobAccepted>(await restarted.Ask<object>(create, TimeSpan.FromSeconds(10))).JobId);
+        var status = await restarted.Ask<FederationStatus>(new GetFederationStatus(), TimeSpan.FromSeconds(10));
+        Assert.Equal(jobId, Assert.Single(status.Jobs).JobId);
+
+        var another = await restarted.Ask<object>(create with { RequestId = Guid.NewGuid() }, TimeSpan.FromSeconds(10));
+        Assert.NotEqual(jobId, Assert.IsType<JobAccepted>(another).JobId);
+        var unnamed = await restarted.Ask<object>(create with { RequestId = Guid.Empty }, TimeSpan.FromSeconds(10));
+        Assert.StartsWith("requestId: missing", Assert.IsType<JobRefused>(unnamed).Reason);
     }
 
     [Fact]

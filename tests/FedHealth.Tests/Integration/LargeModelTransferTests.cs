@@ -78,7 +78,7 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
             {
                 try
                 {
-                    var answer = await client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec }, timeout: RequestTimeout.After(s: 10));
+                    var answer = await client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec, RequestId = Guid.NewGuid() }, timeout: RequestTimeout.After(s: 10));
                     return answer.Is(out Response<JobAccepted>? ok) ? ok!.Message : null;
                 }
                 catch (RequestTimeoutException) { return null; }
