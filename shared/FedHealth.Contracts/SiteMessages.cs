@@ -24,6 +24,11 @@ public sealed record SiteHeartbeat : ISiteMessage
     /// <summary>What the site is doing ("idle", or "training job … round …"): heartbeats keep coming during long training.</summary>
     public string Activity { get; init; } = "idle";
     public required DateTimeOffset SentAt { get; init; }
+    /// <summary>
+    /// The site's signature (its consortium signing key) over everything above: a coordinator with consortium keys
+    /// takes a heartbeat only from the site it names, and only one newer than the last (no replays).
+    /// </summary>
+    public byte[]? Signature { get; init; }
 }
 
 /// <summary>A site's locally trained weights for one round, with the number of rows they were trained on.</summary>

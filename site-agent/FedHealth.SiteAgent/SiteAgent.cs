@@ -29,6 +29,7 @@ public sealed class SiteAgent
     private readonly SitePersonalisation personalisation;
     private readonly SiteControlVariates controlVariates = new();
     private volatile string activity = "idle";
+    private readonly SiteSecurity? security;
     private readonly Dictionary<(Guid Job, int Round), int> latestAttempt = new();
 
     public SiteConfig Config { get; }
@@ -42,7 +43,7 @@ public sealed class SiteAgent
 
     private SiteAgent(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, SiteSecurity? security, ILogger logger)
     {
-        (Config, Schema, Split, Device, this.logger) = (config, schema, split, device, logger);
+        (Config, Schema, Split, Device, this.logger, this.security) = (config, schema, split, device, logger, security);
         secure = new SecureParticipation(config.Site.Id, security, config.MinParticipants, logger);
         StateDir = config.StateDir ?? Path.Combine(Path.GetTempPath(), "fedhealth", config.Site.Id);
         Audit = new AuditLog(Path.Combine(StateDir, "audit.jsonl"));
@@ -74,7 +75,14 @@ public sealed class SiteAgent
         return new SiteAgent(config, schema, split, device, security, logger);
     }
 
-    public SiteHeartbeat Heartbeat(DateTimeOffset now) => new()
+    /// <summary>This site's heartbeat, signed when it holds consortium keys (a coordinator that holds them refuses it unsigned).</summary>
+    public SiteHeartbeat Heartbeat(DateTimeOffset now)
+    {
+        var unsigned = UnsignedHeartbeat(now);
+        return security is null ? unsigned : unsigned with { Signature = security.Identity.Sign(FedHealth.Privacy.Crypto.SignedMessage.Digest(unsigned)) };
+    }
+
+    private SiteHeartbeat UnsignedHeartbeat(DateTimeOffset now) => new()
     {
         SiteId = Id, Jurisdiction = Config.Site.Jurisdiction, Schema = Schema.Name, FeatureNames = Schema.FeatureNames,
         TrainSamples = Split.Train.Rows, TestSamples = Split.Test.Rows, Device = DeviceName, Simulated = Config.Site.Simulated,

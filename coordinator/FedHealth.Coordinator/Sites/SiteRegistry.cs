@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Event;
+using FedHealth.Privacy.Crypto;
 using FedHealth.Contracts;
 
 namespace FedHealth.Coordinator.Sites;
@@ -28,13 +30,29 @@ public sealed class SiteRegistry : ReceiveActor
     }
 
     private readonly Dictionary<string, SiteHeartbeat> lastHeartbeat = new();
+    /// <summary>The site's own send time of the last heartbeat taken from it: a heartbeat must be newer (no replays).</summary>
+    private readonly Dictionary<string, DateTimeOffset> lastSentAt = new();
+    private readonly ILoggingAdapter log = Context.GetLogger();
 
-    public static Props Props(TimeProvider clock, TimeSpan offlineAfter) => Akka.Actor.Props.Create(() => new SiteRegistry(clock, offlineAfter));
+    /// <param name="trust">The consortium's keys; with them only signed, fresh heartbeats of registered sites are taken.</param>
+    public static Props Props(TimeProvider clock, TimeSpan offlineAfter, ConsortiumTrust? trust = null) =>
+        Akka.Actor.Props.Create(() => new SiteRegistry(clock, offlineAfter, trust));
 
-    public SiteRegistry(TimeProvider clock, TimeSpan offlineAfter)
+    public SiteRegistry(TimeProvider clock, TimeSpan offlineAfter, ConsortiumTrust? trust)
     {
         var listeningSince = clock.GetUtcNow();
-        Receive<SiteHeartbeat>(h => lastHeartbeat[h.SiteId] = h with { SentAt = clock.GetUtcNow() });
+        Receive<SiteHeartbeat>(h =>
+        {
+            var now = clock.GetUtcNow();
+            if (string.IsNullOrEmpty(h.SiteId)) { log.Warning("heartbeat refused: it names no site"); return; }
+            if (HeartbeatCheck.Problem(h, trust, now, lastSentAt.TryGetValue(h.SiteId, out var last) ? last : null) is { } problem)
+            {
+                log.Warning("heartbeat refused: {0}", problem);
+                return;
+            }
+            lastSentAt[h.SiteId] = h.SentAt;
+            lastHeartbeat[h.SiteId] = h with { SentAt = now };
+        });
         Receive<GetSites>(_ => Sender.Tell(new SiteList(lastHeartbeat.Values
             .OrderBy(h => h.SiteId, StringComparer.Ordinal)
             .Select(h => new SiteStatus { LastHeartbeat = h, Online = clock.GetUtcNow() - h.SentAt <= offlineAfter })
