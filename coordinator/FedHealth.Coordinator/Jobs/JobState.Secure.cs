@@ -89,7 +89,7 @@ public sealed partial class JobState
         {
             if (server.Phase == SecurePhase.Unmasking) return [AggregateSecure(server.Finish(), now, goneNow)];
             var step = server.Phase;
-            PendingBroadcast = Close(server);
+            PendingBroadcast = Close(server, journaled: false);
             return [new SecureStepClosed(Round, step, now + Spec.RoundDeadline)];
         }
         catch (SecureRoundException e)
@@ -98,11 +98,11 @@ public sealed partial class JobState
         }
     }
 
-    private static IRoundMessage Close(SecureRoundServer server) => server.Phase switch
+    private static IRoundMessage Close(SecureRoundServer server, bool journaled) => server.Phase switch
     {
-        SecurePhase.Keys => server.CloseKeys(),
-        SecurePhase.Shares => server.CloseShares(),
-        SecurePhase.Masked => server.CloseMasked(),
+        SecurePhase.Keys => server.CloseKeys(journaled),
+        SecurePhase.Shares => server.CloseShares(journaled),
+        SecurePhase.Masked => server.CloseMasked(journaled),
         _ => throw new InvalidOperationException($"nothing to close in step {server.Phase}"),
     };
 
@@ -144,7 +144,8 @@ public sealed partial class JobState
         {
             RoundNonce = nonce, Threshold = ThresholdFor(Participants.Count), CoordinatorKey = keys.Trust.CoordinatorKey,
         };
-        secure = new SecureRoundServer(JobId, started.Round, SecureSettings, Participants, keys.Trust.Sites, keys.CoordinatorKey, Layout.TotalCount + 1);
+        secure = new SecureRoundServer(JobId, started.Round, SecureSettings, Participants, keys.Trust.Sites, keys.CoordinatorKey, Layout.TotalCount + 1,
+            minSites: Spec.MinSites);
     }
 
     private void ApplySecureMessage(IJobEvent e)
@@ -165,7 +166,7 @@ public sealed partial class JobState
 
     private void ApplySecureStepClosed(SecureStepClosed closed)
     {
-        if (secure is not null && secure.Phase == closed.Step) PendingBroadcast = Close(secure);
+        if (secure is not null && secure.Phase == closed.Step) PendingBroadcast = Close(secure, journaled: true);
         Deadline = closed.Deadline;
         Step++;
     }

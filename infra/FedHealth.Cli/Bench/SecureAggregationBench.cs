@@ -120,9 +120,9 @@ public static class SecureAggregationBench
         var server = new SecureRoundServer(job, 1, settings, ids, trusted, coordinatorKey, updates[0].Length + 1);
         // Each party's work is timed on its own: a site's message is made first, then the coordinator takes it.
         foreach (var id in ids) { var m = AtSite(id, () => clients[id].Advertise()); Require(AtCoordinator(() => server.Accept(m))); }
-        var collected = AtCoordinator(server.CloseKeys);
+        var collected = AtCoordinator(() => server.CloseKeys());
         foreach (var id in ids) { var m = AtSite(id, () => clients[id].OnKeysCollected(collected)); Require(AtCoordinator(() => server.Accept(m))); }
-        var relayed = AtCoordinator(server.CloseShares);
+        var relayed = AtCoordinator(() => server.CloseShares());
         for (var i = 0; i < ids.Count; i++)
         {
             var id = ids[i];
@@ -136,7 +136,7 @@ public static class SecureAggregationBench
             });
             Require(AtCoordinator(() => server.Accept(masked)));
         }
-        var request = AtCoordinator(server.CloseMasked);
+        var request = AtCoordinator(() => server.CloseMasked());
         foreach (var id in ids) { var m = AtSite(id, () => clients[id].OnUnmaskingRequested(request)); Require(AtCoordinator(() => server.Accept(m))); }
         var sum = AtCoordinator(server.Finish);
         if (Math.Abs(FixedPointRing.Decode(sum[^1]) - 100.0 * updates.Count) > 1e-6) throw new InvalidOperationException("secure sum is wrong");

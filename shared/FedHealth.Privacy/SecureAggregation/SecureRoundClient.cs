@@ -96,6 +96,8 @@ public sealed class SecureRoundClient : IDisposable
         sharers = Parties(senders);
         if (!sharers.Contains(self)) throw new SecureRoundException("our own shares are missing from the relayed set");
         if (sharers.Count < settings.Threshold) throw new SecureRoundException($"{sharers.Count} sites shared, the threshold is {settings.Threshold}");
+        if (sharers.Count < minParticipants)
+            throw new SecureRoundException($"site policy: {sharers.Count} sites shared, this site sends its masked update only among at least {minParticipants}");
 
         var masked = (ulong[])input.Clone();
         var masks = new List<(byte[] Seed, bool Subtract)> { (selfSeed, false) };
@@ -119,6 +121,9 @@ public sealed class SecureRoundClient : IDisposable
         if (!survivors.Union(dropped).ToHashSet().SetEquals(sharers)) throw new SecureRoundException("survivors and dropped sites do not match the sites that shared");
         if (!survivors.Contains(self)) throw new SecureRoundException("this site is not listed as a survivor");
         if (survivors.Count < settings.Threshold) throw new SecureRoundException($"{survivors.Count} survivors, the threshold is {settings.Threshold}");
+        // The sum is over the survivors: with fewer than the site's minimum, revealing would let the others infer its update.
+        if (survivors.Count < minParticipants)
+            throw new SecureRoundException($"site policy: {survivors.Count} survivors, this site helps unmask a sum only of at least {minParticipants} (with fewer, the others' updates can be inferred)");
         var reveal = survivors.Select(s => new RevealedShare(s, false, received[s].SelfSeed))
             .Concat(dropped.Select(d => new RevealedShare(d, true, received[d].MaskingKey))).ToList();
         var box = SealedBox.Seal(settings.CoordinatorKey, RevealedShares.ToBytes(reveal), SignedContent.Context("unmask", job, round, settings.RoundNonce, self));

@@ -24,6 +24,8 @@ public sealed class SecureRoundServer
     private readonly IReadOnlyDictionary<string, byte[]> trusted;
     private readonly ECDiffieHellman coordinatorKey;
     private readonly int length;
+    /// <summary>The fewest sites each step may close with: the job's minSites, and never fewer than the threshold.</summary>
+    private readonly int minParties;
     private readonly Dictionary<string, MaskingKeysAdvertised> adverts = new();
     private readonly Dictionary<string, SharesSubmitted> bundles = new();
     private readonly Dictionary<string, MaskedUpdateSubmitted> maskedFrom = new();
@@ -35,10 +37,15 @@ public sealed class SecureRoundServer
     public IReadOnlyList<string> Dropped { get; private set; } = [];
     public IReadOnlyCollection<MaskedUpdateSubmitted> MaskedUpdates => maskedFrom.Values;
 
+    /// <param name="minSites">
+    /// The job's minSites: no step closes with fewer sites, whatever the threshold. With two survivors each would learn
+    /// the other's update from the sum; the threshold alone (max(2, n/2+1)) let a round of three close with two.
+    /// </param>
     public SecureRoundServer(Guid job, int round, SecureRoundSettings settings, IReadOnlyCollection<string> participants,
-        IReadOnlyDictionary<string, byte[]> trusted, ECDiffieHellman coordinatorKey, int length)
+        IReadOnlyDictionary<string, byte[]> trusted, ECDiffieHellman coordinatorKey, int length, int minSites = 0)
     {
         (this.job, this.round, this.settings, this.trusted, this.coordinatorKey, this.length) = (job, round, settings, trusted, coordinatorKey, length);
+        minParties = Math.Max(settings.Threshold, minSites);
         this.participants = participants.ToHashSet();
         sum = new ulong[length];
     }
@@ -96,27 +103,34 @@ public sealed class SecureRoundServer
         };
     }
 
-    public MaskingKeysCollected CloseKeys()
+    private string Needed => minParties > settings.Threshold
+        ? $"the job needs at least {minParties} (minSites)" : $"the threshold is {settings.Threshold}";
+
+    /// <param name="journaled">Replaying a close the journal already holds: the job's minimum was judged when it was
+    /// taken (perhaps under an older rule), so only what the arithmetic needs, the threshold, is checked again.</param>
+    public MaskingKeysCollected CloseKeys(bool journaled = false)
     {
         Expect(SecurePhase.Keys);
-        if (adverts.Count < settings.Threshold) throw new SecureRoundException($"{adverts.Count} sites advertised keys, the threshold is {settings.Threshold}");
+        if (adverts.Count < (journaled ? settings.Threshold : minParties)) throw new SecureRoundException($"{adverts.Count} sites advertised keys, {Needed}");
         Phase = SecurePhase.Shares;
         return new MaskingKeysCollected { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Adverts = Sorted(adverts) };
     }
 
-    public SharesRelayed CloseShares()
+    public SharesRelayed CloseShares(bool journaled = false)
     {
         Expect(SecurePhase.Shares);
-        if (bundles.Count < settings.Threshold) throw new SecureRoundException($"{bundles.Count} sites shared their secrets, the threshold is {settings.Threshold}");
+        if (bundles.Count < (journaled ? settings.Threshold : minParties)) throw new SecureRoundException($"{bundles.Count} sites shared their secrets, {Needed}");
         Phase = SecurePhase.Masked;
         return new SharesRelayed { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Bundles = Sorted(bundles) };
     }
 
-    public UnmaskingRequested CloseMasked()
+    public UnmaskingRequested CloseMasked(bool journaled = false)
     {
         Expect(SecurePhase.Masked);
         if (maskedFrom.Count < settings.Threshold)
             throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, fewer than the threshold of {settings.Threshold}: the masks cannot be removed, the round is abandoned");
+        if (!journaled && maskedFrom.Count < minParties)
+            throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, {Needed}: a sum of so few would single sites out, the round is abandoned");
         Survivors = maskedFrom.Keys.Order(StringComparer.Ordinal).ToList();
         Dropped = bundles.Keys.Except(Survivors).Order(StringComparer.Ordinal).ToList();
         Phase = SecurePhase.Unmasking;

@@ -54,6 +54,44 @@ public sealed class SecureAggregationTests : IDisposable
     }
 
     [Fact]
+    public void No_step_closes_with_fewer_sites_than_the_jobs_minimum_though_the_threshold_would_allow_it()
+    {
+        // Five sites, threshold 3, minSites 4: two dropping after sharing leave three, enough for the threshold but
+        // fewer than the job asked for. (With three sites and minSites 3 the threshold of 2 let a round close with two.)
+        var (server, _) = RunToMasking(Sites.Take(2).ToHashSet(), minSites: 4);
+        var e = Assert.Throws<SecureRoundException>(() => server.CloseMasked());
+        Assert.Equal("3 masked updates arrived, the job needs at least 4 (minSites): a sum of so few would single sites out, the round is abandoned", e.Message);
+
+        var keysOnly = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length, minSites: 4);
+        foreach (var site in Sites.Take(3)) Assert.Null(keysOnly.Accept(new SecureRoundClient(site, identities[site], Trusted, job, 1, settings, 3).Advertise()));
+        Assert.Equal("3 sites advertised keys, the job needs at least 4 (minSites)", Assert.Throws<SecureRoundException>(() => keysOnly.CloseKeys()).Message);
+    }
+
+    [Fact]
+    public void A_site_sends_its_masked_update_only_among_as_many_sharers_as_its_policy_requires()
+    {
+        // Two sites stop after the key step: a coordinator that ignores the job's minimum (or lies) still cannot make a
+        // site with minParticipants 4 mask its update into a sum of three.
+        var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 1, settings, s == "S5" ? 4 : 3));
+        var server = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length);
+        foreach (var s in Sites) Assert.Null(server.Accept(clients[s].Advertise()));
+        var collected = server.CloseKeys();
+        foreach (var s in Sites.Skip(2)) Assert.Null(server.Accept(clients[s].OnKeysCollected(collected)));
+        var relayed = server.CloseShares();
+        var e = Assert.Throws<SecureRoundException>(() => clients["S5"].OnSharesRelayed(relayed, inputs["S5"], 0.5, "cpu", null));
+        Assert.StartsWith("site policy: 3 sites shared, this site sends its masked update only among at least 4", e.Message);
+    }
+
+    [Fact]
+    public void A_site_refuses_to_unmask_a_sum_of_fewer_survivors_than_its_policy_requires()
+    {
+        var (server, clients) = RunToMasking(Sites.Take(2).ToHashSet(), minParticipants: s => s == "S4" ? 4 : 3);
+        var request = server.CloseMasked();
+        var e = Assert.Throws<SecureRoundException>(() => clients["S4"].OnUnmaskingRequested(request));
+        Assert.StartsWith("site policy: 3 survivors, this site helps unmask a sum only of at least 4", e.Message);
+    }
+
+    [Fact]
     public void A_masked_vector_alone_is_uncorrelated_with_the_update()
     {
         RunToMasking(new HashSet<string>());
@@ -178,10 +216,11 @@ public sealed class SecureAggregationTests : IDisposable
         Assert.ThrowsAny<CryptographicException>(() => SealedBox.Open(recipient, bent, "job/1"u8));
     }
 
-    private (SecureRoundServer Server, Dictionary<string, SecureRoundClient> Clients) RunToMasking(IReadOnlySet<string> dropAfterSharing)
+    private (SecureRoundServer Server, Dictionary<string, SecureRoundClient> Clients) RunToMasking(IReadOnlySet<string> dropAfterSharing,
+        int minSites = 0, Func<string, int>? minParticipants = null)
     {
-        var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 1, settings, 3));
-        var server = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length);
+        var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 1, settings, minParticipants?.Invoke(s) ?? 3));
+        var server = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length, minSites);
         foreach (var s in Sites) Assert.Null(server.Accept(clients[s].Advertise()));
         var collected = server.CloseKeys();
         foreach (var s in Sites) Assert.Null(server.Accept(clients[s].OnKeysCollected(collected)));
