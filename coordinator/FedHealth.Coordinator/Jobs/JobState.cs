@@ -156,6 +156,10 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                     attemptsBeforeResume = 0;
                     roundOpenedAt = r.At;
                 }
+                // A secure attempt is a fresh run of the protocol: a site that left the last one (its keys came too late,
+                // too few parties for its policy) has not answered this one. Kept, its decline would close this attempt's
+                // steps without it and fail it at once, and every attempt after it the same way.
+                else if (Spec.SecureAggregation) declined.Clear();
                 (Round, Attempt, Deadline, Phase) = (r.Round, r.Attempt, r.Deadline, JobPhase.Training);
                 Step++;
                 OpenSecureRound(r);
