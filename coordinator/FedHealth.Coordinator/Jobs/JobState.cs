@@ -122,9 +122,11 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     }
 
     /// <summary>The deadline of a phase passed: go on with whoever answered, retry the round, or give up.</summary>
-    public IReadOnlyList<IJobEvent> OnDeadline(int step, DateTimeOffset now)
+    /// <param name="unreachable">Participants that could not hear the step's request (see <see cref="WaitForUnreachable"/>).</param>
+    public IReadOnlyList<IJobEvent> OnDeadline(int step, DateTimeOffset now, IReadOnlyCollection<string>? unreachable = null)
     {
         if (step != Step || !IsRunning || now < Deadline) return [];
+        if (WaitForUnreachable(unreachable, now) is { } wait) return [wait];
         if (Phase == JobPhase.Scoring) return CloseCrossSite(now, null);
         if (Phase == JobPhase.Evaluating) return CloseRound(now, null);
         if (secure is not null) return CloseSecureStep(now);

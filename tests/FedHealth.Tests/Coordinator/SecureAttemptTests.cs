@@ -9,7 +9,8 @@ namespace FedHealth.Tests.Coordinator;
 
 /// <summary>
 /// What a secure round's attempts owe to the sites, not to an outage: each attempt starts with no one having answered
-/// it. The rules, without actors or a bus: three sites whose policy takes part only with all three (the consortium default), threshold two.
+/// it, and a step never closes while a site it waits for could not hear its request. The rules, without actors or a
+/// bus: three sites whose policy takes part only with all three (the consortium default), threshold two.
 /// </summary>
 public sealed class SecureAttemptTests : IDisposable
 {
@@ -56,6 +57,50 @@ public sealed class SecureAttemptTests : IDisposable
         var replayed = new JobState(keys);
         foreach (var e in journal) replayed.Apply(e);
         Assert.Equal((state.Phase, state.Attempt, state.Step), (replayed.Phase, replayed.Attempt, replayed.Step));
+    }
+
+    [Fact]
+    public void A_step_waits_on_the_same_attempt_for_a_site_that_has_not_reconnected_however_long_the_outage()
+    {
+        var nonce = state.SecureSettings!.RoundNonce;
+        Advertise("A", "B");
+        for (var window = 0; window < 20; window++)
+        {
+            var waited = Assert.IsType<DeadlineExtended>(Assert.Single(state.OnDeadline(state.Step, state.Deadline, unreachable: ["C"])));
+            Take([waited]);
+        }
+
+        Assert.Equal((1, JobPhase.Training), (state.Attempt, state.Phase));
+        Assert.Equal(nonce, state.SecureSettings!.RoundNonce);
+        // C reconnects and answers the request that waited for it in its queue: same attempt, same nonce.
+        Advertise("C");
+        CompleteTheRound();
+        Assert.Equal(1, state.Attempt);
+        Assert.Equal(Sites, journal.OfType<RoundAggregated>().Single().Contributors.Order());
+    }
+
+    [Fact]
+    public void A_site_that_could_hear_the_request_and_did_not_answer_is_left_out_as_before()
+    {
+        Advertise("A", "B");
+
+        // A is unreachable now but already answered; C could hear the request: the step closes without C.
+        Take(state.OnDeadline(state.Step, state.Deadline, unreachable: ["A"]));
+
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        Assert.Equal(["A", "B"], collected.Adverts.Select(a => a.SiteId));
+    }
+
+    [Fact]
+    public void A_plain_round_waits_for_an_unreachable_site_only_while_it_lacks_its_quorum()
+    {
+        var plain = new JobState();
+        foreach (var e in JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 2), Sites, T0)) plain.Apply(e);
+        foreach (var e in plain.OnUpdate(JobFixtures.Update(job, 1, "A", [1, 1, 1], 10), T0).Events) plain.Apply(e);
+        Assert.IsType<DeadlineExtended>(Assert.Single(plain.OnDeadline(plain.Step, plain.Deadline, unreachable: ["B"])));
+
+        foreach (var e in plain.OnUpdate(JobFixtures.Update(job, 1, "B", [1, 1, 1], 10), T0).Events) plain.Apply(e);
+        Assert.IsType<RoundAggregated>(Assert.Single(plain.OnDeadline(plain.Step, plain.Deadline, unreachable: ["C"])));
     }
 
     private void Advertise(params string[] from)
