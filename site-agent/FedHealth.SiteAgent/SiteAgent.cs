@@ -110,6 +110,9 @@ public sealed class SiteAgent
             if (Gate.Admit(round) is { } notForUs) return notForUs;
         }
         var local = TrainOnce(round);
+        // A decline is kept per round but answers this attempt: with its first attempt's number the job would take it for
+        // a stale one redelivered from an earlier attempt, ignore it, and wait for this site until the deadline.
+        if (local is RoundDeclined declined) return Gate.Release(declined with { Attempt = round.Attempt });
         if (local is not UpdateSubmitted update) return Gate.Release(local);
         lock (torchGate)
         {

@@ -41,6 +41,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private bool waitedForBus;
     private DateTimeOffset busBackAt = DateTimeOffset.MinValue;
     private DateTimeOffset confirmedAt = DateTimeOffset.MinValue;
+    // When each participant was last heard (heartbeats), from the latest liveness report: after an outage, who has reconnected.
+    private IReadOnlyDictionary<string, DateTimeOffset> lastSeen = new Dictionary<string, DateTimeOffset>();
     private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(2);
     private readonly ILoggingAdapter log = Context.GetLogger();
 
@@ -122,7 +124,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             // The step's deadline may have moved on since this timer was armed (a late request gets a full window).
             var left = state.Deadline - Now;
             if (left > TimeSpan.Zero) { Timers.StartSingleTimer(DeadlineTimer, d, left); return; }
-            PersistDecided(state.OnDeadline(d.Step, Now));
+            PersistDecided(state.OnDeadline(d.Step, Now, Unreachable()));
         });
         Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, m.SiteId, m.Round, "sealed update", DataKinds.ModelUpdate));
         Command<MaskingKeysAdvertised>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "key advertisement", DataKinds.KeyExchange));
@@ -145,6 +147,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         });
         Command<LivenessReport>(r =>
         {
+            lastSeen = r.LastSeen;
             // Heartbeats could not arrive while the bus was down: give sites a full offline period to be heard again.
             if (BusHeld(state.Step) || Now - busBackAt < this.liveness!.OfflineAfter) return;
             PersistDecided(state.OnLiveness(r.LastSeen, this.liveness.OfflineAfter, Now));
@@ -186,6 +189,16 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             log.Info("job {0}: the bus is back (step {1} confirmed)", state.JobId, step);
         }
         return false;
+    }
+
+    /// <summary>
+    /// The participants not heard from since the bus came back, while they may still be reconnecting (for a full offline
+    /// period after it, as liveness allows them): they cannot hear the step's request yet. None when there was no outage.
+    /// </summary>
+    private IReadOnlyCollection<string> Unreachable()
+    {
+        if (liveness is null || busBackAt == DateTimeOffset.MinValue || Now - busBackAt >= liveness.OfflineAfter) return [];
+        return state.Participants.Where(p => !lastSeen.TryGetValue(p, out var seen) || seen < busBackAt).ToList();
     }
 
     private void Handle(Func<JobDecision> decide, object message, string siteId, int round, string what, string? dataKind)
@@ -297,7 +310,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 ResumePhase();
                 break;
             case DeadlineExtended extended:
-                log.Info("job {0}: round {1} {2}: the request went out late, so the sites have until {3:HH:mm:ss} UTC", state.JobId, state.Round, state.Status, extended.Deadline);
+                log.Info("job {0}: round {1} {2}: the request went out late or a site waited for has not reconnected yet, so the sites have until {3:HH:mm:ss} UTC",
+                    state.JobId, state.Round, state.Status, extended.Deadline);
                 Timers.StartSingleTimer(DeadlineTimer, new PhaseDeadline(state.Step), extended.Deadline - Now);
                 break;
             case CrossSiteClosed crossSite:

@@ -16,6 +16,21 @@ public sealed partial class JobState
     public IReadOnlyList<IJobEvent> OnRequestDelivered(int step, DateTimeOffset now) =>
         step == Step && IsRunning && Deadline - now < Spec.RoundDeadline / 2 ? [new DeadlineExtended(step, now + Spec.RoundDeadline, now)] : [];
 
+    /// <summary>
+    /// After an outage the sites reconnect one by one, some many seconds after the coordinator. A training step that
+    /// still waits for a site that could not hear its request yet must not close: a secure round would open a new
+    /// attempt that site cannot hear either (and the others leave, too few parties for their policy), so the outage,
+    /// not the sites, would spend the round's attempts. The step waits a further window on the same attempt and nonce;
+    /// an attempt so only fails, and counts, when every site it lacked could hear it. A plain round that has its
+    /// quorum goes on without the site. Who is unreachable, and for how long at most, the caller knows (heartbeats).
+    /// </summary>
+    private DeadlineExtended? WaitForUnreachable(IReadOnlyCollection<string>? unreachable, DateTimeOffset now)
+    {
+        if (unreachable is not { Count: > 0 } || Phase != JobPhase.Training) return null;
+        if (secure is null && updates.Count >= Spec.MinSites) return null;
+        return WaitingFor().Any(unreachable.Contains) ? new DeadlineExtended(Step, now + Spec.RoundDeadline, now) : null;
+    }
+
     public IReadOnlyList<IJobEvent> OnLiveness(IReadOnlyDictionary<string, DateTimeOffset> lastSeen, TimeSpan offlineAfter, DateTimeOffset now)
     {
         if (!IsRunning) return [];

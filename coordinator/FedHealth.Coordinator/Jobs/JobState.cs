@@ -122,9 +122,11 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     }
 
     /// <summary>The deadline of a phase passed: go on with whoever answered, retry the round, or give up.</summary>
-    public IReadOnlyList<IJobEvent> OnDeadline(int step, DateTimeOffset now)
+    /// <param name="unreachable">Participants that could not hear the step's request (see <see cref="WaitForUnreachable"/>).</param>
+    public IReadOnlyList<IJobEvent> OnDeadline(int step, DateTimeOffset now, IReadOnlyCollection<string>? unreachable = null)
     {
         if (step != Step || !IsRunning || now < Deadline) return [];
+        if (WaitForUnreachable(unreachable, now) is { } wait) return [wait];
         if (Phase == JobPhase.Scoring) return CloseCrossSite(now, null);
         if (Phase == JobPhase.Evaluating) return CloseRound(now, null);
         if (secure is not null) return CloseSecureStep(now);
@@ -156,6 +158,10 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                     attemptsBeforeResume = 0;
                     roundOpenedAt = r.At;
                 }
+                // A secure attempt is a fresh run of the protocol: a site that left the last one (its keys came too late,
+                // too few parties for its policy) has not answered this one. Kept, its decline would close this attempt's
+                // steps without it and fail it at once, and every attempt after it the same way.
+                else if (Spec.SecureAggregation) declined.Clear();
                 (Round, Attempt, Deadline, Phase) = (r.Round, r.Attempt, r.Deadline, JobPhase.Training);
                 Step++;
                 OpenSecureRound(r);

@@ -45,6 +45,19 @@ public sealed class SitePrivacyTests : IDisposable
     }
 
     [Fact]
+    public void A_declined_round_tried_again_gets_the_same_decline_naming_the_new_attempt()
+    {
+        var site = Site(budget: 3);
+        var round = Round(Guid.NewGuid(), 1) with { Privacy = null };
+        Assert.Equal(1, Assert.IsType<RoundDeclined>(site.Train(round)).Attempt);
+
+        var again = Assert.IsType<RoundDeclined>(site.Train(round with { Attempt = 2 }));
+
+        Assert.Equal(2, again.Attempt);
+        Assert.Contains("takes part only in DP-SGD jobs", again.Reason);
+    }
+
+    [Fact]
     public void A_round_asked_for_again_gets_the_same_answer_without_spending_twice()
     {
         var site = Site(budget: 10);

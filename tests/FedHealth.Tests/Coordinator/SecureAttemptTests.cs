@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using FedHealth.Contracts;
+using FedHealth.Coordinator.Jobs;
+using FedHealth.Privacy.Crypto;
+using FedHealth.Sites;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FedHealth.Tests.Coordinator;
+
+/// <summary>
+/// What a secure round's attempts owe to the sites, not to an outage: each attempt starts with no one having answered
+/// it, and a step never closes while a site it waits for could not hear its request. The rules, without actors or a
+/// bus: three sites whose policy takes part only with all three (the consortium default), threshold two.
+/// </summary>
+public sealed class SecureAttemptTests : IDisposable
+{
+    private static readonly string[] Sites = ["A", "B", "C"];
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+    private readonly Guid job = Guid.NewGuid();
+    private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
+    private readonly Dictionary<string, SigningKey> identities = Sites.ToDictionary(s => s, _ => SigningKey.Create());
+    private readonly SecureAggregationKeys keys;
+    private readonly Dictionary<string, SecureParticipation> sites;
+    private readonly List<IJobEvent> journal = new();
+    private readonly JobState state;
+
+    public SecureAttemptTests()
+    {
+        keys = new SecureAggregationKeys(new ConsortiumTrust(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
+        sites = Sites.ToDictionary(s => s, s => new SecureParticipation(s, new SiteSecurity(identities[s], keys.Trust), 3, NullLogger.Instance));
+        state = new JobState(keys);
+        Take(JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true }, Sites, T0));
+    }
+
+    [Fact]
+    public void Sites_that_left_an_attempt_are_waited_for_again_in_the_next_one()
+    {
+        // Attempt 1: C's keys come too late (refused), so it leaves; A and B are only two, and their policy makes both leave.
+        Advertise("A", "B");
+        Take(state.OnDeadline(state.Step, state.Deadline));
+        var late = sites["C"].Advertise(Started(), JobFixtures.Update(job, 1, "C", [1, 2, 3], 10));
+        Assert.Contains("too late", state.OnSecureMessage((ISecureRoundMessage)late, T0).Refusal);
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        foreach (var s in new[] { "C", "A", "B" }) Take(state.OnDecline(Assert.IsType<RoundDeclined>(sites[s].OnKeysCollected(collected)), T0).Events);
+        Assert.Equal(2, state.Attempt);
+
+        // Attempt 2: A's keys alone do not close the step (A and B left attempt 1, not this one).
+        Advertise("A");
+        Assert.Equal(2, state.Attempt);
+        Assert.Null(state.PendingBroadcast);
+        Assert.DoesNotContain(journal, e => e is JobFinished);
+
+        Advertise("B", "C");
+        CompleteTheRound();
+        Assert.Equal(2, state.Attempt);
+        Assert.Equal(Sites, journal.OfType<RoundAggregated>().Single().Contributors.Order());
+        var replayed = new JobState(keys);
+        foreach (var e in journal) replayed.Apply(e);
+        Assert.Equal((state.Phase, state.Attempt, state.Step), (replayed.Phase, replayed.Attempt, replayed.Step));
+    }
+
+    [Fact]
+    public void A_step_waits_on_the_same_attempt_for_a_site_that_has_not_reconnected_however_long_the_outage()
+    {
+        var nonce = state.SecureSettings!.RoundNonce;
+        Advertise("A", "B");
+        for (var window = 0; window < 20; window++)
+        {
+            var waited = Assert.IsType<DeadlineExtended>(Assert.Single(state.OnDeadline(state.Step, state.Deadline, unreachable: ["C"])));
+            Take([waited]);
+        }
+
+        Assert.Equal((1, JobPhase.Training), (state.Attempt, state.Phase));
+        Assert.Equal(nonce, state.SecureSettings!.RoundNonce);
+        // C reconnects and answers the request that waited for it in its queue: same attempt, same nonce.
+        Advertise("C");
+        CompleteTheRound();
+        Assert.Equal(1, state.Attempt);
+        Assert.Equal(Sites, journal.OfType<RoundAggregated>().Single().Contributors.Order());
+    }
+
+    [Fact]
+    public void A_site_that_could_hear_the_request_and_did_not_answer_is_left_out_as_before()
+    {
+        Advertise("A", "B");
+
+        // A is unreachable now but already answered; C could hear the request: the step closes without C.
+        Take(state.OnDeadline(state.Step, state.Deadline, unreachable: ["A"]));
+
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        Assert.Equal(["A", "B"], collected.Adverts.Select(a => a.SiteId));
+    }
+
+    [Fact]
+    public void A_plain_round_waits_for_an_unreachable_site_only_while_it_lacks_its_quorum()
+    {
+        var plain = new JobState();
+        foreach (var e in JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 2), Sites, T0)) plain.Apply(e);
+        foreach (var e in plain.OnUpdate(JobFixtures.Update(job, 1, "A", [1, 1, 1], 10), T0).Events) plain.Apply(e);
+        Assert.IsType<DeadlineExtended>(Assert.Single(plain.OnDeadline(plain.Step, plain.Deadline, unreachable: ["B"])));
+
+        foreach (var e in plain.OnUpdate(JobFixtures.Update(job, 1, "B", [1, 1, 1], 10), T0).Events) plain.Apply(e);
+        Assert.IsType<RoundAggregated>(Assert.Single(plain.OnDeadline(plain.Step, plain.Deadline, unreachable: ["C"])));
+    }
+
+    private void Advertise(params string[] from)
+    {
+        foreach (var s in from) Decide(sites[s].Advertise(Started(), JobFixtures.Update(job, 1, s, [1, 2, 3], 10)));
+    }
+
+    private void CompleteTheRound()
+    {
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        foreach (var s in Sites) Decide(sites[s].OnKeysCollected(collected));
+        var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
+        foreach (var s in Sites) Decide(sites[s].OnSharesRelayed(relayed));
+        var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);
+        foreach (var s in Sites) if (state.Phase == JobPhase.Training) Decide(sites[s].OnUnmaskingRequested(request));
+        Assert.Equal(JobPhase.Evaluating, state.Phase);
+    }
+
+    private RoundStarted Started() => new()
+    {
+        JobId = job, Round = 1, Attempt = state.Attempt, Schema = "toy", FeatureNames = JobFixtures.Features, Model = JobFixtures.Model,
+        Training = new TrainingPlan(), Seed = 1, GlobalWeights = state.GlobalWeights, Participants = Sites, Deadline = state.Deadline,
+        SecureRound = state.SecureSettings,
+    };
+
+    private void Decide(object? message)
+    {
+        var decision = state.OnSecureMessage(Assert.IsAssignableFrom<ISecureRoundMessage>(message), T0);
+        Assert.Null(decision.Refusal);
+        Take(decision.Events);
+    }
+
+    private void Take(IEnumerable<IJobEvent> events)
+    {
+        foreach (var e in events) { state.Apply(e); journal.Add(e); }
+    }
+
+    public void Dispose()
+    {
+        coordinatorKey.Dispose();
+        foreach (var i in identities.Values) i.Dispose();
+    }
+}
