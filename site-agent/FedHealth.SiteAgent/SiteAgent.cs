@@ -108,6 +108,10 @@ public sealed class SiteAgent
             latestAttempt[key] = round.Attempt;
             if (SimulatedDropout(round)) return null;
             if (Gate.Admit(round) is { } notForUs) return notForUs;
+            // A site in a consortium sends its update masked or sealed for the consortium's coordinator, never in the
+            // clear: a request that asks for neither is not one that coordinator sends (it seals whenever it holds keys).
+            if (security is not null && round.SecureRound is null && round.Sealing is null)
+                return Gate.Release(Decline(round, $"site {Id} holds consortium keys and sends its update only masked (secure aggregation) or sealed for the consortium's coordinator; this request asks for neither"));
         }
         var local = TrainOnce(round);
         // A decline is kept per round but answers this attempt: with its first attempt's number the job would take it for
