@@ -76,15 +76,21 @@ public sealed class JobActorTests : IAsyncLifetime
         Assert.All(FedHealth.Learning.Models.FlatParameters.FromWeights(Layout, evaluation.GlobalWeights).Values, v => Assert.Equal(2.25f, v, 5));
     }
 
-    [Fact]
-    public async Task The_job_manager_refuses_a_job_when_too_few_sites_are_online_and_accepts_it_once_they_are()
+    /// <summary>A one-node cluster with a site registry, the job region and the job index, as a coordinator node has them.</summary>
+    private async Task<(ActorSystem System, IActorRef Sites, IActorRef Region, IActorRef Index)> JobIndex(string? name = null)
     {
         var system = NewSystem();
         var cluster = Akka.Cluster.Cluster.Get(system);
         cluster.Join(cluster.SelfAddress);
         var sites = system.ActorOf(FedHealth.Coordinator.Sites.SiteRegistry.Props(TimeProvider.System, TimeSpan.FromMinutes(1)));
         var region = await JobRegion.Start(system, id => JobActor.Props(id, bus, TimeProvider.System));
-        var manager = system.ActorOf(JobManager.Props(region, sites, TimeProvider.System));
+        return (system, sites, region, system.ActorOf(JobManager.Props(region, sites, TimeProvider.System), name));
+    }
+
+    [Fact]
+    public async Task The_job_manager_refuses_a_job_when_too_few_sites_are_online_and_accepts_it_once_they_are()
+    {
+        var (_, sites, _, manager) = await JobIndex();
         sites.Tell(Heartbeat("A"));
         var request = Guid.NewGuid();
         var refused = await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2), RequestId = request }, TimeSpan.FromSeconds(10));
@@ -103,12 +109,7 @@ public sealed class JobActorTests : IAsyncLifetime
     [Fact]
     public async Task A_create_request_carried_many_times_creates_one_job_even_across_a_restart_of_the_index()
     {
-        var system = NewSystem();
-        var cluster = Akka.Cluster.Cluster.Get(system);
-        cluster.Join(cluster.SelfAddress);
-        var sites = system.ActorOf(FedHealth.Coordinator.Sites.SiteRegistry.Props(TimeProvider.System, TimeSpan.FromMinutes(1)));
-        var region = await JobRegion.Start(system, id => JobActor.Props(id, bus, TimeProvider.System));
-        var manager = system.ActorOf(JobManager.Props(region, sites, TimeProvider.System), "index-1");
+        var (system, sites, region, manager) = await JobIndex("index-1");
         sites.Tell(Heartbeat("A"));
         sites.Tell(Heartbeat("B"));
         var create = new CreateJob { Spec = Spec(minSites: 2), RequestId = Guid.NewGuid() };
