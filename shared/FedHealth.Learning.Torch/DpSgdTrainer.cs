@@ -19,7 +19,9 @@ public static class DpSgdTrainer
 {
     public static long StepsFor(TrainingPlan plan, DpSgdSettings dp) => FedHealth.Privacy.Accounting.DpSgdSchedule.StepsPerRound(plan, dp);
 
-    public static PrivateTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, DpSgdSettings dp, int seed, Device device)
+    /// <param name="cancellation">Checked before every step: a site stops a training that runs past its round.</param>
+    public static PrivateTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, DpSgdSettings dp, int seed, Device device,
+        CancellationToken cancellation = default)
     {
         if (!(dp.SamplingRate is > 0 and <= 1) || !(dp.ClipNorm > 0) || !(dp.NoiseMultiplier > 0))
             throw new ArgumentException($"DP-SGD needs a sampling rate in (0, 1], a positive clip norm and a positive noise multiplier, got {dp}");
@@ -37,6 +39,7 @@ public static class DpSgdTrainer
         var expectedBatch = dp.SamplingRate * data.Rows;
         for (var step = 0; step < steps; step++)
         {
+            cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var sums = parameters.Select(p => zeros_like(p)).ToList();
             for (var row = 0; row < data.Rows; row++)

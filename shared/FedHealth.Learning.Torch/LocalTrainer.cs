@@ -42,6 +42,7 @@ public static class LocalTrainer
             double lossSum = 0;
             for (var start = 0; start < order.Length; start += plan.BatchSize)
             {
+                cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var count = Math.Min(plan.BatchSize, order.Length - start);
                 var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray()).to(device);

@@ -162,12 +162,13 @@ public sealed class SiteAgent
             LocalTrainingResult result;
             PrivacySpent? spent = null;
             activity = $"training job {round.JobId} round {round.Round} since {DateTimeOffset.UtcNow:HH:mm:ss}";
+            using var overtime = new CancellationTokenSource(TrainingAllowance(round, DateTimeOffset.UtcNow));
             try
             {
                 if (round.Privacy is { } dp)
                 {
                     // DP noise must be unpredictable to everyone but this site: seeded from the site's own secret, never the job's seed.
-                    var trained = DpSgdTrainer.Train(model!, Split.Train, round.Training, dp, noiseSeeds.SeedFor(round.JobId, round.Round, "dp-sgd"), Device);
+                    var trained = DpSgdTrainer.Train(model!, Split.Train, round.Training, dp, noiseSeeds.SeedFor(round.JobId, round.Round, "dp-sgd"), Device, overtime.Token);
                     // Recorded before the update leaves: a crash after sending must not forget the spend.
                     ledger.Append(new LedgerEntry(round.JobId, round.Round, dp.SamplingRate, dp.NoiseMultiplier, trained.Steps, DateTimeOffset.UtcNow));
                     var cost = PrivacySpent();
@@ -178,9 +179,14 @@ public sealed class SiteAgent
                 {
                     using var control = serverControl is null ? null
                         : ControlVariates.For(model!, ScaffoldControl.Correction(serverControl, controlVariates.For(round.JobId, layout.TotalCount)), Device);
-                    result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device, control: control);
+                    result = LocalTrainer.Train(model!, Split.Train, round.Training, seed, Device, overtime.Token, control: control);
                 }
                 personalisation.AfterTraining(round, seed + 1);
+            }
+            catch (OperationCanceledException) when (overtime.IsCancellationRequested)
+            {
+                // Nothing leaves: no update was made. Not remembered, so a retried attempt with a later deadline trains again.
+                return Decline(round, $"training ran past the round's deadline ({round.Deadline:HH:mm:ss} UTC) and the grace after it, and was stopped; nothing was sent");
             }
             finally { activity = "idle"; }
             var trainedWeights = ModelParameters.Read(model!, layout);
@@ -282,6 +288,19 @@ public sealed class SiteAgent
             return answered.Keys.Any(k => k.Job == jobId) || latestAttempt.Keys.Any(k => k.Job == jobId) || personalisation.Holds(jobId)
                 || controlVariates.Holds(jobId) || secure.Holds(jobId) || Gate.Holds(jobId);
     }
+
+    /// <summary>
+    /// How long this round's training may run: to the round's deadline and one more window beyond it (the coordinator
+    /// may extend a step after an outage), and at least <see cref="MinTrainingAllowance"/> (a request delivered late, after
+    /// its deadline, still gets a fair try). A round asked of a site never holds it for good.
+    /// </summary>
+    public static TimeSpan TrainingAllowance(RoundStarted round, DateTimeOffset now)
+    {
+        var twoWindows = 2 * (round.Deadline - now);
+        return twoWindows > MinTrainingAllowance ? twoWindows : MinTrainingAllowance;
+    }
+
+    public static readonly TimeSpan MinTrainingAllowance = TimeSpan.FromMinutes(10);
 
     private object Remember(RoundStarted round, object answer)
     {
