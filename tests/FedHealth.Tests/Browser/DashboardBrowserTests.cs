@@ -176,6 +176,8 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
 
         await page.GetByLabel("Data kind").SelectOptionAsync("maskedModelUpdate");
         await page.GetByLabel("Site", new() { Exact = true }).SelectOptionAsync("DE-GBSG");
+        // The table names the query it shows: wait for the one with both filters (the count alone said "matching" before).
+        await Expect(page.Locator("#ledger-table")).ToHaveAttributeAsync("data-query", "site=DE-GBSG&dataKind=maskedModelUpdate");
         await Expect(page.Locator("#ledger-count")).ToContainTextAsync("matching entr");
         foreach (var cell in await page.Locator("#ledger-table tbody tr td:nth-child(6)").AllInnerTextsAsync()) Assert.Equal("maskedModelUpdate", cell);
         foreach (var from in await page.Locator("#ledger-table tbody tr td:nth-child(4)").AllInnerTextsAsync()) Assert.StartsWith("DE-GBSG", from);

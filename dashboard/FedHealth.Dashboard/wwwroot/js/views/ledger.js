@@ -62,14 +62,21 @@ export async function renderLedger(main) {
     main.querySelector("#export-csv").href = `/api/ledger/export?format=csv&${q}`;
     main.querySelector("#export-json").href = `/api/ledger/export?format=json&${q}`;
   };
+  // Filters change faster than answers come back: only the answer to the latest request is drawn (an earlier one
+  // arriving last would show entries that do not match the filters on screen), and the table says which query it shows.
+  let latest = 0;
   const load = async () => {
+    const asked = ++latest, q = query().toString();
     try {
-      const page = await api.ledger(query().toString());
+      const page = await api.ledger(q);
+      if (asked !== latest) return;
       if (!facetsDrawn) await drawFacets(page.facets);
       entries = page.entries; total = page.total;
       const problem = form.querySelector("#filter-problem"); if (problem) problem.textContent = "";
       draw();
+      main.querySelector("#ledger-table").dataset.query = q;
     } catch (e) {
+      if (asked !== latest) return;
       const problem = form.querySelector("#filter-problem");
       if (problem && e.status === 400) problem.textContent = e.message; else throw e;
     }
