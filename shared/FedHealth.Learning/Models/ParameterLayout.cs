@@ -24,10 +24,7 @@ public sealed record ParameterLayout(IReadOnlyList<ParameterShape> Parameters)
     public static ParameterLayout For(ModelSpec spec)
     {
         if (spec.Features < 1) throw new ArgumentException($"model needs at least one feature, got {spec.Features}");
-        var count = Count(spec);
-        if (count > MaxParameters)
-            throw new ArgumentException($"{count:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {MaxParameters:N0} a model may have");
-        return spec.Kind switch
+        ParameterLayout layout = spec.Kind switch
         {
             ModelKinds.Logistic => new([new("linear.weight", [1, spec.Features]), new("linear.bias", [1])]),
             ModelKinds.Mlp when spec.HiddenUnits >= 1 => new([
@@ -36,12 +33,12 @@ public sealed record ParameterLayout(IReadOnlyList<ParameterShape> Parameters)
             ModelKinds.Mlp => throw new ArgumentException($"an mlp needs at least one hidden unit, got {spec.HiddenUnits}"),
             _ => throw new ArgumentException($"unknown model kind '{spec.Kind}' (known: {string.Join(", ", ModelKinds.All)})"),
         };
+        // Counted from the shapes in 64-bit arithmetic, so no kind's count can wrap before it is judged.
+        var count = layout.Parameters.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
+        if (count > MaxParameters)
+            throw new ArgumentException($"{count:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {MaxParameters:N0} a model may have");
+        return layout;
     }
-
-    /// <summary>The parameter count in 64-bit arithmetic, before any shape is built.</summary>
-    private static long Count(ModelSpec spec) => spec.Kind == ModelKinds.Mlp
-        ? (long)spec.HiddenUnits * spec.Features + spec.HiddenUnits + spec.HiddenUnits + 1
-        : (long)spec.Features + 1;
 }
 
 /// <summary>The model kinds every site can train.</summary>
