@@ -65,6 +65,8 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
 
         Command<CreateJob>(request =>
         {
+            // From the bus a required field can still be null: refuse it by name, never throw in the index.
+            if (request.Spec is null) { Sender.Tell(new JobRefused { Reason = "spec: missing" }); return; }
             if (request.RequestId == Guid.Empty) { Sender.Tell(new JobRefused { Reason = "requestId: missing (each create request names itself, so a repeat creates nothing)" }); return; }
             if (byRequest.TryGetValue(request.RequestId, out var earlier))
             {
@@ -76,7 +78,7 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
             var problems = JobSpecRules.Problems(request.Spec).ToList();
             if (request.Spec.SecureAggregation && keys is null) problems.Add("secureAggregation: this coordinator has no consortium keys (Coordinator:ConsortiumFile)");
             if (keys is not null && request.Spec.SecureAggregation)
-                problems.AddRange(request.Spec.Sites.Where(s => !keys.Trust.Sites.ContainsKey(s)).Select(s => $"sites: '{s}' has no registered key in the consortium"));
+                problems.AddRange((request.Spec.Sites ?? []).Where(s => s is not null && !keys.Trust.Sites.ContainsKey(s)).Select(s => $"sites: '{s}' has no registered key in the consortium"));
             if (problems.Count > 0) { Sender.Tell(new JobRefused { Reason = string.Join("; ", problems) }); return; }
             var replyTo = Sender;
             creating[request.RequestId] = [];

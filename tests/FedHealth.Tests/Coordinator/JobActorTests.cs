@@ -77,14 +77,27 @@ public sealed class JobActorTests : IAsyncLifetime
     }
 
     /// <summary>A one-node cluster with a site registry, the job region and the job index, as a coordinator node has them.</summary>
-    private async Task<(ActorSystem System, IActorRef Sites, IActorRef Region, IActorRef Index)> JobIndex(string? name = null)
+    private async Task<(ActorSystem System, IActorRef Sites, IActorRef Region, IActorRef Index)> JobIndex(string? name = null, SecureAggregationKeys? keys = null)
     {
         var system = NewSystem();
         var cluster = Akka.Cluster.Cluster.Get(system);
         cluster.Join(cluster.SelfAddress);
         var sites = system.ActorOf(FedHealth.Coordinator.Sites.SiteRegistry.Props(TimeProvider.System, TimeSpan.FromMinutes(1)));
         var region = await JobRegion.Start(system, id => JobActor.Props(id, bus, TimeProvider.System));
-        return (system, sites, region, system.ActorOf(JobManager.Props(region, sites, TimeProvider.System), name));
+        return (system, sites, region, system.ActorOf(JobManager.Props(region, sites, TimeProvider.System, keys), name));
+    }
+
+    [Fact]
+    public async Task A_create_request_off_the_bus_with_nulls_where_its_type_has_none_is_refused_by_field_and_the_index_keeps_answering()
+    {
+        using var coordinatorKey = FedHealth.Privacy.Crypto.KeyAgreement.NewKey();
+        var trust = new FedHealth.Privacy.Crypto.ConsortiumTrust(FedHealth.Privacy.Crypto.KeyAgreement.PublicKey(coordinatorKey), new Dictionary<string, byte[]>());
+        var (_, _, _, index) = await JobIndex(keys: new SecureAggregationKeys(trust, coordinatorKey));
+        var noSites = await index.Ask<object>(new CreateJob { Spec = Spec() with { Sites = null!, SecureAggregation = true }, RequestId = Guid.NewGuid() }, TimeSpan.FromSeconds(10));
+        Assert.Contains("sites: must be a list", Assert.IsType<JobRefused>(noSites).Reason);
+        var noSpec = await index.Ask<object>(new CreateJob { Spec = null!, RequestId = Guid.NewGuid() }, TimeSpan.FromSeconds(10));
+        Assert.Equal("spec: missing", Assert.IsType<JobRefused>(noSpec).Reason);
+        Assert.Empty((await index.Ask<FederationStatus>(new GetFederationStatus(), TimeSpan.FromSeconds(10))).Jobs);
     }
 
     [Fact]
