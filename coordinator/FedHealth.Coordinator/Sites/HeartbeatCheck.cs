@@ -17,9 +17,10 @@ public static class HeartbeatCheck
     /// <param name="lastSentAt">The send time of the last heartbeat taken from this site, if any.</param>
     public static string? Problem(SiteHeartbeat heartbeat, ConsortiumTrust? trust, DateTimeOffset now, DateTimeOffset? lastSentAt)
     {
-        // Without consortium keys nothing can be checked: development only, and the coordinator says so when it starts.
+        if (string.IsNullOrEmpty(heartbeat.SiteId)) return "the heartbeat names no site";
+        // Without consortium keys nothing more can be checked: development only, and the coordinator says so when it starts.
         if (trust is null) return null;
-        if (string.IsNullOrEmpty(heartbeat.SiteId) || !trust.Sites.TryGetValue(heartbeat.SiteId, out var key))
+        if (!trust.Sites.TryGetValue(heartbeat.SiteId, out var key))
             return $"site '{heartbeat.SiteId}' is not in the consortium file";
         if (!SigningKey.Verify(key, SignedMessage.Digest(heartbeat with { Signature = null }), heartbeat.Signature))
             return $"the heartbeat of {heartbeat.SiteId} is unsigned or its signature does not verify against the site's registered key";

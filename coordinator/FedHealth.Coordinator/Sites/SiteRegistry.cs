@@ -44,8 +44,7 @@ public sealed class SiteRegistry : ReceiveActor
         Receive<SiteHeartbeat>(h =>
         {
             var now = clock.GetUtcNow();
-            if (string.IsNullOrEmpty(h.SiteId)) { log.Warning("heartbeat refused: it names no site"); return; }
-            if (HeartbeatCheck.Problem(h, trust, now, lastSentAt.TryGetValue(h.SiteId, out var last) ? last : null) is { } problem)
+            if (HeartbeatCheck.Problem(h, trust, now, h.SiteId is { } id && lastSentAt.TryGetValue(id, out var last) ? last : null) is { } problem)
             {
                 log.Warning("heartbeat refused: {0}", problem);
                 return;

@@ -41,8 +41,8 @@ public static class JobSpecRules
         }
         if (spec.Privacy is { } dp)
         {
-            if (t is not null && FedHealth.Privacy.Accounting.DpSgdSchedule.Problem(t, dp) is { } steps) problems.Add(steps);
-            else if (!(dp.SamplingRate is > 0 and <= 1)) problems.Add($"privacy.samplingRate: {dp.SamplingRate} must lie in (0, 1]");
+            // The sampling rate and the steps it makes, by the rule the sites train by (a missing plan is reported above).
+            if (FedHealth.Privacy.Accounting.DpSgdSchedule.Problem(t ?? new TrainingPlan(), dp) is { } schedule) problems.Add(schedule);
             if (!(dp.ClipNorm > 0) || !double.IsFinite(dp.ClipNorm)) problems.Add($"privacy.clipNorm: {dp.ClipNorm} must be positive");
             if (!(dp.NoiseMultiplier > 0) || !double.IsFinite(dp.NoiseMultiplier)) problems.Add($"privacy.noiseMultiplier: {dp.NoiseMultiplier} must be positive");
         }
