@@ -103,7 +103,10 @@ public sealed class SecureRoundServer
         };
     }
 
-    private string Needed => minParties > settings.Threshold
+    /// <summary>The fewest sites a step closes with: the job's minimum live, only the threshold when replaying a journaled close.</summary>
+    private int Minimum(bool journaled) => journaled ? settings.Threshold : minParties;
+
+    private string Needed(bool journaled) => Minimum(journaled) > settings.Threshold
         ? $"the job needs at least {minParties} (minSites)" : $"the threshold is {settings.Threshold}";
 
     /// <param name="journaled">Replaying a close the journal already holds: the job's minimum was judged when it was
@@ -111,7 +114,7 @@ public sealed class SecureRoundServer
     public MaskingKeysCollected CloseKeys(bool journaled = false)
     {
         Expect(SecurePhase.Keys);
-        if (adverts.Count < (journaled ? settings.Threshold : minParties)) throw new SecureRoundException($"{adverts.Count} sites advertised keys, {Needed}");
+        if (adverts.Count < Minimum(journaled)) throw new SecureRoundException($"{adverts.Count} sites advertised keys, {Needed(journaled)}");
         Phase = SecurePhase.Shares;
         return new MaskingKeysCollected { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Adverts = Sorted(adverts) };
     }
@@ -119,7 +122,7 @@ public sealed class SecureRoundServer
     public SharesRelayed CloseShares(bool journaled = false)
     {
         Expect(SecurePhase.Shares);
-        if (bundles.Count < (journaled ? settings.Threshold : minParties)) throw new SecureRoundException($"{bundles.Count} sites shared their secrets, {Needed}");
+        if (bundles.Count < Minimum(journaled)) throw new SecureRoundException($"{bundles.Count} sites shared their secrets, {Needed(journaled)}");
         Phase = SecurePhase.Masked;
         return new SharesRelayed { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Bundles = Sorted(bundles) };
     }
@@ -129,8 +132,8 @@ public sealed class SecureRoundServer
         Expect(SecurePhase.Masked);
         if (maskedFrom.Count < settings.Threshold)
             throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, fewer than the threshold of {settings.Threshold}: the masks cannot be removed, the round is abandoned");
-        if (!journaled && maskedFrom.Count < minParties)
-            throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, {Needed}: a sum of so few would single sites out, the round is abandoned");
+        if (maskedFrom.Count < Minimum(journaled))
+            throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, {Needed(journaled)}: a sum of so few would single sites out, the round is abandoned");
         Survivors = maskedFrom.Keys.Order(StringComparer.Ordinal).ToList();
         Dropped = bundles.Keys.Except(Survivors).Order(StringComparer.Ordinal).ToList();
         Phase = SecurePhase.Unmasking;
