@@ -19,8 +19,8 @@ public static class SessionApi
         app.MapPost("/api/session", async (SignInRequest? request, HttpContext context, IAntiforgery antiforgery, AccountStore accounts,
             SignInThrottle throttle, DashboardSessions sessions) =>
         {
-            if (Check(request, context, accounts, throttle) is { } refused) return refused;
-            var principal = sessions.Open(accounts.Find(request!.User!)!, DashboardSecurity.CookieScheme, DashboardSecurity.CookieLifetime);
+            if (Check(request, context, accounts, throttle, out var account) is { } refused) return refused;
+            var principal = sessions.Open(account!, DashboardSecurity.CookieScheme, DashboardSecurity.CookieLifetime);
             await context.SignInAsync(DashboardSecurity.CookieScheme, principal);
             // The anti-forgery token is bound to the user: issue the signed-in user's token now.
             context.User = principal;
@@ -37,8 +37,8 @@ public static class SessionApi
         }).RequireAuthorization(DashboardRoles.ReadPolicy).AddEndpointFilter<AntiforgeryFilter>();
 
         app.MapPost("/api/token", (SignInRequest? request, HttpContext context, AccountStore accounts, SignInThrottle throttle, DashboardSessions sessions) =>
-            Check(request, context, accounts, throttle) is { } refused ? refused
-                : Results.SignIn(sessions.Open(accounts.Find(request!.User!)!, DashboardSecurity.TokenScheme, DashboardSecurity.TokenLifetime),
+            Check(request, context, accounts, throttle, out var account) is { } refused ? refused
+                : Results.SignIn(sessions.Open(account!, DashboardSecurity.TokenScheme, DashboardSecurity.TokenLifetime),
                     authenticationScheme: DashboardSecurity.TokenScheme)).AllowAnonymous().RequireRateLimiting(DashboardSecurity.SignInLimiter);
     }
 
@@ -49,14 +49,15 @@ public static class SessionApi
         return new SessionInfo(user is not null, user?.Identity?.Name, user?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value, tokens.RequestToken!);
     }
 
-    /// <summary>Null when the user and password are right (the account then signs in); otherwise the answer to give.</summary>
-    private static IResult? Check(SignInRequest? request, HttpContext context, AccountStore accounts, SignInThrottle throttle)
+    /// <summary>Null, with the <paramref name="account"/> to sign in, when the user and password are right; otherwise the answer to give.</summary>
+    private static IResult? Check(SignInRequest? request, HttpContext context, AccountStore accounts, SignInThrottle throttle, out DashboardAccount? account)
     {
+        account = null;
         if (request is not { User: { Length: > 0 } user, Password: { Length: > 0 } password }) return Refused(request);
         if (throttle.Locked(user))
             return Results.Json(new { error = $"too many failed sign-ins for this account: try again in {SignInThrottle.Window.TotalMinutes:0} minutes" },
                 statusCode: StatusCodes.Status429TooManyRequests);
-        if (accounts.SignIn(user, password) is null)
+        if ((account = accounts.SignIn(user, password)) is null)
         {
             throttle.Failed(user, context.Connection.RemoteIpAddress?.ToString());
             return Refused(request);
