@@ -12,6 +12,7 @@ public static class DashboardComponent
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDashboardSecurity(configuration);
+        DashboardSigning.Add(services, configuration);
         // A body that does not bind throws, so ApiErrors can name the field instead of answering an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);

@@ -54,10 +54,10 @@ public static class JobsApi
 
         lead.MapPost("/jobs/{id:guid}/stop", async (Guid id, JobControlRequest? request, HttpContext http, IRequestClient<StopJob> client, CancellationToken ct) =>
             Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(
-                new StopJob { JobId = id, RequestedBy = http.User.Identity!.Name!, Reason = request?.Reason?.Trim() ?? "" }, ct, Timeout)));
+                new StopJob { JobId = id, RequestedBy = http.User.Identity!.Name!, Reason = request?.Reason?.Trim() ?? "", RequestId = CreateRequestId(http) }, ct, Timeout)));
 
         lead.MapPost("/jobs/{id:guid}/resume", async (Guid id, HttpContext http, IRequestClient<ResumeJob> client, CancellationToken ct) =>
-            Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(new ResumeJob { JobId = id, RequestedBy = http.User.Identity!.Name! }, ct, Timeout)));
+            Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(new ResumeJob { JobId = id, RequestedBy = http.User.Identity!.Name!, RequestId = CreateRequestId(http) }, ct, Timeout)));
 
         lead.MapPost("/jobs", async (JobSpec? spec, HttpContext http, IRequestClient<CreateJob> client, IHubContext<FederationHub> hub, CancellationToken ct) =>
         {
@@ -79,14 +79,15 @@ public static class JobsApi
     }
 
     /// <summary>
-    /// The create request's id: from the client's Idempotency-Key header when it sends one (a retry after a lost answer
-    /// then gets the job it already made), scoped to the signed-in user; otherwise new for this HTTP request.
+    /// A command's request id (create, stop, resume): from the client's Idempotency-Key header when it sends one (a retry
+    /// after a lost answer then gets what it already did), scoped to the signed-in user and the route (one key reused
+    /// for a stop and then a resume names two requests); otherwise new for this HTTP request.
     /// </summary>
     public static Guid CreateRequestId(HttpContext http)
     {
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (string.IsNullOrWhiteSpace(key)) return Guid.NewGuid();
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{http.User.Identity?.Name}\n{key}"));
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{http.User.Identity?.Name}\n{http.Request.Path}\n{key}"));
         return new Guid(hash.AsSpan(0, 16));
     }
 

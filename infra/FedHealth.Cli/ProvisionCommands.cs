@@ -17,8 +17,8 @@ public static class ProvisionCommands
     {
         var sites = new Option<string[]>("--sites") { Description = "Site ids, e.g. --sites DE-GBSG NL-ROTTERDAM-A", AllowMultipleArgumentsPerToken = true };
         var configs = new Option<string[]>("--site-configs") { Description = "Site config files: their sites are provisioned and each gets a ready copy OUT/sites/ID/site.json", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "Folder to write consortium.json, coordinator-key.pem and sites/ID/identity-key.pem", Required = true };
-        var keys = new Command("keys", "Create the coordinator's key, one signing key per site, and the consortium file that registers them.") { sites, configs, output };
+        var output = new Option<string>("--out") { Description = "Folder to write consortium.json, coordinator-key.pem, coordinator-signing-key.pem, dashboard-key.pem and sites/ID/identity-key.pem (existing keys are kept)", Required = true };
+        var keys = new Command("keys", "Create the coordinator's sealing and signing keys, the dashboard's signing key, one signing key per site, and the consortium file that registers them.") { sites, configs, output };
         keys.SetAction(result =>
         {
             var folder = Path.GetFullPath(result.GetValue(output)!);
@@ -30,9 +30,7 @@ public static class ProvisionCommands
             var ids = (result.GetValue(sites) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Concat(prepared).Distinct().ToList();
             // No sites yet is fine: sites that enrol themselves (`provision site`) are added to the consortium file then.
-            using var coordinator = KeyFiles.LoadOrCreateAgreementKey(Path.Combine(folder, "coordinator-key.pem"));
-            var identities = ids.ToDictionary(id => id, id => KeyFiles.LoadOrCreateIdentity(KeyFile(folder, id)));
-            new ConsortiumTrust(KeyAgreement.PublicKey(coordinator), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)).Save(consortium);
+            var provisioned = ConsortiumKeys.Provision(folder, ids, configFiles.ToDictionary(SiteConfigProvisioning.SiteIdOf, SiteConfigProvisioning.JurisdictionOf));
             foreach (var file in configFiles)
             {
                 var id = SiteConfigProvisioning.SiteIdOf(file);
@@ -40,9 +38,11 @@ public static class ProvisionCommands
                 File.WriteAllText(Path.Combine(folder, "sites", id, "site.json"), json);
             }
             Console.WriteLine(ids.Count == 0
-                ? $"wrote {consortium} (the coordinator's key, no site yet: sites join with `enroll request` and `fedhealth provision site`) and coordinator-key.pem"
-                : $"wrote {consortium} (coordinator and {ids.Count} sites), coordinator-key.pem and sites/*/identity-key.pem" + (configFiles.Length > 0 ? ", sites/*/site.json" : ""));
-            Console.WriteLine($"coordinator: --Coordinator:ConsortiumFile={consortium} --Coordinator:KeyFile={Path.Combine(folder, "coordinator-key.pem")}");
+                ? $"wrote {consortium} (the coordinator's and the dashboard's keys, no site yet: sites join with `enroll request` and `fedhealth provision site`), {ConsortiumKeys.SealingKeyFile}, {ConsortiumKeys.CoordinatorSigningKeyFile} and {ConsortiumKeys.DashboardKeyFile}"
+                : $"wrote {consortium} (coordinator, dashboard and {provisioned.Trust.Sites.Count} sites), {ConsortiumKeys.SealingKeyFile}, {ConsortiumKeys.CoordinatorSigningKeyFile}, {ConsortiumKeys.DashboardKeyFile} and sites/*/identity-key.pem" + (configFiles.Length > 0 ? ", sites/*/site.json" : ""));
+            Console.WriteLine($"coordinator: --Coordinator:ConsortiumFile={consortium} --Coordinator:KeyFile={Path.Combine(folder, ConsortiumKeys.SealingKeyFile)} --Coordinator:SigningKeyFile={Path.Combine(folder, ConsortiumKeys.CoordinatorSigningKeyFile)}");
+            Console.WriteLine($"dashboard: --Dashboard:ConsortiumFile={consortium} --Dashboard:KeyFile={Path.Combine(folder, ConsortiumKeys.DashboardKeyFile)}");
+            Console.WriteLine("every site: the new consortium.json (its signing keys tell sites which messages are the coordinator's)");
             return 0;
         });
         return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), ProvisionSiteCommand.Create() };
@@ -107,5 +107,5 @@ public static class ProvisionCommands
     private static List<string> Split(string[]? values) =>
         (values ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
 
-    private static string KeyFile(string folder, string id) => Path.Combine(folder, "sites", id, "identity-key.pem");
+    private static string KeyFile(string folder, string id) => ConsortiumKeys.SiteKeyFile(folder, id);
 }

@@ -26,7 +26,8 @@ public sealed record EnrolmentRequest
 /// </summary>
 public sealed record EnrolmentBundle
 {
-    public const string CurrentFormat = "fedhealth-enrolment/1";
+    /// <summary>Version 2 adds the coordinator's and the dashboard's signing keys (sites take control messages only from them).</summary>
+    public const string CurrentFormat = "fedhealth-enrolment/2";
     public required string Format { get; init; }
     public required string SiteId { get; init; }
     public required string CaCertificate { get; init; }
@@ -35,8 +36,12 @@ public sealed record EnrolmentBundle
     public required string BrokerUri { get; init; }
     /// <summary>The name on the broker's certificate when it differs from the host in <see cref="BrokerUri"/>.</summary>
     public string? BrokerServerName { get; init; }
-    /// <summary>The coordinator's key (base64 SubjectPublicKeyInfo).</summary>
+    /// <summary>The coordinator's sealing key (base64 SubjectPublicKeyInfo).</summary>
     public required string CoordinatorKey { get; init; }
+    /// <summary>The coordinator's signing key (base64 SubjectPublicKeyInfo): the site acts on no control message it did not sign.</summary>
+    public required string CoordinatorSigningKey { get; init; }
+    /// <summary>The dashboard's signing key (base64 SubjectPublicKeyInfo).</summary>
+    public required string DashboardKey { get; init; }
     /// <summary>Every registered site's signing key (base64 SubjectPublicKeyInfo), this one included.</summary>
     public required IReadOnlyDictionary<string, string> SiteKeys { get; init; }
     public required DateTimeOffset IssuedAt { get; init; }

@@ -1,7 +1,7 @@
 namespace FedHealth.Contracts;
 
 /// <summary>A lead asking the coordinator to create and start a federated job (request; answered by <see cref="JobAccepted"/> or <see cref="JobRefused"/>).</summary>
-public sealed record CreateJob
+public sealed record CreateJob : IDashboardRequest
 {
     public required JobSpec Spec { get; init; }
     /// <summary>
@@ -12,14 +12,14 @@ public sealed record CreateJob
 }
 
 /// <summary>The coordinator's answer: the job exists and has started.</summary>
-public sealed record JobAccepted
+public sealed record JobAccepted : ICoordinatorMessage
 {
     public required Guid JobId { get; init; }
     public required IReadOnlyList<string> Participants { get; init; }
 }
 
 /// <summary>The coordinator's answer: the job was not created, and why.</summary>
-public sealed record JobRefused
+public sealed record JobRefused : ICoordinatorMessage
 {
     public required string Reason { get; init; }
 }
@@ -32,7 +32,7 @@ public sealed record SiteLeftOut
 }
 
 /// <summary>Event: a round's global model was aggregated and evaluated by the sites.</summary>
-public sealed record RoundCompleted
+public sealed record RoundCompleted : ICoordinatorMessage
 {
     public required Guid JobId { get; init; }
     public required string JobName { get; init; }
@@ -56,7 +56,7 @@ public sealed record RoundCompleted
 }
 
 /// <summary>Event: a job ended, either after its last round ("completed") or because it could not go on ("failed").</summary>
-public sealed record JobEnded
+public sealed record JobEnded : ICoordinatorMessage
 {
     public required Guid JobId { get; init; }
     public required string JobName { get; init; }

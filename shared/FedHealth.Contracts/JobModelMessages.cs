@@ -1,7 +1,7 @@
 namespace FedHealth.Contracts;
 
 /// <summary>A lead or auditor asking for a job's current global model (request; answered by <see cref="JobModel"/> or <see cref="JobModelUnavailable"/>).</summary>
-public sealed record GetJobModel
+public sealed record GetJobModel : IDashboardRequest
 {
     public required Guid JobId { get; init; }
 }
@@ -10,7 +10,7 @@ public sealed record GetJobModel
 /// A job's global model as its journal holds it: after the last aggregated round (the final model once the job
 /// ended), with what is needed to use it elsewhere: the model kind and size, and the features in input order.
 /// </summary>
-public sealed record JobModel
+public sealed record JobModel : ICoordinatorMessage
 {
     public required Guid JobId { get; init; }
     public required string JobName { get; init; }
@@ -24,7 +24,7 @@ public sealed record JobModel
 }
 
 /// <summary>No model to give, and why (no such job).</summary>
-public sealed record JobModelUnavailable
+public sealed record JobModelUnavailable : ICoordinatorMessage
 {
     public required Guid JobId { get; init; }
     public required string Reason { get; init; }

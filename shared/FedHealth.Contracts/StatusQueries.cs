@@ -1,7 +1,7 @@
 namespace FedHealth.Contracts;
 
 /// <summary>A request for the coordinator's view of every job and site, answered with <see cref="FederationStatus"/>.</summary>
-public sealed record GetFederationStatus
+public sealed record GetFederationStatus : IDashboardRequest
 {
     public bool IncludeRounds { get; init; } = true;
 }
@@ -30,7 +30,7 @@ public sealed record SiteStatus
 }
 
 /// <summary>The coordinator's answer to <see cref="GetFederationStatus"/>.</summary>
-public sealed record FederationStatus
+public sealed record FederationStatus : ICoordinatorMessage
 {
     public required IReadOnlyList<JobSummary> Jobs { get; init; }
     public required IReadOnlyList<SiteStatus> Sites { get; init; }
@@ -43,7 +43,7 @@ public sealed record ClockProbe
 }
 
 /// <summary>The coordinator's answer to <see cref="ClockProbe"/>: its UTC time when it answered.</summary>
-public sealed record CoordinatorClock
+public sealed record CoordinatorClock : ICoordinatorMessage
 {
     public required DateTimeOffset Now { get; init; }
 }

@@ -6,7 +6,7 @@ namespace FedHealth.Contracts;
 /// the record), so a view orders by <see cref="TransferRecord.Index"/>, ignores an index it already has, and fetches a
 /// <see cref="TransferLedgerPage"/> when it sees a gap.
 /// </summary>
-public sealed record TransferAppended
+public sealed record TransferAppended : ICoordinatorMessage
 {
     public required TransferRecord Record { get; init; }
 }

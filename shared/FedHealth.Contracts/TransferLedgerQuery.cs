@@ -6,7 +6,7 @@ namespace FedHealth.Contracts;
 /// exactly, and given filters must all hold. The rule lives in FedHealth.Governance.LedgerQuery, which
 /// `fedhealth ledger export` applies too, so the dashboard and the CLI select the same entries.
 /// </summary>
-public sealed record GetTransferLedger
+public sealed record GetTransferLedger : IDashboardRequest
 {
     /// <summary>Only this job's transfers.</summary>
     public Guid? JobId { get; init; }
@@ -34,7 +34,7 @@ public sealed record GetTransferLedger
 /// Ledger entries matching a query, newest last, with how many matched in all, the chain's head (for sites to
 /// anchor and compare) and the choices the whole ledger offers for each filter.
 /// </summary>
-public sealed record TransferLedgerPage
+public sealed record TransferLedgerPage : ICoordinatorMessage
 {
     public required IReadOnlyList<TransferRecord> Entries { get; init; }
     public required long Total { get; init; }
@@ -57,7 +57,7 @@ public sealed record TransferLedgerFacets
 }
 
 /// <summary>A ledger query that was not run because a filter value is invalid: which field (camelCase, as on the wire) and why.</summary>
-public sealed record TransferLedgerRefused
+public sealed record TransferLedgerRefused : ICoordinatorMessage
 {
     /// <summary>The field at fault, or null when the refusal is not about one field.</summary>
     public string? Field { get; init; }

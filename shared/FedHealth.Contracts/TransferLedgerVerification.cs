@@ -4,14 +4,14 @@ namespace FedHealth.Contracts;
 /// Asks the coordinator to verify the transfer ledger as its journal database stores it, exactly as
 /// `fedhealth ledger verify` does; answered with <see cref="TransferLedgerVerification"/>.
 /// </summary>
-public sealed record VerifyTransferLedger
+public sealed record VerifyTransferLedger : IDashboardRequest
 {
     /// <summary>A head hash a site was shown: the chain must still contain it, or entries were rewritten or removed after it.</summary>
     public string? Head { get; init; }
 }
 
 /// <summary>What verifying the stored ledger found.</summary>
-public sealed record TransferLedgerVerification
+public sealed record TransferLedgerVerification : ICoordinatorMessage
 {
     /// <summary>True when every entry matches its hash, the chain is unbroken, and the head asked about (if any) is in it.</summary>
     public required bool Intact { get; init; }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using MassTransit;
+using FedHealth.Messaging.Signing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FedHealth.Messaging;
 
@@ -16,6 +18,8 @@ public static class FederationBus
     {
         options.Validate();
         services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MessageSigning>();
         services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
             o.WaitUntilStarted = true;
@@ -49,6 +53,7 @@ public static class FederationBus
                         h.MaxMessageSize(120 * 1024 * 1024);
                     });
                     AllowNonFiniteNumbers(cfg);
+                    SignAndVerify(context, cfg);
                     configureEndpoints(context, cfg);
                 });
             }
@@ -57,11 +62,23 @@ public static class FederationBus
                 x.UsingInMemory((context, cfg) =>
                 {
                     AllowNonFiniteNumbers(cfg);
+                    SignAndVerify(context, cfg);
                     configureEndpoints(context, cfg);
                 });
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// Every message out is signed by its rightful sender's key where this process holds it, and every message in, on
+    /// every endpoint, is taken only when its rightful sender signed it (<see cref="MessageSigning"/>).
+    /// </summary>
+    private static void SignAndVerify(IBusRegistrationContext context, IBusFactoryConfigurator cfg)
+    {
+        cfg.UseSendFilter(typeof(SignSentFilter<>), context);
+        cfg.UsePublishFilter(typeof(SignPublishedFilter<>), context);
+        cfg.UseConsumeFilter(typeof(VerifyIncomingFilter<>), context);
     }
 
     // A site whose held-out rows hold one class has an undefined (NaN) AUC; it must still travel.

@@ -30,6 +30,8 @@ public sealed class SiteAgent
     private readonly SiteControlVariates controlVariates = new();
     private volatile string activity = "idle";
     private readonly SiteSecurity? security;
+    /// <summary>The site's signing key and the consortium file, when it has them (every message it sends is then signed).</summary>
+    public SiteSecurity? Security => security;
     private readonly Dictionary<(Guid Job, int Round), int> latestAttempt = new();
 
     public SiteConfig Config { get; }

@@ -1,4 +1,6 @@
+using FedHealth.Contracts;
 using FedHealth.Messaging;
+using FedHealth.Messaging.Signing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,6 +16,9 @@ public static class SiteAgentComponent
     public static IServiceCollection AddSiteAgents(this IServiceCollection services, IReadOnlyList<SiteAgent> agents)
     {
         services.AddSingleton(agents);
+        foreach (var agent in agents)
+            if (agent.Security is { } security)
+                services.AddMessageSigning(security.Trust, MessageSender.Site(agent.Id), security.Identity);
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<SiteHeartbeats>();
         return services;

@@ -12,6 +12,10 @@ public static class SiteConfigProvisioning
     public static string SiteIdOf(string sourceConfig) =>
         Parse(sourceConfig)["site"]?["id"]?.GetValue<string>() ?? throw new InvalidDataException($"{sourceConfig}: no site.id");
 
+    /// <summary>Where the config says its site is (site.jurisdiction), for the consortium file to register.</summary>
+    public static string JurisdictionOf(string sourceConfig) =>
+        Parse(sourceConfig)["site"]?["jurisdiction"]?.GetValue<string>() ?? throw new InvalidDataException($"{sourceConfig}: no site.jurisdiction");
+
     public static string WithKeys(string sourceConfig, string consortiumFile, string identityKeyFile, string stateDir)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(sourceConfig))!;

@@ -1,7 +1,9 @@
 using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Jobs;
 using FedHealth.Privacy.Crypto;
+using FedHealth.Contracts;
 using FedHealth.Messaging;
+using FedHealth.Messaging.Signing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +15,9 @@ public static class CoordinatorComponent
     public static IServiceCollection AddCoordinator(this IServiceCollection services, CoordinatorOptions options, SecureAggregationKeys? keys = null)
     {
         services.AddSingleton(options);
-        services.AddSingleton(new CoordinatorKeys(keys ?? LoadKeys(options)));
+        keys ??= LoadKeys(options);
+        services.AddSingleton(new CoordinatorKeys(keys));
+        if (keys is not null) services.AddMessageSigning(keys.Trust, MessageSender.Coordinator, keys.Signing);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFederationPublisher, BusPublisher>();
         services.AddSingleton<CoordinatorNode>();
@@ -29,7 +33,13 @@ public static class CoordinatorComponent
         var key = KeyFiles.LoadOrCreateAgreementKey(options.KeyFile ?? Path.Combine(options.DataDir, "coordinator-key.pem"));
         if (!KeyAgreement.PublicKey(key).AsSpan().SequenceEqual(trust.CoordinatorKey))
             throw new ArgumentException($"{options.ConsortiumFile}: the coordinator key it names is not this coordinator's key ({options.KeyFile ?? "DataDir/coordinator-key.pem"})");
-        return new SecureAggregationKeys(trust, key);
+        var signingFile = options.SigningKeyFile ?? Path.Combine(options.DataDir, "coordinator-signing-key.pem");
+        if (!File.Exists(signingFile))
+            throw new ArgumentException($"{signingFile}: the coordinator's signing key is missing (`fedhealth provision keys` writes it beside coordinator-key.pem; set Coordinator:SigningKeyFile)");
+        var signing = SigningKey.FromPem(File.ReadAllText(signingFile));
+        if (!signing.PublicKey.AsSpan().SequenceEqual(trust.CoordinatorSigningKey))
+            throw new ArgumentException($"{options.ConsortiumFile}: the coordinator signing key it names is not the one in {signingFile}");
+        return new SecureAggregationKeys(trust, key, signing);
     }
 
     public static void RegisterConsumers(IBusRegistrationConfigurator x)

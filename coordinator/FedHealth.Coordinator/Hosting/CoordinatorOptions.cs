@@ -37,6 +37,8 @@ public sealed class CoordinatorOptions
     public string? ConsortiumFile { get; set; }
     /// <summary>The coordinator's private sealing key (PEM); default DataDir/coordinator-key.pem, created when missing.</summary>
     public string? KeyFile { get; set; }
+    /// <summary>The coordinator's private signing key (PEM) for every message it sends; default DataDir/coordinator-signing-key.pem (must exist).</summary>
+    public string? SigningKeyFile { get; set; }
     /// <summary>Where the coordinator runs (ISO 3166-1 alpha-2): transfers to and from sites elsewhere go into the ledger.</summary>
     public string Jurisdiction { get; set; } = "NL";
     /// <summary>The consortium's name, which each site's policy must accept.</summary>

@@ -67,13 +67,14 @@ public sealed record RevealedSharesReceived(int Round, UnmaskingSharesSubmitted 
 public sealed record SecureStepClosed(int Round, FedHealth.Privacy.SecureAggregation.SecurePhase Step, DateTimeOffset Deadline) : IJobEvent;
 
 /// <summary>A lead paused the job (in training or evaluation); nothing moves until it is resumed.</summary>
-public sealed record JobPaused(string By, string Reason, DateTimeOffset At) : IJobEvent;
+/// <param name="RequestId">The lead's request (null in journals written before requests carried one).</param>
+public sealed record JobPaused(string By, string Reason, DateTimeOffset At, Guid? RequestId = null) : IJobEvent;
 
 /// <summary>
 /// A lead resumed the paused job: the step it was paused in runs again until <paramref name="Deadline"/> (a training
 /// round follows with a fresh attempt, <see cref="RoundStartedEvent"/>; an evaluation reopens for the same model).
 /// </summary>
-public sealed record JobResumed(string By, DateTimeOffset At, DateTimeOffset Deadline) : IJobEvent;
+public sealed record JobResumed(string By, DateTimeOffset At, DateTimeOffset Deadline, Guid? RequestId = null) : IJobEvent;
 
 /// <summary>Cross-site evaluation opened after the last round: every site scores the final models until the deadline.</summary>
 public sealed record CrossSiteStarted(int Round, DateTimeOffset Deadline, DateTimeOffset At) : IJobEvent;

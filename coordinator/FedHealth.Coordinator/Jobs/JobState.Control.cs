@@ -16,21 +16,29 @@ public sealed partial class JobState
     /// <summary>Attempts at the current round made before the last resume: a pause is no fault of the sites, so they do not count against the limit.</summary>
     private int attemptsBeforeResume;
 
+    /// <summary>Every stop and resume request taken, from the journal: one carried again changes nothing.</summary>
+    private readonly HashSet<Guid> controlRequests = [];
+
+    private JobDecision? AlreadyHandled(Guid requestId, string what) =>
+        controlRequests.Contains(requestId) ? JobDecision.Ignore($"{what} request {requestId} was already handled; the job is {Status}") : null;
+
     public JobDecision OnStop(StopJob stop, DateTimeOffset now)
     {
+        if (AlreadyHandled(stop.RequestId, "stop") is { } repeat) return repeat;
         if (string.IsNullOrWhiteSpace(stop.RequestedBy)) return JobDecision.Refuse("a stop must name who asks for it (requestedBy is empty)");
         if (Phase == JobPhase.Paused) return JobDecision.Refuse($"job {JobId} is already {Detail}");
         if (!IsRunning) return JobDecision.Refuse(EndedRefusal("stop"));
-        return new JobDecision([new JobPaused(stop.RequestedBy.Trim(), stop.Reason?.Trim() ?? "", now)]);
+        return new JobDecision([new JobPaused(stop.RequestedBy.Trim(), stop.Reason?.Trim() ?? "", now, stop.RequestId)]);
     }
 
     public JobDecision OnResume(ResumeJob resume, DateTimeOffset now)
     {
+        if (AlreadyHandled(resume.RequestId, "resume") is { } repeat) return repeat;
         if (string.IsNullOrWhiteSpace(resume.RequestedBy)) return JobDecision.Refuse("a resume must name who asks for it (requestedBy is empty)");
         if (IsRunning) return JobDecision.Refuse($"job {JobId} is not paused: it is {Status} round {Round}");
         if (Phase != JobPhase.Paused) return JobDecision.Refuse(EndedRefusal("resume"));
         var deadline = now + Spec.RoundDeadline;
-        var resumed = new JobResumed(resume.RequestedBy.Trim(), now, deadline);
+        var resumed = new JobResumed(resume.RequestedBy.Trim(), now, deadline, resume.RequestId);
         return pausedFrom == JobPhase.Training
             ? new JobDecision([resumed, new RoundStartedEvent(Round, Attempt + 1, deadline, now, NewNonce(Spec))])
             : new JobDecision([resumed]);
@@ -45,6 +53,7 @@ public sealed partial class JobState
 
     private void ApplyPaused(JobPaused paused)
     {
+        if (paused.RequestId is { } request) controlRequests.Add(request);
         pausedFrom = Phase;
         Phase = JobPhase.Paused;
         Detail = string.IsNullOrEmpty(paused.Reason) ? $"paused by {paused.By}" : $"paused by {paused.By}: {paused.Reason}";
@@ -54,6 +63,7 @@ public sealed partial class JobState
 
     private void ApplyResumed(JobResumed resumed)
     {
+        if (resumed.RequestId is { } request) controlRequests.Add(request);
         if (pausedFrom == JobPhase.Training) attemptsBeforeResume = Attempt;
         (Phase, Deadline, Detail) = (pausedFrom, resumed.Deadline, $"resumed by {resumed.By}");
         Step++;

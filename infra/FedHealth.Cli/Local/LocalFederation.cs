@@ -7,6 +7,7 @@ using FedHealth.Coordinator.Hosting;
 using FedHealth.Dashboard;
 using FedHealth.Learning.Data;
 using FedHealth.Messaging;
+using FedHealth.Messaging.Signing;
 using FedHealth.Sites;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -73,7 +74,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var logs = Directory.CreateDirectory(Path.Combine(options.DataDir, "logs")).FullName;
         var logFile = Path.Combine(logs, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
         var fileLog = new FileLoggerProvider(logFile);
-        var keys = LocalKeys.Create(options.DataDir, SiteIds());
+        var keys = LocalKeys.Create(options.DataDir, SiteConfigs().ToDictionary(c => c.Site.Id, c => c.Site.Jurisdiction));
         var agents = StartSites(fileLog, keys);
         var siteIds = agents.Select(a => a.Id).ToList();
         var table = new RoundTable(output, siteIds);
@@ -88,6 +89,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             ConnectionString = options.PostgreSqlJournal,
         }, keys.Coordinator);
         builder.Services.AddSiteAgents(agents);
+        // The local run creates its job as the consortium's lead would, through the dashboard's signed requests.
+        builder.Services.AddMessageSigning(keys.Coordinator.Trust, MessageSender.Dashboard, keys.Dashboard);
         LocalAccounts? accounts = null;
         if (!options.Headless)
         {
@@ -136,7 +139,6 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         return configs;
     }
 
-    private IReadOnlyList<string> SiteIds() => SiteConfigs().Select(c => c.Site.Id).ToList();
 
     private List<SiteAgent> StartSites(ILoggerProvider logs, LocalKeys keys)
     {

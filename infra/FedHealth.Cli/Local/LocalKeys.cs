@@ -6,16 +6,15 @@ namespace FedHealth.Cli.Local;
 
 /// <summary>
 /// The key material of a local federation, kept in its data directory (created on first run, reused after): the
-/// coordinator's sealing key, each simulated site's signing key, and the consortium file that registers them.
+/// coordinator's sealing and signing keys, the dashboard's signing key (the local run creates its job as a lead would),
+/// each simulated site's signing key, and the consortium file that registers them.
 /// </summary>
-public sealed record LocalKeys(SecureAggregationKeys Coordinator, IReadOnlyDictionary<string, SiteSecurity> Sites)
+public sealed record LocalKeys(SecureAggregationKeys Coordinator, SigningKey Dashboard, IReadOnlyDictionary<string, SiteSecurity> Sites)
 {
-    public static LocalKeys Create(string dataDir, IReadOnlyList<string> siteIds)
+    public static LocalKeys Create(string dataDir, IReadOnlyDictionary<string, string> jurisdictions)
     {
-        var coordinatorKey = KeyFiles.LoadOrCreateAgreementKey(Path.Combine(dataDir, "coordinator-key.pem"));
-        var identities = siteIds.ToDictionary(id => id, id => KeyFiles.LoadOrCreateIdentity(Path.Combine(dataDir, "sites", id, "identity-key.pem")));
-        var trust = new ConsortiumTrust(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey));
-        trust.Save(Path.Combine(dataDir, "consortium.json"));
-        return new LocalKeys(new SecureAggregationKeys(trust, coordinatorKey), identities.ToDictionary(p => p.Key, p => new SiteSecurity(p.Value, trust)));
+        var keys = ConsortiumKeys.Provision(dataDir, jurisdictions.Keys, jurisdictions);
+        return new LocalKeys(new SecureAggregationKeys(keys.Trust, keys.Sealing, keys.CoordinatorSigning), keys.Dashboard,
+            keys.Sites.ToDictionary(p => p.Key, p => new SiteSecurity(p.Value, keys.Trust)));
     }
 }

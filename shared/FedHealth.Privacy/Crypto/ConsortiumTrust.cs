@@ -3,13 +3,31 @@ using System.Text.Json;
 namespace FedHealth.Privacy.Crypto;
 
 /// <summary>
-/// Who belongs to the consortium: each site's registered signing key and the coordinator's key that masked
-/// inputs are sealed for (public keys, SubjectPublicKeyInfo, base64 in the file). Coordinator and sites read
-/// the same file; messages signed by anyone else are refused.
+/// Who belongs to the consortium: each site's registered signing key, the coordinator's key that masked inputs are
+/// sealed for, the coordinator's signing key (every message it sends is signed with it) and the dashboard's signing
+/// key (only the dashboard may command jobs and query the coordinator). Public keys, SubjectPublicKeyInfo, base64 in
+/// the file. Coordinator, dashboard and sites read the same file; messages signed by anyone else are refused.
 /// </summary>
-public sealed record ConsortiumTrust(byte[] CoordinatorKey, IReadOnlyDictionary<string, byte[]> Sites)
+public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSigningKey, byte[] DashboardKey, IReadOnlyDictionary<string, byte[]> Sites)
 {
-    private sealed record FileForm(string CoordinatorKey, Dictionary<string, string> Sites);
+    private sealed record FileForm(string CoordinatorKey, string? CoordinatorSigningKey, string? DashboardKey, Dictionary<string, string> Sites,
+        Dictionary<string, string>? Jurisdictions = null);
+
+    /// <summary>
+    /// Where each site is (ISO 3166-1 alpha-2), as the consortium registered it at enrolment: the coordinator takes a
+    /// site's jurisdiction from here, never from what the site last said. A site missing here (a file from before
+    /// jurisdictions were registered) is taken at its signed heartbeat's word.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Jurisdictions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The registered key of <paramref name="sender"/>; null for a site the file does not register (or anyone).</summary>
+    public byte[]? KeyOf(FedHealth.Contracts.MessageSender sender) => sender.Role switch
+    {
+        FedHealth.Contracts.MessageSenderRole.Coordinator => CoordinatorSigningKey,
+        FedHealth.Contracts.MessageSenderRole.Dashboard => DashboardKey,
+        FedHealth.Contracts.MessageSenderRole.Site => sender.SiteId is { } id && Sites.TryGetValue(id, out var key) ? key : null,
+        _ => null,
+    };
 
     public static ConsortiumTrust Load(string path)
     {
@@ -18,8 +36,16 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, IReadOnlyDictionary<
         {
             var form = JsonSerializer.Deserialize<FileForm>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web))
                        ?? throw new InvalidDataException($"{path}: empty");
-            return new ConsortiumTrust(Convert.FromBase64String(form.CoordinatorKey),
-                form.Sites.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)));
+            // Files written before control messages were signed lack these two keys: refuse them by name rather than
+            // run a consortium whose sites would take commands from anyone.
+            if (string.IsNullOrEmpty(form.CoordinatorSigningKey) || string.IsNullOrEmpty(form.DashboardKey))
+                throw new InvalidDataException($"{path}: no {(string.IsNullOrEmpty(form.CoordinatorSigningKey) ? "coordinatorSigningKey" : "dashboardKey")}: " +
+                                               "the file predates signed control messages; run `fedhealth provision keys` again on its folder (existing keys are kept) and give every member the new file");
+            return new ConsortiumTrust(Convert.FromBase64String(form.CoordinatorKey), Convert.FromBase64String(form.CoordinatorSigningKey),
+                Convert.FromBase64String(form.DashboardKey), form.Sites.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)))
+            {
+                Jurisdictions = form.Jurisdictions ?? [],
+            };
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentNullException)
         {
@@ -31,7 +57,8 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, IReadOnlyDictionary<
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var form = new FileForm(Convert.ToBase64String(CoordinatorKey), Sites.ToDictionary(p => p.Key, p => Convert.ToBase64String(p.Value)));
+        var form = new FileForm(Convert.ToBase64String(CoordinatorKey), Convert.ToBase64String(CoordinatorSigningKey), Convert.ToBase64String(DashboardKey), Sites.ToDictionary(p => p.Key, p => Convert.ToBase64String(p.Value)),
+            Jurisdictions.ToDictionary(p => p.Key, p => p.Value));
         var temp = path + ".new";
         File.WriteAllText(temp, JsonSerializer.Serialize(form, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
         File.Move(temp, path, overwrite: true);

@@ -25,7 +25,9 @@ public static class EnrolmentIssuer
                                          $"({Fingerprint(registered)}, the request has {Fingerprint(identityKey!)}); if the site really lost its key, enrol it again with --replace-key");
         var sites = trust.Sites.ToDictionary(p => p.Key, p => p.Value);
         sites[request.SiteId] = identityKey!;
-        var updated = trust with { Sites = sites };
+        var places = trust.Jurisdictions.ToDictionary(p => p.Key, p => p.Value);
+        places[request.SiteId] = request.Jurisdiction;
+        var updated = trust with { Sites = sites, Jurisdictions = places };
 
         using var certificate = ca.IssueClient(request.SiteId, csr!.PublicKey, now);
         // The broker logs sites in by this CN: it must be exactly the site id registered (never a look-alike the name parser trimmed).
@@ -38,6 +40,7 @@ public static class EnrolmentIssuer
             Format = EnrolmentBundle.CurrentFormat, SiteId = request.SiteId, CaCertificate = ca.Certificate.ExportCertificatePem(),
             ClientCertificate = certificate.ExportCertificatePem(), BrokerUri = brokerUri, BrokerServerName = brokerServerName,
             CoordinatorKey = Convert.ToBase64String(updated.CoordinatorKey),
+            CoordinatorSigningKey = Convert.ToBase64String(updated.CoordinatorSigningKey), DashboardKey = Convert.ToBase64String(updated.DashboardKey),
             SiteKeys = updated.Sites.ToDictionary(p => p.Key, p => Convert.ToBase64String(p.Value)),
             IssuedAt = now ?? DateTimeOffset.UtcNow,
         };

@@ -75,6 +75,8 @@ public static class SiteEnrolment
                 problems.Add($"siteKeys.{config.Site.Id}: registers another identity key than {folder.IdentityKey}");
         }
         if (!TryBase64(bundle.CoordinatorKey, out _)) problems.Add("coordinatorKey: not base64");
+        if (!TryBase64(bundle.CoordinatorSigningKey, out _)) problems.Add("coordinatorSigningKey: not base64");
+        if (!TryBase64(bundle.DashboardKey, out _)) problems.Add("dashboardKey: not base64");
         var undecodable = bundle.SiteKeys.Where(p => !TryBase64(p.Value, out _)).Select(p => p.Key).ToList();
         if (undecodable.Count > 0) problems.Add($"siteKeys: not base64 for {string.Join(", ", undecodable)}");
         if (!Uri.TryCreate(bundle.BrokerUri, UriKind.Absolute, out var broker) || broker.Scheme != "amqps" || broker.UserInfo.Length > 0)
@@ -84,7 +86,8 @@ public static class SiteEnrolment
         // Everything checked: install. Each file is written beside its final name and moved over it.
         Replace(folder.CaCertificate, bundle.CaCertificate);
         Replace(folder.TlsCertificate, bundle.ClientCertificate);
-        var trust = new ConsortiumTrust(Convert.FromBase64String(bundle.CoordinatorKey), bundle.SiteKeys.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)));
+        var trust = new ConsortiumTrust(Convert.FromBase64String(bundle.CoordinatorKey), Convert.FromBase64String(bundle.CoordinatorSigningKey),
+            Convert.FromBase64String(bundle.DashboardKey), bundle.SiteKeys.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)));
         trust.Save(folder.Consortium);
         Replace(folder.BrokerSettings, JsonSerializer.Serialize(new
         {

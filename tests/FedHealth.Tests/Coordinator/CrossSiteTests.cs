@@ -153,9 +153,9 @@ public sealed class CrossSiteTests
     public void Silent_sites_are_named_gone_and_a_paused_scoring_phase_resumes_where_it_stood()
     {
         var (state, _) = Scoring();
-        Apply(state, state.OnStop(new StopJob { JobId = Job, RequestedBy = "lead", Reason = "check" }, T0));
+        Apply(state, state.OnStop(new StopJob { RequestId = Guid.NewGuid(), JobId = Job, RequestedBy = "lead", Reason = "check" }, T0));
         Assert.Contains("paused", state.OnCrossSiteScores(Scores("A", (null, 0.7), ("A", 0.8)), T0).Refusal);
-        Apply(state, state.OnResume(new ResumeJob { JobId = Job, RequestedBy = "lead" }, T0));
+        Apply(state, state.OnResume(new ResumeJob { RequestId = Guid.NewGuid(), JobId = Job, RequestedBy = "lead" }, T0));
         Assert.Equal(JobPhase.Scoring, state.Phase);
         Apply(state, state.OnCrossSiteScores(Scores("A", (null, 0.7), ("A", 0.8)), T0));
 

@@ -18,7 +18,7 @@ public sealed class HeartbeatCheckTests : IDisposable
     private readonly SigningKey attacker = SigningKey.Create();
     private readonly ConsortiumTrust trust;
 
-    public HeartbeatCheckTests() => trust = new ConsortiumTrust(KeyAgreement.PublicKey(KeyAgreement.NewKey()), new Dictionary<string, byte[]> { ["A"] = siteA.PublicKey });
+    public HeartbeatCheckTests() => trust = TestTrust.Of(KeyAgreement.PublicKey(KeyAgreement.NewKey()), new Dictionary<string, byte[]> { ["A"] = siteA.PublicKey });
 
     private static SiteHeartbeat Signed(SiteHeartbeat h, SigningKey key) => h with { Signature = key.Sign(SignedMessage.Digest(h with { Signature = null })) };
 
@@ -29,6 +29,15 @@ public sealed class HeartbeatCheckTests : IDisposable
     {
         Assert.Null(HeartbeatCheck.Problem(FromA(Now), trust, Now, lastSentAt: null));
         Assert.Null(HeartbeatCheck.Problem(FromA(Now.AddSeconds(5)), trust, Now.AddSeconds(5), lastSentAt: Now));
+    }
+
+    [Fact]
+    public void A_site_cannot_move_itself_out_of_the_jurisdiction_the_consortium_registered()
+    {
+        var registered = trust with { Jurisdictions = new Dictionary<string, string> { ["A"] = "DE" } };
+        Assert.Null(HeartbeatCheck.Problem(FromA(Now), registered, Now, null));
+        // Signed by the site itself, so only the registration can tell: a site in Germany claiming to be in the Netherlands.
+        Assert.Contains("states jurisdiction 'NL', but the consortium file registers the site in 'DE'", HeartbeatCheck.Problem(FromA(Now, "NL"), registered, Now, null));
     }
 
     [Fact]

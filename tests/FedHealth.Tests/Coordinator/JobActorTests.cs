@@ -91,7 +91,7 @@ public sealed class JobActorTests : IAsyncLifetime
     public async Task A_create_request_off_the_bus_with_nulls_where_its_type_has_none_is_refused_by_field_and_the_index_keeps_answering()
     {
         using var coordinatorKey = FedHealth.Privacy.Crypto.KeyAgreement.NewKey();
-        var trust = new FedHealth.Privacy.Crypto.ConsortiumTrust(FedHealth.Privacy.Crypto.KeyAgreement.PublicKey(coordinatorKey), new Dictionary<string, byte[]>());
+        var trust = TestTrust.Of(FedHealth.Privacy.Crypto.KeyAgreement.PublicKey(coordinatorKey), new Dictionary<string, byte[]>());
         var (_, _, _, index) = await JobIndex(keys: new SecureAggregationKeys(trust, coordinatorKey));
         var noSites = await index.Ask<object>(new CreateJob { Spec = Spec() with { Sites = null!, SecureAggregation = true }, RequestId = Guid.NewGuid() }, TimeSpan.FromSeconds(10));
         Assert.Contains("sites: must be a list", Assert.IsType<JobRefused>(noSites).Reason);
@@ -251,23 +251,23 @@ public sealed class JobActorTests : IAsyncLifetime
         await bus.Next<RoundStarted>();
         Assert.Null((await actor.Ask<Handled>(Update(job, 1, "A", [1, 1, 1], 10), Within)).Refusal);
 
-        Assert.Equal("paused", Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { JobId = job, RequestedBy = "alice", Reason = "audit" })).Status);
+        Assert.Equal("paused", Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice", Reason = "audit" })).Status);
         var paused = await bus.Next<JobStatusChanged>();
         Assert.Equal(("paused", "paused by alice: audit", "test job"), (paused.Status, paused.Detail, paused.JobName));
         Assert.Contains("paused", (await actor.Ask<Handled>(Update(job, 1, "B", [3, 3, 3], 10), Within)).Refusal);
-        Assert.Contains("already paused", Assert.IsType<JobControlRefused>(await Control(actor, new StopJob { JobId = job, RequestedBy = "bob" })).Reason);
+        Assert.Contains("already paused", Assert.IsType<JobControlRefused>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Reason);
         actor.Tell(new StartJob(job, Spec(rounds: 2, minSites: 2), ["A", "B"])); // the job index's periodic wake
         Assert.Equal("paused", (await actor.Ask<JobSummary>(new GetJobSummary(job), Within)).Status);
 
-        Assert.Equal("training", Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { JobId = job, RequestedBy = "bob" })).Status);
+        Assert.Equal("training", Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Status);
         Assert.Equal("training", (await bus.Next<JobStatusChanged>()).Status);
         var restarted = await bus.Next<RoundStarted>();
         Assert.Equal((1, 2), (restarted.Round, restarted.Attempt));
         actor.Tell(Update(job, 1, "B", [3, 3, 3], 10));
         var evaluation = await bus.Next<EvaluationRequested>();
 
-        Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { JobId = job, RequestedBy = "alice" }));
-        Assert.Equal("evaluating", Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { JobId = job, RequestedBy = "alice" })).Status);
+        Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }));
+        Assert.Equal("evaluating", Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" })).Status);
         var reopened = await bus.Next<EvaluationRequested>();
         Assert.Equal(evaluation.Round, reopened.Round);
         Assert.True(reopened.Deadline > evaluation.Deadline, "the evaluation has a new deadline");
@@ -280,7 +280,7 @@ public sealed class JobActorTests : IAsyncLifetime
         foreach (var site in new[] { "A", "B" }) actor.Tell(GoodEvaluation(job, 2, site));
         var ended = await bus.Next<JobEnded>();
         Assert.Equal(("completed", 2), (ended.Outcome, ended.RoundsCompleted));
-        Assert.Contains("already ended (completed", Assert.IsType<JobControlRefused>(await Control(actor, new ResumeJob { JobId = job, RequestedBy = "bob" })).Reason);
+        Assert.Contains("already ended (completed", Assert.IsType<JobControlRefused>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Reason);
     }
 
     [Fact]
@@ -291,13 +291,35 @@ public sealed class JobActorTests : IAsyncLifetime
         var actor = first.ActorOf(JobActor.Props(job, bus, TimeProvider.System));
         actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2), ["A", "B"]));
         await bus.Next<RoundStarted>();
-        Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { JobId = job, RequestedBy = "alice" }));
+        Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }));
         await first.Terminate();
 
         var recovered = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
         Assert.Equal("paused", (await recovered.Ask<JobSummary>(new GetJobSummary(job), Within)).Status);
-        Assert.IsType<JobControlAccepted>(await Control(recovered, new ResumeJob { JobId = job, RequestedBy = "alice" }));
+        Assert.IsType<JobControlAccepted>(await Control(recovered, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }));
         Assert.Equal(2, (await bus.Next<RoundStarted>()).Attempt);
+    }
+
+    [Fact]
+    public async Task A_stop_carried_again_after_a_resume_and_a_restart_changes_nothing()
+    {
+        var job = Guid.NewGuid();
+        var first = NewSystem();
+        var actor = first.ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2), ["A", "B"]));
+        await bus.Next<RoundStarted>();
+        var stop = new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" };
+        var resume = new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" };
+        Assert.Equal("paused", Assert.IsType<JobControlAccepted>(await Control(actor, stop)).Status);
+        Assert.Equal("paused", Assert.IsType<JobControlAccepted>(await Control(actor, stop)).Status);
+        Assert.Equal("training", Assert.IsType<JobControlAccepted>(await Control(actor, resume)).Status);
+        await first.Terminate();
+
+        // Redelivered (or replayed) after the resume, on a coordinator that restarted from its journal: answered, ignored.
+        var recovered = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        Assert.Equal("training", Assert.IsType<JobControlAccepted>(await Control(recovered, stop)).Status);
+        Assert.Equal("training", Assert.IsType<JobControlAccepted>(await Control(recovered, resume)).Status);
+        Assert.Equal("training", (await recovered.Ask<JobSummary>(new GetJobSummary(job), Within)).Status);
     }
 
     [Fact]
@@ -305,7 +327,7 @@ public sealed class JobActorTests : IAsyncLifetime
     {
         var job = Guid.NewGuid();
         var actor = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
-        var refused = Assert.IsType<JobControlRefused>(await Control(actor, new StopJob { JobId = job, RequestedBy = "alice" }));
+        var refused = Assert.IsType<JobControlRefused>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }));
         Assert.Equal((job, $"no job {job}"), (refused.JobId, refused.Reason));
     }
 

@@ -158,9 +158,9 @@ public sealed class JobStatePauseTests
         return replayed;
     }
 
-    private static StopJob Stop(string by, string reason = "") => new() { JobId = Job, RequestedBy = by, Reason = reason };
+    private static StopJob Stop(string by, string reason = "") => new() { JobId = Job, RequestedBy = by, Reason = reason, RequestId = Guid.NewGuid() };
 
-    private static ResumeJob Resume(string by) => new() { JobId = Job, RequestedBy = by };
+    private static ResumeJob Resume(string by) => new() { JobId = Job, RequestedBy = by, RequestId = Guid.NewGuid() };
 
     private void Take(JobDecision decision)
     {

@@ -61,7 +61,7 @@ public sealed class LateRequestTests
         Take(state.OnDeadline(firstStep, T0 + Window)); // attempt 2
         Assert.Empty(state.OnRequestDelivered(firstStep, T0.AddMinutes(5)));
 
-        Take(state.OnStop(new() { JobId = Job, RequestedBy = "alice" }, T0.AddSeconds(20)));
+        Take(state.OnStop(new() { JobId = Job, RequestedBy = "alice", RequestId = Guid.NewGuid() }, T0.AddSeconds(20)));
         Assert.Empty(state.OnRequestDelivered(state.Step, T0.AddMinutes(5)));
     }
 

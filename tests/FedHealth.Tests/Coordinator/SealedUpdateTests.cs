@@ -1,3 +1,4 @@
+using FedHealth.Tests.Support;
 using System.Security.Cryptography;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
@@ -17,7 +18,7 @@ public sealed class SealedUpdateTests : IDisposable
 
     public SealedUpdateTests()
     {
-        var keys = new SecureAggregationKeys(new ConsortiumTrust(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
+        var keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
         state = new JobState(keys);
         foreach (var e in JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 2), ["A", "B"], T0)) state.Apply(e);
     }

@@ -1,3 +1,4 @@
+using FedHealth.Tests.Support;
 using System.Security.Cryptography;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
@@ -26,7 +27,7 @@ public sealed class SecureAttemptTests : IDisposable
 
     public SecureAttemptTests()
     {
-        keys = new SecureAggregationKeys(new ConsortiumTrust(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
+        keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
         sites = Sites.ToDictionary(s => s, s => new SecureParticipation(s, new SiteSecurity(identities[s], keys.Trust), 3, NullLogger.Instance));
         state = new JobState(keys);
         // minSites 2: the coordinator may close a step with two sites, and it is the sites' own policy (minParticipants 3)

@@ -1,3 +1,4 @@
+using FedHealth.Tests.Support;
 using System.Security.Cryptography;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
@@ -21,7 +22,7 @@ public sealed class SecureJobStateTests : IDisposable
 
     public SecureJobStateTests()
     {
-        keys = new SecureAggregationKeys(new ConsortiumTrust(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
+        keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
         state = new JobState(keys);
         Take(JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true }, Sites, T0));
     }
@@ -88,10 +89,10 @@ public sealed class SecureJobStateTests : IDisposable
         foreach (var s in Sites) Decide(clients[s].Advertise());
         foreach (var s in Sites) Decide(clients[s].OnKeysCollected((MaskingKeysCollected)state.PendingBroadcast!));
         var relayed = (SharesRelayed)state.PendingBroadcast!;
-        Take(state.OnStop(new StopJob { JobId = job, RequestedBy = "alice" }, T0).Events);
+        Take(state.OnStop(new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }, T0).Events);
         Assert.Contains("paused", state.OnSecureMessage(clients["A"].OnSharesRelayed(relayed, Input(1, 1), 0.5, "cpu", null), T0).Refusal);
 
-        Take(state.OnResume(new ResumeJob { JobId = job, RequestedBy = "alice" }, T0.AddHours(1)).Events);
+        Take(state.OnResume(new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }, T0.AddHours(1)).Events);
         Assert.Equal((JobPhase.Training, 2), (state.Phase, state.Attempt));
         Assert.Null(state.PendingBroadcast);
         var fresh = state.SecureSettings!;

@@ -57,6 +57,7 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
         using var coordinator = new DeployableProcess("coordinator", "FedHealth.Coordinator.dll",
             $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.TlsUri.Replace("127.0.0.1", "localhost")}", $"--Bus:CaFile={broker.CaFile}",
             $"--Coordinator:ConsortiumFile={Path.Combine(consortium, "consortium.json")}", $"--Coordinator:KeyFile={Path.Combine(consortium, "coordinator-key.pem")}",
+            $"--Coordinator:SigningKeyFile={Path.Combine(consortium, "coordinator-signing-key.pem")}",
             $"--Coordinator:DataDir={Path.Combine(temp.Path, "coordinator")}");
         await Eventually.Get(() => Task.FromResult(coordinator.HasExited ? throw new InvalidOperationException(coordinator.Output) : coordinator.Output.Contains("job index ready") ? "up" : null),
             TimeSpan.FromSeconds(90), "the coordinator to start over amqps");
@@ -71,7 +72,7 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
 
         // `run` with nothing but the config: the bus comes from the enrolment, and the coordinator hears the site.
         using var site = new DeployableProcess(SiteId, "FedHealth.SiteAgent.dll", "run", "--config", siteConfig);
-        var status = await CoordinatorStatus(until: s => s.Sites.Any(x => x.LastHeartbeat.SiteId == SiteId && x.Online), site);
+        var status = await CoordinatorStatus(consortium, until: s => s.Sites.Any(x => x.LastHeartbeat.SiteId == SiteId && x.Online), site);
         Assert.Equal("DE", status.Sites.Single(x => x.LastHeartbeat.SiteId == SiteId).LastHeartbeat.Jurisdiction);
     }
 
@@ -117,9 +118,11 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
     }
 
     /// <summary>Asks the coordinator over amqps, as the dashboard does, until its status satisfies <paramref name="until"/>.</summary>
-    private async Task<FederationStatus> CoordinatorStatus(Func<FederationStatus, bool> until, DeployableProcess site)
+    private async Task<FederationStatus> CoordinatorStatus(string consortium, Func<FederationStatus, bool> until, DeployableProcess site)
     {
         var services = new ServiceCollection();
+        // Only the dashboard may query the coordinator: the test asks as the consortium's dashboard would.
+        services.AddDashboardKey(consortium);
         services.AddFederationBus(new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.TlsUri.Replace("127.0.0.1", "localhost"), CaFile = broker.CaFile },
             x => CoordinatorClients.Register(x, BusOptions.RabbitMq), (_, _) => { });
         await using var provider = services.BuildServiceProvider();

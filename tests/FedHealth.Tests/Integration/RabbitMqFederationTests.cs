@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FedHealth.Contracts;
 using FedHealth.Messaging;
+using FedHealth.Messaging.Signing;
 using FedHealth.Tests.Support;
 using MassTransit;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -107,6 +108,10 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
     {
         var refusals = new TaskCompletionSource<UpdateRefused>(TaskCreationOptions.RunContinuationsAsynchronously);
         var services = new ServiceCollection();
+        // Sent in DE-GBSG's name with its key (an unsigned one is dropped unanswered: AdversaryTests): the site's own
+        // malformed update is refused with a reason it can log.
+        services.AddMessageSigning(FedHealth.Privacy.Crypto.ConsortiumTrust.Load(Path.Combine(temp.Path, "consortium.json")), MessageSender.Site("DE-GBSG"),
+            FedHealth.Privacy.Crypto.SigningKey.FromPem(File.ReadAllText(Path.Combine(temp.Path, "sites", "DE-GBSG", "identity-key.pem"))));
         services.AddFederationBus(new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri, AllowPlainAmqp = true }, _ => { },
             (_, cfg) => cfg.ReceiveEndpoint("fedhealth-test-observer", e =>
             {

@@ -24,7 +24,7 @@ public sealed class EnrolmentTests : IDisposable
     {
         consortiumFile = Path.Combine(temp.Path, "consortium", "consortium.json");
         using var coordinator = KeyAgreement.NewKey();
-        new ConsortiumTrust(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]>()).Save(consortiumFile);
+        TestTrust.Of(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]>()).Save(consortiumFile);
     }
 
     private SiteConfig Site(string id = "DE-GBSG", string folder = "site") => new()
@@ -190,7 +190,7 @@ public sealed class EnrolmentTests : IDisposable
         var installedCa = File.ReadAllText(folder.CaCertificate);
         var request = EnrolmentDocuments.ReadRequest(SiteEnrolment.Request(site));
         var otherConsortium = Path.Combine(temp.Path, "other-consortium.json");
-        using (var coordinator = KeyAgreement.NewKey()) new ConsortiumTrust(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]>()).Save(otherConsortium);
+        using (var coordinator = KeyAgreement.NewKey()) TestTrust.Of(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]>()).Save(otherConsortium);
         var swapped = Path.Combine(temp.Path, "swapped.json");
         EnrolmentDocuments.Write(swapped, EnrolmentIssuer.Issue(foreign, otherConsortium, request, Broker, null));
         var error = Assert.Throws<EnrolmentException>(() => SiteEnrolment.Accept(site, swapped)).Message;

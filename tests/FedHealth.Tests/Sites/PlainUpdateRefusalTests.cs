@@ -22,7 +22,7 @@ public sealed class PlainUpdateRefusalTests : IDisposable
     [Fact]
     public void A_site_with_consortium_keys_declines_a_request_for_a_plain_update_and_seals_what_it_sends()
     {
-        var trust = new ConsortiumTrust(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]> { ["DE-GBSG"] = identity.PublicKey });
+        var trust = TestTrust.Of(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]> { ["DE-GBSG"] = identity.PublicKey });
         var site = SiteAgent.Start(GbsgSite.Config(temp.Path), NullLogger.Instance, new SiteSecurity(identity, trust));
         var job = Guid.NewGuid();
         var round = GbsgSite.Round(job, 1, Model, new TrainingPlan(), FlatParameters.Initial(ParameterLayout.For(Model), 1).ToWeights());

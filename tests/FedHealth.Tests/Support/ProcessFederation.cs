@@ -33,13 +33,13 @@ public sealed class ProcessFederation : IDisposable
         this.log = log;
         string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", .. busSettings ?? []];
         var consortium = new TestConsortium(folder, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
-        string[] keys = [$"--Coordinator:ConsortiumFile={consortium.ConsortiumFile}", $"--Coordinator:KeyFile={consortium.CoordinatorKeyFile}"];
+        var keys = consortium.CoordinatorSettings;
         Coordinators = cluster is null
             ? [Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, .. keys, $"--Coordinator:DataDir={folder}"])]
             : StartCluster(cluster, folder, [.. bus, .. keys]);
         Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig(site), .. bus]));
         var users = new DashboardUsers(folder);
-        Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}", $"--Dashboard:AccountsFile={users.File}"]);
+        Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}", $"--Dashboard:AccountsFile={users.File}", .. consortium.DashboardSettings]);
         Http = DashboardUsers.Client(BaseAddress, "lead");
     }
 

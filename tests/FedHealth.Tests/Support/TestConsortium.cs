@@ -10,6 +10,12 @@ public sealed class TestConsortium
 {
     public string ConsortiumFile { get; }
     public string CoordinatorKeyFile { get; }
+    public string CoordinatorSigningKeyFile => Path.Combine(folder, "coordinator-signing-key.pem");
+    public string DashboardKeyFile => Path.Combine(folder, "dashboard-key.pem");
+    /// <summary>The coordinator's settings for these keys.</summary>
+    public string[] CoordinatorSettings => [$"--Coordinator:ConsortiumFile={ConsortiumFile}", $"--Coordinator:KeyFile={CoordinatorKeyFile}", $"--Coordinator:SigningKeyFile={CoordinatorSigningKeyFile}"];
+    /// <summary>The dashboard's settings for these keys.</summary>
+    public string[] DashboardSettings => [$"--Dashboard:ConsortiumFile={ConsortiumFile}", $"--Dashboard:KeyFile={DashboardKeyFile}"];
     private readonly string folder;
 
     public TestConsortium(string folder, IEnumerable<string> siteFiles)
@@ -22,4 +28,24 @@ public sealed class TestConsortium
     }
 
     public string SiteConfig(string siteId) => Path.Combine(folder, "sites", siteId, "site.json");
+}
+
+/// <summary>A consortium file's keys for tests that drive components directly: fresh coordinator and dashboard signing keys.</summary>
+public static class TestTrust
+{
+    public static FedHealth.Privacy.Crypto.ConsortiumTrust Of(byte[] sealingKey, IReadOnlyDictionary<string, byte[]> sites)
+    {
+        using var coordinator = FedHealth.Privacy.Crypto.SigningKey.Create();
+        using var dashboard = FedHealth.Privacy.Crypto.SigningKey.Create();
+        return new FedHealth.Privacy.Crypto.ConsortiumTrust(sealingKey, coordinator.PublicKey, dashboard.PublicKey, sites);
+    }
+}
+
+/// <summary>Lets a test's own bus act as the consortium's dashboard, with the key `provision keys` wrote to <paramref name="folder"/>.</summary>
+public static class ActAsDashboard
+{
+    public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddDashboardKey(this Microsoft.Extensions.DependencyInjection.IServiceCollection services, string folder) =>
+        FedHealth.Messaging.Signing.SigningRegistration.AddMessageSigning(services,
+            FedHealth.Privacy.Crypto.ConsortiumTrust.Load(Path.Combine(folder, "consortium.json")), FedHealth.Contracts.MessageSender.Dashboard,
+            FedHealth.Privacy.Crypto.SigningKey.FromPem(File.ReadAllText(Path.Combine(folder, "dashboard-key.pem"))));
 }

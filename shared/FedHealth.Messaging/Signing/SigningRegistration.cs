@@ -1,0 +1,19 @@
+using FedHealth.Contracts;
+using FedHealth.Privacy.Crypto;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FedHealth.Messaging.Signing;
+
+public static class SigningRegistration
+{
+    /// <summary>
+    /// This process verifies what it receives against <paramref name="trust"/> and, when given a key, signs what
+    /// <paramref name="sender"/> sends with it. Call once per party the process hosts (a local federation hosts all).
+    /// </summary>
+    public static IServiceCollection AddMessageSigning(this IServiceCollection services, ConsortiumTrust trust, MessageSender? sender = null, SigningKey? key = null)
+    {
+        services.AddSingleton(new SigningTrust(trust));
+        if (sender is not null && key is not null) services.AddSingleton(new HeldSigningKey(sender, key));
+        return services;
+    }
+}
