@@ -45,7 +45,28 @@ public static class ProvisionCommands
             Console.WriteLine("every site: the new consortium.json (its signing keys tell sites which messages are the coordinator's)");
             return 0;
         });
-        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), ProvisionSiteCommand.Create() };
+        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), ProvisionSiteCommand.Create(), BrokerPermissionsCommand() };
+    }
+
+    /// <summary>
+    /// `fedhealth provision broker-permissions [--site ID]`: a site's RabbitMQ permissions (configure, write, read, one
+    /// per line), made from the contracts; without --site, the template infra/rabbitmq/site-permissions.txt holds.
+    /// </summary>
+    private static Command BrokerPermissionsCommand()
+    {
+        var site = new Option<string?>("--site") { Description = "The site id; without it, the template with {queue} for the site's queue" };
+        var command = new Command("broker-permissions", "Print a site's broker permissions (configure, write, read), made from who may send what.") { site };
+        command.SetAction(result =>
+        {
+            var id = result.GetValue(site);
+            if (id is not null && FedHealth.Privacy.Enrolment.SiteIds.Problem(id) is { } problem) { Console.Error.WriteLine($"error: --site: {problem}"); return 2; }
+            var (configure, write, read) = id is null ? FedHealth.Messaging.BrokerPermissions.SiteTemplate() : FedHealth.Messaging.BrokerPermissions.ForSite(id);
+            Console.WriteLine(configure);
+            Console.WriteLine(write);
+            Console.WriteLine(read);
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>`fedhealth provision ca --out DIR`: the consortium CA that signs the broker's and the sites' certificates.</summary>

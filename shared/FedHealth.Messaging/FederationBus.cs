@@ -79,6 +79,13 @@ public static class FederationBus
         cfg.UseSendFilter(typeof(SignSentFilter<>), context);
         cfg.UsePublishFilter(typeof(SignPublishedFilter<>), context);
         cfg.UseConsumeFilter(typeof(VerifyIncomingFilter<>), context);
+        // The contracts' marker interfaces say who sends a message; nobody subscribes to them. Without this MassTransit
+        // would bind each message's exchange to one per interface, which a site's account may not touch (BrokerPermissions).
+        cfg.Publish<FedHealth.Contracts.ISiteMessage>(p => p.Exclude = true);
+        cfg.Publish<FedHealth.Contracts.ISecureRoundMessage>(p => p.Exclude = true);
+        cfg.Publish<FedHealth.Contracts.IRoundMessage>(p => p.Exclude = true);
+        cfg.Publish<FedHealth.Contracts.IDashboardRequest>(p => p.Exclude = true);
+        cfg.Publish<FedHealth.Contracts.ICoordinatorMessage>(p => p.Exclude = true);
     }
 
     // A site whose held-out rows hold one class has an undefined (NaN) AUC; it must still travel.

@@ -28,6 +28,9 @@ public static class SiteAgentComponent
     {
         var logger = context.GetRequiredService<ILoggerFactory>().CreateLogger("FedHealth.SiteAgent");
         var chunked = new FedHealth.Messaging.Chunking.ChunkedPublisher(context.GetRequiredService<BusOptions>());
+        // A hospital's process hosts one site: its bus's own reply queue is named after the site's, so the site's
+        // broker account may own it and nothing else (BrokerPermissions).
+        if (agents.Count == 1) SiteBusQueue.Name(cfg, agents[0].Id);
         foreach (var agent in agents)
         {
             var publishing = Resilience.ForBus();

@@ -21,7 +21,8 @@ public static class CoordinatorClockCheck
     public static async Task<CheckResult> Run(BusOptions bus, string siteId, CancellationToken cancellationToken)
     {
         var services = new ServiceCollection();
-        services.AddFederationBus(bus, x => x.AddRequestClient<ClockProbe>(new Uri($"exchange:{EndpointNames.Coordinator}"), RequestTimeout.After(s: (int)Timeout.TotalSeconds)), (_, _) => { });
+        services.AddFederationBus(bus, x => x.AddRequestClient<ClockProbe>(new Uri($"exchange:{EndpointNames.Coordinator}"), RequestTimeout.After(s: (int)Timeout.TotalSeconds)),
+            (_, cfg) => SiteBusQueue.Name(cfg, siteId));
         await using var provider = services.BuildServiceProvider();
         var control = provider.GetRequiredService<IBusControl>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -27,8 +27,9 @@ public sealed class ProcessFederation : IDisposable
     public IReadOnlyDictionary<string, DeployableProcess> Sites { get; }
 
     /// <param name="busSettings">More --Bus:Key=value settings for every process (the chunking limits, say).</param>
+    /// <param name="siteBrokerUri">Each site's own broker login, when it has one (else the common one).</param>
     public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log, CoordinatorCluster? cluster = null,
-        IReadOnlyList<string>? busSettings = null)
+        IReadOnlyList<string>? busSettings = null, Func<string, string>? siteBrokerUri = null)
     {
         this.log = log;
         string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", .. busSettings ?? []];
@@ -37,7 +38,8 @@ public sealed class ProcessFederation : IDisposable
         Coordinators = cluster is null
             ? [Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, .. keys, $"--Coordinator:DataDir={folder}"])]
             : StartCluster(cluster, folder, [.. bus, .. keys]);
-        Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll", ["run", "--config", consortium.SiteConfig(site), .. bus]));
+        Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll",
+            ["run", "--config", consortium.SiteConfig(site), .. bus, .. siteBrokerUri is null ? Array.Empty<string>() : [$"--Bus:Uri={siteBrokerUri(site)}"]]));
         var users = new DashboardUsers(folder);
         Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}", $"--Dashboard:AccountsFile={users.File}", .. consortium.DashboardSettings]);
         Http = DashboardUsers.Client(BaseAddress, "lead");

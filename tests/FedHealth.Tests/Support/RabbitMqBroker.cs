@@ -35,8 +35,20 @@ public sealed class RabbitMqBroker : IDisposable
         try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private (int Code, string Output) Script(string name) =>
-        InfraScript.Run("rabbitmq", name, new Dictionary<string, string> { ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node, ["FEDHEALTH_RABBITMQ_DIR"] = dataDir });
+    /// <summary>An account as a site's would be made (add-site-user.sh), with a password too: this broker has no TLS.</summary>
+    public string AddSiteUser(string siteId, string password)
+    {
+        var (code, output) = Script("add-site-user.sh", new Dictionary<string, string> { ["FEDHEALTH_SITE_PASSWORD"] = password }, siteId);
+        if (code != 0) throw new InvalidOperationException($"add-site-user.sh {siteId} exited {code}:\n{output}");
+        return $"amqp://{siteId}:{password}@127.0.0.1:{Port}/";
+    }
+
+    private (int Code, string Output) Script(string name, IReadOnlyDictionary<string, string>? more = null, params string[] args)
+    {
+        var environment = new Dictionary<string, string> { ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node, ["FEDHEALTH_RABBITMQ_DIR"] = dataDir };
+        foreach (var (key, value) in more ?? new Dictionary<string, string>()) environment[key] = value;
+        return InfraScript.Run("rabbitmq", name, environment, args);
+    }
 }
 
 [CollectionDefinition(Name)]
