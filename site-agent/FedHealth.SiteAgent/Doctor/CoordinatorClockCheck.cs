@@ -21,7 +21,9 @@ public static class CoordinatorClockCheck
     public static async Task<CheckResult> Run(BusOptions bus, string siteId, CancellationToken cancellationToken)
     {
         var services = new ServiceCollection();
-        services.AddFederationBus(bus, x => x.AddRequestClient<ClockProbe>(new Uri($"exchange:{EndpointNames.Coordinator}"), RequestTimeout.After(s: (int)Timeout.TotalSeconds)),
+        // Published, not sent to the coordinator's exchange: a site's broker account may publish a clock probe and
+        // nothing into the coordinator's own exchange (BrokerPermissions).
+        services.AddFederationBus(bus, x => x.AddRequestClient<ClockProbe>(RequestTimeout.After(s: (int)Timeout.TotalSeconds)),
             (_, cfg) => SiteBusQueue.Name(cfg, siteId));
         await using var provider = services.BuildServiceProvider();
         var control = provider.GetRequiredService<IBusControl>();
@@ -46,7 +48,10 @@ public static class CoordinatorClockCheck
         }
         finally
         {
-            await control.StopAsync(CancellationToken.None);
+            // Bounded: a bus whose channel the broker closed (a refused permission) must not hold the doctor.
+            using var stopping = new CancellationTokenSource(Timeout);
+            try { await control.StopAsync(stopping.Token); }
+            catch (OperationCanceledException) { }
         }
     }
 

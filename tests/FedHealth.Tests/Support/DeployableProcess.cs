@@ -12,7 +12,10 @@ public sealed class DeployableProcess : IDisposable
 
     public string Name { get; }
 
-    public DeployableProcess(string name, string assembly, params string[] args)
+    public DeployableProcess(string name, string assembly, params string[] args) : this(name, assembly, null, args) { }
+
+    /// <param name="environment">More environment variables for the process (a proxy that records any outbound attempt, say).</param>
+    public DeployableProcess(string name, string assembly, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         Name = name;
         var start = new ProcessStartInfo("dotnet", [Path.Combine(Paths.Output, assembly), .. args])
@@ -20,6 +23,7 @@ public sealed class DeployableProcess : IDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Paths.Output,
             Environment = { ["DOTNET_ENVIRONMENT"] = "Production", ["Logging__Console__FormatterName"] = "simple" },
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -37,13 +41,20 @@ public sealed class DeployableProcess : IDisposable
         process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM, as an operator stops a service: the process shuts down in order (its bus included) and exits.</summary>
+    public bool Stop(TimeSpan within)
+    {
+        Signal(SigTerm);
+        return process.WaitForExit(within);
+    }
+
     /// <summary>SIGSTOP: the process hangs (a frozen VM, a swapped-out machine) with its connections left open.</summary>
     public void Freeze() => Signal(SigStop);
 
     /// <summary>SIGCONT: the frozen process carries on where it stopped.</summary>
     public void Thaw() => Signal(SigCont);
 
-    private const int SigCont = 18, SigStop = 19;
+    private const int SigTerm = 15, SigCont = 18, SigStop = 19;
 
     private void Signal(int signal)
     {

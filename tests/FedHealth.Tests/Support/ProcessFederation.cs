@@ -18,6 +18,9 @@ public sealed class ProcessFederation : IDisposable
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly List<DeployableProcess> processes = new();
     private readonly ITestOutputHelper log;
+    private readonly IReadOnlyDictionary<string, string>? environment;
+    /// <summary>The dashboard's process.</summary>
+    public DeployableProcess Dashboard { get; }
 
     public HttpClient Http { get; }
     public int Port { get; } = FreePort();
@@ -28,10 +31,12 @@ public sealed class ProcessFederation : IDisposable
 
     /// <param name="busSettings">More --Bus:Key=value settings for every process (the chunking limits, say).</param>
     /// <param name="siteBrokerUri">Each site's own broker login, when it has one (else the common one).</param>
+    /// <param name="environment">More environment variables for every process.</param>
     public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log, CoordinatorCluster? cluster = null,
-        IReadOnlyList<string>? busSettings = null, Func<string, string>? siteBrokerUri = null)
+        IReadOnlyList<string>? busSettings = null, Func<string, string>? siteBrokerUri = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         this.log = log;
+        this.environment = environment;
         string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", .. busSettings ?? []];
         var consortium = new TestConsortium(folder, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
         var keys = consortium.CoordinatorSettings;
@@ -41,7 +46,7 @@ public sealed class ProcessFederation : IDisposable
         Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll",
             ["run", "--config", consortium.SiteConfig(site), .. bus, .. siteBrokerUri is null ? Array.Empty<string>() : [$"--Bus:Uri={siteBrokerUri(site)}"]]));
         var users = new DashboardUsers(folder);
-        Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}", $"--Dashboard:AccountsFile={users.File}", .. consortium.DashboardSettings]);
+        Dashboard = Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}", $"--Dashboard:AccountsFile={users.File}", .. consortium.DashboardSettings]);
         Http = DashboardUsers.Client(BaseAddress, "lead");
     }
 
@@ -93,7 +98,7 @@ public sealed class ProcessFederation : IDisposable
 
     private DeployableProcess Start(string name, string assembly, string[] args)
     {
-        var process = new DeployableProcess(name, assembly, args);
+        var process = new DeployableProcess(name, assembly, environment, args);
         processes.Add(process);
         return process;
     }
