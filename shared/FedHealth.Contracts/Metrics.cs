@@ -10,13 +10,33 @@ public sealed record ModelMetrics
 }
 
 /// <summary>
-/// Counts of held-out rows per predicted-probability bin, split by true class. It is an aggregate (no row can be
-/// told apart from its bin-mates) and lets the coordinator compute one AUC over all sites' held-out rows.
+/// Counts of held-out rows per predicted-probability bin, split by true class, from which the coordinator computes
+/// one AUC over all sites' held-out rows. A model that weighs one feature only turns such a histogram into a count
+/// table of the site's patients by that feature and outcome, so no cell may be small: when there is more than one
+/// bin, every count in <see cref="Positives"/> and <see cref="Negatives"/> is 0 or at least <see cref="MinCell"/>.
+/// A site meets this by coarsening: it counts rows in <see cref="FineBins"/> equal bins, merges them from the lowest
+/// score up, closing a bin as soon as both its counts are 0 or <see cref="MinCell"/>+, and joins an unsafe remainder
+/// at the top to the bins below it. Edges are multiples of 1/<see cref="FineBins"/>; each upper edge but the last
+/// depends on the data and says one thing beyond the counts: the fine bin just below it holds at least one row of a
+/// class the bin held 1 to <see cref="MinCell"/> − 1 rows of without it (in a bin of one class, a row of that class;
+/// how many is not told). A histogram of one bin, [0, 1], is exempt: it gives only the site's count of each class,
+/// which its <see cref="ModelMetrics"/> give anyway (the accuracy of a constant model is the share of one class).
 /// </summary>
 public sealed record ScoreHistogram
 {
-    public required int[] Positives { get; init; }
-    public required int[] Negatives { get; init; }
+    /// <summary>The smallest count a non-empty cell may hold (the same floor as a scored subgroup's rows).</summary>
+    public const int MinCell = SubgroupMetrics.MinRows;
+
+    /// <summary>The equal bins a site counts rows in before coarsening.</summary>
+    public const int FineBins = 1024;
+
+    /// <summary>
+    /// Bin edges, one more than bins, increasing strictly from 0 to 1; bin i holds scores in [Edges[i], Edges[i+1])
+    /// (the last also holds 1). Null: equal-width bins, as sites sent before coarsening (kept so old journals replay).
+    /// </summary>
+    public IReadOnlyList<double>? Edges { get; init; }
+    public required IReadOnlyList<int> Positives { get; init; }
+    public required IReadOnlyList<int> Negatives { get; init; }
 }
 
 /// <summary>How one site's held-out rows scored under a given global model.</summary>

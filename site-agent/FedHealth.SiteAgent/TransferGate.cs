@@ -1,5 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Governance;
+using FedHealth.Learning.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace FedHealth.Sites;
@@ -8,6 +9,8 @@ namespace FedHealth.Sites;
 /// The site's policy applied to every message it sends: what kind of data it is, where it goes (the coordinator,
 /// and for key shares the peers they are for), and whether the hospital's policy allows that transfer. A refused
 /// transfer is not sent; the site logs it, writes it to its audit log and tells the coordinator (metadata only).
+/// An evaluation whose score histogram would count fewer than <see cref="ScoreHistogram.MinCell"/> patients in a
+/// cell is refused the same way, policy or not.
 /// </summary>
 public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy? policy, AuditLog audit, ILogger logger)
 {
@@ -57,12 +60,22 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         var (job, round) = JobAndRound(outbound);
         if (job == Guid.Empty) throw new ArgumentException($"no transfer rule for {outbound.GetType().Name}");
         var kind = KindOf(outbound);
+        if (SmallCellProblem(outbound) is { } leak) return Refuse(job, round, leak, null, outbound);
         if (policy is null) return Sent(outbound, kind, "no policy (development)", "coordinator", jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction);
         if (!jobs.TryGetValue(job, out var g))
             return Refuse(job, round, "the site does not know where this job's parties are", new RefusedTransfer { DataKind = kind, Destination = "coordinator", DestinationJurisdiction = "unknown", Reason = "unknown job" });
         var (bases, refused) = Decide(policy, kind, Destinations(outbound, g));
         if (refused is not null) return Refuse(job, round, refused.Reason, refused, outbound);
         return Sent(outbound, kind, string.Join(", ", bases.Distinct()), "coordinator", g.CoordinatorJurisdiction);
+    }
+
+    /// <summary>An evaluation leaves only with score histograms free of small cells, whatever built them (<see cref="ScoreHistogram"/>).</summary>
+    private static string? SmallCellProblem(object outbound)
+    {
+        if (outbound is not EvaluationSubmitted e) return null;
+        static string? Of(string what, SiteEvaluation? evaluation) =>
+            evaluation is not null && ScoreHistogramCheck.Problem(evaluation.Histogram, evaluation.Metrics.Samples) is { } problem ? $"{what}: {problem}" : null;
+        return Of("evaluation", e.Evaluation) ?? Of("personalised evaluation", e.Personalised);
     }
 
     /// <summary>

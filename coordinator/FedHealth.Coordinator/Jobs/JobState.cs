@@ -324,11 +324,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (e.SiteId != siteId) return $"evaluation names site '{e.SiteId}' but was sent by '{siteId}'";
         var m = e.Metrics;
         if (MetricsProblem(m) is { } badMetrics) return $"evaluation of {siteId} {badMetrics}";
-        var h = e.Histogram;
-        if (h?.Positives is null || h.Negatives is null || h.Positives.Length != BinaryMetrics.HistogramBins || h.Negatives.Length != BinaryMetrics.HistogramBins)
-            return $"evaluation of {siteId}: score histogram must have {BinaryMetrics.HistogramBins} bins per class";
-        if (h.Positives.Any(c => c < 0) || h.Negatives.Any(c => c < 0) || h.Positives.Sum(c => (long)c) + h.Negatives.Sum(c => (long)c) != m.Samples)
-            return $"evaluation of {siteId}: histogram counts do not add up to its {m.Samples} samples";
+        if (ScoreHistogramCheck.Problem(e.Histogram, m.Samples) is { } badHistogram) return $"evaluation of {siteId}: {badHistogram}";
         foreach (var attribute in (e.Subgroups ?? []).GroupBy(s => s.Subgroup))
         {
             if (attribute.Sum(s => (long)s.Samples) != m.Samples || attribute.Any(s => s.Samples < 0))

@@ -22,7 +22,7 @@ public static class CentralTraining
         return module;
     }
 
-    /// <summary>The model on each site's held-out rows, and on all of them together (AUC from the merged histogram, as for the federation).</summary>
+    /// <summary>The model on each site's held-out rows, and on all of them together (AUC from the sites' histograms pooled as for the federation).</summary>
     public static (ModelMetrics All, IReadOnlyList<SiteEvaluation> Sites) Score(nn.Module<Tensor, Tensor> model, IEnumerable<(string SiteId, TabularData Test)> sites)
     {
         var evaluations = sites.Select(s => ModelEvaluator.Evaluate(s.SiteId, model, s.Test, CPU)).ToList();

@@ -5,8 +5,6 @@ namespace FedHealth.Learning.Metrics;
 /// <summary>AUC, accuracy and log-loss of predicted probabilities against 0/1 labels.</summary>
 public static class BinaryMetrics
 {
-    public const int HistogramBins = 1000;
-
     public static ModelMetrics Compute(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels)
     {
         if (probabilities.Length != labels.Length) throw new ArgumentException("one probability per label");
@@ -47,8 +45,15 @@ public static class BinaryMetrics
         return (rankSumPositives - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
     }
 
-    public static ScoreHistogram Histogram(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels, int bins = HistogramBins)
+    /// <summary>
+    /// The histogram a site may send: rows counted in <see cref="ScoreHistogram.FineBins"/> equal bins, then
+    /// coarsened until no cell holds 1 to <paramref name="minCell"/> − 1 rows of a class (<see cref="SmallCellCoarsening"/>).
+    /// A <paramref name="minCell"/> of 1 keeps the fine bins (for measuring what coarsening costs; a receiver refuses them).
+    /// </summary>
+    public static ScoreHistogram Histogram(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels, int minCell = ScoreHistogram.MinCell)
     {
+        if (probabilities.Length != labels.Length) throw new ArgumentException("one probability per label");
+        const int bins = ScoreHistogram.FineBins;
         var pos = new int[bins];
         var neg = new int[bins];
         for (var i = 0; i < labels.Length; i++)
@@ -56,50 +61,22 @@ public static class BinaryMetrics
             var bin = Math.Clamp((int)(probabilities[i] * bins), 0, bins - 1);
             if (labels[i] >= 0.5f) pos[bin]++; else neg[bin]++;
         }
-        return new ScoreHistogram { Positives = pos, Negatives = neg };
+        return minCell <= 1
+            ? new ScoreHistogram { Edges = [.. Enumerable.Range(0, bins + 1).Select(b => (double)b / bins)], Positives = [.. pos], Negatives = [.. neg] }
+            : SmallCellCoarsening.Coarsen(pos, neg, minCell);
     }
 
-    /// <summary>Adds histograms of equal bin count (one per site) into one.</summary>
-    public static ScoreHistogram Merge(IEnumerable<ScoreHistogram> histograms)
-    {
-        int[]? pos = null, neg = null;
-        foreach (var h in histograms)
-        {
-            pos ??= new int[h.Positives.Length];
-            neg ??= new int[h.Negatives.Length];
-            if (h.Positives.Length != pos.Length || h.Negatives.Length != neg.Length)
-                throw new ArgumentException("histograms have different bin counts");
-            for (var b = 0; b < pos.Length; b++) { pos[b] += h.Positives[b]; neg[b] += h.Negatives[b]; }
-        }
-        return new ScoreHistogram { Positives = pos ?? [], Negatives = neg ?? [] };
-    }
+    /// <summary>AUC from one histogram's bins: pairs in different bins are ordered by bin, pairs in one bin count one half.</summary>
+    public static double AucFromHistogram(ScoreHistogram h) => PooledScores.Auc([h]);
 
-    /// <summary>
-    /// AUC from binned scores: pairs in different bins are ordered by bin, pairs in one bin count one half. With
-    /// 1000 bins this differs from the exact AUC only by the share of positive-negative pairs that fall in one bin.
-    /// </summary>
-    public static double AucFromHistogram(ScoreHistogram h)
-    {
-        double negativesBelow = 0, concordant = 0;
-        long positives = 0, negatives = 0;
-        for (var b = 0; b < h.Positives.Length; b++)
-        {
-            concordant += h.Positives[b] * (negativesBelow + h.Negatives[b] / 2.0);
-            negativesBelow += h.Negatives[b];
-            positives += h.Positives[b];
-            negatives += h.Negatives[b];
-        }
-        return positives == 0 || negatives == 0 ? double.NaN : concordant / ((double)positives * negatives);
-    }
-
-    /// <summary>One figure for several sites' held-out rows: AUC from the merged histogram, the rest weighted by rows.</summary>
+    /// <summary>One figure for several sites' held-out rows: AUC from their pooled histograms (<see cref="PooledScores"/>), the rest weighted by rows.</summary>
     public static ModelMetrics Pool(IReadOnlyCollection<SiteEvaluation> evaluations)
     {
         var total = evaluations.Sum(e => e.Metrics.Samples);
         if (total == 0) return new ModelMetrics { Auc = double.NaN, Accuracy = double.NaN, Loss = double.NaN, Samples = 0 };
         return new ModelMetrics
         {
-            Auc = AucFromHistogram(Merge(evaluations.Select(e => e.Histogram))),
+            Auc = PooledScores.Auc(evaluations.Select(e => (e.Histogram, e.Metrics.Auc)).ToList()),
             Accuracy = evaluations.Sum(e => e.Metrics.Accuracy * e.Metrics.Samples) / total,
             Loss = evaluations.Sum(e => e.Metrics.Loss * e.Metrics.Samples) / total,
             Samples = total,

@@ -120,7 +120,7 @@ public sealed class JobStateTests
             Decide(state.OnEvaluation(GoodEvaluation(Job, round, "B"), T0));
             var closing = state.OnEvaluation(GoodEvaluation(Job, round, "C"), T0);
             var closed = Assert.IsType<RoundClosed>(closing.Events[1]);
-            Assert.Equal(12, closed.Summary.Global!.Samples);
+            Assert.Equal(60, closed.Summary.Global!.Samples);
             Assert.Equal(1.0, closed.Summary.Global.Auc, 6);
             ApplyAll(closing.Events);
         }
@@ -134,7 +134,7 @@ public sealed class JobStateTests
         foreach (var site in new[] { "A", "B", "C" }) Decide(state.OnUpdate(Update(Job, 1, site, [1, 1, 1], 10), T0));
         var bad = GoodEvaluation(Job, 1, "A");
         bad = bad with { Evaluation = bad.Evaluation with { Metrics = bad.Evaluation.Metrics with { Samples = 99 } } };
-        Assert.Contains("do not add up", state.OnEvaluation(bad, T0).Refusal);
+        Assert.Contains("histogram counts add up to 20 rows, not the 99 samples", state.OnEvaluation(bad, T0).Refusal);
     }
 
     [Fact]

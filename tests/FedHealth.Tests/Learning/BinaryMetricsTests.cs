@@ -15,13 +15,13 @@ public sealed class BinaryMetricsTests
     }
 
     [Fact]
-    public void Histogram_auc_matches_exact_auc_when_scores_fall_in_distinct_bins()
+    public void Fine_histogram_auc_matches_exact_auc_when_scores_fall_in_distinct_bins()
     {
         var random = new Random(5);
         var scores = Enumerable.Range(0, 400).Select(_ => (float)random.NextDouble()).ToArray();
         var labels = scores.Select(s => random.NextDouble() < s ? 1f : 0f).ToArray();
         var exact = BinaryMetrics.Auc(scores, labels);
-        var binned = BinaryMetrics.AucFromHistogram(BinaryMetrics.Histogram(scores, labels));
+        var binned = BinaryMetrics.AucFromHistogram(BinaryMetrics.Histogram(scores, labels, minCell: 1));
         Assert.InRange(binned - exact, -0.002, 0.002);
     }
 
@@ -40,7 +40,8 @@ public sealed class BinaryMetricsTests
         var pooled = BinaryMetrics.Pool([Site("a", 0..100), Site("b", 100..300)]);
         var whole = BinaryMetrics.Compute(scores, labels);
         Assert.Equal(300, pooled.Samples);
-        Assert.InRange(pooled.Auc - whole.Auc, -0.002, 0.002);
+        // The histograms are coarsened to cells of 0 or 10+ rows: pairs across sites are estimated, not counted.
+        Assert.InRange(pooled.Auc - whole.Auc, -0.01, 0.01);
         Assert.Equal(whole.Accuracy, pooled.Accuracy, 9);
         Assert.Equal(whole.Loss, pooled.Loss, 6);
     }
