@@ -50,9 +50,9 @@ public sealed record SiteEvaluation
 }
 
 /// <summary>
-/// One group of a sensitive attribute on one site's held-out rows. A group with fewer than
-/// <see cref="MinRows"/> rows, or one class only, has no AUC (null): small groups are not scored, so a figure
-/// cannot single out a handful of patients.
+/// One group of a sensitive attribute on one site's held-out rows. A group with fewer than <see cref="MinRows"/>
+/// rows of either class has no AUC (null): an AUC over a handful of positives is their ranks among the negatives
+/// (over one, that patient's rank), so only groups with <see cref="MinRows"/>+ rows of each class are scored.
 /// </summary>
 public sealed record SubgroupMetrics
 {

@@ -329,8 +329,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         {
             if (attribute.Sum(s => (long)s.Samples) != m.Samples || attribute.Any(s => s.Samples < 0))
                 return $"evaluation of {siteId}: the groups of subgroup '{attribute.Key}' do not add up to its {m.Samples} samples";
-            if (attribute.FirstOrDefault(s => s.Auc is { } auc && (!(auc is >= 0 and <= 1) || s.Samples < SubgroupMetrics.MinRows)) is { } bad)
-                return $"evaluation of {siteId}: subgroup '{attribute.Key}' group '{bad.Group}' has AUC {bad.Auc} on {bad.Samples} rows (scored groups need {SubgroupMetrics.MinRows}+ rows and an AUC in [0, 1])";
+            if (attribute.FirstOrDefault(s => s.Auc is { } auc && (!(auc is >= 0 and <= 1) || s.Samples < 2 * SubgroupMetrics.MinRows)) is { } bad)
+                return $"evaluation of {siteId}: subgroup '{attribute.Key}' group '{bad.Group}' has AUC {bad.Auc} on {bad.Samples} rows (scored groups need {SubgroupMetrics.MinRows}+ rows of each class and an AUC in [0, 1])";
         }
         return null;
     }

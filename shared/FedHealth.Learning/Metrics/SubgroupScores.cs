@@ -17,7 +17,8 @@ public static class SubgroupScores
                 var l = new float[rows.Length];
                 for (var i = 0; i < rows.Length; i++) (p[i], l[i]) = (probabilities[rows[i]], labels[rows[i]]);
                 var positives = l.Count(x => x >= 0.5f);
-                var scored = rows.Length >= SubgroupMetrics.MinRows && positives > 0 && positives < rows.Length;
+                // An AUC over one positive is that patient's rank among the negatives: both classes need MinRows.
+                var scored = positives >= SubgroupMetrics.MinRows && rows.Length - positives >= SubgroupMetrics.MinRows;
                 result.Add(new SubgroupMetrics { Subgroup = subgroup, Group = group, Samples = rows.Length, Auc = scored ? BinaryMetrics.Auc(p, l) : null });
             }
         }

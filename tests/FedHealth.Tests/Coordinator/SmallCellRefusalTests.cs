@@ -4,7 +4,7 @@ using static FedHealth.Tests.Coordinator.JobFixtures;
 
 namespace FedHealth.Tests.Coordinator;
 
-/// <summary>A site's histogram with a small cell or a broken shape is refused with its reason; the round goes on without it.</summary>
+/// <summary>A site's histogram with a small cell or a broken shape, or a subgroup AUC over a few patients, is refused with its reason; the round goes on without it.</summary>
 public sealed class SmallCellRefusalTests
 {
     private static readonly Guid Job = Guid.NewGuid();
@@ -41,6 +41,21 @@ public sealed class SmallCellRefusalTests
         var closed = Assert.IsType<RoundClosed>(state.OnDeadline(state.Step, state.Deadline)[0]);
         Assert.Equal(["B", "C"], closed.Summary.Sites.Select(s => s.SiteId));
         Assert.Equal(1.0, closed.Summary.Global!.Auc, 9);
+    }
+
+    [Fact]
+    public void A_subgroup_auc_over_fewer_than_k_rows_of_each_class_is_refused()
+    {
+        var good = GoodEvaluation(Job, 1, "A");
+        var leaky = good with
+        {
+            Evaluation = good.Evaluation with
+            {
+                Subgroups = [new SubgroupMetrics { Subgroup = "age band", Group = "> 65", Samples = 15, Auc = 0.93 }, new SubgroupMetrics { Subgroup = "age band", Group = "≤ 65", Samples = 5 }],
+            },
+        };
+        Assert.Equal("evaluation of A: subgroup 'age band' group '> 65' has AUC 0.93 on 15 rows (scored groups need 10+ rows of each class and an AUC in [0, 1])",
+            state.OnEvaluation(leaky, T0).Refusal);
     }
 
     private void Apply(IEnumerable<IJobEvent> events)

@@ -24,17 +24,19 @@ public sealed class SubgroupTests : IDisposable
     }
 
     [Fact]
-    public void Group_aucs_are_computed_per_group_small_groups_are_not_scored_and_the_gap_is_best_minus_worst()
+    public void Group_aucs_are_computed_per_group_groups_under_k_of_a_class_are_not_scored_and_the_gap_is_best_minus_worst()
     {
-        // Group a: perfectly ranked (AUC 1); group b: inverted (AUC 0); group c: 4 rows, too few to score.
-        var a = Enumerable.Range(0, 10).Select(i => (p: 0.1f * i, l: i >= 5 ? 1f : 0f, g: "a"));
-        var b = Enumerable.Range(0, 10).Select(i => (p: 0.1f * i, l: i < 5 ? 1f : 0f, g: "b"));
+        // Group a: perfectly ranked (AUC 1); group b: inverted (AUC 0); each has 10 rows of each class.
+        // Group c: 4 rows; group d: 30 rows but one positive, whose AUC would be that patient's rank.
+        var a = Enumerable.Range(0, 20).Select(i => (p: 0.05f * i, l: i >= 10 ? 1f : 0f, g: "a"));
+        var b = Enumerable.Range(0, 20).Select(i => (p: 0.05f * i, l: i < 10 ? 1f : 0f, g: "b"));
         var c = Enumerable.Range(0, 4).Select(i => (p: 0.5f, l: i % 2, g: "c")).Select(x => (x.p, l: (float)x.l, x.g));
-        var rows = a.Concat(b).Concat(c).ToArray();
+        var d = Enumerable.Range(0, 30).Select(i => (p: 0.03f * i, l: i == 17 ? 1f : 0f, g: "d"));
+        var rows = a.Concat(b).Concat(c).Concat(d).ToArray();
         var scores = SubgroupScores.Of(rows.Select(r => r.p).ToArray(), rows.Select(r => r.l).ToArray(),
             new Dictionary<string, string[]> { ["x"] = rows.Select(r => r.g).ToArray() });
-        Assert.Equal([1.0, 0.0, null], scores.Select(s => s.Auc));
-        Assert.Equal([10, 10, 4], scores.Select(s => s.Samples));
+        Assert.Equal([1.0, 0.0, null, null], scores.Select(s => s.Auc));
+        Assert.Equal([20, 20, 4, 30], scores.Select(s => s.Samples));
 
         var gap = Assert.Single(SubgroupScores.Gaps([new SiteEvaluation
         {

@@ -119,8 +119,8 @@ export async function renderJob(main, id) {
       }).join("") + "</tbody></table>";
   };
 
-  // Each site scores the global model per group of every sensitive attribute its schema declares; groups under
-  // the minimum size carry no AUC (shown as "too few rows"), so no figure singles out a handful of patients.
+  // Each site scores the global model per group of every sensitive attribute its schema declares; groups with
+  // fewer than 10 rows of either class carry no AUC (shown as "not scored"), so no figure singles out a handful of patients.
   const drawFairness = rounds => {
     const host = main.querySelector("#fairness");
     const last = rounds.slice().reverse().find(r => r.sites.some(s => (s.subgroups ?? []).length));
@@ -129,7 +129,7 @@ export async function renderJob(main, id) {
       const groups = s.subgroups.filter(g => g.subgroup === attribute);
       const gap = (last.subgroupGaps ?? []).find(g => g.siteId === s.siteId && g.subgroup === attribute);
       return `<tr><td>${esc(s.siteId)}</td><td>${esc(attribute)}</td><td>${groups.map(g =>
-        `${esc(g.group)}: ${g.auc == null ? `<span class="muted">too few rows (${g.samples})</span>` : `${num(g.auc)} <small>(${g.samples})</small>`}`).join("<br>")}</td>` +
+        `${esc(g.group)}: ${g.auc == null ? `<span class="muted">not scored: under 10 of a class (${g.samples})</span>` : `${num(g.auc)} <small>(${g.samples})</small>`}`).join("<br>")}</td>` +
         `<td>${gap ? `<strong>${num(gap.gap)}</strong> <small>(${esc(gap.worstGroup)} vs ${esc(gap.bestGroup)})</small>` : "–"}</td></tr>`;
     }));
     host.innerHTML = `<p>Round ${last.round}: the global model on each site's held-out rows, by group (rows in brackets).</p>` +
