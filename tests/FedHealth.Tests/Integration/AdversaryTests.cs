@@ -74,8 +74,7 @@ public sealed class AdversaryTests(RabbitMqBroker broker, ITestOutputHelper log)
             await Forge(bus, evaluation, MessageSender.Site(Victim), siteKey);
             await Forge(bus, new RoundDeclined { JobId = job, Round = 1, SiteId = Victim, Reason = "forged by the attacker" }, MessageSender.Site(Victim), siteKey);
 
-            var done = await Eventually.Get(async () => (await federation.Http.GetFromJsonAsync<JobSummary>($"/api/jobs/{job}", ProcessFederation.Json))! is { Status: "completed" or "failed" } s ? s : null,
-                TimeSpan.FromSeconds(240), $"job {job} to end");
+            var done = await federation.Ended(job, TimeSpan.FromSeconds(240));
             Assert.Equal("completed", done.Status);
             Assert.All(done.Rounds, r => Assert.Equal(3, r.Contributors.Count));
             Assert.All(done.Rounds, r => Assert.True(r.Global!.Auc < 0.9, $"round {r.Round}: global AUC {r.Global.Auc}"));

@@ -30,8 +30,7 @@ public sealed class BrokerPermissionTests(RabbitMqBroker broker, ITestOutputHelp
         var created = await federation.Http.PostAsJsonAsync("/api/jobs", ProcessFederation.BreastPrognosis(rounds: 2, deadline: TimeSpan.FromSeconds(60)), ProcessFederation.Json);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var job = (await created.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
-        var done = await Eventually.Get(async () => (await federation.Http.GetFromJsonAsync<JobSummary>($"/api/jobs/{job}", ProcessFederation.Json))! is { Status: "completed" or "failed" } s ? s : null,
-            TimeSpan.FromSeconds(180), $"job {job} to end");
+        var done = await federation.Ended(job, TimeSpan.FromSeconds(180));
         Assert.Equal("completed", done.Status);
         Assert.All(done.Rounds, r => Assert.Equal(3, r.Contributors.Count));
 

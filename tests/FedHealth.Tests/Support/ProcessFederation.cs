@@ -78,6 +78,10 @@ public sealed class ProcessFederation : IDisposable
         Coordinators.LastOrDefault(n => !n.HasExited && (n.Output.Contains($"job {jobId} starting on") || n.Output.Contains($"job {jobId} recovered on")))), within,
         $"a live coordinator node to run job {jobId}");
 
+    /// <summary>The job's summary once it has ended (completed or failed), read through the dashboard as a lead.</summary>
+    public Task<JobSummary> Ended(Guid job, TimeSpan within) => Eventually.Get(async () =>
+        (await Http.GetFromJsonAsync<JobSummary>($"/api/jobs/{job}", Json))! is { Status: "completed" or "failed" } s ? s : null, within, $"job {job} to end");
+
     public Task<FederationStatus> SitesOnline(int count) => Eventually.Get(async () =>
     {
         var status = await Http.GetFromJsonAsync<FederationStatus>("/api/status", Json);
