@@ -28,24 +28,31 @@ public sealed record ConsortiumKeys(ConsortiumTrust Trust, ECDiffieHellman Seali
         var signing = KeyFiles.LoadOrCreateIdentity(Path.Combine(folder, CoordinatorSigningKeyFile));
         var dashboard = KeyFiles.LoadOrCreateIdentity(Path.Combine(folder, DashboardKeyFile));
         var identities = siteIds.Distinct().ToDictionary(id => id, id => KeyFiles.LoadOrCreateIdentity(SiteKeyFile(folder, id)));
-        var (registered, places) = Registered(file);
+        var (registered, places, version, revoked) = Registered(file);
+        var again = identities.Keys.FirstOrDefault(revoked.ContainsKey);
+        if (again is not null) throw new InvalidOperationException($"{file}: site {again} was revoked ({revoked[again]}); a revoked id is not provisioned again");
         foreach (var (id, key) in identities) registered[id] = key.PublicKey;
         foreach (var (id, place) in jurisdictions ?? new Dictionary<string, string>()) places[id] = place;
-        var trust = new ConsortiumTrust(KeyAgreement.PublicKey(sealing), signing.PublicKey, dashboard.PublicKey, registered) { Jurisdictions = places };
+        // Unsigned (this command holds no CA key): a coordinator told to require the CA's signature keeps its current file.
+        var trust = new ConsortiumTrust(KeyAgreement.PublicKey(sealing), signing.PublicKey, dashboard.PublicKey, registered)
+        {
+            Jurisdictions = places, Version = version + 1, Revoked = revoked,
+        };
         trust.Save(file);
         return new ConsortiumKeys(trust, sealing, signing, dashboard, identities, file);
     }
 
     /// <summary>The sites an existing consortium file registers and where, read from those fields alone so an older file's enrolments are kept.</summary>
-    private static (Dictionary<string, byte[]> Sites, Dictionary<string, string> Jurisdictions) Registered(string file)
+    private static (Dictionary<string, byte[]> Sites, Dictionary<string, string> Jurisdictions, int Version, Dictionary<string, string> Revoked) Registered(string file)
     {
-        if (!System.IO.File.Exists(file)) return ([], []);
+        if (!System.IO.File.Exists(file)) return ([], [], 0, []);
         try
         {
             var root = JsonNode.Parse(System.IO.File.ReadAllText(file));
             var sites = root?["sites"]?.AsObject().ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value!.GetValue<string>())) ?? [];
             var places = root?["jurisdictions"]?.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
-            return (sites, places);
+            var revoked = root?["revoked"]?.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
+            return (sites, places, root?["version"]?.GetValue<int>() ?? 0, revoked);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NullReferenceException)
         {

@@ -45,7 +45,7 @@ public static class ProvisionCommands
             Console.WriteLine("every site: the new consortium.json (its signing keys tell sites which messages are the coordinator's)");
             return 0;
         });
-        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), ProvisionSiteCommand.Create(), BrokerPermissionsCommand() };
+        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), ProvisionSiteCommand.Create(), RevokeSiteCommand.Create(), BrokerPermissionsCommand() };
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public static class ProvisionSiteCommand
                               $"and wrote {file}: send it to the site, which installs it with `enroll {Path.GetFileName(file)} --config site.json`");
             Console.WriteLine($"consortium CA SHA-256 fingerprint (publish it to sites): {ca.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}");
             Console.WriteLine($"on the broker: infra/rabbitmq/add-site-user.sh {bundle.SiteId}   (the site logs in with its certificate)");
-            Console.WriteLine("restart the coordinator to load the updated consortium file; sites enrolled before this one need a re-issued bundle to know its key");
+            Console.WriteLine("the coordinator takes the updated consortium file while it runs (with --Coordinator:ConsortiumCaFile it checks the CA's signature); sites enrolled before this one need the new file to verify this site's secure-round messages");
             return 0;
         }));
         return command;

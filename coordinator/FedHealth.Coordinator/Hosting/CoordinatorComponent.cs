@@ -1,6 +1,7 @@
 using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Jobs;
 using FedHealth.Privacy.Crypto;
+using System.Security.Cryptography.X509Certificates;
 using FedHealth.Contracts;
 using FedHealth.Messaging;
 using FedHealth.Messaging.Signing;
@@ -17,7 +18,16 @@ public static class CoordinatorComponent
         services.AddSingleton(options);
         keys ??= LoadKeys(options);
         services.AddSingleton(new CoordinatorKeys(keys));
-        if (keys is not null) services.AddMessageSigning(keys.Trust, MessageSender.Coordinator, keys.Signing);
+        if (keys is not null)
+        {
+            // The file is followed while the coordinator runs: a revoked site is cut off, an enrolled one taken, at once.
+            var source = options.ConsortiumFile is { } file
+                ? new ConsortiumFileSource(file, keys.Trust, options.ConsortiumCaFile is { } ca ? X509Certificate2.CreateFromPem(File.ReadAllText(ca)) : null)
+                : new ConsortiumFileSource(keys.Trust);
+            services.AddMessageSigning(source, MessageSender.Coordinator, keys.Signing);
+            services.AddSingleton(source);
+            services.AddHostedService<ConsortiumFileWatcher>();
+        }
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFederationPublisher, BusPublisher>();
         services.AddSingleton<CoordinatorNode>();

@@ -37,6 +37,13 @@ public sealed class CoordinatorOptions
     public string? ConsortiumFile { get; set; }
     /// <summary>The coordinator's private sealing key (PEM); default DataDir/coordinator-key.pem, created when missing.</summary>
     public string? KeyFile { get; set; }
+    /// <summary>
+    /// The consortium CA's certificate (PEM): when set, a changed consortium file is taken while the coordinator runs
+    /// only if that CA signed it (`provision site`, `provision revoke`). Unset: any newer version is taken (development).
+    /// </summary>
+    public string? ConsortiumCaFile { get; set; }
+    /// <summary>How often the coordinator looks whether the consortium file changed (a revocation, an enrolment).</summary>
+    public TimeSpan ConsortiumCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>The coordinator's private signing key (PEM) for every message it sends; default DataDir/coordinator-signing-key.pem (must exist).</summary>
     public string? SigningKeyFile { get; set; }
     /// <summary>Where the coordinator runs (ISO 3166-1 alpha-2): transfers to and from sites elsewhere go into the ledger.</summary>

@@ -8,8 +8,8 @@ namespace FedHealth.Messaging.Signing;
 /// <summary>A signing key this process holds, and whose messages it signs with it (a local federation holds every one).</summary>
 public sealed record HeldSigningKey(MessageSender Sender, SigningKey Key);
 
-/// <summary>The consortium file a process verifies messages against.</summary>
-public sealed record SigningTrust(ConsortiumTrust Trust);
+/// <summary>The consortium file a process verifies messages against, as it stands now.</summary>
+public sealed record SigningTrust(ConsortiumFileSource Source);
 
 /// <summary>
 /// Signs what this process sends with the key of the party <see cref="MessageAuthority"/> names as its sender, and
@@ -21,30 +21,32 @@ public sealed class MessageSigning
     public const string SignatureHeader = "FedHealth-Signature";
     public const string SignedAtHeader = "FedHealth-Signed-At";
 
-    private readonly ConsortiumTrust? trust;
+    private readonly ConsortiumFileSource? source;
+    /// <summary>The consortium file as it stands now (null: development, nothing signed or verified).</summary>
+    private ConsortiumTrust? CurrentTrust => source?.Current;
     private readonly IReadOnlyDictionary<MessageSender, SigningKey> keys;
     private readonly TimeProvider time;
     private readonly ILogger logger;
 
     public MessageSigning(IEnumerable<SigningTrust> trusts, IEnumerable<HeldSigningKey> held, TimeProvider time, ILoggerFactory? logs = null)
     {
-        var distinct = trusts.Select(t => t.Trust).Distinct().ToList();
-        trust = distinct.FirstOrDefault();
+        // A local federation registers one trust per party it hosts, all from the same file: the first stands for all.
+        source = trusts.Select(t => t.Source).FirstOrDefault();
         keys = held.GroupBy(k => k.Sender).ToDictionary(g => g.Key, g => g.First().Key);
         this.time = time;
         logger = (logs ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("FedHealth.Messaging.Signing");
-        if (trust is null) logger.LogWarning("no consortium file: messages are neither signed nor verified (development only)");
+        if (CurrentTrust is null) logger.LogWarning("no consortium file: messages are neither signed nor verified (development only)");
         foreach (var (sender, key) in keys)
-            if (trust is not null && trust.KeyOf(sender) is { } registered && !registered.AsSpan().SequenceEqual(key.PublicKey))
+            if (CurrentTrust is not null && CurrentTrust.KeyOf(sender) is { } registered && !registered.AsSpan().SequenceEqual(key.PublicKey))
                 throw new InvalidOperationException($"the signing key this process holds for {sender} is not the one the consortium file registers");
     }
 
-    public bool Verifies => trust is not null;
+    public bool Verifies => CurrentTrust is not null;
 
     /// <summary>Sets the signature headers when this process holds the key of the message's rightful sender; else sends it as it is (the receiver decides).</summary>
     public void Sign(SendContext context, object message)
     {
-        if (trust is null) return;
+        if (CurrentTrust is null) return;
         if (MessageAuthority.SenderOf(message) is not { Role: not MessageSenderRole.Anyone } sender || !keys.TryGetValue(sender, out var key)) return;
         // Always signed afresh: a message published while consuming another may carry the consumed one's headers.
         var at = time.GetUtcNow();
@@ -56,10 +58,10 @@ public sealed class MessageSigning
     /// <summary>True when <paramref name="context"/>'s message may be handled; else logs why not and the message is dropped.</summary>
     public bool Admits(ConsumeContext context, object message)
     {
-        if (trust is null) return true;
+        if (CurrentTrust is null) return true;
         // MassTransit's own fault notices carry no command: a requester shows them as an error, nothing more.
         if (message.GetType().IsGenericType && message.GetType().GetGenericTypeDefinition() == typeof(Fault<>)) return true;
-        var problem = MessageSignature.Problem(message, trust, context.Headers.Get<string>(SignedAtHeader), context.Headers.Get<string>(SignatureHeader), time.GetUtcNow());
+        var problem = MessageSignature.Problem(message, CurrentTrust, context.Headers.Get<string>(SignedAtHeader), context.Headers.Get<string>(SignatureHeader), time.GetUtcNow());
         if (problem is null) return true;
         logger.LogWarning("refused a message on {Endpoint}: {Problem}", context.ReceiveContext.InputAddress, problem);
         return false;

@@ -10,9 +10,13 @@ public static class SigningRegistration
     /// This process verifies what it receives against <paramref name="trust"/> and, when given a key, signs what
     /// <paramref name="sender"/> sends with it. Call once per party the process hosts (a local federation hosts all).
     /// </summary>
-    public static IServiceCollection AddMessageSigning(this IServiceCollection services, ConsortiumTrust trust, MessageSender? sender = null, SigningKey? key = null)
+    public static IServiceCollection AddMessageSigning(this IServiceCollection services, ConsortiumTrust trust, MessageSender? sender = null, SigningKey? key = null) =>
+        services.AddMessageSigning(new ConsortiumFileSource(trust), sender, key);
+
+    /// <summary>As above, verifying against a consortium file that may change while the process runs (the coordinator's).</summary>
+    public static IServiceCollection AddMessageSigning(this IServiceCollection services, ConsortiumFileSource source, MessageSender? sender = null, SigningKey? key = null)
     {
-        services.AddSingleton(new SigningTrust(trust));
+        services.AddSingleton(new SigningTrust(source));
         if (sender is not null && key is not null) services.AddSingleton(new HeldSigningKey(sender, key));
         return services;
     }

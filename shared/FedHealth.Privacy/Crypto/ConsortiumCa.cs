@@ -47,6 +47,16 @@ public sealed class ConsortiumCa : IDisposable
         File.WriteAllText(certFile, Certificate.ExportCertificatePem());
     }
 
+    /// <summary>The CA's signature over <paramref name="content"/> (a consortium file's; see <see cref="ConsortiumTrust.SignedBy"/>).</summary>
+    public byte[] Sign(byte[] content) => key.SignData(content, HashAlgorithmName.SHA256);
+
+    /// <summary><paramref name="trust"/> one version on, signed by this CA: every change the consortium makes to its file goes through here.</summary>
+    public ConsortiumTrust Signed(ConsortiumTrust trust)
+    {
+        var next = trust with { Version = trust.Version + 1, Signature = null };
+        return next with { Signature = Sign(next.SignedContent()) };
+    }
+
     public static ConsortiumCa Load(string folder)
     {
         var certFile = Path.Combine(folder, CertFileName);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 namespace FedHealth.Privacy.Crypto;
@@ -11,7 +12,21 @@ namespace FedHealth.Privacy.Crypto;
 public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSigningKey, byte[] DashboardKey, IReadOnlyDictionary<string, byte[]> Sites)
 {
     private sealed record FileForm(string CoordinatorKey, string? CoordinatorSigningKey, string? DashboardKey, Dictionary<string, string> Sites,
-        Dictionary<string, string>? Jurisdictions = null);
+        Dictionary<string, string>? Jurisdictions = null, int Version = 0, Dictionary<string, string>? Revoked = null, string? Signature = null);
+
+    private static readonly JsonSerializerOptions FileJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>
+    /// Raised by every change the consortium signs (an enrolment, a revocation): a coordinator takes a newer file while
+    /// it runs and refuses an older one (a rollback to a file that still lists a revoked site).
+    /// </summary>
+    public int Version { get; init; }
+
+    /// <summary>Sites the consortium revoked, with when and why: never registered again under that id's old key, and named in every refusal.</summary>
+    public IReadOnlyDictionary<string, string> Revoked { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The consortium CA's signature (ECDSA P-256, SHA-256) over everything else in the file; null for an unsigned (development) file.</summary>
+    public byte[]? Signature { get; init; }
 
     /// <summary>
     /// Where each site is (ISO 3166-1 alpha-2), as the consortium registered it at enrolment: the coordinator takes a
@@ -25,7 +40,7 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSi
     {
         FedHealth.Contracts.MessageSenderRole.Coordinator => CoordinatorSigningKey,
         FedHealth.Contracts.MessageSenderRole.Dashboard => DashboardKey,
-        FedHealth.Contracts.MessageSenderRole.Site => sender.SiteId is { } id && Sites.TryGetValue(id, out var key) ? key : null,
+        FedHealth.Contracts.MessageSenderRole.Site => sender.SiteId is { } id && !Revoked.ContainsKey(id) && Sites.TryGetValue(id, out var key) ? key : null,
         _ => null,
     };
 
@@ -45,6 +60,9 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSi
                 Convert.FromBase64String(form.DashboardKey), form.Sites.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)))
             {
                 Jurisdictions = form.Jurisdictions ?? [],
+                Version = form.Version,
+                Revoked = form.Revoked ?? [],
+                Signature = form.Signature is null ? null : Convert.FromBase64String(form.Signature),
             };
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentNullException)
@@ -53,14 +71,28 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSi
         }
     }
 
+    /// <summary>What the consortium CA signs: the file's content without its signature, keys in a fixed order.</summary>
+    public byte[] SignedContent() => JsonSerializer.SerializeToUtf8Bytes(Form(), FileJson);
+
+    private FileForm Form() => new(Convert.ToBase64String(CoordinatorKey), Convert.ToBase64String(CoordinatorSigningKey), Convert.ToBase64String(DashboardKey),
+        new SortedDictionary<string, string>(Sites.ToDictionary(p => p.Key, p => Convert.ToBase64String(p.Value)), StringComparer.Ordinal).ToDictionary(),
+        new SortedDictionary<string, string>(Jurisdictions.ToDictionary(), StringComparer.Ordinal).ToDictionary(), Version,
+        new SortedDictionary<string, string>(Revoked.ToDictionary(), StringComparer.Ordinal).ToDictionary());
+
+    /// <summary>Whether the consortium CA whose certificate is <paramref name="ca"/> signed this file as it stands.</summary>
+    public bool SignedBy(X509Certificate2 ca)
+    {
+        if (Signature is null || ca.GetECDsaPublicKey() is not { } key) return false;
+        using (key) return key.VerifyData(SignedContent(), Signature, System.Security.Cryptography.HashAlgorithmName.SHA256);
+    }
+
     /// <summary>Written beside <paramref name="path"/> and moved over it: a reader never sees half a file, and a failure leaves the old one.</summary>
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var form = new FileForm(Convert.ToBase64String(CoordinatorKey), Convert.ToBase64String(CoordinatorSigningKey), Convert.ToBase64String(DashboardKey), Sites.ToDictionary(p => p.Key, p => Convert.ToBase64String(p.Value)),
-            Jurisdictions.ToDictionary(p => p.Key, p => p.Value));
+        var form = Form() with { Signature = Signature is null ? null : Convert.ToBase64String(Signature) };
         var temp = path + ".new";
-        File.WriteAllText(temp, JsonSerializer.Serialize(form, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        File.WriteAllText(temp, JsonSerializer.Serialize(form, FileJson));
         File.Move(temp, path, overwrite: true);
     }
 }

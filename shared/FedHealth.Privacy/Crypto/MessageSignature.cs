@@ -42,6 +42,8 @@ public static class MessageSignature
         var type = message.GetType().Name;
         if (MessageAuthority.SenderOf(message) is not { } sender) return $"{type}: no FedHealth contract declares who may send it";
         if (sender.Role == MessageSenderRole.Anyone) return null;
+        if (sender.SiteId is { } site && trust.Revoked.TryGetValue(site, out var revoked))
+            return $"{type}: claims to come from {sender}, which the consortium revoked ({revoked}; consortium file version {trust.Version})";
         if (trust.KeyOf(sender) is not { } key) return $"{type}: claims to come from {sender}, which the consortium file does not register";
         if (signature is null || signedAt is null) return $"{type}: unsigned (only {sender} may send it, signed)";
         if (!DateTimeOffset.TryParseExact(signedAt, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))

@@ -27,7 +27,9 @@ public static class EnrolmentIssuer
         sites[request.SiteId] = identityKey!;
         var places = trust.Jurisdictions.ToDictionary(p => p.Key, p => p.Value);
         places[request.SiteId] = request.Jurisdiction;
-        var updated = trust with { Sites = sites, Jurisdictions = places };
+        if (trust.Revoked.TryGetValue(request.SiteId, out var revoked))
+            throw new EnrolmentException($"{consortiumFile}: site {request.SiteId} was revoked ({revoked}); a revoked id is not enrolled again, enrol the hospital under a new id");
+        var updated = ca.Signed(trust with { Sites = sites, Jurisdictions = places });
 
         using var certificate = ca.IssueClient(request.SiteId, csr!.PublicKey, now);
         // The broker logs sites in by this CN: it must be exactly the site id registered (never a look-alike the name parser trimmed).

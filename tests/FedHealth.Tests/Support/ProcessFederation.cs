@@ -32,14 +32,16 @@ public sealed class ProcessFederation : IDisposable
     /// <param name="busSettings">More --Bus:Key=value settings for every process (the chunking limits, say).</param>
     /// <param name="siteBrokerUri">Each site's own broker login, when it has one (else the common one).</param>
     /// <param name="environment">More environment variables for every process.</param>
+    /// <param name="coordinatorSettings">More --Coordinator:Key=value settings for every coordinator node.</param>
     public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log, CoordinatorCluster? cluster = null,
-        IReadOnlyList<string>? busSettings = null, Func<string, string>? siteBrokerUri = null, IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyList<string>? busSettings = null, Func<string, string>? siteBrokerUri = null, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? coordinatorSettings = null)
     {
         this.log = log;
         this.environment = environment;
         string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", .. busSettings ?? []];
         var consortium = new TestConsortium(folder, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
-        var keys = consortium.CoordinatorSettings;
+        string[] keys = [.. consortium.CoordinatorSettings, .. coordinatorSettings ?? []];
         Coordinators = cluster is null
             ? [Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, .. keys, $"--Coordinator:DataDir={folder}"])]
             : StartCluster(cluster, folder, [.. bus, .. keys]);
