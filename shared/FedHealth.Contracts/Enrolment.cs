@@ -16,18 +16,27 @@ public sealed record EnrolmentRequest
     public required string CertificateRequest { get; init; }
     /// <summary>The CSR's DER bytes signed with the identity key (base64): proof the requester holds that key.</summary>
     public required string IdentityProof { get; init; }
+    /// <summary>
+    /// A key rotation (`enroll request --rotate`): the same CSR DER signed with the identity key the consortium has
+    /// registered for the site (base64). It proves the request comes from the holder of the old key, so the consortium
+    /// replaces the key without --replace-key.
+    /// </summary>
+    public string? PreviousIdentityProof { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 }
 
 /// <summary>
 /// What the consortium sends back (`fedhealth provision site`): the consortium CA, the site's TLS client certificate
-/// signed by it, where the broker is, and the consortium's registered keys. No private key and no password: the
+/// signed by it, where the broker is, and the consortium file (its registered keys), signed by the CA. No private key and no password: the
 /// site logs in to the broker with its certificate.
 /// </summary>
 public sealed record EnrolmentBundle
 {
-    /// <summary>Version 2 adds the coordinator's and the dashboard's signing keys (sites take control messages only from them).</summary>
-    public const string CurrentFormat = "fedhealth-enrolment/2";
+    /// <summary>
+    /// Version 3 carries the consortium file as the CA signed it (version, jurisdictions, revocations, signature), so a
+    /// site follows its later versions while it runs; version 2 carried its keys field by field.
+    /// </summary>
+    public const string CurrentFormat = "fedhealth-enrolment/3";
     public required string Format { get; init; }
     public required string SiteId { get; init; }
     public required string CaCertificate { get; init; }
@@ -36,13 +45,7 @@ public sealed record EnrolmentBundle
     public required string BrokerUri { get; init; }
     /// <summary>The name on the broker's certificate when it differs from the host in <see cref="BrokerUri"/>.</summary>
     public string? BrokerServerName { get; init; }
-    /// <summary>The coordinator's sealing key (base64 SubjectPublicKeyInfo).</summary>
-    public required string CoordinatorKey { get; init; }
-    /// <summary>The coordinator's signing key (base64 SubjectPublicKeyInfo): the site acts on no control message it did not sign.</summary>
-    public required string CoordinatorSigningKey { get; init; }
-    /// <summary>The dashboard's signing key (base64 SubjectPublicKeyInfo).</summary>
-    public required string DashboardKey { get; init; }
-    /// <summary>Every registered site's signing key (base64 SubjectPublicKeyInfo), this one included.</summary>
-    public required IReadOnlyDictionary<string, string> SiteKeys { get; init; }
+    /// <summary>The consortium file (JSON) with this site registered, signed by the CA in <see cref="CaCertificate"/>.</summary>
+    public required string Consortium { get; init; }
     public required DateTimeOffset IssuedAt { get; init; }
 }

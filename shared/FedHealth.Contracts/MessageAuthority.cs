@@ -29,7 +29,7 @@ public static class MessageAuthority
     public static MessageSender? SenderOf(object message) => message switch
     {
         ISiteMessage site => MessageSender.Site(site.SiteId),
-        IRoundMessage or ICoordinatorMessage => MessageSender.Coordinator,
+        IRoundMessage or ISiteBroadcast or ICoordinatorMessage => MessageSender.Coordinator,
         IDashboardRequest => MessageSender.Dashboard,
         // The site doctor asks the coordinator's clock before a site has keys; the answer is the time, nothing more.
         ClockProbe => MessageSender.Anyone,
@@ -39,7 +39,7 @@ public static class MessageAuthority
     /// <summary>The role that sends messages of <paramref name="type"/>, from its markers alone (the broker's permissions are made from it).</summary>
     public static MessageSenderRole? RoleOf(Type type) =>
         typeof(ISiteMessage).IsAssignableFrom(type) ? MessageSenderRole.Site
-        : typeof(IRoundMessage).IsAssignableFrom(type) || typeof(ICoordinatorMessage).IsAssignableFrom(type) ? MessageSenderRole.Coordinator
+        : typeof(IRoundMessage).IsAssignableFrom(type) || typeof(ISiteBroadcast).IsAssignableFrom(type) || typeof(ICoordinatorMessage).IsAssignableFrom(type) ? MessageSenderRole.Coordinator
         : typeof(IDashboardRequest).IsAssignableFrom(type) ? MessageSenderRole.Dashboard
         : type == typeof(ClockProbe) ? MessageSenderRole.Anyone
         : null;

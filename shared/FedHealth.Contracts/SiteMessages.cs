@@ -23,6 +23,8 @@ public sealed record SiteHeartbeat : ISiteMessage
     public PolicySummary? Policy { get; init; }
     /// <summary>What the site is doing ("idle", or "training job … round …"): heartbeats keep coming during long training.</summary>
     public string Activity { get; init; } = "idle";
+    /// <summary>The version of the consortium file the site holds: a coordinator holding a newer one relays it (<see cref="ConsortiumChanged"/>).</summary>
+    public int ConsortiumVersion { get; init; }
     public required DateTimeOffset SentAt { get; init; }
     /// <summary>
     /// The site's signature (its consortium signing key) over everything above: a coordinator with consortium keys

@@ -14,8 +14,9 @@ public static class BrokerPermissions
     /// <summary>Stands for the site's queue name (<see cref="EndpointNames.Site"/>) in <see cref="SiteTemplate"/>.</summary>
     public const string QueuePlaceholder = "{queue}";
 
-    /// <summary>The coordinator's messages to sites: every site's queue is bound to these exchanges.</summary>
-    public static IReadOnlyList<Type> SiteReceives { get; } = ContractTypes().Where(t => typeof(IRoundMessage).IsAssignableFrom(t)).ToList();
+    /// <summary>The coordinator's messages to sites (round messages and broadcasts): every site's queue is bound to these exchanges.</summary>
+    public static IReadOnlyList<Type> SiteReceives { get; } =
+        ContractTypes().Where(t => typeof(IRoundMessage).IsAssignableFrom(t) || typeof(ISiteBroadcast).IsAssignableFrom(t)).ToList();
 
     /// <summary>What a site sends: everything that names it, and the doctor's clock probe.</summary>
     public static IReadOnlyList<Type> SiteSends { get; } = ContractTypes().Where(t => MessageAuthority.RoleOf(t) is MessageSenderRole.Site or MessageSenderRole.Anyone).ToList();

@@ -88,7 +88,7 @@ public sealed class SiteAgent
     {
         SiteId = Id, Jurisdiction = Config.Site.Jurisdiction, Schema = Schema.Name, FeatureNames = Schema.FeatureNames,
         TrainSamples = Split.Train.Rows, TestSamples = Split.Test.Rows, Device = DeviceName, Simulated = Config.Site.Simulated,
-        Description = Config.Site.Description, SentAt = now, Activity = activity,
+        Description = Config.Site.Description, SentAt = now, Activity = activity, ConsortiumVersion = security?.Trust.Version ?? 0,
         Policy = Config.Policy is { } p ? new PolicySummary
         {
             Destinations = p.Destinations.Select(d => new PolicyDestination { Jurisdiction = d.Jurisdiction, LegalBasis = d.LegalBasis }).ToList(),

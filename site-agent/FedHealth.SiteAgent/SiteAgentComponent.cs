@@ -18,7 +18,7 @@ public static class SiteAgentComponent
         services.AddSingleton(agents);
         foreach (var agent in agents)
             if (agent.Security is { } security)
-                services.AddMessageSigning(security.Trust, MessageSender.Site(agent.Id), security.Identity);
+                services.AddMessageSigning(security.Consortium, MessageSender.Site(agent.Id), security.Signing);
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<SiteHeartbeats>();
         return services;
@@ -44,6 +44,8 @@ public static class SiteAgentComponent
                 if (e is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PrefetchCount = 2;
                 DurableEndpoint.Configure(e);
                 e.Consumer(() => new SiteRoundConsumer(agent, logger, publishing, chunked, spool));
+                // On the same queue, in order: a consortium change is taken before the round messages published after it.
+                e.Consumer(() => new SiteConsortiumConsumer(agent, logger));
             });
         }
     }

@@ -13,7 +13,7 @@ public static class SiteAgentProgram
 {
     public const string Usage = """
         usage: init --out DIR [--site-id ID] [--jurisdiction CC]   (commented site.json and policy.json to fill in)
-               enroll request --config SITE.json                    (this site's keys and the request to send the consortium)
+               enroll request --config SITE.json [--rotate]         (this site's keys and the request to send the consortium; --rotate: a new identity key)
                enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256]  (installs the consortium's answer)
                doctor --config SITE.json [--Bus:...]                (checks the setup; exit 1 if anything fails)
                run --config SITE.json [--Bus:...]                   (Bus settings come from the enrolment; --Bus:Key=value overrides)

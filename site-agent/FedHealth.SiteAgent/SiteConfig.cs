@@ -22,6 +22,12 @@ public sealed class SiteConfig
     /// file). When set, consortiumFile and identityKeyFile default to the files in it.
     /// </summary>
     public string? EnrolmentDir { get; init; }
+    /// <summary>
+    /// The consortium CA's certificate (PEM): the site takes a newer consortium file relayed by the coordinator (a site
+    /// enrolled, rotated or revoked) only when this CA signed it. Defaults to the enrolment folder's ca-cert.pem; without
+    /// either, the site keeps the file it started with.
+    /// </summary>
+    public string? ConsortiumCaFile { get; init; }
     /// <summary>The fewest sites this site aggregates with: with two, each would learn the other's update from the sum.</summary>
     public int MinParticipants { get; init; } = 3;
     /// <summary>The hospital's transfer policy file (jurisdiction, destinations, legal bases, data kinds, consortia).</summary>
@@ -37,7 +43,7 @@ public sealed class SiteConfig
     private SiteConfig Copy(string? stateDir, SitePrivacy? privacy, SiteTraining training) => new()
     {
         Site = Site, Data = Data, Training = training, Privacy = privacy, StateDir = stateDir, ConsortiumFile = ConsortiumFile,
-        IdentityKeyFile = IdentityKeyFile, EnrolmentDir = EnrolmentDir, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
+        IdentityKeyFile = IdentityKeyFile, EnrolmentDir = EnrolmentDir, ConsortiumCaFile = ConsortiumCaFile, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
     };
 }
 

@@ -45,6 +45,8 @@ public static partial class SiteConfigFile
             ConsortiumFile = config.ConsortiumFile is not null ? Path.GetFullPath(config.ConsortiumFile, folder) : enrolment?.Consortium,
             IdentityKeyFile = config.IdentityKeyFile is not null ? Path.GetFullPath(config.IdentityKeyFile, folder) : enrolment?.IdentityKey,
             EnrolmentDir = enrolment?.Dir,
+            ConsortiumCaFile = config.ConsortiumCaFile is not null ? Path.GetFullPath(config.ConsortiumCaFile, folder)
+                : enrolment is not null && File.Exists(enrolment.CaCertificate) ? enrolment.CaCertificate : null,
             MinParticipants = config.MinParticipants,
             Data = new SiteDataSource
             {
@@ -73,7 +75,7 @@ public static partial class SiteConfigFile
         return new SiteConfig
         {
             Site = config.Site, Data = config.Data, Training = config.Training, StateDir = config.StateDir,
-            ConsortiumFile = config.ConsortiumFile, IdentityKeyFile = config.IdentityKeyFile, EnrolmentDir = config.EnrolmentDir, PolicyFile = policyFile, Policy = policy,
+            ConsortiumFile = config.ConsortiumFile, IdentityKeyFile = config.IdentityKeyFile, EnrolmentDir = config.EnrolmentDir, ConsortiumCaFile = config.ConsortiumCaFile, PolicyFile = policyFile, Policy = policy,
             Privacy = policy.Privacy is { } p ? new SitePrivacy { EpsilonBudget = p.EpsilonBudget, Delta = p.Delta } : config.Privacy,
             MinParticipants = policy.MinParticipants ?? config.MinParticipants,
         };

@@ -45,12 +45,13 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
 
     public bool Holds(Guid jobId) => jobs.ContainsKey(jobId);
 
-    public void Received(object message)
+    /// <param name="decision">What the site made of it, when more than that it arrived (a consortium file taken or refused).</param>
+    public void Received(object message, string decision = "received")
     {
         var (job, round) = message is IRoundMessage r ? (r.JobId, r.Round) : (Guid.Empty, 0);
         var (bytes, sha) = PayloadDigest.Of(message);
         audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "received", message.GetType().Name, job, round, "coordinator",
-            jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction, null, bytes, sha, null, "received", (message as RoundStarted)?.LedgerHead));
+            jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction, null, bytes, sha, null, decision, (message as RoundStarted)?.LedgerHead));
     }
 
     /// <summary>The message if the policy lets it leave, or the decline that replaces it.</summary>

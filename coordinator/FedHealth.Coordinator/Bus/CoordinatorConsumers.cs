@@ -11,7 +11,7 @@ namespace FedHealth.Coordinator.Bus;
 /// broker only once the job has journaled or refused it: if a node dies first, the broker delivers it again (the
 /// job ignores what it already counted).
 /// </summary>
-public sealed class SiteMessagesConsumer(CoordinatorNode node) :
+public sealed class SiteMessagesConsumer(CoordinatorNode node, Hosting.ConsortiumRelay? relay = null) :
     IConsumer<UpdateSubmitted>, IConsumer<EvaluationSubmitted>, IConsumer<RoundDeclined>, IConsumer<SiteHeartbeat>,
     IConsumer<MaskingKeysAdvertised>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>, IConsumer<UnmaskingSharesSubmitted>,
     IConsumer<SealedUpdateSubmitted>, IConsumer<SiteChunk>, IConsumer<CrossSiteEvaluationSubmitted>
@@ -26,7 +26,12 @@ public sealed class SiteMessagesConsumer(CoordinatorNode node) :
     public Task Consume(ConsumeContext<EvaluationSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<CrossSiteEvaluationSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<RoundDeclined> context) => ToJob(context.Message);
-    public async Task Consume(ConsumeContext<SiteHeartbeat> context) => (await node.Actors).Sites.Tell(context.Message);
+    public async Task Consume(ConsumeContext<SiteHeartbeat> context)
+    {
+        (await node.Actors).Sites.Tell(context.Message);
+        // A site that holds an older consortium file (offline when it changed) is sent the current one.
+        if (relay?.Behind(context.Message) is { } changed) await context.Publish(changed, context.CancellationToken);
+    }
 
     private async Task ToJob(object message) =>
         await (await node.Actors).Jobs.Ask<JobProtocol.Handled>(message, HandledWithin);

@@ -17,17 +17,18 @@ public static class CoordinatorComponent
     {
         services.AddSingleton(options);
         keys ??= LoadKeys(options);
-        services.AddSingleton(new CoordinatorKeys(keys));
         if (keys is not null)
         {
-            // The file is followed while the coordinator runs: a revoked site is cut off, an enrolled one taken, at once.
-            var source = options.ConsortiumFile is { } file
-                ? new ConsortiumFileSource(file, keys.Trust, options.ConsortiumCaFile is { } ca ? X509Certificate2.CreateFromPem(File.ReadAllText(ca)) : null)
-                : new ConsortiumFileSource(keys.Trust);
-            services.AddMessageSigning(source, MessageSender.Coordinator, keys.Signing);
-            services.AddSingleton(source);
+            // The file is followed while the coordinator runs: a revoked site is cut off, an enrolled or re-keyed one
+            // heard, at once, by the bus's signature checks, the heartbeats and the jobs' secure rounds alike.
+            if (options.ConsortiumFile is { } file)
+                keys = keys with { Consortium = new ConsortiumFileSource(file, keys.Trust, options.ConsortiumCaFile is { } ca ? X509Certificate2.CreateFromPem(File.ReadAllText(ca)) : null) };
+            services.AddMessageSigning(keys.Consortium, MessageSender.Coordinator, keys.Signing);
+            services.AddSingleton(keys.Consortium);
+            services.AddSingleton(sp => new ConsortiumRelay(keys.Consortium, sp.GetRequiredService<TimeProvider>()));
             services.AddHostedService<ConsortiumFileWatcher>();
         }
+        services.AddSingleton(new CoordinatorKeys(keys));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFederationPublisher, BusPublisher>();
         services.AddSingleton<CoordinatorNode>();

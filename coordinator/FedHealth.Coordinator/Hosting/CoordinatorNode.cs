@@ -39,7 +39,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
         var cluster = Cluster.Get(system);
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
 
-        var sites = Singleton(SiteRegistry.Props(clock, options.SiteOfflineAfter, keys.Keys?.Trust), "sites");
+        var sites = Singleton(SiteRegistry.Props(clock, options.SiteOfflineAfter, keys.Keys is { } k ? () => k.Trust : null), "sites");
         var ledger = Singleton(TransferLedger.Props(publisher), "ledger");
         var governance = new GovernanceContext(ledger, options.Jurisdiction, options.OutboundLegalBasis, options.Consortium);
         var offlineAfter = options.SiteOfflineAfter;

@@ -36,15 +36,19 @@ public sealed class SiteRegistry : ReceiveActor
 
     /// <param name="trust">The consortium's keys; with them only signed, fresh heartbeats of registered sites are taken.</param>
     public static Props Props(TimeProvider clock, TimeSpan offlineAfter, ConsortiumTrust? trust = null) =>
-        Akka.Actor.Props.Create(() => new SiteRegistry(clock, offlineAfter, trust));
+        Props(clock, offlineAfter, trust is null ? null : () => trust);
 
-    public SiteRegistry(TimeProvider clock, TimeSpan offlineAfter, ConsortiumTrust? trust)
+    /// <param name="currentTrust">The consortium file as it stands at each heartbeat (it may change while the coordinator runs).</param>
+    public static Props Props(TimeProvider clock, TimeSpan offlineAfter, Func<ConsortiumTrust>? currentTrust) =>
+        Akka.Actor.Props.Create(() => new SiteRegistry(clock, offlineAfter, currentTrust));
+
+    public SiteRegistry(TimeProvider clock, TimeSpan offlineAfter, Func<ConsortiumTrust>? currentTrust)
     {
         var listeningSince = clock.GetUtcNow();
         Receive<SiteHeartbeat>(h =>
         {
             var now = clock.GetUtcNow();
-            if (HeartbeatCheck.Problem(h, trust, now, h.SiteId is { } id && lastSentAt.TryGetValue(id, out var last) ? last : null) is { } problem)
+            if (HeartbeatCheck.Problem(h, currentTrust?.Invoke(), now, h.SiteId is { } id && lastSentAt.TryGetValue(id, out var last) ? last : null) is { } problem)
             {
                 log.Warning("heartbeat refused: {0}", problem);
                 return;

@@ -15,6 +15,6 @@ public sealed record LocalKeys(SecureAggregationKeys Coordinator, SigningKey Das
     {
         var keys = ConsortiumKeys.Provision(dataDir, jurisdictions.Keys, jurisdictions);
         return new LocalKeys(new SecureAggregationKeys(keys.Trust, keys.Sealing, keys.CoordinatorSigning), keys.Dashboard,
-            keys.Sites.ToDictionary(p => p.Key, p => new SiteSecurity(p.Value, keys.Trust)));
+            keys.Sites.ToDictionary(p => p.Key, p => new SiteSecurity(p.Value, keys.Trust, p.Key)));
     }
 }

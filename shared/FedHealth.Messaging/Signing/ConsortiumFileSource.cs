@@ -12,13 +12,14 @@ public sealed class ConsortiumFileSource
 {
     private readonly string? path;
     private readonly X509Certificate2? ca;
+    private readonly Lock gate = new();
     private DateTime lastWrite;
     private ConsortiumTrust current;
 
-    /// <summary>A fixed file, never reloaded (sites and dashboards, tests).</summary>
+    /// <summary>A fixed file, never reloaded (dashboards, tests, a development site without a CA).</summary>
     public ConsortiumFileSource(ConsortiumTrust trust) => current = trust;
 
-    /// <param name="ca">The consortium CA whose signature every version taken after the first must carry; null takes unsigned files (development).</param>
+    /// <param name="ca">The consortium CA whose signature every version taken after the first must carry; null: <see cref="Check"/> takes unsigned files (development), <see cref="Offer"/> takes nothing.</param>
     public ConsortiumFileSource(string path, ConsortiumTrust loaded, X509Certificate2? ca)
     {
         (this.path, this.ca, current) = (path, ca, loaded);
@@ -31,6 +32,11 @@ public sealed class ConsortiumFileSource
     public (ConsortiumTrust? Taken, string? Refused) Check()
     {
         if (path is null) return (null, null);
+        lock (gate) return CheckFile(path);
+    }
+
+    private (ConsortiumTrust? Taken, string? Refused) CheckFile(string path)
+    {
         var written = File.GetLastWriteTimeUtc(path);
         if (written == lastWrite) return (null, null);
         lastWrite = written;
@@ -41,6 +47,30 @@ public sealed class ConsortiumFileSource
         if (problem is not null) return (null, $"{path}: {problem}; keeping version {Current.Version}");
         Volatile.Write(ref current, next);
         return (next, null);
+    }
+
+    /// <summary>
+    /// A version another party relayed (a site's, from the coordinator's <c>ConsortiumChanged</c>): taken only when it is
+    /// newer, signed by the consortium CA (required here: the relay must not be able to write it) and
+    /// <paramref name="acceptable"/> finds nothing wrong with it; then written over the file, so a restart keeps it.
+    /// </summary>
+    /// <returns>Taken; or not, with the reason (null when the version is the one held already: nothing to say).</returns>
+    public (bool Taken, string? Refused) Offer(ConsortiumTrust next, Func<ConsortiumTrust, string?>? acceptable = null)
+    {
+        lock (gate)
+        {
+            if (next.Version == Current.Version) return (false, null);
+            if (ca is null) return (false, $"version {next.Version} not taken: no consortium CA certificate to check its signature against (enrol the site, or set consortiumCaFile)");
+            var problem = Problem(Current, next, ca) ?? acceptable?.Invoke(next);
+            if (problem is not null) return (false, $"version {next.Version} not taken: {problem}");
+            if (path is not null)
+            {
+                next.Save(path);
+                lastWrite = File.GetLastWriteTimeUtc(path);
+            }
+            Volatile.Write(ref current, next);
+            return (true, null);
+        }
     }
 
     /// <summary>Why <paramref name="next"/> may not replace <paramref name="now"/>: not newer, or not signed by the consortium's CA.</summary>

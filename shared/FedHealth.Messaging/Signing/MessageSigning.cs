@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 
 namespace FedHealth.Messaging.Signing;
 
-/// <summary>A signing key this process holds, and whose messages it signs with it (a local federation holds every one).</summary>
-public sealed record HeldSigningKey(MessageSender Sender, SigningKey Key);
+/// <summary>A signing key this process holds, and whose messages it signs with it (a local federation holds every one); it may be rotated while the process runs.</summary>
+public sealed record HeldSigningKey(MessageSender Sender, SigningIdentity Identity);
 
 /// <summary>The consortium file a process verifies messages against, as it stands now.</summary>
 public sealed record SigningTrust(ConsortiumFileSource Source);
@@ -24,7 +24,7 @@ public sealed class MessageSigning
     private readonly ConsortiumFileSource? source;
     /// <summary>The consortium file as it stands now (null: development, nothing signed or verified).</summary>
     private ConsortiumTrust? CurrentTrust => source?.Current;
-    private readonly IReadOnlyDictionary<MessageSender, SigningKey> keys;
+    private readonly IReadOnlyDictionary<MessageSender, SigningIdentity> keys;
     private readonly TimeProvider time;
     private readonly ILogger logger;
 
@@ -32,12 +32,12 @@ public sealed class MessageSigning
     {
         // A local federation registers one trust per party it hosts, all from the same file: the first stands for all.
         source = trusts.Select(t => t.Source).FirstOrDefault();
-        keys = held.GroupBy(k => k.Sender).ToDictionary(g => g.Key, g => g.First().Key);
+        keys = held.GroupBy(k => k.Sender).ToDictionary(g => g.Key, g => g.First().Identity);
         this.time = time;
         logger = (logs ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("FedHealth.Messaging.Signing");
         if (CurrentTrust is null) logger.LogWarning("no consortium file: messages are neither signed nor verified (development only)");
         foreach (var (sender, key) in keys)
-            if (CurrentTrust is not null && CurrentTrust.KeyOf(sender) is { } registered && !registered.AsSpan().SequenceEqual(key.PublicKey))
+            if (CurrentTrust is not null && CurrentTrust.KeyOf(sender) is { } registered && !registered.AsSpan().SequenceEqual(key.Current.PublicKey))
                 throw new InvalidOperationException($"the signing key this process holds for {sender} is not the one the consortium file registers");
     }
 

@@ -14,10 +14,14 @@ public static class SigningRegistration
         services.AddMessageSigning(new ConsortiumFileSource(trust), sender, key);
 
     /// <summary>As above, verifying against a consortium file that may change while the process runs (the coordinator's).</summary>
-    public static IServiceCollection AddMessageSigning(this IServiceCollection services, ConsortiumFileSource source, MessageSender? sender = null, SigningKey? key = null)
+    public static IServiceCollection AddMessageSigning(this IServiceCollection services, ConsortiumFileSource source, MessageSender? sender = null, SigningKey? key = null) =>
+        services.AddMessageSigning(source, sender, key is null ? null : new SigningIdentity(key));
+
+    /// <summary>As above, signing with a key that may be rotated while the process runs (a site's).</summary>
+    public static IServiceCollection AddMessageSigning(this IServiceCollection services, ConsortiumFileSource source, MessageSender? sender, SigningIdentity? identity)
     {
         services.AddSingleton(new SigningTrust(source));
-        if (sender is not null && key is not null) services.AddSingleton(new HeldSigningKey(sender, key));
+        if (sender is not null && identity is not null) services.AddSingleton(new HeldSigningKey(sender, identity));
         return services;
     }
 }

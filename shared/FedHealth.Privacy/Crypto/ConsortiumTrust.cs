@@ -47,15 +47,22 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSi
     public static ConsortiumTrust Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: consortium trust file not found", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>A consortium file's content (as <see cref="ToJson"/> writes it); <paramref name="origin"/> names where it came from in every error.</summary>
+    public static ConsortiumTrust Parse(string json, string origin)
+    {
         try
         {
-            var form = JsonSerializer.Deserialize<FileForm>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web))
-                       ?? throw new InvalidDataException($"{path}: empty");
+            var form = JsonSerializer.Deserialize<FileForm>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))
+                       ?? throw new InvalidDataException($"{origin}: empty");
             // Files written before control messages were signed lack these two keys: refuse them by name rather than
             // run a consortium whose sites would take commands from anyone.
             if (string.IsNullOrEmpty(form.CoordinatorSigningKey) || string.IsNullOrEmpty(form.DashboardKey))
-                throw new InvalidDataException($"{path}: no {(string.IsNullOrEmpty(form.CoordinatorSigningKey) ? "coordinatorSigningKey" : "dashboardKey")}: " +
+                throw new InvalidDataException($"{origin}: no {(string.IsNullOrEmpty(form.CoordinatorSigningKey) ? "coordinatorSigningKey" : "dashboardKey")}: " +
                                                "the file predates signed control messages; run `fedhealth provision keys` again on its folder (existing keys are kept) and give every member the new file");
+            if (form.Sites is null) throw new InvalidDataException($"{origin}: no sites");
             return new ConsortiumTrust(Convert.FromBase64String(form.CoordinatorKey), Convert.FromBase64String(form.CoordinatorSigningKey),
                 Convert.FromBase64String(form.DashboardKey), form.Sites.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)))
             {
@@ -67,9 +74,12 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSi
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentNullException)
         {
-            throw new InvalidDataException($"{path}: not a consortium trust file ({e.Message})", e);
+            throw new InvalidDataException($"{origin}: not a consortium trust file ({e.Message})", e);
         }
     }
+
+    /// <summary>The file's content, signature included: what <see cref="Save"/> writes and what travels to sites and in bundles.</summary>
+    public string ToJson() => JsonSerializer.Serialize(Form() with { Signature = Signature is null ? null : Convert.ToBase64String(Signature) }, FileJson);
 
     /// <summary>What the consortium CA signs: the file's content without its signature, keys in a fixed order.</summary>
     public byte[] SignedContent() => JsonSerializer.SerializeToUtf8Bytes(Form(), FileJson);
@@ -90,9 +100,8 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSi
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var form = Form() with { Signature = Signature is null ? null : Convert.ToBase64String(Signature) };
         var temp = path + ".new";
-        File.WriteAllText(temp, JsonSerializer.Serialize(form, FileJson));
+        File.WriteAllText(temp, ToJson());
         File.Move(temp, path, overwrite: true);
     }
 }

@@ -17,11 +17,9 @@ public static class EnrolmentDocuments
         RespectNullableAnnotations = true,
     };
 
-    public static EnrolmentRequest ReadRequest(string path) =>
-        Check(Read<EnrolmentRequest>(path), path, r => r.Format, EnrolmentRequest.CurrentFormat);
+    public static EnrolmentRequest ReadRequest(string path) => Read<EnrolmentRequest>(path, EnrolmentRequest.CurrentFormat);
 
-    public static EnrolmentBundle ReadBundle(string path) =>
-        Check(Read<EnrolmentBundle>(path), path, b => b.Format, EnrolmentBundle.CurrentFormat);
+    public static EnrolmentBundle ReadBundle(string path) => Read<EnrolmentBundle>(path, EnrolmentBundle.CurrentFormat);
 
     public static void Write<T>(string path, T document)
     {
@@ -29,12 +27,17 @@ public static class EnrolmentDocuments
         File.WriteAllText(path, JsonSerializer.Serialize(document, Options));
     }
 
-    private static T Read<T>(string path)
+    private static T Read<T>(string path, string format)
     {
         if (!File.Exists(path)) throw new InvalidDataException($"{path}: file not found");
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path}: the file holds null");
+            var text = File.ReadAllText(path);
+            // The format first: a file of another version is named as such, not by the first field it lacks or adds.
+            var found = System.Text.Json.Nodes.JsonNode.Parse(text) is System.Text.Json.Nodes.JsonObject o && o["format"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var f) ? f : null;
+            if (found != format)
+                throw new InvalidDataException($"{path}: format is '{found}', expected '{format}' (made by another FedHealth version, or not an enrolment file)");
+            return JsonSerializer.Deserialize<T>(text, Options) ?? throw new InvalidDataException($"{path}: the file holds null");
         }
         catch (JsonException e)
         {
@@ -43,8 +46,4 @@ public static class EnrolmentDocuments
             throw new InvalidDataException($"{path}{field}: not a {typeof(T).Name} file: {(cut > 0 ? e.Message[..cut] : e.Message)}");
         }
     }
-
-    private static T Check<T>(T document, string path, Func<T, string> format, string expected) =>
-        format(document) == expected ? document
-            : throw new InvalidDataException($"{path}: format is '{format(document)}', expected '{expected}' (made by another FedHealth version, or not an enrolment file)");
 }

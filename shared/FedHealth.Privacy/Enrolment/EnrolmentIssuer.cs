@@ -20,9 +20,11 @@ public static class EnrolmentIssuer
         if (problems.Count > 0) throw new EnrolmentException($"enrolment request of '{request.SiteId}': {string.Join("; ", problems)}");
 
         var trust = ConsortiumTrust.Load(consortiumFile);
-        if (trust.Sites.TryGetValue(request.SiteId, out var registered) && !registered.AsSpan().SequenceEqual(identityKey) && !replaceKey)
+        if (trust.Sites.TryGetValue(request.SiteId, out var registered) && !registered.AsSpan().SequenceEqual(identityKey) && !replaceKey
+            && !Rotation(request, registered, consortiumFile))
             throw new EnrolmentException($"{consortiumFile}: site {request.SiteId} is already registered with another identity key " +
-                                         $"({Fingerprint(registered)}, the request has {Fingerprint(identityKey!)}); if the site really lost its key, enrol it again with --replace-key");
+                                         $"({Fingerprint(registered)}, the request has {Fingerprint(identityKey!)}) and the request carries no proof from the registered key; " +
+                                         "a site rotating its key asks with `enroll request --rotate`; if the site really lost its key, enrol it again with --replace-key");
         var sites = trust.Sites.ToDictionary(p => p.Key, p => p.Value);
         sites[request.SiteId] = identityKey!;
         var places = trust.Jurisdictions.ToDictionary(p => p.Key, p => p.Value);
@@ -41,11 +43,25 @@ public static class EnrolmentIssuer
         {
             Format = EnrolmentBundle.CurrentFormat, SiteId = request.SiteId, CaCertificate = ca.Certificate.ExportCertificatePem(),
             ClientCertificate = certificate.ExportCertificatePem(), BrokerUri = brokerUri, BrokerServerName = brokerServerName,
-            CoordinatorKey = Convert.ToBase64String(updated.CoordinatorKey),
-            CoordinatorSigningKey = Convert.ToBase64String(updated.CoordinatorSigningKey), DashboardKey = Convert.ToBase64String(updated.DashboardKey),
-            SiteKeys = updated.Sites.ToDictionary(p => p.Key, p => Convert.ToBase64String(p.Value)),
+            Consortium = updated.ToJson(),
             IssuedAt = now ?? DateTimeOffset.UtcNow,
         };
+    }
+
+    /// <summary>
+    /// True when <paramref name="request"/> is a key rotation the registered key signed (its previous-identity proof
+    /// verifies over the CSR with <paramref name="registered"/>); a proof that is present but does not verify is refused.
+    /// </summary>
+    private static bool Rotation(EnrolmentRequest request, byte[] registered, string consortiumFile)
+    {
+        if (request.PreviousIdentityProof is null) return false;
+        byte[] proof;
+        try { proof = Convert.FromBase64String(request.PreviousIdentityProof); }
+        catch (FormatException) { proof = []; }
+        return SigningKey.Verify(registered, RequestDer(request.CertificateRequest), proof)
+            ? true
+            : throw new EnrolmentException($"{consortiumFile}: previousIdentityProof of '{request.SiteId}' does not verify with the key registered for it ({Fingerprint(registered)}): " +
+                                           "the rotation was not asked by the holder of the site's key");
     }
 
     /// <summary>Every reason <paramref name="request"/> cannot be honoured, each naming its field.</summary>

@@ -3,15 +3,15 @@ using FedHealth.Privacy.Enrolment;
 
 namespace FedHealth.Sites;
 
-/// <summary>`enroll request --config site.json` and `enroll BUNDLE --config site.json [--ca-fingerprint HEX]`.</summary>
+/// <summary>`enroll request --config site.json [--rotate]` and `enroll BUNDLE --config site.json [--ca-fingerprint HEX]`.</summary>
 public static class EnrollCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
-        var (target, config, fingerprint, replaceCa) = Parse(args);
-        if (target is null || config is null)
+        var (target, config, fingerprint, replaceCa, rotate) = Parse(args);
+        if (target is null || config is null || (rotate && target != "request"))
         {
-            await errors.WriteLineAsync("usage: enroll request --config SITE.json | enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256] [--replace-ca]");
+            await errors.WriteLineAsync("usage: enroll request --config SITE.json [--rotate] | enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256] [--replace-ca]");
             return 2;
         }
         try
@@ -19,8 +19,15 @@ public static class EnrollCommand
             var site = SiteConfigFile.Read(config);
             if (target == "request")
             {
-                var request = SiteEnrolment.Request(site);
+                var request = SiteEnrolment.Request(site, rotate: rotate);
                 var folder = SiteEnrolment.FolderOf(site);
+                if (rotate)
+                {
+                    await output.WriteLineAsync($"wrote {request}: a rotation of this site's identity key, proved by the current key; send it to the consortium's operator.");
+                    await output.WriteLineAsync($"the new key waits in {SiteSecurity.NextKeyFile(folder.IdentityKey)}: a running agent switches to it when the consortium's new file reaches it, with no restart.");
+                    await output.WriteLineAsync($"then install the bundle the consortium sends back (its renewed certificate): enroll BUNDLE --config {config}");
+                    return 0;
+                }
                 await output.WriteLineAsync($"wrote {request}: send it to the consortium's operator (it holds public keys only).");
                 await output.WriteLineAsync($"this site's private keys stay in {folder.Dir} (identity-key.pem, tls-key.pem): never send or copy them elsewhere.");
                 await output.WriteLineAsync($"then install the bundle the consortium sends back: enroll BUNDLE --config {config}");
@@ -41,10 +48,10 @@ public static class EnrollCommand
         }
     }
 
-    private static (string? Target, string? Config, string? Fingerprint, bool ReplaceCa) Parse(string[] args)
+    private static (string? Target, string? Config, string? Fingerprint, bool ReplaceCa, bool Rotate) Parse(string[] args)
     {
         string? target = null, config = null, fingerprint = null;
-        var replaceCa = false;
+        bool replaceCa = false, rotate = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -52,10 +59,11 @@ public static class EnrollCommand
                 case "--config" when i + 1 < args.Length: config = args[++i]; break;
                 case "--ca-fingerprint" when i + 1 < args.Length: fingerprint = args[++i]; break;
                 case "--replace-ca": replaceCa = true; break;
+                case "--rotate": rotate = true; break;
                 case var value when !value.StartsWith("--") && target is null: target = value; break;
-                default: return (null, null, null, false);
+                default: return (null, null, null, false, false);
             }
         }
-        return (target, config, fingerprint, replaceCa);
+        return (target, config, fingerprint, replaceCa, rotate);
     }
 }

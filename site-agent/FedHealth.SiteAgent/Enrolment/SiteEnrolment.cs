@@ -15,17 +15,29 @@ namespace FedHealth.Sites;
 public static class SiteEnrolment
 {
     /// <summary>Writes the request file (re-using keys already made, so a lost request can be made again); answers its path.</summary>
-    public static string Request(SiteConfig config, DateTimeOffset? now = null)
+    /// <param name="rotate">
+    /// Ask to rotate the site's identity key: a new key is made beside the current one (identity-key.next.pem) and the
+    /// request carries the current key's proof, so the consortium replaces it; the running agent switches to the new key
+    /// when the consortium's new file reaches it. The certificate is re-issued for the same TLS key.
+    /// </param>
+    public static string Request(SiteConfig config, DateTimeOffset? now = null, bool rotate = false)
     {
         var folder = FolderOf(config);
-        using var identity = KeyFiles.LoadOrCreateIdentity(folder.IdentityKey);
+        if (rotate && !File.Exists(folder.IdentityKey))
+            throw new EnrolmentException($"{folder.IdentityKey}: no identity key to rotate: enrol the site first (`enroll request`, without --rotate)");
+        using var current = KeyFiles.LoadOrCreateIdentity(folder.IdentityKey);
+        using var next = rotate ? KeyFiles.LoadOrCreateIdentity(SiteSecurity.NextKeyFile(folder.IdentityKey)) : null;
+        var identity = next ?? current;
         using var tlsKey = LoadOrCreateTlsKey(folder.TlsKey);
         var csr = new CertificateRequest($"CN={config.Site.Id}, O=FedHealth", tlsKey, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        var der = EnrolmentIssuer.RequestDer(csr);
         var request = new EnrolmentRequest
         {
             Format = EnrolmentRequest.CurrentFormat, SiteId = config.Site.Id, Jurisdiction = config.Site.Jurisdiction,
             IdentityPublicKey = Convert.ToBase64String(identity.PublicKey), CertificateRequest = csr,
-            IdentityProof = Convert.ToBase64String(identity.Sign(EnrolmentIssuer.RequestDer(csr))), CreatedAt = now ?? DateTimeOffset.UtcNow,
+            IdentityProof = Convert.ToBase64String(identity.Sign(der)),
+            PreviousIdentityProof = next is null ? null : Convert.ToBase64String(current.Sign(der)),
+            CreatedAt = now ?? DateTimeOffset.UtcNow,
         };
         var path = folder.Request(config.Site.Id);
         EnrolmentDocuments.Write(path, request);
@@ -67,18 +79,7 @@ public static class SiteEnrolment
             if (!client.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(tlsKey.ExportSubjectPublicKeyInfo()))
                 problems.Add($"clientCertificate: issued for another key than {folder.TlsKey} (the bundle answers another request; send the consortium this site's current request)");
         }
-        using (var identity = SigningKey.FromPem(File.ReadAllText(folder.IdentityKey)))
-        {
-            if (!bundle.SiteKeys.TryGetValue(config.Site.Id, out var registered))
-                problems.Add($"siteKeys: the consortium file in the bundle does not register {config.Site.Id}");
-            else if (!TryBase64(registered, out var key) || !key.AsSpan().SequenceEqual(identity.PublicKey))
-                problems.Add($"siteKeys.{config.Site.Id}: registers another identity key than {folder.IdentityKey}");
-        }
-        if (!TryBase64(bundle.CoordinatorKey, out _)) problems.Add("coordinatorKey: not base64");
-        if (!TryBase64(bundle.CoordinatorSigningKey, out _)) problems.Add("coordinatorSigningKey: not base64");
-        if (!TryBase64(bundle.DashboardKey, out _)) problems.Add("dashboardKey: not base64");
-        var undecodable = bundle.SiteKeys.Where(p => !TryBase64(p.Value, out _)).Select(p => p.Key).ToList();
-        if (undecodable.Count > 0) problems.Add($"siteKeys: not base64 for {string.Join(", ", undecodable)}");
+        var consortium = BundledConsortium(bundle, ca, folder, config.Site.Id, problems, out var nextKey);
         if (!Uri.TryCreate(bundle.BrokerUri, UriKind.Absolute, out var broker) || broker.Scheme != "amqps" || broker.UserInfo.Length > 0)
             problems.Add($"brokerUri: '{UriRedaction.Redact(bundle.BrokerUri)}' is not an amqps:// address without credentials");
         if (problems.Count > 0) throw new EnrolmentException($"{bundlePath}: refused, nothing was installed: {string.Join("; ", problems)}");
@@ -86,9 +87,10 @@ public static class SiteEnrolment
         // Everything checked: install. Each file is written beside its final name and moved over it.
         Replace(folder.CaCertificate, bundle.CaCertificate);
         Replace(folder.TlsCertificate, bundle.ClientCertificate);
-        var trust = new ConsortiumTrust(Convert.FromBase64String(bundle.CoordinatorKey), Convert.FromBase64String(bundle.CoordinatorSigningKey),
-            Convert.FromBase64String(bundle.DashboardKey), bundle.SiteKeys.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)));
-        trust.Save(folder.Consortium);
+        consortium!.Save(folder.Consortium);
+        // A rotation: the consortium registered the next key, which is now the site's identity (a running agent that took
+        // the new file from the coordinator may have switched already).
+        if (nextKey) File.Move(SiteSecurity.NextKeyFile(folder.IdentityKey), folder.IdentityKey, overwrite: true);
         Replace(folder.BrokerSettings, JsonSerializer.Serialize(new
         {
             Bus = new
@@ -103,6 +105,43 @@ public static class SiteEnrolment
     public static EnrolmentFolder FolderOf(SiteConfig config) => config.EnrolmentDir is { } dir
         ? new EnrolmentFolder(dir)
         : throw new EnrolmentException("the site config has no enrolmentDir: add \"enrolmentDir\": \"enrolment\" (a folder beside it, readable only by the agent's user)");
+
+    /// <summary>
+    /// The bundle's consortium file, when the bundle's CA signed it, it registers this site with the identity key the site
+    /// holds (or the next key of a rotation: <paramref name="nextKey"/>), and it is not older than the one installed.
+    /// </summary>
+    private static ConsortiumTrust? BundledConsortium(EnrolmentBundle bundle, X509Certificate2? ca, EnrolmentFolder folder, string siteId, List<string> problems, out bool nextKey)
+    {
+        nextKey = false;
+        ConsortiumTrust trust;
+        try { trust = ConsortiumTrust.Parse(bundle.Consortium, "consortium"); }
+        catch (InvalidDataException e) { problems.Add(e.Message); return null; }
+        if (ca is not null && !trust.SignedBy(ca)) problems.Add("consortium: not signed by the bundle's CA (altered, or made by another consortium)");
+        // Within one consortium (the same CA signed both) versions only rise; a consortium that changed its CA starts anew.
+        if (ca is not null && File.Exists(folder.Consortium) && Installed(folder.Consortium) is { } installed && installed.SignedBy(ca) && installed.Version > trust.Version)
+            problems.Add($"consortium: version {trust.Version} is older than the installed version {installed.Version} (an old bundle would undo later revocations)");
+        if (!trust.Sites.TryGetValue(siteId, out var registered))
+        {
+            problems.Add($"consortium: does not register {siteId}");
+            return trust;
+        }
+        using var identity = SigningKey.FromPem(File.ReadAllText(folder.IdentityKey));
+        if (registered.AsSpan().SequenceEqual(identity.PublicKey)) return trust;
+        var next = SiteSecurity.NextKeyFile(folder.IdentityKey);
+        if (File.Exists(next))
+        {
+            using var rotated = SigningKey.FromPem(File.ReadAllText(next));
+            nextKey = registered.AsSpan().SequenceEqual(rotated.PublicKey);
+        }
+        if (!nextKey) problems.Add($"consortium: registers another identity key for {siteId} ({EnrolmentIssuer.Fingerprint(registered)}) than {folder.IdentityKey}");
+        return trust;
+    }
+
+    private static ConsortiumTrust? Installed(string path)
+    {
+        try { return ConsortiumTrust.Load(path); }
+        catch (InvalidDataException) { return null; }
+    }
 
     private static ECDsa LoadOrCreateTlsKey(string path)
     {
@@ -129,14 +168,6 @@ public static class SiteEnrolment
     {
         try { return X509Certificate2.CreateFromPem(pem); }
         catch (CryptographicException e) { problems.Add($"{field}: not a PEM certificate ({e.Message})"); return null; }
-    }
-
-    private static bool TryBase64(string text, out byte[] bytes)
-    {
-        bytes = new byte[text.Length];
-        if (!Convert.TryFromBase64String(text, bytes, out var written)) return false;
-        bytes = bytes[..written];
-        return true;
     }
 
     private static string Normalise(string fingerprint) => fingerprint.Replace(":", "").Replace(" ", "").ToUpperInvariant();

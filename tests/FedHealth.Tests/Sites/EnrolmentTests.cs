@@ -201,6 +201,61 @@ public sealed class EnrolmentTests : IDisposable
     }
 
     [Fact]
+    public void A_site_rotates_its_identity_key_by_a_request_its_current_key_proves_and_the_bundle_makes_the_new_key_its_identity()
+    {
+        var site = Site();
+        SiteEnrolment.Accept(site, Issue(site));
+        var folder = SiteEnrolment.FolderOf(site);
+        var before = File.ReadAllText(folder.IdentityKey);
+
+        var rotation = EnrolmentDocuments.ReadRequest(SiteEnrolment.Request(site, rotate: true));
+        var next = SiteSecurity.NextKeyFile(folder.IdentityKey);
+        Assert.True(File.Exists(next));
+        Assert.Equal(before, File.ReadAllText(folder.IdentityKey)); // the current key signs until the consortium registers the next
+
+        // Proved by another key than the registered one: refused, the consortium file untouched.
+        using var stranger = SigningKey.Create();
+        var forged = rotation with { PreviousIdentityProof = Convert.ToBase64String(stranger.Sign(EnrolmentIssuer.RequestDer(rotation.CertificateRequest))) };
+        var untouched = File.ReadAllBytes(consortiumFile);
+        Assert.Contains("previousIdentityProof of 'DE-GBSG' does not verify", Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, forged, Broker, null)).Message);
+        Assert.Equal(untouched, File.ReadAllBytes(consortiumFile));
+
+        var bundle = EnrolmentIssuer.Issue(ca, consortiumFile, rotation, Broker, null);
+        var registered = ConsortiumTrust.Load(consortiumFile);
+        Assert.Equal(Convert.FromBase64String(rotation.IdentityPublicKey), registered.Sites["DE-GBSG"]);
+        Assert.True(registered.SignedBy(ca.Certificate));
+        var bundleFile = Path.Combine(temp.Path, "rotation.bundle.json");
+        EnrolmentDocuments.Write(bundleFile, bundle);
+        SiteEnrolment.Accept(site, bundleFile);
+        Assert.False(File.Exists(next));
+        using var identity = SigningKey.FromPem(File.ReadAllText(folder.IdentityKey));
+        Assert.Equal(registered.Sites["DE-GBSG"], identity.PublicKey);
+        Assert.Equal(registered.Version, ConsortiumTrust.Load(folder.Consortium).Version);
+    }
+
+    [Fact]
+    public void A_bundle_whose_consortium_file_the_CA_did_not_sign_or_that_is_older_than_the_installed_one_is_refused()
+    {
+        var site = Site();
+        SiteEnrolment.Request(site);
+        var older = Issue(site);
+        var newer = Issue(site);
+        var folder = SiteEnrolment.FolderOf(site);
+
+        var bundle = EnrolmentDocuments.ReadBundle(newer);
+        var altered = ConsortiumTrust.Parse(bundle.Consortium, "test") with { Version = 99 };
+        var alteredFile = Path.Combine(temp.Path, "altered.json");
+        EnrolmentDocuments.Write(alteredFile, bundle with { Consortium = altered.ToJson() });
+        Assert.Contains("consortium: not signed by the bundle's CA", Assert.Throws<EnrolmentException>(() => SiteEnrolment.Accept(site, alteredFile)).Message);
+        Assert.False(File.Exists(folder.Consortium));
+
+        SiteEnrolment.Accept(site, newer);
+        var error = Assert.Throws<EnrolmentException>(() => SiteEnrolment.Accept(site, older)).Message;
+        Assert.Contains("is older than the installed version", error);
+        Assert.Equal(ConsortiumTrust.Parse(bundle.Consortium, "test").Version, ConsortiumTrust.Load(folder.Consortium).Version);
+    }
+
+    [Fact]
     public void Enrolment_needs_an_enrolment_folder_in_the_config_and_a_request_before_a_bundle()
     {
         var without = new SiteConfig { Site = new SiteIdentity { Id = "DE-GBSG", Jurisdiction = "DE" }, Data = new SiteDataSource { Csv = "x", Schema = "y" } };
