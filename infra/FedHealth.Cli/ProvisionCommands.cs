@@ -45,7 +45,7 @@ public static class ProvisionCommands
             Console.WriteLine("every site: the new consortium.json (its signing keys tell sites which messages are the coordinator's)");
             return 0;
         });
-        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), ProvisionSiteCommand.Create(), RevokeSiteCommand.Create(), BrokerPermissionsCommand() };
+        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), NodeCert(), ProvisionSiteCommand.Create(), RevokeSiteCommand.Create(), BrokerPermissionsCommand() };
     }
 
     /// <summary>
@@ -119,6 +119,42 @@ public static class ProvisionCommands
                 Console.WriteLine($"wrote broker-cert.pem, broker-key.pem and ca-cert.pem to {folder} (for {string.Join(", ", names.Concat(addresses.Select(a => a.ToString())))}, valid until {server.NotAfter:yyyy-MM-dd})");
                 Console.WriteLine($"broker: FEDHEALTH_RABBITMQ_TLS_DIR={folder} FEDHEALTH_RABBITMQ_TLS_PORT=5671 infra/rabbitmq/start.sh");
                 Console.WriteLine($"members: --Bus:Uri=amqps://USER:PASSWORD@HOST:5671/ --Bus:CaFile={Path.Combine(folder, ConsortiumCa.CertFileName)}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>`fedhealth provision node-cert`: a coordinator node's certificate for Akka.NET remoting over mutual TLS.</summary>
+    private static Command NodeCert()
+    {
+        var caFolder = new Option<string>("--ca") { Description = "Folder of the consortium CA (from `provision ca`)", Required = true };
+        var name = new Option<string>("--name") { Description = "The node's name, e.g. coordinator-1", Required = true };
+        var dns = new Option<string[]>("--dns") { Description = "DNS names the node is reached by", AllowMultipleArgumentsPerToken = true };
+        var ips = new Option<string[]>("--ip") { Description = "IP addresses the node is reached by", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "Folder to write node-cert.pem, node-key.pem (mode 600) and ca-cert.pem to", Required = true };
+        var command = new Command("node-cert", "Issue a coordinator node's certificate for remoting between nodes over mutual TLS (Coordinator:RemotingCertFile).") { caFolder, name, dns, ips, output };
+        command.SetAction(result =>
+        {
+            var addresses = new List<IPAddress>();
+            foreach (var text in Split(result.GetValue(ips)))
+            {
+                if (!IPAddress.TryParse(text, out var address)) { Console.Error.WriteLine($"error: --ip: '{text}' is not an IP address"); return 2; }
+                addresses.Add(address);
+            }
+            ConsortiumCa ca;
+            try { ca = ConsortiumCa.Load(Path.GetFullPath(result.GetValue(caFolder)!)); }
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException) { Console.Error.WriteLine($"error: --ca: {e.Message}"); return 2; }
+            using (ca)
+            {
+                var folder = Path.GetFullPath(result.GetValue(output)!);
+                Directory.CreateDirectory(folder);
+                using var node = ca.IssueCoordinatorNode(result.GetValue(name)!, Split(result.GetValue(dns)), addresses);
+                ConsortiumCa.WritePem(node, Path.Combine(folder, "node-cert.pem"), Path.Combine(folder, "node-key.pem"));
+                File.WriteAllText(Path.Combine(folder, ConsortiumCa.CertFileName), ca.Certificate.ExportCertificatePem());
+                Console.WriteLine($"wrote node-cert.pem, node-key.pem and ca-cert.pem to {folder} (valid until {node.NotAfter:yyyy-MM-dd})");
+                Console.WriteLine($"node: --Coordinator:RemotingCertFile={Path.Combine(folder, "node-cert.pem")} --Coordinator:RemotingKeyFile={Path.Combine(folder, "node-key.pem")} " +
+                                  $"--Coordinator:RemotingCaFile={Path.Combine(folder, ConsortiumCa.CertFileName)} (every node of the cluster, each with its own certificate)");
             }
             return 0;
         });

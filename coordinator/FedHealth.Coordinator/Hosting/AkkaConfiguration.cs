@@ -28,7 +28,9 @@ public static class AkkaConfiguration
     public static Config For(CoordinatorOptions o)
     {
         var connection = Quote(o.JournalConnectionString());
-        var seeds = string.Join(", ", o.SeedNodes.Select(Quote));
+        // Over TLS a node's address is akka.ssl.tcp://: a seed written akka.tcp:// (as without TLS) means the same node.
+        var tls = o.RemotingCertFile is not null;
+        var seeds = string.Join(", ", o.SeedNodes.Select(seed => tls && seed.StartsWith("akka.tcp://", StringComparison.Ordinal) ? "akka.ssl.tcp://" + seed["akka.tcp://".Length..] : seed).Select(Quote));
         var wireBindings = string.Join("\n", WireSerializer.BoundTypes.Select(t => $"{Quote($"{t.FullName}, {t.Assembly.GetName().Name}")} = fedhealth-wire"));
         return ConfigurationFactory.ParseString($$"""
             akka {

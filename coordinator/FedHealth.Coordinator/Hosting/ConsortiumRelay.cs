@@ -6,21 +6,23 @@ namespace FedHealth.Coordinator.Hosting;
 /// <summary>
 /// What the coordinator tells sites about the consortium file it holds: the CA-signed file when it takes a new version,
 /// and again when a site's heartbeat shows an older one (it was offline, or joined from an older bundle), at most once
-/// every <see cref="Interval"/> so a site that refuses it is not flooded. An unsigned (development) file is never relayed:
+/// every <see cref="Interval"/> for each such site, so a site that refuses it is not flooded and one whose queue missed
+/// a relay is not kept waiting by another's. An unsigned (development) file is never relayed:
 /// sites would refuse it.
 /// </summary>
 public sealed class ConsortiumRelay(ConsortiumFileSource source, TimeProvider time)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private readonly Lock gate = new();
-    private DateTimeOffset lastSent = DateTimeOffset.MinValue;
+    /// <summary>When each site that was behind was last sent the file.</summary>
+    private readonly Dictionary<string, DateTimeOffset> lastSent = new();
 
-    /// <summary>The file to relay now that the coordinator took it; null when it is unsigned.</summary>
+    /// <summary>The file to relay now that the coordinator took it (to every site at once); null when it is unsigned.</summary>
     public ConsortiumChanged? Taken()
     {
         lock (gate)
         {
-            lastSent = time.GetUtcNow();
+            lastSent.Clear();
             return Message();
         }
     }
@@ -32,8 +34,8 @@ public sealed class ConsortiumRelay(ConsortiumFileSource source, TimeProvider ti
         lock (gate)
         {
             var now = time.GetUtcNow();
-            if (now - lastSent < Interval) return null;
-            lastSent = now;
+            if (lastSent.TryGetValue(heartbeat.SiteId, out var last) && now - last < Interval) return null;
+            lastSent[heartbeat.SiteId] = now;
             return Message();
         }
     }

@@ -17,6 +17,14 @@ public sealed class CoordinatorOptions
     public int Port { get; set; }
     /// <summary>Seed nodes (akka.tcp://fedhealth@host:port); empty means this node forms its own cluster.</summary>
     public List<string> SeedNodes { get; set; } = [];
+    /// <summary>
+    /// This node's remoting certificate (PEM, from `fedhealth provision node-cert`), its key and the CA that signed every
+    /// node's: set all three and nodes talk only over mutual TLS, each accepting a peer only with a coordinator-node
+    /// certificate of that CA. Unset, remoting is plain TCP (a single node, or a private network segment).
+    /// </summary>
+    public string? RemotingCertFile { get; set; }
+    public string? RemotingKeyFile { get; set; }
+    public string? RemotingCaFile { get; set; }
     /// <summary>A site whose last heartbeat is older than this is shown offline and not chosen for new jobs.</summary>
     public TimeSpan SiteOfflineAfter { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How often the job index re-sends each running job its start, so a job whose node died resumes on a survivor.</summary>

@@ -25,7 +25,9 @@ public static class CoordinatorSystem
     /// </summary>
     public static ActorSystem Create(CoordinatorOptions options)
     {
-        var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
+        var tls = RemotingTls.Setup(options);
+        var bootstrap = RemotingTls.Bootstrap(AkkaConfiguration.For(options), tls);
+        var system = tls is null ? ActorSystem.Create(AkkaConfiguration.SystemName, bootstrap) : ActorSystem.Create(AkkaConfiguration.SystemName, bootstrap.And(tls));
         try
         {
             foreach (var (name, load) in Extensions)

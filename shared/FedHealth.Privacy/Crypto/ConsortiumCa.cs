@@ -15,6 +15,12 @@ public sealed class ConsortiumCa : IDisposable
     public const string KeyFileName = "ca-key.pem";
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+    /// <summary>
+    /// FedHealth's own extended key usage for a coordinator node's remoting certificate (an OID under the UUID arc 2.25,
+    /// which needs no registration): the same CA signs the sites' client certificates, and a site's must never open a
+    /// node's remoting port.
+    /// </summary>
+    public static readonly Oid CoordinatorNodeAuth = new("2.25.192178035271262347463829036519850238712", "FedHealth coordinator node");
 
     private readonly ECDsa key;
 
@@ -84,6 +90,22 @@ public sealed class ConsortiumCa : IDisposable
         return issued.CopyWithPrivateKey(leafKey);
     }
 
+    /// <summary>
+    /// A coordinator node's remoting certificate (Akka.NET over mutual TLS): both ends of a connection present one, so it
+    /// serves as server and client, and it carries <see cref="CoordinatorNodeAuth"/>, which no site or broker certificate has.
+    /// </summary>
+    public X509Certificate2 IssueCoordinatorNode(string name, IReadOnlyCollection<string> dnsNames, IReadOnlyCollection<IPAddress> addresses, DateTimeOffset? now = null, TimeSpan? validity = null)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a coordinator node certificate needs the node's name");
+        var names = new SubjectAlternativeNameBuilder();
+        foreach (var dns in dnsNames) names.AddDnsName(dns);
+        foreach (var address in addresses) names.AddIpAddress(address);
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var issued = Issue($"CN={Escape(name)}, OU=coordinator, O=FedHealth", new PublicKey(leafKey), [ServerAuth, ClientAuth, CoordinatorNodeAuth],
+            X509KeyUsageFlags.DigitalSignature, dnsNames.Count + addresses.Count == 0 ? null : names.Build(), now, validity ?? TimeSpan.FromDays(2 * 365));
+        return issued.CopyWithPrivateKey(leafKey);
+    }
+
     /// <summary>A site's certificate with a fresh key made here: CN = the site id, for clientAuth, about 2 years.</summary>
     public X509Certificate2 IssueClient(string siteId, DateTimeOffset? now = null, TimeSpan? validity = null)
     {
@@ -103,13 +125,17 @@ public sealed class ConsortiumCa : IDisposable
     }
 
     /// <summary>Why <paramref name="certificate"/> is not a valid certificate of this CA as a server (serverAuth) or client (clientAuth) certificate, or null when it is.</summary>
-    public static string? Problem(X509Certificate2 certificate, X509Certificate2 caCertificate, bool server, DateTime? at = null)
+    public static string? Problem(X509Certificate2 certificate, X509Certificate2 caCertificate, bool server, DateTime? at = null) =>
+        Problem(certificate, caCertificate, server ? ServerAuth : ClientAuth, at);
+
+    /// <summary>Why <paramref name="certificate"/> is not a valid certificate of this CA for <paramref name="usage"/>, or null when it is.</summary>
+    public static string? Problem(X509Certificate2 certificate, X509Certificate2 caCertificate, Oid usage, DateTime? at = null)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(caCertificate);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(server ? ServerAuth : ClientAuth);
+        chain.ChainPolicy.ApplicationPolicy.Add(usage);
         if (at is { } time) chain.ChainPolicy.VerificationTime = time;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         if (chain.Build(certificate)) return null;
@@ -125,7 +151,10 @@ public sealed class ConsortiumCa : IDisposable
         File.WriteAllText(certFile, certificate.ExportCertificatePem());
     }
 
-    private X509Certificate2 Issue(string subject, PublicKey publicKey, Oid usage, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now, TimeSpan validity)
+    private X509Certificate2 Issue(string subject, PublicKey publicKey, Oid usage, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now, TimeSpan validity) =>
+        Issue(subject, publicKey, [usage], keyUsage, extension, now, validity);
+
+    private X509Certificate2 Issue(string subject, PublicKey publicKey, Oid[] usages, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now, TimeSpan validity)
     {
         var start = (now ?? DateTimeOffset.UtcNow).AddMinutes(-5);
         var end = start + validity;
@@ -133,7 +162,9 @@ public sealed class ConsortiumCa : IDisposable
         var request = new CertificateRequest(new X500DistinguishedName(subject), publicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(keyUsage, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], critical: false));
+        var usageOids = new OidCollection();
+        foreach (var usage in usages) usageOids.Add(usage);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usageOids, critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         if (extension is not null) request.CertificateExtensions.Add(extension);

@@ -28,8 +28,8 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
         Assert.Equal(0, await CliRunner.Run("provision", "keys", "--out", consortium));
 
         // The hospital: its config names an enrolment folder; `enroll request` makes the keys and the request.
-        var siteConfig = SiteConfigFor(Path.Combine(temp.Path, "hospital"));
-        var (code, output) = await Enroll("request", "--config", siteConfig);
+        var siteConfig = EnrollingSite.Config(SiteId, Path.Combine(temp.Path, "hospital"));
+        var (code, output) = await EnrollingSite.Enroll("request", "--config", siteConfig);
         Assert.Equal(0, code);
         var request = Path.Combine(temp.Path, "hospital", "enrolment", $"{SiteId}.enrolment-request.json");
         Assert.Contains(request, output);
@@ -40,7 +40,7 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
             "--request", request, "--broker", $"amqps://localhost:{TlsRabbitMqBroker.TlsPort}/", "--out", bundle));
 
         // Installed, but the broker has no user for the site yet: doctor says so and what the operator must run.
-        (code, output) = await Enroll(bundle, "--config", siteConfig);
+        (code, output) = await EnrollingSite.Enroll(bundle, "--config", siteConfig);
         Assert.Equal(0, code);
         Assert.Contains("enrolled DE-GBSG", output);
         var (doctorCode, lines) = await Doctor(siteConfig);
@@ -79,7 +79,7 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
     [Fact]
     public async Task Without_an_enrolment_a_site_cannot_run_on_plain_amqp_unless_development_mode_allows_it()
     {
-        var siteConfig = SiteConfigFor(Path.Combine(temp.Path, "dev"));
+        var siteConfig = EnrollingSite.Config(SiteId, Path.Combine(temp.Path, "dev"));
         var (code, lines) = await Doctor(siteConfig, $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri=amqp://guest:guest@127.0.0.1:{TlsRabbitMqBroker.Port}/");
         Assert.Equal(1, code);
         Assert.Contains(lines, l => l.StartsWith("FAIL broker:") && l.Contains("plain AMQP") && l.Contains("Bus:AllowPlainAmqp=true"));
@@ -87,27 +87,6 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
         (code, lines) = await Doctor(siteConfig, $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri=amqp://guest:guest@127.0.0.1:{TlsRabbitMqBroker.Port}/", "--Bus:AllowPlainAmqp=true");
         Assert.Contains(lines, l => l.StartsWith("PASS broker: connected to 127.0.0.1:5697 as guest"));
         Assert.Contains(lines, l => l.StartsWith("WARN certificates: Bus:Uri is not amqps://"));
-    }
-
-    /// <summary>A copy of the DE-GBSG site config with absolute data paths, an enrolment folder and a state folder, and no keys.</summary>
-    private static string SiteConfigFor(string folder)
-    {
-        Directory.CreateDirectory(folder);
-        var config = JsonNode.Parse(SiteConfigProvisioning.WithKeys(Path.Combine(Paths.Sites, "de-gbsg.json"), "unused", "unused", Path.Combine(folder, "state")))!.AsObject();
-        config.Remove("consortiumFile");
-        config.Remove("identityKeyFile");
-        config["enrolmentDir"] = "enrolment";
-        var file = Path.Combine(folder, "site.json");
-        File.WriteAllText(file, config.ToJsonString());
-        return file;
-    }
-
-    private static async Task<(int Code, string Output)> Enroll(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var errors = new StringWriter();
-        var code = await EnrollCommand.RunAsync(args, output, errors);
-        return (code, output + errors.ToString());
     }
 
     private static async Task<(int Code, string[] Lines)> Doctor(string config, params string[] settings)

@@ -33,9 +33,10 @@ public sealed class ProcessFederation : IDisposable
     /// <param name="siteBrokerUri">Each site's own broker login, when it has one (else the common one).</param>
     /// <param name="environment">More environment variables for every process.</param>
     /// <param name="coordinatorSettings">More --Coordinator:Key=value settings for every coordinator node.</param>
+    /// <param name="nodeSettings">More settings for the cluster's node i (0-based), e.g. its own remoting certificate.</param>
     public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log, CoordinatorCluster? cluster = null,
         IReadOnlyList<string>? busSettings = null, Func<string, string>? siteBrokerUri = null, IReadOnlyDictionary<string, string>? environment = null,
-        IReadOnlyList<string>? coordinatorSettings = null)
+        IReadOnlyList<string>? coordinatorSettings = null, Func<int, string[]>? nodeSettings = null)
     {
         this.log = log;
         this.environment = environment;
@@ -44,7 +45,7 @@ public sealed class ProcessFederation : IDisposable
         string[] keys = [.. consortium.CoordinatorSettings, .. coordinatorSettings ?? []];
         Coordinators = cluster is null
             ? [Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, .. keys, $"--Coordinator:DataDir={folder}"])]
-            : StartCluster(cluster, folder, [.. bus, .. keys]);
+            : StartCluster(cluster, folder, [.. bus, .. keys], nodeSettings);
         Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll",
             ["run", "--config", consortium.SiteConfig(site), .. bus, .. siteBrokerUri is null ? Array.Empty<string>() : [$"--Bus:Uri={siteBrokerUri(site)}"]]));
         var users = new DashboardUsers(folder);
@@ -57,7 +58,7 @@ public sealed class ProcessFederation : IDisposable
     /// first node forms the cluster and creates the journal's tables before the others start, as an operator
     /// brings up a fresh cluster (concurrent CREATE TABLE IF NOT EXISTS can fail in PostgreSQL).
     /// </summary>
-    private List<DeployableProcess> StartCluster(CoordinatorCluster cluster, string folder, string[] common)
+    private List<DeployableProcess> StartCluster(CoordinatorCluster cluster, string folder, string[] common, Func<int, string[]>? nodeSettings)
     {
         var ports = Enumerable.Range(0, cluster.Nodes).Select(_ => FreePort()).ToList();
         var seeds = ports.Select((p, i) => $"--Coordinator:SeedNodes:{i}=akka.tcp://fedhealth@127.0.0.1:{p}").ToArray();
@@ -67,7 +68,7 @@ public sealed class ProcessFederation : IDisposable
             var node = Start($"coordinator-{i + 1}", "FedHealth.Coordinator.dll", [.. common, .. seeds, $"--Coordinator:Port={ports[i]}",
                 $"--Coordinator:DataDir={Path.Combine(folder, $"node-{i + 1}")}", $"--Coordinator:Journal=PostgreSql",
                 $"--Coordinator:ConnectionString={cluster.ConnectionString}", $"--Coordinator:DowningStableAfter={cluster.DowningStableAfter}",
-                $"--Coordinator:SiteOfflineAfter={cluster.SiteOfflineAfter}"]);
+                $"--Coordinator:SiteOfflineAfter={cluster.SiteOfflineAfter}", .. nodeSettings?.Invoke(i) ?? []]);
             nodes.Add(node);
             if (i == 0) Eventually.Get(() => Task.FromResult(node.Output.Contains("job index ready") ? node : null),
                 TimeSpan.FromSeconds(90), "the first coordinator node to form the cluster and open the journal").GetAwaiter().GetResult();
