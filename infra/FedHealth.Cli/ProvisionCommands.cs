@@ -98,17 +98,9 @@ public static class ProvisionCommands
         command.SetAction(result =>
         {
             var names = Split(result.GetValue(dns));
-            var addressTexts = Split(result.GetValue(ips));
-            var addresses = new List<IPAddress>();
-            foreach (var text in addressTexts)
-            {
-                if (!IPAddress.TryParse(text, out var address)) { Console.Error.WriteLine($"error: --ip: '{text}' is not an IP address"); return 2; }
-                addresses.Add(address);
-            }
+            if (Addresses(result.GetValue(ips)) is not { } addresses) return 2;
             if (names.Count + addresses.Count == 0) { Console.Error.WriteLine("error: give the broker's names with --dns and/or --ip"); return 2; }
-            ConsortiumCa ca;
-            try { ca = ConsortiumCa.Load(Path.GetFullPath(result.GetValue(caFolder)!)); }
-            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException) { Console.Error.WriteLine($"error: --ca: {e.Message}"); return 2; }
+            if (LoadCa(result.GetValue(caFolder)!) is not { } ca) return 2;
             using (ca)
             {
                 var folder = Path.GetFullPath(result.GetValue(output)!);
@@ -136,15 +128,8 @@ public static class ProvisionCommands
         var command = new Command("node-cert", "Issue a coordinator node's certificate for remoting between nodes over mutual TLS (Coordinator:RemotingCertFile).") { caFolder, name, dns, ips, output };
         command.SetAction(result =>
         {
-            var addresses = new List<IPAddress>();
-            foreach (var text in Split(result.GetValue(ips)))
-            {
-                if (!IPAddress.TryParse(text, out var address)) { Console.Error.WriteLine($"error: --ip: '{text}' is not an IP address"); return 2; }
-                addresses.Add(address);
-            }
-            ConsortiumCa ca;
-            try { ca = ConsortiumCa.Load(Path.GetFullPath(result.GetValue(caFolder)!)); }
-            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException) { Console.Error.WriteLine($"error: --ca: {e.Message}"); return 2; }
+            if (Addresses(result.GetValue(ips)) is not { } addresses) return 2;
+            if (LoadCa(result.GetValue(caFolder)!) is not { } ca) return 2;
             using (ca)
             {
                 var folder = Path.GetFullPath(result.GetValue(output)!);
@@ -159,6 +144,25 @@ public static class ProvisionCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The --ip values as addresses; null, with the error written, when one is not an address.</summary>
+    private static List<IPAddress>? Addresses(string[]? values)
+    {
+        var addresses = new List<IPAddress>();
+        foreach (var text in Split(values))
+        {
+            if (!IPAddress.TryParse(text, out var address)) { Console.Error.WriteLine($"error: --ip: '{text}' is not an IP address"); return null; }
+            addresses.Add(address);
+        }
+        return addresses;
+    }
+
+    /// <summary>The consortium CA in <paramref name="folder"/>; null, with the error written, when it cannot be loaded.</summary>
+    private static ConsortiumCa? LoadCa(string folder)
+    {
+        try { return ConsortiumCa.Load(Path.GetFullPath(folder)); }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException) { Console.Error.WriteLine($"error: --ca: {e.Message}"); return null; }
     }
 
     private static List<string> Split(string[]? values) =>

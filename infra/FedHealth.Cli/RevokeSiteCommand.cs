@@ -30,7 +30,7 @@ public static class RevokeSiteCommand
             if (next is null) { Console.Error.WriteLine($"error: {file}: {problem}"); return 2; }
             ca.Signed(next).Save(file);
             Console.WriteLine($"revoked {id} in {file} (version {trust.Version + 1}, signed by the consortium CA)");
-            Console.WriteLine($"on the broker: rabbitmqctl delete_user {id}   (its account goes; its queue fedhealth-site-{id.ToLowerInvariant()} can be deleted)");
+            Console.WriteLine($"on the broker: infra/rabbitmq/remove-site-user.sh {id}   (closes its connections, removes its account and its queues)");
             Console.WriteLine("a running coordinator takes the file within seconds; give the new file to every member");
             return 0;
         }));

@@ -48,6 +48,16 @@ public sealed class BrokerPermissionTests(RabbitMqBroker broker, ITestOutputHelp
         // What a site sends still goes.
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
             await channel.BasicPublishAsync(BrokerPermissionsName(typeof(SiteHeartbeat)), "", true, new BasicProperties(), Encoding.UTF8.GetBytes("{}"));
+
+        // Revoked: the operator removes the account; its open connection is closed, it cannot log in again, its queue is gone.
+        broker.RemoveSiteUser("DE-GBSG");
+        await Eventually.Get(() => Task.FromResult(connection.IsOpen ? null : "closed"), TimeSpan.FromSeconds(30), "the revoked site's connection to be closed");
+        var login = await Assert.ThrowsAnyAsync<Exception>(() => factory.CreateConnectionAsync());
+        log.WriteLine($"log in after removal: {login.Message}");
+        await using var other = await new ConnectionFactory { Uri = new Uri(broker.Uri) }.CreateConnectionAsync();
+        await using var probe = await other.CreateChannelAsync();
+        var gone = await Assert.ThrowsAnyAsync<OperationInterruptedException>(() => probe.QueueDeclarePassiveAsync(EndpointNames.Site("DE-GBSG")));
+        Assert.Contains("NOT_FOUND", gone.ShutdownReason?.ReplyText ?? gone.Message);
     }
 
     private static string BrokerPermissionsName(Type type) => $"{type.Namespace}:{type.Name}";

@@ -15,7 +15,8 @@ namespace FedHealth.Tests.Integration;
 /// the coordinator (CA-signed, newer only); and a running site rotates its identity key (`enroll request --rotate`,
 /// `provision site`) with no restart, the coordinator and the other sites verifying it by the new key from then on.
 /// </summary>
-public sealed class ConsortiumFollowingTests(TlsRabbitMqBroker broker, ITestOutputHelper log) : IClassFixture<TlsRabbitMqBroker>, IDisposable
+[Collection(TlsRabbitMqCollection.Name)]
+public sealed class ConsortiumFollowingTests(TlsRabbitMqBroker broker, ITestOutputHelper log) : IDisposable
 {
     private static readonly string[] SiteIds = ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"];
     private readonly TempFolder temp = new();

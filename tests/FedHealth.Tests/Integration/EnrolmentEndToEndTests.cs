@@ -15,7 +15,8 @@ namespace FedHealth.Tests.Integration;
 /// `provision site`, the broker operator's add-site-user.sh, `enroll BUNDLE`, `doctor`, then `run` with no broker
 /// settings on the command line; the coordinator hears the site over amqps, the site logged in by certificate only.
 /// </summary>
-public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutputHelper log) : IClassFixture<TlsRabbitMqBroker>, IDisposable
+[Collection(TlsRabbitMqCollection.Name)]
+public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutputHelper log) : IDisposable
 {
     private const string SiteId = "DE-GBSG";
     private readonly TempFolder temp = new();

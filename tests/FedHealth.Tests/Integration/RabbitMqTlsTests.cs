@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FedHealth.Tests.Integration;
 
 /// <summary>amqps:// against a real RabbitMQ whose certificate the consortium CA signed.</summary>
-public sealed class RabbitMqTlsTests(TlsRabbitMqBroker broker) : IClassFixture<TlsRabbitMqBroker>, IDisposable
+[Collection(TlsRabbitMqCollection.Name)]
+public sealed class RabbitMqTlsTests(TlsRabbitMqBroker broker) : IDisposable
 {
     private readonly TempFolder temp = new();
 

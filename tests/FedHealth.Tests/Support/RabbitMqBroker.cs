@@ -43,6 +43,13 @@ public sealed class RabbitMqBroker : IDisposable
         return $"amqp://{siteId}:{password}@127.0.0.1:{Port}/";
     }
 
+    /// <summary>Removes a site's account as an operator would after a revocation (remove-site-user.sh).</summary>
+    public void RemoveSiteUser(string siteId)
+    {
+        var (code, output) = Script("remove-site-user.sh", null, siteId);
+        if (code != 0) throw new InvalidOperationException($"remove-site-user.sh {siteId} exited {code}:\n{output}");
+    }
+
     private (int Code, string Output) Script(string name, IReadOnlyDictionary<string, string>? more = null, params string[] args)
     {
         var environment = new Dictionary<string, string> { ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node, ["FEDHEALTH_RABBITMQ_DIR"] = dataDir };

@@ -44,3 +44,10 @@ public sealed class TlsRabbitMqBroker : IDisposable
             ["FEDHEALTH_RABBITMQ_TLS_PORT"] = TlsPort.ToString(), ["FEDHEALTH_RABBITMQ_TLS_DIR"] = Path.Combine(folder, "tls"),
         }, args);
 }
+
+/// <summary>The test classes that need the TLS broker share one node for the run: it is started and stopped once.</summary>
+[CollectionDefinition(Name)]
+public sealed class TlsRabbitMqCollection : ICollectionFixture<TlsRabbitMqBroker>
+{
+    public const string Name = "RabbitMQ with TLS";
+}
