@@ -1,9 +1,8 @@
 namespace FedHealth.Contracts;
 
 /// <summary>Marker for messages the coordinator sends to the sites of a job.</summary>
-public interface IRoundMessage
+public interface IRoundMessage : IJobMessage
 {
-    Guid JobId { get; }
     int Round { get; }
 }
 

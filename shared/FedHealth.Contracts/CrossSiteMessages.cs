@@ -35,7 +35,7 @@ public sealed record CrossSiteScore
 }
 
 /// <summary>A site's scores for every candidate of a cross-site evaluation, on its own held-out rows.</summary>
-public sealed record CrossSiteEvaluationSubmitted : ISiteMessage
+public sealed record CrossSiteEvaluationSubmitted : ISiteRoundMessage
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }

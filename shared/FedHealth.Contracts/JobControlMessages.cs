@@ -5,7 +5,7 @@ namespace FedHealth.Contracts;
 /// <see cref="JobControlRefused"/>). The job keeps its journal and can be resumed with <see cref="ResumeJob"/>;
 /// this is not the "stopped" outcome, which ends a job for good (its sites' privacy budgets ran out).
 /// </summary>
-public sealed record StopJob : IDashboardRequest
+public sealed record StopJob : IDashboardRequest, IJobMessage
 {
     public required Guid JobId { get; init; }
     /// <summary>
@@ -21,7 +21,7 @@ public sealed record StopJob : IDashboardRequest
 }
 
 /// <summary>A consortium lead resuming a paused job (request; answered by <see cref="JobControlAccepted"/> or <see cref="JobControlRefused"/>).</summary>
-public sealed record ResumeJob : IDashboardRequest
+public sealed record ResumeJob : IDashboardRequest, IJobMessage
 {
     public required Guid JobId { get; init; }
     /// <summary>

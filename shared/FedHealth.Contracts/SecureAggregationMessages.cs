@@ -40,10 +40,8 @@ public sealed record SealedUpdateSubmitted : ISecureRoundMessage
 }
 
 /// <summary>Marker for the signed messages of secure aggregation.</summary>
-public interface ISecureRoundMessage : ISiteMessage
+public interface ISecureRoundMessage : ISiteRoundMessage
 {
-    Guid JobId { get; }
-    int Round { get; }
     byte[] RoundNonce { get; }
     byte[] Signature { get; }
 }

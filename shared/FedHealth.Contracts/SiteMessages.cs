@@ -34,7 +34,7 @@ public sealed record SiteHeartbeat : ISiteMessage
 }
 
 /// <summary>A site's locally trained weights for one round, with the number of rows they were trained on.</summary>
-public sealed record UpdateSubmitted : ISiteMessage
+public sealed record UpdateSubmitted : ISiteRoundMessage
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }
@@ -55,7 +55,7 @@ public sealed record UpdateSubmitted : ISiteMessage
 }
 
 /// <summary>A site's evaluation of a round's aggregated global model on its own held-out rows.</summary>
-public sealed record EvaluationSubmitted : ISiteMessage
+public sealed record EvaluationSubmitted : ISiteRoundMessage
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }
@@ -73,7 +73,7 @@ public sealed record EvaluationSubmitted : ISiteMessage
 }
 
 /// <summary>A site declining a round (it cannot train on this schema or model), with the reason.</summary>
-public sealed record RoundDeclined : ISiteMessage
+public sealed record RoundDeclined : ISiteRoundMessage
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }

@@ -26,10 +26,12 @@ public sealed record ChunkSlice
 }
 
 /// <summary>A slice of a site's large message to the coordinator.</summary>
-public sealed record SiteChunk : ISiteMessage
+public sealed record SiteChunk : ISiteRoundMessage
 {
     public required string SiteId { get; init; }
     public required ChunkSlice Slice { get; init; }
+    public Guid JobId => Slice.JobId;
+    public int Round => Slice.Round;
 }
 
 /// <summary>A slice of the coordinator's large message to a job's sites.</summary>

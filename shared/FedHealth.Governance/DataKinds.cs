@@ -1,3 +1,5 @@
+using FedHealth.Contracts;
+
 namespace FedHealth.Governance;
 
 /// <summary>
@@ -16,6 +18,24 @@ public static class DataKinds
     /// <summary>Kinds a site may send (a site policy lists which of these it allows).</summary>
     public static readonly IReadOnlyList<string> FromSites = [MaskedModelUpdate, ModelUpdate, AggregateMetrics, KeyExchange, PersonalModel];
     public static readonly IReadOnlyList<string> All = [.. FromSites, GlobalModel];
+
+    /// <summary>
+    /// What <paramref name="message"/> carries, in either direction: the one map the coordinator's ledger and a site's
+    /// transfer gate and audit log both use. Null for a control message (a decline, a heartbeat, a job's end), which
+    /// carries no data of the federation.
+    /// </summary>
+    public static string? Of(object message) => message switch
+    {
+        MaskedUpdateSubmitted => MaskedModelUpdate,
+        UpdateSubmitted or SealedUpdateSubmitted => ModelUpdate,
+        EvaluationSubmitted { PersonalModel: not null } => PersonalModel,
+        EvaluationSubmitted or CrossSiteEvaluationSubmitted => AggregateMetrics,
+        MaskingKeysAdvertised or SharesSubmitted or UnmaskingSharesSubmitted => KeyExchange,
+        MaskingKeysCollected or SharesRelayed or UnmaskingRequested => KeyExchange,
+        RoundStarted or EvaluationRequested => GlobalModel,
+        CrossSiteEvaluationRequested c => c.Candidates.Count > 1 ? PersonalModel : GlobalModel,
+        _ => null,
+    };
 }
 
 /// <summary>Legal bases a transfer may rest on (GDPR chapter V and their counterparts).</summary>

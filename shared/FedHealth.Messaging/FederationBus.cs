@@ -81,12 +81,18 @@ public static class FederationBus
         cfg.UseConsumeFilter(typeof(VerifyIncomingFilter<>), context);
         // The contracts' marker interfaces say who sends a message; nobody subscribes to them. Without this MassTransit
         // would bind each message's exchange to one per interface, which a site's account may not touch (BrokerPermissions).
-        cfg.Publish<FedHealth.Contracts.ISiteMessage>(p => p.Exclude = true);
-        cfg.Publish<FedHealth.Contracts.ISecureRoundMessage>(p => p.Exclude = true);
-        cfg.Publish<FedHealth.Contracts.IRoundMessage>(p => p.Exclude = true);
-        cfg.Publish<FedHealth.Contracts.IDashboardRequest>(p => p.Exclude = true);
-        cfg.Publish<FedHealth.Contracts.ICoordinatorMessage>(p => p.Exclude = true);
+        foreach (var marker in MarkerInterfaces)
+            ExcludeMethod.MakeGenericMethod(marker).Invoke(null, [cfg]);
     }
+
+    /// <summary>Every interface of the contracts: each says who sends a message or what it is about, none is a message of its own.</summary>
+    public static IReadOnlyList<Type> MarkerInterfaces { get; } =
+        typeof(FedHealth.Contracts.ISiteMessage).Assembly.GetTypes().Where(t => t.IsInterface && t.IsPublic).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+
+    private static readonly System.Reflection.MethodInfo ExcludeMethod =
+        typeof(FederationBus).GetMethod(nameof(Exclude), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    private static void Exclude<T>(IBusFactoryConfigurator cfg) where T : class => cfg.Publish<T>(p => p.Exclude = true);
 
     // A site whose held-out rows hold one class has an undefined (NaN) AUC; it must still travel.
     private static void AllowNonFiniteNumbers(IBusFactoryConfigurator cfg) =>

@@ -132,15 +132,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         return (bases, null);
     }
 
-    public static string KindOf(object message) => message switch
-    {
-        MaskedUpdateSubmitted => DataKinds.MaskedModelUpdate,
-        UpdateSubmitted or SealedUpdateSubmitted => DataKinds.ModelUpdate,
-        EvaluationSubmitted { PersonalModel: not null } => DataKinds.PersonalModel,
-        EvaluationSubmitted or CrossSiteEvaluationSubmitted => DataKinds.AggregateMetrics,
-        MaskingKeysAdvertised or SharesSubmitted or UnmaskingSharesSubmitted => DataKinds.KeyExchange,
-        _ => "control",
-    };
+    /// <summary>What an outbound message carries (<see cref="DataKinds.Of"/>); "control" for a decline or a heartbeat.</summary>
+    public static string KindOf(object message) => DataKinds.Of(message) ?? "control";
 
     private object Sent(object message, string? kind, string basis, string counterpart, string? counterpartJurisdiction)
     {
@@ -161,14 +154,6 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         return declined;
     }
 
-    private static (Guid, int) JobAndRound(object message) => message switch
-    {
-        RoundDeclined d => (d.JobId, d.Round),
-        ISecureRoundMessage s => (s.JobId, s.Round),
-        UpdateSubmitted u => (u.JobId, u.Round),
-        EvaluationSubmitted e => (e.JobId, e.Round),
-        CrossSiteEvaluationSubmitted c => (c.JobId, c.Round),
-        _ => (Guid.Empty, 0),
-    };
+    private static (Guid, int) JobAndRound(object message) => message is ISiteRoundMessage m ? (m.JobId, m.Round) : (Guid.Empty, 0);
 
 }

@@ -93,15 +93,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             log.Info("job {0} starting on {1}", jobId, Cluster.Get(Context.System).SelfAddress);
             PersistDecided(JobState.Create(start.JobId, start.Spec, start.Participants, Now, start.Governance));
         });
-        Command<UpdateSubmitted>(u => Handle(() => state.OnUpdate(u, Now), u, u.SiteId, u.Round, "update", DataKinds.ModelUpdate));
+        Command<UpdateSubmitted>(u => Handle(() => state.OnUpdate(u, Now), u, "update"));
         Command<RoundDeclined>(d =>
         {
             transfers.RefusedBySite(state, d, Self);
-            Handle(() => state.OnDecline(d, Now), d, d.SiteId, d.Round, "decline", null);
+            Handle(() => state.OnDecline(d, Now), d, "decline");
         });
-        Command<EvaluationSubmitted>(e => Handle(() => state.OnEvaluation(e, Now), e, e.SiteId, e.Round, "evaluation",
-            e.PersonalModel is null ? DataKinds.AggregateMetrics : DataKinds.PersonalModel));
-        Command<CrossSiteEvaluationSubmitted>(m => Handle(() => state.OnCrossSiteScores(m, Now), m, m.SiteId, m.Round, "cross-site scores", DataKinds.AggregateMetrics));
+        Command<EvaluationSubmitted>(e => Handle(() => state.OnEvaluation(e, Now), e, "evaluation"));
+        Command<CrossSiteEvaluationSubmitted>(m => Handle(() => state.OnCrossSiteScores(m, Now), m, "cross-site scores"));
         Command<SiteChunk>(OnChunk);
         Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
         Command<PhaseDeadline>(d =>
@@ -126,11 +125,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             if (left > TimeSpan.Zero) { Timers.StartSingleTimer(DeadlineTimer, d, left); return; }
             PersistDecided(state.OnDeadline(d.Step, Now, Unreachable()));
         });
-        Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, m.SiteId, m.Round, "sealed update", DataKinds.ModelUpdate));
-        Command<MaskingKeysAdvertised>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "key advertisement", DataKinds.KeyExchange));
-        Command<SharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "shares", DataKinds.KeyExchange));
-        Command<MaskedUpdateSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "masked update", DataKinds.MaskedModelUpdate));
-        Command<UnmaskingSharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, m.SiteId, m.Round, "unmasking shares", DataKinds.KeyExchange));
+        Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, "sealed update"));
+        Command<MaskingKeysAdvertised>(m => Handle(() => state.OnSecureMessage(m, Now), m, "key advertisement"));
+        Command<SharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, "shares"));
+        Command<MaskedUpdateSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, "masked update"));
+        Command<UnmaskingSharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, "unmasking shares"));
         Command<StopJob>(stop => Control(() => state.OnStop(stop, Now), stop.JobId, "stop"));
         Command<ResumeJob>(resume => Control(() => state.OnResume(resume, Now), resume.JobId, "resume"));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
@@ -201,13 +200,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         return state.Participants.Where(p => !lastSeen.TryGetValue(p, out var seen) || seen < busBackAt).ToList();
     }
 
-    private void Handle(Func<JobDecision> decide, object message, string siteId, int round, string what, string? dataKind)
+    /// <summary>A site's message for a round: decided by the job's state, recorded on the ledger by what it carries, answered once journaled.</summary>
+    private void Handle(Func<JobDecision> decide, ISiteRoundMessage message, string what)
     {
-        var replyTo = Sender;
+        var (replyTo, siteId, round, dataKind) = (Sender, message.SiteId, message.Round, DataKinds.Of(message));
         if (state.Phase == JobPhase.New)
         {
             // A message for a job nobody started (a stale or forged id): refuse it and stop holding the entity.
-            var named = JobMessageExtractor.JobIdOf(message) ?? Guid.Empty;
+            var named = message.JobId;
             Refuse(named, siteId, round, what, $"no job {named} at this coordinator", replyTo);
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
             return;
@@ -248,14 +248,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         if (state.Phase == JobPhase.New || spool is null || !state.Participants.Contains(siteId) || round != state.Round)
         {
             Handle(() => JobDecision.Refuse(spool is null ? "this coordinator takes no chunked messages"
-                : $"chunk for round {round} from '{siteId}' does not belong to the job's current round {state.Round}"), chunk, siteId, round, "chunk", null);
+                : $"chunk for round {round} from '{siteId}' does not belong to the job's current round {state.Round}"), chunk, "chunk");
             return;
         }
         object? whole;
         try { whole = spool.Add(chunk.Slice); }
         catch (InvalidChunkException e) { Refuse(state.JobId, siteId, round, "chunk", e.Message, Sender); return; }
         if (whole is null) { Sender.Tell(new Handled("chunk", null)); return; }
-        if (whole is not ISiteMessage m || m.SiteId != siteId || JobMessageExtractor.JobIdOf(whole) != state.JobId)
+        if (whole is not ISiteRoundMessage m || m.SiteId != siteId || m.JobId != state.JobId)
         {
             Refuse(state.JobId, siteId, round, "chunked message", $"the reassembled {chunk.Slice.MessageType} names another site or job than its slices", Sender);
             return;
@@ -377,7 +377,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
                 Governance = state.Governance, LedgerHead = ledgerHead, Personalisation = state.Spec.Personalisation,
                 ServerControl = state.ServerControl,
-            }, DataKinds.GlobalModel);
+            });
         else if (state.Phase == JobPhase.Scoring)
         {
             var candidates = state.CrossSiteCandidates();
@@ -385,7 +385,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             {
                 JobId = state.JobId, Round = state.Round, Model = state.Spec.Model, Candidates = candidates,
                 Participants = state.Participants, Deadline = state.Deadline,
-            }, candidates.Count > 1 ? DataKinds.PersonalModel : DataKinds.GlobalModel);
+            });
         }
         else
             PublishOut(new EvaluationRequested
@@ -393,28 +393,19 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 JobId = state.JobId, Round = state.Round, Model = state.Spec.Model, GlobalWeights = state.GlobalWeights,
                 Participants = state.Participants, Deadline = state.Deadline,
                 Personalisation = state.Spec.Personalisation, Final = state.Round >= state.Spec.Rounds, Training = state.Spec.Training,
-            }, DataKinds.GlobalModel);
+            });
     }
 
-    private void PublishStep(IRoundMessage step)
-    {
-        switch (step)
-        {
-            case MaskingKeysCollected m: PublishOut(m, DataKinds.KeyExchange); break;
-            case SharesRelayed m: PublishOut(m, DataKinds.KeyExchange); break;
-            case UnmaskingRequested m: PublishOut(m, DataKinds.KeyExchange); break;
-            default: throw new InvalidOperationException($"unknown secure step message {step.GetType().Name}");
-        }
-    }
+    private void PublishStep(IRoundMessage step) => PublishOut(step);
 
     /// <summary>Publishes the current step's request to the job's sites and records the transfer to each site abroad.</summary>
-    private void PublishOut<T>(T message, string dataKind) where T : class
+    private void PublishOut(IRoundMessage message)
     {
-        transfers.Outbound(state, message, dataKind, Self);
+        transfers.Outbound(state, message, DataKinds.Of(message) ?? throw new InvalidOperationException($"{message.GetType().Name} carries no data kind"), Self);
         Publish(message, state.Step);
     }
 
     /// <param name="step">The step whose request this is (its deadline waits for the confirmation); -1 for notices.</param>
     private void Publish<T>(T message, int step = -1) where T : class =>
-        publisher.Publish(message).PipeTo(Self, success: () => new Published(step), failure: ex => new PublishFailed(typeof(T).Name, ex, step));
+        publisher.Publish(message).PipeTo(Self, success: () => new Published(step), failure: ex => new PublishFailed(message.GetType().Name, ex, step));
 }

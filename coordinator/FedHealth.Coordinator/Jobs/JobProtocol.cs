@@ -6,10 +6,10 @@ namespace FedHealth.Coordinator.Jobs;
 public static class JobProtocol
 {
     /// <summary>Start a freshly registered job with the sites chosen for it.</summary>
-    public sealed record StartJob(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, JobGovernance? Governance = null) : Hosting.ICrossNodeMessage;
+    public sealed record StartJob(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, JobGovernance? Governance = null) : Hosting.ICrossNodeMessage, IJobMessage;
 
     /// <summary>Ask a job for its journal-derived summary (answered with <see cref="JobSummary"/>).</summary>
-    public sealed record GetJobSummary(Guid JobId) : Hosting.ICrossNodeMessage;
+    public sealed record GetJobSummary(Guid JobId) : Hosting.ICrossNodeMessage, IJobMessage;
 
     /// <summary>
     /// The answer to every site message: it is in the journal (Refusal null) or was refused for this reason. The bus

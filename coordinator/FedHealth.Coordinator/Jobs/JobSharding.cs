@@ -1,6 +1,5 @@
 using Akka.Cluster.Sharding;
 using FedHealth.Contracts;
-using static FedHealth.Coordinator.Jobs.JobProtocol;
 
 namespace FedHealth.Coordinator.Jobs;
 
@@ -18,20 +17,6 @@ public sealed class JobMessageExtractor() : HashCodeMessageExtractor(MaxShards)
     public override string EntityId(object message) =>
         JobIdOf(message)?.ToString() ?? throw new ArgumentException($"{message.GetType().Name} names no job");
 
-    public static Guid? JobIdOf(object message) => message switch
-    {
-        StartJob m => m.JobId,
-        GetJobSummary m => m.JobId,
-        StopJob m => m.JobId,
-        ResumeJob m => m.JobId,
-        GetJobModel m => m.JobId,
-        UpdateSubmitted m => m.JobId,
-        SealedUpdateSubmitted m => m.JobId,
-        EvaluationSubmitted m => m.JobId,
-        CrossSiteEvaluationSubmitted m => m.JobId,
-        RoundDeclined m => m.JobId,
-        ISecureRoundMessage m => m.JobId,
-        SiteChunk m => m.Slice.JobId,
-        _ => null,
-    };
+    /// <summary>The job a message is about: every job's message says so itself (<see cref="IJobMessage"/>).</summary>
+    public static Guid? JobIdOf(object message) => (message as IJobMessage)?.JobId;
 }
