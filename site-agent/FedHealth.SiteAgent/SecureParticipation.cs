@@ -12,7 +12,7 @@ namespace FedHealth.Sites;
 /// Each step's answer is kept, so a repeated request gets the same answer; any failed check ends the site's part
 /// in that round with a decline that says why.
 /// </summary>
-public sealed class SecureParticipation(string siteId, SiteSecurity? security, int minParticipants, ILogger logger)
+public sealed class SecureParticipation(string siteId, SiteSecurity? security, int minParticipants, ILogger logger) : IJobState
 {
     private sealed class Session(SecureRoundClient client, byte[] nonce, int attempt, ulong[] input, UpdateSubmitted update, object advert)
     {

@@ -20,9 +20,7 @@ public sealed class SiteAgent
 {
     private readonly ILogger logger;
     private readonly object torchGate = new();
-    // What the site answered per (job, round): a round requested again (after a coordinator restart) gets the same
-    // answer back instead of a second training, which would release a second noisy output of the same data.
-    private readonly Dictionary<(Guid Job, int Round), object> answered = new();
+    private readonly RoundAnswers answers = new();
     private readonly PrivacyLedgerFile ledger;
     private readonly SecureParticipation secure;
     private readonly NoiseSeeds noiseSeeds;
@@ -32,7 +30,8 @@ public sealed class SiteAgent
     private readonly SiteSecurity? security;
     /// <summary>The site's signing key and the consortium file, when it has them (every message it sends is then signed).</summary>
     public SiteSecurity? Security => security;
-    private readonly Dictionary<(Guid Job, int Round), int> latestAttempt = new();
+    /// <summary>Everything kept in memory per job: forgotten together when the job ends, and reported together.</summary>
+    private readonly IReadOnlyList<IJobState> perJob;
 
     public SiteConfig Config { get; }
     public DataSchema Schema { get; }
@@ -53,6 +52,7 @@ public sealed class SiteAgent
         noiseSeeds = new NoiseSeeds(Path.Combine(StateDir, "noise-secret.bin"));
         ledger = new PrivacyLedgerFile(Path.Combine(StateDir, "privacy-ledger.json"));
         personalisation = new SitePersonalisation(Id, Split, Device, StateDir);
+        perJob = [answers, personalisation, controlVariates, secure, Gate];
     }
 
     /// <summary>The site's cumulative ε on its data so far (every job), at its own δ.</summary>
@@ -105,9 +105,7 @@ public sealed class SiteAgent
         lock (torchGate)
         {
             // A broker that comes back may redeliver an earlier attempt's request after a later one: answer only the latest.
-            var key = (round.JobId, round.Round);
-            if (latestAttempt.TryGetValue(key, out var latest) && round.Attempt < latest) return null;
-            latestAttempt[key] = round.Attempt;
+            if (!answers.IsLatest(round.JobId, round.Round, round.Attempt)) return null;
             if (SimulatedDropout(round)) return null;
             if (Gate.Admit(round) is { } notForUs) return notForUs;
             // A site in a consortium sends its update masked or sealed for the consortium's coordinator, never in the
@@ -152,7 +150,7 @@ public sealed class SiteAgent
             return Decline(round, $"site {Id} holds schema '{Schema.Name}' ({string.Join(", ", Schema.FeatureNames)}), the job asks for '{round.Schema}' ({string.Join(", ", round.FeatureNames)})");
         lock (torchGate)
         {
-            if (answered.TryGetValue((round.JobId, round.Round), out var earlier)) return earlier;
+            if (answers.TryGet(round.JobId, round.Round, out var earlier)) return earlier;
             // A site bounds what it is asked to do itself, whoever asked: a schedule past the bound would train for good.
             if (round.Privacy is { } asked && DpSgdSchedule.Problem(round.Training, asked) is { } unbounded) return Remember(round, Decline(round, unbounded));
             if (PrivacyRefusal(round) is { } refusal) return Remember(round, refusal);
@@ -273,12 +271,7 @@ public sealed class SiteAgent
         lock (torchGate)
         {
             Gate.Received(closed);
-            foreach (var key in answered.Keys.Where(k => k.Job == closed.JobId).ToList()) answered.Remove(key);
-            foreach (var key in latestAttempt.Keys.Where(k => k.Job == closed.JobId).ToList()) latestAttempt.Remove(key);
-            personalisation.Forget(closed.JobId);
-            controlVariates.Forget(closed.JobId);
-            secure.Forget(closed.JobId);
-            Gate.Forget(closed.JobId);
+            foreach (var state in perJob) state.Forget(closed.JobId);
             logger.LogInformation("site {Site}: job {Job} {Outcome} in round {Round}; what this site kept for it in memory is released", Id, closed.JobId, closed.Outcome, closed.Round);
         }
     }
@@ -287,8 +280,7 @@ public sealed class SiteAgent
     public bool HoldsStateFor(Guid jobId)
     {
         lock (torchGate)
-            return answered.Keys.Any(k => k.Job == jobId) || latestAttempt.Keys.Any(k => k.Job == jobId) || personalisation.Holds(jobId)
-                || controlVariates.Holds(jobId) || secure.Holds(jobId) || Gate.Holds(jobId);
+            return perJob.Any(state => state.Holds(jobId));
     }
 
     /// <summary>
@@ -304,11 +296,7 @@ public sealed class SiteAgent
 
     public static readonly TimeSpan MinTrainingAllowance = TimeSpan.FromMinutes(10);
 
-    private object Remember(RoundStarted round, object answer)
-    {
-        foreach (var old in answered.Keys.Where(k => k.Job == round.JobId && k.Round < round.Round).ToList()) answered.Remove(old);
-        return answered[(round.JobId, round.Round)] = answer;
-    }
+    private object Remember(RoundStarted round, object answer) => answers.Remember(round.JobId, round.Round, answer);
 
     /// <summary>The site's own privacy policy: a budget requires DP-SGD, and no round may take the site past it.</summary>
     private RoundDeclined? PrivacyRefusal(RoundStarted round)

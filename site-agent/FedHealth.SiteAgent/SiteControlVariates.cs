@@ -9,7 +9,7 @@ namespace FedHealth.Sites;
 /// site that sat out rounds): the correction is less precise for a while, and the model is still fedavg's average.
 /// Callers hold the agent's torch lock.
 /// </summary>
-public sealed class SiteControlVariates
+public sealed class SiteControlVariates : IJobState
 {
     private readonly Dictionary<Guid, float[]> controls = new();
 

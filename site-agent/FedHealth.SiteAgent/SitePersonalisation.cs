@@ -14,7 +14,7 @@ namespace FedHealth.Sites;
 /// held-out rows leaves, as aggregate metrics; the model itself leaves only for cross-site evaluation, when the job
 /// asks and the site's policy allows it (the agent's transfer gate decides). Callers hold the agent's torch lock.
 /// </summary>
-public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Device device, string stateDir)
+public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Device device, string stateDir) : IJobState
 {
     private readonly Dictionary<Guid, FlatParameters> ditto = new();
     // Jobs training under record-level DP: a personal model would train on the records outside the accountant.

@@ -12,7 +12,7 @@ namespace FedHealth.Sites;
 /// An evaluation whose score histogram would count fewer than <see cref="ScoreHistogram.MinCell"/> patients in a
 /// cell is refused the same way, policy or not.
 /// </summary>
-public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy? policy, AuditLog audit, ILogger logger)
+public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy? policy, AuditLog audit, ILogger logger) : IJobState
 {
     private readonly Dictionary<Guid, JobGovernance> jobs = new();
 
