@@ -22,7 +22,7 @@ public sealed class CoordinatorUnavailableTests : IDisposable
     [Fact]
     public async Task A_lead_asking_a_coordinator_whose_node_has_not_started_is_told_it_is_still_starting()
     {
-        using var host = await Start(coordinator: true, startNode: false);
+        await using var host = await Start(coordinator: true, startNode: false);
         var why = await Refusal(host, RequestWithin);
         Assert.Equal("the coordinator is not ready: its node is still starting", why);
     }
@@ -30,7 +30,7 @@ public sealed class CoordinatorUnavailableTests : IDisposable
     [Fact]
     public async Task A_lead_asking_a_coordinator_that_cannot_reach_its_cluster_is_told_it_has_not_joined_it()
     {
-        using var host = await Start(coordinator: true, startNode: true, seeds: ["akka.tcp://fedhealth@127.0.0.1:9"]);
+        await using var host = await Start(coordinator: true, startNode: true, seeds: ["akka.tcp://fedhealth@127.0.0.1:9"]);
         var why = await Refusal(host, RequestWithin);
         Assert.StartsWith("the coordinator is not ready: its node has not joined the coordinator cluster yet", why);
         Assert.Contains("akka.tcp://fedhealth@127.0.0.1:9", why);
@@ -39,21 +39,21 @@ public sealed class CoordinatorUnavailableTests : IDisposable
     [Fact]
     public async Task With_no_coordinator_on_the_bus_the_lead_is_told_that_none_answered()
     {
-        using var host = await Start(coordinator: false, startNode: false);
+        await using var host = await Start(coordinator: false, startNode: false);
         var why = await Refusal(host, Quick);
         Assert.Equal("no coordinator answered within 1 s: none is running, or it is not connected to the bus", why);
     }
 
     /// <summary>Asks to create a job and returns what the requester would be told; the request must fail.</summary>
-    private static async Task<string> Refusal(IHost host, TimeSpan within)
+    private static async Task<string> Refusal(StartedHost host, TimeSpan within)
     {
-        var client = host.Services.GetRequiredService<IRequestClient<CreateJob>>();
+        var client = host.Host.Services.GetRequiredService<IRequestClient<CreateJob>>();
         var failure = await Assert.ThrowsAnyAsync<Exception>(() =>
             client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = JobFixtures.Spec(rounds: 1, minSites: 1), RequestId = Guid.NewGuid() }, default, within));
         return CoordinatorUnavailableException.Explain(failure, within) ?? throw new Xunit.Sdk.XunitException($"not explained: {failure}");
     }
 
-    private async Task<IHost> Start(bool coordinator, bool startNode, List<string>? seeds = null)
+    private async Task<StartedHost> Start(bool coordinator, bool startNode, List<string>? seeds = null)
     {
         var builder = Host.CreateApplicationBuilder();
         if (coordinator)
@@ -75,7 +75,21 @@ public sealed class CoordinatorUnavailableTests : IDisposable
         });
         var host = builder.Build();
         await host.StartAsync();
-        return host;
+        return new StartedHost(host);
+    }
+
+    /// <summary>A started host that is stopped, not only disposed, at the end: its node's actor system would otherwise keep
+    /// trying to join its seeds for the rest of the test run.</summary>
+    private sealed class StartedHost(IHost host) : IAsyncDisposable
+    {
+        public IHost Host => host;
+
+        public async ValueTask DisposeAsync()
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await host.StopAsync(deadline.Token);
+            host.Dispose();
+        }
     }
 
     public void Dispose() => temp.Dispose();
