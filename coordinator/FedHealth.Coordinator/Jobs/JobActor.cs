@@ -339,13 +339,13 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Timers.Cancel(DeadlineTimer);
                 Timers.Cancel(LivenessTimer);
                 Retire();
-                log.Info("job {0} {1}: {2}", state.JobId, finished.Outcome, finished.Detail);
+                log.Info("job {0} {1}: {2}", state.JobId, finished.OutcomeName, finished.Detail);
                 Publish(new JobEnded
                 {
-                    JobId = state.JobId, JobName = state.Spec.Name, Outcome = finished.Outcome, Detail = finished.Detail,
+                    JobId = state.JobId, JobName = state.Spec.Name, Outcome = finished.OutcomeName, Detail = finished.Detail,
                     RoundsCompleted = state.Rounds.Count, FinalWeights = state.GlobalWeights, CrossSite = state.CrossSite, EndedAt = finished.At,
                 });
-                Publish(new JobClosed { JobId = state.JobId, Round = state.Round, Outcome = finished.Outcome, Participants = state.Participants });
+                Publish(new JobClosed { JobId = state.JobId, Round = state.Round, Outcome = finished.OutcomeName, Participants = state.Participants });
                 break;
         }
     }

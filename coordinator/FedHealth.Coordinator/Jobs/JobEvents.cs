@@ -48,8 +48,16 @@ public sealed record RoundClosed(RoundCompleted Summary) : IJobEvent;
 /// </summary>
 public sealed record DeadlineExtended(int Step, DateTimeOffset Deadline, DateTimeOffset At) : IJobEvent;
 
-/// <summary>The job ended: "completed" after its last round, "failed" when it could not go on.</summary>
-public sealed record JobFinished(string Outcome, string Detail, DateTimeOffset At) : IJobEvent;
+/// <summary>How a job ended. Journaled by name; journals written when it was a string ("completed") read the same.</summary>
+public enum JobOutcome { Completed, Failed, Stopped }
+
+/// <summary>The job ended: completed after its last round, failed when it could not go on, stopped when its sites' budgets ran out.</summary>
+public sealed record JobFinished(JobOutcome Outcome, string Detail, DateTimeOffset At) : IJobEvent
+{
+    /// <summary>The outcome as the contracts and the dashboard name it ("completed", "failed", "stopped"); not journaled.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string OutcomeName => Outcome.ToString().ToLowerInvariant();
+}
 
 /// <summary>Secure aggregation: a site's signed key advertisement passed every check.</summary>
 public sealed record KeysAdvertReceived(int Round, MaskingKeysAdvertised Message) : IJobEvent;

@@ -44,7 +44,7 @@ public sealed partial class JobState
     private IJobEvent AfterLastRound(DateTimeOffset now) =>
         WantsCrossSite ? new CrossSiteStarted(Round, now + Spec.RoundDeadline, now) : Completed(now);
 
-    private JobFinished Completed(DateTimeOffset now) => new("completed", $"{Spec.Rounds} rounds", now);
+    private JobFinished Completed(DateTimeOffset now) => new(JobOutcome.Completed, $"{Spec.Rounds} rounds", now);
 
     public JobDecision OnCrossSiteScores(CrossSiteEvaluationSubmitted m, DateTimeOffset now)
     {

@@ -138,7 +138,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private IReadOnlyList<IJobEvent> RetryOrFail(string why, DateTimeOffset now)
     {
         if (Attempt - attemptsBeforeResume < MaxAttemptsPerRound) return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now, NewNonce(Spec))];
-        return [new JobFinished("failed", $"round {Round}: {why}, in {MaxAttemptsPerRound} attempts", now)];
+        return [new JobFinished(JobOutcome.Failed, $"round {Round}: {why}, in {MaxAttemptsPerRound} attempts", now)];
     }
 
     public void Apply(IJobEvent e)
@@ -218,7 +218,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 ApplyResumed(r);
                 break;
             case JobFinished f:
-                Phase = f.Outcome switch { "completed" => JobPhase.Completed, "stopped" => JobPhase.Stopped, _ => JobPhase.Failed };
+                Phase = f.Outcome switch { JobOutcome.Completed => JobPhase.Completed, JobOutcome.Stopped => JobPhase.Stopped, _ => JobPhase.Failed };
                 Detail = f.Detail;
                 break;
         }
@@ -260,7 +260,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         var exhausted = budgetExhausted.Concat(newlyExhausted is null ? [] : [newlyExhausted]).ToHashSet();
         var withBudget = Participants.Count(p => !exhausted.Contains(p));
         return withBudget >= Spec.MinSites ? null
-            : new JobFinished("stopped", $"privacy budget exhausted at {string.Join(", ", exhausted.Order(StringComparer.Ordinal))}: " +
+            : new JobFinished(JobOutcome.Stopped, $"privacy budget exhausted at {string.Join(", ", exhausted.Order(StringComparer.Ordinal))}: " +
                 $"{withBudget} of the {Spec.MinSites} sites needed can still train", now);
     }
 

@@ -95,7 +95,7 @@ public sealed class CrossSiteTests
         Assert.Empty(again.Events);
         Assert.Contains("duplicate cross-site scores from A", again.Note);
         var last = state.OnCrossSiteScores(Scores("B", (null, 0.65), ("A", 0.55)), T0);
-        Assert.Contains(last.Events, e => e is JobFinished { Outcome: "completed" });
+        Assert.Contains(last.Events, e => e is JobFinished { Outcome: JobOutcome.Completed });
         Apply(state, last);
         Assert.Equal(6, state.CrossSite!.Cells.Count);
         Assert.Equal(0.8, state.CrossSite.Cells.Single(c => c is { PersonalOf: "A", SiteId: "A" }).Metrics.Auc);

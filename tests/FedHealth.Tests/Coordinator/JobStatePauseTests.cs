@@ -136,7 +136,7 @@ public sealed class JobStatePauseTests
         {
             var events = job.OnDeadline(job.Step, job.Deadline);
             foreach (var e in events) job.Apply(e);
-            if (events.OfType<JobFinished>().Any(f => f.Outcome == "failed")) return attempts;
+            if (events.OfType<JobFinished>().Any(f => f.Outcome == JobOutcome.Failed)) return attempts;
             Assert.IsType<RoundStartedEvent>(Assert.Single(events));
         }
     }

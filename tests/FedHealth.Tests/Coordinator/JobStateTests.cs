@@ -67,7 +67,7 @@ public sealed class JobStateTests
             ApplyAll([retry]);
         }
         var failed = Assert.IsType<JobFinished>(Assert.Single(state.OnDeadline(state.Step, state.Deadline)));
-        Assert.Equal("failed", failed.Outcome);
+        Assert.Equal(JobOutcome.Failed, failed.Outcome);
         Assert.Contains("1 of the 2 sites", failed.Detail);
     }
 
@@ -240,7 +240,7 @@ public sealed class JobStatePrivacyTests
         foreach (var e in first.Events) state.Apply(e);
         var second = state.OnDecline(new RoundDeclined { JobId = job, Round = 1, SiteId = "B", Reason = "budget", BudgetExhausted = true }, t0);
         var stopped = Assert.IsType<JobFinished>(second.Events[^1]);
-        Assert.Equal("stopped", stopped.Outcome);
+        Assert.Equal(JobOutcome.Stopped, stopped.Outcome);
         Assert.Contains("privacy budget exhausted at A, B", stopped.Detail);
         foreach (var e in second.Events) state.Apply(e);
         Assert.Equal(JobPhase.Stopped, state.Phase);

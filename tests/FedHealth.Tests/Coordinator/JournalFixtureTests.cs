@@ -17,6 +17,17 @@ public sealed class JournalFixtureTests
 {
     private static readonly string Fixture = Path.Combine(Paths.Output, "TestData", "journal-2026-12-local-secure-3-rounds");
 
+    [Fact]
+    public void A_job_outcome_journaled_as_a_string_reads_as_its_enum_and_is_journaled_by_name()
+    {
+        var old = (JobFinished)JournalSerializer.Deserialize("""{"Outcome":"stopped","Detail":"budget","At":"2026-12-01T00:00:00+00:00"}"""u8.ToArray(), nameof(JobFinished));
+        Assert.Equal(JobOutcome.Stopped, old.Outcome);
+        Assert.Equal("stopped", old.OutcomeName);
+        var json = System.Text.Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(old, JournalSerializer.Options));
+        Assert.Contains("\"Outcome\":\"Stopped\"", json);
+        Assert.DoesNotContain("OutcomeName", json);
+    }
+
     private sealed record Expected(Guid JobId, string Outcome, int Rounds, double GlobalAuc, string[] Sites);
 
     [Fact]
@@ -36,6 +47,8 @@ public sealed class JournalFixtureTests
         foreach (var row in events)
             state.Apply((IJobEvent)JournalSerializer.Deserialize(row.Message as byte[] ?? System.Text.Encoding.UTF8.GetBytes((string)row.Message), row.Manifest));
 
+        // Written when the outcome was a string ("completed"); read as the enum it is now.
+        Assert.Contains(events, row => row.Manifest == nameof(JobFinished));
         var summary = state.Summary();
         Assert.Equal(expected.Outcome, summary.Status);
         Assert.Equal(expected.Rounds, summary.Rounds.Count);
