@@ -48,7 +48,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
         var index = system.ActorOf(ClusterSingletonProxy.Props("/user/index", ClusterSingletonProxySettings.Create(system)), "index-proxy");
         var jobs = await JobRegion.Start(system, jobId => JobActor.Props(jobId, publisher, clock, keys.Keys, governance, liveness, index,
             Path.Combine(options.DataDir, "spool")));
-        system.ActorOf(ClusterSingletonManager.Props(JobManager.Props(jobs, sites, clock, keys.Keys, governance, options.WakeJobsEvery),
+        system.ActorOf(ClusterSingletonManager.Props(JobIndex.Props(jobs, sites, clock, keys.Keys, governance, options.WakeJobsEvery),
             PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), "index");
 
         // A proxy whose singleton leaves with the node would warn that it cannot find it; they go first when the node leaves.

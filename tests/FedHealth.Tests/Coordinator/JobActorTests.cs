@@ -84,7 +84,7 @@ public sealed class JobActorTests : IAsyncLifetime
         cluster.Join(cluster.SelfAddress);
         var sites = system.ActorOf(FedHealth.Coordinator.Sites.SiteRegistry.Props(TimeProvider.System, TimeSpan.FromMinutes(1)));
         var region = await JobRegion.Start(system, id => JobActor.Props(id, bus, TimeProvider.System));
-        return (system, sites, region, system.ActorOf(JobManager.Props(region, sites, TimeProvider.System, keys), name));
+        return (system, sites, region, system.ActorOf(FedHealth.Coordinator.Jobs.JobIndex.Props(region, sites, TimeProvider.System, keys), name));
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class JobActorTests : IAsyncLifetime
         var jobId = Assert.IsType<JobAccepted>(answers[0]).JobId;
         Assert.All(answers, a => Assert.Equal(jobId, Assert.IsType<JobAccepted>(a).JobId));
         await manager.GracefulStop(TimeSpan.FromSeconds(10));
-        var restarted = system.ActorOf(JobManager.Props(region, sites, TimeProvider.System), "index-2");
+        var restarted = system.ActorOf(FedHealth.Coordinator.Jobs.JobIndex.Props(region, sites, TimeProvider.System), "index-2");
         Assert.Equal(jobId, Assert.IsType<JobAccepted>(await restarted.Ask<object>(create, TimeSpan.FromSeconds(10))).JobId);
         var status = await restarted.Ask<FederationStatus>(new GetFederationStatus(), TimeSpan.FromSeconds(10));
         Assert.Equal(jobId, Assert.Single(status.Jobs).JobId);

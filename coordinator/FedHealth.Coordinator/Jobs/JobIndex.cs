@@ -17,7 +17,7 @@ namespace FedHealth.Coordinator.Jobs;
 /// node died comes back on a survivor as soon as that node is removed from the cluster (and at the latest within one
 /// wake interval) even when no site message arrives for it.
 /// </summary>
-public sealed class JobManager : ReceivePersistentActor, IWithTimers
+public sealed class JobIndex : ReceivePersistentActor, IWithTimers
 {
     private sealed record CreateWithSites(CreateJob Request, IReadOnlyList<SiteStatus> Sites, IActorRef ReplyTo);
     private sealed record WakeRunningJobs;
@@ -40,12 +40,12 @@ public sealed class JobManager : ReceivePersistentActor, IWithTimers
 
     public static Props Props(IActorRef region, IActorRef sites, TimeProvider clock, SecureAggregationKeys? keys = null,
         GovernanceContext? governance = null, TimeSpan? wakeEvery = null) =>
-        Akka.Actor.Props.Create(() => new JobManager(region, sites, clock, keys, governance, wakeEvery ?? TimeSpan.FromSeconds(5)));
+        Akka.Actor.Props.Create(() => new JobIndex(region, sites, clock, keys, governance, wakeEvery ?? TimeSpan.FromSeconds(5)));
 
     public override string PersistenceId => "job-index";
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public JobManager(IActorRef region, IActorRef sites, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance, TimeSpan wakeEvery)
+    public JobIndex(IActorRef region, IActorRef sites, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance, TimeSpan wakeEvery)
     {
         this.region = region;
         this.sites = sites;
