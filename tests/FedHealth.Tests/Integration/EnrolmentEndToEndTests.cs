@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FedHealth.Contracts;
 using FedHealth.Messaging;
 using FedHealth.Sites;
