@@ -15,17 +15,48 @@ public sealed class BrokerTls
     private static readonly System.Security.Cryptography.Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
     private readonly X509Certificate2 ca;
 
+    private readonly string? certFile;
+    private readonly string? keyFile;
+    private readonly Lock gate = new();
+    private X509Certificate2? clientCertificate;
+    private DateTime certWrittenAt;
+
     public string ServerName { get; }
-    public X509Certificate2? ClientCertificate { get; }
+
+    /// <summary>
+    /// The client certificate as Bus:CertFile holds it now: a renewed certificate (`enroll` of a new bundle) is read again
+    /// and shown from the next connection, with no restart of the process.
+    /// </summary>
+    public X509Certificate2? ClientCertificate
+    {
+        get
+        {
+            if (certFile is null) return null;
+            lock (gate)
+            {
+                var written = File.GetLastWriteTimeUtc(certFile);
+                if (clientCertificate is null || written != certWrittenAt)
+                {
+                    try { (clientCertificate, certWrittenAt) = (X509Certificate2.CreateFromPemFile(certFile, keyFile), written); }
+                    catch (Exception e) when ((e is IOException or System.Security.Cryptography.CryptographicException) && clientCertificate is not null)
+                    {
+                        // Half-written or mismatched while being replaced: keep showing the one that worked until the next try.
+                    }
+                }
+                return clientCertificate;
+            }
+        }
+    }
     /// <summary>Log in with the client certificate (SASL EXTERNAL) rather than the Uri's user and password.</summary>
     public bool CertificateLogin { get; }
 
-    private BrokerTls(X509Certificate2 ca, string serverName, X509Certificate2? clientCertificate, bool certificateLogin)
+    private BrokerTls(X509Certificate2 ca, string serverName, string? certFile, string? keyFile, bool certificateLogin)
     {
         this.ca = ca;
         ServerName = serverName;
-        ClientCertificate = clientCertificate;
+        (this.certFile, this.keyFile) = (certFile, keyFile);
         CertificateLogin = certificateLogin;
+        _ = ClientCertificate; // a certificate that does not load fails at start, naming the file
     }
 
     /// <summary>The TLS settings of <paramref name="options"/>, or null for plain amqp://.</summary>
@@ -34,9 +65,8 @@ public sealed class BrokerTls
         if (!options.UsesTls) return null;
         options.Validate();
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.CaFile!));
-        var client = string.IsNullOrWhiteSpace(options.CertFile) ? null : X509Certificate2.CreateFromPemFile(options.CertFile, options.KeyFile);
         var serverName = string.IsNullOrWhiteSpace(options.ServerName) ? new Uri(options.Uri).Host : options.ServerName;
-        return new BrokerTls(ca, serverName, client, options.CertificateLogin);
+        return new BrokerTls(ca, serverName, string.IsNullOrWhiteSpace(options.CertFile) ? null : options.CertFile, options.KeyFile, options.CertificateLogin);
     }
 
     /// <summary>
@@ -63,13 +93,21 @@ public sealed class BrokerTls
                                           $"it does not chain to the consortium CA '{ca.Subject}' of Bus:CaFile ({string.Join("; ", statuses)})");
     }
 
+    /// <summary>The client certificate to show in a TLS handshake: the current one (<see cref="ClientCertificate"/>).</summary>
+    public X509Certificate? SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers) =>
+        ClientCertificate;
+
     /// <summary>Applies these settings to a RabbitMQ.Client connection factory whose Uri is already set.</summary>
     public void Apply(ConnectionFactory factory)
     {
         factory.Ssl.Enabled = true;
         factory.Ssl.ServerName = ServerName;
         factory.Ssl.CertificateValidationCallback = Validate;
-        if (ClientCertificate is not null) factory.Ssl.Certs = new X509CertificateCollection { ClientCertificate };
+        if (ClientCertificate is { } client)
+        {
+            factory.Ssl.Certs = new X509CertificateCollection { client };
+            factory.Ssl.CertificateSelectionCallback = SelectClientCertificate;
+        }
         if (CertificateLogin) factory.AuthMechanisms = [new ExternalMechanismFactory()];
     }
 

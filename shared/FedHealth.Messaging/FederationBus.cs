@@ -45,7 +45,12 @@ public static class FederationBus
                             {
                                 s.ServerName = tls.ServerName;
                                 s.CertificateValidationCallback = tls.Validate;
-                                if (tls.ClientCertificate is not null) s.Certificate = tls.ClientCertificate;
+                                if (tls.ClientCertificate is { } client)
+                                {
+                                    s.Certificate = client;
+                                    // Read again at each handshake: a renewed certificate is shown from the next connection.
+                                    s.CertificateSelectionCallback = tls.SelectClientCertificate;
+                                }
                                 s.UseCertificateAsAuthenticationIdentity = tls.CertificateLogin;
                             });
                         h.PublisherConfirmation = true;
