@@ -81,9 +81,12 @@ public sealed class RabbitMqTlsTests(TlsRabbitMqBroker broker) : IDisposable
         await using (var connection = await factory.CreateConnectionAsync()) Assert.True(connection.IsOpen);
 
         // The broker verifies a certificate it is shown (verify_peer): one from another CA ends the handshake.
-        var impostor = BrokerTls.Factory(member);
+        var impostor = BrokerTls.Factory(new BusOptions
+        {
+            Transport = BusOptions.RabbitMq, Uri = broker.TlsUri, CaFile = broker.CaFile,
+            CertFile = Path.Combine(temp.Path, "stranger-cert.pem"), KeyFile = Path.Combine(temp.Path, "stranger-key.pem"),
+        });
         impostor.AutomaticRecoveryEnabled = false;
-        impostor.Ssl.Certs = new X509CertificateCollection { X509Certificate2.CreateFromPemFile(Path.Combine(temp.Path, "stranger-cert.pem"), Path.Combine(temp.Path, "stranger-key.pem")) };
         await Assert.ThrowsAnyAsync<Exception>(async () => { await using var connection = await impostor.CreateConnectionAsync(); });
     }
 
