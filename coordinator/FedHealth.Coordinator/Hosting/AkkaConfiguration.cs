@@ -29,7 +29,7 @@ public static class AkkaConfiguration
     {
         var connection = Quote(o.JournalConnectionString());
         // Over TLS a node's address is akka.ssl.tcp://: a seed written akka.tcp:// (as without TLS) means the same node.
-        var tls = o.RemotingCertFile is not null;
+        var tls = RemotingTls.Enabled(o);
         var seeds = string.Join(", ", o.SeedNodes.Select(seed => tls && seed.StartsWith("akka.tcp://", StringComparison.Ordinal) ? "akka.ssl.tcp://" + seed["akka.tcp://".Length..] : seed).Select(Quote));
         var wireBindings = string.Join("\n", WireSerializer.BoundTypes.Select(t => $"{Quote($"{t.FullName}, {t.Assembly.GetName().Name}")} = fedhealth-wire"));
         return ConfigurationFactory.ParseString($$"""
@@ -50,7 +50,7 @@ public static class AkkaConfiguration
               # Job messages cross nodes when a node takes a site's message for a job another node runs; an update
               # or slice of a large model must fit one frame (a slice is at most Bus:ChunkBytes, 16 MiB by default).
               remote.dot-netty.tcp {
-                hostname = {{Quote(o.Hostname)}}, port = {{o.Port}}
+                hostname = {{Quote(o.Hostname)}}, port = {{o.Port}}, enable-ssl = {{(tls ? "on" : "off")}}
                 maximum-frame-size = 64 MiB, send-buffer-size = 64 MiB, receive-buffer-size = 64 MiB
               }
               cluster {

@@ -26,8 +26,8 @@ public static class CoordinatorSystem
     public static ActorSystem Create(CoordinatorOptions options)
     {
         var tls = RemotingTls.Setup(options);
-        var bootstrap = RemotingTls.Bootstrap(AkkaConfiguration.For(options), tls);
-        var system = tls is null ? ActorSystem.Create(AkkaConfiguration.SystemName, bootstrap) : ActorSystem.Create(AkkaConfiguration.SystemName, bootstrap.And(tls));
+        var bootstrap = BootstrapSetup.Create().WithConfig(AkkaConfiguration.For(options));
+        var system = ActorSystem.Create(AkkaConfiguration.SystemName, Akka.Actor.Setup.ActorSystemSetup.Create(tls is null ? [bootstrap] : [bootstrap, tls]));
         try
         {
             foreach (var (name, load) in Extensions)

@@ -1,7 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Akka.Actor;
-using Akka.Actor.Setup;
-using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
 using FedHealth.Privacy.Crypto;
@@ -39,9 +36,6 @@ public static class RemotingTls
             });
     }
 
-    /// <summary>The remoting transport's TLS switch, for the node's configuration.</summary>
-    public static Config Config(bool enabled) => ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.enable-ssl = {(enabled ? "on" : "off")}");
-
-    public static BootstrapSetup Bootstrap(Config config, DotNettySslSetup? tls) =>
-        tls is null ? BootstrapSetup.Create().WithConfig(config) : BootstrapSetup.Create().WithConfig(RemotingTls.Config(true).WithFallback(config));
+    /// <summary>Whether the node talks TLS to its peers: its configuration switches the transport on and names seeds akka.ssl.tcp.</summary>
+    public static bool Enabled(CoordinatorOptions options) => options.RemotingCertFile is not null;
 }
