@@ -44,6 +44,7 @@ public static class AkkaConfiguration
                 }
                 serialization-bindings {
                   "FedHealth.Coordinator.Jobs.IJobEvent, FedHealth.Coordinator" = fedhealth-journal
+                  "FedHealth.Coordinator.Jobs.JobSnapshot, FedHealth.Coordinator" = fedhealth-journal
                   {{wireBindings}}
                 }
               }

@@ -8,13 +8,15 @@ using FedHealth.Coordinator.Jobs;
 namespace FedHealth.Coordinator.Hosting;
 
 /// <summary>
-/// Writes job events to the journal as System.Text.Json with the event's name as manifest: readable in the
+/// Writes job events to the journal (and job snapshots to the snapshot store) as System.Text.Json with the event's name as manifest: readable in the
 /// database, stable across refactors of namespaces, and strict about unknown manifests.
 /// </summary>
 public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
+    /// <summary>Every job event by name, and the job's snapshot (kept in the snapshot store, written the same way).</summary>
     private static readonly Dictionary<string, Type> Types = typeof(IJobEvent).Assembly.GetTypes()
         .Where(t => typeof(IJobEvent).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
+        .Append(typeof(JobSnapshot))
         .ToDictionary(t => t.Name);
 
     public static readonly JsonSerializerOptions Options = new()
@@ -29,7 +31,9 @@ public sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWi
     /// Plain JSON, readable in the database; an event carrying a large model (an update, a checkpoint) is written as
     /// a <see cref="FedHealth.Contracts.BinaryEnvelope"/> instead, its tensors raw after the JSON, in one buffer of exactly its size.
     /// </summary>
-    public override byte[] ToBinary(object obj)
+    public override byte[] ToBinary(object obj) => Serialize(obj);
+
+    public static byte[] Serialize(object obj)
     {
         var (json, attachments) = FedHealth.Contracts.BinaryEnvelope.Detach(obj, Options);
         if (attachments.Count == 0) return json;

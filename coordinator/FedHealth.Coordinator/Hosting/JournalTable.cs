@@ -35,6 +35,26 @@ public static class JournalTable
         return rows;
     }
 
+    /// <summary>The snapshots stored for <paramref name="persistenceId"/> (sequence number each covers, size in bytes); none before the first.</summary>
+    public static IReadOnlyList<(long Sequence, long Bytes)> Snapshots(string provider, string connectionString, string persistenceId)
+    {
+        using var connection = Open(provider, connectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence_number, length(snapshot) FROM snapshot WHERE persistence_id = @id ORDER BY sequence_number";
+        Parameter(command, "@id", persistenceId);
+        var rows = new List<(long, long)>();
+        try
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        }
+        catch (DbException e) when (e.Message.Contains("no such table") || e.Message.Contains("does not exist"))
+        {
+            return [];
+        }
+        return rows;
+    }
+
     /// <summary>A job's events as the coordinator wrote them.</summary>
     public static IReadOnlyList<IJobEvent> JobEvents(string provider, string connectionString, Guid jobId) =>
         Read(provider, connectionString, $"job-{jobId}").Select(r => r.Message is byte[] bytes

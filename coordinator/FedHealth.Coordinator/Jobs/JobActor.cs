@@ -51,16 +51,20 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         .ToDictionary(t => t.Name);
 
     /// <param name="index">The job index to tell when the job has ended; set when the job runs as a sharded entity.</param>
+    /// <param name="snapshots">False recovers from the events alone and takes no snapshot (the recovery bench's baseline).</param>
     public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
-        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null, string? spoolDir = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness, index, spoolDir));
+        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null, string? spoolDir = null, bool snapshots = true) =>
+        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness, index, spoolDir, snapshots));
 
     public override string PersistenceId { get; }
+    private readonly bool snapshots;
+    public override Recovery Recovery => snapshots ? base.Recovery : new Recovery(SnapshotSelectionCriteria.None);
     public ITimerScheduler Timers { get; set; } = null!;
 
     public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance,
-        LivenessSettings? liveness, IActorRef? index, string? spoolDir)
+        LivenessSettings? liveness, IActorRef? index, string? spoolDir, bool snapshots)
     {
+        this.snapshots = snapshots;
         this.index = index;
         // Slices are spooled on this node's disk only: if it dies the job resumes elsewhere, re-publishes the step,
         // and the sites send their answer again, whole.
@@ -72,6 +76,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         this.publisher = publisher;
         this.clock = clock;
 
+        Recover<SnapshotOffer>(offer => state.Restore((JobSnapshot)offer.Snapshot));
         Recover<IJobEvent>(e => state.Apply(e));
         Recover<RecoveryCompleted>(_ =>
         {
@@ -135,6 +140,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
         Command<GetJobModel>(q => Sender.Tell(state.Model() is { } model ? model : new JobModelUnavailable { JobId = q.JobId, Reason = $"no job {q.JobId}" }));
         Command<Done>(_ => { });
+        // Only the latest snapshot is kept: an older one covers nothing the latest does not.
+        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(failed => log.Warning(failed.Cause, "job {0}: saving the snapshot at {1} failed; recovery replays from the previous one", jobId, failed.Metadata.SequenceNr));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failed => log.Warning(failed.Cause, "job {0}: deleting snapshots before the latest failed (they only take space)", jobId));
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Command<CheckLiveness>(_ =>
         {
@@ -298,6 +308,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         {
             case RoundStartedEvent started:
                 spool?.DropBefore(state.JobId, started.Round);
+                if (snapshots && state.AtRoundBoundary) SaveSnapshot(state.Snapshot());
                 ResumePhase();
                 break;
             case SecureStepClosed:

@@ -30,6 +30,10 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private RoundAggregated? aggregation;
     private DateTimeOffset roundOpenedAt;
     private int modelRound;
+    /// <summary>The server's state as last journaled (kept for snapshots).</summary>
+    private ModelWeights? serverState;
+    private JobCreated? created;
+    private RoundStartedEvent? opened;
 
     public Guid JobId { get; private set; }
     public JobSpec Spec { get; private set; } = null!;
@@ -146,6 +150,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         switch (e)
         {
             case JobCreated c:
+                created = c;
                 (JobId, Spec, Participants, GlobalWeights, Governance) = (c.JobId, c.Spec, c.Participants, c.InitialWeights, c.Governance);
                 Layout = ParameterLayout.For(c.Spec.Model);
                 ApplyServerState(null);
@@ -163,6 +168,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 // steps without it and fail it at once, and every attempt after it the same way.
                 else if (Spec.SecureAggregation) declined.Clear();
                 (Round, Attempt, Deadline, Phase) = (r.Round, r.Attempt, r.Deadline, JobPhase.Training);
+                opened = r;
                 Step++;
                 OpenSecureRound(r);
                 break;
@@ -185,6 +191,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 aggregation = a;
                 GlobalWeights = a.GlobalWeights;
                 ApplyServerState(a.ServerState);
+                serverState = a.ServerState;
                 modelRound = a.Round;
                 (Phase, Deadline) = (JobPhase.Evaluating, a.EvaluationDeadline);
                 Step++;

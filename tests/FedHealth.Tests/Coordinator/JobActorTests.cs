@@ -76,6 +76,39 @@ public sealed class JobActorTests : IAsyncLifetime
         Assert.All(FedHealth.Learning.Models.FlatParameters.FromWeights(Layout, evaluation.GlobalWeights).Values, v => Assert.Equal(2.25f, v, 5));
     }
 
+    [Fact]
+    public async Task A_job_recovers_from_its_round_close_snapshot_and_the_events_after_it_and_completes_the_same()
+    {
+        var job = Guid.NewGuid();
+        var first = NewSystem();
+        var actor = first.ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        actor.Tell(new StartJob(job, Spec(rounds: 3, minSites: 2), ["A", "B"]));
+        await bus.Next<RoundStarted>();
+        actor.Tell(Update(job, 1, "A", [1, 1, 1], 10));
+        actor.Tell(Update(job, 1, "B", [3, 3, 3], 30));
+        await bus.Next<EvaluationRequested>();
+        foreach (var site in new[] { "A", "B" }) actor.Tell(GoodEvaluation(job, 1, site));
+        Assert.Equal(2, (await bus.Next<RoundStarted>()).Round);
+        actor.Tell(Update(job, 2, "A", [5, 5, 5], 10)); // after the snapshot: replayed as an event
+        var connection = $"Data Source={Path.Combine(temp.Path, "journal.db")}";
+        var saved = (await Eventually.Get(() => Task.FromResult(JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, $"job-{job}") is { Count: 1 } s ? s : null),
+            Within, "the snapshot at round 2's start")).Single();
+        var before = await actor.Ask<JobSummary>(new GetJobSummary(job), Within);
+        await first.Terminate();
+
+        var recovered = NewSystem().ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+        var resent = await bus.Next<RoundStarted>();
+        Assert.Equal((2, 1), (resent.Round, resent.Attempt));
+        Assert.Equal(2.5f, FedHealth.Learning.Models.FlatParameters.FromWeights(Layout, resent.GlobalWeights).Values[0], 5);
+        var after = await recovered.Ask<JobSummary>(new GetJobSummary(job), Within);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(before, WireJson.Options), System.Text.Json.JsonSerializer.Serialize(after, WireJson.Options));
+        recovered.Tell(Update(job, 2, "B", [1, 1, 1], 10));
+        var evaluation = await bus.Next<EvaluationRequested>();
+        // (5*10 + 1*10) / 20 = 3: A's update from before the restart came from the events after the snapshot
+        Assert.All(FedHealth.Learning.Models.FlatParameters.FromWeights(Layout, evaluation.GlobalWeights).Values, v => Assert.Equal(3f, v, 5));
+        Assert.True(saved.Sequence > 1, "the snapshot covers the events up to round 2's start");
+    }
+
     /// <summary>A one-node cluster with a site registry, the job region and the job index, as a coordinator node has them.</summary>
     private async Task<(ActorSystem System, IActorRef Sites, IActorRef Region, IActorRef Index)> JobIndex(string? name = null, SecureAggregationKeys? keys = null)
     {

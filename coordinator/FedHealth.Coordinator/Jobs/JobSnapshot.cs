@@ -1,0 +1,23 @@
+using FedHealth.Contracts;
+
+namespace FedHealth.Coordinator.Jobs;
+
+/// <summary>
+/// A job's state as a round opens, everything a recovering job needs to go on from there without replaying the
+/// rounds before it: the job as created but with the current global model, the server's state, the closed rounds'
+/// summaries and the few facts that outlive a round (budgets exhausted, control requests taken). Taken only at a
+/// round boundary, when no site has answered the new round yet, so no update or evaluation is in it.
+/// </summary>
+/// <param name="Created">The job's creation, its initial weights replaced by <paramref name="GlobalWeights"/>'s round.</param>
+/// <param name="Opened">The round that had just opened; applied again on restore, it sets up the round (and its secure protocol).</param>
+/// <param name="Step">The step counter before <paramref name="Opened"/> was applied, so deadline timers and events after the snapshot still match.</param>
+public sealed record JobSnapshot(
+    JobCreated Created,
+    ModelWeights? ServerState,
+    int ModelRound,
+    IReadOnlyList<RoundCompleted> Rounds,
+    IReadOnlyList<string> BudgetExhausted,
+    IReadOnlyList<Guid> ControlRequests,
+    string? Detail,
+    int Step,
+    RoundStartedEvent Opened);

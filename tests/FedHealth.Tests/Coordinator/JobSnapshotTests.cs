@@ -1,0 +1,105 @@
+using System.Text.Json;
+using FedHealth.Contracts;
+using FedHealth.Coordinator.Hosting;
+using FedHealth.Coordinator.Jobs;
+using FedHealth.Learning.Models;
+using FedHealth.Learning.Strategies;
+using static FedHealth.Tests.Coordinator.JobFixtures;
+
+namespace FedHealth.Tests.Coordinator;
+
+/// <summary>
+/// A job restored from its round-close snapshot (through the journal's serializer) goes on exactly as the job that
+/// replayed every event: same models, server moments, step counter, budgets and control requests.
+/// </summary>
+public sealed class JobSnapshotTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Sites = ["A", "B", "C"];
+    private readonly Guid job = Guid.NewGuid();
+
+    [Fact]
+    public void A_job_restored_from_its_snapshot_steps_on_identically_to_the_job_that_replayed_every_event()
+    {
+        var spec = Spec(rounds: 4, minSites: 2) with
+        {
+            Strategy = new StrategySpec { Name = StrategyNames.FedAdam, ServerLearningRate = 1, Beta1 = 0.9, Beta2 = 0.99, Tau = 0.1 },
+        };
+        var live = new JobState();
+        foreach (var e in JobState.Create(job, spec, Sites, T0)) live.Apply(e);
+        Assert.False(live.AtRoundBoundary); // round 1 holds nothing a snapshot would save replaying
+
+        // Round 1: C's budget runs out; a lead pauses and resumes the evaluation.
+        var stop = new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "lead" };
+        Take(live, live.OnUpdate(Update(job, 1, "A", [1, 2, 3], 10), T0));
+        Take(live, live.OnDecline(new RoundDeclined { JobId = job, Round = 1, SiteId = "C", Reason = "budget", BudgetExhausted = true }, T0));
+        Take(live, live.OnUpdate(Update(job, 1, "B", [3, 2, 1], 30), T0));
+        Take(live, live.OnStop(stop, T0));
+        Take(live, live.OnResume(new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "lead" }, T0));
+        foreach (var site in Sites) Take(live, live.OnEvaluation(GoodEvaluation(job, 1, site), T0));
+        Assert.True(live.AtRoundBoundary);
+        Assert.Equal(2, live.Round);
+
+        var snapshot = live.Snapshot();
+        var stored = (JobSnapshot)JournalSerializer.Deserialize(JournalSerializer.Serialize(snapshot), nameof(JobSnapshot));
+        var restored = new JobState();
+        restored.Restore(stored);
+        AssertSame(live, restored);
+
+        // The stop taken before the snapshot is still known: carried again, it changes nothing.
+        Assert.NotNull(restored.OnStop(stop, T0).Note);
+        Assert.Empty(restored.OnStop(stop, T0).Events);
+
+        // Rounds 2 and 3 on both, with the server's moments carried from the snapshot.
+        for (var round = 2; round <= 3; round++)
+        {
+            foreach (var state in new[] { live, restored })
+            {
+                var global = FlatParameters.FromWeights(Layout, state.GlobalWeights).Values;
+                Take(state, state.OnUpdate(Update(job, round, "A", global.Select(v => v + 1).ToArray(), 10), T0));
+                Take(state, state.OnUpdate(Update(job, round, "B", global.Select(v => v - 0.5f).ToArray(), 20), T0));
+                Take(state, state.OnDecline(new RoundDeclined { JobId = job, Round = round, SiteId = "C", Reason = "budget", BudgetExhausted = true }, T0));
+                foreach (var site in Sites) Take(state, state.OnEvaluation(GoodEvaluation(job, round, site), T0));
+            }
+            AssertSame(live, restored);
+        }
+
+        // C's exhausted budget came through the snapshot: B's running out too stops both jobs alike.
+        foreach (var state in new[] { live, restored })
+            Take(state, state.OnDecline(new RoundDeclined { JobId = job, Round = 4, SiteId = "B", Reason = "budget", BudgetExhausted = true }, T0));
+        Assert.Equal(JobPhase.Stopped, restored.Phase);
+        AssertSame(live, restored);
+    }
+
+    [Fact]
+    public void A_snapshot_is_refused_anywhere_but_a_round_boundary_and_restores_only_a_fresh_state()
+    {
+        var state = new JobState();
+        foreach (var e in JobState.Create(job, Spec(rounds: 3), Sites, T0)) state.Apply(e);
+        Assert.Throws<InvalidOperationException>(() => state.Snapshot());
+        Take(state, state.OnUpdate(Update(job, 1, "A", [1, 2, 3], 10), T0));
+        Take(state, state.OnUpdate(Update(job, 1, "B", [1, 2, 3], 10), T0));
+        Take(state, state.OnUpdate(Update(job, 1, "C", [1, 2, 3], 10), T0));
+        foreach (var site in Sites) Take(state, state.OnEvaluation(GoodEvaluation(job, 1, site), T0));
+        var snapshot = state.Snapshot();
+        Take(state, state.OnUpdate(Update(job, 2, "A", [1, 2, 3], 10), T0));
+        Assert.False(state.AtRoundBoundary);
+        Assert.Throws<InvalidOperationException>(() => state.Snapshot());
+        Assert.Throws<InvalidOperationException>(() => state.Restore(snapshot));
+    }
+
+    private static void Take(JobState state, JobDecision decision)
+    {
+        Assert.Null(decision.Refusal);
+        foreach (var e in decision.Events) state.Apply(e);
+    }
+
+    private static void AssertSame(JobState expected, JobState actual)
+    {
+        Assert.Equal((expected.Phase, expected.Round, expected.Attempt, expected.Step, expected.Deadline, expected.Detail),
+            (actual.Phase, actual.Round, actual.Attempt, actual.Step, actual.Deadline, actual.Detail));
+        Assert.Equal(FlatParameters.FromWeights(Layout, expected.GlobalWeights).Values, FlatParameters.FromWeights(Layout, actual.GlobalWeights).Values);
+        Assert.Equal(JsonSerializer.Serialize(expected.Summary(), WireJson.Options), JsonSerializer.Serialize(actual.Summary(), WireJson.Options));
+        Assert.Equal(JsonSerializer.Serialize(expected.Model(), WireJson.Options), JsonSerializer.Serialize(actual.Model(), WireJson.Options));
+    }
+}
