@@ -15,6 +15,17 @@ public sealed partial class JobState
 {
     private SecureRoundServer? secure;
 
+    /// <summary>The nonces of the current round's earlier attempts (from the journal).</summary>
+    private readonly List<byte[]> earlierNonces = [];
+
+    /// <summary>
+    /// Participants heard in the current attempt with a message of an earlier attempt of this round: alive, but still
+    /// working through older requests (a backlog after an outage), so this attempt's request is still in their queue.
+    /// Not journaled: what was heard, like heartbeats; a restarted coordinator starts without it.
+    /// </summary>
+    private readonly HashSet<string> lagging = [];
+    private int laggingWaitedInAttempt;
+
     /// <summary>What the coordinator last broadcast in the current secure round (re-sent when the job resumes).</summary>
     public IRoundMessage? PendingBroadcast { get; private set; }
 
@@ -59,6 +70,12 @@ public sealed partial class JobState
     {
         if (Check(message.Round, message.SiteId, JobPhase.Training, message.GetType().Name) is { } problem) return problem;
         if (secure is null) return JobDecision.Refuse($"job {JobId} does not run secure aggregation");
+        if (earlierNonces.Any(n => n.AsSpan().SequenceEqual(message.RoundNonce)))
+        {
+            lagging.Add(message.SiteId);
+            return JobDecision.Refuse($"{message.GetType().Name} from {message.SiteId} carries another round's nonce, that of an earlier attempt of round {Round} (attempt {Attempt} is running): " +
+                "the site is behind on its requests, and this attempt waits for it once more before it is tried again");
+        }
         if (message is MaskedUpdateSubmitted masked)
         {
             if (!double.IsFinite(masked.TrainLoss)) return JobDecision.Refuse($"train loss {masked.TrainLoss} is not finite");
@@ -76,6 +93,26 @@ public sealed partial class JobState
         };
         if (message is MaskedUpdateSubmitted { Privacy: { } spent }) roundPrivacy[message.SiteId] = spent;
         return new JobDecision(SecureStepComplete(alsoDeclined: null) ? [received, .. CloseSecureStep(now)] : [received]);
+    }
+
+    /// <summary>
+    /// A secure step whose deadline passed while it still waits for a site that is behind (see <see cref="lagging"/>)
+    /// gets one more window, once per attempt: failing it would open an attempt that site hears later still, and with
+    /// every party needed each lagging site would spend the round's attempts one by one.
+    /// </summary>
+    private DeadlineExtended? WaitForLagging(DateTimeOffset now)
+    {
+        if (secure is null || Phase != JobPhase.Training || laggingWaitedInAttempt == Attempt || !WaitingFor().Any(lagging.Contains)) return null;
+        laggingWaitedInAttempt = Attempt;
+        return new DeadlineExtended(Step, now + Spec.RoundDeadline, now);
+    }
+
+    /// <summary>A site's message of an earlier attempt of this round shows it is behind; a new round or attempt starts with nobody behind.</summary>
+    private void NoteAttemptStarted(RoundStartedEvent started)
+    {
+        if (started.Round != Round) earlierNonces.Clear();
+        else if (opened?.Nonce is { } previous) earlierNonces.Add(previous);
+        lagging.Clear();
     }
 
     private bool SecureStepComplete(string? alsoDeclined) =>

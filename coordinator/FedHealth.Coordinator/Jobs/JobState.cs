@@ -91,6 +91,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (Phase == JobPhase.Evaluating && d.Round == Round && Participants.Contains(d.SiteId)) return OnEvaluationDeclined(d, now);
         if (Phase == JobPhase.Scoring && d.Round == Round && Participants.Contains(d.SiteId)) return OnCrossSiteDeclined(d, now);
         if (Check(d.Round, d.SiteId, JobPhase.Training, "decline") is { } problem) return problem;
+        if (d.Attempt is { } earlier && earlier < Attempt && secure is not null) lagging.Add(d.SiteId);
         if (d.Attempt is { } attempt && attempt != Attempt)
             return JobDecision.Ignore($"decline from {d.SiteId} for attempt {attempt} of round {d.Round} ignored: attempt {Attempt} is running");
         if (updates.ContainsKey(d.SiteId) || declined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
@@ -131,6 +132,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     {
         if (step != Step || !IsRunning || now < Deadline) return [];
         if (WaitForUnreachable(unreachable, now) is { } wait) return [wait];
+        if (WaitForLagging(now) is { } behind) return [behind];
         if (Phase == JobPhase.Scoring) return CloseCrossSite(now, null);
         if (Phase == JobPhase.Evaluating) return CloseRound(now, null);
         if (secure is not null) return CloseSecureStep(now);
@@ -156,6 +158,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 ApplyServerState(null);
                 break;
             case RoundStartedEvent r:
+                NoteAttemptStarted(r);
                 if (r.Round != Round)
                 {
                     updates.Clear(); runningSum = null; declined.Clear(); evaluations.Clear(); personalised.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear(); gone.Clear();

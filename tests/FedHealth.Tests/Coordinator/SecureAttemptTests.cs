@@ -83,6 +83,49 @@ public sealed class SecureAttemptTests : IDisposable
     }
 
     [Fact]
+    public void A_site_heard_answering_an_earlier_attempt_is_waited_for_once_more_before_the_attempt_is_spent()
+    {
+        // Attempt 1: C is behind (a backlog after an outage) and answers nothing in time; A and B leave a step of two.
+        var first = Started();
+        Advertise("A", "B");
+        Take(state.OnDeadline(state.Step, state.Deadline));
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        foreach (var s in new[] { "A", "B" }) Take(state.OnDecline(Assert.IsType<RoundDeclined>(sites[s].OnKeysCollected(collected)), T0).Events);
+        Assert.Equal(2, state.Attempt);
+
+        // Attempt 2: C's keys for attempt 1 arrive now; refused, but they show C is alive and working through its queue.
+        Advertise("A", "B");
+        var behind = state.OnSecureMessage((ISecureRoundMessage)sites["C"].Advertise(first, JobFixtures.Update(job, 1, "C", [1, 2, 3], 10)), T0);
+        Assert.Contains("earlier attempt", behind.Refusal);
+        var waited = Assert.IsType<DeadlineExtended>(Assert.Single(state.OnDeadline(state.Step, state.Deadline)));
+        Take([waited]);
+        Assert.Equal(2, state.Attempt);
+
+        // C catches up within the extra window: the attempt completes with every site.
+        Advertise("C");
+        CompleteTheRound();
+        Assert.Equal(2, state.Attempt);
+        Assert.Equal(Sites, journal.OfType<RoundAggregated>().Single().Contributors.Order());
+    }
+
+    [Fact]
+    public void A_site_that_stays_behind_is_waited_for_only_once_per_attempt()
+    {
+        var first = Started();
+        Advertise("A", "B");
+        Take(state.OnDeadline(state.Step, state.Deadline));
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        foreach (var s in new[] { "A", "B" }) Take(state.OnDecline(Assert.IsType<RoundDeclined>(sites[s].OnKeysCollected(collected)), T0).Events);
+        Advertise("A", "B");
+        state.OnSecureMessage((ISecureRoundMessage)sites["C"].Advertise(first, JobFixtures.Update(job, 1, "C", [1, 2, 3], 10)), T0);
+        Take(state.OnDeadline(state.Step, state.Deadline));
+
+        // Still nothing from C at the extended deadline: the step closes without it, as any late site.
+        Take(state.OnDeadline(state.Step, state.Deadline));
+        Assert.Equal(["A", "B"], Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast).Adverts.Select(a => a.SiteId));
+    }
+
+    [Fact]
     public void A_site_that_could_hear_the_request_and_did_not_answer_is_left_out_as_before()
     {
         Advertise("A", "B");
