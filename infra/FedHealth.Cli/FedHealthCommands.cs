@@ -1,3 +1,4 @@
+using FedHealth.Contracts;
 using System.CommandLine;
 using FedHealth.Cli.Bench;
 using FedHealth.Cli.Local;
@@ -38,25 +39,28 @@ public static class FedHealthCommands
         var dpEpsilon = new Option<double?>("--dp-epsilon") { Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job" };
         var plain = new Option<bool>("--plain-aggregation") { Description = "Average plain updates instead of secure aggregation (comparison only)" };
         var noJob = new Option<bool>("--no-job") { Description = "Launch no job: sign in to the dashboard as a lead and launch jobs there" };
+        var job = new Option<string>("--job") { Description = "The job to run: training, or label-counts (rows per label across the sites, by secure sum)", DefaultValueFactory = _ => JobKinds.Training };
+        job.AcceptOnlyFromAmong([.. JobKinds.All]);
         var strategy = StrategyOptions.Create();
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
-            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain, noJob,
+            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain, noJob, job,
         };
         strategy.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
             var options = new LocalRunOptions
             {
-                Rounds = result.GetValue(rounds), Seed = result.GetValue(seed), Headless = result.GetValue(headless),
+                Rounds = result.GetValue(rounds), Seed = result.GetValue(seed), Headless = result.GetValue(headless), JobKind = result.GetValue(job)!,
                 DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
                 Model = result.GetValue(model)!, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
                 DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain),
                 Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result), Personalisation = strategy.Personalisation(result),
             };
             var federation = new LocalFederation(options, Console.Out);
-            return result.GetValue(noJob) ? await Guarded(async () => { await federation.Serve(cancellation); return 0; })
-                : await Guarded(() => federation.Run(cancellation));
+            if (result.GetValue(noJob)) return await Guarded(async () => { await federation.Serve(cancellation); return 0; });
+            if (options.JobKind == JobKinds.LabelCounts) return await Guarded(() => federation.Count(cancellation));
+            return await Guarded(() => federation.Run(cancellation));
         });
         return command;
     }

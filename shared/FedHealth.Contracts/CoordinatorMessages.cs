@@ -6,8 +6,26 @@ public interface IRoundMessage : IJobMessage
     int Round { get; }
 }
 
+/// <summary>
+/// A request that opens a round's collection step, whatever the job's kind: each site admits it by its policy,
+/// computes its contribution locally and sends it masked (secure sum), sealed, or declines. Training's request is
+/// <see cref="RoundStarted"/>; a count of rows per label is <see cref="CountRequested"/>.
+/// </summary>
+public interface ICollectionRequest : IRoundMessage
+{
+    int Attempt { get; }
+    string Schema { get; }
+    IReadOnlyList<string> FeatureNames { get; }
+    SecureRoundSettings? SecureRound { get; }
+    RoundSealing? Sealing { get; }
+    IReadOnlyList<string> Participants { get; }
+    DateTimeOffset Deadline { get; }
+    JobGovernance? Governance { get; }
+    string? LedgerHead { get; }
+}
+
 /// <summary>The coordinator asking the job's sites to train one round from the given global weights.</summary>
-public sealed record RoundStarted : IRoundMessage
+public sealed record RoundStarted : ICollectionRequest
 {
     public required Guid JobId { get; init; }
     public required int Round { get; init; }

@@ -66,5 +66,7 @@ public sealed record JobEnded : ICoordinatorMessage
     public required ModelWeights? FinalWeights { get; init; }
     /// <summary>The cross-site matrix, when the job asked for one.</summary>
     public CrossSiteReport? CrossSite { get; init; }
+    /// <summary>A label-counts job's result; null for every other kind.</summary>
+    public LabelCountReport? LabelCounts { get; init; }
     public required DateTimeOffset EndedAt { get; init; }
 }

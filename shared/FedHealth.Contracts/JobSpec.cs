@@ -7,9 +7,12 @@ namespace FedHealth.Contracts;
 public sealed record JobSpec
 {
     public required string Name { get; init; }
+    /// <summary>What the job computes (<see cref="JobKinds"/>): training unless it says otherwise.</summary>
+    public string Kind { get; init; } = JobKinds.Training;
     public required string Schema { get; init; }
     public required IReadOnlyList<string> FeatureNames { get; init; }
-    public required ModelSpec Model { get; init; }
+    /// <summary>The model a training job trains; a label-counts job has none (the job rules say so when it is missing or not wanted).</summary>
+    public ModelSpec Model { get; init; } = null!;
     public TrainingPlan Training { get; init; } = new();
     public int Rounds { get; init; } = 10;
     public int MinSites { get; init; } = 2;

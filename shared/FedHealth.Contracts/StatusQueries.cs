@@ -20,6 +20,8 @@ public sealed record JobSummary
     public string? Detail { get; init; }
     /// <summary>The cross-site matrix of a personalised job that asked for it, once scored; else null.</summary>
     public CrossSiteReport? CrossSite { get; init; }
+    /// <summary>The result of a label-counts job once counted; else null.</summary>
+    public LabelCountReport? LabelCounts { get; init; }
 }
 
 /// <summary>A site as the coordinator last heard from it.</summary>

@@ -14,13 +14,19 @@ namespace FedHealth.Sites;
 /// </summary>
 public sealed class SecureParticipation(string siteId, SiteSecurity? security, int minParticipants, ILogger logger) : IJobState
 {
-    private sealed class Session(SecureRoundClient client, byte[] nonce, int attempt, ulong[] input, UpdateSubmitted update, object advert)
+    /// <summary>What travels beside the masked input (training's loss, device and privacy spent; nothing for a count).</summary>
+    public sealed record MaskedExtras(double TrainLoss, string Device, PrivacySpent? Privacy)
+    {
+        public static readonly MaskedExtras None = new(0, "", null);
+    }
+
+    private sealed class Session(SecureRoundClient client, byte[] nonce, int attempt, ulong[] input, MaskedExtras extras, object advert)
     {
         public SecureRoundClient Client { get; } = client;
         public byte[] Nonce { get; } = nonce;
         public int Attempt { get; } = attempt;
         public ulong[] Input { get; } = input;
-        public UpdateSubmitted Update { get; } = update;
+        public MaskedExtras Extras { get; } = extras;
         public object Advert { get; } = advert;
         public object? Shares, Masked, Unmasking;
     }
@@ -39,7 +45,20 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
 
     public bool Holds(Guid jobId) => sessions.Keys.Any(k => k.Job == jobId);
 
+    /// <summary>Training's part: the update as Σ-ready input (n·w then n), with its loss, device and privacy spent.</summary>
     public object Advertise(RoundStarted round, UpdateSubmitted update)
+    {
+        ulong[] input;
+        try { input = Encode(update); }
+        catch (OverflowException e) { return Decline(round.JobId, round.Round, round.Attempt, $"the update does not fit the fixed-point range: {e.Message}"); }
+        return Advertise(round, input, new MaskedExtras(update.TrainLoss, update.Device, update.Privacy));
+    }
+
+    /// <summary>
+    /// Starts the site's part in a round's secure sum over <paramref name="input"/> (any kind's), with its signed key
+    /// advertisement; the same request again (same nonce) gets the same advertisement.
+    /// </summary>
+    public object Advertise(ICollectionRequest round, ulong[] input, MaskedExtras extras)
     {
         var settings = round.SecureRound!;
         if (sessions.TryGetValue((round.JobId, round.Round), out var existing) && existing.Nonce.AsSpan().SequenceEqual(settings.RoundNonce))
@@ -47,16 +66,13 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         if (security is null) return Decline(round.JobId, round.Round, round.Attempt, "this site has no consortium keys (consortiumFile, identityKeyFile) and cannot take part in secure aggregation");
         if (!settings.CoordinatorKey.AsSpan().SequenceEqual(security.Trust.CoordinatorKey))
             return Decline(round.JobId, round.Round, round.Attempt, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
-        ulong[] input;
-        try { input = Encode(update); }
-        catch (OverflowException e) { return Decline(round.JobId, round.Round, round.Attempt, $"the update does not fit the fixed-point range: {e.Message}"); }
         foreach (var stale in sessions.Where(s => s.Key.Job == round.JobId && s.Key.Round <= round.Round).ToList())
         {
             stale.Value.Client.Dispose();
             sessions.Remove(stale.Key);
         }
         var client = new SecureRoundClient(siteId, security.Identity, security.Trust.Sites, round.JobId, round.Round, settings, minParticipants);
-        var session = new Session(client, settings.RoundNonce, round.Attempt, input, update, client.Advertise());
+        var session = new Session(client, settings.RoundNonce, round.Attempt, input, extras, client.Advertise());
         sessions[(round.JobId, round.Round)] = session;
         return session.Advert;
     }
@@ -82,7 +98,7 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         Step(m, s => s.Shares ??= s.Client.OnKeysCollected(m));
 
     public object? OnSharesRelayed(SharesRelayed m) =>
-        Step(m, s => s.Masked ??= s.Client.OnSharesRelayed(m, s.Input, s.Update.TrainLoss, s.Update.Device, s.Update.Privacy));
+        Step(m, s => s.Masked ??= s.Client.OnSharesRelayed(m, s.Input, s.Extras.TrainLoss, s.Extras.Device, s.Extras.Privacy));
 
     public object? OnUnmaskingRequested(UnmaskingRequested m) =>
         Step(m, s => s.Unmasking ??= s.Client.OnUnmaskingRequested(m));

@@ -26,6 +26,7 @@ public sealed class SiteAgent
     private readonly NoiseSeeds noiseSeeds;
     private readonly SitePersonalisation personalisation;
     private readonly SiteControlVariates controlVariates = new();
+    private readonly SiteCounting counting;
     private volatile string activity = "idle";
     private readonly SiteSecurity? security;
     /// <summary>The site's signing key and the consortium file, when it has them (every message it sends is then signed).</summary>
@@ -52,6 +53,7 @@ public sealed class SiteAgent
         noiseSeeds = new NoiseSeeds(Path.Combine(StateDir, "noise-secret.bin"));
         ledger = new PrivacyLedgerFile(Path.Combine(StateDir, "privacy-ledger.json"));
         personalisation = new SitePersonalisation(Id, Split, Device, StateDir);
+        counting = new SiteCounting(config.Site.Id, schema, split, answers, Gate, secure, logger);
         perJob = [answers, personalisation, controlVariates, secure, Gate];
     }
 
@@ -123,6 +125,12 @@ public sealed class SiteAgent
             if (round.SecureRound is not null) return Gate.Release(secure.Advertise(round, update));
             return Gate.Release(round.Sealing is not null ? secure.Seal(round, update) : update);
         }
+    }
+
+    /// <summary>A label-counts job: this site's rows per label, sent only masked (see <see cref="SiteCounting"/>).</summary>
+    public object? Count(CountRequested request)
+    {
+        lock (torchGate) return counting.Handle(request);
     }
 
     public object? OnKeysCollected(MaskingKeysCollected message) => Step(message, () => secure.OnKeysCollected(message));

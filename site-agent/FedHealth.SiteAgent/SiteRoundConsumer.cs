@@ -12,7 +12,7 @@ namespace FedHealth.Sites;
 /// </summary>
 /// <param name="spool">The site's one spool: MassTransit makes a consumer per message, and a sliced message spans many.</param>
 public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked, ChunkSpool spool) :
-    IConsumer<RoundStarted>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>, IConsumer<JobClosed>,
+    IConsumer<RoundStarted>, IConsumer<CountRequested>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>, IConsumer<JobClosed>,
     IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
 {
     /// <summary>The coordinator's messages that may arrive in slices (a large model's global weights).</summary>
@@ -51,6 +51,12 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, Resilienc
     public Task Consume(ConsumeContext<RoundStarted> context) => OnRoundStarted(context, context.Message);
 
     public Task Consume(ConsumeContext<EvaluationRequested> context) => OnEvaluationRequested(context, context.Message);
+
+    public async Task Consume(ConsumeContext<CountRequested> context)
+    {
+        if (!context.Message.Participants.Contains(agent.Id)) return;
+        if (await OnTrainingThread(() => agent.Count(context.Message)) is { } answer) await Send(context, answer);
+    }
 
     public Task Consume(ConsumeContext<CrossSiteEvaluationRequested> context) => OnCrossSiteRequested(context, context.Message);
 

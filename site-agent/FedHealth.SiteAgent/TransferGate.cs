@@ -17,7 +17,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     private readonly Dictionary<Guid, JobGovernance> jobs = new();
 
     /// <summary>Checks that the site may work for this job at all (its consortium); notes the round and the ledger head it shows.</summary>
-    public RoundDeclined? Admit(RoundStarted round)
+    public RoundDeclined? Admit(ICollectionRequest round)
     {
         Received(round);
         if (round.Governance is { } g) jobs[round.JobId] = g;
@@ -51,7 +51,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         var (job, round) = message is IRoundMessage r ? (r.JobId, r.Round) : (Guid.Empty, 0);
         var (bytes, sha) = PayloadDigest.Of(message);
         audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "received", message.GetType().Name, job, round, "coordinator",
-            jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction, null, bytes, sha, null, decision, (message as RoundStarted)?.LedgerHead));
+            jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction, null, bytes, sha, null, decision, (message as ICollectionRequest)?.LedgerHead));
     }
 
     /// <summary>The message if the policy lets it leave, or the decline that replaces it.</summary>

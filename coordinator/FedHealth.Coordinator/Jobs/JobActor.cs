@@ -138,7 +138,10 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<StopJob>(stop => Control(() => state.OnStop(stop, Now), stop.JobId, "stop"));
         Command<ResumeJob>(resume => Control(() => state.OnResume(resume, Now), resume.JobId, "resume"));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
-        Command<GetJobModel>(q => Sender.Tell(state.Model() is { } model ? model : new JobModelUnavailable { JobId = q.JobId, Reason = $"no job {q.JobId}" }));
+        Command<GetJobModel>(q => Sender.Tell(state.Model() is { } model ? model : new JobModelUnavailable
+        {
+            JobId = q.JobId, Reason = state.Phase == JobPhase.New ? $"no job {q.JobId}" : $"job {q.JobId} is a {state.Spec.Kind} job: it has no model",
+        }));
         Command<Done>(_ => { });
         // Only the latest snapshot is kept: an older one covers nothing the latest does not.
         Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
@@ -354,7 +357,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Publish(new JobEnded
                 {
                     JobId = state.JobId, JobName = state.Spec.Name, Outcome = finished.OutcomeName, Detail = finished.Detail,
-                    RoundsCompleted = state.Rounds.Count, FinalWeights = state.GlobalWeights, CrossSite = state.CrossSite, EndedAt = finished.At,
+                    RoundsCompleted = state.Rounds.Count, FinalWeights = state.Spec.Model is null ? null : state.GlobalWeights, CrossSite = state.CrossSite,
+                    LabelCounts = state.Summary().LabelCounts, EndedAt = finished.At,
                 });
                 Publish(new JobClosed { JobId = state.JobId, Round = state.Round, Outcome = finished.OutcomeName, Participants = state.Participants });
                 break;
@@ -381,14 +385,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         if (state.Phase == JobPhase.Training && state.PendingBroadcast is { } step)
             PublishStep(step);
         else if (state.Phase == JobPhase.Training)
-            PublishOut(new RoundStarted
-            {
-                JobId = state.JobId, Round = state.Round, Attempt = state.Attempt, Schema = state.Spec.Schema, FeatureNames = state.Spec.FeatureNames,
-                Model = state.Spec.Model, Training = state.Spec.Training, Privacy = state.Spec.Privacy, SiteLevelPrivacy = state.Spec.SiteLevelPrivacy, SecureRound = state.SecureSettings, Sealing = state.Sealing,
-                Seed = state.Spec.Seed, GlobalWeights = state.GlobalWeights, Participants = state.Participants, Deadline = state.Deadline,
-                Governance = state.Governance, LedgerHead = ledgerHead, Personalisation = state.Spec.Personalisation,
-                ServerControl = state.ServerControl,
-            });
+            PublishOut(state.Kind.CollectionRequest(state, ledgerHead));
         else if (state.Phase == JobPhase.Scoring)
         {
             var candidates = state.CrossSiteCandidates();
@@ -412,7 +409,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     /// <summary>Publishes the current step's request to the job's sites and records the transfer to each site abroad.</summary>
     private void PublishOut(IRoundMessage message)
     {
-        transfers.Outbound(state, message, DataKinds.Of(message) ?? throw new InvalidOperationException($"{message.GetType().Name} carries no data kind"), Self);
+        // A request that carries no data of the federation (a count's) is no transfer for the ledger.
+        if (DataKinds.Of(message) is { } kind) transfers.Outbound(state, message, kind, Self);
         Publish(message, state.Step);
     }
 

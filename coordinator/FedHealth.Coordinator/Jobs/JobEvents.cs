@@ -95,3 +95,6 @@ public sealed record CrossSiteDeclined(string SiteId, string Reason) : IJobEvent
 
 /// <summary>Cross-site evaluation is over: the job report's matrix.</summary>
 public sealed record CrossSiteClosed(CrossSiteReport Report) : IJobEvent;
+
+/// <summary>A label-counts job's secure sum, folded: the consortium's rows per label.</summary>
+public sealed record LabelCountsClosed(LabelCountReport Report) : IJobEvent;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using FedHealth.Contracts;
+using FedHealth.Coordinator.Jobs.Kinds;
 using FedHealth.Learning.Models;
 using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.SecureAggregation;
@@ -124,7 +125,7 @@ public sealed partial class JobState
         var server = secure!;
         try
         {
-            if (server.Phase == SecurePhase.Unmasking) return [AggregateSecure(server.Finish(), now, goneNow)];
+            if (server.Phase == SecurePhase.Unmasking) return Kind.FoldSecureSum(this, SecureSumOf(server.Finish(), now, goneNow));
             var step = server.Phase;
             PendingBroadcast = Close(server, journaled: false);
             return [new SecureStepClosed(Round, step, now + Spec.RoundDeadline)];
@@ -143,17 +144,10 @@ public sealed partial class JobState
         _ => throw new InvalidOperationException($"nothing to close in step {server.Phase}"),
     };
 
-    /// <summary>The recovered sum holds Σ nᵢ·wᵢ then Σ nᵢ: the weighted average without any site's weight or update showing.</summary>
-    private IJobEvent AggregateSecure(ulong[] sum, DateTimeOffset now, IReadOnlyDictionary<string, string>? goneNow)
+    /// <summary>The recovered sum with who is in it and why the others are not: what every kind's fold starts from.</summary>
+    private SecureSum SecureSumOf(ulong[] sum, DateTimeOffset now, IReadOnlyDictionary<string, string>? goneNow)
     {
         var survivors = secure!.Survivors;
-        var totalSamples = FixedPointRing.Decode(sum[^1]);
-        if (!(totalSamples >= survivors.Count) || totalSamples > (double)MaxSamplesPerUpdate * survivors.Count)
-            return RetryOrFail($"the recovered sample count {totalSamples} is implausible for {survivors.Count} sites", now)[0];
-        var values = new float[Layout.TotalCount];
-        for (var i = 0; i < values.Length; i++) values[i] = (float)(FixedPointRing.Decode(sum[i]) / totalSamples);
-        if (values.Any(v => !float.IsFinite(v))) return RetryOrFail("the recovered average is not finite", now)[0];
-        var masked = secure.MaskedUpdates.ToList();
         var leftOut = Participants.Where(p => !survivors.Contains(p)).Select(p => new SiteLeftOut
         {
             SiteId = p,
@@ -163,9 +157,22 @@ public sealed partial class JobState
                 : !secure.Shared.Contains(p) ? "late: no shares before the deadline"
                 : "dropped after sharing: no masked update before the deadline (its masks were removed from the sum)",
         }).ToList();
+        return new SecureSum(sum, survivors.ToList(), leftOut, secure.MaskedUpdates.ToList(), now);
+    }
+
+    /// <summary>Training's fold: the recovered sum holds Σ nᵢ·wᵢ then Σ nᵢ, the weighted average without any site's weight or update showing.</summary>
+    internal IJobEvent FoldTrainingSum(SecureSum secureSum)
+    {
+        var (sum, survivors, now) = (secureSum.Values, secureSum.Survivors, secureSum.At);
+        var totalSamples = FixedPointRing.Decode(sum[^1]);
+        if (!(totalSamples >= survivors.Count) || totalSamples > (double)MaxSamplesPerUpdate * survivors.Count)
+            return RetryOrFail($"the recovered sample count {totalSamples} is implausible for {survivors.Count} sites", now)[0];
+        var values = new float[Layout.TotalCount];
+        for (var i = 0; i < values.Length; i++) values[i] = (float)(FixedPointRing.Decode(sum[i]) / totalSamples);
+        if (values.Any(v => !float.IsFinite(v))) return RetryOrFail("the recovered average is not finite", now)[0];
         // No control deltas under secure aggregation: the rules refuse scaffold with it (the deltas would need their own masked sum).
         var (global, serverState) = Finish(values, controlSum: null);
-        return new RoundAggregated(Round, global, survivors.ToList(), leftOut, masked.Average(m => m.TrainLoss), now + Spec.RoundDeadline, now, serverState);
+        return new RoundAggregated(Round, global, survivors, secureSum.LeftOut, secureSum.Masked.Average(m => m.TrainLoss), now + Spec.RoundDeadline, now, serverState);
     }
 
     private void OpenSecureRound(RoundStartedEvent started)
@@ -181,7 +188,7 @@ public sealed partial class JobState
         {
             RoundNonce = nonce, Threshold = ThresholdFor(Participants.Count), CoordinatorKey = keys.Trust.CoordinatorKey,
         };
-        secure = new SecureRoundServer(JobId, started.Round, SecureSettings, Participants, keys.Trust.Sites, keys.CoordinatorKey, Layout.TotalCount + 1,
+        secure = new SecureRoundServer(JobId, started.Round, SecureSettings, Participants, keys.Trust.Sites, keys.CoordinatorKey, Kind.SecureInputLength(this),
             minSites: Spec.MinSites);
     }
 

@@ -1,5 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Aggregation;
+using FedHealth.Coordinator.Jobs.Kinds;
 using FedHealth.Learning.Codec;
 using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Models;
@@ -37,6 +38,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     public Guid JobId { get; private set; }
     public JobSpec Spec { get; private set; } = null!;
+    /// <summary>What the job computes: its collection request and the fold of its secure sum (training unless the spec says otherwise).</summary>
+    public IJobKind Kind { get; private set; } = new TrainingKind();
     public IReadOnlyList<string> Participants { get; private set; } = [];
     public JobGovernance? Governance { get; private set; }
     public ParameterLayout Layout { get; private set; } = null!;
@@ -51,7 +54,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>Completed, failed or stopped: nothing will happen to the job any more (a paused job has not ended).</summary>
     public bool HasEnded => Phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Stopped;
     /// <summary>The phase as summaries and events name it ("training", "paused", ...).</summary>
-    public string Status => Phase.ToString().ToLowerInvariant();
+    public string Status => Phase == JobPhase.Training ? Kind.CollectingStatus : Phase.ToString().ToLowerInvariant();
     public IReadOnlyCollection<string> Contributors => updates.Keys;
     private static readonly ModelWeights NoWeights = new() { Tensors = [] };
     /// <summary>Counts every phase and step change; a deadline timer names the step it was set for, so a stale one is ignored.</summary>
@@ -59,8 +62,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     public static IReadOnlyList<IJobEvent> Create(Guid jobId, JobSpec spec, IReadOnlyList<string> participants, DateTimeOffset now, JobGovernance? governance = null)
     {
-        var layout = ParameterLayout.For(spec.Model);
-        var initial = FlatParameters.Initial(layout, spec.Seed).ToWeights();
+        // A count is one round whatever the spec says (its rounds default to training's).
+        if (spec.Kind == JobKinds.LabelCounts) spec = spec with { Rounds = 1 };
+        var initial = spec.Model is null ? NoWeights : FlatParameters.Initial(ParameterLayout.For(spec.Model), spec.Seed).ToWeights();
         return [new JobCreated(jobId, spec, participants, initial, now, governance), new RoundStartedEvent(1, 1, now + spec.RoundDeadline, now, NewNonce(spec))];
     }
 
@@ -141,7 +145,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     }
 
     /// <summary>A round that cannot complete is tried again (a fresh attempt, a fresh nonce) up to the limit, then the job fails.</summary>
-    private IReadOnlyList<IJobEvent> RetryOrFail(string why, DateTimeOffset now)
+    internal IReadOnlyList<IJobEvent> RetryOrFail(string why, DateTimeOffset now)
     {
         if (Attempt - attemptsBeforeResume < MaxAttemptsPerRound) return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now, NewNonce(Spec))];
         return [new JobFinished(JobOutcome.Failed, $"round {Round}: {why}, in {MaxAttemptsPerRound} attempts", now)];
@@ -154,7 +158,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case JobCreated c:
                 created = c;
                 (JobId, Spec, Participants, GlobalWeights, Governance) = (c.JobId, c.Spec, c.Participants, c.InitialWeights, c.Governance);
-                Layout = ParameterLayout.For(c.Spec.Model);
+                Layout = c.Spec.Model is null ? new ParameterLayout([]) : ParameterLayout.For(c.Spec.Model);
+                Kind = JobKind.For(c.Spec);
                 ApplyServerState(null);
                 break;
             case RoundStartedEvent r:
@@ -227,6 +232,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case JobResumed r:
                 ApplyResumed(r);
                 break;
+            case LabelCountsClosed:
+                Kind.Apply(e);
+                break;
             case JobFinished f:
                 Phase = f.Outcome switch { JobOutcome.Completed => JobPhase.Completed, JobOutcome.Stopped => JobPhase.Stopped, _ => JobPhase.Failed };
                 Detail = f.Detail;
@@ -235,17 +243,17 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     }
 
     /// <summary>The current global model with what is needed to use it; null before the job exists.</summary>
-    public JobModel? Model() => Phase == JobPhase.New ? null : new JobModel
+    public JobModel? Model() => Phase == JobPhase.New || Spec.Model is null ? null : new JobModel
     {
         JobId = JobId, JobName = Spec.Name, Status = Phase.ToString().ToLowerInvariant(), Schema = Spec.Schema, FeatureNames = Spec.FeatureNames,
         Model = Spec.Model, Round = modelRound, Weights = GlobalWeights,
     };
 
-    public JobSummary Summary() => new()
+    public JobSummary Summary() => Kind.Describe(new()
     {
         JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round, Attempt = Attempt,
         Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, CrossSite = CrossSite,
-    };
+    });
 
     private string? PrivacyReportProblem(string siteId, PrivacySpent? spent)
     {

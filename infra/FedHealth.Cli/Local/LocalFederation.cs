@@ -48,6 +48,35 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         return new LocalRunResult(summary, spec, agents, watcher.Rounds);
     }
 
+    /// <summary>
+    /// A label-counts job: the sites' rows per label summed under secure aggregation, printed, and checked against
+    /// counting the pooled rows (possible here only because this one machine holds every simulated site's data).
+    /// </summary>
+    public async Task<LabelCountReport?> Count(CancellationToken cancellation)
+    {
+        await using var federation = await Start(cancellation);
+        var agents = federation.Agents;
+        var spec = new JobSpec
+        {
+            Kind = JobKinds.LabelCounts, Name = $"{agents[0].Schema.Name}: rows per label", Schema = agents[0].Schema.Name, FeatureNames = agents[0].Schema.FeatureNames,
+            Model = null!, MinSites = Math.Min(2, agents.Count), RoundDeadline = options.RoundDeadline, Sites = agents.Select(a => a.Id).ToList(), Rounds = 1,
+        };
+        var accepted = await CreateJobWhenSitesAreOnline(federation.App.Services, spec, agents.Select(a => a.Id).ToList(), cancellation);
+        federation.Watcher.Watch(accepted.JobId);
+        output.WriteLine($"Job {accepted.JobId}: rows per label on {string.Join(", ", accepted.Participants)} (secure sum: no site's own counts are seen)");
+        var ended = await federation.Watcher.Ended.WaitAsync(cancellation);
+        var pooled = agents.Select(a => SiteCounting.Count(a.Split)).Aggregate(new long[3], (sum, c) => sum.Zip(c, (x, y) => x + y).ToArray());
+        if (ended.LabelCounts is not { } report) throw new InvalidOperationException($"the count {ended.Outcome}: {ended.Detail}");
+        output.WriteLine(LabelCountTable.Render(report, pooled));
+        if (!options.Headless)
+        {
+            output.WriteLine($"The job has ended; the dashboard stays up at {DashboardUrl(federation.App)} until you press Ctrl+C.");
+            await federation.App.WaitForShutdownAsync(cancellation);
+        }
+        await federation.App.StopAsync(CancellationToken.None);
+        return ended.LabelCounts;
+    }
+
     /// <summary>Runs the federation with the dashboard and no job: leads launch jobs from the dashboard. Returns at Ctrl+C.</summary>
     public async Task Serve(CancellationToken cancellation)
     {

@@ -6,6 +6,8 @@ namespace FedHealth.Cli.Local;
 public sealed record LocalRunOptions
 {
     public int Rounds { get; init; } = 20;
+    /// <summary>The kind of job to run (<see cref="JobKinds"/>): training unless asked for a label count.</summary>
+    public string JobKind { get; init; } = JobKinds.Training;
     public int Seed { get; init; } = 1;
     public bool Headless { get; init; }
     public required string DataDir { get; init; }

@@ -23,6 +23,8 @@ public static class JobSpecRules
         if (spec.Rounds is < 1 or > MaxRounds) problems.Add($"rounds: {spec.Rounds} is outside 1..{MaxRounds}");
         if (spec.MinSites < 1) problems.Add($"minSites: {spec.MinSites} must be at least 1");
         if (spec.RoundDeadline <= TimeSpan.Zero || spec.RoundDeadline > TimeSpan.FromDays(1)) problems.Add($"roundDeadline: {spec.RoundDeadline} must be positive and at most a day");
+        if (spec.Kind == JobKinds.LabelCounts) return [.. problems, .. LabelCountProblems(spec)];
+        if (spec.Kind != JobKinds.Training) problems.Add($"kind: '{spec.Kind}' is not a kind of job ({string.Join(", ", JobKinds.All)})");
         if (spec.Model is null) problems.Add("model: missing");
         else
         {
@@ -58,6 +60,16 @@ public static class JobSpecRules
         problems.AddRange(FedHealth.Learning.Strategies.StrategyNames.Problems(spec));
         problems.AddRange(FedHealth.Learning.Strategies.PersonalisationMethods.Problems(spec));
         return problems;
+    }
+
+    /// <summary>A label-counts job sums each site's rows per label under secure aggregation: no model, nothing trained, one round.</summary>
+    private static IEnumerable<string> LabelCountProblems(JobSpec spec)
+    {
+        if (!spec.SecureAggregation) yield return "secureAggregation: a label-counts job sends each site's counts only masked; it cannot be off";
+        if (spec.Model is not null) yield return "model: a label-counts job trains no model; leave it out";
+        if (spec.Privacy is not null || spec.SiteLevelPrivacy is not null) yield return "privacy: a label-counts job trains nothing for DP-SGD to protect; leave privacy and siteLevelPrivacy out";
+        if (spec.Personalisation is not null) yield return "personalisation: a label-counts job has no model to personalise";
+        if (spec.Strategy is { } s && s != new StrategySpec()) yield return "strategy: a label-counts job sums, it does not aggregate models; leave strategy out";
     }
 
     /// <summary>Which online sites take part: those named by the spec (all must be there), or every site on the spec's schema.</summary>

@@ -24,6 +24,41 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
     private readonly TempFolder temp = new();
 
     [Fact]
+    public async Task A_label_count_job_sums_each_sites_rows_per_label_under_secure_aggregation_over_real_RabbitMQ()
+    {
+        string[] sites = ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"];
+        using var federation = new ProcessFederation(broker, temp.Path, sites, log);
+        await federation.SitesOnline(3);
+        var spec = new JobSpec
+        {
+            Kind = JobKinds.LabelCounts, Name = "rows per label", Schema = "breast-prognosis", FeatureNames = GbsgSite.Features, MinSites = 3,
+            RoundDeadline = TimeSpan.FromSeconds(30),
+        };
+        var refused = await federation.Http.PostAsJsonAsync("/api/jobs", spec with { SecureAggregation = false }, Json);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("secureAggregation: a label-counts job", await refused.Content.ReadAsStringAsync());
+
+        var created = await federation.Http.PostAsJsonAsync("/api/jobs", spec, Json);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var job = (await created.Content.ReadFromJsonAsync<JobAccepted>(Json))!;
+        var done = await federation.Ended(job.JobId, TimeSpan.FromMinutes(2));
+        Assert.True(done.Status == "completed", $"the count ended {done.Status}: {done.Detail}");
+
+        // What each site holds, counted here from the same files the site processes read: the secure sum must equal it.
+        var expected = sites.Select(s => FedHealth.Sites.SiteCounting.Count(FedHealth.Sites.SiteData.Load(
+                FedHealth.Sites.SiteConfigFile.Load(Path.Combine(temp.Path, "sites", s, "site.json")).Data).Split))
+            .Aggregate(new long[3], (sum, c) => sum.Zip(c, (x, y) => x + y).ToArray());
+        var report = done.LabelCounts!;
+        Assert.Equal(expected, report.Labels.Select(l => l.Rows!.Value).Append(report.TotalRows!.Value).ToArray());
+        Assert.Equal(sites.Order(), report.Contributors.Order());
+        Assert.Empty(report.LeftOut);
+        // A count has no model to download, and says so.
+        var model = await federation.Http.GetAsync($"/api/jobs/{job.JobId}/model");
+        Assert.Equal(HttpStatusCode.NotFound, model.StatusCode);
+        Assert.Contains("label-counts job: it has no model", await model.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Separate_coordinator_site_and_dashboard_processes_train_with_secure_aggregation_over_real_RabbitMQ_and_the_global_auc_improves()
     {
         using var federation = new ProcessFederation(broker, temp.Path, ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"], log);

@@ -6,12 +6,19 @@ import { on } from "../live.js";
 import { esc, num, time, statusBadge } from "../format.js";
 import { lineChart, barChart, update, colour } from "../charts.js";
 import { toast } from "../main.js";
+import { renderCounts } from "./counts.js";
 
 const ended = status => ["completed", "failed", "stopped"].includes(status);
 
 export async function renderJob(main, id) {
   let job = await api.job(id);
   delete main.dataset.liveRounds;
+  if (job.spec.kind === "label-counts") {
+    renderCounts(main, job);
+    const again = async () => { job = await api.job(id); renderCounts(main, job); };
+    const offs = ["jobEnded", "jobStatusChanged", "reconnected"].map(e => on(e, () => again().catch(() => {})));
+    return () => offs.forEach(off => off());
+  }
   main.innerHTML = `
     <div class="title-row"><h1 id="job-title"></h1><div id="controls" class="controls"></div></div>
     <p id="job-facts" class="facts"></p>

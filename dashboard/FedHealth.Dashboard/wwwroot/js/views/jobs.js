@@ -7,7 +7,7 @@ export async function renderJobs(main) {
   main.innerHTML = `
     <div class="title-row"><h1>Jobs</h1>${isLead() ? '<a class="button" href="#/jobs/new">New job</a>' : ""}</div>
     <div class="table-wrap"><table id="jobs-table"><caption class="sr-only">Federated jobs</caption>
-      <thead><tr><th scope="col">Job</th><th scope="col">Status</th><th scope="col">Round</th><th scope="col">Global AUC</th>
+      <thead><tr><th scope="col">Job</th><th scope="col">Status</th><th scope="col">Round</th><th scope="col">Result</th>
       <th scope="col">Sites</th><th scope="col">Privacy</th></tr></thead><tbody></tbody></table></div>`;
   const body = main.querySelector("tbody");
   const draw = async () => {
@@ -20,7 +20,7 @@ export async function renderJobs(main) {
       const last = job.rounds[job.rounds.length - 1];
       const privacy = [job.spec.privacy ? "DP-SGD" : "", job.spec.siteLevelPrivacy ? "site-level DP" : "", job.spec.secureAggregation ? "secure aggregation" : ""].filter(Boolean).join(", ") || "none";
       return `<tr><td><a href="#/jobs/${job.jobId}">${esc(job.spec.name)}</a></td><td>${statusBadge(job.status)}</td>
-        <td>${job.rounds.length} / ${job.spec.rounds}</td><td>${num(last?.global?.auc)}</td><td>${esc(job.participants.join(", "))}</td><td>${esc(privacy)}</td></tr>`;
+        <td>${job.rounds.length} / ${job.spec.rounds}</td><td>${job.spec.kind === "label-counts" ? (job.labelCounts ? `${esc(job.labelCounts.totalRows ?? "few")} rows` : "–") : `AUC ${num(last?.global?.auc)}`}</td><td>${esc(job.participants.join(", "))}</td><td>${esc(privacy)}</td></tr>`;
     }).join("");
   };
   await draw();
