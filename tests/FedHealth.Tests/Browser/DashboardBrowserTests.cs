@@ -123,6 +123,24 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
     }
 
     [Fact]
+    public async Task A_label_count_shows_the_consortiums_rows_per_label_in_the_job_list_and_its_page()
+    {
+        var id = await dashboard.CountedJob();
+        var page = await dashboard.SignIn("auditor");
+        await page.GotoAsync($"{dashboard.Url}/#/jobs");
+        await Expect(page.Locator("#jobs-table")).ToContainTextAsync("rows per label");
+        await Expect(page.Locator("#jobs-table")).ToContainTextAsync("3,264 rows".Replace(",", ""));
+        await page.GotoAsync($"{dashboard.Url}/#/jobs/{id}");
+        var table = page.Locator("#label-counts");
+        await Expect(table).ToContainTextAsync("1,694");
+        await Expect(table).ToContainTextAsync("1,570");
+        await Expect(table.Locator("tr", new() { HasText = "Total" })).ToContainTextAsync("3,264");
+        await Expect(page.Locator("#job-title")).ToContainTextAsync("completed");
+        await Expect(page.Locator("#auc-chart")).ToHaveCountAsync(0); // no training figures for a count
+        await LocalDashboard.Screenshot(page, "label-counts");
+    }
+
+    [Fact]
     public async Task A_lead_stops_a_running_job_and_resumes_it_and_a_reload_shows_the_same()
     {
         var jobId = await dashboard.LaunchAsLead(rounds: 500);

@@ -79,6 +79,24 @@ public sealed class LocalDashboard : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
     }
 
+    /// <summary>Launches a label-counts job through the API as the lead on every site's schema and waits until it completes.</summary>
+    public async Task<Guid> CountedJob()
+    {
+        using var http = await LeadClient();
+        var site = (await http.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.First(s => s.Online).LastHeartbeat;
+        var spec = new JobSpec
+        {
+            Kind = JobKinds.LabelCounts, Name = "rows per label", Schema = site.Schema, FeatureNames = site.FeatureNames, MinSites = 2,
+            RoundDeadline = TimeSpan.FromSeconds(60),
+        };
+        var response = await http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
+        response.EnsureSuccessStatusCode();
+        var id = (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
+        await Eventually.Get(async () => (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", ProcessFederation.Json))!.Status == "completed" ? "done" : null,
+            TimeSpan.FromMinutes(2), $"count {id} to complete");
+        return id;
+    }
+
     private Task<Guid>? completed;
 
     /// <summary>One completed job with Ditto personal models (launched on first use), so the ledger has transfers whatever order the tests run in.</summary>

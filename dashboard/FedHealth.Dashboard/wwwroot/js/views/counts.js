@@ -2,7 +2,7 @@
 // ever seen), who contributed and who was left out and why. Small totals are withheld like any small cell.
 import { esc, time, statusBadge } from "../format.js";
 
-const rows = n => n === null || n === undefined ? null : Number(n).toLocaleString();
+const rows = n => n === null || n === undefined ? null : Number(n).toLocaleString("en");
 
 export function renderCounts(main, job) {
   const report = job.labelCounts;
