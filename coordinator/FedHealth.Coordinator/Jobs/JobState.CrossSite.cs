@@ -14,8 +14,8 @@ public sealed partial class JobState
 {
     private readonly Dictionary<string, ModelWeights> personalModels = new();
     private readonly Dictionary<string, string> personalWithheld = new();
-    private readonly Dictionary<string, IReadOnlyList<CrossSiteScore>> crossSiteScores = new();
-    private readonly Dictionary<string, string> crossSiteDeclined = new();
+    /// <summary>The cross-site step: each site's scores of every final model, or its decline.</summary>
+    private readonly StepRoster<IReadOnlyList<CrossSiteScore>> scoring = new();
 
     /// <summary>The job report's cross-site matrix once scored; null before, or for a job that did not ask for one.</summary>
     public CrossSiteReport? CrossSite { get; private set; }
@@ -49,21 +49,18 @@ public sealed partial class JobState
     public JobDecision OnCrossSiteScores(CrossSiteEvaluationSubmitted m, DateTimeOffset now)
     {
         if (Check(m.Round, m.SiteId, JobPhase.Scoring, "cross-site score") is { } problem) return problem;
-        if (crossSiteScores.ContainsKey(m.SiteId) || crossSiteDeclined.ContainsKey(m.SiteId)) return JobDecision.Ignore($"duplicate cross-site scores from {m.SiteId} ignored");
+        if (scoring.HasAnswered(m.SiteId)) return JobDecision.Ignore($"duplicate cross-site scores from {m.SiteId} ignored");
         if (ScoresProblem(m) is { } bad) return JobDecision.Refuse(bad);
         var received = new CrossSiteScoresReceived(m.SiteId, m.Scores);
-        return new JobDecision(AllScored(with: m.SiteId) ? [received, .. CloseCrossSite(now, received)] : [received]);
+        return new JobDecision(scoring.Complete(Participants, with: m.SiteId) ? [received, .. CloseCrossSite(now, received)] : [received]);
     }
 
     private JobDecision OnCrossSiteDeclined(RoundDeclined d, DateTimeOffset now)
     {
-        if (crossSiteScores.ContainsKey(d.SiteId) || crossSiteDeclined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered the cross-site evaluation");
+        if (scoring.HasAnswered(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered the cross-site evaluation");
         var declinedEvent = new CrossSiteDeclined(d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason);
-        return new JobDecision(AllScored(with: d.SiteId) ? [declinedEvent, .. CloseCrossSite(now, null, declinedEvent)] : [declinedEvent]);
+        return new JobDecision(scoring.Complete(Participants, with: d.SiteId) ? [declinedEvent, .. CloseCrossSite(now, null, declinedEvent)] : [declinedEvent]);
     }
-
-    private bool AllScored(string with) =>
-        Participants.All(p => p == with || crossSiteScores.ContainsKey(p) || crossSiteDeclined.ContainsKey(p));
 
     /// <summary>Exactly one score per candidate, each in range: a matrix cell is only ever a site's own figure for a model it was sent.</summary>
     private string? ScoresProblem(CrossSiteEvaluationSubmitted m)
@@ -84,7 +81,7 @@ public sealed partial class JobState
     private IReadOnlyList<IJobEvent> CloseCrossSite(DateTimeOffset now, CrossSiteScoresReceived? pending, CrossSiteDeclined? pendingDecline = null,
         IReadOnlyDictionary<string, string>? goneNow = null)
     {
-        var scores = crossSiteScores.ToDictionary(p => p.Key, p => p.Value);
+        var scores = scoring.Answers.ToDictionary(p => p.Key, p => p.Value);
         if (pending is not null) scores[pending.SiteId] = pending.Scores;
         var cells = scores.OrderBy(s => s.Key, StringComparer.Ordinal)
             .SelectMany(s => s.Value.Select(score => new CrossSiteCell { PersonalOf = score.PersonalOf, SiteId = s.Key, Metrics = score.Metrics }))
@@ -101,9 +98,8 @@ public sealed partial class JobState
             NotScored = Participants.Where(p => !scores.ContainsKey(p)).Select(p => new SiteLeftOut
             {
                 SiteId = p,
-                Reason = pendingDecline?.SiteId == p ? pendingDecline.Reason
-                    : crossSiteDeclined.TryGetValue(p, out var why) ? why
-                    : GoneReason(p, goneNow) ?? "late: no scores before the deadline",
+                Reason = scoring.LeftOutReason(p, pendingDecline is null ? null : (pendingDecline.SiteId, pendingDecline.Reason), GoneReason(p, goneNow),
+                    "late: no scores before the deadline"),
             }).ToList(),
             CompletedAt = now,
         };
@@ -124,10 +120,10 @@ public sealed partial class JobState
                 Step++;
                 break;
             case CrossSiteScoresReceived r:
-                crossSiteScores[r.SiteId] = r.Scores;
+                scoring.Answer(r.SiteId, r.Scores);
                 break;
             case CrossSiteDeclined d:
-                crossSiteDeclined[d.SiteId] = d.Reason;
+                scoring.Decline(d.SiteId, d.Reason);
                 break;
             case CrossSiteClosed c:
                 CrossSite = c.Report;

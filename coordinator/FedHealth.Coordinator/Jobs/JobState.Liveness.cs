@@ -27,7 +27,7 @@ public sealed partial class JobState
     private DeadlineExtended? WaitForUnreachable(IReadOnlyCollection<string>? unreachable, DateTimeOffset now)
     {
         if (unreachable is not { Count: > 0 } || Phase != JobPhase.Training) return null;
-        if (secure is null && updates.Count >= Spec.MinSites) return null;
+        if (secure is null && training.Answers.Count >= Spec.MinSites) return null;
         return WaitingFor().Any(unreachable.Contains) ? new DeadlineExtended(Step, now + Spec.RoundDeadline, now) : null;
     }
 
@@ -50,10 +50,10 @@ public sealed partial class JobState
     /// <summary>Who the current step is still waiting for.</summary>
     private IReadOnlyList<string> WaitingFor() => Phase switch
     {
-        JobPhase.Evaluating => Participants.Where(p => !evaluations.ContainsKey(p) && !evaluationDeclined.Contains(p)).ToList(),
-        JobPhase.Scoring => Participants.Where(p => !crossSiteScores.ContainsKey(p) && !crossSiteDeclined.ContainsKey(p)).ToList(),
-        JobPhase.Training when secure is not null => secure.Expected.Where(p => !secure.Answered.Contains(p) && !declined.ContainsKey(p)).ToList(),
-        JobPhase.Training => Participants.Where(p => !updates.ContainsKey(p) && !declined.ContainsKey(p)).ToList(),
+        JobPhase.Evaluating => evaluation.WaitingFor(Participants),
+        JobPhase.Scoring => scoring.WaitingFor(Participants),
+        JobPhase.Training when secure is not null => training.WaitingFor(secure.Expected.Where(p => !secure.Answered.Contains(p))),
+        JobPhase.Training => training.WaitingFor(Participants),
         _ => [],
     };
 
@@ -61,7 +61,7 @@ public sealed partial class JobState
     {
         JobPhase.Evaluating or JobPhase.Scoring => true,
         JobPhase.Training when secure is not null => secure.Answered.Count >= SecureSettings!.Threshold && secure.Answered.Count >= Math.Min(Spec.MinSites, Participants.Count),
-        JobPhase.Training => updates.Count >= Spec.MinSites,
+        JobPhase.Training => training.Answers.Count >= Spec.MinSites,
         _ => false,
     };
 

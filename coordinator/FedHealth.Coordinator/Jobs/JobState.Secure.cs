@@ -117,7 +117,7 @@ public sealed partial class JobState
     }
 
     private bool SecureStepComplete(string? alsoDeclined) =>
-        secure!.Expected.All(s => secure.Answered.Contains(s) || declined.ContainsKey(s) || s == alsoDeclined);
+        training.Complete(secure!.Expected.Where(s => !secure.Answered.Contains(s)), with: alsoDeclined);
 
     /// <summary>Closes the current step with whoever answered; too few parties means the round is tried again.</summary>
     private IReadOnlyList<IJobEvent> CloseSecureStep(DateTimeOffset now, IReadOnlyDictionary<string, string>? goneNow = null)
@@ -151,11 +151,10 @@ public sealed partial class JobState
         var leftOut = Participants.Where(p => !survivors.Contains(p)).Select(p => new SiteLeftOut
         {
             SiteId = p,
-            Reason = declined.TryGetValue(p, out var why) ? why
-                : GoneReason(p, goneNow) is { } away ? away
-                : !secure.Advertised.Contains(p) ? "late: no keys before the deadline"
+            Reason = training.LeftOutReason(p, decliningNow: null, GoneReason(p, goneNow),
+                !secure.Advertised.Contains(p) ? "late: no keys before the deadline"
                 : !secure.Shared.Contains(p) ? "late: no shares before the deadline"
-                : "dropped after sharing: no masked update before the deadline (its masks were removed from the sum)",
+                : "dropped after sharing: no masked update before the deadline (its masks were removed from the sum)"),
         }).ToList();
         return new SecureSum(sum, survivors.ToList(), leftOut, secure.MaskedUpdates.ToList(), now);
     }

@@ -16,16 +16,16 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public const int MaxAttemptsPerRound = 3;
     public const int MaxSamplesPerUpdate = 100_000_000;
 
-    private readonly Dictionary<string, UpdateReceived> updates = new();
+    /// <summary>The round's training step: each site's update (metadata only, see below) or decline.</summary>
+    private readonly StepRoster<UpdateReceived> training = new();
     // Updates are folded into one running weighted sum as they are applied and kept only as metadata (no weights),
     // so a round holds one model's worth of memory whatever the number of sites (robust strategies keep one per site).
     private RoundAggregator? runningSum;
-    private readonly Dictionary<string, string> declined = new();
     private readonly HashSet<string> budgetExhausted = new();
-    private readonly Dictionary<string, SiteEvaluation> evaluations = new();
+    /// <summary>The round's evaluation step.</summary>
+    private readonly StepRoster<SiteEvaluation> evaluation = new();
     private readonly Dictionary<string, SiteEvaluation> personalised = new();
     private readonly Dictionary<string, PrivacySpent> roundPrivacy = new();
-    private readonly HashSet<string> evaluationDeclined = new();
     private readonly Dictionary<string, string> gone = new();
     private readonly List<RoundCompleted> rounds = new();
     private RoundAggregated? aggregation;
@@ -55,7 +55,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public bool HasEnded => Phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Stopped;
     /// <summary>The phase as summaries and events name it ("training", "paused", ...).</summary>
     public string Status => Phase == JobPhase.Training ? Kind.CollectingStatus : Phase.ToString().ToLowerInvariant();
-    public IReadOnlyCollection<string> Contributors => updates.Keys;
+    public IReadOnlyCollection<string> Contributors => training.Answers.Keys.ToList();
     private static readonly ModelWeights NoWeights = new() { Tensors = [] };
     /// <summary>Counts every phase and step change; a deadline timer names the step it was set for, so a stale one is ignored.</summary>
     public int Step { get; private set; }
@@ -79,7 +79,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>The checks every plain update passes, however it arrived.</summary>
     private JobDecision Judge(UpdateSubmitted u, DateTimeOffset now)
     {
-        if (updates.ContainsKey(u.SiteId)) return JobDecision.Ignore($"duplicate update from {u.SiteId} for round {u.Round} ignored (already counted once)");
+        if (training.Answers.ContainsKey(u.SiteId)) return JobDecision.Ignore($"duplicate update from {u.SiteId} for round {u.Round} ignored (already counted once)");
         if (u.SampleCount is < 1 or > MaxSamplesPerUpdate) return JobDecision.Refuse($"sample count {u.SampleCount} is outside 1..{MaxSamplesPerUpdate}");
         if (!double.IsFinite(u.TrainLoss)) return JobDecision.Refuse($"train loss {u.TrainLoss} is not finite");
         try { FlatParameters.Validate(Layout, u.Weights); }
@@ -87,7 +87,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (PrivacyReportProblem(u.SiteId, u.Privacy) is { } bad) return JobDecision.Refuse(bad);
         if (ControlDeltaProblem(u.ControlDelta) is { } badControl) return JobDecision.Refuse(badControl);
         var received = new UpdateReceived(u.Round, u.SiteId, u.SampleCount, u.Weights, u.TrainLoss, u.Device, u.TrainSeconds, u.Privacy, u.ControlDelta);
-        return new JobDecision(AllAnswered(with: u.SiteId) ? [received, Aggregate(now, received)] : [received]);
+        return new JobDecision(training.Complete(Participants, with: u.SiteId) ? [received, Aggregate(now, received)] : [received]);
     }
 
     public JobDecision OnDecline(RoundDeclined d, DateTimeOffset now)
@@ -98,27 +98,27 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (d.Attempt is { } earlier && earlier < Attempt && secure is not null) lagging.Add(d.SiteId);
         if (d.Attempt is { } attempt && attempt != Attempt)
             return JobDecision.Ignore($"decline from {d.SiteId} for attempt {attempt} of round {d.Round} ignored: attempt {Attempt} is running");
-        if (updates.ContainsKey(d.SiteId) || declined.ContainsKey(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
+        if (training.HasAnswered(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered round {d.Round}");
         var declinedEvent = new SiteDeclined(d.Round, d.SiteId, string.IsNullOrWhiteSpace(d.Reason) ? "declined" : d.Reason, d.BudgetExhausted);
         if (QuorumOutOfBudget(d.BudgetExhausted ? d.SiteId : null, now) is { } stop) return new JobDecision([declinedEvent, stop]);
         if (secure is not null)
             return new JobDecision(SecureStepComplete(alsoDeclined: d.SiteId) ? [declinedEvent, .. CloseSecureStep(now)] : [declinedEvent]);
-        if (!AllAnswered(with: d.SiteId)) return new JobDecision([declinedEvent]);
-        return new JobDecision(updates.Count >= Spec.MinSites ? [declinedEvent, Aggregate(now, null, declinedEvent)] : [declinedEvent]);
+        if (!training.Complete(Participants, with: d.SiteId)) return new JobDecision([declinedEvent]);
+        return new JobDecision(training.Answers.Count >= Spec.MinSites ? [declinedEvent, Aggregate(now, null, declinedEvent)] : [declinedEvent]);
     }
 
     /// <summary>A site that will not send its evaluation (its policy forbids it, say): the round closes without waiting for it.</summary>
     private JobDecision OnEvaluationDeclined(RoundDeclined d, DateTimeOffset now)
     {
-        if (evaluations.ContainsKey(d.SiteId) || evaluationDeclined.Contains(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered the evaluation of round {d.Round}");
+        if (evaluation.HasAnswered(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered the evaluation of round {d.Round}");
         var declinedEvent = new EvaluationDeclined(d.Round, d.SiteId, d.Reason);
-        return new JobDecision(evaluations.Count + evaluationDeclined.Count + 1 == Participants.Count ? [declinedEvent, .. CloseRound(now, null)] : [declinedEvent]);
+        return new JobDecision(evaluation.Complete(Participants, with: d.SiteId) ? [declinedEvent, .. CloseRound(now, null)] : [declinedEvent]);
     }
 
     public JobDecision OnEvaluation(EvaluationSubmitted e, DateTimeOffset now)
     {
         if (Check(e.Round, e.SiteId, JobPhase.Evaluating, "evaluation") is { } problem) return problem;
-        if (evaluations.ContainsKey(e.SiteId) || evaluationDeclined.Contains(e.SiteId)) return JobDecision.Ignore($"duplicate evaluation from {e.SiteId} for round {e.Round} ignored");
+        if (evaluation.HasAnswered(e.SiteId)) return JobDecision.Ignore($"duplicate evaluation from {e.SiteId} for round {e.Round} ignored");
         if (EvaluationProblem(e.Evaluation, e.SiteId) is { } bad) return JobDecision.Refuse(bad);
         if (e.Personalised is { } own && (Spec.Personalisation is null || Round < Spec.Rounds))
             return JobDecision.Refuse($"{e.SiteId} sent a personal model's evaluation, which this job{(Spec.Personalisation is null ? " does not ask for" : $" asks for only in round {Spec.Rounds}")}");
@@ -126,7 +126,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (PersonalModelProblem(e) is { } badModel) return JobDecision.Refuse(badModel);
         var received = new EvaluationReceived(e.Round, e.Evaluation, e.Personalised, e.PersonalModel,
             e.PersonalModelWithheld is { } why && WantsCrossSite ? Truncate(why, 500) : null);
-        var all = evaluations.Count + evaluationDeclined.Count + 1 == Participants.Count;
+        var all = evaluation.Complete(Participants, with: e.SiteId);
         return new JobDecision(all ? [received, .. CloseRound(now, e.Evaluation, e.Personalised)] : [received]);
     }
 
@@ -140,8 +140,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (Phase == JobPhase.Scoring) return CloseCrossSite(now, null);
         if (Phase == JobPhase.Evaluating) return CloseRound(now, null);
         if (secure is not null) return CloseSecureStep(now);
-        if (updates.Count >= Spec.MinSites) return [Aggregate(now, null)];
-        return RetryOrFail($"{updates.Count} of the {Spec.MinSites} sites needed sent an update", now);
+        if (training.Answers.Count >= Spec.MinSites) return [Aggregate(now, null)];
+        return RetryOrFail($"{training.Answers.Count} of the {Spec.MinSites} sites needed sent an update", now);
     }
 
     /// <summary>A round that cannot complete is tried again (a fresh attempt, a fresh nonce) up to the limit, then the job fails.</summary>
@@ -166,7 +166,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 NoteAttemptStarted(r);
                 if (r.Round != Round)
                 {
-                    updates.Clear(); runningSum = null; declined.Clear(); evaluations.Clear(); personalised.Clear(); roundPrivacy.Clear(); evaluationDeclined.Clear(); gone.Clear();
+                    training.Clear(); runningSum = null; evaluation.Clear(); personalised.Clear(); roundPrivacy.Clear(); gone.Clear();
                     aggregation = null;
                     attemptsBeforeResume = 0;
                     roundOpenedAt = r.At;
@@ -174,7 +174,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 // A secure attempt is a fresh run of the protocol: a site that left the last one (its keys came too late,
                 // too few parties for its policy) has not answered this one. Kept, its decline would close this attempt's
                 // steps without it and fail it at once, and every attempt after it the same way.
-                else if (Spec.SecureAggregation) declined.Clear();
+                else if (Spec.SecureAggregation) training.ClearDeclines();
                 (Round, Attempt, Deadline, Phase) = (r.Round, r.Attempt, r.Deadline, JobPhase.Training);
                 opened = r;
                 Step++;
@@ -188,11 +188,11 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 break;
             case UpdateReceived u:
                 (runningSum ??= new RoundAggregator(Layout, Spec.Strategy)).Add(u.SiteId, u.Weights, u.SampleCount, u.ControlDelta);
-                updates[u.SiteId] = u with { Weights = NoWeights, ControlDelta = null };
+                training.Answer(u.SiteId, u with { Weights = NoWeights, ControlDelta = null });
                 if (u.Privacy is { } spent) roundPrivacy[u.SiteId] = spent;
                 break;
             case SiteDeclined d:
-                declined[d.SiteId] = d.Reason;
+                training.Decline(d.SiteId, d.Reason);
                 if (d.BudgetExhausted) budgetExhausted.Add(d.SiteId);
                 break;
             case RoundAggregated a:
@@ -207,7 +207,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 PendingBroadcast = null;
                 break;
             case EvaluationReceived v:
-                evaluations[v.Evaluation.SiteId] = v.Evaluation;
+                evaluation.Answer(v.Evaluation.SiteId, v.Evaluation);
                 if (v.Personalised is { } own) personalised[v.Evaluation.SiteId] = own;
                 ApplyCrossSite(v);
                 break;
@@ -215,7 +215,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 ApplyCrossSite(e);
                 break;
             case EvaluationDeclined v:
-                evaluationDeclined.Add(v.SiteId);
+                evaluation.Decline(v.SiteId, v.Reason);
                 break;
             case SitesGone g:
                 foreach (var (site, seen) in g.LastSeen) gone[site] = GoneText(seen);
@@ -282,12 +282,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 $"{withBudget} of the {Spec.MinSites} sites needed can still train", now);
     }
 
-    private bool AllAnswered(string with) =>
-        Participants.All(p => p == with || updates.ContainsKey(p) || declined.ContainsKey(p));
-
     private RoundAggregated Aggregate(DateTimeOffset now, UpdateReceived? pending, SiteDeclined? pendingDecline = null, IReadOnlyDictionary<string, string>? goneNow = null)
     {
-        var contributors = updates.Values.Concat(pending is null ? [] : [pending]).OrderBy(u => u.SiteId, StringComparer.Ordinal).ToList();
+        var contributors = training.Answers.Values.Concat(pending is null ? [] : [pending]).OrderBy(u => u.SiteId, StringComparer.Ordinal).ToList();
         // The update that closes the round is not applied yet: the average includes it without changing the running sum.
         var average = runningSum ?? new RoundAggregator(Layout, Spec.Strategy);
         var result = average.Result(pending?.SiteId, pending?.Weights, pending?.SampleCount ?? 0);
@@ -297,9 +294,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         var leftOut = Participants.Where(p => contributors.All(u => u.SiteId != p)).Select(p => new SiteLeftOut
         {
             SiteId = p,
-            Reason = pendingDecline?.SiteId == p ? pendingDecline.Reason
-                : declined.TryGetValue(p, out var why) ? why
-                : GoneReason(p, goneNow) ?? "late: no update before the round deadline",
+            Reason = training.LeftOutReason(p, pendingDecline is null ? null : (pendingDecline.SiteId, pendingDecline.Reason), GoneReason(p, goneNow),
+                "late: no update before the round deadline"),
         }).ToList();
         var (global, serverState) = Finish(result, controlSum);
         return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now, serverState);
@@ -307,7 +303,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     private IReadOnlyList<IJobEvent> CloseRound(DateTimeOffset now, SiteEvaluation? pending, SiteEvaluation? pendingPersonal = null)
     {
-        var evaluated = evaluations.Values.Concat(pending is null ? [] : [pending]).OrderBy(e => e.SiteId, StringComparer.Ordinal).ToList();
+        var evaluated = evaluation.Answers.Values.Concat(pending is null ? [] : [pending]).OrderBy(e => e.SiteId, StringComparer.Ordinal).ToList();
         var own = personalised.Values.Concat(pendingPersonal is null ? [] : [pendingPersonal]).OrderBy(e => e.SiteId, StringComparer.Ordinal).ToList();
         var summary = new RoundCompleted
         {
