@@ -44,9 +44,9 @@ public static class JobsApi
             return Results.Ok(new JobCheck(problems, participants, JobPrivacyEstimate.For(spec, PlanningDelta)));
         });
 
-        read.MapGet("/jobs/{id:guid}/model", async (Guid id, IRequestClient<GetJobModel> client, CancellationToken ct) =>
+        read.MapGet("/jobs/{id:guid}/model", async (Guid id, string? checkpoint, IRequestClient<GetJobModel> client, CancellationToken ct) =>
         {
-            var response = await client.GetResponse<JobModel, JobModelUnavailable>(new GetJobModel { JobId = id }, ct, Timeout);
+            var response = await client.GetResponse<JobModel, JobModelUnavailable>(new GetJobModel { JobId = id, Checkpoint = checkpoint ?? Checkpoints.Latest }, ct, Timeout);
             if (response.Is(out Response<JobModelUnavailable>? missing)) return Results.NotFound(new { error = missing.Message.Reason });
             response.Is(out Response<JobModel>? found);
             return ModelDownload.File(found!.Message);

@@ -77,7 +77,7 @@ public static class FedHealthCommands
         };
         federation.SetAction(async (result, cancellation) => await Guarded(() =>
             FederationBench.Run(result.GetValue(rounds), result.GetValue(seed), result.GetValue(model)!, Console.Out, cancellation)));
-        return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation, StrategyBench.Command(), PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(), SoakBench.Command() };
+        return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation, StrategyBench.Command(), PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(), JournalSizeBench.Command(), SoakBench.Command() };
     }
 
     private static Command PassThrough(string name, string description, Func<string[], Task<int>> run)

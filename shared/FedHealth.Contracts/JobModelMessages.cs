@@ -4,6 +4,19 @@ namespace FedHealth.Contracts;
 public sealed record GetJobModel : IDashboardRequest, IJobMessage
 {
     public required Guid JobId { get; init; }
+    /// <summary>Which kept checkpoint: <see cref="Checkpoints.Latest"/> (the default) or <see cref="Checkpoints.Best"/>.</summary>
+    public string Checkpoint { get; init; } = Checkpoints.Latest;
+}
+
+/// <summary>
+/// The global models a job keeps once its rounds are pruned from the journal: the latest (the final model once it
+/// ended) and the best, the round whose model scored the highest global AUC on the sites' held-out rows.
+/// </summary>
+public static class Checkpoints
+{
+    public const string Latest = "latest";
+    public const string Best = "best";
+    public static readonly IReadOnlyList<string> All = [Latest, Best];
 }
 
 /// <summary>

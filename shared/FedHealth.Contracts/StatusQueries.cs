@@ -20,6 +20,9 @@ public sealed record JobSummary
     public string? Detail { get; init; }
     /// <summary>The cross-site matrix of a personalised job that asked for it, once scored; else null.</summary>
     public CrossSiteReport? CrossSite { get; init; }
+    /// <summary>The round of the best checkpoint kept (highest global AUC) and its AUC; null before any round closed with one.</summary>
+    public int? BestRound { get; init; }
+    public double? BestAuc { get; init; }
     /// <summary>The result of a label-counts job once counted; else null.</summary>
     public LabelCountReport? LabelCounts { get; init; }
 }

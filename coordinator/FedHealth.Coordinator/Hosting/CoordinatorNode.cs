@@ -35,6 +35,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Journal == CoordinatorOptions.Sqlite) Directory.CreateDirectory(options.DataDir);
+        JournalSpace.Prepare(options);
         system = CoordinatorSystem.Create(options);
         var cluster = Cluster.Get(system);
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
@@ -46,8 +47,9 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
         var liveness = new LivenessSettings(sites, offlineAfter, TimeSpan.FromTicks(Math.Max(offlineAfter.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks)));
         // The index proxy's path is fixed, so the job entities can be given it before the index exists.
         var index = system.ActorOf(ClusterSingletonProxy.Props("/user/index", ClusterSingletonProxySettings.Create(system)), "index-proxy");
+        var journal = new JobJournal(Snapshots: true, PruneRounds: !options.KeepJobHistory, Space: new JournalSpace(options));
         var jobs = await JobRegion.Start(system, jobId => JobActor.Props(jobId, publisher, clock, keys.Keys, governance, liveness, index,
-            Path.Combine(options.DataDir, "spool")));
+            Path.Combine(options.DataDir, "spool"), journal));
         system.ActorOf(ClusterSingletonManager.Props(JobIndex.Props(jobs, sites, clock, keys.Keys, governance, options.WakeJobsEvery),
             PoisonPill.Instance, ClusterSingletonManagerSettings.Create(system)), "index");
 

@@ -41,6 +41,11 @@ public sealed class CoordinatorOptions
     public TimeSpan AnswerRequestsWithin { get; set; } = TimeSpan.FromSeconds(20);
     /// <summary>Akka.NET's own log level (DEBUG, INFO, WARNING, ERROR), printed to standard output.</summary>
     public string AkkaLogLevel { get; set; } = "INFO";
+    /// <summary>
+    /// Keep every event of every job (each site's update of every round) instead of pruning what a round-close snapshot
+    /// covers: for audits of the journal itself; the journal then grows with every round of every job.
+    /// </summary>
+    public bool KeepJobHistory { get; set; }
     /// <summary>The consortium trust file (site signing keys, coordinator key); without it only jobs without secure aggregation run.</summary>
     public string? ConsortiumFile { get; set; }
     /// <summary>The coordinator's private sealing key (PEM); default DataDir/coordinator-key.pem, created when missing.</summary>

@@ -15,12 +15,15 @@ public static class JournalTable
     /// <summary>One journal row; a hand edit in a database tool can leave the message as text, so it is kept as read.</summary>
     public sealed record Row(long Sequence, string Manifest, object Message);
 
-    /// <summary>The rows of <paramref name="persistenceId"/>; none when the journal's tables do not exist yet.</summary>
+    /// <summary>
+    /// The rows of <paramref name="persistenceId"/>; none when the journal's tables do not exist yet. Pruned rows are not
+    /// read: the journal keeps the highest pruned row, flagged deleted, only to remember the sequence number.
+    /// </summary>
     public static IReadOnlyList<Row> Read(string provider, string connectionString, string persistenceId)
     {
         using var connection = Open(provider, connectionString);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence_number, manifest, message FROM journal WHERE persistence_id = @id ORDER BY sequence_number";
+        command.CommandText = "SELECT sequence_number, manifest, message FROM journal WHERE persistence_id = @id AND NOT deleted ORDER BY sequence_number";
         Parameter(command, "@id", persistenceId);
         var rows = new List<Row>();
         try

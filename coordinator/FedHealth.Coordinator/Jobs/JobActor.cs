@@ -51,20 +51,20 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         .ToDictionary(t => t.Name);
 
     /// <param name="index">The job index to tell when the job has ended; set when the job runs as a sharded entity.</param>
-    /// <param name="snapshots">False recovers from the events alone and takes no snapshot (the recovery bench's baseline).</param>
+    /// <param name="journal">Snapshots and pruning (default: snapshots at round close, the events they cover pruned).</param>
     public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
-        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null, string? spoolDir = null, bool snapshots = true) =>
-        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness, index, spoolDir, snapshots));
+        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null, string? spoolDir = null, JobJournal? journal = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness, index, spoolDir, journal ?? new JobJournal()));
 
     public override string PersistenceId { get; }
-    private readonly bool snapshots;
-    public override Recovery Recovery => snapshots ? base.Recovery : new Recovery(SnapshotSelectionCriteria.None);
+    private readonly JobJournal journal;
+    public override Recovery Recovery => journal.Snapshots ? base.Recovery : new Recovery(SnapshotSelectionCriteria.None);
     public ITimerScheduler Timers { get; set; } = null!;
 
     public JobActor(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys, GovernanceContext? governance,
-        LivenessSettings? liveness, IActorRef? index, string? spoolDir, bool snapshots)
+        LivenessSettings? liveness, IActorRef? index, string? spoolDir, JobJournal journal)
     {
-        this.snapshots = snapshots;
+        this.journal = journal;
         this.index = index;
         // Slices are spooled on this node's disk only: if it dies the job resumes elsewhere, re-publishes the step,
         // and the sites send their answer again, whole.
@@ -138,13 +138,29 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<StopJob>(stop => Control(() => state.OnStop(stop, Now), stop.JobId, "stop"));
         Command<ResumeJob>(resume => Control(() => state.OnResume(resume, Now), resume.JobId, "resume"));
         Command<GetJobSummary>(_ => Sender.Tell(state.Summary()));
-        Command<GetJobModel>(q => Sender.Tell(state.Model() is { } model ? model : new JobModelUnavailable
+        Command<GetJobModel>(q => Sender.Tell(state.Model(q.Checkpoint) is { } model ? model : new JobModelUnavailable
         {
-            JobId = q.JobId, Reason = state.Phase == JobPhase.New ? $"no job {q.JobId}" : $"job {q.JobId} is a {state.Spec.Kind} job: it has no model",
+            JobId = q.JobId,
+            Reason = state.Phase == JobPhase.New ? $"no job {q.JobId}"
+                : state.Spec.Model is null ? $"job {q.JobId} is a {state.Spec.Kind} job: it has no model"
+                : !Checkpoints.All.Contains(q.Checkpoint) ? $"checkpoint '{q.Checkpoint}' is not kept (kept: {string.Join(", ", Checkpoints.All)})"
+                : $"job {q.JobId} has no {q.Checkpoint} checkpoint yet: no round has closed with a global AUC",
         }));
         Command<Done>(_ => { });
-        // Only the latest snapshot is kept: an older one covers nothing the latest does not.
-        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        // Only the latest snapshot is kept: an older one covers nothing the latest does not. The events it covers (the
+        // closed rounds' updates, masked updates and checkpoints) are pruned: an update acknowledged in the open round
+        // is journaled after the snapshot and stays until the round after it has closed and been snapshotted.
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            if (journal.PruneRounds) DeleteMessages(saved.Metadata.SequenceNr);
+        });
+        Command<DeleteMessagesSuccess>(deleted =>
+        {
+            var pages = journal.Space?.Reclaim() ?? 0;
+            log.Info("job {0}: events up to {1} pruned (covered by the round-close snapshot){2}", jobId, deleted.ToSequenceNr, pages > 0 ? $", {pages} pages given back" : "");
+        });
+        Command<DeleteMessagesFailure>(failed => log.Warning(failed.Cause, "job {0}: pruning events up to {1} failed; they stay until the next round's snapshot", jobId, failed.ToSequenceNr));
         Command<SaveSnapshotFailure>(failed => log.Warning(failed.Cause, "job {0}: saving the snapshot at {1} failed; recovery replays from the previous one", jobId, failed.Metadata.SequenceNr));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failed => log.Warning(failed.Cause, "job {0}: deleting snapshots before the latest failed (they only take space)", jobId));
@@ -311,7 +327,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         {
             case RoundStartedEvent started:
                 spool?.DropBefore(state.JobId, started.Round);
-                if (snapshots && state.AtRoundBoundary) SaveSnapshot(state.Snapshot());
+                if (journal.Snapshots && state.AtRoundBoundary) SaveSnapshot(state.Snapshot());
                 ResumePhase();
                 break;
             case SecureStepClosed:

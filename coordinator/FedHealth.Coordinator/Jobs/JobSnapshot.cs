@@ -20,4 +20,8 @@ public sealed record JobSnapshot(
     IReadOnlyList<Guid> ControlRequests,
     string? Detail,
     int Step,
-    RoundStartedEvent Opened);
+    RoundStartedEvent Opened,
+    JobCheckpoint? Best = null);
+
+/// <summary>A global model kept beside the latest: its round, the global AUC it scored, and its weights.</summary>
+public sealed record JobCheckpoint(int Round, double Auc, ModelWeights Weights);

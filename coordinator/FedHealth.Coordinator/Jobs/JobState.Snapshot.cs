@@ -14,7 +14,7 @@ public sealed partial class JobState
     {
         if (!AtRoundBoundary) throw new InvalidOperationException($"job {JobId}: a snapshot is taken only as a round opens (now round {Round} attempt {Attempt}, {Status})");
         return new JobSnapshot(created! with { InitialWeights = GlobalWeights }, serverState, modelRound, rounds.ToList(),
-            budgetExhausted.Order(StringComparer.Ordinal).ToList(), controlRequests.ToList(), Detail, Step - 1, opened!);
+            budgetExhausted.Order(StringComparer.Ordinal).ToList(), controlRequests.ToList(), Detail, Step - 1, opened!, Best);
     }
 
     /// <summary>Restores a fresh state from a snapshot; the events journaled after it are then applied as usual.</summary>
@@ -29,6 +29,7 @@ public sealed partial class JobState
         budgetExhausted.UnionWith(snapshot.BudgetExhausted);
         controlRequests.UnionWith(snapshot.ControlRequests);
         Step = snapshot.Step;
+        Best = snapshot.Best;
         Apply(snapshot.Opened);
         Detail = snapshot.Detail;
     }

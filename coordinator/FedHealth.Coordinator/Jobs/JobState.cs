@@ -222,6 +222,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 break;
             case RoundClosed c:
                 rounds.Add(c.Summary);
+                if (c.Summary.Global?.Auc is { } auc && double.IsFinite(auc) && (Best is null || auc > Best.Auc)) Best = new JobCheckpoint(c.Summary.Round, auc, GlobalWeights);
                 break;
             case DeadlineExtended x when x.Step == Step:
                 Deadline = x.Deadline;
@@ -242,17 +243,25 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         }
     }
 
-    /// <summary>The current global model with what is needed to use it; null before the job exists.</summary>
-    public JobModel? Model() => Phase == JobPhase.New || Spec.Model is null ? null : new JobModel
+    /// <summary>The best global model so far (highest global AUC of a closed round), kept when the rounds are pruned; null before one.</summary>
+    public JobCheckpoint? Best { get; private set; }
+
+    /// <summary>A kept global model with what is needed to use it (the latest unless the best is asked for); null before the job exists or when there is none.</summary>
+    public JobModel? Model(string checkpoint = Checkpoints.Latest)
     {
-        JobId = JobId, JobName = Spec.Name, Status = Phase.ToString().ToLowerInvariant(), Schema = Spec.Schema, FeatureNames = Spec.FeatureNames,
-        Model = Spec.Model, Round = modelRound, Weights = GlobalWeights,
-    };
+        if (Phase == JobPhase.New || Spec.Model is null) return null;
+        var (round, weights) = checkpoint == Checkpoints.Best ? (Best?.Round, Best?.Weights) : (modelRound, GlobalWeights);
+        return weights is null ? null : new JobModel
+        {
+            JobId = JobId, JobName = Spec.Name, Status = Phase.ToString().ToLowerInvariant(), Schema = Spec.Schema, FeatureNames = Spec.FeatureNames,
+            Model = Spec.Model, Round = round!.Value, Weights = weights,
+        };
+    }
 
     public JobSummary Summary() => Kind.Describe(new()
     {
         JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round, Attempt = Attempt,
-        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, CrossSite = CrossSite,
+        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, CrossSite = CrossSite, BestRound = Best?.Round, BestAuc = Best?.Auc,
     });
 
     private string? PrivacyReportProblem(string siteId, PrivacySpent? spent)

@@ -51,7 +51,7 @@ public static class JobRecoveryBench
             var job = Guid.NewGuid();
             output.WriteLine($"Running a job of {siteCount} sites, {layout.TotalCount:N0} parameters, to the start of round {rounds + 1} ...");
             var watch = Stopwatch.StartNew();
-            await Drive(options, job, spec, ids, layout, rounds);
+            await Drive(options, job, spec, ids, layout, rounds, new JobJournal(PruneRounds: false));
             var connection = options.JournalConnectionString();
             var events = JournalTable.Read(CoordinatorOptions.Sqlite, connection, $"job-{job}");
             var snapshot = JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, $"job-{job}").Single();
@@ -82,13 +82,13 @@ public static class JobRecoveryBench
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>The job, run by its actor on the journal, to the start of round <paramref name="rounds"/> + 1.</summary>
-    private static async Task Drive(CoordinatorOptions options, Guid job, JobSpec spec, IReadOnlyList<string> sites, ParameterLayout layout, int rounds)
+    internal static async Task Drive(CoordinatorOptions options, Guid job, JobSpec spec, IReadOnlyList<string> sites, ParameterLayout layout, int rounds, JobJournal journal)
     {
         var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
         try
         {
             var bus = new ChannelPublisher();
-            var actor = system.ActorOf(JobActor.Props(job, bus, TimeProvider.System));
+            var actor = system.ActorOf(JobActor.Props(job, bus, TimeProvider.System, journal: journal));
             actor.Tell(new JobProtocol.StartJob(job, spec, sites));
             var random = new Random(1);
             var scores = Enumerable.Range(0, 20).Select(i => i < 10 ? 0.8f : 0.2f).ToArray();
@@ -98,7 +98,7 @@ public static class JobRecoveryBench
                 switch (await bus.Next())
                 {
                     case RoundStarted started when started.Round > rounds:
-                        await SnapshotSaved(options, job);
+                        await SnapshotSaved(options, job, journal);
                         return;
                     case RoundStarted started:
                         foreach (var site in sites)
@@ -127,14 +127,19 @@ public static class JobRecoveryBench
     }
 
     /// <summary>Waits until the snapshot of the round that just opened is stored (the store writes it beside the journal, a little later).</summary>
-    private static async Task SnapshotSaved(CoordinatorOptions options, Guid job)
+    private static async Task SnapshotSaved(CoordinatorOptions options, Guid job, JobJournal journal)
     {
         var connection = options.JournalConnectionString();
-        var last = JournalTable.Read(CoordinatorOptions.Sqlite, connection, $"job-{job}")[^1].Sequence;
+        // The round that just opened is the last event (unless its snapshot has already pruned everything).
+        if (JournalTable.Read(CoordinatorOptions.Sqlite, connection, $"job-{job}") is not [.., var newest]) return;
+        var last = newest.Sequence;
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         for (var waited = 0; waited < 600; waited++)
         {
-            if (JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, $"job-{job}").Any(s => s.Sequence == last)) return;
+            // Pruned, the journal keeps no event before the snapshot; kept, the snapshot names the last event.
+            var events = JournalTable.Read(CoordinatorOptions.Sqlite, connection, $"job-{job}");
+            var snapshots = JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, $"job-{job}");
+            if (snapshots.Any(s => s.Sequence == last) && (!journal.PruneRounds || events.All(e => e.Sequence > last))) return;
             await poll.WaitForNextTickAsync();
         }
         throw new TimeoutException($"no snapshot at event {last} within a minute");
@@ -147,7 +152,7 @@ public static class JobRecoveryBench
         try
         {
             var watch = Stopwatch.StartNew();
-            var actor = system.ActorOf(JobActor.Props(job, new ChannelPublisher(), TimeProvider.System, snapshots: snapshots));
+            var actor = system.ActorOf(JobActor.Props(job, new ChannelPublisher(), TimeProvider.System, journal: new JobJournal(Snapshots: snapshots, PruneRounds: false)));
             var summary = await actor.Ask<JobSummary>(new JobProtocol.GetJobSummary(job), TimeSpan.FromMinutes(10));
             var seconds = watch.Elapsed.TotalSeconds;
             if (summary.Status != "training") throw new InvalidOperationException($"the recovered job is {summary.Status}, expected training");

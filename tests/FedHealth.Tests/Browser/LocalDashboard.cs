@@ -116,10 +116,13 @@ public sealed class LocalDashboard : IAsyncLifetime
         return id;
     }
 
+    private Task<string>? leadToken;
+
+    /// <summary>The lead's API client; one token for every call, since the dashboard takes at most 10 sign-ins a minute from one address.</summary>
     private async Task<HttpClient> LeadClient()
     {
         var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await DashboardUsers.Token(Url, "lead", Password("lead")));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await (leadToken ??= DashboardUsers.Token(Url, "lead", Password("lead"))));
         return http;
     }
 

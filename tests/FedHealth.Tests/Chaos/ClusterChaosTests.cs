@@ -18,11 +18,14 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
     private static readonly string[] SiteIds = ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B", "NL-ROTTERDAM-C"];
     private readonly TempFolder temp = new();
 
+    /// <summary>These tests audit the journal itself (every update of every round, each once), so its history is kept rather than pruned.</summary>
+    private static string[] KeepHistory(int node) => ["--Coordinator:KeepJobHistory=true"];
+
     [Fact]
     public async Task Killing_the_node_that_runs_a_job_mid_round_loses_nothing_counts_nothing_twice_and_gives_the_same_model()
     {
         var journal = servers.PostgreSql.NewDatabase();
-        using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, new CoordinatorCluster(3, journal));
+        using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, new CoordinatorCluster(3, journal), nodeSettings: KeepHistory);
         await federation.SitesOnline(4);
         var spec = ProcessFederation.BreastPrognosis(rounds: 4, deadline: TimeSpan.FromSeconds(90)) with { MinSites = 4, SecureAggregation = false };
 
@@ -73,7 +76,7 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         var journal = servers.PostgreSql.NewDatabase();
         // A site silent for 5 s is gone; a round then closes without it once the quorum (3 of 4) has answered.
         var cluster = new CoordinatorCluster(3, journal) { SiteOfflineAfter = TimeSpan.FromSeconds(5) };
-        using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, cluster);
+        using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, cluster, nodeSettings: KeepHistory);
         await federation.SitesOnline(4);
         var spec = ProcessFederation.BreastPrognosis(rounds: 30, deadline: TimeSpan.FromSeconds(60)) with { MinSites = 3, SecureAggregation = false };
         var job = await Launch(federation, spec);

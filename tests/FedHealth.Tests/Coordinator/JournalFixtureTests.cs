@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Text.Json;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Coordinator.Jobs;
@@ -29,6 +30,64 @@ public sealed class JournalFixtureTests
     }
 
     private sealed record Expected(Guid JobId, string Outcome, int Rounds, double GlobalAuc, string[] Sites);
+
+    private sealed record ExpectedRunning(Guid JobId, string Status, int Round, int RoundsClosed, int TotalRounds, string[] Sites);
+
+    [Fact]
+    public async Task A_job_left_running_by_the_code_before_pruning_resumes_completes_and_its_closed_rounds_are_then_pruned()
+    {
+        var fixture = Path.Combine(Paths.Output, "TestData", "journal-2026-12-running-plain-job");
+        var expected = JsonSerializer.Deserialize<ExpectedRunning>(File.ReadAllText(Path.Combine(fixture, "expected.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        using var temp = new TempFolder();
+        File.Copy(Path.Combine(fixture, "journal.db"), Path.Combine(temp.Path, "journal.db"));
+        var options = new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" };
+        JournalSpace.Prepare(options); // the old file is switched to incremental auto-vacuum (a one-time VACUUM) and WAL
+        var bus = new RecordingPublisher();
+        var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
+        try
+        {
+            var job = expected.JobId;
+            var actor = system.ActorOf(JobActor.Props(job, bus, TimeProvider.System, journal: new JobJournal(Space: new JournalSpace(options))));
+            var asked = await bus.Next<FedHealth.Contracts.EvaluationRequested>();
+            Assert.Equal(expected.Round, asked.Round);
+            var before = await actor.Ask<FedHealth.Contracts.JobSummary>(new JobProtocol.GetJobSummary(job), TimeSpan.FromSeconds(20));
+            Assert.Equal((expected.Status, expected.RoundsClosed, expected.TotalRounds), (before.Status, before.Rounds.Count, before.Spec.Rounds));
+            var layout = FedHealth.Learning.Models.ParameterLayout.For(before.Spec.Model);
+
+            for (var round = expected.Round; round <= expected.TotalRounds; round++)
+            {
+                if (round > expected.Round)
+                {
+                    var started = await bus.Next<FedHealth.Contracts.RoundStarted>(where: r => r.Round == round);
+                    foreach (var site in expected.Sites)
+                        Assert.Null((await actor.Ask<JobProtocol.Handled>(new FedHealth.Contracts.UpdateSubmitted
+                        {
+                            JobId = job, Round = round, SiteId = site, SampleCount = 100, Weights = started.GlobalWeights, TrainLoss = 0.5, Device = "cpu", TrainSeconds = 0.1,
+                        }, TimeSpan.FromSeconds(20))).Refusal);
+                    await bus.Next<FedHealth.Contracts.EvaluationRequested>(where: r => r.Round == round);
+                }
+                foreach (var site in expected.Sites)
+                    Assert.Null((await actor.Ask<JobProtocol.Handled>(JobFixtures.GoodEvaluation(job, round, site), TimeSpan.FromSeconds(20))).Refusal);
+            }
+            var ended = await bus.Next<FedHealth.Contracts.JobEnded>();
+            Assert.Equal(("completed", expected.TotalRounds), (ended.Outcome, ended.RoundsCompleted));
+
+            // Round 5's snapshot covers everything the old code wrote: those events are gone, the file kept small.
+            var connection = options.JournalConnectionString();
+            await Eventually.Get(() => Task.FromResult(JournalTable.Read(CoordinatorOptions.Sqlite, connection, $"job-{job}").All(r => r.Sequence > 30) ? "pruned" : null),
+                TimeSpan.FromSeconds(30), "the old events to be pruned");
+            Assert.Single(JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, $"job-{job}"));
+            var after = await actor.Ask<FedHealth.Contracts.JobSummary>(new JobProtocol.GetJobSummary(job), TimeSpan.FromSeconds(20));
+            Assert.Equal(Enumerable.Range(1, expected.TotalRounds), after.Rounds.Select(r => r.Round));
+            Assert.All(after.Rounds, r => Assert.Equal(expected.Sites, r.Contributors.Order()));
+            Assert.Equal(layout.TotalCount, FedHealth.Learning.Models.FlatParameters.FromWeights(layout, ended.FinalWeights!).Values.Length);
+        }
+        finally
+        {
+            await system.Terminate();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
 
     [Fact]
     public void A_secure_job_journaled_by_the_code_of_December_2026_replays_to_the_same_job_and_an_intact_ledger()

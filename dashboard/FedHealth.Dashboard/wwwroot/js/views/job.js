@@ -171,7 +171,9 @@ export async function renderJob(main, id) {
     const host = main.querySelector("#report");
     if (!ended(job.status)) { host.innerHTML = '<p class="empty">The report appears when the job ends.</p>'; return; }
     const last = rounds.slice().reverse().find(r => r.global);
-    const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>`;
+    const best = job.bestRound != null && job.bestRound !== job.rounds.length
+      ? ` <a class="button" id="download-best" href="/api/jobs/${job.jobId}/model?checkpoint=best" download>Download the best model (round ${job.bestRound}, AUC ${num(job.bestAuc)})</a>` : "";
+    const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>${best}`;
     if (!last) { host.innerHTML = `<p>The job ${esc(job.status)} before any round was evaluated${job.detail ? `: ${esc(job.detail)}` : ""}.</p>`; return; }
     const personal = job.spec.personalisation != null;
     host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail && job.status !== "completed" ? ` (${esc(job.detail)})` : ""}. ` +

@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+
+namespace FedHealth.Coordinator.Hosting;
+
+/// <summary>
+/// Gives back the space of journal rows a job has pruned. SQLite keeps a file at its high-water mark unless
+/// auto-vacuum is on: the journal file is switched to incremental auto-vacuum (a one-time VACUUM for a file made
+/// before), and after each prune its free pages are returned to the file system (<c>PRAGMA incremental_vacuum</c>).
+/// PostgreSQL needs nothing here: its autovacuum makes deleted rows' space (and their TOASTed blobs) reusable.
+/// </summary>
+public sealed class JournalSpace(CoordinatorOptions options)
+{
+    /// <summary>Before the journal's tables are opened: incremental auto-vacuum on the SQLite file.</summary>
+    public static void Prepare(CoordinatorOptions options)
+    {
+        if (options.Journal != CoordinatorOptions.Sqlite) return;
+        using var connection = new SqliteConnection(options.JournalConnectionString());
+        connection.Open();
+        if (Scalar(connection, "PRAGMA auto_vacuum") != 2)
+        {
+            Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
+            // A file with tables keeps its old mode until rewritten; an empty new file takes it at once.
+            if (Scalar(connection, "SELECT count(*) FROM sqlite_master") > 0) Execute(connection, "VACUUM");
+        }
+        // Write-ahead logging: the journal's writes, the snapshot store's and readers (audits, the ledger's verification)
+        // do not wait on one another as they do in SQLite's default rollback mode.
+        Execute(connection, "PRAGMA journal_mode = WAL");
+    }
+
+    /// <summary>After rows were deleted: SQLite's free pages go back to the file system. Answers the pages freed.</summary>
+    public long Reclaim()
+    {
+        if (options.Journal != CoordinatorOptions.Sqlite) return 0;
+        using var connection = new SqliteConnection(options.JournalConnectionString());
+        connection.Open();
+        var free = Scalar(connection, "PRAGMA freelist_count");
+        Execute(connection, "PRAGMA incremental_vacuum");
+        return free - Scalar(connection, "PRAGMA freelist_count");
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
