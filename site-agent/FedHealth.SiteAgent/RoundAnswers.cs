@@ -1,3 +1,5 @@
+using FedHealth.Contracts;
+
 namespace FedHealth.Sites;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace FedHealth.Sites;
 /// </summary>
 public sealed class RoundAnswers : IJobState
 {
-    private readonly Dictionary<(Guid Job, int Round), object> answered = new();
+    private readonly Dictionary<(Guid Job, int Round), ISiteRoundMessage> answered = new();
     private readonly Dictionary<(Guid Job, int Round), int> latestAttempt = new();
 
     /// <summary>Records <paramref name="attempt"/> as heard; false when a later attempt of the round was heard already.</summary>
@@ -19,10 +21,10 @@ public sealed class RoundAnswers : IJobState
         return true;
     }
 
-    public bool TryGet(Guid job, int round, out object answer) => answered.TryGetValue((job, round), out answer!);
+    public bool TryGet(Guid job, int round, out ISiteRoundMessage answer) => answered.TryGetValue((job, round), out answer!);
 
     /// <summary>Keeps <paramref name="answer"/> for the round and drops the job's earlier rounds' answers.</summary>
-    public object Remember(Guid job, int round, object answer)
+    public ISiteRoundMessage Remember(Guid job, int round, ISiteRoundMessage answer)
     {
         foreach (var old in answered.Keys.Where(k => k.Job == job && k.Round < round).ToList()) answered.Remove(old);
         return answered[(job, round)] = answer;

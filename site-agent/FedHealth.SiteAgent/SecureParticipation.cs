@@ -20,15 +20,15 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         public static readonly MaskedExtras None = new(0, "", null);
     }
 
-    private sealed class Session(SecureRoundClient client, byte[] nonce, int attempt, ulong[] input, MaskedExtras extras, object advert)
+    private sealed class Session(SecureRoundClient client, byte[] nonce, int attempt, ulong[] input, MaskedExtras extras, ISiteRoundMessage advert)
     {
         public SecureRoundClient Client { get; } = client;
         public byte[] Nonce { get; } = nonce;
         public int Attempt { get; } = attempt;
         public ulong[] Input { get; } = input;
         public MaskedExtras Extras { get; } = extras;
-        public object Advert { get; } = advert;
-        public object? Shares, Masked, Unmasking;
+        public ISiteRoundMessage Advert { get; } = advert;
+        public ISiteRoundMessage? Shares, Masked, Unmasking;
     }
 
     private readonly Dictionary<(Guid Job, int Round), Session> sessions = new();
@@ -46,7 +46,7 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     public bool Holds(Guid jobId) => sessions.Keys.Any(k => k.Job == jobId);
 
     /// <summary>Training's part: the update as Σ-ready input (n·w then n), with its loss, device and privacy spent.</summary>
-    public object Advertise(RoundStarted round, UpdateSubmitted update)
+    public ISiteRoundMessage Advertise(RoundStarted round, UpdateSubmitted update)
     {
         ulong[] input;
         try { input = Encode(update); }
@@ -58,7 +58,7 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     /// Starts the site's part in a round's secure sum over <paramref name="input"/> (any kind's), with its signed key
     /// advertisement; the same request again (same nonce) gets the same advertisement.
     /// </summary>
-    public object Advertise(ICollectionRequest round, ulong[] input, MaskedExtras extras)
+    public ISiteRoundMessage Advertise(ICollectionRequest round, ulong[] input, MaskedExtras extras)
     {
         var settings = round.SecureRound!;
         if (sessions.TryGetValue((round.JobId, round.Round), out var existing) && existing.Nonce.AsSpan().SequenceEqual(settings.RoundNonce))
@@ -78,7 +78,7 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     }
 
     /// <summary>A plain update sealed for the coordinator and signed, for jobs without secure aggregation.</summary>
-    public object Seal(RoundStarted round, UpdateSubmitted update)
+    public ISiteRoundMessage Seal(RoundStarted round, UpdateSubmitted update)
     {
         var sealing = round.Sealing!;
         if (security is null) return Decline(round.JobId, round.Round, round.Attempt, "this site has no consortium keys (consortiumFile, identityKeyFile) to seal and sign its update");
@@ -94,16 +94,16 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         return unsigned with { Signature = security.Identity.Sign(SignedContent.Of(unsigned)) };
     }
 
-    public object? OnKeysCollected(MaskingKeysCollected m) =>
+    public ISiteRoundMessage? OnKeysCollected(MaskingKeysCollected m) =>
         Step(m, s => s.Shares ??= s.Client.OnKeysCollected(m));
 
-    public object? OnSharesRelayed(SharesRelayed m) =>
+    public ISiteRoundMessage? OnSharesRelayed(SharesRelayed m) =>
         Step(m, s => s.Masked ??= s.Client.OnSharesRelayed(m, s.Input, s.Extras.TrainLoss, s.Extras.Device, s.Extras.Privacy));
 
-    public object? OnUnmaskingRequested(UnmaskingRequested m) =>
+    public ISiteRoundMessage? OnUnmaskingRequested(UnmaskingRequested m) =>
         Step(m, s => s.Unmasking ??= s.Client.OnUnmaskingRequested(m));
 
-    private object? Step(IRoundMessage message, Func<Session, object> next)
+    private ISiteRoundMessage? Step(IRoundMessage message, Func<Session, ISiteRoundMessage> next)
     {
         if (!sessions.TryGetValue((message.JobId, message.Round), out var session)) return null; // not ours, or a round we declined
         if (NonceOf(message) is { } nonce && !nonce.AsSpan().SequenceEqual(session.Nonce))

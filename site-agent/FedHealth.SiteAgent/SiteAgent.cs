@@ -26,7 +26,10 @@ public sealed class SiteAgent
     private readonly NoiseSeeds noiseSeeds;
     private readonly SitePersonalisation personalisation;
     private readonly SiteControlVariates controlVariates = new();
+    // One handler per kind of task behind the consumer; training is still the agent's own (Train below).
     private readonly SiteCounting counting;
+    private readonly SiteScoring scoring;
+    private readonly SiteModels models;
     private volatile string activity = "idle";
     private readonly SiteSecurity? security;
     /// <summary>The site's signing key and the consortium file, when it has them (every message it sends is then signed).</summary>
@@ -53,7 +56,9 @@ public sealed class SiteAgent
         noiseSeeds = new NoiseSeeds(Path.Combine(StateDir, "noise-secret.bin"));
         ledger = new PrivacyLedgerFile(Path.Combine(StateDir, "privacy-ledger.json"));
         personalisation = new SitePersonalisation(Id, Split, Device, StateDir);
+        models = new SiteModels(config.Site.Id, logger);
         counting = new SiteCounting(config.Site.Id, schema, split, answers, Gate, secure, logger);
+        scoring = new SiteScoring(config.Site.Id, split, device, Gate, personalisation, controlVariates, models, logger);
         perJob = [answers, personalisation, controlVariates, secure, Gate];
     }
 
@@ -102,7 +107,7 @@ public sealed class SiteAgent
     /// Answers a round: a plain update, or in a secure round the signed key advertisement that starts secure
     /// aggregation (the trained update then only ever leaves masked). Declines, with the reason, what it cannot do.
     /// </summary>
-    public object? Train(RoundStarted round)
+    public ISiteRoundMessage? Train(RoundStarted round)
     {
         lock (torchGate)
         {
@@ -128,20 +133,20 @@ public sealed class SiteAgent
     }
 
     /// <summary>A label-counts job: this site's rows per label, sent only masked (see <see cref="SiteCounting"/>).</summary>
-    public object? Count(CountRequested request)
+    public ISiteRoundMessage? Count(CountRequested request)
     {
         lock (torchGate) return counting.Handle(request);
     }
 
-    public object? OnKeysCollected(MaskingKeysCollected message) => Step(message, () => secure.OnKeysCollected(message));
-    public object? OnSharesRelayed(SharesRelayed message) => Step(message, () => secure.OnSharesRelayed(message));
-    public object? OnUnmaskingRequested(UnmaskingRequested message) => Step(message, () => secure.OnUnmaskingRequested(message));
+    public ISiteRoundMessage? OnKeysCollected(MaskingKeysCollected message) => Step(message, () => secure.OnKeysCollected(message));
+    public ISiteRoundMessage? OnSharesRelayed(SharesRelayed message) => Step(message, () => secure.OnSharesRelayed(message));
+    public ISiteRoundMessage? OnUnmaskingRequested(UnmaskingRequested message) => Step(message, () => secure.OnUnmaskingRequested(message));
 
     /// <summary>Every outbound message passes the site's transfer policy; everything in and out goes to its audit log.</summary>
     public TransferGate Gate { get; }
     public AuditLog Audit { get; }
 
-    private object? Step(IRoundMessage message, Func<object?> next)
+    private ISiteRoundMessage? Step(IRoundMessage message, Func<ISiteRoundMessage?> next)
     {
         lock (torchGate)
         {
@@ -152,7 +157,7 @@ public sealed class SiteAgent
     }
 
     /// <summary>Trains one round from the global weights, once per (job, round) whatever the retries.</summary>
-    private object TrainOnce(RoundStarted round)
+    private ISiteRoundMessage TrainOnce(RoundStarted round)
     {
         if (round.Schema != Schema.Name || !round.FeatureNames.SequenceEqual(Schema.FeatureNames))
             return Decline(round, $"site {Id} holds schema '{Schema.Name}' ({string.Join(", ", Schema.FeatureNames)}), the job asks for '{round.Schema}' ({string.Join(", ", round.FeatureNames)})");
@@ -222,52 +227,16 @@ public sealed class SiteAgent
         }
     }
 
-    /// <summary>Scores the held-out rows with the round's global model; only aggregate figures leave.</summary>
-    public object? Evaluate(EvaluationRequested request)
+    /// <summary>A round's evaluation of the global model on the held-out rows (see <see cref="SiteScoring"/>).</summary>
+    public ISiteRoundMessage? Evaluate(EvaluationRequested request)
     {
-        lock (torchGate)
-        {
-            Gate.Received(request);
-            using var scope = NewDisposeScope();
-            if (Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
-            var evaluation = ModelEvaluator.Evaluate(Id, model!, Split.Test, Device);
-            var personal = personalisation.Evaluate(request);
-            if (request.Final) controlVariates.Forget(request.JobId);
-            logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows{Personal}",
-                Id, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples,
-                personal is null ? "" : $"; personal model AUC {personal.Evaluation.Metrics.Auc:F4}");
-            var submitted = new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Evaluation = evaluation, Personalised = personal?.Evaluation };
-            if (personal is not null && request.Personalisation is { CrossSiteEvaluation: true })
-            {
-                var withModel = submitted with { PersonalModel = personal.Weights };
-                var withheld = personal.NotShareable ?? Gate.PersonalModelRefusal(withModel);
-                submitted = withheld is null ? withModel : submitted with { PersonalModelWithheld = withheld };
-            }
-            return Gate.Release(submitted);
-        }
+        lock (torchGate) return scoring.Evaluate(request);
     }
 
-    /// <summary>
-    /// Cross-site evaluation: scores every final model the coordinator sent (the global one and the personal models
-    /// other sites shared) on this site's held-out rows. Only the figures leave; the models are not kept.
-    /// </summary>
-    public object? CrossEvaluate(CrossSiteEvaluationRequested request)
+    /// <summary>Cross-site scoring of every final model (see <see cref="SiteScoring"/>).</summary>
+    public ISiteRoundMessage? CrossEvaluate(CrossSiteEvaluationRequested request)
     {
-        lock (torchGate)
-        {
-            Gate.Received(request);
-            var scores = new List<CrossSiteScore>();
-            foreach (var candidate in request.Candidates)
-            {
-                using var scope = NewDisposeScope();
-                if (Load(request.Model, candidate.Weights, request, out var model) is { } refused)
-                    return Gate.Release(refused with { Reason = $"{(candidate.PersonalOf is { } owner ? $"personal model of {owner}" : "global model")}: {refused.Reason}" });
-                scores.Add(new CrossSiteScore { PersonalOf = candidate.PersonalOf, Metrics = ModelEvaluator.Evaluate(Id, model!, Split.Test, Device).Metrics });
-            }
-            logger.LogInformation("site {Site}: job {Job}: scored {Count} final models on {Rows} held-out rows (cross-site evaluation)",
-                Id, request.JobId, scores.Count, Split.Test.Rows);
-            return Gate.Release(new CrossSiteEvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = Id, Scores = scores });
-        }
+        lock (torchGate) return scoring.CrossEvaluate(request);
     }
 
     /// <summary>
@@ -304,7 +273,7 @@ public sealed class SiteAgent
 
     public static readonly TimeSpan MinTrainingAllowance = TimeSpan.FromMinutes(10);
 
-    private object Remember(RoundStarted round, object answer) => answers.Remember(round.JobId, round.Round, answer);
+    private ISiteRoundMessage Remember(RoundStarted round, ISiteRoundMessage answer) => answers.Remember(round.JobId, round.Round, answer);
 
     /// <summary>The site's own privacy policy: a budget requires DP-SGD, and no round may take the site past it.</summary>
     private RoundDeclined? PrivacyRefusal(RoundStarted round)
@@ -333,27 +302,10 @@ public sealed class SiteAgent
         return null;
     }
 
-    private RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model)
-    {
-        model = null;
-        try
-        {
-            var parameters = FlatParameters.FromWeights(ParameterLayout.For(spec), weights);
-            model = TorchModels.Create(spec);
-            ModelParameters.Write(model, parameters);
-            return null;
-        }
-        catch (Exception e) when (e is InvalidPayloadException or ArgumentException)
-        {
-            return Decline(round, $"global model refused: {e.Message}");
-        }
-    }
+    private RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model) =>
+        models.Load(spec, weights, round, out model);
 
-    private RoundDeclined Decline(IRoundMessage round, string reason)
-    {
-        logger.LogWarning("site {Site}: declining job {Job} round {Round}: {Reason}", Id, round.JobId, round.Round, reason);
-        return new RoundDeclined { JobId = round.JobId, Round = round.Round, Attempt = (round as RoundStarted)?.Attempt, SiteId = Id, Reason = reason };
-    }
+    private RoundDeclined Decline(IRoundMessage round, string reason) => models.Decline(round, reason);
 
     /// <summary>Soak/chaos runs only: ignore this round attempt entirely, as a site that crashed would.</summary>
     private bool SimulatedDropout(RoundStarted round)

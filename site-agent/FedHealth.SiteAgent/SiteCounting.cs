@@ -16,7 +16,7 @@ public sealed class SiteCounting(string siteId, DataSchema schema, TrainTestSpli
     /// <summary>The labels this site can count (today's schemas have binary outcomes).</summary>
     public static readonly IReadOnlyList<string> CountableLabels = ["0", "1"];
 
-    public object? Handle(CountRequested request)
+    public ISiteRoundMessage? Handle(CountRequested request)
     {
         // A broker that comes back may redeliver an earlier attempt after a later one: answer only the latest.
         if (!answers.IsLatest(request.JobId, request.Round, request.Attempt)) return null;

@@ -23,7 +23,7 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, Resilienc
     public Task Consume(ConsumeContext<UnmaskingRequested> context) => Answer(context, () => agent.OnUnmaskingRequested(context.Message));
 
     /// <summary>Publishes an answer (in slices when too large for the broker), retried with backoff behind the site's circuit breaker.</summary>
-    private async Task Send(ConsumeContext context, object answer)
+    private async Task Send(ConsumeContext context, ISiteRoundMessage answer)
     {
         foreach (var part in chunked.Messages(answer, agent.Id))
             await publishing.ExecuteAsync(async ct => await context.Publish(part, part.GetType(), ct), context.CancellationToken);
@@ -44,7 +44,7 @@ public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, Resilienc
         else if (whole is CrossSiteEvaluationRequested crossSite) await OnCrossSiteRequested(context, crossSite);
     }
 
-    private async Task Answer(ConsumeContext context, Func<object?> step)
+    private async Task Answer(ConsumeContext context, Func<ISiteRoundMessage?> step)
     {
         if (await OnTrainingThread(step) is { } answer) await Send(context, answer);
     }

@@ -55,7 +55,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     }
 
     /// <summary>The message if the policy lets it leave, or the decline that replaces it.</summary>
-    public object Release(object outbound)
+    public ISiteRoundMessage Release(ISiteRoundMessage outbound)
     {
         if (outbound is RoundDeclined) return Sent(outbound, null, "control", "coordinator", null);
         var (job, round) = JobAndRound(outbound);
@@ -135,7 +135,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     /// <summary>What an outbound message carries (<see cref="DataKinds.Of"/>); "control" for a decline or a heartbeat.</summary>
     public static string KindOf(object message) => DataKinds.Of(message) ?? "control";
 
-    private object Sent(object message, string? kind, string basis, string counterpart, string? counterpartJurisdiction)
+    private ISiteRoundMessage Sent(ISiteRoundMessage message, string? kind, string basis, string counterpart, string? counterpartJurisdiction)
     {
         var (job, round) = JobAndRound(message);
         var (bytes, sha) = PayloadDigest.Of(message);

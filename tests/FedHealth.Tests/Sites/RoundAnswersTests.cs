@@ -1,3 +1,4 @@
+using FedHealth.Contracts;
 using FedHealth.Sites;
 
 namespace FedHealth.Tests.Sites;
@@ -14,11 +15,11 @@ public sealed class RoundAnswersTests
         Assert.False(answers.IsLatest(job, 1, attempt: 1));
         Assert.True(answers.IsLatest(job, 1, attempt: 2));
 
-        answers.Remember(job, 1, "round 1");
-        answers.Remember(other, 1, "other job");
+        answers.Remember(job, 1, Answer(job, 1, "round 1"));
+        answers.Remember(other, 1, Answer(other, 1, "other job"));
         Assert.True(answers.TryGet(job, 1, out var first));
-        Assert.Equal("round 1", first);
-        answers.Remember(job, 2, "round 2");
+        Assert.Equal("round 1", ((RoundDeclined)first).Reason);
+        answers.Remember(job, 2, Answer(job, 2, "round 2"));
         Assert.False(answers.TryGet(job, 1, out _));
 
         answers.Forget(job);
@@ -26,4 +27,6 @@ public sealed class RoundAnswersTests
         Assert.True(answers.Holds(other));
         Assert.True(answers.IsLatest(job, 1, attempt: 1));
     }
+
+    private static RoundDeclined Answer(Guid job, int round, string reason) => new() { JobId = job, Round = round, SiteId = "A", Reason = reason };
 }

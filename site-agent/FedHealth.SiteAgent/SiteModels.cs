@@ -1,0 +1,37 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Codec;
+using FedHealth.Learning.Models;
+using FedHealth.Learning.Torch;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+namespace FedHealth.Sites;
+
+/// <summary>
+/// What every one of the site's handlers does with a request: build the declared model from the weights the coordinator
+/// sent (refusing what does not fit), and decline with the reason, logged, when it cannot answer.
+/// </summary>
+public sealed class SiteModels(string siteId, ILogger logger)
+{
+    public RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model)
+    {
+        model = null;
+        try
+        {
+            var parameters = FlatParameters.FromWeights(ParameterLayout.For(spec), weights);
+            model = TorchModels.Create(spec);
+            ModelParameters.Write(model, parameters);
+            return null;
+        }
+        catch (Exception e) when (e is InvalidPayloadException or ArgumentException)
+        {
+            return Decline(round, $"global model refused: {e.Message}");
+        }
+    }
+
+    public RoundDeclined Decline(IRoundMessage round, string reason)
+    {
+        logger.LogWarning("site {Site}: declining job {Job} round {Round}: {Reason}", siteId, round.JobId, round.Round, reason);
+        return new RoundDeclined { JobId = round.JobId, Round = round.Round, Attempt = (round as ICollectionRequest)?.Attempt, SiteId = siteId, Reason = reason };
+    }
+}
