@@ -29,8 +29,8 @@ public sealed class TrainingOvertimeTests
     {
         var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
         RoundStarted Due(TimeSpan inFuture) => GbsgSite.Round(Guid.NewGuid(), 1, Spec, new TrainingPlan(), new ModelWeights { Tensors = [] }) with { Deadline = now + inFuture };
-        Assert.Equal(TimeSpan.FromHours(2), SiteAgent.TrainingAllowance(Due(TimeSpan.FromHours(1)), now));
-        Assert.Equal(SiteAgent.MinTrainingAllowance, SiteAgent.TrainingAllowance(Due(TimeSpan.FromMinutes(2)), now));
-        Assert.Equal(SiteAgent.MinTrainingAllowance, SiteAgent.TrainingAllowance(Due(TimeSpan.FromMinutes(-5)), now));
+        Assert.Equal(TimeSpan.FromHours(2), SiteTrainer.TrainingAllowance(Due(TimeSpan.FromHours(1)), now));
+        Assert.Equal(SiteTrainer.MinTrainingAllowance, SiteTrainer.TrainingAllowance(Due(TimeSpan.FromMinutes(2)), now));
+        Assert.Equal(SiteTrainer.MinTrainingAllowance, SiteTrainer.TrainingAllowance(Due(TimeSpan.FromMinutes(-5)), now));
     }
 }
