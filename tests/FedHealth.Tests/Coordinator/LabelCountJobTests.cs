@@ -1,11 +1,8 @@
-using System.Security.Cryptography;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
 using FedHealth.Coordinator.Jobs.Kinds;
 using FedHealth.Learning.Jobs;
-using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.SecureAggregation;
-using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Coordinator;
 
@@ -13,16 +10,9 @@ namespace FedHealth.Tests.Coordinator;
 /// The second kind of job, a count of rows per label under secure sum, on the kernel: real protocol clients for four
 /// sites, one of which drops out after sharing; the kernel's steps, left-out reasons and replay serve it unchanged.
 /// </summary>
-public sealed class LabelCountJobTests : IDisposable
+public sealed class LabelCountJobTests() : SecureJobTestBase(Sites, Spec)
 {
     private static readonly string[] Sites = ["A", "B", "C", "D"];
-    private static readonly DateTimeOffset T0 = new(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
-    private readonly Guid job = Guid.NewGuid();
-    private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
-    private readonly Dictionary<string, SigningKey> identities = Sites.ToDictionary(s => s, _ => SigningKey.Create());
-    private readonly SecureAggregationKeys keys;
-    private readonly List<IJobEvent> journal = new();
-    private readonly JobState state;
 
     private static readonly JobSpec Spec = new()
     {
@@ -30,12 +20,6 @@ public sealed class LabelCountJobTests : IDisposable
         RoundDeadline = TimeSpan.FromMinutes(1),
     };
 
-    public LabelCountJobTests()
-    {
-        keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
-        state = new JobState(keys);
-        Take(JobState.Create(job, Spec, Sites, T0));
-    }
 
     [Fact]
     public void The_consortium_learns_its_rows_per_label_and_a_site_that_drops_after_sharing_is_left_out_with_its_masks_removed()
@@ -105,22 +89,4 @@ public sealed class LabelCountJobTests : IDisposable
     }
 
     private static ulong[] Input(long[] counts) => counts.Select(c => FixedPointRing.Encode(c)).ToArray();
-
-    private void Decide(object? message)
-    {
-        var decision = state.OnSecureMessage(Assert.IsAssignableFrom<ISecureRoundMessage>(message), T0);
-        Assert.Null(decision.Refusal);
-        Take(decision.Events);
-    }
-
-    private void Take(IEnumerable<IJobEvent> events)
-    {
-        foreach (var e in events) { state.Apply(e); journal.Add(e); }
-    }
-
-    public void Dispose()
-    {
-        coordinatorKey.Dispose();
-        foreach (var i in identities.Values) i.Dispose();
-    }
 }

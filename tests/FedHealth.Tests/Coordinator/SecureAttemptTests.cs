@@ -1,8 +1,5 @@
-using FedHealth.Tests.Support;
-using System.Security.Cryptography;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
-using FedHealth.Privacy.Crypto;
 using FedHealth.Sites;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,27 +10,14 @@ namespace FedHealth.Tests.Coordinator;
 /// it, and a step never closes while a site it waits for could not hear its request. The rules, without actors or a
 /// bus: three sites whose policy takes part only with all three (the consortium default), threshold two.
 /// </summary>
-public sealed class SecureAttemptTests : IDisposable
+// minSites 2: the coordinator may close a step with two sites, and it is the sites' own policy (minParticipants 3)
+// that makes them leave an attempt of two. (With minSites 3 the coordinator would not close it at all.)
+public sealed class SecureAttemptTests() : SecureJobTestBase(Sites, JobFixtures.Spec(rounds: 1, minSites: 2) with { SecureAggregation = true })
 {
     private static readonly string[] Sites = ["A", "B", "C"];
-    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
-    private readonly Guid job = Guid.NewGuid();
-    private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
-    private readonly Dictionary<string, SigningKey> identities = Sites.ToDictionary(s => s, _ => SigningKey.Create());
-    private readonly SecureAggregationKeys keys;
-    private readonly Dictionary<string, SecureParticipation> sites;
-    private readonly List<IJobEvent> journal = new();
-    private readonly JobState state;
-
-    public SecureAttemptTests()
-    {
-        keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
-        sites = Sites.ToDictionary(s => s, s => new SecureParticipation(s, new SiteSecurity(identities[s], keys.Trust), 3, NullLogger.Instance));
-        state = new JobState(keys);
-        // minSites 2: the coordinator may close a step with two sites, and it is the sites' own policy (minParticipants 3)
-        // that makes them leave an attempt of two. (With minSites 3 the coordinator would not close it at all.)
-        Take(JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 2) with { SecureAggregation = true }, Sites, T0));
-    }
+    private Dictionary<string, SecureParticipation>? participations;
+    private Dictionary<string, SecureParticipation> sites =>
+        participations ??= Sites.ToDictionary(s => s, s => new SecureParticipation(s, new SiteSecurity(identities[s], keys.Trust), 3, NullLogger.Instance));
 
     [Fact]
     public void Sites_that_left_an_attempt_are_waited_for_again_in_the_next_one()
@@ -171,22 +155,4 @@ public sealed class SecureAttemptTests : IDisposable
         Training = new TrainingPlan(), Seed = 1, GlobalWeights = state.GlobalWeights, Participants = Sites, Deadline = state.Deadline,
         SecureRound = state.SecureSettings,
     };
-
-    private void Decide(object? message)
-    {
-        var decision = state.OnSecureMessage(Assert.IsAssignableFrom<ISecureRoundMessage>(message), T0);
-        Assert.Null(decision.Refusal);
-        Take(decision.Events);
-    }
-
-    private void Take(IEnumerable<IJobEvent> events)
-    {
-        foreach (var e in events) { state.Apply(e); journal.Add(e); }
-    }
-
-    public void Dispose()
-    {
-        coordinatorKey.Dispose();
-        foreach (var i in identities.Values) i.Dispose();
-    }
 }

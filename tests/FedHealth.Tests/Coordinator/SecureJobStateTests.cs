@@ -1,31 +1,15 @@
-using FedHealth.Tests.Support;
-using System.Security.Cryptography;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
 using FedHealth.Learning.Models;
-using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.SecureAggregation;
 
 namespace FedHealth.Tests.Coordinator;
 
 /// <summary>The job's rules with secure aggregation: real protocol clients for five sites, one of which drops out.</summary>
-public sealed class SecureJobStateTests : IDisposable
+public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true })
 {
     private static readonly string[] Sites = ["A", "B", "C", "D", "E"];
-    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
-    private readonly Guid job = Guid.NewGuid();
-    private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
-    private readonly Dictionary<string, SigningKey> identities = Sites.ToDictionary(s => s, _ => SigningKey.Create());
-    private readonly SecureAggregationKeys keys;
-    private readonly List<IJobEvent> journal = new();
-    private readonly JobState state;
 
-    public SecureJobStateTests()
-    {
-        keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
-        state = new JobState(keys);
-        Take(JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true }, Sites, T0));
-    }
 
     [Fact]
     public void A_site_that_drops_after_sharing_is_left_out_and_the_others_weighted_average_is_exact()
@@ -159,22 +143,4 @@ public sealed class SecureJobStateTests : IDisposable
 
     private static ulong[] Input(float value, int samples) =>
         [.. Enumerable.Repeat(FixedPointRing.Encode((double)value * samples), JobFixtures.Layout.TotalCount), FixedPointRing.Encode(samples)];
-
-    private void Decide(ISecureRoundMessage message)
-    {
-        var decision = state.OnSecureMessage(message, T0);
-        Assert.Null(decision.Refusal);
-        Take(decision.Events);
-    }
-
-    private void Take(IEnumerable<IJobEvent> events)
-    {
-        foreach (var e in events) { state.Apply(e); journal.Add(e); }
-    }
-
-    public void Dispose()
-    {
-        coordinatorKey.Dispose();
-        foreach (var i in identities.Values) i.Dispose();
-    }
 }

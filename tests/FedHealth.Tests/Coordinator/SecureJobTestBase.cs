@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using FedHealth.Contracts;
+using FedHealth.Coordinator.Jobs;
+using FedHealth.Privacy.Crypto;
+using FedHealth.Tests.Support;
+
+namespace FedHealth.Tests.Coordinator;
+
+/// <summary>
+/// A secure job's rules without actors or a bus: a coordinator key, a signing key per site, the job's state created
+/// from <paramref name="spec"/>, and its journal as the decisions are taken.
+/// </summary>
+public abstract class SecureJobTestBase : IDisposable
+{
+    protected static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+    protected readonly Guid job = Guid.NewGuid();
+    protected readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
+    protected readonly Dictionary<string, SigningKey> identities;
+    protected readonly SecureAggregationKeys keys;
+    protected readonly List<IJobEvent> journal = new();
+    protected readonly JobState state;
+
+    protected SecureJobTestBase(IReadOnlyList<string> sites, JobSpec spec)
+    {
+        identities = sites.ToDictionary(s => s, _ => SigningKey.Create());
+        keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
+        state = new JobState(keys);
+        Take(JobState.Create(job, spec, sites, T0));
+    }
+
+    /// <summary>A site's secure message, which must be taken; its events are applied and journaled.</summary>
+    protected void Decide(object? message)
+    {
+        var decision = state.OnSecureMessage(Assert.IsAssignableFrom<ISecureRoundMessage>(message), T0);
+        Assert.Null(decision.Refusal);
+        Take(decision.Events);
+    }
+
+    protected void Take(IEnumerable<IJobEvent> events)
+    {
+        foreach (var e in events) { state.Apply(e); journal.Add(e); }
+    }
+
+    public void Dispose()
+    {
+        coordinatorKey.Dispose();
+        foreach (var i in identities.Values) i.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
