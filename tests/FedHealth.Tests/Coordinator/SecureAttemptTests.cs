@@ -69,17 +69,7 @@ public sealed class SecureAttemptTests() : SecureJobTestBase(Sites, JobFixtures.
     [Fact]
     public void A_site_heard_answering_an_earlier_attempt_is_waited_for_once_more_before_the_attempt_is_spent()
     {
-        // Attempt 1: C is behind (a backlog after an outage) and answers nothing in time; A and B leave a step of two.
-        var first = Started();
-        Advertise("A", "B");
-        Take(state.OnDeadline(state.Step, state.Deadline));
-        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
-        foreach (var s in new[] { "A", "B" }) Take(state.OnDecline(Assert.IsType<RoundDeclined>(sites[s].OnKeysCollected(collected)), T0).Events);
-        Assert.Equal(2, state.Attempt);
-
-        // Attempt 2: C's keys for attempt 1 arrive now; refused, but they show C is alive and working through its queue.
-        Advertise("A", "B");
-        var behind = state.OnSecureMessage((ISecureRoundMessage)sites["C"].Advertise(first, JobFixtures.Update(job, 1, "C", [1, 2, 3], 10)), T0);
+        var behind = SecondAttemptWithCBehind();
         Assert.Contains("earlier attempt", behind.Refusal);
         var waited = Assert.IsType<DeadlineExtended>(Assert.Single(state.OnDeadline(state.Step, state.Deadline)));
         Take([waited]);
@@ -95,13 +85,7 @@ public sealed class SecureAttemptTests() : SecureJobTestBase(Sites, JobFixtures.
     [Fact]
     public void A_site_that_stays_behind_is_waited_for_only_once_per_attempt()
     {
-        var first = Started();
-        Advertise("A", "B");
-        Take(state.OnDeadline(state.Step, state.Deadline));
-        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
-        foreach (var s in new[] { "A", "B" }) Take(state.OnDecline(Assert.IsType<RoundDeclined>(sites[s].OnKeysCollected(collected)), T0).Events);
-        Advertise("A", "B");
-        state.OnSecureMessage((ISecureRoundMessage)sites["C"].Advertise(first, JobFixtures.Update(job, 1, "C", [1, 2, 3], 10)), T0);
+        SecondAttemptWithCBehind();
         Take(state.OnDeadline(state.Step, state.Deadline));
 
         // Still nothing from C at the extended deadline: the step closes without it, as any late site.
@@ -131,6 +115,22 @@ public sealed class SecureAttemptTests() : SecureJobTestBase(Sites, JobFixtures.
 
         foreach (var e in plain.OnUpdate(JobFixtures.Update(job, 1, "B", [1, 1, 1], 10), T0).Events) plain.Apply(e);
         Assert.IsType<RoundAggregated>(Assert.Single(plain.OnDeadline(plain.Step, plain.Deadline, unreachable: ["C"])));
+    }
+
+    /// <summary>
+    /// Attempt 1: C is behind (a backlog after an outage) and answers nothing in time; A and B leave a step of two.
+    /// Attempt 2: A and B advertise, then C's keys for attempt 1 arrive; what the job decided about them is returned.
+    /// </summary>
+    private JobDecision SecondAttemptWithCBehind()
+    {
+        var first = Started();
+        Advertise("A", "B");
+        Take(state.OnDeadline(state.Step, state.Deadline));
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        foreach (var s in new[] { "A", "B" }) Take(state.OnDecline(Assert.IsType<RoundDeclined>(sites[s].OnKeysCollected(collected)), T0).Events);
+        Assert.Equal(2, state.Attempt);
+        Advertise("A", "B");
+        return state.OnSecureMessage((ISecureRoundMessage)sites["C"].Advertise(first, JobFixtures.Update(job, 1, "C", [1, 2, 3], 10)), T0);
     }
 
     private void Advertise(params string[] from)
