@@ -366,6 +366,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 Publish(closed.Summary);
                 break;
             case JobFinished finished:
+                // Nothing is pending any more: the ended job is snapshotted and its last round's events pruned too.
+                if (journal.Snapshots) SaveSnapshot(state.Snapshot());
                 Timers.Cancel(DeadlineTimer);
                 Timers.Cancel(LivenessTimer);
                 Retire();

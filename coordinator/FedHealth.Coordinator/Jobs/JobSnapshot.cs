@@ -3,10 +3,11 @@ using FedHealth.Contracts;
 namespace FedHealth.Coordinator.Jobs;
 
 /// <summary>
-/// A job's state as a round opens, everything a recovering job needs to go on from there without replaying the
-/// rounds before it: the job as created but with the current global model, the server's state, the closed rounds'
-/// summaries and the few facts that outlive a round (budgets exhausted, control requests taken). Taken only at a
-/// round boundary, when no site has answered the new round yet, so no update or evaluation is in it.
+/// A job's state as a round opens, or once it has ended: everything a recovering job needs to go on from there without
+/// replaying the rounds before it: the job as created but with the current global model, the server's state, the
+/// closed rounds' summaries and the few facts that outlive a round (budgets exhausted, control requests taken), and for
+/// an ended job its reports and its end. Taken only where no site's answer is pending: as a round opens, before any
+/// site answered it, and after the job ended.
 /// </summary>
 /// <param name="Created">The job's creation, its initial weights replaced by <paramref name="GlobalWeights"/>'s round.</param>
 /// <param name="Opened">The round that had just opened; applied again on restore, it sets up the round (and its secure protocol).</param>
@@ -21,7 +22,10 @@ public sealed record JobSnapshot(
     string? Detail,
     int Step,
     RoundStartedEvent Opened,
-    JobCheckpoint? Best = null);
+    JobCheckpoint? Best = null,
+    CrossSiteReport? CrossSite = null,
+    LabelCountReport? LabelCounts = null,
+    JobFinished? Finished = null);
 
 /// <summary>A global model kept beside the latest: its round, the global AUC it scored, and its weights.</summary>
 public sealed record JobCheckpoint(int Round, double Auc, ModelWeights Weights);

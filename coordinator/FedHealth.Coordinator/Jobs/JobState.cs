@@ -35,6 +35,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     private ModelWeights? serverState;
     private JobCreated? created;
     private RoundStartedEvent? opened;
+    private JobFinished? finished;
 
     public Guid JobId { get; private set; }
     public JobSpec Spec { get; private set; } = null!;
@@ -237,6 +238,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 Kind.Apply(e);
                 break;
             case JobFinished f:
+                finished = f;
                 Phase = f.Outcome switch { JobOutcome.Completed => JobPhase.Completed, JobOutcome.Stopped => JobPhase.Stopped, _ => JobPhase.Failed };
                 Detail = f.Detail;
                 break;

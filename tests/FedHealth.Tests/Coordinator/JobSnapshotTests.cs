@@ -72,6 +72,27 @@ public sealed class JobSnapshotTests
     }
 
     [Fact]
+    public void An_ended_job_is_snapshotted_whole_and_restores_to_the_same_report_models_and_end()
+    {
+        var state = new JobState();
+        foreach (var e in JobState.Create(job, Spec(rounds: 2), Sites, T0)) state.Apply(e);
+        for (var round = 1; round <= 2; round++)
+        {
+            foreach (var site in Sites) Take(state, state.OnUpdate(Update(job, round, site, [round, 2, 3], 10), T0));
+            foreach (var site in Sites) Take(state, state.OnEvaluation(GoodEvaluation(job, round, site), T0));
+        }
+        Assert.Equal(JobPhase.Completed, state.Phase);
+
+        var stored = (JobSnapshot)JournalSerializer.Deserialize(JournalSerializer.Serialize(state.Snapshot()), nameof(JobSnapshot));
+        var restored = new JobState();
+        restored.Restore(stored);
+        AssertSame(state, restored);
+        Assert.True(restored.HasEnded);
+        Assert.Equal(JsonSerializer.Serialize(state.Model(Checkpoints.Best), WireJson.Options), JsonSerializer.Serialize(restored.Model(Checkpoints.Best), WireJson.Options));
+        Assert.NotNull(restored.OnUpdate(Update(job, 2, "A", [1, 2, 3], 10), T0).Refusal);
+    }
+
+    [Fact]
     public void A_snapshot_is_refused_anywhere_but_a_round_boundary_and_restores_only_a_fresh_state()
     {
         var state = new JobState();

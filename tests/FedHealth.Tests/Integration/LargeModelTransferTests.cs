@@ -44,7 +44,7 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
         Assert.True(layout.TotalCount * 4L > bus.InlineBytes * 4L, "the model is well over the inline limit");
         using var coordinator = new DeployableProcess("coordinator", "FedHealth.Coordinator.dll",
             $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", $"--Bus:InlineBytes={bus.InlineBytes}", $"--Bus:ChunkBytes={bus.ChunkBytes}",
-            $"--Coordinator:DataDir={temp.Path}");
+            $"--Coordinator:DataDir={temp.Path}", "--Coordinator:KeepJobHistory=true"); // the test reads the job's events back
         var sites = new[] { new LargeSite("BIG-A", 100, 1f, temp.Path, bus), new LargeSite("BIG-B", 300, 3f, temp.Path, bus) };
         var ended = new TaskCompletionSource<JobEnded>(TaskCreationOptions.RunContinuationsAsynchronously);
 
