@@ -27,7 +27,11 @@ public sealed class JournalSpace(CoordinatorOptions options)
         Execute(connection, "PRAGMA journal_mode = WAL");
     }
 
-    /// <summary>After rows were deleted: SQLite's free pages go back to the file system. Answers the pages freed.</summary>
+    /// <summary>
+    /// After rows were deleted: SQLite's free pages go back to the file system, and the write-ahead log, which keeps the
+    /// size of the largest write it held (a round's masked update), is folded into the file and truncated. Answers the
+    /// pages freed. Best effort: a busy file is reclaimed after the next prune.
+    /// </summary>
     public long Reclaim()
     {
         if (options.Journal != CoordinatorOptions.Sqlite) return 0;
@@ -35,7 +39,9 @@ public sealed class JournalSpace(CoordinatorOptions options)
         connection.Open();
         var free = Scalar(connection, "PRAGMA freelist_count");
         Execute(connection, "PRAGMA incremental_vacuum");
-        return free - Scalar(connection, "PRAGMA freelist_count");
+        var freed = free - Scalar(connection, "PRAGMA freelist_count");
+        Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        return freed;
     }
 
     private static long Scalar(SqliteConnection connection, string sql)

@@ -162,7 +162,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         });
         Command<DeleteMessagesFailure>(failed => log.Warning(failed.Cause, "job {0}: pruning events up to {1} failed; they stay until the next round's snapshot", jobId, failed.ToSequenceNr));
         Command<SaveSnapshotFailure>(failed => log.Warning(failed.Cause, "job {0}: saving the snapshot at {1} failed; recovery replays from the previous one", jobId, failed.Metadata.SequenceNr));
-        Command<DeleteSnapshotsSuccess>(_ => { });
+        // The snapshot before the latest held a model or two: its pages go back as well.
+        Command<DeleteSnapshotsSuccess>(_ => journal.Space?.Reclaim());
         Command<DeleteSnapshotsFailure>(failed => log.Warning(failed.Cause, "job {0}: deleting snapshots before the latest failed (they only take space)", jobId));
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Command<CheckLiveness>(_ =>
