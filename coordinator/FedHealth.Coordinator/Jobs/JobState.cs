@@ -252,7 +252,12 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public JobModel? Model(string checkpoint = Checkpoints.Latest)
     {
         if (Phase == JobPhase.New || Spec.Model is null) return null;
-        var (round, weights) = checkpoint == Checkpoints.Best ? (Best?.Round, Best?.Weights) : (modelRound, GlobalWeights);
+        var (round, weights) = checkpoint switch
+        {
+            Checkpoints.Latest => (modelRound, GlobalWeights),
+            Checkpoints.Best => (Best?.Round, Best?.Weights),
+            _ => ((int?)null, (ModelWeights?)null),
+        };
         return weights is null ? null : new JobModel
         {
             JobId = JobId, JobName = Spec.Name, Status = Phase.ToString().ToLowerInvariant(), Schema = Spec.Schema, FeatureNames = Spec.FeatureNames,

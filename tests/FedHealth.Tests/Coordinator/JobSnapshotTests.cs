@@ -93,6 +93,32 @@ public sealed class JobSnapshotTests
     }
 
     [Fact]
+    public void The_best_checkpoint_is_the_closed_round_with_the_highest_global_auc_and_is_kept_through_the_snapshot()
+    {
+        var state = new JobState();
+        foreach (var e in JobState.Create(job, Spec(rounds: 3), Sites, T0)) state.Apply(e);
+        float[]? afterRoundOne = null;
+        for (var round = 1; round <= 2; round++)
+        {
+            foreach (var site in Sites) Take(state, state.OnUpdate(Update(job, round, site, [round, round, round], 10), T0));
+            if (round == 1) afterRoundOne = FlatParameters.FromWeights(Layout, state.GlobalWeights).Values;
+            // Round 1's model ranks every site's rows perfectly, round 2's inverts them.
+            foreach (var site in Sites)
+                Take(state, state.OnEvaluation(round == 1 ? GoodEvaluation(job, round, site)
+                    : Evaluation(job, round, site, [.. Enumerable.Repeat(0.1f, 10), .. Enumerable.Repeat(0.9f, 10)], [.. Enumerable.Repeat(1f, 10), .. Enumerable.Repeat(0f, 10)]), T0));
+        }
+        Assert.Equal((1, 1.0), (state.Best!.Round, state.Best.Auc));
+        var restored = new JobState();
+        restored.Restore((JobSnapshot)JournalSerializer.Deserialize(JournalSerializer.Serialize(state.Snapshot()), nameof(JobSnapshot)));
+        var best = restored.Model(Checkpoints.Best)!;
+        Assert.Equal(1, best.Round);
+        Assert.Equal(afterRoundOne, FlatParameters.FromWeights(Layout, best.Weights).Values);
+        Assert.Equal(2, restored.Model()!.Round);
+        Assert.Null(restored.Model("every-round"));
+        Assert.Equal((1, 1.0), (restored.Summary().BestRound, restored.Summary().BestAuc));
+    }
+
+    [Fact]
     public void A_snapshot_is_refused_anywhere_but_a_round_boundary_and_restores_only_a_fresh_state()
     {
         var state = new JobState();
