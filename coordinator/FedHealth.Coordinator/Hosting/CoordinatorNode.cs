@@ -35,7 +35,7 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Journal == CoordinatorOptions.Sqlite) Directory.CreateDirectory(options.DataDir);
-        JournalSpace.Prepare(options);
+        if (JournalSpace.Prepare(options) is { } converted) logger.LogInformation("{Converted}", converted);
         system = CoordinatorSystem.Create(options);
         var cluster = Cluster.Get(system);
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);

@@ -10,21 +10,31 @@ namespace FedHealth.Coordinator.Hosting;
 /// </summary>
 public sealed class JournalSpace(CoordinatorOptions options)
 {
-    /// <summary>Before the journal's tables are opened: incremental auto-vacuum on the SQLite file.</summary>
-    public static void Prepare(CoordinatorOptions options)
+    /// <summary>
+    /// Before the journal's tables are opened: incremental auto-vacuum and WAL on the SQLite file. Answers what was
+    /// done to a file made before (its one-time VACUUM rewrites it, and needs free disk for a copy), null when nothing.
+    /// </summary>
+    public static string? Prepare(CoordinatorOptions options)
     {
-        if (options.Journal != CoordinatorOptions.Sqlite) return;
+        if (options.Journal != CoordinatorOptions.Sqlite) return null;
+        string? done = null;
         using var connection = new SqliteConnection(options.JournalConnectionString());
         connection.Open();
         if (Scalar(connection, "PRAGMA auto_vacuum") != 2)
         {
             Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
             // A file with tables keeps its old mode until rewritten; an empty new file takes it at once.
-            if (Scalar(connection, "SELECT count(*) FROM sqlite_master") > 0) Execute(connection, "VACUUM");
+            if (Scalar(connection, "SELECT count(*) FROM sqlite_master") > 0)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                Execute(connection, "VACUUM");
+                done = $"the journal file was switched to incremental auto-vacuum, so pruned rounds give their space back (one-time VACUUM, {watch.Elapsed.TotalSeconds:F1} s)";
+            }
         }
         // Write-ahead logging: the journal's writes, the snapshot store's and readers (audits, the ledger's verification)
         // do not wait on one another as they do in SQLite's default rollback mode.
         Execute(connection, "PRAGMA journal_mode = WAL");
+        return done;
     }
 
     /// <summary>
