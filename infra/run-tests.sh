@@ -16,6 +16,8 @@ results="$(mktemp -d)"
 dotnet test "$root/FedHealth.sln" --nologo -v q --logger "trx;LogFileName=results.trx" --results-directory "$results" \
   --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=2400000 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}
+# The layout (.editorconfig, the line limit) is checked once the tests have built everything.
+"$root/infra/check-layout.sh" || status=1
 
 trx="$results/results.trx"
 if [ -f "$trx" ]; then

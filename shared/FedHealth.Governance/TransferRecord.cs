@@ -22,7 +22,8 @@ public static class TransferChain
     {
         var linked = r with
         {
-            Index = (previous?.Index ?? 0) + 1, PreviousHash = previous?.Hash ?? Genesis,
+            Index = (previous?.Index ?? 0) + 1,
+            PreviousHash = previous?.Hash ?? Genesis,
             At = DateTimeOffset.FromUnixTimeMilliseconds(r.At.ToUnixTimeMilliseconds()),
         };
         return linked with { Hash = linked.ComputeHash() };

@@ -24,7 +24,8 @@ public sealed class SiteCounting(string siteId, DataSchema schema, TrainTestSpli
         if (request.Schema != schema.Name || !request.FeatureNames.SequenceEqual(schema.FeatureNames))
             return gate.Release(Decline(request, $"site {siteId} holds schema '{schema.Name}', the count asks for '{request.Schema}'"));
         if (request.Labels is null || !request.Labels.SequenceEqual(CountableLabels))
-            return gate.Release(Decline(request, $"the count asks for labels [{string.Join(", ", request.Labels ?? [])}]; this site's outcome is binary ({string.Join(", ", CountableLabels)})"));
+            return gate.Release(Decline(request,
+                $"the count asks for labels [{string.Join(", ", request.Labels ?? [])}]; this site's outcome is binary ({string.Join(", ", CountableLabels)})"));
         var input = Input(Count(split));
         logger.LogInformation("site {Site}: job {Job}: counted its rows per label; they leave only masked, for the secure sum", siteId, request.JobId);
         return gate.Release(secure.Advertise(request, input, SecureParticipation.MaskedExtras.None));

@@ -32,6 +32,7 @@ public sealed class SiteModels(string siteId, ILogger logger)
     public RoundDeclined Decline(IRoundMessage round, string reason)
     {
         logger.LogWarning("site {Site}: declining job {Job} round {Round}: {Reason}", siteId, round.JobId, round.Round, reason);
-        return new RoundDeclined { JobId = round.JobId, Round = round.Round, Attempt = (round as ICollectionRequest)?.Attempt, SiteId = siteId, Reason = reason };
+        var attempt = (round as ICollectionRequest)?.Attempt;
+        return new RoundDeclined { JobId = round.JobId, Round = round.Round, Attempt = attempt, SiteId = siteId, Reason = reason };
     }
 }

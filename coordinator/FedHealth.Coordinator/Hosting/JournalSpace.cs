@@ -28,7 +28,8 @@ public sealed class JournalSpace(CoordinatorOptions options)
             {
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 Execute(connection, "VACUUM");
-                done = $"the journal file was switched to incremental auto-vacuum, so pruned rounds give their space back (one-time VACUUM, {watch.Elapsed.TotalSeconds:F1} s)";
+                done = "the journal file was switched to incremental auto-vacuum, so pruned rounds give their space back " +
+                    $"(one-time VACUUM, {watch.Elapsed.TotalSeconds:F1} s)";
             }
         }
         // Write-ahead logging: the journal's writes, the snapshot store's and readers (audits, the ledger's verification)

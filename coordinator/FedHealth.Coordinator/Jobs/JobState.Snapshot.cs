@@ -13,7 +13,8 @@ public sealed partial class JobState
     public JobSnapshot Snapshot()
     {
         if (!AtRoundBoundary && !(HasEnded && opened is not null))
-            throw new InvalidOperationException($"job {JobId}: a snapshot is taken only as a round opens or once the job ended (now round {Round} attempt {Attempt}, {Status})");
+            throw new InvalidOperationException(
+                $"job {JobId}: a snapshot is taken only as a round opens or once the job ended (now round {Round} attempt {Attempt}, {Status})");
         return new JobSnapshot(created! with { InitialWeights = GlobalWeights }, serverState, modelRound, rounds.ToList(),
             budgetExhausted.Order(StringComparer.Ordinal).ToList(), controlRequests.ToList(), Detail, Step - 1, opened!, Best,
             CrossSite, Summary().LabelCounts, finished);

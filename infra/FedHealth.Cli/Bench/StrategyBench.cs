@@ -93,7 +93,9 @@ public static class StrategyBench
                 // The job's own cross-site evaluation: every personal model scored at every site (the shipped policies allow personalModel).
                 var run = await RunOne(federationDir, rounds, seed, model, Strategy(personalBase, serverLearningRate), personalSettings with
                 {
-                    Method = method, EarlyStopping = personalSettings.EarlyStopping && method == PersonalisationMethods.FineTune, CrossSiteEvaluation = true,
+                    Method = method,
+                    EarlyStopping = personalSettings.EarlyStopping && method == PersonalisationMethods.FineTune,
+                    CrossSiteEvaluation = true,
                 }, cancellation);
                 CrossSite(run, method, crossSite);
                 var own = run.Rounds[^1].Personalised;

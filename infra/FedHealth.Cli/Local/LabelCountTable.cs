@@ -12,7 +12,8 @@ public static class LabelCountTable
         var text = new StringBuilder();
         text.AppendLine($"Rows per label, summed under secure aggregation from {string.Join(", ", report.Contributors)} (no site's own counts were seen):");
         string Shown(long? rows) => rows is { } n ? n.ToString("N0") : $"fewer than {report.SuppressedBelow}";
-        var lines = report.Labels.Select((l, i) => (Name: $"label {l.Label}", Rows: l.Rows, Pooled: pooled?[i])).Append((Name: "total", Rows: report.TotalRows, Pooled: pooled?[^1])).ToList();
+        var lines = report.Labels.Select((l, i) => (Name: $"label {l.Label}", Rows: l.Rows, Pooled: pooled?[i]))
+            .Append((Name: "total", Rows: report.TotalRows, Pooled: pooled?[^1])).ToList();
         foreach (var (name, rows, check) in lines)
             text.AppendLine($"  {name,-9} {Shown(rows),14}{(check is { } p ? $"   pooled {p,8:N0}" : "")}");
         foreach (var left in report.LeftOut) text.AppendLine($"  left out: {left.SiteId}: {left.Reason}");

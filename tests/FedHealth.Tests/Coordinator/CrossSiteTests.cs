@@ -46,7 +46,8 @@ public sealed class CrossSiteTests
         Record(state.OnEvaluation(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = PersonalOfA }, T0));
         Record(state.OnEvaluation(GoodEvaluation(Job, 1, "B") with
         {
-            Personalised = own with { SiteId = "B" }, PersonalModelWithheld = "the site policy does not allow sending personalModel",
+            Personalised = own with { SiteId = "B" },
+            PersonalModelWithheld = "the site policy does not allow sending personalModel",
         }, T0));
         Record(state.OnEvaluation(GoodEvaluation(Job, 1, "C"), T0));
         return (state, journal);

@@ -74,7 +74,9 @@ public sealed class LabelCountJobTests() : SecureJobTestBase(Sites, Spec)
     {
         var problems = string.Join(" | ", JobSpecRules.Problems(Spec with
         {
-            SecureAggregation = false, Model = JobFixtures.Model, Privacy = new DpSgdSettings { ClipNorm = 1, NoiseMultiplier = 1, SamplingRate = 0.1 },
+            SecureAggregation = false,
+            Model = JobFixtures.Model,
+            Privacy = new DpSgdSettings { ClipNorm = 1, NoiseMultiplier = 1, SamplingRate = 0.1 },
         }));
         Assert.Contains("secureAggregation:", problems);
         Assert.Contains("model:", problems);

@@ -23,7 +23,8 @@ public abstract class SecureJobTestBase : IDisposable
     protected SecureJobTestBase(IReadOnlyList<string> sites, JobSpec spec)
     {
         identities = sites.ToDictionary(s => s, _ => SigningKey.Create());
-        keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
+        var trust = TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey));
+        keys = new SecureAggregationKeys(trust, coordinatorKey);
         state = new JobState(keys);
         Take(JobState.Create(job, spec, sites, T0));
     }

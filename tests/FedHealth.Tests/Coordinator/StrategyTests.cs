@@ -153,7 +153,8 @@ public sealed class StrategyTests
         Assert.Contains("personalisation.earlyStopping: only for finetune", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto", EarlyStopping = true } }));
         Assert.Contains("personalisation: not yet available with record-level DP", Problems(Spec() with
         {
-            Personalisation = new PersonalisationSpec { Method = "finetune" }, Privacy = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 },
+            Personalisation = new PersonalisationSpec { Method = "finetune" },
+            Privacy = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 },
         }));
         Assert.Empty(JobSpecRules.Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto" } }));
     }

@@ -35,9 +35,9 @@ public static class LedgerSamples
 
     private static TransferRecord Draft(Guid job, int hour, string sender, string senderJurisdiction, string receiver, string receiverJurisdiction,
         string kind, string decision) => new()
-    {
-        Index = 0, At = Hour(hour), JobId = job, Round = 1, Sender = sender, SenderJurisdiction = senderJurisdiction, Receiver = receiver,
-        ReceiverJurisdiction = receiverJurisdiction, DataKind = kind, Bytes = 1000 + hour, PayloadSha256 = new string('a', 64),
-        LegalBasis = "standardContractualClauses", Decision = decision, PreviousHash = "",
-    };
+        {
+            Index = 0, At = Hour(hour), JobId = job, Round = 1, Sender = sender, SenderJurisdiction = senderJurisdiction, Receiver = receiver,
+            ReceiverJurisdiction = receiverJurisdiction, DataKind = kind, Bytes = 1000 + hour, PayloadSha256 = new string('a', 64),
+            LegalBasis = "standardContractualClauses", Decision = decision, PreviousHash = "",
+        };
 }

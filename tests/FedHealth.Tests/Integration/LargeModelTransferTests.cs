@@ -124,7 +124,8 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
         await federation.SitesOnline(3);
         var spec = ProcessFederation.BreastPrognosis(rounds: 2, deadline: TimeSpan.FromSeconds(60)) with
         {
-            Model = new ModelSpec { Kind = "mlp", Features = 8, HiddenUnits = 4096 }, SecureAggregation = false,
+            Model = new ModelSpec { Kind = "mlp", Features = 8, HiddenUnits = 4096 },
+            SecureAggregation = false,
         };
         var response = await federation.Http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
         response.EnsureSuccessStatusCode();

@@ -121,7 +121,8 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
     {
         var spec = ProcessFederation.BreastPrognosis(rounds: 2, deadline: TimeSpan.FromSeconds(60)) with
         {
-            Name = "cross-site", SecureAggregation = false,
+            Name = "cross-site",
+            SecureAggregation = false,
             Personalisation = new PersonalisationSpec { Method = "finetune", Epochs = 2, CrossSiteEvaluation = true },
         };
         var created = await http.PostAsJsonAsync("/api/jobs", spec, Json);

@@ -18,7 +18,8 @@ public sealed class ConsortiumFileSourceTests : IDisposable
     private readonly SigningKey siteA = SigningKey.Create(), siteB = SigningKey.Create();
 
     private ConsortiumTrust Initial() => TestTrust.Of(KeyAgreement.PublicKey(KeyAgreement.NewKey()),
-        new Dictionary<string, byte[]> { ["A"] = siteA.PublicKey, ["B"] = siteB.PublicKey }) with { Jurisdictions = new Dictionary<string, string> { ["A"] = "DE", ["B"] = "NL" } };
+        new Dictionary<string, byte[]> { ["A"] = siteA.PublicKey, ["B"] = siteB.PublicKey }) with
+    { Jurisdictions = new Dictionary<string, string> { ["A"] = "DE", ["B"] = "NL" } };
 
     /// <summary>Writes a version and moves the file's time on, as another process's save would.</summary>
     private static void Write(ConsortiumTrust trust, string file, int tick)

@@ -114,7 +114,8 @@ public sealed class SiteConsortiumTests : IDisposable
         var security = Security();
         var revoked = ca.Signed(first with
         {
-            Sites = first.Sites.Where(p => p.Key != Self).ToDictionary(), Revoked = new Dictionary<string, string> { [Self] = "revoked 2026-12-05: left" },
+            Sites = first.Sites.Where(p => p.Key != Self).ToDictionary(),
+            Revoked = new Dictionary<string, string> { [Self] = "revoked 2026-12-05: left" },
         });
         var (taken, log) = security.Take(Relayed(revoked));
         Assert.True(taken);

@@ -31,14 +31,19 @@ public sealed class LabelCountKind : IJobKind
         var counts = sum.Values.Select(v => FixedPointRing.Decode(v)).ToArray();
         // Each site sent whole, non-negative counts whose labels add up to its total: so must their sum.
         if (counts.Any(c => !(c >= 0) || Math.Abs(c - Math.Round(c)) > 1e-3) || Math.Abs(counts[..^1].Sum() - counts[^1]) > 1e-3)
-            return job.RetryOrFail($"the summed counts ({string.Join(", ", counts.Select(c => c.ToString("G6")))}) are not whole, non-negative counts that add up", sum.At);
+        {
+            var shown = string.Join(", ", counts.Select(c => c.ToString("G6")));
+            return job.RetryOrFail($"the summed counts ({shown}) are not whole, non-negative counts that add up", sum.At);
+        }
         var rows = counts.Select(c => (long)Math.Round(c)).ToArray();
         var report = new LabelCountReport
         {
             Labels = Labels.Select((label, i) => new LabelCount { Label = label, Rows = Shown(rows[i]) }).ToList(),
-            TotalRows = Shown(rows[^1]), Contributors = sum.Survivors.ToList(), LeftOut = sum.LeftOut, SuppressedBelow = ScoreHistogram.MinCell, CompletedAt = sum.At,
+            TotalRows = Shown(rows[^1]), Contributors = sum.Survivors.ToList(), LeftOut = sum.LeftOut,
+            SuppressedBelow = ScoreHistogram.MinCell, CompletedAt = sum.At,
         };
-        return [new LabelCountsClosed(report), new JobFinished(JobOutcome.Completed, $"counted {(Shown(rows[^1]) is { } total ? total.ToString() : $"fewer than {ScoreHistogram.MinCell}")} rows at {sum.Survivors.Count} sites", sum.At)];
+        var total = Shown(rows[^1]) is { } shownTotal ? shownTotal.ToString() : $"fewer than {ScoreHistogram.MinCell}";
+        return [new LabelCountsClosed(report), new JobFinished(JobOutcome.Completed, $"counted {total} rows at {sum.Survivors.Count} sites", sum.At)];
     }
 
     private static long? Shown(long rows) => rows is > 0 and < ScoreHistogram.MinCell ? null : rows;
