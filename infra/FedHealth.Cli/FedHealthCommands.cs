@@ -38,13 +38,15 @@ public static class FedHealthCommands
         var port = new Option<int>("--port") { Description = "Dashboard port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5080 };
         var dpEpsilon = new Option<double?>("--dp-epsilon") { Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job" };
         var plain = new Option<bool>("--plain-aggregation") { Description = "Average plain updates instead of secure aggregation (comparison only)" };
+        var ringBits = new Option<int>("--secure-ring-bits") { Description = "The ring of the secure sum: 64, or 32 (4 bytes a parameter)", DefaultValueFactory = _ => 64 };
+        ringBits.AcceptOnlyFromAmong("32", "64");
         var noJob = new Option<bool>("--no-job") { Description = "Launch no job: sign in to the dashboard as a lead and launch jobs there" };
         var job = new Option<string>("--job") { Description = "The job to run: training, or label-counts (rows per label across the sites, by secure sum)", DefaultValueFactory = _ => JobKinds.Training };
         job.AcceptOnlyFromAmong([.. JobKinds.All]);
         var strategy = StrategyOptions.Create();
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
-            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain, noJob, job,
+            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain, noJob, job, ringBits,
         };
         strategy.AddTo(command);
         command.SetAction(async (result, cancellation) =>
@@ -54,7 +56,7 @@ public static class FedHealthCommands
                 Rounds = result.GetValue(rounds), Seed = result.GetValue(seed), Headless = result.GetValue(headless), JobKind = result.GetValue(job)!,
                 DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
                 Model = result.GetValue(model)!, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
-                DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain),
+                DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain), SecureRingBits = result.GetValue(ringBits),
                 Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result), Personalisation = strategy.Personalisation(result),
             };
             var federation = new LocalFederation(options, Console.Out);

@@ -29,6 +29,11 @@ public sealed record JobSpec
     /// sum. Off only for strategies that need individual updates.
     /// </summary>
     public bool SecureAggregation { get; init; } = true;
+    /// <summary>
+    /// The ring secure aggregation sums in: 64 bits (8 bytes a parameter, any cohort) or 32 (4 bytes, the size of a plain
+    /// update, for sites whose rows × weights stay small: each site declines a round whose input would not fit).
+    /// </summary>
+    public int SecureAggregationRingBits { get; init; } = 64;
     /// <summary>How the coordinator turns a round's updates into the next global model (FedAvg unless chosen).</summary>
     public StrategySpec Strategy { get; init; } = new();
     /// <summary>A personal model per site (fine-tuned or Ditto), reported beside the global one; null for none.</summary>

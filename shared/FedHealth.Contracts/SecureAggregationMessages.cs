@@ -16,6 +16,10 @@ public sealed record SecureRoundSettings
     public required byte[] RoundNonce { get; init; }
     public required int Threshold { get; init; }
     public required byte[] CoordinatorKey { get; init; }
+    /// <summary>The ring the inputs are summed in, Z(2^RingBits): 64 (the default) or 32 (half the bytes; see the job spec).</summary>
+    public int RingBits { get; init; } = 64;
+    /// <summary>Fixed-point fraction bits of each input in that ring (24 in the 64-bit ring, 12 in the 32-bit one).</summary>
+    public int FractionBits { get; init; } = 24;
 }
 
 /// <summary>What every round carries when the coordinator holds consortium keys: the round's random nonce and the key to seal for.</summary>

@@ -49,8 +49,11 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     public ISiteRoundMessage Advertise(RoundStarted round, UpdateSubmitted update)
     {
         ulong[] input;
-        try { input = Encode(update); }
-        catch (OverflowException e) { return Decline(round.JobId, round.Round, round.Attempt, $"the update does not fit the fixed-point range: {e.Message}"); }
+        try { input = Encode(update, SecureRing.Of(round.SecureRound!), round.Participants.Count); }
+        catch (Exception e) when (e is OverflowException or SecureRoundException)
+        {
+            return Decline(round.JobId, round.Round, round.Attempt, $"the update does not fit the round's secure sum: {e.Message}");
+        }
         return Advertise(round, input, new MaskedExtras(update.TrainLoss, update.Device, update.Privacy));
     }
 
@@ -122,12 +125,12 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         }
     }
 
-    private static ulong[] Encode(UpdateSubmitted update)
+    private static ulong[] Encode(UpdateSubmitted update, SecureRing ring, int parties)
     {
         var weights = FlatParametersOf(update);
         var input = new ulong[weights.Length + 1];
-        for (var i = 0; i < weights.Length; i++) input[i] = FixedPointRing.Encode((double)weights[i] * update.SampleCount, i);
-        input[^1] = FixedPointRing.Encode(update.SampleCount);
+        for (var i = 0; i < weights.Length; i++) input[i] = ring.Encode((double)weights[i] * update.SampleCount, parties, i);
+        input[^1] = ring.Encode(update.SampleCount, parties);
         return input;
     }
 

@@ -26,7 +26,12 @@ public sealed class SiteCounting(string siteId, DataSchema schema, TrainTestSpli
         if (request.Labels is null || !request.Labels.SequenceEqual(CountableLabels))
             return gate.Release(Decline(request,
                 $"the count asks for labels [{string.Join(", ", request.Labels ?? [])}]; this site's outcome is binary ({string.Join(", ", CountableLabels)})"));
-        var input = Input(Count(split));
+        ulong[] input;
+        try { input = Input(Count(split), SecureRing.Of(request.SecureRound), request.Participants.Count); }
+        catch (Exception e) when (e is OverflowException or SecureRoundException)
+        {
+            return gate.Release(Decline(request, $"the counts do not fit the round's secure sum: {e.Message}"));
+        }
         logger.LogInformation("site {Site}: job {Job}: counted its rows per label; they leave only masked, for the secure sum", siteId, request.JobId);
         return gate.Release(secure.Advertise(request, input, SecureParticipation.MaskedExtras.None));
     }
@@ -41,7 +46,7 @@ public sealed class SiteCounting(string siteId, DataSchema schema, TrainTestSpli
         return [negatives, positives, negatives + positives];
     }
 
-    private static ulong[] Input(long[] counts) => counts.Select((c, i) => FixedPointRing.Encode(c, i)).ToArray();
+    private static ulong[] Input(long[] counts, SecureRing ring, int parties) => counts.Select((c, i) => ring.Encode(c, parties, i)).ToArray();
 
     private RoundDeclined Decline(CountRequested request, string reason)
     {

@@ -32,6 +32,9 @@ public sealed partial class JobState
 
     public SecureRoundSettings? SecureSettings { get; private set; }
 
+    /// <summary>The ring the job's secure sums are in (the spec's <c>secureAggregationRingBits</c>).</summary>
+    public SecureRing Ring => SecureRing.ForBits(Spec.SecureAggregationRingBits);
+
     /// <summary>Every round attempt has a fresh random nonce that sites sign into their messages, so nothing replays across attempts.</summary>
     public static byte[] NewNonce(JobSpec spec) => RandomNumberGenerator.GetBytes(16);
 
@@ -163,11 +166,11 @@ public sealed partial class JobState
     internal IJobEvent FoldTrainingSum(SecureSum secureSum)
     {
         var (sum, survivors, now) = (secureSum.Values, secureSum.Survivors, secureSum.At);
-        var totalSamples = FixedPointRing.Decode(sum[^1]);
+        var totalSamples = Ring.Decode(sum[^1]);
         if (!(totalSamples >= survivors.Count) || totalSamples > (double)MaxSamplesPerUpdate * survivors.Count)
             return RetryOrFail($"the recovered sample count {totalSamples} is implausible for {survivors.Count} sites", now)[0];
         var values = new float[Layout.TotalCount];
-        for (var i = 0; i < values.Length; i++) values[i] = (float)(FixedPointRing.Decode(sum[i]) / totalSamples);
+        for (var i = 0; i < values.Length; i++) values[i] = (float)(Ring.Decode(sum[i]) / totalSamples);
         if (values.Any(v => !float.IsFinite(v))) return RetryOrFail("the recovered average is not finite", now)[0];
         // No control deltas under secure aggregation: the rules refuse scaffold with it (the deltas would need their own masked sum).
         var (global, serverState) = Finish(values, controlSum: null);
@@ -186,6 +189,7 @@ public sealed partial class JobState
         SecureSettings = new SecureRoundSettings
         {
             RoundNonce = nonce, Threshold = ThresholdFor(Participants.Count), CoordinatorKey = keys.Trust.CoordinatorKey,
+            RingBits = Ring.Bits, FractionBits = Ring.FractionBits,
         };
         secure = new SecureRoundServer(JobId, started.Round, SecureSettings, Participants, keys.Trust.Sites, keys.CoordinatorKey, Kind.SecureInputLength(this),
             minSites: Spec.MinSites);

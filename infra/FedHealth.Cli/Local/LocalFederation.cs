@@ -213,6 +213,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             // Cross-site evaluation sends personal models on, which secure aggregation exists to prevent: plain too.
             SecureAggregation = !options.PlainAggregation && !StrategyNames.RunsWithoutSecureAggregation(options.Strategy.Name)
                 && options.Personalisation is not { CrossSiteEvaluation: true },
+            SecureAggregationRingBits = options.SecureRingBits,
             SiteLevelPrivacy = options.SiteLevelPrivacy,
             Strategy = options.Strategy,
             Personalisation = options.Personalisation,

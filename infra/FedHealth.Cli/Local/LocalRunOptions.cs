@@ -32,6 +32,8 @@ public sealed record LocalRunOptions
     public double ProximalMu { get; init; }
     /// <summary>Averages plain updates instead of running secure aggregation (for comparison and debugging).</summary>
     public bool PlainAggregation { get; init; }
+    /// <summary>The ring of the secure sum: 64 bits, or 32 (half the bytes on the wire and in the journal).</summary>
+    public int SecureRingBits { get; init; } = 64;
     /// <summary>Site-level DP-FedAvg for the job (each site's whole data protected), or null.</summary>
     public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
     /// <summary>Where the simulated consortium's coordinator runs; transfers to sites elsewhere go into the ledger.</summary>

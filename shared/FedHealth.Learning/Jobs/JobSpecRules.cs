@@ -23,6 +23,10 @@ public static class JobSpecRules
         if (spec.Rounds is < 1 or > MaxRounds) problems.Add($"rounds: {spec.Rounds} is outside 1..{MaxRounds}");
         if (spec.MinSites < 1) problems.Add($"minSites: {spec.MinSites} must be at least 1");
         if (spec.RoundDeadline <= TimeSpan.Zero || spec.RoundDeadline > TimeSpan.FromDays(1)) problems.Add($"roundDeadline: {spec.RoundDeadline} must be positive and at most a day");
+        if (spec.SecureAggregationRingBits is not (32 or 64))
+            problems.Add($"secureAggregationRingBits: {spec.SecureAggregationRingBits} is not 32 or 64");
+        else if (spec.SecureAggregationRingBits != 64 && !spec.SecureAggregation)
+            problems.Add("secureAggregationRingBits: a ring for the secure sum needs secureAggregation");
         if (spec.Kind == JobKinds.LabelCounts) return [.. problems, .. LabelCountProblems(spec)];
         if (spec.Kind != JobKinds.Training) problems.Add($"kind: '{spec.Kind}' is not a kind of job ({string.Join(", ", JobKinds.All)})");
         if (spec.Model is null) problems.Add("model: missing");

@@ -104,7 +104,7 @@ public sealed class SecureRoundClient : IDisposable
         foreach (var other in sharers.Where(s => s != self))
             masks.Add((PairwiseMask.Seed(maskingKey, adverts[other].MaskingKey, job, round, settings.RoundNonce, self, other), !PairwiseMask.Adds(self, other)));
         MaskExpander.ApplyAll(masks, masked);
-        var box = SealedBox.Seal(settings.CoordinatorKey, MemoryMarshal.AsBytes(masked.AsSpan()), SignedContent.Context("masked", job, round, settings.RoundNonce, self));
+        var box = SealedBox.Seal(settings.CoordinatorKey, SecureRing.Of(settings).ToWire(masked), SignedContent.Context("masked", job, round, settings.RoundNonce, self));
         var unsigned = new MaskedUpdateSubmitted
         {
             JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self, Box = ToPayload(box),

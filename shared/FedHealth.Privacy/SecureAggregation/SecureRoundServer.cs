@@ -31,6 +31,7 @@ public sealed class SecureRoundServer
     private readonly Dictionary<string, MaskedUpdateSubmitted> maskedFrom = new();
     private readonly Dictionary<string, IReadOnlyList<RevealedShare>> revealed = new();
     private readonly ulong[] sum;
+    private readonly SecureRing ring;
 
     public SecurePhase Phase { get; private set; } = SecurePhase.Keys;
     public IReadOnlyList<string> Survivors { get; private set; } = [];
@@ -48,6 +49,7 @@ public sealed class SecureRoundServer
         minParties = Math.Max(settings.Threshold, minSites);
         this.participants = participants.ToHashSet();
         sum = new ulong[length];
+        ring = SecureRing.Of(settings);
     }
 
     /// <summary>Whether this exact step's message from this site is already held (replaying a journal takes each once).</summary>
@@ -154,6 +156,7 @@ public sealed class SecureRoundServer
                 masks.Add((PairwiseMask.Seed(key, adverts[survivor].MaskingKey, job, round, settings.RoundNonce, dropped, survivor), PairwiseMask.Adds(survivor, dropped)));
         }
         MaskExpander.ApplyAll(masks, result);
+        ring.Finish(result);
         Phase = SecurePhase.Done;
         return result;
     }
@@ -191,8 +194,9 @@ public sealed class SecureRoundServer
         byte[] bytes;
         try { bytes = SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(m.Box), SignedContent.Context("masked", job, round, settings.RoundNonce, m.SiteId)); }
         catch (CryptographicException e) { return $"the masked update of {m.SiteId} does not decrypt ({e.Message}): tampered or not sealed for this coordinator"; }
-        if (bytes.Length != length * sizeof(ulong)) return $"the masked update of {m.SiteId} has {bytes.Length / sizeof(ulong)} values, the round expects {length}";
-        MaskExpander.AddInto(sum, MemoryMarshal.Cast<byte, ulong>(bytes));
+        if (bytes.Length != length * ring.BytesPerValue)
+            return $"the masked update of {m.SiteId} has {bytes.Length / ring.BytesPerValue} values of {ring.Bits} bits, the round expects {length}";
+        ring.AddWire(sum, bytes);
         return null;
     }, keep: m => m with { Box = m.Box with { Ciphertext = [] } });
 

@@ -28,7 +28,7 @@ public sealed class LabelCountKind : IJobKind
 
     public IReadOnlyList<IJobEvent> FoldSecureSum(JobState job, SecureSum sum)
     {
-        var counts = sum.Values.Select(v => FixedPointRing.Decode(v)).ToArray();
+        var counts = sum.Values.Select(job.Ring.Decode).ToArray();
         // Each site sent whole, non-negative counts whose labels add up to its total: so must their sum.
         if (counts.Any(c => !(c >= 0) || Math.Abs(c - Math.Round(c)) > 1e-3) || Math.Abs(counts[..^1].Sum() - counts[^1]) > 1e-3)
         {
