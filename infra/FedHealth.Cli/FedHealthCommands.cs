@@ -38,7 +38,10 @@ public static class FedHealthCommands
         var port = new Option<int>("--port") { Description = "Dashboard port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5080 };
         var dpEpsilon = new Option<double?>("--dp-epsilon") { Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job" };
         var plain = new Option<bool>("--plain-aggregation") { Description = "Average plain updates instead of secure aggregation (comparison only)" };
-        var ringBits = new Option<int>("--secure-ring-bits") { Description = "The ring of the secure sum: 64, or 32 (4 bytes a parameter)", DefaultValueFactory = _ => 64 };
+        var ringBits = new Option<int>("--secure-ring-bits")
+        {
+            Description = "The ring of the secure sum: 64, or 32 (4 bytes a parameter)", DefaultValueFactory = _ => 64,
+        };
         ringBits.AcceptOnlyFromAmong("32", "64");
         var noJob = new Option<bool>("--no-job") { Description = "Launch no job: sign in to the dashboard as a lead and launch jobs there" };
         var job = new Option<string>("--job") { Description = "The job to run: training, or label-counts (rows per label across the sites, by secure sum)", DefaultValueFactory = _ => JobKinds.Training };

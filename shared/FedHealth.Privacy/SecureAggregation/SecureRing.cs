@@ -30,7 +30,8 @@ public sealed record SecureRing(int Bits, int FractionBits)
     {
         (64, FixedPointRing.FractionBits) => Wide,
         (32, 12) => Compact,
-        var (bits, fraction) => throw new SecureRoundException($"the round sums in a ring of {bits} bits with {fraction} fraction bits, which this site does not know (64/24 or 32/12)"),
+        var (bits, fraction) => throw new SecureRoundException(
+            $"the round sums in a ring of {bits} bits with {fraction} fraction bits, which this site does not know (64/24 or 32/12)"),
     };
 
     public static SecureRing ForBits(int bits) => bits == 32 ? Compact : Wide;
@@ -47,7 +48,10 @@ public sealed record SecureRing(int Bits, int FractionBits)
         if (Bits == 64) return FixedPointRing.Encode(value, index);
         var max = MaxMagnitude(parties);
         if (!double.IsFinite(value) || Math.Abs(value) > max)
-            throw new OverflowException($"value {value}{(index >= 0 ? $" at coordinate {index}" : "")} is outside ±{max:G4}, what {parties} parties can add in the round's {Bits}-bit ring");
+        {
+            var where = index >= 0 ? $" at coordinate {index}" : "";
+            throw new OverflowException($"value {value}{where} is outside ±{max:G4}, what {parties} parties can add in the round's {Bits}-bit ring");
+        }
         return unchecked((ulong)(long)Math.Round(value * Math.Pow(2, FractionBits)));
     }
 

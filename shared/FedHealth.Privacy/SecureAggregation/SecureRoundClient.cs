@@ -104,7 +104,8 @@ public sealed class SecureRoundClient : IDisposable
         foreach (var other in sharers.Where(s => s != self))
             masks.Add((PairwiseMask.Seed(maskingKey, adverts[other].MaskingKey, job, round, settings.RoundNonce, self, other), !PairwiseMask.Adds(self, other)));
         MaskExpander.ApplyAll(masks, masked);
-        var box = SealedBox.Seal(settings.CoordinatorKey, SecureRing.Of(settings).ToWire(masked), SignedContent.Context("masked", job, round, settings.RoundNonce, self));
+        var wire = SecureRing.Of(settings).ToWire(masked);
+        var box = SealedBox.Seal(settings.CoordinatorKey, wire, SignedContent.Context("masked", job, round, settings.RoundNonce, self));
         var unsigned = new MaskedUpdateSubmitted
         {
             JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self, Box = ToPayload(box),

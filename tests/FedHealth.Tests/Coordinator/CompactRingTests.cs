@@ -13,7 +13,8 @@ namespace FedHealth.Tests.Coordinator;
 /// the size of a plain update, and the weighted average is still exact to float32, with a site dropping after sharing;
 /// a site whose input would not fit the ring declines, saying why.
 /// </summary>
-public sealed class CompactRingTests() : SecureJobTestBase(Sites, JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true, SecureAggregationRingBits = 32 })
+public sealed class CompactRingTests()
+    : SecureJobTestBase(Sites, JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true, SecureAggregationRingBits = 32 })
 {
     private static readonly string[] Sites = ["A", "B", "C", "D"];
 
@@ -32,7 +33,8 @@ public sealed class CompactRingTests() : SecureJobTestBase(Sites, JobFixtures.Sp
         foreach (var s in weights.Keys)
         {
             var (value, samples) = weights[s];
-            var input = Enumerable.Repeat(ring.Encode((double)value * samples, Sites.Length), JobFixtures.Layout.TotalCount).Append(ring.Encode(samples, Sites.Length)).ToArray();
+            var input = Enumerable.Repeat(ring.Encode((double)value * samples, Sites.Length), JobFixtures.Layout.TotalCount)
+                .Append(ring.Encode(samples, Sites.Length)).ToArray();
             var masked = clients[s].OnSharesRelayed(relayed, input, 0.5, "cpu", null);
             Assert.Equal(4 * (JobFixtures.Layout.TotalCount + 1), masked.Box.Ciphertext.Length);
             Decide(masked);
