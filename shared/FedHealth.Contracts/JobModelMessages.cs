@@ -4,7 +4,10 @@ namespace FedHealth.Contracts;
 public sealed record GetJobModel : IDashboardRequest, IJobMessage
 {
     public required Guid JobId { get; init; }
-    /// <summary>Which kept checkpoint: <see cref="Checkpoints.Latest"/> (the default) or <see cref="Checkpoints.Best"/>.</summary>
+    /// <summary>
+    /// Which kept checkpoint: <see cref="Checkpoints.Latest"/> (the default), <see cref="Checkpoints.Best"/>, or "round-N"
+    /// (see <see cref="JobSpec.CheckpointEvery"/>).
+    /// </summary>
     public string Checkpoint { get; init; } = Checkpoints.Latest;
 }
 
@@ -17,6 +20,14 @@ public static class Checkpoints
     public const string Latest = "latest";
     public const string Best = "best";
     public static readonly IReadOnlyList<string> All = [Latest, Best];
+
+    /// <summary>The name of a round's kept checkpoint ("round-10").</summary>
+    public static string OfRound(int round) => $"round-{round}";
+
+    /// <summary>The round a "round-N" name names; null for any other name.</summary>
+    public static int? RoundOf(string name) =>
+        name.StartsWith("round-", StringComparison.Ordinal)
+        && int.TryParse(name.AsSpan(6), System.Globalization.NumberStyles.None, null, out var round) ? round : null;
 }
 
 /// <summary>

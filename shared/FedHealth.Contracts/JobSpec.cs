@@ -34,6 +34,11 @@ public sealed record JobSpec
     /// update, for sites whose rows × weights stay small: each site declines a round whose input would not fit).
     /// </summary>
     public int SecureAggregationRingBits { get; init; } = 64;
+    /// <summary>
+    /// Keep the global model of every k-th round too (0, the default: only the latest and the best are kept once the
+    /// rounds are pruned from the journal). Each kept model stays in the job's snapshot, rewritten at every round.
+    /// </summary>
+    public int CheckpointEvery { get; init; }
     /// <summary>How the coordinator turns a round's updates into the next global model (FedAvg unless chosen).</summary>
     public StrategySpec Strategy { get; init; } = new();
     /// <summary>A personal model per site (fine-tuned or Ditto), reported beside the global one; null for none.</summary>

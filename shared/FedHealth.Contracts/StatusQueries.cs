@@ -23,6 +23,8 @@ public sealed record JobSummary
     /// <summary>The round of the best checkpoint kept (highest global AUC) and its AUC; null before any round closed with one.</summary>
     public int? BestRound { get; init; }
     public double? BestAuc { get; init; }
+    /// <summary>The rounds whose global model is kept besides the latest and the best (<see cref="JobSpec.CheckpointEvery"/>).</summary>
+    public IReadOnlyList<int> KeptRounds { get; init; } = [];
     /// <summary>The result of a label-counts job once counted; else null.</summary>
     public LabelCountReport? LabelCounts { get; init; }
 }

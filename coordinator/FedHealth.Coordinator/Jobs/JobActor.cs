@@ -143,7 +143,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             JobId = q.JobId,
             Reason = state.Phase == JobPhase.New ? $"no job {q.JobId}"
                 : state.Spec.Model is null ? $"job {q.JobId} is a {state.Spec.Kind} job: it has no model"
-                : !Checkpoints.All.Contains(q.Checkpoint) ? $"checkpoint '{q.Checkpoint}' is not kept (kept: {string.Join(", ", Checkpoints.All)})"
+                : !Checkpoints.All.Contains(q.Checkpoint) ? $"checkpoint '{q.Checkpoint}' is not kept (kept: {string.Join(", ", KeptCheckpoints())})"
                 : $"job {q.JobId} has no {q.Checkpoint} checkpoint yet: no round has closed with a global AUC",
         }));
         Command<Done>(_ => { });
@@ -195,6 +195,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     }
 
     private DateTimeOffset Now => clock.GetUtcNow();
+
+    private IEnumerable<string> KeptCheckpoints() => Checkpoints.All.Concat(state.Summary().KeptRounds.Select(Checkpoints.OfRound));
 
     /// <summary>
     /// True while the step's request is unconfirmed or the bus has lost its broker: nobody can hear anyone, so the

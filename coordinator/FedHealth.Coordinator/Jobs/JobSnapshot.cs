@@ -25,7 +25,8 @@ public sealed record JobSnapshot(
     JobCheckpoint? Best = null,
     CrossSiteReport? CrossSite = null,
     LabelCountReport? LabelCounts = null,
-    JobFinished? Finished = null);
+    JobFinished? Finished = null,
+    IReadOnlyList<JobCheckpoint>? Kept = null);
 
 /// <summary>A global model kept beside the latest: its round, the global AUC it scored, and its weights.</summary>
 public sealed record JobCheckpoint(int Round, double Auc, ModelWeights Weights);

@@ -17,7 +17,7 @@ public sealed partial class JobState
                 $"job {JobId}: a snapshot is taken only as a round opens or once the job ended (now round {Round} attempt {Attempt}, {Status})");
         return new JobSnapshot(created! with { InitialWeights = GlobalWeights }, serverState, modelRound, rounds.ToList(),
             budgetExhausted.Order(StringComparer.Ordinal).ToList(), controlRequests.ToList(), Detail, Step - 1, opened!, Best,
-            CrossSite, Summary().LabelCounts, finished);
+            CrossSite, Summary().LabelCounts, finished, kept.Values.ToList());
     }
 
     /// <summary>Restores a fresh state from a snapshot; the events journaled after it are then applied as usual.</summary>
@@ -33,6 +33,7 @@ public sealed partial class JobState
         controlRequests.UnionWith(snapshot.ControlRequests);
         Step = snapshot.Step;
         Best = snapshot.Best;
+        foreach (var checkpoint in snapshot.Kept ?? []) kept[checkpoint.Round] = checkpoint;
         Apply(snapshot.Opened);
         // An ended job: its reports, then its end (each applied as when it was journaled).
         if (snapshot.CrossSite is { } crossSite) Apply(new CrossSiteClosed(crossSite));

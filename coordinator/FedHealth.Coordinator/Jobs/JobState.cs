@@ -223,7 +223,10 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 break;
             case RoundClosed c:
                 rounds.Add(c.Summary);
-                if (c.Summary.Global?.Auc is { } auc && double.IsFinite(auc) && (Best is null || auc > Best.Auc)) Best = new JobCheckpoint(c.Summary.Round, auc, GlobalWeights);
+                var roundAuc = c.Summary.Global?.Auc is { } auc && double.IsFinite(auc) ? auc : (double?)null;
+                if (roundAuc is { } scored && (Best is null || scored > Best.Auc)) Best = new JobCheckpoint(c.Summary.Round, scored, GlobalWeights);
+                if (Spec.CheckpointEvery > 0 && c.Summary.Round % Spec.CheckpointEvery == 0)
+                    kept[c.Summary.Round] = new JobCheckpoint(c.Summary.Round, roundAuc ?? double.NaN, GlobalWeights);
                 break;
             case DeadlineExtended x when x.Step == Step:
                 Deadline = x.Deadline;
@@ -248,6 +251,9 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>The best global model so far (highest global AUC of a closed round), kept when the rounds are pruned; null before one.</summary>
     public JobCheckpoint? Best { get; private set; }
 
+    /// <summary>Every k-th round's global model, when the spec asks for them (<see cref="JobSpec.CheckpointEvery"/>).</summary>
+    private readonly SortedDictionary<int, JobCheckpoint> kept = new();
+
     /// <summary>A kept global model with what is needed to use it (the latest unless the best is asked for); null before the job exists or when there is none.</summary>
     public JobModel? Model(string checkpoint = Checkpoints.Latest)
     {
@@ -256,6 +262,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         {
             Checkpoints.Latest => (modelRound, GlobalWeights),
             Checkpoints.Best => (Best?.Round, Best?.Weights),
+            _ when Checkpoints.RoundOf(checkpoint) is { } r && kept.TryGetValue(r, out var k) => (k.Round, k.Weights),
             _ => ((int?)null, (ModelWeights?)null),
         };
         return weights is null ? null : new JobModel
@@ -269,6 +276,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     {
         JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round, Attempt = Attempt,
         Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, CrossSite = CrossSite, BestRound = Best?.Round, BestAuc = Best?.Auc,
+        KeptRounds = kept.Keys.ToList(),
     });
 
     private string? PrivacyReportProblem(string siteId, PrivacySpent? spent)

@@ -27,6 +27,8 @@ public static class JobSpecRules
             problems.Add($"secureAggregationRingBits: {spec.SecureAggregationRingBits} is not 32 or 64");
         else if (spec.SecureAggregationRingBits != 64 && !spec.SecureAggregation)
             problems.Add("secureAggregationRingBits: a ring for the secure sum needs secureAggregation");
+        if (spec.CheckpointEvery < 0 || spec.CheckpointEvery > spec.Rounds)
+            problems.Add($"checkpointEvery: {spec.CheckpointEvery} must lie in 0..{spec.Rounds} (0 keeps only the latest and the best model)");
         if (spec.Kind == JobKinds.LabelCounts) return [.. problems, .. LabelCountProblems(spec)];
         if (spec.Kind != JobKinds.Training) problems.Add($"kind: '{spec.Kind}' is not a kind of job ({string.Join(", ", JobKinds.All)})");
         if (spec.Model is null) problems.Add("model: missing");
@@ -73,6 +75,7 @@ public static class JobSpecRules
         if (spec.Model is not null) yield return "model: a label-counts job trains no model; leave it out";
         if (spec.Privacy is not null || spec.SiteLevelPrivacy is not null) yield return "privacy: a label-counts job trains nothing for DP-SGD to protect; leave privacy and siteLevelPrivacy out";
         if (spec.Personalisation is not null) yield return "personalisation: a label-counts job has no model to personalise";
+        if (spec.CheckpointEvery != 0) yield return "checkpointEvery: a label-counts job has no model to keep";
         if (spec.Strategy is { } s && s != new StrategySpec()) yield return "strategy: a label-counts job sums, it does not aggregate models; leave strategy out";
     }
 

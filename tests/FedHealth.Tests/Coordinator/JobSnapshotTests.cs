@@ -119,6 +119,33 @@ public sealed class JobSnapshotTests
     }
 
     [Fact]
+    public void A_job_asked_to_keep_every_second_rounds_model_keeps_them_through_the_snapshot_and_names_each()
+    {
+        var state = new JobState();
+        foreach (var e in JobState.Create(job, Spec(rounds: 5) with { CheckpointEvery = 2 }, Sites, T0)) state.Apply(e);
+        var models = new Dictionary<int, float[]>();
+        for (var round = 1; round <= 4; round++)
+        {
+            foreach (var site in Sites) Take(state, state.OnUpdate(Update(job, round, site, [round, -round, 1], 10), T0));
+            models[round] = FlatParameters.FromWeights(Layout, state.GlobalWeights).Values;
+            foreach (var site in Sites) Take(state, state.OnEvaluation(GoodEvaluation(job, round, site), T0));
+        }
+        var restored = new JobState();
+        restored.Restore((JobSnapshot)JournalSerializer.Deserialize(JournalSerializer.Serialize(state.Snapshot()), nameof(JobSnapshot)));
+        Assert.Equal([2, 4], restored.Summary().KeptRounds);
+        foreach (var round in new[] { 2, 4 })
+        {
+            var model = restored.Model(Checkpoints.OfRound(round))!;
+            Assert.Equal(round, model.Round);
+            Assert.Equal(models[round], FlatParameters.FromWeights(Layout, model.Weights).Values);
+        }
+        Assert.Null(restored.Model(Checkpoints.OfRound(3)));
+        Assert.Null(restored.Model("round-x"));
+        var problems = FedHealth.Learning.Jobs.JobSpecRules.Problems(Spec(rounds: 5) with { CheckpointEvery = 6 });
+        Assert.Contains(problems, p => p.StartsWith("checkpointEvery: 6 must lie in 0..5"));
+    }
+
+    [Fact]
     public void A_snapshot_is_refused_anywhere_but_a_round_boundary_and_restores_only_a_fresh_state()
     {
         var state = new JobState();

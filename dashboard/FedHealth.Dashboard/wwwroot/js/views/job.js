@@ -173,7 +173,9 @@ export async function renderJob(main, id) {
     const last = rounds.slice().reverse().find(r => r.global);
     const best = job.bestRound != null && job.bestRound !== job.rounds.length
       ? ` <a class="button" id="download-best" href="/api/jobs/${job.jobId}/model?checkpoint=best" download>Download the best model (round ${job.bestRound}, AUC ${num(job.bestAuc)})</a>` : "";
-    const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>${best}`;
+    const kept = (job.keptRounds ?? []).length === 0 ? "" : ` <span id="kept-models">Kept models: ${job.keptRounds.map(r =>
+      `<a href="/api/jobs/${job.jobId}/model?checkpoint=round-${r}" download>round ${r}</a>`).join(", ")}</span>`;
+    const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>${best}${kept}`;
     if (!last) { host.innerHTML = `<p>The job ${esc(job.status)} before any round was evaluated${job.detail ? `: ${esc(job.detail)}` : ""}.</p>`; return; }
     const personal = job.spec.personalisation != null;
     host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail && job.status !== "completed" ? ` (${esc(job.detail)})` : ""}. ` +
