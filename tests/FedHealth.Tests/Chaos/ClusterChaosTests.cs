@@ -71,6 +71,43 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
     }
 
     [Fact]
+    public async Task With_the_journal_pruned_behind_snapshots_kill_9_between_acknowledged_updates_loses_nothing_and_the_ended_job_keeps_no_events()
+    {
+        // The journal is pruned as it is by default: each round's events go once the next round's snapshot is stored.
+        var journal = servers.PostgreSql.NewDatabase();
+        using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, new CoordinatorCluster(3, journal));
+        await federation.SitesOnline(4);
+        var spec = ProcessFederation.BreastPrognosis(rounds: 4, deadline: TimeSpan.FromSeconds(90)) with { MinSites = 4, SecureAggregation = false };
+        var reference = await Launch(federation, spec);
+        Assert.Equal("completed", (await federation.Job(reference, Ended, TimeSpan.FromMinutes(2), "the reference job to end")).Status);
+
+        // One site hangs, so round 1 of the next job is still open after the other three sites' updates are acknowledged.
+        var slow = federation.Sites["NL-ROTTERDAM-C"];
+        slow.Freeze();
+        var job = await Launch(federation, spec);
+        var host = await federation.NodeRunning(job, TimeSpan.FromSeconds(30));
+        await Eventually.Get(() => Task.FromResult(Counted(host, job, round: 1) >= 3 ? host : null), TimeSpan.FromSeconds(60),
+            "three sites' round-1 updates to be journaled");
+        Assert.Equal(3, Updates(journal, job).Count);
+
+        host.KillHard();
+        slow.Thaw();
+        var done = await federation.Job(job, Ended, TimeSpan.FromMinutes(3), "the job to end on the surviving nodes");
+        Assert.Equal("completed", done.Status);
+        Assert.All(done.Rounds, r => Assert.Equal(SiteIds, r.Contributors));
+        // Same seed, same inputs, each update counted once: the same final model, bit for bit, though the rounds were pruned.
+        Assert.Equal(await ModelWeights(federation, reference), await ModelWeights(federation, job));
+        await Eventually.Get(() => Task.FromResult(JournalTable.JobEvents(CoordinatorOptions.PostgreSql, journal, job).Count == 0 ? "pruned" : null),
+            TimeSpan.FromSeconds(30), "the ended job's events to be pruned behind its last snapshot");
+    }
+
+    private static async Task<string> ModelWeights(ProcessFederation federation, Guid job)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await federation.Http.GetStringAsync($"/api/jobs/{job}/model"));
+        return document.RootElement.GetProperty("weights").GetRawText();
+    }
+
+    [Fact]
     public async Task A_site_that_hangs_is_left_out_as_gone_rejoins_when_back_and_a_broker_restart_loses_no_round()
     {
         var journal = servers.PostgreSql.NewDatabase();
