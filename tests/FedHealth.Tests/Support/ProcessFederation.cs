@@ -26,7 +26,9 @@ public sealed class ProcessFederation : IDisposable
     public int Port { get; } = FreePort();
     public string BaseAddress => $"http://127.0.0.1:{Port}";
     /// <summary>The coordinator nodes, in start order (the first is the first seed).</summary>
-    public IReadOnlyList<DeployableProcess> Coordinators { get; }
+    public IReadOnlyList<DeployableProcess> Coordinators => coordinators;
+    private readonly List<DeployableProcess> coordinators;
+    private readonly string[]? singleCoordinatorArgs;
     public IReadOnlyDictionary<string, DeployableProcess> Sites { get; }
 
     /// <param name="busSettings">More --Bus:Key=value settings for every process (the chunking limits, say).</param>
@@ -43,9 +45,10 @@ public sealed class ProcessFederation : IDisposable
         string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", .. busSettings ?? []];
         var consortium = new TestConsortium(folder, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
         string[] keys = [.. consortium.CoordinatorSettings, .. coordinatorSettings ?? []];
-        Coordinators = cluster is null
-            ? [Start("coordinator", "FedHealth.Coordinator.dll", [.. bus, .. keys, $"--Coordinator:DataDir={folder}"])]
-            : StartCluster(cluster, folder, [.. bus, .. keys], nodeSettings);
+        singleCoordinatorArgs = cluster is null ? [.. bus, .. keys, $"--Coordinator:DataDir={folder}"] : null;
+        coordinators = singleCoordinatorArgs is { } single
+            ? [Start("coordinator", "FedHealth.Coordinator.dll", single)]
+            : StartCluster(cluster!, folder, [.. bus, .. keys], nodeSettings);
         Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll",
             ["run", "--config", consortium.SiteConfig(site), .. bus, .. siteBrokerUri is null ? Array.Empty<string>() : [$"--Bus:Uri={siteBrokerUri(site)}"]]));
         var users = new DashboardUsers(folder);
@@ -102,6 +105,17 @@ public sealed class ProcessFederation : IDisposable
         Name = "integration", Schema = "breast-prognosis", FeatureNames = GbsgSite.Features,
         Model = new ModelSpec { Kind = "logistic", Features = 8 }, Rounds = rounds, MinSites = 3, RoundDeadline = deadline, Seed = 3,
     };
+
+    /// <summary>A single coordinator (its SQLite journal in the folder) killed with SIGKILL and started again on the same journal.</summary>
+    public DeployableProcess KillAndRestartCoordinator()
+    {
+        if (singleCoordinatorArgs is null)
+            throw new InvalidOperationException("a cluster's nodes are killed one by one (KillHard) and the survivors take over");
+        coordinators[^1].KillHard();
+        var restarted = Start($"coordinator-{coordinators.Count + 1}", "FedHealth.Coordinator.dll", singleCoordinatorArgs);
+        coordinators.Add(restarted);
+        return restarted;
+    }
 
     private DeployableProcess Start(string name, string assembly, string[] args)
     {
