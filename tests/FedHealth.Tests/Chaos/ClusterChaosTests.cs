@@ -30,17 +30,7 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         var spec = ProcessFederation.BreastPrognosis(rounds: 4, deadline: TimeSpan.FromSeconds(90)) with { MinSites = 4, SecureAggregation = false };
 
         // Sealed, signed FedAvg updates (each one a journaled event); the same job without faults gives the model a crash must not change.
-        var reference = await Launch(federation, spec);
-        var referenceDone = await federation.Job(reference, Ended, TimeSpan.FromMinutes(2), "the reference job to end");
-        Assert.Equal("completed", referenceDone.Status);
-
-        // One site hangs, so round 1 of the next job is still open after the other three sites' updates are journaled.
-        var slow = federation.Sites["NL-ROTTERDAM-C"];
-        slow.Freeze();
-        var job = await Launch(federation, spec);
-        var host = await federation.NodeRunning(job, TimeSpan.FromSeconds(30));
-        await Eventually.Get(() => Task.FromResult(Counted(host, job, round: 1) >= 3 ? host : null), TimeSpan.FromSeconds(60),
-            "three sites' round-1 updates to be journaled");
+        var (reference, job, host, slow) = await ReferenceThenRoundOneOpen(federation, spec);
         var counted = Updates(journal, job);
         Assert.Equal(3, counted.Count);
 
@@ -78,16 +68,7 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, new CoordinatorCluster(3, journal));
         await federation.SitesOnline(4);
         var spec = ProcessFederation.BreastPrognosis(rounds: 4, deadline: TimeSpan.FromSeconds(90)) with { MinSites = 4, SecureAggregation = false };
-        var reference = await Launch(federation, spec);
-        Assert.Equal("completed", (await federation.Job(reference, Ended, TimeSpan.FromMinutes(2), "the reference job to end")).Status);
-
-        // One site hangs, so round 1 of the next job is still open after the other three sites' updates are acknowledged.
-        var slow = federation.Sites["NL-ROTTERDAM-C"];
-        slow.Freeze();
-        var job = await Launch(federation, spec);
-        var host = await federation.NodeRunning(job, TimeSpan.FromSeconds(30));
-        await Eventually.Get(() => Task.FromResult(Counted(host, job, round: 1) >= 3 ? host : null), TimeSpan.FromSeconds(60),
-            "three sites' round-1 updates to be journaled");
+        var (reference, job, host, slow) = await ReferenceThenRoundOneOpen(federation, spec);
         Assert.Equal(3, Updates(journal, job).Count);
 
         host.KillHard();
@@ -96,15 +77,9 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         Assert.Equal("completed", done.Status);
         Assert.All(done.Rounds, r => Assert.Equal(SiteIds, r.Contributors));
         // Same seed, same inputs, each update counted once: the same final model, bit for bit, though the rounds were pruned.
-        Assert.Equal(await ModelWeights(federation, reference), await ModelWeights(federation, job));
+        Assert.Equal(await federation.ModelWeights(reference), await federation.ModelWeights(job));
         await Eventually.Get(() => Task.FromResult(JournalTable.JobEvents(CoordinatorOptions.PostgreSql, journal, job).Count == 0 ? "pruned" : null),
             TimeSpan.FromSeconds(30), "the ended job's events to be pruned behind its last snapshot");
-    }
-
-    private static async Task<string> ModelWeights(ProcessFederation federation, Guid job)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(await federation.Http.GetStringAsync($"/api/jobs/{job}/model"));
-        return document.RootElement.GetProperty("weights").GetRawText();
     }
 
     [Fact]
@@ -116,7 +91,7 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         using var federation = new ProcessFederation(servers.RabbitMq, temp.Path, SiteIds, log, cluster, nodeSettings: KeepHistory);
         await federation.SitesOnline(4);
         var spec = ProcessFederation.BreastPrognosis(rounds: 30, deadline: TimeSpan.FromSeconds(60)) with { MinSites = 3, SecureAggregation = false };
-        var job = await Launch(federation, spec);
+        var job = await federation.Launch(spec);
         await federation.Job(job, j => j.Rounds.Count >= 1, TimeSpan.FromSeconds(60), "a first round with every site");
 
         var flaky = federation.Sites["NL-ROTTERDAM-C"];
@@ -142,17 +117,28 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         Assert.All(done.Rounds, r => Assert.Equal(r.Contributors.Count, updates.Count(u => u.Round == r.Round)));
     }
 
+    /// <summary>
+    /// A reference job run to its end without faults, then the same job with one site hanging, so that its round 1 stays
+    /// open once the other three sites' updates are journaled: the job, the node running it and the hanging site.
+    /// </summary>
+    private static async Task<(Guid Reference, Guid Job, DeployableProcess Host, DeployableProcess Slow)> ReferenceThenRoundOneOpen(
+        ProcessFederation federation, JobSpec spec)
+    {
+        var reference = await federation.Launch(spec);
+        Assert.Equal("completed", (await federation.Job(reference, Ended, TimeSpan.FromMinutes(2), "the reference job to end")).Status);
+        var slow = federation.Sites["NL-ROTTERDAM-C"];
+        slow.Freeze();
+        var job = await federation.Launch(spec);
+        var host = await federation.NodeRunning(job, TimeSpan.FromSeconds(30));
+        await Eventually.Get(() => Task.FromResult(Counted(host, job, round: 1) >= 3 ? host : null), TimeSpan.FromSeconds(60),
+            "three sites' round-1 updates to be journaled");
+        return (reference, job, host, slow);
+    }
+
     private static bool Ended(JobSummary j) => j.Status is not ("training" or "evaluating");
 
     private static int Counted(DeployableProcess node, Guid job, int round) =>
         node.Output.Split('\n').Count(l => l.Contains($"job {job}: round {round} ") && l.Contains(" counted"));
-
-    private static async Task<Guid> Launch(ProcessFederation federation, JobSpec spec)
-    {
-        var response = await federation.Http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
-    }
 
     private static List<UpdateReceived> Updates(string journal, Guid job) =>
         JournalTable.JobEvents(CoordinatorOptions.PostgreSql, journal, job).OfType<UpdateReceived>().ToList();

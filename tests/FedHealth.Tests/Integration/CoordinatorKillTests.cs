@@ -24,13 +24,13 @@ public sealed class CoordinatorKillTests(RabbitMqBroker broker, ITestOutputHelpe
         using var federation = new ProcessFederation(broker, temp.Path, SiteIds, log);
         await federation.SitesOnline(3);
         var spec = ProcessFederation.BreastPrognosis(rounds: 3, deadline: TimeSpan.FromSeconds(90)) with { MinSites = 3, SecureAggregation = false };
-        var reference = await Launch(federation, spec);
+        var reference = await federation.Launch(spec);
         Assert.Equal("completed", (await federation.Ended(reference, TimeSpan.FromMinutes(2))).Status);
 
         // One site hangs: round 1 stays open once the other two sites' updates are acknowledged (journaled).
         var slow = federation.Sites["NL-ROTTERDAM-B"];
         slow.Freeze();
-        var job = await Launch(federation, spec);
+        var job = await federation.Launch(spec);
         var journal = $"Data Source={Path.Combine(temp.Path, "journal.db")};Mode=ReadOnly";
         await Eventually.Get(() => Task.FromResult(Updates(journal, job) == 2 ? "two" : null), TimeSpan.FromSeconds(60),
             "two sites' round-1 updates to be journaled");
@@ -41,26 +41,13 @@ public sealed class CoordinatorKillTests(RabbitMqBroker broker, ITestOutputHelpe
         Assert.Equal("completed", done.Status);
         Assert.All(done.Rounds, r => Assert.Equal(SiteIds.Order(), r.Contributors.Order()));
         // Same seed, same inputs, each update counted once: the same final model as the job without a crash, bit for bit.
-        Assert.Equal(await ModelWeights(federation, reference), await ModelWeights(federation, job));
+        Assert.Equal(await federation.ModelWeights(reference), await federation.ModelWeights(job));
         await Eventually.Get(() => Task.FromResult(JournalTable.JobEvents(CoordinatorOptions.Sqlite, journal, job).Count == 0 ? "pruned" : null),
             TimeSpan.FromSeconds(30), "the ended job's events to be pruned behind its last snapshot");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     private static int Updates(string journal, Guid job) => JournalTable.JobEvents(CoordinatorOptions.Sqlite, journal, job).OfType<UpdateReceived>().Count();
-
-    private static async Task<Guid> Launch(ProcessFederation federation, JobSpec spec)
-    {
-        var response = await federation.Http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
-    }
-
-    private static async Task<string> ModelWeights(ProcessFederation federation, Guid job)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(await federation.Http.GetStringAsync($"/api/jobs/{job}/model"));
-        return document.RootElement.GetProperty("weights").GetRawText();
-    }
 
     public void Dispose() => temp.Dispose();
 }

@@ -106,6 +106,21 @@ public sealed class ProcessFederation : IDisposable
         Model = new ModelSpec { Kind = "logistic", Features = 8 }, Rounds = rounds, MinSites = 3, RoundDeadline = deadline, Seed = 3,
     };
 
+    /// <summary>Launches a job as the lead through the dashboard's API; answers its id.</summary>
+    public async Task<Guid> Launch(JobSpec spec)
+    {
+        var response = await Http.PostAsJsonAsync("/api/jobs", spec, Json);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JobAccepted>(Json))!.JobId;
+    }
+
+    /// <summary>The weights of a job's model file as the dashboard hands it out (JSON, to compare two jobs' models bit for bit).</summary>
+    public async Task<string> ModelWeights(Guid job)
+    {
+        using var document = JsonDocument.Parse(await Http.GetStringAsync($"/api/jobs/{job}/model"));
+        return document.RootElement.GetProperty("weights").GetRawText();
+    }
+
     /// <summary>A single coordinator (its SQLite journal in the folder) killed with SIGKILL and started again on the same journal.</summary>
     public DeployableProcess KillAndRestartCoordinator()
     {
