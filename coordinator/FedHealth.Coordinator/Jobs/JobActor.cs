@@ -58,6 +58,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
     private readonly JobJournal journal;
+    /// <summary>The sequence number the recovery's snapshot covers (0: recovered from events alone).</summary>
+    private long snapshotAt;
     public override Recovery Recovery => journal.Snapshots ? base.Recovery : new Recovery(SnapshotSelectionCriteria.None);
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -76,12 +78,23 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         this.publisher = publisher;
         this.clock = clock;
 
-        Recover<SnapshotOffer>(offer => state.Restore((JobSnapshot)offer.Snapshot));
+        Recover<SnapshotOffer>(offer =>
+        {
+            state.Restore((JobSnapshot)offer.Snapshot);
+            snapshotAt = offer.Metadata.SequenceNr;
+        });
         Recover<IJobEvent>(e => state.Apply(e));
         Recover<RecoveryCompleted>(_ =>
         {
             if (state.Phase == JobPhase.New) return;
-            if (state.HasEnded) { Retire(); return; }
+            if (state.HasEnded)
+            {
+                // A job that ended before snapshots existed (a journal of an older release) is compacted the first time it
+                // wakes up: snapshotted whole, its events pruned behind it.
+                if (journal.Snapshots && LastSequenceNr > snapshotAt) SaveSnapshot(state.Snapshot());
+                Retire();
+                return;
+            }
             if (state.Phase == JobPhase.Paused)
             {
                 log.Info("job {0} recovered on {1} in round {2}, {3}; waiting for a lead to resume it", jobId, Cluster.Get(Context.System).SelfAddress, state.Round, state.Detail);

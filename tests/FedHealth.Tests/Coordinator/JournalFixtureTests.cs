@@ -31,6 +31,57 @@ public sealed class JournalFixtureTests
 
     private sealed record Expected(Guid JobId, string Outcome, int Rounds, double GlobalAuc, string[] Sites);
 
+    [Fact]
+    public async Task A_job_that_ended_before_snapshots_existed_is_compacted_the_first_time_it_wakes_and_reads_the_same()
+    {
+        var expected = ExpectedOfFixture();
+        using var temp = new TempFolder();
+        File.Copy(Path.Combine(Fixture, "journal.db"), Path.Combine(temp.Path, "journal.db"));
+        var options = new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" };
+        JournalSpace.Prepare(options);
+        var connection = options.JournalConnectionString();
+        var id = $"job-{expected.JobId}";
+        var before = JournalTable.Read(CoordinatorOptions.Sqlite, connection, id).Count;
+        var keys = FixtureKeys();
+        var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
+        try
+        {
+            var actor = system.ActorOf(JobActor.Props(expected.JobId, new RecordingPublisher(), TimeProvider.System, keys,
+                journal: new JobJournal(Space: new JournalSpace(options))));
+            var summary = await actor.Ask<FedHealth.Contracts.JobSummary>(new JobProtocol.GetJobSummary(expected.JobId), TimeSpan.FromSeconds(20));
+            Assert.Equal((expected.Outcome, expected.Rounds), (summary.Status, summary.Rounds.Count));
+            await Eventually.Get(() => Task.FromResult(JournalTable.Read(CoordinatorOptions.Sqlite, connection, id).Count == 0
+                && JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, id).Count == 1 ? "compacted" : null), TimeSpan.FromSeconds(30),
+                $"the ended job's {before} events to be pruned behind its snapshot");
+        }
+        finally { await system.Terminate(); }
+
+        // Woken again, it reads the same from its snapshot alone; the ledger is untouched.
+        var again = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
+        try
+        {
+            var actor = again.ActorOf(JobActor.Props(expected.JobId, new RecordingPublisher(), TimeProvider.System, keys));
+            var summary = await actor.Ask<FedHealth.Contracts.JobSummary>(new JobProtocol.GetJobSummary(expected.JobId), TimeSpan.FromSeconds(20));
+            Assert.Equal((expected.Outcome, expected.Rounds), (summary.Status, summary.Rounds.Count));
+            Assert.Equal(expected.GlobalAuc, summary.Rounds[^1].Global!.Auc, 12);
+            Assert.True(ChainVerification.Verify(LedgerStore.Read(CoordinatorOptions.Sqlite, connection)).Intact);
+        }
+        finally
+        {
+            await again.Terminate();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+
+    private static Expected ExpectedOfFixture() =>
+        JsonSerializer.Deserialize<Expected>(File.ReadAllText(Path.Combine(Fixture, "expected.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    private static SecureAggregationKeys? FixtureKeys() => CoordinatorComponent.LoadKeys(new CoordinatorOptions
+    {
+        DataDir = Fixture, ConsortiumFile = Path.Combine(Fixture, "consortium.json"), KeyFile = Path.Combine(Fixture, "coordinator-key.pem"),
+        SigningKeyFile = Path.Combine(Fixture, "coordinator-signing-key.pem"),
+    });
+
     private sealed record ExpectedRunning(Guid JobId, string Status, int Round, int RoundsClosed, int TotalRounds, string[] Sites);
 
     [Fact]
@@ -92,13 +143,9 @@ public sealed class JournalFixtureTests
     [Fact]
     public void A_secure_job_journaled_by_the_code_of_December_2026_replays_to_the_same_job_and_an_intact_ledger()
     {
-        var expected = JsonSerializer.Deserialize<Expected>(File.ReadAllText(Path.Combine(Fixture, "expected.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var expected = ExpectedOfFixture();
         var connection = $"Data Source={Path.Combine(Fixture, "journal.db")};Mode=ReadOnly;Pooling=False";
-        var keys = CoordinatorComponent.LoadKeys(new CoordinatorOptions
-        {
-            DataDir = Fixture, ConsortiumFile = Path.Combine(Fixture, "consortium.json"), KeyFile = Path.Combine(Fixture, "coordinator-key.pem"),
-            SigningKeyFile = Path.Combine(Fixture, "coordinator-signing-key.pem"),
-        });
+        var keys = FixtureKeys();
 
         var state = new JobState(keys);
         var events = JournalTable.Read(CoordinatorOptions.Sqlite, connection, $"job-{expected.JobId}");
