@@ -46,13 +46,33 @@ public sealed class JournalSpace(CoordinatorOptions options)
     public long Reclaim()
     {
         if (options.Journal != CoordinatorOptions.Sqlite) return 0;
-        using var connection = new SqliteConnection(options.JournalConnectionString());
+        // A checkpoint waits for the file's readers and writers: at most a few seconds, then the next prune tries again.
+        var builder = new SqliteConnectionStringBuilder(options.JournalConnectionString()) { DefaultTimeout = 5 };
+        using var connection = new SqliteConnection(builder.ToString());
         connection.Open();
         var free = Scalar(connection, "PRAGMA freelist_count");
         Execute(connection, "PRAGMA incremental_vacuum");
         var freed = free - Scalar(connection, "PRAGMA freelist_count");
         Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
         return freed;
+    }
+
+    private int reclaiming;
+
+    /// <summary>
+    /// <see cref="Reclaim"/> on a worker thread, never on a job actor's: a checkpoint may wait on the file, and a blocked
+    /// actor thread holds up every actor of the node. At most one runs at a time; one asked for meanwhile is skipped (the
+    /// running one frees those pages too).
+    /// </summary>
+    public Task<long> ReclaimInBackground(Action<Exception> failed)
+    {
+        if (options.Journal != CoordinatorOptions.Sqlite || Interlocked.Exchange(ref reclaiming, 1) == 1) return Task.FromResult(0L);
+        return Task.Run(() =>
+        {
+            try { return Reclaim(); }
+            catch (Exception e) when (e is SqliteException or InvalidOperationException) { failed(e); return 0L; }
+            finally { Volatile.Write(ref reclaiming, 0); }
+        });
     }
 
     private static long Scalar(SqliteConnection connection, string sql)

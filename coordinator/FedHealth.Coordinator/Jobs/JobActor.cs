@@ -170,13 +170,13 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         });
         Command<DeleteMessagesSuccess>(deleted =>
         {
-            var pages = journal.Space?.Reclaim() ?? 0;
-            log.Info("job {0}: events up to {1} pruned (covered by the round-close snapshot){2}", jobId, deleted.ToSequenceNr, pages > 0 ? $", {pages} pages given back" : "");
+            log.Info("job {0}: events up to {1} pruned (covered by the round-close snapshot)", jobId, deleted.ToSequenceNr);
+            Reclaim();
         });
         Command<DeleteMessagesFailure>(failed => log.Warning(failed.Cause, "job {0}: pruning events up to {1} failed; they stay until the next round's snapshot", jobId, failed.ToSequenceNr));
         Command<SaveSnapshotFailure>(failed => log.Warning(failed.Cause, "job {0}: saving the snapshot at {1} failed; recovery replays from the previous one", jobId, failed.Metadata.SequenceNr));
         // The snapshot before the latest held a model or two: its pages go back as well.
-        Command<DeleteSnapshotsSuccess>(_ => journal.Space?.Reclaim());
+        Command<DeleteSnapshotsSuccess>(_ => Reclaim());
         Command<DeleteSnapshotsFailure>(failed => log.Warning(failed.Cause, "job {0}: deleting snapshots before the latest failed (they only take space)", jobId));
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Command<CheckLiveness>(_ =>
@@ -208,6 +208,13 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     }
 
     private DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary>The pruned rows' space given back, off this actor's thread.</summary>
+    private void Reclaim()
+    {
+        var (jobId, logger) = (state.JobId, log);
+        journal.Space?.ReclaimInBackground(e => logger.Warning("job {0}: giving the journal's pruned space back failed ({1}); the next prune tries again", jobId, e.Message));
+    }
 
     private IEnumerable<string> KeptCheckpoints() => Checkpoints.All.Concat(state.Summary().KeptRounds.Select(Checkpoints.OfRound));
 
