@@ -6,7 +6,7 @@ using FedHealth.Coordinator;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Dashboard;
 using FedHealth.Learning.Data;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 
 namespace FedHealth.Cli;
 

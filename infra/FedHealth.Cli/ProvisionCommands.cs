@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using FedHealth.Privacy.Crypto;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 
 namespace FedHealth.Cli;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FedHealth.Contracts;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>One line of the site's audit log: a message sent, received or refused, what it carried and on what basis.</summary>
 public sealed record AuditEntry(DateTimeOffset At, string Direction, string Message, Guid? JobId, int? Round, string Counterpart,

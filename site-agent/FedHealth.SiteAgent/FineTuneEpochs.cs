@@ -5,7 +5,7 @@ using FedHealth.Learning.Models;
 using FedHealth.Learning.Torch;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// Early stopping for fine-tuning, decided on the site's training rows alone: they are cut into <see cref="Folds"/>

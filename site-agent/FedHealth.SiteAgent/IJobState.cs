@@ -1,4 +1,4 @@
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// Something a site keeps in memory for a job while it runs (answers, attempts, personal models, control variates,

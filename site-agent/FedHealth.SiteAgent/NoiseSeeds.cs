@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// Seeds for the site's differential-privacy noise, derived with HMAC-SHA256 from a secret that never leaves the

@@ -1,2 +1,2 @@
 FedHealth.Governance.OwnerOnlyFiles.Apply();
-return await FedHealth.Sites.SiteAgentProgram.RunAsync(args);
+return await FedHealth.SiteAgent.SiteAgentProgram.RunAsync(args);

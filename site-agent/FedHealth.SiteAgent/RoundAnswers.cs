@@ -1,6 +1,6 @@
 using FedHealth.Contracts;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// What the site answered per (job, round), and the latest attempt it heard of each round. A round requested again

@@ -4,7 +4,7 @@ using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.SecureAggregation;
 using Microsoft.Extensions.Logging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The site's part in secure rounds: one session per (job, round) attempt, holding the protocol client and the

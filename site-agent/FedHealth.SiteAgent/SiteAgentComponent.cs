@@ -5,7 +5,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// Wires site agents into a host: one queue per site (so every site gets each round), and their heartbeats. A
@@ -13,7 +13,7 @@ namespace FedHealth.Sites;
 /// </summary>
 public static class SiteAgentComponent
 {
-    public static IServiceCollection AddSiteAgents(this IServiceCollection services, IReadOnlyList<SiteAgent> agents)
+    public static IServiceCollection AddSiteAgents(this IServiceCollection services, IReadOnlyList<Agent> agents)
     {
         services.AddSingleton(agents);
         foreach (var agent in agents)
@@ -24,7 +24,7 @@ public static class SiteAgentComponent
         return services;
     }
 
-    public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg, IReadOnlyList<SiteAgent> agents)
+    public static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg, IReadOnlyList<Agent> agents)
     {
         var logger = context.GetRequiredService<ILoggerFactory>().CreateLogger("FedHealth.SiteAgent");
         var chunked = new FedHealth.Messaging.Chunking.ChunkedPublisher(context.GetRequiredService<BusOptions>());

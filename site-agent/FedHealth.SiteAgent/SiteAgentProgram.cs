@@ -1,12 +1,12 @@
 using FedHealth.Learning.Data;
 using FedHealth.Messaging;
-using FedHealth.Sites.Doctor;
+using FedHealth.SiteAgent.Doctor;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>The site agent as a hospital runs it: `run --config site.json [--Bus:Transport=RabbitMq --Bus:Uri=amqp://...]`.</summary>
 public static class SiteAgentProgram
@@ -38,11 +38,11 @@ public static class SiteAgentProgram
         builder.Configuration.AddCommandLine(settings);
         var bus = SiteBusSettings.For(args[2], settings);
         using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
-        SiteAgent agent;
+        Agent agent;
         try
         {
             bus.Validate();
-            agent = SiteAgent.Start(SiteConfigFile.Load(args[2]), loggers.CreateLogger("FedHealth.SiteAgent"));
+            agent = Agent.Start(SiteConfigFile.Load(args[2]), loggers.CreateLogger("FedHealth.SiteAgent"));
         }
         catch (Exception e) when (e is DataException or ArgumentException or InvalidOperationException)
         {
@@ -54,7 +54,7 @@ public static class SiteAgentProgram
             await Console.Error.WriteLineAsync($"error: {problem}");
             return 2;
         }
-        IReadOnlyList<SiteAgent> agents = [agent];
+        IReadOnlyList<Agent> agents = [agent];
         builder.Services.AddSiteAgents(agents);
         builder.Services.AddFederationBus(bus, _ => { }, (context, cfg) => SiteAgentComponent.ConfigureEndpoints(context, cfg, agents));
         await builder.Build().RunAsync();

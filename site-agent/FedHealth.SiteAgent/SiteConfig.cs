@@ -1,7 +1,7 @@
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Sql;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>A hospital's own site configuration file (JSON): who the site is, where its data is, how it trains.</summary>
 public sealed class SiteConfig

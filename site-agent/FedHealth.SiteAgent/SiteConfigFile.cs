@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using FedHealth.Governance;
 using FedHealth.Learning.Data;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>Loads and checks a site configuration file; relative paths are taken from the file's folder.</summary>
 public static partial class SiteConfigFile

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// Makes a ready-to-run copy of a site config for a provisioned consortium: every relative path made absolute

@@ -2,13 +2,13 @@ using FedHealth.Contracts;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// Takes the consortium file the coordinator relays (a site enrolled, rotated or revoked) when the consortium CA signed
 /// it and it is newer than the site's; the decision goes to the site's log and its audit log.
 /// </summary>
-public sealed class SiteConsortiumConsumer(SiteAgent agent, ILogger logger) : IConsumer<ConsortiumChanged>
+public sealed class SiteConsortiumConsumer(Agent agent, ILogger logger) : IConsumer<ConsortiumChanged>
 {
     public Task Consume(ConsumeContext<ConsortiumChanged> context)
     {

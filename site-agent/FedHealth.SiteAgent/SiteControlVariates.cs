@@ -1,6 +1,6 @@
 using FedHealth.Learning.Strategies;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The site's own SCAFFOLD control variate cᵢ per job, 0 until its first round. Held in memory only: an agent that

@@ -3,7 +3,7 @@ using FedHealth.Learning.Data;
 using FedHealth.Privacy.SecureAggregation;
 using Microsoft.Extensions.Logging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The site's handler for a label-counts job: its rows per label (training and held-out rows alike), sent only as its

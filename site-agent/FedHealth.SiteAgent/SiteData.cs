@@ -2,7 +2,7 @@ using FedHealth.Learning.Data;
 using FedHealth.Learning.Sql;
 using FedHealth.Messaging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>A site's data as the agent trains on it: the schema, and the local train/test split of the rows read through it.</summary>
 public sealed record SiteData(DataSchema Schema, TrainTestSplit Split)

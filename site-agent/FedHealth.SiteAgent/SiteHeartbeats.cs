@@ -2,10 +2,10 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>Publishes each hosted site's heartbeat at start and then every interval, so the coordinator knows who is online.</summary>
-public sealed class SiteHeartbeats(IReadOnlyList<SiteAgent> agents, IBus bus, TimeProvider clock, ILogger<SiteHeartbeats> logger) : BackgroundService
+public sealed class SiteHeartbeats(IReadOnlyList<Agent> agents, IBus bus, TimeProvider clock, ILogger<SiteHeartbeats> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -5,7 +5,7 @@ using FedHealth.Learning.Torch;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// What every one of the site's handlers does with a request: build the declared model from the weights the coordinator

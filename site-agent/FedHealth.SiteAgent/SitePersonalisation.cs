@@ -5,7 +5,7 @@ using FedHealth.Learning.Strategies;
 using FedHealth.Learning.Torch;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The site's own model in a personalised job. Ditto: each training round also moves the personal model v by local

@@ -4,14 +4,14 @@ using MassTransit;
 using Polly;
 using Microsoft.Extensions.Logging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// Receives a job's round requests on the site's own queue and answers them. Training runs on a dedicated thread
 /// so TorchSharp's thread-bound scopes stay on one thread and the bus's threads stay free.
 /// </summary>
 /// <param name="spool">The site's one spool: MassTransit makes a consumer per message, and a sliced message spans many.</param>
-public sealed class SiteRoundConsumer(SiteAgent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked, ChunkSpool spool) :
+public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked, ChunkSpool spool) :
     IConsumer<RoundStarted>, IConsumer<CountRequested>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>, IConsumer<JobClosed>,
     IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
 {

@@ -4,7 +4,7 @@ using FedHealth.Learning.Torch;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The site's handler for scoring steps: a round's evaluation of the global model (and of its personal model) and,

@@ -4,7 +4,7 @@ using FedHealth.Messaging.Signing;
 using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.Enrolment;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// A site's key material for signed messages and secure rounds: its signing identity and the consortium file, both as

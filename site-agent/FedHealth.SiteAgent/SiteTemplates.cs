@@ -1,6 +1,6 @@
 using FedHealth.Governance;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>`init`: a commented site.json and policy.json for hospital IT to fill in; both load with the real loaders.</summary>
 public static class SiteTemplates

@@ -9,7 +9,7 @@ using FedHealth.Privacy.DifferentialPrivacy;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The site's handler for training rounds: admission by the site's policy and privacy budget, local training (DP-SGD,

@@ -3,7 +3,7 @@ using FedHealth.Governance;
 using FedHealth.Learning.Metrics;
 using Microsoft.Extensions.Logging;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The site's policy applied to every message it sends: what kind of data it is, where it goes (the coordinator,

@@ -3,7 +3,7 @@ using FedHealth.Cli.Local;
 using FedHealth.Contracts;
 using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Torch;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using static TorchSharp.torch;
 
 namespace FedHealth.Cli.Bench;

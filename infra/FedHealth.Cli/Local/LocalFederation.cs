@@ -8,7 +8,7 @@ using FedHealth.Dashboard;
 using FedHealth.Learning.Data;
 using FedHealth.Messaging;
 using FedHealth.Messaging.Signing;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -88,7 +88,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         await federation.App.StopAsync(CancellationToken.None);
     }
 
-    private sealed record RunningFederation(WebApplication App, IReadOnlyList<SiteAgent> Agents, JobWatcher Watcher, RoundTable Table, FileLoggerProvider Log) : IAsyncDisposable
+    private sealed record RunningFederation(WebApplication App, IReadOnlyList<Agent> Agents, JobWatcher Watcher, RoundTable Table, FileLoggerProvider Log) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -169,10 +169,10 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
     }
 
 
-    private List<SiteAgent> StartSites(ILoggerProvider logs, LocalKeys keys)
+    private List<Agent> StartSites(ILoggerProvider logs, LocalKeys keys)
     {
         var logger = logs.CreateLogger("FedHealth.SiteAgent");
-        return SiteConfigs().Select(c => SiteAgent.Start(c, logger, keys.Sites[c.Site.Id])).ToList();
+        return SiteConfigs().Select(c => Agent.Start(c, logger, keys.Sites[c.Site.Id])).ToList();
     }
 
     /// <summary>Simulated sites keep their records (privacy ledger) in the run's data directory, with the budget asked for.</summary>
@@ -192,7 +192,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         return new DpSgdSettings { NoiseMultiplier = noise, ClipNorm = options.DpClipNorm, SamplingRate = options.DpSamplingRate };
     }
 
-    private JobSpec JobSpecFor(IReadOnlyList<SiteAgent> agents)
+    private JobSpec JobSpecFor(IReadOnlyList<Agent> agents)
     {
         var schema = agents[0].Schema;
         return new JobSpec
@@ -268,7 +268,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         ModelFiles.Save(Path.Combine(folder, $"{jobId}.pt"), spec.Model, weights);
     }
 
-    private FederationSummary Summarise(JobSpec spec, IReadOnlyList<SiteAgent> agents, IReadOnlyList<RoundCompleted> rounds, JobEnded ended, TimeSpan wall)
+    private FederationSummary Summarise(JobSpec spec, IReadOnlyList<Agent> agents, IReadOnlyList<RoundCompleted> rounds, JobEnded ended, TimeSpan wall)
     {
         var last = rounds.LastOrDefault() ?? throw new InvalidOperationException($"job {ended.JobId} {ended.Outcome} without a completed round: {ended.Detail}");
         var pooledModel = CentralTraining.Train(spec.Model, spec.Training, spec.Rounds, spec.Seed, TabularData.Concat(agents.Select(a => a.Split.Train).ToList()));
@@ -303,7 +303,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         if (s.CrossSite is { } crossSite) CrossSiteTable.Print(crossSite, s.Sites.Select(site => site.Id).ToList(), output);
     }
 
-    private static string Describe(SiteAgent a) => $"{a.Id} {a.Config.Site.Jurisdiction}{(a.Config.Site.Simulated ? " simulated" : "")}";
+    private static string Describe(Agent a) => $"{a.Id} {a.Config.Site.Jurisdiction}{(a.Config.Site.Simulated ? " simulated" : "")}";
 
     private static string DashboardUrl(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(unknown)";

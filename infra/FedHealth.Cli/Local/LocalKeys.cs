@@ -1,6 +1,6 @@
 using FedHealth.Coordinator.Jobs;
 using FedHealth.Privacy.Crypto;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 
 namespace FedHealth.Cli.Local;
 

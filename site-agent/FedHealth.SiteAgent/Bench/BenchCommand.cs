@@ -5,7 +5,7 @@ using FedHealth.Learning.Torch;
 using Microsoft.Extensions.Configuration;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites.Bench;
+namespace FedHealth.SiteAgent.Bench;
 
 /// <summary>`bench --config site.json [--model mlp] [--hidden 256] [--epochs 20] [--batch 32] [--lr 0.05] [--seed 1]`: CPU against CUDA on this site's data.</summary>
 public static class BenchCommand

@@ -4,7 +4,7 @@ using FedHealth.Learning.Models;
 using FedHealth.Learning.Torch;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites.Bench;
+namespace FedHealth.SiteAgent.Bench;
 
 /// <summary>One device's run of the bench: time per epoch and per optimiser step, and what the model learned.</summary>
 public sealed record DeviceRun(string Device, double SecondsPerEpoch, double MillisecondsPerStep, double TrainLoss, ModelMetrics Test, float[] Parameters);

@@ -3,7 +3,7 @@ using FedHealth.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>Connects to the consortium's broker as the agent will, telling a wrong address from wrong credentials.</summary>
 public static class BrokerCheck

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using FedHealth.Messaging;
 using FedHealth.Privacy.Crypto;
 
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>
 /// The TLS files the bus will use: the consortium CA, and the site's client certificate (issued by that CA for this

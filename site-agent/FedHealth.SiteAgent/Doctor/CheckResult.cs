@@ -1,4 +1,4 @@
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 public enum CheckStatus { Pass, Warn, Fail }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>The privacy ledger, the audit log and the coordinator's liveness view all rely on the site's clock being right.</summary>
 public static class ClockCheck

@@ -3,7 +3,7 @@ using FedHealth.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>
 /// Asks the coordinator for its clock over the broker, as the agent will talk to it, and compares it with this

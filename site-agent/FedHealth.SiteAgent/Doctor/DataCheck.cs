@@ -1,6 +1,6 @@
 using FedHealth.Learning.Data;
 
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>Loads the site's data exactly as the agent does at start, so any problem shows with the loader's own words.</summary>
 public static class DataCheck

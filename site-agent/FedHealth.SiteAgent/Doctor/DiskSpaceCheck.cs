@@ -1,4 +1,4 @@
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>The state folder must take writes (privacy ledger, audit log, spooled slices) and have room for them.</summary>
 public static class DiskSpaceCheck

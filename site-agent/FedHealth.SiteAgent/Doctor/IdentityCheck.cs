@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>The site's signing key and the consortium file, and that the consortium knows this site by that key.</summary>
 public static class IdentityCheck

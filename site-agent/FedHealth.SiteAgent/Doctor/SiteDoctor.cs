@@ -1,7 +1,7 @@
 using FedHealth.Learning.Data;
 using FedHealth.Messaging;
 
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>
 /// `doctor`: checks a site's setup the way the agent will use it (config, policy, keys, data, libtorch, device, state

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites.Doctor;
+namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>Whether libtorch loads here, and which device the agent will train on.</summary>
 public static class TorchChecks

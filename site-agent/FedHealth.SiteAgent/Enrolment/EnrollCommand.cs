@@ -1,7 +1,7 @@
 using FedHealth.Learning.Data;
 using FedHealth.Privacy.Enrolment;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>`enroll request --config site.json [--rotate]` and `enroll BUNDLE --config site.json [--ca-fingerprint HEX]`.</summary>
 public static class EnrollCommand

@@ -1,4 +1,4 @@
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The files `enroll` keeps in a site's enrolment folder. The two private keys are made here and never leave it;

@@ -2,7 +2,7 @@ using FedHealth.Learning.Data;
 using FedHealth.Messaging;
 using Microsoft.Extensions.Configuration;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The Bus settings a site runs with: the broker settings `enroll` installed (when the config has an enrolment

@@ -5,7 +5,7 @@ using FedHealth.Contracts;
 using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.Enrolment;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// The hospital's side of enrolment. `enroll request` makes the site's two keys (kept, never sent) and a request

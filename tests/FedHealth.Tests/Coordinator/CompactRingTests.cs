@@ -3,7 +3,7 @@ using FedHealth.Coordinator.Jobs;
 using FedHealth.Learning.Jobs;
 using FedHealth.Learning.Models;
 using FedHealth.Privacy.SecureAggregation;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FedHealth.Tests.Coordinator;

@@ -1,6 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Jobs;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FedHealth.Tests.Coordinator;

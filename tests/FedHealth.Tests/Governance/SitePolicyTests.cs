@@ -6,7 +6,7 @@ using FedHealth.Coordinator.Hosting;
 using FedHealth.Coordinator.Ledger;
 using FedHealth.Governance;
 using FedHealth.Learning.Data;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Coordinator;
 using FedHealth.Tests.Support;
 

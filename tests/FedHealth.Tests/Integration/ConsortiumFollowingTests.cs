@@ -1,6 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Messaging;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using FedHealth.Contracts;
 using FedHealth.Messaging;
-using FedHealth.Sites;
-using FedHealth.Sites.Doctor;
+using FedHealth.SiteAgent;
+using FedHealth.SiteAgent.Doctor;
 using FedHealth.Tests.Support;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;

@@ -45,8 +45,8 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
         Assert.True(done.Status == "completed", $"the count ended {done.Status}: {done.Detail}");
 
         // What each site holds, counted here from the same files the site processes read: the secure sum must equal it.
-        var expected = sites.Select(s => FedHealth.Sites.SiteCounting.Count(FedHealth.Sites.SiteData.Load(
-                FedHealth.Sites.SiteConfigFile.Load(Path.Combine(temp.Path, "sites", s, "site.json")).Data).Split))
+        var expected = sites.Select(s => FedHealth.SiteAgent.SiteCounting.Count(FedHealth.SiteAgent.SiteData.Load(
+                FedHealth.SiteAgent.SiteConfigFile.Load(Path.Combine(temp.Path, "sites", s, "site.json")).Data).Split))
             .Aggregate(new long[3], (sum, c) => sum.Zip(c, (x, y) => x + y).ToArray());
         var report = done.LabelCounts!;
         Assert.Equal(expected, report.Labels.Select(l => l.Rows!.Value).Append(report.TotalRows!.Value).ToArray());

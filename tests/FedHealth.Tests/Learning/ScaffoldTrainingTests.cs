@@ -3,7 +3,7 @@ using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
 using FedHealth.Learning.Strategies;
 using FedHealth.Learning.Torch;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using FedHealth.Learning.Data;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Learning;

@@ -2,7 +2,7 @@ using System.Data;
 using DataException = FedHealth.Learning.Data.DataException;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Sql;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Learning;

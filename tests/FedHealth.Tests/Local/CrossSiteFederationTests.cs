@@ -4,7 +4,7 @@ using FedHealth.Contracts;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Coordinator.Ledger;
 using FedHealth.Governance;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Local;

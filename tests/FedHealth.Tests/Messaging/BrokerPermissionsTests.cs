@@ -20,7 +20,7 @@ public sealed class BrokerPermissionsTests
     [Fact]
     public void A_site_may_read_what_its_agent_consumes_and_publish_only_what_names_a_site()
     {
-        var consumed = typeof(FedHealth.Sites.SiteRoundConsumer).GetInterfaces()
+        var consumed = typeof(FedHealth.SiteAgent.SiteRoundConsumer).GetInterfaces()
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>)).Select(i => i.GetGenericArguments()[0]);
         Assert.All(consumed, t => Assert.Contains(t, BrokerPermissions.SiteReceives));
         Assert.DoesNotContain(typeof(CreateJob), BrokerPermissions.SiteSends);

@@ -3,7 +3,7 @@ using FedHealth.Coordinator.Jobs;
 using FedHealth.Learning.Models;
 using FedHealth.Messaging;
 using FedHealth.Messaging.Chunking;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 using static FedHealth.Tests.Coordinator.JobFixtures;
 

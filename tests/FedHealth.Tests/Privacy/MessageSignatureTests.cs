@@ -85,7 +85,7 @@ public sealed class MessageSignatureTests : IDisposable
     {
         var assemblies = new[]
         {
-            typeof(FedHealth.Coordinator.Hosting.CoordinatorComponent).Assembly, typeof(FedHealth.Sites.SiteAgent).Assembly,
+            typeof(FedHealth.Coordinator.Hosting.CoordinatorComponent).Assembly, typeof(FedHealth.SiteAgent.Agent).Assembly,
             typeof(FedHealth.Dashboard.DashboardComponent).Assembly,
         };
         var consumed = assemblies.SelectMany(a => a.GetTypes())

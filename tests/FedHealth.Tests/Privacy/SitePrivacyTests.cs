@@ -1,6 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Learning.Models;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -80,11 +80,11 @@ public sealed class SitePrivacyTests : IDisposable
         Assert.Equal(a.Weights.Tensors[0].Data, again.Weights.Tensors[0].Data);
     }
 
-    private SiteAgent Site(double budget, string state = "state")
+    private Agent Site(double budget, string state = "state")
     {
         var config = GbsgSite.Config(Path.Combine(temp.Path, state))
             .WithPrivacy(new SitePrivacy { EpsilonBudget = budget, Delta = 1e-5 });
-        return SiteAgent.Start(config, NullLogger.Instance);
+        return Agent.Start(config, NullLogger.Instance);
     }
 
     private static RoundStarted Round(Guid job, int round) =>

@@ -1,6 +1,6 @@
 using FedHealth.Contracts;
-using FedHealth.Sites;
-using FedHealth.Sites.Bench;
+using FedHealth.SiteAgent;
+using FedHealth.SiteAgent.Bench;
 using FedHealth.Tests.Support;
 using static TorchSharp.torch;
 

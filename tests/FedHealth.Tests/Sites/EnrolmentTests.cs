@@ -4,7 +4,7 @@ using FedHealth.Contracts;
 using FedHealth.Learning.Data;
 using FedHealth.Privacy.Crypto;
 using FedHealth.Privacy.Enrolment;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Sites;

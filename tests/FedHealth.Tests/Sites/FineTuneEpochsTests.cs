@@ -1,7 +1,7 @@
 using FedHealth.Contracts;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Governance;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Coordinator;
 using FedHealth.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

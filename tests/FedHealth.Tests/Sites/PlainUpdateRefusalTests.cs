@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using FedHealth.Contracts;
 using FedHealth.Learning.Models;
 using FedHealth.Privacy.Crypto;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +23,7 @@ public sealed class PlainUpdateRefusalTests : IDisposable
     public void A_site_with_consortium_keys_declines_a_request_for_a_plain_update_and_seals_what_it_sends()
     {
         var trust = TestTrust.Of(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]> { ["DE-GBSG"] = identity.PublicKey });
-        var site = SiteAgent.Start(GbsgSite.Config(temp.Path), NullLogger.Instance, new SiteSecurity(identity, trust));
+        var site = Agent.Start(GbsgSite.Config(temp.Path), NullLogger.Instance, new SiteSecurity(identity, trust));
         var job = Guid.NewGuid();
         var round = GbsgSite.Round(job, 1, Model, new TrainingPlan(), FlatParameters.Initial(ParameterLayout.For(Model), 1).ToWeights());
 

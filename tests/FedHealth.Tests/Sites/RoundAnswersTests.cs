@@ -1,5 +1,5 @@
 using FedHealth.Contracts;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 
 namespace FedHealth.Tests.Sites;
 

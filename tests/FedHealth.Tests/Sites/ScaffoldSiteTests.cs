@@ -1,7 +1,7 @@
 using FedHealth.Contracts;
 using FedHealth.Learning.Models;
 using FedHealth.Learning.Strategies;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -69,8 +69,8 @@ public sealed class ScaffoldSiteTests : IDisposable
         Assert.Contains(new AuditLog(Path.Combine(site.StateDir, "audit.jsonl")).Read(), a => a is { Direction: "received", Message: nameof(JobClosed) } && a.JobId == ended);
     }
 
-    private SiteAgent Site(string state = "state") =>
-        SiteAgent.Start(GbsgSite.Config(Path.Combine(temp.Path, state)), NullLogger.Instance);
+    private Agent Site(string state = "state") =>
+        Agent.Start(GbsgSite.Config(Path.Combine(temp.Path, state)), NullLogger.Instance);
 
     private static RoundStarted Round(Guid job, int round, float[] global, float[]? serverControl) =>
         GbsgSite.Round(job, round, Model, Plan, new FlatParameters(Layout, global).ToWeights()) with

@@ -1,7 +1,7 @@
 using FedHealth.Contracts;
 using FedHealth.Messaging.Signing;
 using FedHealth.Privacy.Crypto;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Sites;

@@ -1,6 +1,6 @@
 using FedHealth.Messaging;
 using FedHealth.Privacy.Crypto;
-using FedHealth.Sites.Doctor;
+using FedHealth.SiteAgent.Doctor;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Sites;

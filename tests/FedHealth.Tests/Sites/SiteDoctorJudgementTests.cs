@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using FedHealth.Sites.Doctor;
+using FedHealth.SiteAgent.Doctor;
 using RabbitMQ.Client.Exceptions;
 
 namespace FedHealth.Tests.Sites;

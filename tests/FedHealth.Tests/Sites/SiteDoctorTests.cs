@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using FedHealth.Messaging;
-using FedHealth.Sites;
-using FedHealth.Sites.Doctor;
+using FedHealth.SiteAgent;
+using FedHealth.SiteAgent.Doctor;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Sites;

@@ -1,5 +1,5 @@
 using FedHealth.Governance;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Sites;

@@ -1,5 +1,5 @@
 using FedHealth.Contracts;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 using FedHealth.Tests.Coordinator;
 using FedHealth.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FedHealth.Sites;
+using FedHealth.SiteAgent;
 
 namespace FedHealth.Tests.Support;
 

@@ -25,6 +25,9 @@ export async function renderLedger(main) {
   const form = main.querySelector("#ledger-filters");
   const body = main.querySelector("tbody");
   let entries = [], total = 0, facetsDrawn = false;
+  // Entries that arrived while the page is open are marked new however they reach the table: pushed one by one, or
+  // fetched again when a gap shows that some were missed (a burst during a reload would otherwise lose its mark).
+  const arrived = new Set();
 
   const query = () => {
     const q = new URLSearchParams();
@@ -47,7 +50,7 @@ export async function renderLedger(main) {
     for (const [k, v] of keep) if (form.elements[k] && k !== "from" && k !== "to") form.elements[k].value = v;
     facetsDrawn = true;
   };
-  const row = e => `<tr data-index="${e.index}" class="${e.decision === "allowed" ? "" : "refused"}"><td>${e.index}</td><td>${esc(time(e.at))}</td>
+  const row = e => `<tr data-index="${e.index}" class="${[e.decision === "allowed" ? "" : "refused", arrived.has(e.index) ? "new" : ""].join(" ").trim()}"><td>${e.index}</td><td>${esc(time(e.at))}</td>
     <td><a href="#/jobs/${esc(e.jobId)}" title="${esc(e.jobId)}">${esc(e.jobId.slice(0, 8))}</a> / ${e.round}</td>
     <td>${esc(e.sender)} <small>${esc(e.senderJurisdiction)}</small></td><td>${esc(e.receiver)} <small>${esc(e.receiverJurisdiction)}</small></td>
     <td>${esc(e.dataKind)}</td><td>${bytes(e.bytes)}</td><td>${esc(e.legalBasis)}</td>
@@ -107,13 +110,13 @@ export async function renderLedger(main) {
   };
   const offs = [
     on("transferAppended", ({ record }) => {
+      arrived.add(record.index);
       const last = entries.length ? entries[entries.length - 1].index : -1;
-      if (entries.some(e => e.index === record.index)) return;
+      if (entries.some(e => e.index === record.index)) { body.querySelector(`tr[data-index="${record.index}"]`)?.classList.add("new"); return; }
       // A gap means an event was missed: the journal is the record, so ask it again.
       if (entries.length && record.index > last + 1 && !query().toString()) { load().catch(() => {}); return; }
       if (!matches(record)) return;
       entries.push(record); total++; draw();
-      body.querySelector(`tr[data-index="${record.index}"]`)?.classList.add("new");
     }),
     on("reconnected", () => load().catch(() => {})),
   ];

@@ -6,14 +6,14 @@ using FedHealth.Privacy.DifferentialPrivacy;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
-namespace FedHealth.Sites;
+namespace FedHealth.SiteAgent;
 
 /// <summary>
 /// One hospital's agent: its data (loaded and split locally, never sent), its device, and what it answers to a
 /// round. Each kind of task has its handler (SiteTrainer, SiteScoring, SiteCounting); they run synchronously on the caller's
 /// thread under the agent's lock (TorchSharp's scopes are thread-bound).
 /// </summary>
-public sealed class SiteAgent
+public sealed class Agent
 {
     private readonly ILogger logger;
     private readonly object torchGate = new();
@@ -41,7 +41,7 @@ public sealed class SiteAgent
     public string StateDir { get; }
     public string DeviceName => TrainingDevice.Describe(Device);
 
-    private SiteAgent(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, SiteSecurity? security, ILogger logger)
+    private Agent(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, SiteSecurity? security, ILogger logger)
     {
         (Config, Schema, Split, Device, this.logger, this.security) = (config, schema, split, device, logger, security);
         secure = new SecureParticipation(config.Site.Id, security, config.MinParticipants, logger);
@@ -62,7 +62,7 @@ public sealed class SiteAgent
     public PrivacyCost PrivacySpent() => training.Spent();
 
     /// <summary>Loads the site's schema and data and picks its device; any problem stops the site with a clear message.</summary>
-    public static SiteAgent Start(SiteConfig config, ILogger logger, SiteSecurity? security = null)
+    public static Agent Start(SiteConfig config, ILogger logger, SiteSecurity? security = null)
     {
         security ??= SiteSecurity.Load(config);
         var (schema, split) = SiteData.Load(config.Data);
@@ -75,7 +75,7 @@ public sealed class SiteAgent
         };
         logger.LogInformation("site {Site} ({Jurisdiction}{Simulated}): {Train} training and {Test} held-out rows of schema {Schema}, training on {Device}",
             config.Site.Id, config.Site.Jurisdiction, config.Site.Simulated ? ", simulated" : "", split.Train.Rows, split.Test.Rows, schema.Name, TrainingDevice.Describe(device));
-        return new SiteAgent(config, schema, split, device, security, logger);
+        return new Agent(config, schema, split, device, security, logger);
     }
 
     /// <summary>This site's heartbeat, signed when it holds consortium keys (a coordinator that holds them refuses it unsigned).</summary>
