@@ -117,8 +117,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             transfers.RefusedBySite(state, d, Self);
             Handle(() => state.OnDecline(d, Now), d, "decline");
         });
-        Command<EvaluationSubmitted>(e => Handle(() => state.OnEvaluation(e, Now), e, "evaluation"));
-        Command<CrossSiteEvaluationSubmitted>(m => Handle(() => state.OnCrossSiteScores(m, Now), m, "cross-site scores"));
+        Command<EvaluationSubmitted>(e => Handle(() => state.OnAnswer(e, Now), e, "evaluation"));
+        Command<CrossSiteEvaluationSubmitted>(m => Handle(() => state.OnAnswer(m, Now), m, "cross-site scores"));
         Command<SiteChunk>(OnChunk);
         Command<TransferLedger.Head>(h => ledgerHead = h.Hash);
         Command<PhaseDeadline>(d =>
@@ -382,7 +382,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 log.Info("job {0} {1}: round {2} {3} again", state.JobId, state.Detail, state.Round, state.Status);
                 PublishStatusChanged(resumed.At);
                 // A training round restarts with the RoundStartedEvent persisted with this; an evaluation is asked for again here.
-                if (state.Phase is JobPhase.Evaluating or JobPhase.Scoring) ResumePhase();
+                if (state.Phase == JobPhase.Answering) ResumePhase();
                 break;
             case RoundClosed closed:
                 log.Info("job {0}: round {1} closed, global AUC {2:F4}", state.JobId, closed.Summary.Round, closed.Summary.Global?.Auc);
@@ -423,26 +423,12 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private void PublishCurrentStep()
     {
         stepPublishFailed = false;
-        if (state.Phase == JobPhase.Training && state.PendingBroadcast is { } step)
+        if (state.Phase == JobPhase.Collecting && state.PendingBroadcast is { } step)
             PublishStep(step);
-        else if (state.Phase == JobPhase.Training)
+        else if (state.Phase == JobPhase.Collecting)
             PublishOut(state.Kind.CollectionRequest(state, ledgerHead));
-        else if (state.Phase == JobPhase.Scoring)
-        {
-            var candidates = state.CrossSiteCandidates();
-            PublishOut(new CrossSiteEvaluationRequested
-            {
-                JobId = state.JobId, Round = state.Round, Model = state.Spec.Model, Candidates = candidates,
-                Participants = state.Participants, Deadline = state.Deadline,
-            });
-        }
         else
-            PublishOut(new EvaluationRequested
-            {
-                JobId = state.JobId, Round = state.Round, Model = state.Spec.Model, GlobalWeights = state.GlobalWeights,
-                Participants = state.Participants, Deadline = state.Deadline,
-                Personalisation = state.Spec.Personalisation, Final = state.Round >= state.Spec.Rounds, Training = state.Spec.Training,
-            });
+            PublishOut(state.CurrentStep!.Request(state));
     }
 
     private void PublishStep(IRoundMessage step) => PublishOut(step);

@@ -31,13 +31,16 @@ public sealed record RoundAggregated(int Round, ModelWeights GlobalWeights, IRea
 /// <param name="PersonalModel">That personal model, shared for cross-site evaluation; null when not asked for or withheld.</param>
 /// <param name="PersonalModelWithheld">Why the site kept its personal model back, when the job asked for it.</param>
 public sealed record EvaluationReceived(int Round, SiteEvaluation Evaluation, SiteEvaluation? Personalised = null,
-    ModelWeights? PersonalModel = null, string? PersonalModelWithheld = null) : IJobEvent;
+    ModelWeights? PersonalModel = null, string? PersonalModelWithheld = null) : IStepAnswer
+{
+    string IStepAnswer.SiteId => Evaluation.SiteId;
+}
 
 /// <summary>Every site the current step still waited for has stopped sending heartbeats; when each was last seen (null: never).</summary>
 public sealed record SitesGone(int Round, IReadOnlyDictionary<string, DateTimeOffset?> LastSeen) : IJobEvent;
 
 /// <summary>A site declined to evaluate the round's model (its policy refused sending metrics, say).</summary>
-public sealed record EvaluationDeclined(int Round, string SiteId, string Reason) : IJobEvent;
+public sealed record EvaluationDeclined(int Round, string SiteId, string Reason) : IStepDecline;
 
 /// <summary>The round is over, with its figures.</summary>
 public sealed record RoundClosed(RoundCompleted Summary) : IJobEvent;
@@ -88,10 +91,10 @@ public sealed record JobResumed(string By, DateTimeOffset At, DateTimeOffset Dea
 public sealed record CrossSiteStarted(int Round, DateTimeOffset Deadline, DateTimeOffset At) : IJobEvent;
 
 /// <summary>A site's cross-site scores passed every check.</summary>
-public sealed record CrossSiteScoresReceived(string SiteId, IReadOnlyList<CrossSiteScore> Scores) : IJobEvent;
+public sealed record CrossSiteScoresReceived(string SiteId, IReadOnlyList<CrossSiteScore> Scores) : IStepAnswer;
 
 /// <summary>A site declined to score the final models.</summary>
-public sealed record CrossSiteDeclined(string SiteId, string Reason) : IJobEvent;
+public sealed record CrossSiteDeclined(string SiteId, string Reason) : IStepDecline;
 
 /// <summary>Cross-site evaluation is over: the job report's matrix.</summary>
 public sealed record CrossSiteClosed(CrossSiteReport Report) : IJobEvent;

@@ -4,10 +4,10 @@ namespace FedHealth.Coordinator.Jobs;
 public enum JobPhase
 {
     New,
-    Training,
-    Evaluating,
-    /// <summary>After a personalised job's last round: every site scores every final model (cross-site evaluation).</summary>
-    Scoring,
+    /// <summary>A round's collection step: training, counting (the kind names it), plain or under secure aggregation.</summary>
+    Collecting,
+    /// <summary>An answer step the kind declared runs (<see cref="JobState.CurrentStep"/>: an evaluation, cross-site scoring).</summary>
+    Answering,
     Completed,
     Failed,
     /// <summary>Ended early for a reason that is not a fault, such as the sites' privacy budgets running out.</summary>

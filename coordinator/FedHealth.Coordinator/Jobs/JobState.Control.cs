@@ -39,7 +39,7 @@ public sealed partial class JobState
         if (Phase != JobPhase.Paused) return JobDecision.Refuse(EndedRefusal("resume"));
         var deadline = now + Spec.RoundDeadline;
         var resumed = new JobResumed(resume.RequestedBy.Trim(), now, deadline, resume.RequestId);
-        return pausedFrom == JobPhase.Training
+        return pausedFrom == JobPhase.Collecting
             ? new JobDecision([resumed, new RoundStartedEvent(Round, Attempt + 1, deadline, now, NewNonce(Spec))])
             : new JobDecision([resumed]);
     }
@@ -64,7 +64,7 @@ public sealed partial class JobState
     private void ApplyResumed(JobResumed resumed)
     {
         if (resumed.RequestId is { } request) controlRequests.Add(request);
-        if (pausedFrom == JobPhase.Training) attemptsBeforeResume = Attempt;
+        if (pausedFrom == JobPhase.Collecting) attemptsBeforeResume = Attempt;
         (Phase, Deadline, Detail) = (pausedFrom, resumed.Deadline, $"resumed by {resumed.By}");
         Step++;
     }

@@ -26,7 +26,7 @@ public sealed partial class JobState
     /// </summary>
     private DeadlineExtended? WaitForUnreachable(IReadOnlyCollection<string>? unreachable, DateTimeOffset now)
     {
-        if (unreachable is not { Count: > 0 } || Phase != JobPhase.Training) return null;
+        if (unreachable is not { Count: > 0 } || Phase != JobPhase.Collecting) return null;
         if (secure is null && training.Answers.Count >= Spec.MinSites) return null;
         return WaitingFor().Any(unreachable.Contains) ? new DeadlineExtended(Step, now + Spec.RoundDeadline, now) : null;
     }
@@ -40,8 +40,7 @@ public sealed partial class JobState
         if (silent.Count < waiting.Count || !QuorumAnswered()) return [];
         var goneEvent = new SitesGone(Round, silent.ToDictionary(s => s, s => lastSeen.TryGetValue(s, out var t) ? t : (DateTimeOffset?)null));
         var reasons = goneEvent.LastSeen.ToDictionary(p => p.Key, p => GoneText(p.Value));
-        IReadOnlyList<IJobEvent> closing = Phase == JobPhase.Scoring ? CloseCrossSite(now, null, null, reasons)
-            : Phase == JobPhase.Evaluating ? CloseRound(now, null)
+        IReadOnlyList<IJobEvent> closing = Phase == JobPhase.Answering ? CloseAnswerStep(now, null, reasons)
             : secure is not null ? CloseSecureStep(now, reasons)
             : [Aggregate(now, null, null, reasons)];
         return [goneEvent, .. closing];
@@ -50,18 +49,17 @@ public sealed partial class JobState
     /// <summary>Who the current step is still waiting for.</summary>
     private IReadOnlyList<string> WaitingFor() => Phase switch
     {
-        JobPhase.Evaluating => evaluation.WaitingFor(Participants),
-        JobPhase.Scoring => scoring.WaitingFor(Participants),
-        JobPhase.Training when secure is not null => training.WaitingFor(secure.Expected.Where(p => !secure.Answered.Contains(p))),
-        JobPhase.Training => training.WaitingFor(Participants),
+        JobPhase.Answering => answering.WaitingFor(Participants),
+        JobPhase.Collecting when secure is not null => training.WaitingFor(secure.Expected.Where(p => !secure.Answered.Contains(p))),
+        JobPhase.Collecting => training.WaitingFor(Participants),
         _ => [],
     };
 
     private bool QuorumAnswered() => Phase switch
     {
-        JobPhase.Evaluating or JobPhase.Scoring => true,
-        JobPhase.Training when secure is not null => secure.Answered.Count >= SecureSettings!.Threshold && secure.Answered.Count >= Math.Min(Spec.MinSites, Participants.Count),
-        JobPhase.Training => training.Answers.Count >= Spec.MinSites,
+        JobPhase.Answering => true,
+        JobPhase.Collecting when secure is not null => secure.Answered.Count >= SecureSettings!.Threshold && secure.Answered.Count >= Math.Min(Spec.MinSites, Participants.Count),
+        JobPhase.Collecting => training.Answers.Count >= Spec.MinSites,
         _ => false,
     };
 

@@ -47,7 +47,7 @@ public sealed partial class JobState
     /// <summary>A sealed plain update: checked (registered sender, signature, this attempt's nonce), opened, then judged as a plain update.</summary>
     public JobDecision OnSealedUpdate(SealedUpdateSubmitted sealedUpdate, DateTimeOffset now)
     {
-        if (Check(sealedUpdate.Round, sealedUpdate.SiteId, JobPhase.Training, "update") is { } problem) return problem;
+        if (Check(sealedUpdate.Round, sealedUpdate.SiteId, JobPhase.Collecting, "update") is { } problem) return problem;
         if (Spec.SecureAggregation) return JobDecision.Refuse("this job runs secure aggregation: send keys, shares and a masked update, not a sealed plain update");
         if (keys is null || Sealing is null) return JobDecision.Refuse("this coordinator holds no consortium keys to open sealed updates");
         if (!sealedUpdate.RoundNonce.AsSpan().SequenceEqual(Sealing.RoundNonce)) return JobDecision.Refuse($"sealed update from {sealedUpdate.SiteId} carries another attempt's nonce (replayed?)");
@@ -72,7 +72,7 @@ public sealed partial class JobState
 
     public JobDecision OnSecureMessage(ISecureRoundMessage message, DateTimeOffset now)
     {
-        if (Check(message.Round, message.SiteId, JobPhase.Training, message.GetType().Name) is { } problem) return problem;
+        if (Check(message.Round, message.SiteId, JobPhase.Collecting, message.GetType().Name) is { } problem) return problem;
         if (secure is null) return JobDecision.Refuse($"job {JobId} does not run secure aggregation");
         if (earlierNonces.Any(n => n.AsSpan().SequenceEqual(message.RoundNonce)))
         {
@@ -106,7 +106,7 @@ public sealed partial class JobState
     /// </summary>
     private DeadlineExtended? WaitForLagging(DateTimeOffset now)
     {
-        if (secure is null || Phase != JobPhase.Training || laggingWaitedInAttempt == Attempt || !WaitingFor().Any(lagging.Contains)) return null;
+        if (secure is null || Phase != JobPhase.Collecting || laggingWaitedInAttempt == Attempt || !WaitingFor().Any(lagging.Contains)) return null;
         laggingWaitedInAttempt = Attempt;
         return new DeadlineExtended(Step, now + Spec.RoundDeadline, now);
     }

@@ -7,7 +7,7 @@ namespace FedHealth.Coordinator.Jobs;
 public sealed partial class JobState
 {
     /// <summary>True right after a round opened for the first time (attempt 1 of round 2 on): the moment a snapshot covers.</summary>
-    public bool AtRoundBoundary => Phase == JobPhase.Training && Round > 1 && Attempt == 1 && training.IsEmpty && secure?.Answered.Count is null or 0;
+    public bool AtRoundBoundary => Phase == JobPhase.Collecting && Round > 1 && Attempt == 1 && training.IsEmpty && secure?.Answered.Count is null or 0;
 
     /// <summary>The state to save at a round boundary (see <see cref="AtRoundBoundary"/>) or once the job has ended.</summary>
     public JobSnapshot Snapshot()

@@ -22,9 +22,6 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     // so a round holds one model's worth of memory whatever the number of sites (robust strategies keep one per site).
     private RoundAggregator? runningSum;
     private readonly HashSet<string> budgetExhausted = new();
-    /// <summary>The round's evaluation step.</summary>
-    private readonly StepRoster<SiteEvaluation> evaluation = new();
-    private readonly Dictionary<string, SiteEvaluation> personalised = new();
     private readonly Dictionary<string, PrivacySpent> roundPrivacy = new();
     private readonly Dictionary<string, string> gone = new();
     private readonly List<RoundCompleted> rounds = new();
@@ -51,15 +48,31 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public ModelWeights GlobalWeights { get; private set; } = null!;
     public IReadOnlyList<RoundCompleted> Rounds => rounds;
     public string? Detail { get; private set; }
-    public bool IsRunning => Phase is JobPhase.Training or JobPhase.Evaluating or JobPhase.Scoring;
+    public bool IsRunning => Phase is JobPhase.Collecting or JobPhase.Answering;
     /// <summary>Completed, failed or stopped: nothing will happen to the job any more (a paused job has not ended).</summary>
     public bool HasEnded => Phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Stopped;
     /// <summary>The phase as summaries and events name it ("training", "paused", ...).</summary>
-    public string Status => Phase == JobPhase.Training ? Kind.CollectingStatus : Phase.ToString().ToLowerInvariant();
+    public string Status => Phase switch
+    {
+        JobPhase.Collecting => Kind.CollectingStatus,
+        JobPhase.Answering => CurrentStep!.Status,
+        _ => Phase.ToString().ToLowerInvariant(),
+    };
     public IReadOnlyCollection<string> Contributors => training.Answers.Keys.ToList();
     private static readonly ModelWeights NoWeights = new() { Tensors = [] };
     /// <summary>Counts every phase and step change; a deadline timer names the step it was set for, so a stale one is ignored.</summary>
     public int Step { get; private set; }
+
+    /// <summary>The current round's aggregation (training), once its updates were folded; null before.</summary>
+    internal RoundAggregated? Aggregation => aggregation;
+    /// <summary>What each contributor of the current round reported spending of its privacy budget.</summary>
+    internal IReadOnlyDictionary<string, PrivacySpent> RoundPrivacy => roundPrivacy;
+    internal DateTimeOffset RoundOpenedAt => roundOpenedAt;
+    /// <summary>The job report's cross-site matrix once scored (a training job that asked for one); null otherwise.</summary>
+    public CrossSiteReport? CrossSite => (Kind as TrainingKind)?.CrossSite;
+
+    /// <summary>The next round's first attempt, opened now.</summary>
+    internal RoundStartedEvent NextRound(DateTimeOffset now) => new(Round + 1, 1, now + Spec.RoundDeadline, now, NewNonce(Spec));
 
     public static IReadOnlyList<IJobEvent> Create(Guid jobId, JobSpec spec, IReadOnlyList<string> participants, DateTimeOffset now, JobGovernance? governance = null)
     {
@@ -71,7 +84,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     public JobDecision OnUpdate(UpdateSubmitted u, DateTimeOffset now)
     {
-        if (Check(u.Round, u.SiteId, JobPhase.Training, "update") is { } problem) return problem;
+        if (Check(u.Round, u.SiteId, JobPhase.Collecting, "update") is { } problem) return problem;
         if (Spec.SecureAggregation) return JobDecision.Refuse("this job runs secure aggregation: plain updates are refused (send keys, shares and a masked update)");
         if (keys is not null) return JobDecision.Refuse("unsealed, unsigned updates are refused: seal the update for the coordinator and sign it");
         return Judge(u, now);
@@ -93,9 +106,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
 
     public JobDecision OnDecline(RoundDeclined d, DateTimeOffset now)
     {
-        if (Phase == JobPhase.Evaluating && d.Round == Round && Participants.Contains(d.SiteId)) return OnEvaluationDeclined(d, now);
-        if (Phase == JobPhase.Scoring && d.Round == Round && Participants.Contains(d.SiteId)) return OnCrossSiteDeclined(d, now);
-        if (Check(d.Round, d.SiteId, JobPhase.Training, "decline") is { } problem) return problem;
+        if (Phase == JobPhase.Answering && d.Round == Round && Participants.Contains(d.SiteId)) return OnAnswerDeclined(d, now);
+        if (Check(d.Round, d.SiteId, JobPhase.Collecting, "decline") is { } problem) return problem;
         if (d.Attempt is { } earlier && earlier < Attempt && secure is not null) lagging.Add(d.SiteId);
         if (d.Attempt is { } attempt && attempt != Attempt)
             return JobDecision.Ignore($"decline from {d.SiteId} for attempt {attempt} of round {d.Round} ignored: attempt {Attempt} is running");
@@ -108,29 +120,6 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         return new JobDecision(training.Answers.Count >= Spec.MinSites ? [declinedEvent, Aggregate(now, null, declinedEvent)] : [declinedEvent]);
     }
 
-    /// <summary>A site that will not send its evaluation (its policy forbids it, say): the round closes without waiting for it.</summary>
-    private JobDecision OnEvaluationDeclined(RoundDeclined d, DateTimeOffset now)
-    {
-        if (evaluation.HasAnswered(d.SiteId)) return JobDecision.Ignore($"{d.SiteId} already answered the evaluation of round {d.Round}");
-        var declinedEvent = new EvaluationDeclined(d.Round, d.SiteId, d.Reason);
-        return new JobDecision(evaluation.Complete(Participants, with: d.SiteId) ? [declinedEvent, .. CloseRound(now, null)] : [declinedEvent]);
-    }
-
-    public JobDecision OnEvaluation(EvaluationSubmitted e, DateTimeOffset now)
-    {
-        if (Check(e.Round, e.SiteId, JobPhase.Evaluating, "evaluation") is { } problem) return problem;
-        if (evaluation.HasAnswered(e.SiteId)) return JobDecision.Ignore($"duplicate evaluation from {e.SiteId} for round {e.Round} ignored");
-        if (EvaluationProblem(e.Evaluation, e.SiteId) is { } bad) return JobDecision.Refuse(bad);
-        if (e.Personalised is { } own && (Spec.Personalisation is null || Round < Spec.Rounds))
-            return JobDecision.Refuse($"{e.SiteId} sent a personal model's evaluation, which this job{(Spec.Personalisation is null ? " does not ask for" : $" asks for only in round {Spec.Rounds}")}");
-        if (e.Personalised is { } personal && EvaluationProblem(personal, e.SiteId) is { } badPersonal) return JobDecision.Refuse($"personalised {badPersonal}");
-        if (PersonalModelProblem(e) is { } badModel) return JobDecision.Refuse(badModel);
-        var received = new EvaluationReceived(e.Round, e.Evaluation, e.Personalised, e.PersonalModel,
-            e.PersonalModelWithheld is { } why && WantsCrossSite ? Truncate(why, 500) : null);
-        var all = evaluation.Complete(Participants, with: e.SiteId);
-        return new JobDecision(all ? [received, .. CloseRound(now, e.Evaluation, e.Personalised)] : [received]);
-    }
-
     /// <summary>The deadline of a phase passed: go on with whoever answered, retry the round, or give up.</summary>
     /// <param name="unreachable">Participants that could not hear the step's request (see <see cref="WaitForUnreachable"/>).</param>
     public IReadOnlyList<IJobEvent> OnDeadline(int step, DateTimeOffset now, IReadOnlyCollection<string>? unreachable = null)
@@ -138,8 +127,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         if (step != Step || !IsRunning || now < Deadline) return [];
         if (WaitForUnreachable(unreachable, now) is { } wait) return [wait];
         if (WaitForLagging(now) is { } behind) return [behind];
-        if (Phase == JobPhase.Scoring) return CloseCrossSite(now, null);
-        if (Phase == JobPhase.Evaluating) return CloseRound(now, null);
+        if (Phase == JobPhase.Answering) return CloseAnswerStep(now);
         if (secure is not null) return CloseSecureStep(now);
         if (training.Answers.Count >= Spec.MinSites) return [Aggregate(now, null)];
         return RetryOrFail($"{training.Answers.Count} of the {Spec.MinSites} sites needed sent an update", now);
@@ -167,7 +155,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 NoteAttemptStarted(r);
                 if (r.Round != Round)
                 {
-                    training.Clear(); runningSum = null; evaluation.Clear(); personalised.Clear(); roundPrivacy.Clear(); gone.Clear();
+                    training.Clear(); runningSum = null; roundPrivacy.Clear(); gone.Clear();
                     aggregation = null;
                     attemptsBeforeResume = 0;
                     roundOpenedAt = r.At;
@@ -176,7 +164,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 // too few parties for its policy) has not answered this one. Kept, its decline would close this attempt's
                 // steps without it and fail it at once, and every attempt after it the same way.
                 else if (Spec.SecureAggregation) training.ClearDeclines();
-                (Round, Attempt, Deadline, Phase) = (r.Round, r.Attempt, r.Deadline, JobPhase.Training);
+                (Round, Attempt, Deadline, Phase, CurrentStep) = (r.Round, r.Attempt, r.Deadline, JobPhase.Collecting, null);
                 opened = r;
                 Step++;
                 OpenSecureRound(r);
@@ -202,21 +190,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 ApplyServerState(a.ServerState);
                 serverState = a.ServerState;
                 modelRound = a.Round;
-                (Phase, Deadline) = (JobPhase.Evaluating, a.EvaluationDeadline);
-                Step++;
                 secure = null;
                 PendingBroadcast = null;
-                break;
-            case EvaluationReceived v:
-                evaluation.Answer(v.Evaluation.SiteId, v.Evaluation);
-                if (v.Personalised is { } own) personalised[v.Evaluation.SiteId] = own;
-                ApplyCrossSite(v);
-                break;
-            case CrossSiteStarted or CrossSiteScoresReceived or CrossSiteDeclined or CrossSiteClosed:
-                ApplyCrossSite(e);
-                break;
-            case EvaluationDeclined v:
-                evaluation.Decline(v.SiteId, v.Reason);
                 break;
             case SitesGone g:
                 foreach (var (site, seen) in g.LastSeen) gone[site] = GoneText(seen);
@@ -237,15 +212,15 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case JobResumed r:
                 ApplyResumed(r);
                 break;
-            case LabelCountsClosed:
-                Kind.Apply(e);
-                break;
             case JobFinished f:
                 finished = f;
                 Phase = f.Outcome switch { JobOutcome.Completed => JobPhase.Completed, JobOutcome.Stopped => JobPhase.Stopped, _ => JobPhase.Failed };
                 Detail = f.Detail;
                 break;
         }
+        // The answer steps the kind declared (their opening, answers, declines), then what the kind keeps of the event.
+        ApplyAnswerStep(e);
+        Kind.Apply(e);
     }
 
     /// <summary>The best global model so far (highest global AUC of a closed round), kept when the rounds are pruned; null before one.</summary>
@@ -275,7 +250,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public JobSummary Summary() => Kind.Describe(new()
     {
         JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round, Attempt = Attempt,
-        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, CrossSite = CrossSite, BestRound = Best?.Round, BestAuc = Best?.Auc,
+        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, BestRound = Best?.Round, BestAuc = Best?.Auc,
         KeptRounds = kept.Keys.ToList(),
     });
 
@@ -323,53 +298,5 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
         }).ToList();
         var (global, serverState) = Finish(result, controlSum);
         return new RoundAggregated(Round, global, contributors.Select(u => u.SiteId).ToList(), leftOut, trainLoss, now + Spec.RoundDeadline, now, serverState);
-    }
-
-    private IReadOnlyList<IJobEvent> CloseRound(DateTimeOffset now, SiteEvaluation? pending, SiteEvaluation? pendingPersonal = null)
-    {
-        var evaluated = evaluation.Answers.Values.Concat(pending is null ? [] : [pending]).OrderBy(e => e.SiteId, StringComparer.Ordinal).ToList();
-        var own = personalised.Values.Concat(pendingPersonal is null ? [] : [pendingPersonal]).OrderBy(e => e.SiteId, StringComparer.Ordinal).ToList();
-        var summary = new RoundCompleted
-        {
-            JobId = JobId, JobName = Spec.Name, Round = Round, TotalRounds = Spec.Rounds,
-            Contributors = aggregation!.Contributors, LeftOut = aggregation.LeftOut,
-            Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated, Personalised = own,
-            SubgroupGaps = SubgroupScores.Gaps(evaluated),
-            TrainLoss = aggregation.TrainLoss,
-            SiteLevelEpsilon = Spec.SiteLevelPrivacy is { } siteDp ? FedHealth.Privacy.DifferentialPrivacy.SiteLevelNoise.Epsilon(siteDp, Round).Epsilon : null,
-            Privacy = aggregation.Contributors.Select(c => roundPrivacy.GetValueOrDefault(c)).OfType<PrivacySpent>().ToList(),
-            Seconds = (now - roundOpenedAt).TotalSeconds, CompletedAt = now,
-        };
-        IJobEvent next = Round >= Spec.Rounds
-            ? AfterLastRound(now)
-            : new RoundStartedEvent(Round + 1, 1, now + Spec.RoundDeadline, now, NewNonce(Spec));
-        return [new RoundClosed(summary), next];
-    }
-
-    private static string? MetricsProblem(ModelMetrics? m)
-    {
-        if (m is null) return "has no metrics";
-        if (m.Samples < 1) return $"has {m.Samples} samples";
-        if (!double.IsFinite(m.Loss) || !(m.Accuracy is >= 0 and <= 1) || !(double.IsNaN(m.Auc) || m.Auc is >= 0 and <= 1))
-            return $"has out-of-range metrics (auc {m.Auc}, accuracy {m.Accuracy}, loss {m.Loss})";
-        return null;
-    }
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
-
-    private string? EvaluationProblem(SiteEvaluation e, string siteId)
-    {
-        if (e.SiteId != siteId) return $"evaluation names site '{e.SiteId}' but was sent by '{siteId}'";
-        var m = e.Metrics;
-        if (MetricsProblem(m) is { } badMetrics) return $"evaluation of {siteId} {badMetrics}";
-        if (ScoreHistogramCheck.Problem(e.Histogram, m.Samples) is { } badHistogram) return $"evaluation of {siteId}: {badHistogram}";
-        foreach (var attribute in (e.Subgroups ?? []).GroupBy(s => s.Subgroup))
-        {
-            if (attribute.Sum(s => (long)s.Samples) != m.Samples || attribute.Any(s => s.Samples < 0))
-                return $"evaluation of {siteId}: the groups of subgroup '{attribute.Key}' do not add up to its {m.Samples} samples";
-            if (attribute.FirstOrDefault(s => s.Auc is { } auc && (!(auc is >= 0 and <= 1) || s.Samples < 2 * SubgroupMetrics.MinRows)) is { } bad)
-                return $"evaluation of {siteId}: subgroup '{attribute.Key}' group '{bad.Group}' has AUC {bad.Auc} on {bad.Samples} rows (scored groups need {SubgroupMetrics.MinRows}+ rows of each class and an AUC in [0, 1])";
-        }
-        return null;
     }
 }

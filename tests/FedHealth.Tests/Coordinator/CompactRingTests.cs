@@ -42,7 +42,7 @@ public sealed class CompactRingTests()
         // D drops after sharing: its pairwise masks are rebuilt and removed, in 64 bits, and the sum read in 32.
         Take(state.OnDeadline(state.Step, state.Deadline));
         var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);
-        foreach (var s in weights.Keys) if (state.Phase == JobPhase.Training) Decide(clients[s].OnUnmaskingRequested(request));
+        foreach (var s in weights.Keys) if (state.Phase == JobPhase.Collecting) Decide(clients[s].OnUnmaskingRequested(request));
 
         var aggregated = journal.OfType<RoundAggregated>().Single();
         Assert.Equal(["A", "B", "C"], aggregated.Contributors);

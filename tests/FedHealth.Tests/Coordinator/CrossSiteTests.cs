@@ -43,13 +43,13 @@ public sealed class CrossSiteTests
         journal.AddRange(created);
         foreach (var site in Sites) Record(state.OnUpdate(Update(Job, 1, site, [1, 1, 1], 10), T0));
         var own = GoodEvaluation(Job, 1, "A").Evaluation;
-        Record(state.OnEvaluation(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = PersonalOfA }, T0));
-        Record(state.OnEvaluation(GoodEvaluation(Job, 1, "B") with
+        Record(state.OnAnswer(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = PersonalOfA }, T0));
+        Record(state.OnAnswer(GoodEvaluation(Job, 1, "B") with
         {
             Personalised = own with { SiteId = "B" },
             PersonalModelWithheld = "the site policy does not allow sending personalModel",
         }, T0));
-        Record(state.OnEvaluation(GoodEvaluation(Job, 1, "C"), T0));
+        Record(state.OnAnswer(GoodEvaluation(Job, 1, "C"), T0));
         return (state, journal);
     }
 
@@ -57,17 +57,17 @@ public sealed class CrossSiteTests
     public void After_the_last_round_every_site_scores_the_global_and_each_shared_personal_model_and_the_gaps_are_named()
     {
         var (state, journal) = Scoring();
-        Assert.Equal(JobPhase.Scoring, state.Phase);
         Assert.Equal("scoring", state.Status);
         Assert.Single(state.Rounds);
-        var candidates = state.CrossSiteCandidates();
+        // What every site is sent to score.
+        var candidates = Assert.IsType<CrossSiteEvaluationRequested>(state.CurrentStep!.Request(state)).Candidates;
         Assert.Equal([null, "A"], candidates.Select(c => c.PersonalOf));
         Assert.Equal(state.GlobalWeights, candidates[0].Weights);
         Assert.Equal(PersonalOfA, candidates[1].Weights);
 
-        Apply(state, state.OnCrossSiteScores(Scores("A", (null, 0.70), ("A", 0.80)), T0));
+        Apply(state, state.OnAnswer(Scores("A", (null, 0.70), ("A", 0.80)), T0));
         Apply(state, state.OnDecline(new RoundDeclined { JobId = Job, Round = 1, SiteId = "B", Reason = "busy" }, T0));
-        Assert.Equal(JobPhase.Scoring, state.Phase);
+        Assert.Equal("scoring", state.Status);
         // C never answers: the deadline closes the matrix with what came.
         var closing = state.OnDeadline(state.Step, T0 + TimeSpan.FromMinutes(2));
         foreach (var e in closing) state.Apply(e);
@@ -90,32 +90,32 @@ public sealed class CrossSiteTests
     public void The_matrix_closes_as_soon_as_every_site_answered()
     {
         var (state, _) = Scoring();
-        Apply(state, state.OnCrossSiteScores(Scores("C", ("A", 0.6), (null, 0.5)), T0));
-        Apply(state, state.OnCrossSiteScores(Scores("A", (null, 0.7), ("A", 0.8)), T0));
-        var again = state.OnCrossSiteScores(Scores("A", (null, 0.1), ("A", 0.1)), T0);
+        Apply(state, state.OnAnswer(Scores("C", ("A", 0.6), (null, 0.5)), T0));
+        Apply(state, state.OnAnswer(Scores("A", (null, 0.7), ("A", 0.8)), T0));
+        var again = state.OnAnswer(Scores("A", (null, 0.1), ("A", 0.1)), T0);
         Assert.Empty(again.Events);
         Assert.Contains("duplicate cross-site scores from A", again.Note);
-        var last = state.OnCrossSiteScores(Scores("B", (null, 0.65), ("A", 0.55)), T0);
+        var last = state.OnAnswer(Scores("B", (null, 0.65), ("A", 0.55)), T0);
         Assert.Contains(last.Events, e => e is JobFinished { Outcome: JobOutcome.Completed });
         Apply(state, last);
         Assert.Equal(6, state.CrossSite!.Cells.Count);
         Assert.Equal(0.8, state.CrossSite.Cells.Single(c => c is { PersonalOf: "A", SiteId: "A" }).Metrics.Auc);
         Assert.Empty(state.CrossSite.NotScored);
-        Assert.Contains("is completed, not taking cross-site scores", state.OnCrossSiteScores(Scores("B", (null, 0.65), ("A", 0.55)), T0).Refusal);
+        Assert.Contains("is completed, not taking cross-site scores", state.OnAnswer(Scores("B", (null, 0.65), ("A", 0.55)), T0).Refusal);
     }
 
     [Fact]
     public void Scores_that_do_not_cover_exactly_the_models_sent_or_are_out_of_range_are_refused_with_the_reason()
     {
         var (state, _) = Scoring();
-        Assert.Contains("name a model it was not sent (personal model of 'B')", state.OnCrossSiteScores(Scores("A", (null, 0.7), ("B", 0.8)), T0).Refusal);
-        Assert.Contains("cover 1 of the 2 models sent", state.OnCrossSiteScores(Scores("A", (null, 0.7)), T0).Refusal);
-        Assert.Contains("score the global model twice", state.OnCrossSiteScores(Scores("A", (null, 0.7), (null, 0.7)), T0).Refusal);
-        Assert.Contains("personal model of A: has out-of-range metrics (auc 1.5", state.OnCrossSiteScores(Scores("A", (null, 0.7), ("A", 1.5)), T0).Refusal);
-        Assert.Contains("is not a participant", state.OnCrossSiteScores(Scores("Z", (null, 0.7), ("A", 0.8)), T0).Refusal);
-        Assert.Contains("too late or out of order", state.OnCrossSiteScores(Scores("A", (null, 0.7), ("A", 0.8)) with { Round = 2 }, T0).Refusal);
-        Assert.Contains("cover 0 of the 2", state.OnCrossSiteScores(Scores("A") with { Scores = null! }, T0).Refusal);
-        Assert.Equal(JobPhase.Scoring, state.Phase);
+        Assert.Contains("name a model it was not sent (personal model of 'B')", state.OnAnswer(Scores("A", (null, 0.7), ("B", 0.8)), T0).Refusal);
+        Assert.Contains("cover 1 of the 2 models sent", state.OnAnswer(Scores("A", (null, 0.7)), T0).Refusal);
+        Assert.Contains("score the global model twice", state.OnAnswer(Scores("A", (null, 0.7), (null, 0.7)), T0).Refusal);
+        Assert.Contains("personal model of A: has out-of-range metrics (auc 1.5", state.OnAnswer(Scores("A", (null, 0.7), ("A", 1.5)), T0).Refusal);
+        Assert.Contains("is not a participant", state.OnAnswer(Scores("Z", (null, 0.7), ("A", 0.8)), T0).Refusal);
+        Assert.Contains("too late or out of order", state.OnAnswer(Scores("A", (null, 0.7), ("A", 0.8)) with { Round = 2 }, T0).Refusal);
+        Assert.Contains("cover 0 of the 2", state.OnAnswer(Scores("A") with { Scores = null! }, T0).Refusal);
+        Assert.Equal("scoring", state.Status);
     }
 
     [Fact]
@@ -126,16 +126,16 @@ public sealed class CrossSiteTests
         foreach (var site in Sites) Apply(plain, plain.OnUpdate(Update(Job, 1, site, [1, 1, 1], 10), T0));
         var own = GoodEvaluation(Job, 1, "A").Evaluation;
         Assert.Contains("sent its personal model, which this job does not ask for",
-            plain.OnEvaluation(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = PersonalOfA }, T0).Refusal);
+            plain.OnAnswer(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = PersonalOfA }, T0).Refusal);
 
         var state = new JobState();
         foreach (var e in JobState.Create(Job, CrossSiteSpec(), Sites, T0)) state.Apply(e);
         foreach (var site in Sites) Apply(state, state.OnUpdate(Update(Job, 1, site, [1, 1, 1], 10), T0));
         var wrongShape = new FlatParameters(ParameterLayout.For(new ModelSpec { Kind = "logistic", Features = 3 }), [1, 1, 1, 1]).ToWeights();
-        Assert.Contains("personal model of A:", state.OnEvaluation(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = wrongShape }, T0).Refusal);
-        Assert.Contains("without its evaluation on its own rows", state.OnEvaluation(GoodEvaluation(Job, 1, "A") with { PersonalModel = PersonalOfA }, T0).Refusal);
+        Assert.Contains("personal model of A:", state.OnAnswer(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = wrongShape }, T0).Refusal);
+        Assert.Contains("without its evaluation on its own rows", state.OnAnswer(GoodEvaluation(Job, 1, "A") with { PersonalModel = PersonalOfA }, T0).Refusal);
         // Scores before the scoring phase are out of order.
-        Assert.Contains("too late or out of order", state.OnCrossSiteScores(Scores("A", (null, 0.7)), T0).Refusal);
+        Assert.Contains("too late or out of order", state.OnAnswer(Scores("A", (null, 0.7)), T0).Refusal);
     }
 
     [Fact]
@@ -144,8 +144,8 @@ public sealed class CrossSiteTests
         var state = new JobState();
         foreach (var e in JobState.Create(Job, CrossSiteSpec(crossSite: false), ["A", "B"], T0)) state.Apply(e);
         foreach (var site in new[] { "A", "B" }) Apply(state, state.OnUpdate(Update(Job, 1, site, [1, 1, 1], 10), T0));
-        Apply(state, state.OnEvaluation(GoodEvaluation(Job, 1, "A"), T0));
-        Apply(state, state.OnEvaluation(GoodEvaluation(Job, 1, "B"), T0));
+        Apply(state, state.OnAnswer(GoodEvaluation(Job, 1, "A"), T0));
+        Apply(state, state.OnAnswer(GoodEvaluation(Job, 1, "B"), T0));
         Assert.Equal(JobPhase.Completed, state.Phase);
         Assert.Null(state.Summary().CrossSite);
     }
@@ -155,10 +155,10 @@ public sealed class CrossSiteTests
     {
         var (state, _) = Scoring();
         Apply(state, state.OnStop(new StopJob { RequestId = Guid.NewGuid(), JobId = Job, RequestedBy = "lead", Reason = "check" }, T0));
-        Assert.Contains("paused", state.OnCrossSiteScores(Scores("A", (null, 0.7), ("A", 0.8)), T0).Refusal);
+        Assert.Contains("paused", state.OnAnswer(Scores("A", (null, 0.7), ("A", 0.8)), T0).Refusal);
         Apply(state, state.OnResume(new ResumeJob { RequestId = Guid.NewGuid(), JobId = Job, RequestedBy = "lead" }, T0));
-        Assert.Equal(JobPhase.Scoring, state.Phase);
-        Apply(state, state.OnCrossSiteScores(Scores("A", (null, 0.7), ("A", 0.8)), T0));
+        Assert.Equal("scoring", state.Status);
+        Apply(state, state.OnAnswer(Scores("A", (null, 0.7), ("A", 0.8)), T0));
 
         var later = T0 + TimeSpan.FromSeconds(30);
         var closing = state.OnLiveness(new Dictionary<string, DateTimeOffset> { ["A"] = later, ["B"] = T0 - TimeSpan.FromMinutes(5) }, TimeSpan.FromSeconds(20), later);

@@ -36,7 +36,7 @@ public sealed class JobSnapshotTests
         Take(live, live.OnUpdate(Update(job, 1, "B", [3, 2, 1], 30), T0));
         Take(live, live.OnStop(stop, T0));
         Take(live, live.OnResume(new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "lead" }, T0));
-        foreach (var site in Sites) Take(live, live.OnEvaluation(GoodEvaluation(job, 1, site), T0));
+        foreach (var site in Sites) Take(live, live.OnAnswer(GoodEvaluation(job, 1, site), T0));
         Assert.True(live.AtRoundBoundary);
         Assert.Equal(2, live.Round);
 
@@ -59,7 +59,7 @@ public sealed class JobSnapshotTests
                 Take(state, state.OnUpdate(Update(job, round, "A", global.Select(v => v + 1).ToArray(), 10), T0));
                 Take(state, state.OnUpdate(Update(job, round, "B", global.Select(v => v - 0.5f).ToArray(), 20), T0));
                 Take(state, state.OnDecline(new RoundDeclined { JobId = job, Round = round, SiteId = "C", Reason = "budget", BudgetExhausted = true }, T0));
-                foreach (var site in Sites) Take(state, state.OnEvaluation(GoodEvaluation(job, round, site), T0));
+                foreach (var site in Sites) Take(state, state.OnAnswer(GoodEvaluation(job, round, site), T0));
             }
             AssertSame(live, restored);
         }
@@ -79,7 +79,7 @@ public sealed class JobSnapshotTests
         for (var round = 1; round <= 2; round++)
         {
             foreach (var site in Sites) Take(state, state.OnUpdate(Update(job, round, site, [round, 2, 3], 10), T0));
-            foreach (var site in Sites) Take(state, state.OnEvaluation(GoodEvaluation(job, round, site), T0));
+            foreach (var site in Sites) Take(state, state.OnAnswer(GoodEvaluation(job, round, site), T0));
         }
         Assert.Equal(JobPhase.Completed, state.Phase);
 
@@ -104,7 +104,7 @@ public sealed class JobSnapshotTests
             if (round == 1) afterRoundOne = FlatParameters.FromWeights(Layout, state.GlobalWeights).Values;
             // Round 1's model ranks every site's rows perfectly, round 2's inverts them.
             foreach (var site in Sites)
-                Take(state, state.OnEvaluation(round == 1 ? GoodEvaluation(job, round, site)
+                Take(state, state.OnAnswer(round == 1 ? GoodEvaluation(job, round, site)
                     : Evaluation(job, round, site, [.. Enumerable.Repeat(0.1f, 10), .. Enumerable.Repeat(0.9f, 10)], [.. Enumerable.Repeat(1f, 10), .. Enumerable.Repeat(0f, 10)]), T0));
         }
         Assert.Equal((1, 1.0), (state.Best!.Round, state.Best.Auc));
@@ -128,7 +128,7 @@ public sealed class JobSnapshotTests
         {
             foreach (var site in Sites) Take(state, state.OnUpdate(Update(job, round, site, [round, -round, 1], 10), T0));
             models[round] = FlatParameters.FromWeights(Layout, state.GlobalWeights).Values;
-            foreach (var site in Sites) Take(state, state.OnEvaluation(GoodEvaluation(job, round, site), T0));
+            foreach (var site in Sites) Take(state, state.OnAnswer(GoodEvaluation(job, round, site), T0));
         }
         var restored = new JobState();
         restored.Restore((JobSnapshot)JournalSerializer.Deserialize(JournalSerializer.Serialize(state.Snapshot()), nameof(JobSnapshot)));
@@ -154,7 +154,7 @@ public sealed class JobSnapshotTests
         Take(state, state.OnUpdate(Update(job, 1, "A", [1, 2, 3], 10), T0));
         Take(state, state.OnUpdate(Update(job, 1, "B", [1, 2, 3], 10), T0));
         Take(state, state.OnUpdate(Update(job, 1, "C", [1, 2, 3], 10), T0));
-        foreach (var site in Sites) Take(state, state.OnEvaluation(GoodEvaluation(job, 1, site), T0));
+        foreach (var site in Sites) Take(state, state.OnAnswer(GoodEvaluation(job, 1, site), T0));
         var snapshot = state.Snapshot();
         Take(state, state.OnUpdate(Update(job, 2, "A", [1, 2, 3], 10), T0));
         Assert.False(state.AtRoundBoundary);

@@ -29,7 +29,7 @@ public sealed class JobStatePauseTests
         Assert.Equal("paused by alice: site maintenance", summary.Detail);
         Assert.Contains("paused", state.OnUpdate(Update(Job, 1, "B", [1, 1, 1], 10), T0).Refusal);
         Assert.Contains("paused", state.OnDecline(new RoundDeclined { JobId = Job, Round = 1, SiteId = "C", Reason = "busy" }, T0).Refusal);
-        Assert.Contains("paused", state.OnEvaluation(GoodEvaluation(Job, 1, "A"), T0).Refusal);
+        Assert.Contains("paused", state.OnAnswer(GoodEvaluation(Job, 1, "A"), T0).Refusal);
         Assert.Empty(state.OnDeadline(stepBefore, Later));
         Assert.Empty(state.OnDeadline(state.Step, Later));
         Assert.Empty(state.OnLiveness(new Dictionary<string, DateTimeOffset>(), TimeSpan.FromSeconds(1), Later));
@@ -52,7 +52,7 @@ public sealed class JobStatePauseTests
 
         Assert.Equal((1, 2, Later.AddMinutes(1)), (restarted.Round, restarted.Attempt, restarted.Deadline));
         Assert.False(nonce!.AsSpan().SequenceEqual(restarted.Nonce!));
-        Assert.Equal(JobPhase.Training, state.Phase);
+        Assert.Equal(JobPhase.Collecting, state.Phase);
         Assert.Equal(Later.AddMinutes(1), state.Deadline);
         Assert.Equal("training", state.Summary().Status);
         Assert.Equal("resumed by bob", state.Detail);
@@ -77,21 +77,21 @@ public sealed class JobStatePauseTests
     public void A_job_paused_in_evaluation_reopens_the_evaluation_of_the_same_model_on_resume()
     {
         foreach (var site in new[] { "A", "B", "C" }) Take(state.OnUpdate(Update(Job, 1, site, [2, 2, 2], 10), T0));
-        Take(state.OnEvaluation(GoodEvaluation(Job, 1, "A"), T0));
+        Take(state.OnAnswer(GoodEvaluation(Job, 1, "A"), T0));
         var model = FlatParameters.FromWeights(Layout, state.GlobalWeights).Values;
         Take(state.OnStop(Stop("alice", "audit"), T0.AddSeconds(5)));
-        Assert.Contains("paused", state.OnEvaluation(GoodEvaluation(Job, 1, "B"), T0).Refusal);
+        Assert.Contains("paused", state.OnAnswer(GoodEvaluation(Job, 1, "B"), T0).Refusal);
         Assert.Empty(state.OnDeadline(state.Step, Later));
 
         var resume = state.OnResume(Resume("bob"), Later);
         Assert.IsType<JobResumed>(Assert.Single(resume.Events));
         Take(resume);
 
-        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        Assert.Equal("evaluating", state.Status);
         Assert.Equal(Later.AddMinutes(1), state.Deadline);
         Assert.Equal(model, FlatParameters.FromWeights(Layout, state.GlobalWeights).Values);
-        Take(state.OnEvaluation(GoodEvaluation(Job, 1, "B"), Later));
-        var closing = state.OnEvaluation(GoodEvaluation(Job, 1, "C"), Later);
+        Take(state.OnAnswer(GoodEvaluation(Job, 1, "B"), Later));
+        var closing = state.OnAnswer(GoodEvaluation(Job, 1, "C"), Later);
         var closed = Assert.IsType<RoundClosed>(closing.Events[1]);
         Assert.Equal(["A", "B", "C"], closed.Summary.Sites.Select(s => s.SiteId));
         Assert.Equal(2, Assert.IsType<RoundStartedEvent>(closing.Events[2]).Round);
@@ -146,7 +146,7 @@ public sealed class JobStatePauseTests
         var job = new JobState();
         foreach (var e in JobState.Create(Job, Spec(rounds: 1, minSites: 1), ["A"], T0)) job.Apply(e);
         foreach (var e in job.OnUpdate(Update(Job, 1, "A", [1, 1, 1], 10), T0).Events) job.Apply(e);
-        foreach (var e in job.OnEvaluation(GoodEvaluation(Job, 1, "A"), T0).Events) job.Apply(e);
+        foreach (var e in job.OnAnswer(GoodEvaluation(Job, 1, "A"), T0).Events) job.Apply(e);
         Assert.Equal(JobPhase.Completed, job.Phase);
         return job;
     }

@@ -17,7 +17,7 @@ public sealed class JobStateTests
     [Fact]
     public void A_new_job_opens_round_one_with_seeded_weights_and_a_deadline()
     {
-        Assert.Equal(JobPhase.Training, state.Phase);
+        Assert.Equal(JobPhase.Collecting, state.Phase);
         Assert.Equal(1, state.Round);
         Assert.Equal(T0.AddMinutes(1), state.Deadline);
         Assert.Equal(FlatParameters.Initial(Layout, 1).Values, FlatParameters.FromWeights(Layout, state.GlobalWeights).Values);
@@ -35,7 +35,7 @@ public sealed class JobStateTests
         Assert.All(FlatParameters.FromWeights(Layout, aggregated.GlobalWeights).Values, v => Assert.Equal(3.3f, v, 5));
         Assert.Equal(["A", "B", "C"], aggregated.Contributors);
         Assert.Empty(aggregated.LeftOut);
-        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        Assert.Equal("evaluating", state.Status);
     }
 
     [Fact]
@@ -116,9 +116,9 @@ public sealed class JobStateTests
         foreach (var round in new[] { 1, 2 })
         {
             foreach (var site in new[] { "A", "B", "C" }) Decide(state.OnUpdate(Update(Job, round, site, [1, 1, 1], 10), T0));
-            Decide(state.OnEvaluation(GoodEvaluation(Job, round, "A"), T0));
-            Decide(state.OnEvaluation(GoodEvaluation(Job, round, "B"), T0));
-            var closing = state.OnEvaluation(GoodEvaluation(Job, round, "C"), T0);
+            Decide(state.OnAnswer(GoodEvaluation(Job, round, "A"), T0));
+            Decide(state.OnAnswer(GoodEvaluation(Job, round, "B"), T0));
+            var closing = state.OnAnswer(GoodEvaluation(Job, round, "C"), T0);
             var closed = Assert.IsType<RoundClosed>(closing.Events[1]);
             Assert.Equal(60, closed.Summary.Global!.Samples);
             Assert.Equal(1.0, closed.Summary.Global.Auc, 6);
@@ -134,7 +134,7 @@ public sealed class JobStateTests
         foreach (var site in new[] { "A", "B", "C" }) Decide(state.OnUpdate(Update(Job, 1, site, [1, 1, 1], 10), T0));
         var bad = GoodEvaluation(Job, 1, "A");
         bad = bad with { Evaluation = bad.Evaluation with { Metrics = bad.Evaluation.Metrics with { Samples = 99 } } };
-        Assert.Contains("histogram counts add up to 20 rows, not the 99 samples", state.OnEvaluation(bad, T0).Refusal);
+        Assert.Contains("histogram counts add up to 20 rows, not the 99 samples", state.OnAnswer(bad, T0).Refusal);
     }
 
     [Fact]

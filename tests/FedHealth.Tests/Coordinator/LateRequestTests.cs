@@ -37,7 +37,7 @@ public sealed class LateRequestTests
         Assert.Empty(state.OnDeadline(state.Step, delivered.AddSeconds(1)));
         Take(state.OnUpdate(Update(Job, 1, "A", [1, 1, 1], 10), delivered.AddSeconds(2)));
         Take(state.OnUpdate(Update(Job, 1, "B", [3, 3, 3], 10), delivered.AddSeconds(3)));
-        Assert.Equal((1, JobPhase.Evaluating), (state.Attempt, state.Phase));
+        Assert.Equal((1, "evaluating"), (state.Attempt, state.Status));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class LateRequestTests
     {
         Take(state.OnUpdate(Update(Job, 1, "A", [1, 1, 1], 10), T0));
         Take(state.OnUpdate(Update(Job, 1, "B", [3, 3, 3], 10), T0));
-        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        Assert.Equal("evaluating", state.Status);
         var delivered = state.Deadline.AddSeconds(-1);
 
         Take(state.OnRequestDelivered(state.Step, delivered));

@@ -57,12 +57,12 @@ public sealed class LivenessTests : IAsyncLifetime
     {
         var at = T0.AddMinutes(1);
         foreach (var e in state.OnLiveness(new Dictionary<string, DateTimeOffset> { ["A"] = at, ["B"] = at, ["C"] = T0 }, OfflineAfter, at)) state.Apply(e);
-        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        Assert.Equal("evaluating", state.Status);
         var later = at.AddSeconds(20);
         var seen = new Dictionary<string, DateTimeOffset> { ["A"] = later, ["B"] = later, ["C"] = T0 };
         Assert.Empty(state.OnLiveness(seen, OfflineAfter, later.AddSeconds(5)));
         foreach (var site in new[] { "A", "B" })
-            foreach (var e in state.OnEvaluation(GoodEvaluation(job, 1, site), later).Events) state.Apply(e);
+            foreach (var e in state.OnAnswer(GoodEvaluation(job, 1, site), later).Events) state.Apply(e);
         var events = state.OnLiveness(seen, OfflineAfter, later.AddSeconds(5));
         Assert.Equal(["C"], Assert.IsType<SitesGone>(events[0]).LastSeen.Keys);
         Assert.Equal(["A", "B"], Assert.IsType<RoundClosed>(events[1]).Summary.Sites.Select(s => s.SiteId));

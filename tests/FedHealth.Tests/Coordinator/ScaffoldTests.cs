@@ -46,7 +46,7 @@ public sealed class ScaffoldTests
         Assert.Equal(c, Control(state.ServerControl));
 
         // Round 2 starts from that c: one more delta from A alone adds a third of it.
-        foreach (var site in new[] { "A", "B", "C" }) foreach (var e in state.OnEvaluation(GoodEvaluation(job, 1, site), T0).Events) state.Apply(e);
+        foreach (var site in new[] { "A", "B", "C" }) foreach (var e in state.OnAnswer(GoodEvaluation(job, 1, site), T0).Events) state.Apply(e);
         Assert.Equal(2, state.Round);
         foreach (var e in state.OnUpdate(WithDelta(Update(job, 2, "A", [1, 1, 1], 10), [0.3f, 0.3f, 0.3f]), T0).Events) state.Apply(e);
         foreach (var e in state.OnUpdate(WithDelta(Update(job, 2, "B", [1, 1, 1], 10), [0f, 0f, 0f]), T0).Events) state.Apply(e);
@@ -73,7 +73,7 @@ public sealed class ScaffoldTests
             }
             Assert.NotNull(Assert.IsType<RoundAggregated>(journal[^1]).ServerState);
             foreach (var site in new[] { "A", "B" })
-                foreach (var e in live.OnEvaluation(GoodEvaluation(job, round, site), T0).Events) { live.Apply(e); journal.Add(e); }
+                foreach (var e in live.OnAnswer(GoodEvaluation(job, round, site), T0).Events) { live.Apply(e); journal.Add(e); }
         }
         // c after two rounds: Σ over rounds of (Δc_A + Δc_B)/2 = ([0.25,−0.25,0.25] + [0.5,−0.25,0.25]) / 2.
         var c = Control(live.ServerControl);

@@ -57,7 +57,7 @@ public sealed class SecureAttemptTests() : SecureJobTestBase(Sites, JobFixtures.
             Take([waited]);
         }
 
-        Assert.Equal((1, JobPhase.Training), (state.Attempt, state.Phase));
+        Assert.Equal((1, JobPhase.Collecting), (state.Attempt, state.Phase));
         Assert.Equal(nonce, state.SecureSettings!.RoundNonce);
         // C reconnects and answers the request that waited for it in its queue: same attempt, same nonce.
         Advertise("C");
@@ -145,8 +145,8 @@ public sealed class SecureAttemptTests() : SecureJobTestBase(Sites, JobFixtures.
         var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
         foreach (var s in Sites) Decide(sites[s].OnSharesRelayed(relayed));
         var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);
-        foreach (var s in Sites) if (state.Phase == JobPhase.Training) Decide(sites[s].OnUnmaskingRequested(request));
-        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        foreach (var s in Sites) if (state.Phase == JobPhase.Collecting) Decide(sites[s].OnUnmaskingRequested(request));
+        Assert.Equal("evaluating", state.Status);
     }
 
     private RoundStarted Started() => new()

@@ -24,17 +24,17 @@ public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures
         var weights = new Dictionary<string, (float Value, int Samples)> { ["A"] = (1, 10), ["B"] = (2, 30), ["C"] = (4, 60), ["D"] = (100, 1000) };
         foreach (var s in new[] { "A", "B", "C", "D" })
             Decide(clients[s].OnSharesRelayed(relayed, Input(weights[s].Value, weights[s].Samples), 0.5, "cpu", null));
-        Assert.Equal(JobPhase.Training, state.Phase);
+        Assert.Equal(JobPhase.Collecting, state.Phase);
 
         // E never sends its masked update: at the deadline the coordinator asks the rest to unmask without it.
         Take(state.OnDeadline(state.Step, state.Deadline));
         var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);
         Assert.Equal(["E"], request.Dropped);
         foreach (var s in new[] { "A", "B", "C" }) Decide(clients[s].OnUnmaskingRequested(request));
-        Assert.Equal(JobPhase.Training, state.Phase);
+        Assert.Equal(JobPhase.Collecting, state.Phase);
         Decide(clients["D"].OnUnmaskingRequested(request));
 
-        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        Assert.Equal("evaluating", state.Status);
         var aggregated = journal.OfType<RoundAggregated>().Single();
         Assert.Equal(["A", "B", "C", "D"], aggregated.Contributors);
         Assert.Contains("dropped after sharing", Assert.Single(aggregated.LeftOut).Reason);
@@ -77,7 +77,7 @@ public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures
         Assert.Contains("paused", state.OnSecureMessage(clients["A"].OnSharesRelayed(relayed, Input(1, 1), 0.5, "cpu", null), T0).Refusal);
 
         Take(state.OnResume(new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }, T0.AddHours(1)).Events);
-        Assert.Equal((JobPhase.Training, 2), (state.Phase, state.Attempt));
+        Assert.Equal((JobPhase.Collecting, 2), (state.Phase, state.Attempt));
         Assert.Null(state.PendingBroadcast);
         var fresh = state.SecureSettings!;
         Assert.False(settings.RoundNonce.AsSpan().SequenceEqual(fresh.RoundNonce));
@@ -89,8 +89,8 @@ public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures
         relayed = (SharesRelayed)state.PendingBroadcast!;
         foreach (var s in Sites) Decide(clients[s].OnSharesRelayed(relayed, Input(3, 10), 0.5, "cpu", null));
         var request = (UnmaskingRequested)state.PendingBroadcast!;
-        foreach (var s in Sites) if (state.Phase == JobPhase.Training) Decide(clients[s].OnUnmaskingRequested(request));
-        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        foreach (var s in Sites) if (state.Phase == JobPhase.Collecting) Decide(clients[s].OnUnmaskingRequested(request));
+        Assert.Equal("evaluating", state.Status);
         Assert.All(FlatParameters.FromWeights(JobFixtures.Layout, state.GlobalWeights).Values, v => Assert.Equal(3f, v, 3));
     }
 
@@ -127,8 +127,8 @@ public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures
         var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
         foreach (var s in Sites) Decide(Assert.IsType<MaskedUpdateSubmitted>(sites[s].OnSharesRelayed(relayed)));
         var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);
-        foreach (var s in Sites) if (state.Phase == JobPhase.Training) Decide(Assert.IsType<UnmaskingSharesSubmitted>(sites[s].OnUnmaskingRequested(request)));
-        Assert.Equal(JobPhase.Evaluating, state.Phase);
+        foreach (var s in Sites) if (state.Phase == JobPhase.Collecting) Decide(Assert.IsType<UnmaskingSharesSubmitted>(sites[s].OnUnmaskingRequested(request)));
+        Assert.Equal("evaluating", state.Status);
         Assert.Equal(Sites, journal.OfType<RoundAggregated>().Single().Contributors.Order());
     }
 

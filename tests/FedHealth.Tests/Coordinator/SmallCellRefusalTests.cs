@@ -25,7 +25,7 @@ public sealed class SmallCellRefusalTests
         {
             Evaluation = good.Evaluation with { Histogram = new ScoreHistogram { Edges = [0, 0.5, 0.75, 1], Positives = [0, 9, 1], Negatives = [10, 0, 0] } },
         };
-        var decision = state.OnEvaluation(leaky, T0);
+        var decision = state.OnAnswer(leaky, T0);
         Assert.Equal("evaluation of A: histogram.positives[1] holds 9 rows in [0.5, 0.75): a cell of 1 to 9 rows could single out patients (coarsen to 10+ or 0)", decision.Refusal);
         Assert.Empty(decision.Events);
     }
@@ -35,9 +35,9 @@ public sealed class SmallCellRefusalTests
     {
         var good = GoodEvaluation(Job, 1, "A");
         var malformed = good with { Evaluation = good.Evaluation with { Histogram = good.Evaluation.Histogram with { Edges = [0.5, 0, 1] } } };
-        Assert.Contains("evaluation of A: histogram.edges", state.OnEvaluation(malformed, T0).Refusal);
+        Assert.Contains("evaluation of A: histogram.edges", state.OnAnswer(malformed, T0).Refusal);
 
-        foreach (var site in new[] { "B", "C" }) Apply(state.OnEvaluation(GoodEvaluation(Job, 1, site), T0).Events);
+        foreach (var site in new[] { "B", "C" }) Apply(state.OnAnswer(GoodEvaluation(Job, 1, site), T0).Events);
         var closed = Assert.IsType<RoundClosed>(state.OnDeadline(state.Step, state.Deadline)[0]);
         Assert.Equal(["B", "C"], closed.Summary.Sites.Select(s => s.SiteId));
         Assert.Equal(1.0, closed.Summary.Global!.Auc, 9);
@@ -55,7 +55,7 @@ public sealed class SmallCellRefusalTests
             },
         };
         Assert.Equal("evaluation of A: subgroup 'age band' group '> 65' has AUC 0.93 on 15 rows (scored groups need 10+ rows of each class and an AUC in [0, 1])",
-            state.OnEvaluation(leaky, T0).Refusal);
+            state.OnAnswer(leaky, T0).Refusal);
     }
 
     private void Apply(IEnumerable<IJobEvent> events)

@@ -85,7 +85,7 @@ public sealed class StrategyTests
             var aggregated = Assert.IsType<RoundAggregated>(events[^1]);
             Assert.NotNull(aggregated.ServerState);
             foreach (var e in events) { live.Apply(e); journal.Add(e); }
-            var closing = live.OnEvaluation(GoodEvaluation(job, round, "A"), T0).Events;
+            var closing = live.OnAnswer(GoodEvaluation(job, round, "A"), T0).Events;
             foreach (var e in closing) { live.Apply(e); journal.Add(e); }
         }
         // Round 1 moves by 0.4148 (the hand-computed step), round 2 by the step its carried moments give.
@@ -131,16 +131,16 @@ public sealed class StrategyTests
         foreach (var site in new[] { "A", "B" }) foreach (var e in state.OnUpdate(Update(job, 1, site, [1, 1, 1], 10), T0).Events) state.Apply(e);
         var personal = GoodEvaluation(job, 1, "A").Evaluation;
         var bad = personal with { SiteId = "B" };
-        Assert.Contains("personalised evaluation names site 'B'", state.OnEvaluation(GoodEvaluation(job, 1, "A") with { Personalised = bad }, T0).Refusal);
-        foreach (var e in state.OnEvaluation(GoodEvaluation(job, 1, "A") with { Personalised = personal }, T0).Events) state.Apply(e);
-        var closing = state.OnEvaluation(GoodEvaluation(job, 1, "B"), T0).Events;
+        Assert.Contains("personalised evaluation names site 'B'", state.OnAnswer(GoodEvaluation(job, 1, "A") with { Personalised = bad }, T0).Refusal);
+        foreach (var e in state.OnAnswer(GoodEvaluation(job, 1, "A") with { Personalised = personal }, T0).Events) state.Apply(e);
+        var closing = state.OnAnswer(GoodEvaluation(job, 1, "B"), T0).Events;
         var completed = Assert.Single(closing.OfType<RoundClosed>()).Summary;
         Assert.Equal("A", Assert.Single(completed.Personalised).SiteId);
 
         var plain = new JobState();
         foreach (var e in JobState.Create(job, Spec(rounds: 1, minSites: 1), ["A"], T0)) plain.Apply(e);
         foreach (var e in plain.OnUpdate(Update(job, 1, "A", [1, 1, 1], 10), T0).Events) plain.Apply(e);
-        Assert.Contains("does not ask for", plain.OnEvaluation(GoodEvaluation(job, 1, "A") with { Personalised = personal }, T0).Refusal);
+        Assert.Contains("does not ask for", plain.OnAnswer(GoodEvaluation(job, 1, "A") with { Personalised = personal }, T0).Refusal);
     }
 
     [Fact]

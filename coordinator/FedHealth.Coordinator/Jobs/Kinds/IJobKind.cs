@@ -22,7 +22,14 @@ public interface IJobKind
     /// <summary>The round's secure sum folded into the events that close the round, or retry it when the sum is implausible.</summary>
     IReadOnlyList<IJobEvent> FoldSecureSum(JobState job, SecureSum sum);
 
-    /// <summary>Applies an event of this kind's own (the kernel applies the rest).</summary>
+    /// <summary>
+    /// The answer step (<see cref="IAnswerStep"/>) an event of this kind opens, with its deadline; null for the others. This
+    /// is how a kind declares its steps after the collection (training: the aggregation opens the evaluation, the last
+    /// round's close opens cross-site scoring); the kernel runs them.
+    /// </summary>
+    (IAnswerStep Step, DateTimeOffset Deadline)? StepOpenedBy(IJobEvent e);
+
+    /// <summary>Applies what this kind keeps of an event (every event is offered, after the kernel applied it).</summary>
     void Apply(IJobEvent e);
 
     /// <summary>The job's summary with this kind's result in it.</summary>

@@ -48,6 +48,9 @@ public sealed class LabelCountKind : IJobKind
 
     private static long? Shown(long rows) => rows is > 0 and < ScoreHistogram.MinCell ? null : rows;
 
+    /// <summary>A count has no step after its collection: its fold ends the job.</summary>
+    public (IAnswerStep Step, DateTimeOffset Deadline)? StepOpenedBy(IJobEvent e) => null;
+
     public void Apply(IJobEvent e)
     {
         if (e is LabelCountsClosed closed) Report = closed.Report;
