@@ -67,6 +67,18 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await page.GetByLabel("Record-level differential privacy").CheckAsync();
         await page.GetByLabel("Personal model per site").SelectOptionAsync("");
         await Expect(page.GetByLabel("Cross-site evaluation")).ToBeHiddenAsync();
+        // The secure sum's ring is offered only with secure aggregation: 32 bits, half the bytes.
+        var ring = page.GetByLabel("Ring of the secure sum");
+        await page.GetByLabel("Secure aggregation").UncheckAsync();
+        await Expect(ring).ToBeHiddenAsync();
+        await page.GetByLabel("Secure aggregation").CheckAsync();
+        await ring.SelectOptionAsync("32");
+        // Every round's model kept besides the latest and the best; at most one a round.
+        var checkpoints = page.GetByLabel("Keep every k-th round's model");
+        await checkpoints.FillAsync("4");
+        await Expect(page.Locator("#f-checkpointEvery-problem")).ToContainTextAsync("must lie in 0..3");
+        await checkpoints.FillAsync("1");
+        await Expect(page.Locator("#f-checkpointEvery-problem")).ToBeEmptyAsync();
         await Expect(page.Locator("#check")).ToContainTextAsync("Ready: 4 sites would take part");
         await AccessibleAndFits(page, "new-job-form");
 
@@ -88,6 +100,15 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await Expect(page.Locator("#fairness-figure")).ToBeVisibleAsync();
         Assert.Equal(8, await page.EvaluateAsync<int>("() => Chart.getChart(document.querySelector('#fairness-chart')).data.datasets.length"));
         await Expect(page.Locator("#report")).ToContainTextAsync("Global model after round 3");
+        // The ring and the kept models the form asked for, in the job's spec and on its page.
+        using (var job = JsonDocument.Parse(await page.EvaluateAsync<string>($"async () => await (await fetch('/api/jobs/{jobId}')).text()")))
+        {
+            var spec = job.RootElement.GetProperty("spec");
+            Assert.Equal(JobKinds.Training, spec.GetProperty("kind").GetString());
+            Assert.Equal(32, spec.GetProperty("secureAggregationRingBits").GetInt32());
+            Assert.Equal(1, spec.GetProperty("checkpointEvery").GetInt32());
+        }
+        await Expect(page.Locator("#kept-models a")).ToHaveTextAsync(["round 1", "round 2", "round 3"]);
         await AccessibleAndFits(page, "job-page-laptop");
         await page.SetViewportSizeAsync(2560, 1440);
         await LocalDashboard.Screenshot(page, "job-page-large-screen");
@@ -138,6 +159,41 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await Expect(page.Locator("#job-title")).ToContainTextAsync("completed");
         await Expect(page.Locator("#auc-chart")).ToHaveCountAsync(0); // no training figures for a count
         await LocalDashboard.Screenshot(page, "label-counts");
+    }
+
+    [Fact]
+    public async Task A_lead_counts_rows_per_label_from_the_form_which_shows_only_what_a_count_uses()
+    {
+        var page = await dashboard.SignIn("lead");
+        await page.GetByRole(AriaRole.Link, new() { Name = "New job" }).ClickAsync();
+        var kind = page.GetByLabel("Kind of job");
+        await Expect(kind).ToHaveValueAsync("training");
+        await kind.SelectOptionAsync("label-counts");
+        // No model, strategy, rounds, training or privacy settings: a count is one round under secure aggregation.
+        foreach (var label in new[] { "Model", "Strategy", "Personal model per site", "Rounds", "Keep every k-th round's model", "Seed", "Local epochs" })
+            await Expect(page.GetByLabel(label, new() { Exact = true })).ToBeHiddenAsync();
+        await Expect(page.GetByLabel("Secure aggregation")).ToBeHiddenAsync();
+        await Expect(page.GetByLabel("Record-level differential privacy")).ToBeHiddenAsync();
+        foreach (var label in new[] { "Name", "Data schema", "Minimum sites per round", "Round deadline (seconds)" })
+            await Expect(page.GetByLabel(label, new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.Locator("#site-choices input:checked")).ToHaveCountAsync(4);
+        // Back to training shows them again; then the count.
+        await kind.SelectOptionAsync("training");
+        await Expect(page.GetByLabel("Model", new() { Exact = true })).ToBeVisibleAsync();
+        await kind.SelectOptionAsync("label-counts");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("e2e rows per label");
+        await Expect(page.Locator("#check")).ToContainTextAsync("Ready: 4 sites would take part");
+        await AccessibleAndFits(page, "new-count-form");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Launch job" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("#/jobs/[0-9a-f-]{36}$"));
+        var table = page.Locator("#label-counts");
+        await Expect(table.Locator("tr", new() { HasText = "Total" })).ToContainTextAsync("3,264", new() { Timeout = (float)JobWithin.TotalMilliseconds });
+        await Expect(table).ToContainTextAsync("1,694");
+        await Expect(table).ToContainTextAsync("1,570");
+        await Expect(page.Locator("#job-title")).ToContainTextAsync("e2e rows per label");
+        await Expect(page.Locator("#job-title .badge")).ToHaveTextAsync("completed");
+        await page.Context.CloseAsync();
     }
 
     [Fact]

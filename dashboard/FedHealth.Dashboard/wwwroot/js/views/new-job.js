@@ -26,6 +26,10 @@ const strategies = [
 ];
 const strategyOptions = strategies.map(([value, label]) => `<option value="${value}">${label}</option>`).join("");
 const serverOptimisers = ["fedadam", "fedyogi", "fedadagrad"];
+// A count trains nothing: it keeps only what names the data, the sites and the round's deadline (the server refuses a model,
+// a strategy, privacy settings or kept models with it), and is always one round under secure aggregation.
+const trainingOnly = ['[data-field="model"]', '[data-field="strategy.name"]', "#strategy-settings", '[data-field="personalisation.method"]',
+  '[data-field="rounds"]', '[data-field="checkpointEvery"]', '[data-field="seed"]', "#local-training", "#privacy"];
 
 export async function renderNewJob(main) {
   if (!isLead()) {
@@ -50,7 +54,9 @@ export async function renderNewJob(main) {
   main.innerHTML = `
     <h1>New job</h1>
     <form id="job-form" class="job-form" novalidate>
-      <fieldset><legend>What to train</legend>
+      <fieldset><legend>What to run</legend>
+        ${field("kind", "Kind of job", `<select id="f-kind" name="kind" aria-describedby="f-kind-problem f-kind-hint"><option value="training">Training</option><option value="label-counts">Rows per label (secure count)</option></select>`,
+          "A count sums each site's rows per label under secure aggregation in one round; it trains no model.")}
         ${field("name", "Name", `<input id="f-name" name="name" required maxlength="200" value="" aria-describedby="f-name-problem">`)}
         ${field("schema", "Data schema", `<select id="f-schema" name="schema" aria-describedby="f-schema-problem f-schema-hint">${schemaOptions}</select>`, '<span id="features"></span>')}
         ${field("model", "Model", `<select id="f-model" name="model"><option value="logistic">logistic regression</option><option value="mlp">MLP (one hidden layer)</option></select>`)}
@@ -80,19 +86,26 @@ export async function renderNewJob(main) {
       </fieldset>
       <fieldset><legend>Rounds and sites</legend>
         ${field("rounds", "Rounds", numberInput("rounds", 10, 'min="1" max="10000"'))}
+        ${field("checkpointEvery", "Keep every k-th round's model", `<input id="f-checkpointEvery" name="checkpointEvery" type="number" inputmode="decimal" value="0" min="0" max="10000" aria-describedby="f-checkpointEvery-problem f-checkpointEvery-hint">`,
+          "Besides the latest and the best model; 0 keeps no others.")}
         ${field("minSites", "Minimum sites per round", numberInput("minSites", 2, 'min="1"'))}
         ${field("roundDeadline", "Round deadline (seconds)", numberInput("roundDeadline", 120, 'min="1" max="86400"'))}
         ${field("seed", "Seed", numberInput("seed", 1))}
         <div class="field" data-field="sites"><span class="label" id="sites-label">Sites taking part</span><div id="site-choices" role="group" aria-labelledby="sites-label"></div>
           <small class="problem" id="f-sites-problem" aria-live="polite"></small></div>
       </fieldset>
-      <fieldset><legend>Local training</legend>
+      <fieldset id="local-training"><legend>Local training</legend>
         ${field("training.localEpochs", "Local epochs", numberInput("training.localEpochs", 1, 'min="1" max="1000"'))}
         ${field("training.batchSize", "Batch size", numberInput("training.batchSize", 32, 'min="1"'))}
         ${field("training.learningRate", "Learning rate", numberInput("training.learningRate", 0.05, 'step="any" min="0"'))}
       </fieldset>
-      <fieldset><legend>Privacy</legend>
+      <fieldset id="privacy"><legend>Privacy</legend>
         <label class="check"><input type="checkbox" name="secureAggregation" checked> Secure aggregation (the coordinator sees only the sum of masked updates)</label>
+        <div class="group" id="ring-settings">
+          ${field("secureAggregationRingBits", "Ring of the secure sum", `<select id="f-secureAggregationRingBits" name="secureAggregationRingBits" aria-describedby="f-secureAggregationRingBits-problem f-secureAggregationRingBits-hint">
+            <option value="64">64 bits (8 bytes a value)</option><option value="32">32 bits (4 bytes a value)</option></select>`,
+            "32 bits sends half the bytes but sums in a narrower range: rows × |weight| added over the sites must stay within ±524,288, and a site whose update would not fit declines the round.")}
+        </div>
         <label class="check"><input type="checkbox" name="dp"> Record-level differential privacy (DP-SGD at every site)</label>
         <div class="group" id="dp-settings" hidden>
           ${field("privacy.noiseMultiplier", "Noise multiplier σ", numberInput("privacy.noiseMultiplier", 1.1, 'step="any" min="0"'))}
@@ -128,7 +141,9 @@ export async function renderNewJob(main) {
   const value = name => form.elements[name].value.trim();
   const number = name => value(name) === "" ? NaN : Number(value(name));
   const strategyName = () => form.elements["strategy.name"].value;
-  const personalMethod = () => form.elements["personalisation.method"].value;
+  const counting = () => form.kind.value === "label-counts";
+  // A count has no personal models: its fields stay hidden whatever was chosen before the kind changed.
+  const personalMethod = () => counting() ? "" : form.elements["personalisation.method"].value;
   const drawStrategy = () => {
     main.querySelector('[data-field="personalisation.epochs"]').hidden = personalMethod() !== "finetune";
     main.querySelector('[data-field="personalisation.earlyStopping"]').hidden = personalMethod() !== "finetune";
@@ -139,11 +154,20 @@ export async function renderNewJob(main) {
     main.querySelector('[data-field="strategy.trimFraction"]').hidden = strategyName() !== "trimmedmean";
   };
   drawStrategy();
+  const drawKind = () => {
+    for (const selector of trainingOnly) main.querySelector(selector).hidden = counting();
+    main.querySelector('[data-field="model.hiddenUnits"]').hidden = counting() || form.model.value !== "mlp";
+  };
   const spec = () => {
     const s = chosen();
     const seconds = number("roundDeadline");
+    const roundDeadline = Number.isFinite(seconds) && seconds > 0 ? new Date(Math.round(seconds) * 1000).toISOString().substring(11, 19) : "00:00:00";
+    const sites = [...form.querySelectorAll('input[name="site"]:checked')].map(i => i.value);
+    if (counting()) {
+      return { kind: "label-counts", name: value("name"), schema: s.schema, featureNames: s.featureNames, rounds: 1, minSites: number("minSites"), roundDeadline, sites, secureAggregation: true };
+    }
     return {
-      name: value("name"), schema: s.schema, featureNames: s.featureNames,
+      kind: "training", name: value("name"), schema: s.schema, featureNames: s.featureNames,
       model: { kind: form.model.value, features: s.featureNames.length, hiddenUnits: number("model.hiddenUnits") },
       training: {
         localEpochs: number("training.localEpochs"), batchSize: number("training.batchSize"), learningRate: number("training.learningRate"),
@@ -161,10 +185,9 @@ export async function renderNewJob(main) {
         earlyStopping: personalMethod() === "finetune" && form.elements["personalisation.earlyStopping"].checked,
         crossSiteEvaluation: form.elements["personalisation.crossSiteEvaluation"].checked,
       },
-      rounds: number("rounds"), minSites: number("minSites"), seed: number("seed"),
-      roundDeadline: Number.isFinite(seconds) && seconds > 0 ? new Date(Math.round(seconds) * 1000).toISOString().substring(11, 19) : "00:00:00",
-      sites: [...form.querySelectorAll('input[name="site"]:checked')].map(i => i.value),
+      rounds: number("rounds"), minSites: number("minSites"), seed: number("seed"), checkpointEvery: number("checkpointEvery"), roundDeadline, sites,
       secureAggregation: form.secureAggregation.checked,
+      secureAggregationRingBits: form.secureAggregation.checked ? Number(form.secureAggregationRingBits.value) : 64,
       privacy: form.dp.checked ? { noiseMultiplier: number("privacy.noiseMultiplier"), clipNorm: number("privacy.clipNorm"), samplingRate: number("privacy.samplingRate") } : null,
       siteLevelPrivacy: form.siteDp.checked ? { noiseMultiplier: number("siteLevelPrivacy.noiseMultiplier"), clipNorm: number("siteLevelPrivacy.clipNorm"), delta: number("siteLevelPrivacy.delta") } : null,
     };
@@ -219,11 +242,12 @@ export async function renderNewJob(main) {
     if (event.target.name === "schema") drawSchema();
     main.querySelector("#dp-settings").hidden = !form.dp.checked;
     main.querySelector("#site-dp-settings").hidden = !form.siteDp.checked;
-    main.querySelector('[data-field="model.hiddenUnits"]').hidden = form.model.value !== "mlp";
+    main.querySelector("#ring-settings").hidden = !form.secureAggregation.checked;
+    drawKind();
     drawStrategy();
     soon();
   });
-  main.querySelector('[data-field="model.hiddenUnits"]').hidden = true;
+  drawKind();
   form.addEventListener("submit", async event => {
     event.preventDefault();
     clearTimeout(timer);
