@@ -185,19 +185,40 @@ public sealed class JobActorTests : IAsyncLifetime
     [Fact]
     public async Task A_bus_outage_longer_than_the_deadline_does_not_burn_the_rounds_attempts()
     {
+        // Virtual time: the job's clock and the actor system's scheduler (its deadline and republish timers) move only
+        // when the test moves them, together, so the outage lasts as long as the test says however loaded the machine is.
         var job = Guid.NewGuid();
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
+        var system = NewSystem(virtualTime: true);
+        var scheduler = (Akka.TestKit.TestScheduler)system.Scheduler;
         var flaky = new OutagePublisher(bus);
-        var actor = NewSystem().ActorOf(JobActor.Props(job, flaky, TimeProvider.System));
+        var actor = system.ActorOf(JobActor.Props(job, flaky, clock));
+        var deadline = TimeSpan.FromMilliseconds(500);
+        // Each move waits until the actor has handled what the move delivered (its answer comes after the timer's message).
+        async Task Move(TimeSpan by)
+        {
+            clock.Advance(by);
+            scheduler.Advance(by);
+            await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(30));
+        }
+
         flaky.Down = true;
-        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2, deadline: TimeSpan.FromMilliseconds(500)), ["A", "B"]));
-        // Down for two republish periods, four times the deadline: the round's first attempt must still be the one sent.
-        await flaky.Refused(3);
+        actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2, deadline: deadline), ["A", "B"]));
+        await flaky.Refused(1);
+        await Move(TimeSpan.Zero);
+        // Down for four times the deadline, the request refused again at every republish.
+        var down = TimeSpan.Zero;
+        for (var moves = 0; moves < 100 && (down < 4 * deadline || flaky.RefusedSoFar < 3); moves++, down += deadline) await Move(deadline);
+        Assert.True(flaky.RefusedSoFar >= 3, $"the request was refused {flaky.RefusedSoFar} times in {down.TotalSeconds} s of outage");
         flaky.Down = false;
+        for (var moves = 0; moves < 100 && !bus.Has<RoundStarted>(); moves++) await Move(deadline);
+        // The round's first attempt is the one the sites hear: the outage did not spend it.
         var first = await bus.Next<RoundStarted>();
         Assert.Equal(1, first.Attempt);
         actor.Tell(Update(job, 1, "A", [1, 1, 1], 10));
         actor.Tell(Update(job, 1, "B", [3, 3, 3], 10));
         await bus.Next<EvaluationRequested>();
+        Assert.Equal(1, (await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(30))).Attempt);
     }
 
     [Fact]
@@ -252,9 +273,15 @@ public sealed class JobActorTests : IAsyncLifetime
         public Task Publish<T>(T message) where T : class
         {
             if (!Down) return inner.Publish(message);
+            Interlocked.Increment(ref refused);
             refusals.Writer.TryWrite(true);
             return Task.FromException(new InvalidOperationException("broker unreachable"));
         }
+
+        private int refused;
+
+        /// <summary>How many publishes were refused so far.</summary>
+        public int RefusedSoFar => Volatile.Read(ref refused);
 
         public async Task Refused(int count)
         {
@@ -374,10 +401,13 @@ public sealed class JobActorTests : IAsyncLifetime
 
     private static Task<object> Control(IActorRef job, object request) => job.Ask<object>(request, Within);
 
-    private ActorSystem NewSystem()
+    /// <param name="virtualTime">Timers run on Akka's test scheduler, which moves only when the test advances it.</param>
+    private ActorSystem NewSystem(bool virtualTime = false)
     {
         var options = new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" };
-        var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
+        var config = AkkaConfiguration.For(options);
+        if (virtualTime) config = Akka.Configuration.ConfigurationFactory.ParseString(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""").WithFallback(config);
+        var system = ActorSystem.Create(AkkaConfiguration.SystemName, config);
         systems.Add(system);
         return system;
     }
