@@ -18,7 +18,8 @@ public static class ApiErrors
         {
             BadHttpRequestException { InnerException: JsonException json } => (400, $"the body is not valid JSON for this request: {json.Message}"),
             BadHttpRequestException bad => (bad.StatusCode, bad.Message),
-            RequestTimeoutException or RequestFaultException => (503, CoordinatorUnavailableException.Explain(failure, TimeSpan.FromSeconds(CoordinatorRequests.TimeoutSeconds))!),
+            RequestTimeoutException or RequestFaultException =>
+                (503, CoordinatorUnavailableException.Explain(failure, TimeSpan.FromSeconds(CoordinatorRequests.TimeoutSeconds))!),
             OperationCanceledException => (499, "the request was cancelled"),
             _ => (500, "the dashboard failed to handle this request; its log has the details"),
         };

@@ -17,7 +17,8 @@ public static class DashboardSigning
         var keyFile = configuration["Dashboard:KeyFile"];
         if (consortium is null && keyFile is null) return;
         if (consortium is null || keyFile is null)
-            throw new InvalidOperationException($"Dashboard:{(consortium is null ? "ConsortiumFile" : "KeyFile")} is not set: the dashboard needs both the consortium file and its signing key (`fedhealth provision keys` writes dashboard-key.pem)");
+            throw new InvalidOperationException($"Dashboard:{(consortium is null ? "ConsortiumFile" : "KeyFile")} is not set: the dashboard needs both the " +
+                "consortium file and its signing key (`fedhealth provision keys` writes dashboard-key.pem)");
         if (!File.Exists(keyFile)) throw new InvalidOperationException($"Dashboard:KeyFile {keyFile}: not found");
         var trust = ConsortiumTrust.Load(consortium);
         var key = SigningKey.FromPem(File.ReadAllText(keyFile));

@@ -39,25 +39,33 @@ public static class JobsApi
             if (spec is null) return Results.BadRequest(new { error = "the body must be a job spec (JSON)" });
             var problems = JobSpecRules.Problems(spec).ToList();
             var online = (await Status(client, ct, rounds: false)).Sites.Where(s => s.Online).Select(s => s.LastHeartbeat).ToList();
-            var (participants, problem) = spec.Schema is { Length: > 0 } && spec.FeatureNames is not null ? JobSpecRules.ChooseParticipants(spec, online) : ([], null);
+            var (participants, problem) = spec.Schema is { Length: > 0 } && spec.FeatureNames is not null
+                ? JobSpecRules.ChooseParticipants(spec, online) : ([], null);
             if (problem is not null) problems.Add(problem);
             return Results.Ok(new JobCheck(problems, participants, JobPrivacyEstimate.For(spec, PlanningDelta)));
         });
 
         read.MapGet("/jobs/{id:guid}/model", async (Guid id, string? checkpoint, IRequestClient<GetJobModel> client, CancellationToken ct) =>
         {
-            var response = await client.GetResponse<JobModel, JobModelUnavailable>(new GetJobModel { JobId = id, Checkpoint = checkpoint ?? Checkpoints.Latest }, ct, Timeout);
+            var response = await client.GetResponse<JobModel, JobModelUnavailable>(
+                new GetJobModel { JobId = id, Checkpoint = checkpoint ?? Checkpoints.Latest }, ct, Timeout);
             if (response.Is(out Response<JobModelUnavailable>? missing)) return Results.NotFound(new { error = missing.Message.Reason });
             response.Is(out Response<JobModel>? found);
             return ModelDownload.File(found!.Message);
         });
 
-        lead.MapPost("/jobs/{id:guid}/stop", async (Guid id, JobControlRequest? request, HttpContext http, IRequestClient<StopJob> client, CancellationToken ct) =>
+        lead.MapPost("/jobs/{id:guid}/stop",
+            async (Guid id, JobControlRequest? request, HttpContext http, IRequestClient<StopJob> client, CancellationToken ct) =>
             Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(
-                new StopJob { JobId = id, RequestedBy = http.User.Identity!.Name!, Reason = request?.Reason?.Trim() ?? "", RequestId = CreateRequestId(http) }, ct, Timeout)));
+                new StopJob
+                {
+                    JobId = id, RequestedBy = http.User.Identity!.Name!, Reason = request?.Reason?.Trim() ?? "",
+                    RequestId = CreateRequestId(http)
+                }, ct, Timeout)));
 
         lead.MapPost("/jobs/{id:guid}/resume", async (Guid id, HttpContext http, IRequestClient<ResumeJob> client, CancellationToken ct) =>
-            Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(new ResumeJob { JobId = id, RequestedBy = http.User.Identity!.Name!, RequestId = CreateRequestId(http) }, ct, Timeout)));
+            Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(
+                new ResumeJob { JobId = id, RequestedBy = http.User.Identity!.Name!, RequestId = CreateRequestId(http) }, ct, Timeout)));
 
         lead.MapPost("/jobs", async (JobSpec? spec, HttpContext http, IRequestClient<CreateJob> client, IHubContext<FederationHub> hub, CancellationToken ct) =>
         {

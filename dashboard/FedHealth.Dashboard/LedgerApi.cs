@@ -30,21 +30,25 @@ public static class LedgerApi
         read.MapGet("/export", async (string? format, [AsParameters] LedgerFilters filters, IRequestClient<GetTransferLedger> client, CancellationToken ct) =>
         {
             format ??= LedgerExport.CsvFormat;
-            if (format is not (LedgerExport.CsvFormat or LedgerExport.JsonFormat)) return Results.BadRequest(new { error = $"format: '{format}' is not csv or json", field = "format" });
+            if (format is not (LedgerExport.CsvFormat or LedgerExport.JsonFormat))
+                return Results.BadRequest(new { error = $"format: '{format}' is not csv or json", field = "format" });
             var (page, refusal) = await Query(client, filters.ToQuery(ExportLimit), ct);
             if (page is null) return refusal!;
             var contentType = format == LedgerExport.CsvFormat ? "text/csv" : "application/json";
-            return Results.File(Encoding.UTF8.GetBytes(LedgerExport.Write(page.Entries, format)), contentType, $"transfer-ledger-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.{format}");
+            return Results.File(Encoding.UTF8.GetBytes(LedgerExport.Write(page.Entries, format)), contentType,
+                $"transfer-ledger-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.{format}");
         });
 
         read.MapGet("/verify", async (string? head, IRequestClient<VerifyTransferLedger> client, CancellationToken ct) =>
             (await client.GetResponse<TransferLedgerVerification>(new VerifyTransferLedger { Head = Given(head) }, ct, Timeout)).Message);
     }
 
-    private static async Task<(TransferLedgerPage? Page, IResult? Refusal)> Query(IRequestClient<GetTransferLedger> client, GetTransferLedger query, CancellationToken ct)
+    private static async Task<(TransferLedgerPage? Page, IResult? Refusal)> Query(IRequestClient<GetTransferLedger> client, GetTransferLedger query,
+        CancellationToken ct)
     {
         var response = await client.GetResponse<TransferLedgerPage, TransferLedgerRefused>(query, ct, Timeout);
-        if (response.Is(out Response<TransferLedgerRefused>? refused)) return (null, Results.BadRequest(new { error = refused.Message.Reason, field = refused.Message.Field }));
+        if (response.Is(out Response<TransferLedgerRefused>? refused))
+            return (null, Results.BadRequest(new { error = refused.Message.Reason, field = refused.Message.Field }));
         response.Is(out Response<TransferLedgerPage>? page);
         return (page!.Message, null);
     }

@@ -13,7 +13,11 @@ public static class ModelDownload
 
     public static IResult File(JobModel model)
     {
-        var document = new { format = Format, model.JobId, model.JobName, model.Status, model.Schema, model.FeatureNames, model.Model, model.Round, model.Weights };
+        var document = new
+        {
+            format = Format, model.JobId, model.JobName, model.Status, model.Schema, model.FeatureNames, model.Model,
+            model.Round, model.Weights
+        };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(document, WireJson.Options);
         var name = new string(model.JobName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
         return Results.File(bytes, "application/json", $"{(name.Length == 0 ? "job" : name)}-round-{model.Round}.fedhealth-model.json");

@@ -12,7 +12,8 @@ public static class AccountCommands
         var user = new Option<string>("--user") { Description = "User name", Required = true };
         var role = new Option<string>("--role") { Description = "lead, auditor or site-admin", Required = true };
         role.AcceptOnlyFromAmong([.. DashboardRoles.All]);
-        var add = new Command("add", $"Add or replace an account; the password is read from standard input (at least {AccountStore.MinPasswordLength} characters).") { file, user, role };
+        var add = new Command("add", $"Add or replace an account; the password is read from standard input (at least {AccountStore.MinPasswordLength} " +
+            "characters).") { file, user, role };
         add.SetAction(result => CliErrors.Guarded(() =>
         {
             var password = Console.In.ReadLine()?.TrimEnd('\r', '\n') ?? "";

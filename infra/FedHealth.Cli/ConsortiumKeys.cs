@@ -30,7 +30,8 @@ public sealed record ConsortiumKeys(ConsortiumTrust Trust, ECDiffieHellman Seali
         var identities = siteIds.Distinct().ToDictionary(id => id, id => KeyFiles.LoadOrCreateIdentity(SiteKeyFile(folder, id)));
         var (registered, places, version, revoked) = Registered(file);
         var again = identities.Keys.FirstOrDefault(revoked.ContainsKey);
-        if (again is not null) throw new InvalidOperationException($"{file}: site {again} was revoked ({revoked[again]}); a revoked id is not provisioned again");
+        if (again is not null)
+            throw new InvalidOperationException($"{file}: site {again} was revoked ({revoked[again]}); a revoked id is not provisioned again");
         foreach (var (id, key) in identities) registered[id] = key.PublicKey;
         foreach (var (id, place) in jurisdictions ?? new Dictionary<string, string>()) places[id] = place;
         // Unsigned (this command holds no CA key): a coordinator told to require the CA's signature keeps its current file.
@@ -43,7 +44,8 @@ public sealed record ConsortiumKeys(ConsortiumTrust Trust, ECDiffieHellman Seali
     }
 
     /// <summary>The sites an existing consortium file registers and where, read from those fields alone so an older file's enrolments are kept.</summary>
-    private static (Dictionary<string, byte[]> Sites, Dictionary<string, string> Jurisdictions, int Version, Dictionary<string, string> Revoked) Registered(string file)
+    private static (Dictionary<string, byte[]> Sites, Dictionary<string, string> Jurisdictions, int Version,
+        Dictionary<string, string> Revoked) Registered(string file)
     {
         if (!System.IO.File.Exists(file)) return ([], [], 0, []);
         try

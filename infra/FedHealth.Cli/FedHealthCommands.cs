@@ -22,7 +22,8 @@ public static class FedHealthCommands
         LedgerCommands.Create(),
         AccountCommands.Create(),
         PassThrough("coordinator", "Run the coordinator deployable (e.g. --Bus:Transport=RabbitMq --Coordinator:DataDir=DIR).", CoordinatorProgram.RunAsync),
-        PassThrough("site", "The site agent deployable: site run --config SITE.json [--Bus:...]; site init --out DIR [--site-id ID] [--jurisdiction CC] writes templates; site doctor --config SITE.json [--Bus:...] checks a setup.", SiteAgentProgram.RunAsync),
+        PassThrough("site", "The site agent deployable: site run --config SITE.json [--Bus:...]; site init --out DIR [--site-id ID] [--jurisdiction CC] " +
+            "writes templates; site doctor --config SITE.json [--Bus:...] checks a setup.", SiteAgentProgram.RunAsync),
         PassThrough("dashboard", "Run the dashboard deployable (e.g. --urls http://127.0.0.1:5080 --Bus:Transport=RabbitMq).", DashboardProgram.RunAsync),
     };
 
@@ -31,12 +32,19 @@ public static class FedHealthCommands
         var rounds = new Option<int>("--rounds") { Description = "Federated rounds to train", DefaultValueFactory = _ => 20 };
         var seed = new Option<int>("--seed") { Description = "Seed for initial weights and local training", DefaultValueFactory = _ => 1 };
         var headless = new Option<bool>("--headless") { Description = "No web server; exit when the job ends" };
-        var dataDir = new Option<string>("--data-dir") { Description = "Where the SQLite journal, models and logs go", DefaultValueFactory = _ => CoordinatorOptions.DefaultDataDir() };
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "Where the SQLite journal, models and logs go", DefaultValueFactory = _ =>
+            CoordinatorOptions.DefaultDataDir()
+        };
         var summary = new Option<string?>("--summary") { Description = "Write a JSON summary of the run to this file" };
         var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
         model.AcceptOnlyFromAmong("logistic", "mlp");
         var port = new Option<int>("--port") { Description = "Dashboard port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5080 };
-        var dpEpsilon = new Option<double?>("--dp-epsilon") { Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job" };
+        var dpEpsilon = new Option<double?>("--dp-epsilon")
+        {
+            Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job"
+        };
         var plain = new Option<bool>("--plain-aggregation") { Description = "Average plain updates instead of secure aggregation (comparison only)" };
         var ringBits = new Option<int>("--secure-ring-bits")
         {
@@ -44,7 +52,11 @@ public static class FedHealthCommands
         };
         ringBits.AcceptOnlyFromAmong("32", "64");
         var noJob = new Option<bool>("--no-job") { Description = "Launch no job: sign in to the dashboard as a lead and launch jobs there" };
-        var job = new Option<string>("--job") { Description = "The job to run: training, or label-counts (rows per label across the sites, by secure sum)", DefaultValueFactory = _ => JobKinds.Training };
+        var job = new Option<string>("--job")
+        {
+            Description = "The job to run: training, or label-counts (rows per label across the sites, by secure sum)",
+            DefaultValueFactory = _ => JobKinds.Training
+        };
         job.AcceptOnlyFromAmong([.. JobKinds.All]);
         var strategy = StrategyOptions.Create();
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
@@ -76,13 +88,16 @@ public static class FedHealthCommands
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
         var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
         model.AcceptOnlyFromAmong("logistic", "mlp");
-        var federation = new Command("federation", "Federated vs pooled vs each site alone on the breast-prognosis federation, each scored on every site's held-out rows.")
+        var federation = new Command("federation",
+            "Federated vs pooled vs each site alone on the breast-prognosis federation, each scored on every site's held-out rows.")
         {
             rounds, seed, model,
         };
         federation.SetAction(async (result, cancellation) => await Guarded(() =>
             FederationBench.Run(result.GetValue(rounds), result.GetValue(seed), result.GetValue(model)!, Console.Out, cancellation)));
-        return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation, StrategyBench.Command(), PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(), JournalSizeBench.Command(), SoakBench.Command() };
+        return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation, StrategyBench.Command(),
+            PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(),
+            JournalSizeBench.Command(), SoakBench.Command() };
     }
 
     private static Command PassThrough(string name, string description, Func<string[], Task<int>> run)

@@ -17,7 +17,8 @@ public static class LedgerCommands
         var dataDir = new Option<string?>("--data-dir") { Description = "The data directory of `fedhealth local` (its SQLite journal)" };
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string of the coordinator's journal" };
         var head = new Option<string?>("--head") { Description = "A head hash a site was shown: verify also checks the chain contains it" };
-        var verify = new Command("verify", "Recompute the hash chain from the database; exit 1 at the first altered, inserted or deleted entry.") { dataDir, connection, head };
+        var verify = new Command("verify",
+            "Recompute the hash chain from the database; exit 1 at the first altered, inserted or deleted entry.") { dataDir, connection, head };
         verify.SetAction(result => CliErrors.Guarded(() =>
         {
             var (provider, connectionString) = Journal(result.GetValue(dataDir), result.GetValue(connection));

@@ -11,9 +11,20 @@ namespace FedHealth.Cli;
 public sealed class PersonalModelOptions
 {
     public static readonly PersonalisationSpec Defaults = new() { Method = PersonalisationMethods.FineTune };
-    private readonly Option<int> epochs = new("--personal-epochs") { Description = "finetune: local epochs on the final global model", DefaultValueFactory = _ => Defaults.Epochs };
-    private readonly Option<bool> earlyStopping = new("--personal-early-stopping") { Description = "finetune: each site chooses 0..--personal-epochs by cross-validation on its own training rows" };
-    private readonly Option<double> lambda = new("--ditto-lambda") { Description = "ditto: λ, how strongly each personal model is held to the global one", DefaultValueFactory = _ => Defaults.Lambda };
+    private readonly Option<int> epochs = new("--personal-epochs")
+    {
+        Description = "finetune: local epochs on the final global model",
+        DefaultValueFactory = _ => Defaults.Epochs
+    };
+    private readonly Option<bool> earlyStopping = new("--personal-early-stopping")
+    {
+        Description = "finetune: each site chooses 0..--personal-epochs by cross-validation on its own training rows"
+    };
+    private readonly Option<double> lambda = new("--ditto-lambda")
+    {
+        Description = "ditto: λ, how strongly each personal model is held to the global one",
+        DefaultValueFactory = _ => Defaults.Lambda
+    };
 
     public void AddTo(Command command)
     {

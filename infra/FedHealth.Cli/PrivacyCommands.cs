@@ -34,7 +34,8 @@ public static class PrivacyCommands
                 Console.WriteLine(JsonSerializer.Serialize(new { epsilon = cost.Epsilon, order = cost.Order }));
             else
                 Console.WriteLine($"epsilon = {cost.Epsilon:F4} at delta = {cost.Delta:G} (best Rényi order {cost.Order}); " +
-                                  $"DP-SGD with sampling rate {result.GetValue(rate):G}, noise multiplier {result.GetValue(noise):G}, {result.GetValue(steps)} steps");
+                                  $"DP-SGD with sampling rate {result.GetValue(rate):G}, noise multiplier {result.GetValue(noise):G}, " +
+                                      $"{result.GetValue(steps)} steps");
             return 0;
         });
         return new Command("privacy", "Differential-privacy planning tools.") { epsilon };

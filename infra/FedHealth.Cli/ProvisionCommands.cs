@@ -16,9 +16,18 @@ public static class ProvisionCommands
     public static Command Create()
     {
         var sites = new Option<string[]>("--sites") { Description = "Site ids, e.g. --sites DE-GBSG NL-ROTTERDAM-A", AllowMultipleArgumentsPerToken = true };
-        var configs = new Option<string[]>("--site-configs") { Description = "Site config files: their sites are provisioned and each gets a ready copy OUT/sites/ID/site.json", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "Folder to write consortium.json, coordinator-key.pem, coordinator-signing-key.pem, dashboard-key.pem and sites/ID/identity-key.pem (existing keys are kept)", Required = true };
-        var keys = new Command("keys", "Create the coordinator's sealing and signing keys, the dashboard's signing key, one signing key per site, and the consortium file that registers them.") { sites, configs, output };
+        var configs = new Option<string[]>("--site-configs")
+        {
+            Description =
+            "Site config files: their sites are provisioned and each gets a ready copy OUT/sites/ID/site.json", AllowMultipleArgumentsPerToken = true
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "Folder to write consortium.json, coordinator-key.pem, coordinator-signing-key.pem, " +
+            "dashboard-key.pem and sites/ID/identity-key.pem (existing keys are kept)", Required = true
+        };
+        var keys = new Command("keys", "Create the coordinator's sealing and signing keys, the dashboard's signing key, one signing key per site, and the " +
+            "consortium file that registers them.") { sites, configs, output };
         keys.SetAction(result =>
         {
             var folder = Path.GetFullPath(result.GetValue(output)!);
@@ -30,7 +39,8 @@ public static class ProvisionCommands
             var ids = (result.GetValue(sites) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Concat(prepared).Distinct().ToList();
             // No sites yet is fine: sites that enrol themselves (`provision site`) are added to the consortium file then.
-            var provisioned = ConsortiumKeys.Provision(folder, ids, configFiles.ToDictionary(SiteConfigProvisioning.SiteIdOf, SiteConfigProvisioning.JurisdictionOf));
+            var provisioned = ConsortiumKeys.Provision(folder, ids,
+                configFiles.ToDictionary(SiteConfigProvisioning.SiteIdOf, SiteConfigProvisioning.JurisdictionOf));
             foreach (var file in configFiles)
             {
                 var id = SiteConfigProvisioning.SiteIdOf(file);
@@ -38,14 +48,21 @@ public static class ProvisionCommands
                 File.WriteAllText(Path.Combine(folder, "sites", id, "site.json"), json);
             }
             Console.WriteLine(ids.Count == 0
-                ? $"wrote {consortium} (the coordinator's and the dashboard's keys, no site yet: sites join with `enroll request` and `fedhealth provision site`), {ConsortiumKeys.SealingKeyFile}, {ConsortiumKeys.CoordinatorSigningKeyFile} and {ConsortiumKeys.DashboardKeyFile}"
-                : $"wrote {consortium} (coordinator, dashboard and {provisioned.Trust.Sites.Count} sites), {ConsortiumKeys.SealingKeyFile}, {ConsortiumKeys.CoordinatorSigningKeyFile}, {ConsortiumKeys.DashboardKeyFile} and sites/*/identity-key.pem" + (configFiles.Length > 0 ? ", sites/*/site.json" : ""));
-            Console.WriteLine($"coordinator: --Coordinator:ConsortiumFile={consortium} --Coordinator:KeyFile={Path.Combine(folder, ConsortiumKeys.SealingKeyFile)} --Coordinator:SigningKeyFile={Path.Combine(folder, ConsortiumKeys.CoordinatorSigningKeyFile)}");
-            Console.WriteLine($"dashboard: --Dashboard:ConsortiumFile={consortium} --Dashboard:KeyFile={Path.Combine(folder, ConsortiumKeys.DashboardKeyFile)}");
+                ? $"wrote {consortium} (the coordinator's and the dashboard's keys, no site yet: sites join with `enroll request` and `fedhealth provision " +
+                    $"site`), {ConsortiumKeys.SealingKeyFile}, {ConsortiumKeys.CoordinatorSigningKeyFile} and {ConsortiumKeys.DashboardKeyFile}"
+                : $"wrote {consortium} (coordinator, dashboard and {provisioned.Trust.Sites.Count} sites), {ConsortiumKeys.SealingKeyFile}" +
+                    $", {ConsortiumKeys.CoordinatorSigningKeyFile}, {ConsortiumKeys.DashboardKeyFile} and sites/*/identity-key.pem" +
+                    (configFiles.Length > 0 ? ", sites/*/site.json" : ""));
+            Console.WriteLine(
+                $"coordinator: --Coordinator:ConsortiumFile={consortium} --Coordinator:KeyFile={Path.Combine(folder, ConsortiumKeys.SealingKeyFile)} " +
+                $"--Coordinator:SigningKeyFile={Path.Combine(folder, ConsortiumKeys.CoordinatorSigningKeyFile)}");
+            Console.WriteLine(
+                $"dashboard: --Dashboard:ConsortiumFile={consortium} --Dashboard:KeyFile={Path.Combine(folder, ConsortiumKeys.DashboardKeyFile)}");
             Console.WriteLine("every site: the new consortium.json (its signing keys tell sites which messages are the coordinator's)");
             return 0;
         });
-        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), NodeCert(), ProvisionSiteCommand.Create(), RevokeSiteCommand.Create(), BrokerPermissionsCommand() };
+        return new Command("provision", "Consortium provisioning.") { keys, Ca(), BrokerCert(), NodeCert(), ProvisionSiteCommand.Create(),
+            RevokeSiteCommand.Create(), BrokerPermissionsCommand() };
     }
 
     /// <summary>
@@ -59,8 +76,10 @@ public static class ProvisionCommands
         command.SetAction(result =>
         {
             var id = result.GetValue(site);
-            if (id is not null && FedHealth.Privacy.Enrolment.SiteIds.Problem(id) is { } problem) { Console.Error.WriteLine($"error: --site: {problem}"); return 2; }
-            var (configure, write, read) = id is null ? FedHealth.Messaging.BrokerPermissions.SiteTemplate() : FedHealth.Messaging.BrokerPermissions.ForSite(id);
+            if (id is not null
+                && FedHealth.Privacy.Enrolment.SiteIds.Problem(id) is { } problem) { Console.Error.WriteLine($"error: --site: {problem}"); return 2; }
+            var (configure, write, read) = id is null ? FedHealth.Messaging.BrokerPermissions.SiteTemplate()
+                : FedHealth.Messaging.BrokerPermissions.ForSite(id);
             Console.WriteLine(configure);
             Console.WriteLine(write);
             Console.WriteLine(read);
@@ -72,7 +91,10 @@ public static class ProvisionCommands
     /// <summary>`fedhealth provision ca --out DIR`: the consortium CA that signs the broker's and the sites' certificates.</summary>
     private static Command Ca()
     {
-        var output = new Option<string>("--out") { Description = "Folder to write ca-cert.pem and ca-key.pem (mode 600) to; an existing CA there is never replaced", Required = true };
+        var output = new Option<string>("--out")
+        {
+            Description = "Folder to write ca-cert.pem and ca-key.pem (mode 600) to; an existing CA there is never replaced", Required = true
+        };
         var command = new Command("ca", "Create the consortium CA that signs the broker's and the sites' TLS certificates.") { output };
         command.SetAction(result =>
         {
@@ -80,8 +102,10 @@ public static class ProvisionCommands
             using var ca = ConsortiumCa.Create();
             try { ca.Save(folder); }
             catch (IOException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
-            Console.WriteLine($"wrote {Path.Combine(folder, ConsortiumCa.CertFileName)} (give it to every member) and {ConsortiumCa.KeyFileName} (keep it offline)");
-            Console.WriteLine($"valid until {ca.Certificate.NotAfter:yyyy-MM-dd}; SHA-256 fingerprint {ca.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}");
+            Console.WriteLine(
+                $"wrote {Path.Combine(folder, ConsortiumCa.CertFileName)} (give it to every member) and {ConsortiumCa.KeyFileName} (keep it offline)");
+            Console.WriteLine($"valid until {ca.Certificate.NotAfter:yyyy-MM-dd}; SHA-256 fingerprint " +
+                $"{ca.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)}");
             return 0;
         });
         return command;
@@ -91,10 +115,22 @@ public static class ProvisionCommands
     private static Command BrokerCert()
     {
         var caFolder = new Option<string>("--ca") { Description = "Folder of the consortium CA (from `provision ca`)", Required = true };
-        var dns = new Option<string[]>("--dns") { Description = "DNS names the broker is reached by, e.g. --dns broker.example localhost", AllowMultipleArgumentsPerToken = true };
-        var ips = new Option<string[]>("--ip") { Description = "IP addresses the broker is reached by, e.g. --ip 127.0.0.1", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "Folder to write broker-cert.pem, broker-key.pem (mode 600) and ca-cert.pem to", Required = true };
-        var command = new Command("broker-cert", "Issue RabbitMQ's server certificate from the consortium CA (for infra/rabbitmq/start.sh with FEDHEALTH_RABBITMQ_TLS_DIR).") { caFolder, dns, ips, output };
+        var dns = new Option<string[]>("--dns")
+        {
+            Description = "DNS names the broker is reached by, e.g. --dns broker.example localhost",
+            AllowMultipleArgumentsPerToken = true
+        };
+        var ips = new Option<string[]>("--ip")
+        {
+            Description = "IP addresses the broker is reached by, e.g. --ip 127.0.0.1",
+            AllowMultipleArgumentsPerToken = true
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "Folder to write broker-cert.pem, broker-key.pem (mode 600) and ca-cert.pem to", Required = true
+        };
+        var command = new Command("broker-cert", "Issue RabbitMQ's server certificate from the consortium CA (for infra/rabbitmq/start.sh with " +
+            "FEDHEALTH_RABBITMQ_TLS_DIR).") { caFolder, dns, ips, output };
         command.SetAction(result =>
         {
             var names = Split(result.GetValue(dns));
@@ -108,7 +144,8 @@ public static class ProvisionCommands
                 using var server = ca.IssueServer(names, addresses);
                 ConsortiumCa.WritePem(server, Path.Combine(folder, "broker-cert.pem"), Path.Combine(folder, "broker-key.pem"));
                 File.WriteAllText(Path.Combine(folder, ConsortiumCa.CertFileName), ca.Certificate.ExportCertificatePem());
-                Console.WriteLine($"wrote broker-cert.pem, broker-key.pem and ca-cert.pem to {folder} (for {string.Join(", ", names.Concat(addresses.Select(a => a.ToString())))}, valid until {server.NotAfter:yyyy-MM-dd})");
+                Console.WriteLine($"wrote broker-cert.pem, broker-key.pem and ca-cert.pem to {folder} (for " +
+                    $"{string.Join(", ", names.Concat(addresses.Select(a => a.ToString())))}, valid until {server.NotAfter:yyyy-MM-dd})");
                 Console.WriteLine($"broker: FEDHEALTH_RABBITMQ_TLS_DIR={folder} FEDHEALTH_RABBITMQ_TLS_PORT=5671 infra/rabbitmq/start.sh");
                 Console.WriteLine($"members: --Bus:Uri=amqps://USER:PASSWORD@HOST:5671/ --Bus:CaFile={Path.Combine(folder, ConsortiumCa.CertFileName)}");
             }
@@ -125,7 +162,8 @@ public static class ProvisionCommands
         var dns = new Option<string[]>("--dns") { Description = "DNS names the node is reached by", AllowMultipleArgumentsPerToken = true };
         var ips = new Option<string[]>("--ip") { Description = "IP addresses the node is reached by", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Folder to write node-cert.pem, node-key.pem (mode 600) and ca-cert.pem to", Required = true };
-        var command = new Command("node-cert", "Issue a coordinator node's certificate for remoting between nodes over mutual TLS (Coordinator:RemotingCertFile).") { caFolder, name, dns, ips, output };
+        var command = new Command("node-cert", "Issue a coordinator node's certificate for remoting between nodes over mutual TLS " +
+            "(Coordinator:RemotingCertFile).") { caFolder, name, dns, ips, output };
         command.SetAction(result =>
         {
             if (Addresses(result.GetValue(ips)) is not { } addresses) return 2;
@@ -138,8 +176,10 @@ public static class ProvisionCommands
                 ConsortiumCa.WritePem(node, Path.Combine(folder, "node-cert.pem"), Path.Combine(folder, "node-key.pem"));
                 File.WriteAllText(Path.Combine(folder, ConsortiumCa.CertFileName), ca.Certificate.ExportCertificatePem());
                 Console.WriteLine($"wrote node-cert.pem, node-key.pem and ca-cert.pem to {folder} (valid until {node.NotAfter:yyyy-MM-dd})");
-                Console.WriteLine($"node: --Coordinator:RemotingCertFile={Path.Combine(folder, "node-cert.pem")} --Coordinator:RemotingKeyFile={Path.Combine(folder, "node-key.pem")} " +
-                                  $"--Coordinator:RemotingCaFile={Path.Combine(folder, ConsortiumCa.CertFileName)} (every node of the cluster, each with its own certificate)");
+                Console.WriteLine($"node: --Coordinator:RemotingCertFile={Path.Combine(folder, "node-cert.pem")} " +
+                    $"--Coordinator:RemotingKeyFile={Path.Combine(folder, "node-key.pem")} " +
+                                  $"--Coordinator:RemotingCaFile={Path.Combine(folder, ConsortiumCa.CertFileName)} (every node of the cluster, each with " +
+                                      "its own certificate)");
             }
             return 0;
         });
@@ -162,7 +202,11 @@ public static class ProvisionCommands
     private static ConsortiumCa? LoadCa(string folder)
     {
         try { return ConsortiumCa.Load(Path.GetFullPath(folder)); }
-        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException) { Console.Error.WriteLine($"error: --ca: {e.Message}"); return null; }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
+        {
+            Console.Error.WriteLine(
+            $"error: --ca: {e.Message}"); return null;
+        }
     }
 
     private static List<string> Split(string[]? values) =>

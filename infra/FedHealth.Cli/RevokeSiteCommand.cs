@@ -13,11 +13,15 @@ public static class RevokeSiteCommand
 {
     public static Command Create()
     {
-        var caFolder = new Option<string>("--ca") { Description = "Folder of the consortium CA (from `provision ca`): it signs the new version", Required = true };
+        var caFolder = new Option<string>("--ca")
+        {
+            Description = "Folder of the consortium CA (from `provision ca`): it signs the new version", Required = true
+        };
         var consortium = new Option<string>("--consortium") { Description = "The consortium file the site is registered in", Required = true };
         var site = new Option<string>("--site") { Description = "The site id to revoke", Required = true };
         var reason = new Option<string>("--reason") { Description = "Why, for the record and every refusal that names it", Required = true };
-        var command = new Command("revoke", "Revoke a site: remove it from the consortium file (signed, versioned) so the coordinator refuses it.") { caFolder, consortium, site, reason };
+        var command = new Command("revoke",
+            "Revoke a site: remove it from the consortium file (signed, versioned) so the coordinator refuses it.") { caFolder, consortium, site, reason };
         command.SetAction(result => CliErrors.Guarded(() =>
         {
             var file = Path.GetFullPath(result.GetValue(consortium)!);

@@ -7,11 +7,26 @@ namespace FedHealth.Cli;
 /// <summary>The command-line options that choose a job's strategy: `--strategy fedadam --server-lr 0.1`, `--strategy fedprox --proximal-mu 0.01`.</summary>
 public sealed class StrategyOptions
 {
-    private readonly Option<string> name = new("--strategy") { Description = $"Aggregation strategy: {string.Join(", ", StrategyNames.All)}", DefaultValueFactory = _ => StrategyNames.FedAvg };
-    private readonly Option<double> mu = new("--proximal-mu") { Description = "FedProx's μ for the sites' local training (fedprox needs it > 0)", DefaultValueFactory = _ => 0.0 };
+    private readonly Option<string> name = new("--strategy")
+    {
+        Description = $"Aggregation strategy: {string.Join(", ", StrategyNames.All)}",
+        DefaultValueFactory = _ => StrategyNames.FedAvg
+    };
+    private readonly Option<double> mu = new("--proximal-mu")
+    {
+        Description = "FedProx's μ for the sites' local training (fedprox needs it > 0)",
+        DefaultValueFactory = _ => 0.0
+    };
     private readonly Option<double> serverLearningRate = ServerLearningRate("Server learning rate η of fedadam, fedyogi, fedadagrad");
-    private readonly Option<double> trim = new("--trim-fraction") { Description = "trimmedmean: share of sites dropped at each end of every coordinate", DefaultValueFactory = _ => 0.1 };
-    private readonly Option<string?> personalise = new("--personalise") { Description = $"A personal model per site beside the global one: {string.Join(" or ", PersonalisationMethods.All)}" };
+    private readonly Option<double> trim = new("--trim-fraction")
+    {
+        Description = "trimmedmean: share of sites dropped at each end of every coordinate",
+        DefaultValueFactory = _ => 0.1
+    };
+    private readonly Option<string?> personalise = new("--personalise")
+    {
+        Description = $"A personal model per site beside the global one: {string.Join(" or ", PersonalisationMethods.All)}"
+    };
     private readonly PersonalModelOptions personalModels = new();
     private readonly Option<bool> crossSite = new("--cross-site")
     {

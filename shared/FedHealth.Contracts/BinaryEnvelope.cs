@@ -96,7 +96,8 @@ public static class BinaryEnvelope
             attachments[i] = new byte[length];
             ReadExactly(stream, attachments[i], $"attachment {i}");
         }
-        if (stream.CanSeek && stream.Position != stream.Length) throw new InvalidDataException($"envelope has {stream.Length - stream.Position} bytes after its last attachment");
+        if (stream.CanSeek && stream.Position != stream.Length)
+            throw new InvalidDataException($"envelope has {stream.Length - stream.Position} bytes after its last attachment");
         reading = attachments;
         try
         {

@@ -42,7 +42,8 @@ public sealed record JobControlAccepted : ICoordinatorMessage
     public required string Status { get; init; }
 }
 
-/// <summary>The coordinator's answer to <see cref="StopJob"/> or <see cref="ResumeJob"/>: nothing changed, and why (no such job, already ended, already paused, not paused).</summary>
+/// <summary>The coordinator's answer to <see cref="StopJob"/> or <see cref="ResumeJob"/>: nothing changed, and why (no such job, already ended, already paused,
+/// not paused).</summary>
 public sealed record JobControlRefused : ICoordinatorMessage
 {
     public required Guid JobId { get; init; }

@@ -1,6 +1,7 @@
 namespace FedHealth.Contracts;
 
-/// <summary>A lead asking the coordinator to create and start a federated job (request; answered by <see cref="JobAccepted"/> or <see cref="JobRefused"/>).</summary>
+/// <summary>A lead asking the coordinator to create and start a federated job (request; answered by <see cref="JobAccepted"/> or <see
+/// cref="JobRefused"/>).</summary>
 public sealed record CreateJob : IDashboardRequest
 {
     public required JobSpec Spec { get; init; }

@@ -1,6 +1,7 @@
 namespace FedHealth.Contracts;
 
-/// <summary>A lead or auditor asking for a job's current global model (request; answered by <see cref="JobModel"/> or <see cref="JobModelUnavailable"/>).</summary>
+/// <summary>A lead or auditor asking for a job's current global model (request; answered by <see cref="JobModel"/> or <see
+/// cref="JobModelUnavailable"/>).</summary>
 public sealed record GetJobModel : IDashboardRequest, IJobMessage
 {
     public required Guid JobId { get; init; }

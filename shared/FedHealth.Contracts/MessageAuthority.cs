@@ -39,7 +39,8 @@ public static class MessageAuthority
     /// <summary>The role that sends messages of <paramref name="type"/>, from its markers alone (the broker's permissions are made from it).</summary>
     public static MessageSenderRole? RoleOf(Type type) =>
         typeof(ISiteMessage).IsAssignableFrom(type) ? MessageSenderRole.Site
-        : typeof(IRoundMessage).IsAssignableFrom(type) || typeof(ISiteBroadcast).IsAssignableFrom(type) || typeof(ICoordinatorMessage).IsAssignableFrom(type) ? MessageSenderRole.Coordinator
+        : typeof(IRoundMessage).IsAssignableFrom(type) || typeof(ISiteBroadcast).IsAssignableFrom(type) || typeof(ICoordinatorMessage).IsAssignableFrom(type)
+            ? MessageSenderRole.Coordinator
         : typeof(IDashboardRequest).IsAssignableFrom(type) ? MessageSenderRole.Dashboard
         : type == typeof(ClockProbe) ? MessageSenderRole.Anyone
         : null;

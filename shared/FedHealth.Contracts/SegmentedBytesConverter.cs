@@ -23,7 +23,8 @@ public sealed class SegmentedBytesConverter : JsonConverter<byte[]>
                 throw new JsonException("a byte array object must be exactly {\"$attachment\": index}");
             return BinaryEnvelope.Attachment(index);
         }
-        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException($"expected base64 bytes or an array of base64 segments, found {reader.TokenType}");
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException($"expected base64 bytes or an array of base64 segments, found {reader.TokenType}");
         var segments = new List<byte[]>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {

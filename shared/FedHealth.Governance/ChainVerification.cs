@@ -25,7 +25,11 @@ public static class ChainVerification
     {
         var report = Verify(stored);
         if (!report.Intact || anchor is null || stored.Any(s => s.Record.Hash == anchor)) return report;
-        return report with { Intact = false, Message = $"head {anchor} that a site was shown is not in the chain (entries were rewritten or removed after it)" };
+        return report with
+        {
+            Intact = false,
+            Message = $"head {anchor} that a site was shown is not in the chain (entries were rewritten or removed after it)"
+        };
     }
 
     public static ChainReport Verify(IReadOnlyList<StoredTransfer> stored)
@@ -35,17 +39,21 @@ public static class ChainVerification
         foreach (var (sequence, record) in stored)
         {
             if (record.ComputeHash() != record.Hash)
-                return new ChainReport(false, stored.Count, $"entry {record.Index} (journal sequence {sequence}) was altered: its content no longer matches its hash", sequence);
+                return new ChainReport(false, stored.Count,
+                    $"entry {record.Index} (journal sequence {sequence}) was altered: its content no longer matches its hash", sequence);
             if (record.Index != expectedIndex)
                 return new ChainReport(false, stored.Count, record.Index > expectedIndex
                     ? $"entry {expectedIndex} is missing before entry {record.Index} (journal sequence {sequence}): deleted"
-                    : $"entry {record.Index} appears again or out of order at journal sequence {sequence} (expected entry {expectedIndex}): inserted or reordered", sequence);
+                    : $"entry {record.Index} appears again or out of order at journal sequence {sequence} (expected entry {expectedIndex}): inserted or " +
+                        "reordered", sequence);
             if (record.PreviousHash != previousHash)
-                return new ChainReport(false, stored.Count, $"entry {record.Index} (journal sequence {sequence}) does not follow the entry before it: an entry was inserted, deleted or replaced before it", sequence);
+                return new ChainReport(false, stored.Count, $"entry {record.Index} (journal sequence {sequence}) does not follow the entry before it: an " +
+                    "entry was inserted, deleted or replaced before it", sequence);
             previousHash = record.Hash;
             expectedIndex++;
         }
-        return new ChainReport(true, stored.Count, stored.Count == 0 ? "the ledger is empty" : $"the chain of {stored.Count} entries is intact; head {previousHash}")
+        return new ChainReport(true, stored.Count, stored.Count == 0 ? "the ledger is empty"
+            : $"the chain of {stored.Count} entries is intact; head {previousHash}")
         {
             Head = stored.Count == 0 ? null : previousHash,
         };

@@ -8,7 +8,8 @@ public static class Jurisdictions
 {
     public const string Gdpr = "EU/GDPR";
     private static readonly string[] EuMembers =
-        ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"];
+        ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO",
+            "SK", "SI", "ES", "SE"];
     private static readonly string[] Eea = ["IS", "LI", "NO"];
 
     private static readonly Dictionary<string, string> Regimes = EuMembers.ToDictionary(c => c, _ => Gdpr)
@@ -32,7 +33,8 @@ public static class Jurisdictions
 
     public static bool IsKnown(string code) => Regimes.ContainsKey(code);
 
-    public static string RegimeOf(string code) => Regimes.TryGetValue(code, out var regime) ? regime : throw new ArgumentException($"unknown jurisdiction '{code}'");
+    public static string RegimeOf(string code) => Regimes.TryGetValue(code, out var regime) ? regime
+        : throw new ArgumentException($"unknown jurisdiction '{code}'");
 
     /// <summary>True when <paramref name="country"/> is the jurisdiction or group <paramref name="rule"/> names.</summary>
     public static bool Covers(string rule, string country) =>

@@ -20,10 +20,13 @@ public static class LedgerExport
 
     public static string Csv(IEnumerable<TransferRecord> entries)
     {
-        var csv = new StringBuilder("index,at,job,round,sender,senderJurisdiction,receiver,receiverJurisdiction,dataKind,bytes,payloadSha256,legalBasis,decision,previousHash,hash\n");
+        var csv = new StringBuilder(
+            "index,at,job,round,sender,senderJurisdiction,receiver,receiverJurisdiction,dataKind,bytes,payloadSha256,legalBasis,decision,previousHash,hash\n");
         foreach (var e in entries)
-            csv.AppendLine(string.Join(",", new object[] { e.Index, e.At.ToString("O", CultureInfo.InvariantCulture), e.JobId, e.Round, e.Sender, e.SenderJurisdiction,
-                e.Receiver, e.ReceiverJurisdiction, e.DataKind, e.Bytes, e.PayloadSha256, e.LegalBasis, e.Decision, e.PreviousHash, e.Hash }.Select(v => Quote(Convert.ToString(v, CultureInfo.InvariantCulture)!))));
+            csv.AppendLine(
+                string.Join(",", new object[] { e.Index, e.At.ToString("O", CultureInfo.InvariantCulture), e.JobId, e.Round, e.Sender, e.SenderJurisdiction,
+                e.Receiver, e.ReceiverJurisdiction, e.DataKind, e.Bytes, e.PayloadSha256, e.LegalBasis, e.Decision, e.PreviousHash, e.Hash }.Select(v =>
+                    Quote(Convert.ToString(v, CultureInfo.InvariantCulture)!))));
         return csv.ToString();
     }
 
@@ -31,7 +34,8 @@ public static class LedgerExport
     // return (what spreadsheets read as a formula, OWASP's list) is prefixed so a spreadsheet does not run it; a number is left be.
     private static string Quote(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, CultureInfo.InvariantCulture, out _)) value = "'" + value;
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, CultureInfo.InvariantCulture, out _))
+            value = "'" + value;
         return value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
     }
 }

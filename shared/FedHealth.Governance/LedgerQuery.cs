@@ -39,7 +39,11 @@ public static class LedgerQuery
     {
         if (q.Problem() is { } refused) return refused;
         var matching = ledger.Where(q.Matches).ToList();
-        return new TransferLedgerPage { Entries = matching.TakeLast(q.Limit).ToList(), Total = matching.Count, Head = ledger.LastOrDefault()?.Hash, Facets = facets };
+        return new TransferLedgerPage
+        {
+            Entries = matching.TakeLast(q.Limit).ToList(), Total = matching.Count,
+            Head = ledger.LastOrDefault()?.Hash, Facets = facets
+        };
     }
 
     private static IEnumerable<(string Field, string? Value)> TextFilters(GetTransferLedger q) =>

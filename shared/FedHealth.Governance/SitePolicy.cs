@@ -19,10 +19,12 @@ public sealed class SitePolicy
     /// <summary>May <paramref name="dataKind"/> go to <paramref name="destination"/>? Returns the legal basis, or why not.</summary>
     public TransferDecision Evaluate(string dataKind, string destination)
     {
-        if (!DataKinds.Contains(dataKind)) return TransferDecision.Refuse($"the site policy does not allow sending {dataKind} (allowed: {string.Join(", ", DataKinds)})");
+        if (!DataKinds.Contains(dataKind))
+            return TransferDecision.Refuse($"the site policy does not allow sending {dataKind} (allowed: {string.Join(", ", DataKinds)})");
         var rule = Destinations.FirstOrDefault(d => Governance.Jurisdictions.Covers(d.Jurisdiction, destination));
         return rule is null
-            ? TransferDecision.Refuse($"the site policy allows no transfer from {Jurisdiction} to {destination} ({Governance.Jurisdictions.RegimeOf(destination)})")
+            ? TransferDecision.Refuse(
+                $"the site policy allows no transfer from {Jurisdiction} to {destination} ({Governance.Jurisdictions.RegimeOf(destination)})")
             : TransferDecision.Allow(rule.LegalBasis);
     }
 }

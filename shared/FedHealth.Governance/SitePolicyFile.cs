@@ -39,7 +39,8 @@ public static class SitePolicyFile
     private static IEnumerable<(string Field, string Value, string What)> Problems(SitePolicy p)
     {
         if (!Jurisdictions.IsKnown(p.Jurisdiction))
-            yield return ("jurisdiction", p.Jurisdiction, $"'{p.Jurisdiction}' is not a known ISO 3166-1 alpha-2 jurisdiction (known: {string.Join(", ", Jurisdictions.Known.Order())})");
+            yield return ("jurisdiction", p.Jurisdiction,
+                $"'{p.Jurisdiction}' is not a known ISO 3166-1 alpha-2 jurisdiction (known: {string.Join(", ", Jurisdictions.Known.Order())})");
         for (var i = 0; i < p.Destinations.Count; i++)
         {
             var d = p.Destinations[i];
@@ -50,7 +51,8 @@ public static class SitePolicyFile
         }
         for (var i = 0; i < p.DataKinds.Count; i++)
             if (!DataKinds.FromSites.Contains(p.DataKinds[i]))
-                yield return ($"dataKinds[{i}]", p.DataKinds[i], $"'{p.DataKinds[i]}' is not one of {string.Join(", ", DataKinds.FromSites)} (records can never be sent)");
+                yield return ($"dataKinds[{i}]", p.DataKinds[i],
+                    $"'{p.DataKinds[i]}' is not one of {string.Join(", ", DataKinds.FromSites)} (records can never be sent)");
         if (p.MinParticipants is < 2) yield return ("minParticipants", p.MinParticipants.ToString()!, "must be at least 2");
         if (p.Privacy is { } privacy && (!(privacy.EpsilonBudget > 0) || !(privacy.Delta is > 0 and < 1)))
             yield return ("privacy", "privacy", "epsilonBudget must be positive and delta in (0, 1)");

@@ -16,13 +16,15 @@ public static class SqlResultTable
         var mapping = columns ?? new Dictionary<string, string>();
         var unknown = mapping.Keys.Where(k => needed.All(c => c.Name != k)).ToList();
         if (unknown.Count > 0)
-            throw new DataException($"{source}: columns maps {string.Join(", ", unknown.Select(u => $"'{u}'"))}, not a column of schema '{schema.Name}' or the row filter (those are: {string.Join(", ", needed.Select(c => c.Name))})");
+            throw new DataException($"{source}: columns maps {string.Join(", ", unknown.Select(u => $"'{u}'"))}, not a column of schema '{schema.Name}' or " +
+                $"the row filter (those are: {string.Join(", ", needed.Select(c => c.Name))})");
 
         var result = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         var resultColumn = needed.Select(c => mapping.GetValueOrDefault(c.Name, c.Name)).ToList();
         var missing = needed.Select((c, i) => (c.Name, Result: resultColumn[i])).Where(c => !result.Contains(c.Result)).ToList();
         if (missing.Count > 0)
-            throw new DataException($"{source}: column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(Named))} declared in schema '{schema.Name}' or the row filter missing from the query's result (the result has: {string.Join(", ", result)})");
+            throw new DataException($"{source}: column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(Named))} declared in schema " +
+                $"'{schema.Name}' or the row filter missing from the query's result (the result has: {string.Join(", ", result)})");
         var twice = resultColumn.Distinct().FirstOrDefault(r => result.Count(n => n == r) > 1);
         if (twice is not null) throw new DataException($"{source}: result column '{twice}' appears twice in the query's result; give one an alias");
 
@@ -35,7 +37,8 @@ public static class SqlResultTable
             {
                 var value = reader.GetValue(ordinals[i]);
                 cells[i] = Cell(value, needed[i].Type) ?? throw new DataException(
-                    $"{source}: row {rows.Count + 1}, column '{needed[i].Name}' (result column '{resultColumn[i]}') of schema '{schema.Name}': a {value.GetType().Name} value does not convert to a {needed[i].Type}");
+                    $"{source}: row {rows.Count + 1}, column '{needed[i].Name}' (result column '{resultColumn[i]}') of schema '{schema.Name}': a " +
+                        $"{value.GetType().Name} value does not convert to a {needed[i].Type}");
             }
             rows.Add(new CsvRow(rows.Count + 1, cells));
         }

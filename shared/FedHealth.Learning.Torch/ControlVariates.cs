@@ -15,7 +15,8 @@ public sealed class ControlVariates : IDisposable
 
     private ControlVariates(List<Tensor> correction) => this.correction = correction;
 
-    /// <summary>c − cᵢ (<paramref name="correction"/>, flat in the model's parameter order) cut into the model's parameter shapes on <paramref name="device"/>.</summary>
+    /// <summary>c − cᵢ (<paramref name="correction"/>, flat in the model's parameter order) cut into the model's parameter shapes on <paramref
+    /// name="device"/>.</summary>
     public static ControlVariates For(nn.Module model, ReadOnlySpan<float> correction, Device device)
     {
         var parameters = model.parameters().ToList();
@@ -35,7 +36,8 @@ public sealed class ControlVariates : IDisposable
     /// <summary>Adds c − cᵢ to each parameter's gradient: call after backward() and before the optimiser's step.</summary>
     public void Correct(IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
     {
-        if (parameters.Count != correction.Count) throw new ArgumentException($"the model has {parameters.Count} parameter tensors, the control {correction.Count}");
+        if (parameters.Count != correction.Count)
+            throw new ArgumentException($"the model has {parameters.Count} parameter tensors, the control {correction.Count}");
         using var _ = no_grad();
         for (var i = 0; i < parameters.Count; i++)
         {

@@ -19,7 +19,8 @@ public static class BrokerPermissions
         ContractTypes().Where(t => typeof(IRoundMessage).IsAssignableFrom(t) || typeof(ISiteBroadcast).IsAssignableFrom(t)).ToList();
 
     /// <summary>What a site sends: everything that names it, and the doctor's clock probe.</summary>
-    public static IReadOnlyList<Type> SiteSends { get; } = ContractTypes().Where(t => MessageAuthority.RoleOf(t) is MessageSenderRole.Site or MessageSenderRole.Anyone).ToList();
+    public static IReadOnlyList<Type> SiteSends { get; } = ContractTypes()
+        .Where(t => MessageAuthority.RoleOf(t) is MessageSenderRole.Site or MessageSenderRole.Anyone).ToList();
 
     /// <summary>RabbitMQ's configure, write and read patterns for a site, with <see cref="QueuePlaceholder"/> for its queue.</summary>
     public static (string Configure, string Write, string Read) SiteTemplate()
@@ -50,5 +51,6 @@ public static class BrokerPermissions
     private static string Pattern(IEnumerable<string> names) => $"^({string.Join("|", names)})$";
 
     private static IEnumerable<Type> ContractTypes() =>
-        typeof(IRoundMessage).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && MessageAuthority.RoleOf(t) is not null).OrderBy(t => t.Name, StringComparer.Ordinal);
+        typeof(IRoundMessage).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && MessageAuthority.RoleOf(t) is not null)
+            .OrderBy(t => t.Name, StringComparer.Ordinal);
 }

@@ -78,7 +78,8 @@ public sealed class BrokerTls
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
             throw new AuthenticationException("the broker presented no TLS certificate");
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-            throw new AuthenticationException($"the broker's certificate '{certificate.Subject}' is not for '{ServerName}' (set Bus:ServerName to the name it carries, or issue it for this name)");
+            throw new AuthenticationException($"the broker's certificate '{certificate.Subject}' is not for '{ServerName}' (set Bus:ServerName to the name " +
+                "it carries, or issue it for this name)");
         using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -94,7 +95,8 @@ public sealed class BrokerTls
     }
 
     /// <summary>The client certificate to show in a TLS handshake: the current one (<see cref="ClientCertificate"/>).</summary>
-    public X509Certificate? SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers) =>
+    public X509Certificate? SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates,
+        X509Certificate? remoteCertificate, string[] acceptableIssuers) =>
         ClientCertificate;
 
     /// <summary>Applies these settings to a RabbitMQ.Client connection factory whose Uri is already set.</summary>

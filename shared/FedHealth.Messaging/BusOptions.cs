@@ -61,7 +61,8 @@ public sealed class BusOptions
         if (UsesTls)
         {
             if (string.IsNullOrWhiteSpace(CaFile))
-                throw new ArgumentException($"Bus:Uri '{SafeUri}' is amqps:// but Bus:CaFile is not set: give the consortium CA certificate (ca-cert.pem) the broker's certificate must chain to");
+                throw new ArgumentException($"Bus:Uri '{SafeUri}' is amqps:// but Bus:CaFile is not set: give the consortium CA certificate (ca-cert.pem) " +
+                    "the broker's certificate must chain to");
             if (!File.Exists(CaFile)) throw new ArgumentException($"Bus:CaFile '{CaFile}' does not exist");
             if (string.IsNullOrWhiteSpace(CertFile) != string.IsNullOrWhiteSpace(KeyFile))
                 throw new ArgumentException("Bus:CertFile and Bus:KeyFile go together: give both (the client certificate and its key) or neither");

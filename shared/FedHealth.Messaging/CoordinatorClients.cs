@@ -3,7 +3,8 @@ using MassTransit;
 
 namespace FedHealth.Messaging;
 
-/// <summary>Request clients that talk to the coordinator queue (jobs: create, stop, resume, model; status; the transfer ledger). Register once per bus.</summary>
+/// <summary>Request clients that talk to the coordinator queue (jobs: create, stop, resume, model; status; the transfer ledger). Register once per
+/// bus.</summary>
 public static class CoordinatorClients
 {
     /// <param name="transport">On RabbitMQ requests go to the coordinator's exchange, not its queue: a send to

@@ -92,7 +92,8 @@ public static class FederationBus
 
     /// <summary>Every interface of the contracts: each says who sends a message or what it is about, none is a message of its own.</summary>
     public static IReadOnlyList<Type> MarkerInterfaces { get; } =
-        typeof(FedHealth.Contracts.ISiteMessage).Assembly.GetTypes().Where(t => t.IsInterface && t.IsPublic).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        typeof(FedHealth.Contracts.ISiteMessage).Assembly.GetTypes().Where(t => t.IsInterface && t.IsPublic)
+            .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
 
     private static readonly System.Reflection.MethodInfo ExcludeMethod =
         typeof(FederationBus).GetMethod(nameof(Exclude), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;

@@ -10,7 +10,8 @@ namespace FedHealth.Messaging;
 /// </summary>
 public static class QuorumQueueCheck
 {
-    /// <returns>What is wrong (a broker certificate refused under amqps:// included), or null when the queues are fine or the broker cannot be reached now (the bus retries that).</returns>
+    /// <returns>What is wrong (a broker certificate refused under amqps:// included), or null when the queues are fine or the broker cannot be reached now (the
+    /// bus retries that).</returns>
     public static async Task<string?> Problem(BusOptions options, IEnumerable<string> queues, CancellationToken cancellationToken = default)
     {
         if (options.Transport != BusOptions.RabbitMq) return null;
@@ -35,7 +36,8 @@ public static class QuorumQueueCheck
                 catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 406)
                 {
                     return $"RabbitMQ already has the queue '{queue}' with other settings (a classic queue made by an older FedHealth?); " +
-                           $"this version declares it as a quorum queue. Once no messages wait in it, delete it (rabbitmqctl -n NODE delete_queue {queue}; the node of infra/rabbitmq is fedhealth@localhost) and start again. " +
+                           $"this version declares it as a quorum queue. Once no messages wait in it, delete it (rabbitmqctl -n NODE delete_queue {queue}; " +
+                               "the node of infra/rabbitmq is fedhealth@localhost) and start again. " +
                            $"The broker said: {e.ShutdownReason.ReplyText}";
                 }
             }

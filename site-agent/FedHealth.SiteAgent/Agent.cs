@@ -52,7 +52,8 @@ public sealed class Agent
         var ledger = new PrivacyLedgerFile(Path.Combine(StateDir, "privacy-ledger.json"));
         personalisation = new SitePersonalisation(Id, Split, Device, StateDir);
         models = new SiteModels(config.Site.Id, logger);
-        training = new SiteTrainer(config, schema, split, device, torchGate, answers, Gate, secure, security, ledger, noiseSeeds, personalisation, controlVariates, models, logger);
+        training = new SiteTrainer(config, schema, split, device, torchGate, answers, Gate, secure, security, ledger, noiseSeeds, personalisation,
+            controlVariates, models, logger);
         counting = new SiteCounting(config.Site.Id, schema, split, answers, Gate, secure, logger);
         scoring = new SiteScoring(config.Site.Id, split, device, Gate, personalisation, controlVariates, models, logger);
         perJob = [answers, personalisation, controlVariates, secure, Gate];
@@ -74,7 +75,8 @@ public sealed class Agent
             _ => TrainingDevice.Best(),
         };
         logger.LogInformation("site {Site} ({Jurisdiction}{Simulated}): {Train} training and {Test} held-out rows of schema {Schema}, training on {Device}",
-            config.Site.Id, config.Site.Jurisdiction, config.Site.Simulated ? ", simulated" : "", split.Train.Rows, split.Test.Rows, schema.Name, TrainingDevice.Describe(device));
+            config.Site.Id, config.Site.Jurisdiction, config.Site.Simulated ? ", simulated" : "", split.Train.Rows, split.Test.Rows, schema.Name,
+                TrainingDevice.Describe(device));
         return new Agent(config, schema, split, device, security, logger);
     }
 
@@ -146,7 +148,8 @@ public sealed class Agent
         {
             Gate.Received(closed);
             foreach (var state in perJob) state.Forget(closed.JobId);
-            logger.LogInformation("site {Site}: job {Job} {Outcome} in round {Round}; what this site kept for it in memory is released", Id, closed.JobId, closed.Outcome, closed.Round);
+            logger.LogInformation("site {Site}: job {Job} {Outcome} in round {Round}; what this site kept for it in memory is released", Id, closed.JobId,
+                closed.Outcome, closed.Round);
         }
     }
 

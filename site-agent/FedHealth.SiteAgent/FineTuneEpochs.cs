@@ -19,7 +19,8 @@ public static class FineTuneEpochs
 {
     public const int Folds = 5;
 
-    /// <summary>How many epochs, 0..<paramref name="most"/>, to fine-tune <paramref name="global"/> on <paramref name="train"/>; <paramref name="most"/> when the rows cannot be cross-validated.</summary>
+    /// <summary>How many epochs, 0..<paramref name="most"/>, to fine-tune <paramref name="global"/> on <paramref name="train"/>; <paramref name="most"/> when
+    /// the rows cannot be cross-validated.</summary>
     public static int Choose(ModelSpec spec, FlatParameters global, TabularData train, TrainingPlan plan, int most, int seed, Device device)
     {
         var positives = train.Positives;

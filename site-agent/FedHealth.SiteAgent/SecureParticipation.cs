@@ -66,9 +66,11 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         var settings = round.SecureRound!;
         if (sessions.TryGetValue((round.JobId, round.Round), out var existing) && existing.Nonce.AsSpan().SequenceEqual(settings.RoundNonce))
             return existing.Advert;
-        if (security is null) return Decline(round.JobId, round.Round, round.Attempt, "this site has no consortium keys (consortiumFile, identityKeyFile) and cannot take part in secure aggregation");
+        if (security is null) return Decline(round.JobId, round.Round, round.Attempt,
+            "this site has no consortium keys (consortiumFile, identityKeyFile) and cannot take part in secure aggregation");
         if (!settings.CoordinatorKey.AsSpan().SequenceEqual(security.Trust.CoordinatorKey))
-            return Decline(round.JobId, round.Round, round.Attempt, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
+            return Decline(round.JobId, round.Round, round.Attempt,
+                "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
         foreach (var stale in sessions.Where(s => s.Key.Job == round.JobId && s.Key.Round <= round.Round).ToList())
         {
             stale.Value.Client.Dispose();
@@ -84,9 +86,11 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     public ISiteRoundMessage Seal(RoundStarted round, UpdateSubmitted update)
     {
         var sealing = round.Sealing!;
-        if (security is null) return Decline(round.JobId, round.Round, round.Attempt, "this site has no consortium keys (consortiumFile, identityKeyFile) to seal and sign its update");
+        if (security is null) return Decline(round.JobId, round.Round, round.Attempt,
+            "this site has no consortium keys (consortiumFile, identityKeyFile) to seal and sign its update");
         if (!sealing.CoordinatorKey.AsSpan().SequenceEqual(security.Trust.CoordinatorKey))
-            return Decline(round.JobId, round.Round, round.Attempt, "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
+            return Decline(round.JobId, round.Round, round.Attempt,
+                "the round's coordinator key is not the one registered in the consortium file; refusing to seal updates for it");
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(update, WireJson.Options);
         var box = SealedBox.Seal(sealing.CoordinatorKey, json, SignedContent.Context("update", round.JobId, round.Round, sealing.RoundNonce, siteId));
         var unsigned = new SealedUpdateSubmitted

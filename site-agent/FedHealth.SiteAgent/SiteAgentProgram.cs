@@ -75,7 +75,8 @@ public static class SiteAgentProgram
         try
         {
             var files = SiteTemplates.Write(outDir, options["siteId"] ?? "REPLACE-SITE-ID", options["jurisdiction"] ?? "XX");
-            await Console.Out.WriteLineAsync($"wrote {string.Join(" and ", files)}: fill in the REPLACE values and jurisdiction, then run doctor --config {files[0]}");
+            await Console.Out.WriteLineAsync(
+                $"wrote {string.Join(" and ", files)}: fill in the REPLACE values and jurisdiction, then run doctor --config {files[0]}");
             return 0;
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)

@@ -43,7 +43,8 @@ public sealed class SiteConfig
     private SiteConfig Copy(string? stateDir, SitePrivacy? privacy, SiteTraining training) => new()
     {
         Site = Site, Data = Data, Training = training, Privacy = privacy, StateDir = stateDir, ConsortiumFile = ConsortiumFile,
-        IdentityKeyFile = IdentityKeyFile, EnrolmentDir = EnrolmentDir, ConsortiumCaFile = ConsortiumCaFile, MinParticipants = MinParticipants, PolicyFile = PolicyFile, Policy = Policy,
+        IdentityKeyFile = IdentityKeyFile, EnrolmentDir = EnrolmentDir, ConsortiumCaFile = ConsortiumCaFile, MinParticipants = MinParticipants,
+        PolicyFile = PolicyFile, Policy = Policy,
     };
 }
 

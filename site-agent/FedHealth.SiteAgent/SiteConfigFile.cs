@@ -19,14 +19,16 @@ public static partial class SiteConfigFile
         var config = JsonFile.Read<SiteConfig>(path);
         var problems = new List<string>();
         if (FedHealth.Privacy.Enrolment.SiteIds.Problem(config.Site.Id) is { } id) problems.Add($"site.id: {id}");
-        if (!CountryPattern().IsMatch(config.Site.Jurisdiction)) problems.Add($"site.jurisdiction: '{config.Site.Jurisdiction}' is not an ISO 3166-1 alpha-2 country code such as DE or NL");
+        if (!CountryPattern().IsMatch(config.Site.Jurisdiction))
+            problems.Add($"site.jurisdiction: '{config.Site.Jurisdiction}' is not an ISO 3166-1 alpha-2 country code such as DE or NL");
         if ((config.Data.Csv is null) == (config.Data.Sql is null))
             problems.Add($"data.csv and data.sql: give exactly one (a CSV file or a SQL query), {(config.Data.Csv is null ? "neither is given" : "not both")}");
         if (config.Data.Sql is { } sql) problems.AddRange(sql.Problems("data.sql"));
         if (config.Data.TestFraction is <= 0 or >= 1) problems.Add($"data.testFraction: {config.Data.TestFraction} must lie strictly between 0 and 1");
         if (config.Training.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"training.device: '{config.Training.Device}' is not auto, cpu or cuda");
         if (config.Training.HeartbeatInterval <= TimeSpan.Zero) problems.Add("training.heartbeatInterval: must be positive");
-        if (config.Training.SimulatedDropoutRate is < 0 or >= 1) problems.Add($"training.simulatedDropoutRate: {config.Training.SimulatedDropoutRate} must lie in [0, 1)");
+        if (config.Training.SimulatedDropoutRate is < 0 or >= 1)
+            problems.Add($"training.simulatedDropoutRate: {config.Training.SimulatedDropoutRate} must lie in [0, 1)");
         if (config.MinParticipants < 2) problems.Add($"minParticipants: {config.MinParticipants} must be at least 2");
         if ((config.ConsortiumFile is null) != (config.IdentityKeyFile is null)) problems.Add("consortiumFile and identityKeyFile: give both or neither");
         if (config.Privacy is { } privacy)
@@ -71,11 +73,13 @@ public static partial class SiteConfigFile
         try { policy = SitePolicyFile.Load(policyFile); }
         catch (PolicyException e) { throw new DataException(e.Message); }
         if (policy.Jurisdiction != config.Site.Jurisdiction)
-            throw new DataException($"{policyFile}: jurisdiction '{policy.Jurisdiction}' differs from site.jurisdiction '{config.Site.Jurisdiction}' in {path}");
+            throw new DataException(
+                $"{policyFile}: jurisdiction '{policy.Jurisdiction}' differs from site.jurisdiction '{config.Site.Jurisdiction}' in {path}");
         return new SiteConfig
         {
             Site = config.Site, Data = config.Data, Training = config.Training, StateDir = config.StateDir,
-            ConsortiumFile = config.ConsortiumFile, IdentityKeyFile = config.IdentityKeyFile, EnrolmentDir = config.EnrolmentDir, ConsortiumCaFile = config.ConsortiumCaFile, PolicyFile = policyFile, Policy = policy,
+            ConsortiumFile = config.ConsortiumFile, IdentityKeyFile = config.IdentityKeyFile, EnrolmentDir = config.EnrolmentDir,
+            ConsortiumCaFile = config.ConsortiumCaFile, PolicyFile = policyFile, Policy = policy,
             Privacy = policy.Privacy is { } p ? new SitePrivacy { EpsilonBudget = p.EpsilonBudget, Delta = p.Delta } : config.Privacy,
             MinParticipants = policy.MinParticipants ?? config.MinParticipants,
         };

@@ -25,7 +25,8 @@ public sealed class SiteCounting(string siteId, DataSchema schema, TrainTestSpli
             return gate.Release(Decline(request, $"site {siteId} holds schema '{schema.Name}', the count asks for '{request.Schema}'"));
         if (request.Labels is null || !request.Labels.SequenceEqual(CountableLabels))
             return gate.Release(Decline(request,
-                $"the count asks for labels [{string.Join(", ", request.Labels ?? [])}]; this site's outcome is binary ({string.Join(", ", CountableLabels)})"));
+                $"the count asks for labels [{string.Join(", ", request.Labels ?? [])}]; this site's outcome is binary " +
+                    $"({string.Join(", ", CountableLabels)})"));
         ulong[] input;
         try { input = Input(Count(split), SecureRing.Of(request.SecureRound), request.Participants.Count); }
         catch (Exception e) when (e is OverflowException or SecureRoundException)

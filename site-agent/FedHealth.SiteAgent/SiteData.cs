@@ -7,7 +7,8 @@ namespace FedHealth.SiteAgent;
 /// <summary>A site's data as the agent trains on it: the schema, and the local train/test split of the rows read through it.</summary>
 public sealed record SiteData(DataSchema Schema, TrainTestSplit Split)
 {
-    /// <summary>Reads the site's data source (CSV or SQL) through its schema and splits it; any problem is a <see cref="DataException"/> saying where.</summary>
+    /// <summary>Reads the site's data source (CSV or SQL) through its schema and splits it; any problem is a <see cref="DataException"/> saying
+    /// where.</summary>
     public static SiteData Load(SiteDataSource source)
     {
         var schema = SchemaFile.Load(source.Schema);

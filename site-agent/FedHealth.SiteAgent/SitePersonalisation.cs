@@ -73,7 +73,8 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
         else if (ditto.Remove(request.JobId, out var personal)) ModelParameters.Write(model, personal);
         else return null; // this agent restarted mid-job: no personal model to score
         var shared = ModelParameters.Read(model, layout).ToWeights();
-        ModelFiles.Save(Path.Combine(Directory.CreateDirectory(Path.Combine(stateDir, "models")).FullName, $"{request.JobId}-personal.pt"), request.Model, shared);
+        ModelFiles.Save(Path.Combine(Directory.CreateDirectory(Path.Combine(stateDir, "models")).FullName, $"{request.JobId}-personal.pt"),
+            request.Model, shared);
         return new PersonalModel(ModelEvaluator.Evaluate(siteId, model, split.Test, device), shared,
             isProtected ? "the job ran with secure aggregation or site-level DP, whose protection a single site's model would bypass" : null);
     }

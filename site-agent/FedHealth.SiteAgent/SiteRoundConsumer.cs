@@ -12,11 +12,13 @@ namespace FedHealth.SiteAgent;
 /// </summary>
 /// <param name="spool">The site's one spool: MassTransit makes a consumer per message, and a sliced message spans many.</param>
 public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked, ChunkSpool spool) :
-    IConsumer<RoundStarted>, IConsumer<CountRequested>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>, IConsumer<JobClosed>,
+    IConsumer<RoundStarted>, IConsumer<CountRequested>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>,
+        IConsumer<JobClosed>,
     IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
 {
     /// <summary>The coordinator's messages that may arrive in slices (a large model's global weights).</summary>
-    public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested), typeof(CrossSiteEvaluationRequested) }.ToDictionary(t => t.Name);
+    public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested),
+        typeof(CrossSiteEvaluationRequested) }.ToDictionary(t => t.Name);
 
     public Task Consume(ConsumeContext<MaskingKeysCollected> context) => Answer(context, () => agent.OnKeysCollected(context.Message));
     public Task Consume(ConsumeContext<SharesRelayed> context) => Answer(context, () => agent.OnSharesRelayed(context.Message));

@@ -26,7 +26,11 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
         logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows{Personal}",
             siteId, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples,
             personal is null ? "" : $"; personal model AUC {personal.Evaluation.Metrics.Auc:F4}");
-        var submitted = new EvaluationSubmitted { JobId = request.JobId, Round = request.Round, SiteId = siteId, Evaluation = evaluation, Personalised = personal?.Evaluation };
+        var submitted = new EvaluationSubmitted
+        {
+            JobId = request.JobId, Round = request.Round, SiteId = siteId, Evaluation = evaluation,
+            Personalised = personal?.Evaluation
+        };
         if (personal is not null && request.Personalisation is { CrossSiteEvaluation: true })
         {
             var withModel = submitted with { PersonalModel = personal.Weights };
@@ -48,7 +52,8 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
         {
             using var scope = NewDisposeScope();
             if (models.Load(request.Model, candidate.Weights, request, out var model) is { } refused)
-                return gate.Release(refused with { Reason = $"{(candidate.PersonalOf is { } owner ? $"personal model of {owner}" : "global model")}: {refused.Reason}" });
+                return gate.Release(
+                    refused with { Reason = $"{(candidate.PersonalOf is { } owner ? $"personal model of {owner}" : "global model")}: {refused.Reason}" });
             scores.Add(new CrossSiteScore { PersonalOf = candidate.PersonalOf, Metrics = ModelEvaluator.Evaluate(siteId, model!, split.Test, device).Metrics });
         }
         logger.LogInformation("site {Site}: job {Job}: scored {Count} final models on {Rows} held-out rows (cross-site evaluation)",

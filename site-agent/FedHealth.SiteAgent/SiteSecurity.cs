@@ -48,7 +48,8 @@ public sealed class SiteSecurity
         {
             // A rotation finished while the agent was stopped: the file registers the next key, promoted now.
             if (security.Promote(trust) is null)
-                throw new InvalidOperationException($"{config.ConsortiumFile}: site {config.Site.Id} is not registered with the key in {config.IdentityKeyFile}");
+                throw new InvalidOperationException(
+                    $"{config.ConsortiumFile}: site {config.Site.Id} is not registered with the key in {config.IdentityKeyFile}");
         }
         return security;
     }
@@ -66,7 +67,8 @@ public sealed class SiteSecurity
         ConsortiumTrust next;
         try { next = ConsortiumTrust.Parse(changed.Consortium, $"consortium file version {changed.Version} from the coordinator"); }
         catch (InvalidDataException e) { return (false, e.Message); }
-        if (next.Version != changed.Version) return (false, $"consortium file from the coordinator: the message says version {changed.Version}, the file {next.Version}");
+        if (next.Version != changed.Version)
+            return (false, $"consortium file from the coordinator: the message says version {changed.Version}, the file {next.Version}");
         var (taken, refused) = Consortium.Offer(next, Unusable);
         if (!taken) return (false, refused);
         var what = $"consortium file version {next.Version} taken: {next.Sites.Count} sites registered" +
@@ -77,7 +79,8 @@ public sealed class SiteSecurity
         return (true, $"{what}; this site now signs with its rotated key {EnrolmentIssuer.Fingerprint(promoted!.PublicKey)}");
     }
 
-    /// <summary>Why this site cannot take <paramref name="next"/>: it registers a key for the site that the site does not hold (it could no longer sign).</summary>
+    /// <summary>Why this site cannot take <paramref name="next"/>: it registers a key for the site that the site does not hold (it could no longer
+    /// sign).</summary>
     private string? Unusable(ConsortiumTrust next)
     {
         if (next.Revoked.ContainsKey(siteId)) return null;
@@ -88,7 +91,8 @@ public sealed class SiteSecurity
 
     private byte[]? RegisteredKey(ConsortiumTrust trust) => trust.Sites.TryGetValue(siteId, out var key) ? key : null;
 
-    /// <summary>The site's key on disk whose public half is <paramref name="registered"/>: the next key of a rotation, or the identity file (rotated by `enroll`).</summary>
+    /// <summary>The site's key on disk whose public half is <paramref name="registered"/>: the next key of a rotation, or the identity file (rotated by
+    /// `enroll`).</summary>
     private (SigningKey Key, string File)? HeldKey(byte[] registered)
     {
         if (identityKeyFile is null) return null;

@@ -47,7 +47,8 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
             // A site in a consortium sends its update masked or sealed for the consortium's coordinator, never in the
             // clear: a request that asks for neither is not one that coordinator sends (it seals whenever it holds keys).
             if (security is not null && round.SecureRound is null && round.Sealing is null)
-                return gate.Release(models.Decline(round, $"site {siteId} holds consortium keys and sends its update only masked (secure aggregation) or sealed for the consortium's coordinator; this request asks for neither"));
+                return gate.Release(models.Decline(round, $"site {siteId} holds consortium keys and sends its update only masked (secure aggregation) or " +
+                    "sealed for the consortium's coordinator; this request asks for neither"));
         }
         var local = TrainOnce(round);
         // A decline is kept per round but answers this attempt: with its first attempt's number the job would take it for
@@ -65,12 +66,14 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
     private ISiteRoundMessage TrainOnce(RoundStarted round)
     {
         if (round.Schema != schema.Name || !round.FeatureNames.SequenceEqual(schema.FeatureNames))
-            return models.Decline(round, $"site {siteId} holds schema '{schema.Name}' ({string.Join(", ", schema.FeatureNames)}), the job asks for '{round.Schema}' ({string.Join(", ", round.FeatureNames)})");
+            return models.Decline(round, $"site {siteId} holds schema '{schema.Name}' ({string.Join(", ", schema.FeatureNames)}), the job asks for " +
+                $"'{round.Schema}' ({string.Join(", ", round.FeatureNames)})");
         lock (torchGate)
         {
             if (answers.TryGet(round.JobId, round.Round, out var earlier)) return earlier;
             // A site bounds what it is asked to do itself, whoever asked: a schedule past the bound would train for good.
-            if (round.Privacy is { } asked && DpSgdSchedule.Problem(round.Training, asked) is { } unbounded) return Remember(round, models.Decline(round, unbounded));
+            if (round.Privacy is { } asked && DpSgdSchedule.Problem(round.Training, asked) is { } unbounded)
+                return Remember(round, models.Decline(round, unbounded));
             if (PrivacyRefusal(round) is { } refusal) return Remember(round, refusal);
             using var scope = NewDisposeScope();
             if (models.Load(round.Model, round.GlobalWeights, round, out var model) is { } problem) return problem;
@@ -86,11 +89,16 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
                 if (round.Privacy is { } dp)
                 {
                     // DP noise must be unpredictable to everyone but this site: seeded from the site's own secret, never the job's seed.
-                    var trained = DpSgdTrainer.Train(model!, split.Train, round.Training, dp, noiseSeeds.SeedFor(round.JobId, round.Round, "dp-sgd"), device, overtime.Token);
+                    var trained = DpSgdTrainer.Train(model!, split.Train, round.Training, dp, noiseSeeds.SeedFor(round.JobId, round.Round, "dp-sgd"),
+                        device, overtime.Token);
                     // Recorded before the update leaves: a crash after sending must not forget the spend.
                     ledger.Append(new LedgerEntry(round.JobId, round.Round, dp.SamplingRate, dp.NoiseMultiplier, trained.Steps, DateTimeOffset.UtcNow));
                     var cost = Spent();
-                    spent = new PrivacySpent { SiteId = siteId, Epsilon = cost.Epsilon, Delta = cost.Delta, Budget = config.Privacy?.EpsilonBudget ?? double.PositiveInfinity };
+                    spent = new PrivacySpent
+                    {
+                        SiteId = siteId, Epsilon = cost.Epsilon, Delta = cost.Delta,
+                        Budget = config.Privacy?.EpsilonBudget ?? double.PositiveInfinity
+                    };
                     result = trained.Training;
                 }
                 else
@@ -104,7 +112,8 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
             catch (OperationCanceledException) when (overtime.IsCancellationRequested)
             {
                 // Nothing leaves: no update was made. Not remembered, so a retried attempt with a later deadline trains again.
-                return models.Decline(round, $"training ran past the round's deadline ({round.Deadline:HH:mm:ss} UTC) and the grace after it, and was stopped; nothing was sent");
+                return models.Decline(round,
+                    $"training ran past the round's deadline ({round.Deadline:HH:mm:ss} UTC) and the grace after it, and was stopped; nothing was sent");
             }
             finally { Activity = "idle"; }
             var trainedWeights = ModelParameters.Read(model!, layout);
@@ -152,11 +161,14 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
     {
         if (config.Privacy is not { } budget) return null;
         if (round.Privacy is not { } dp)
-            return models.Decline(round, $"site {siteId} has a differential-privacy budget (ε ≤ {budget.EpsilonBudget}) and takes part only in DP-SGD jobs; this job trains without DP");
+            return models.Decline(round, $"site {siteId} has a differential-privacy budget (ε ≤ {budget.EpsilonBudget}) and takes part only in DP-SGD " +
+                "jobs; this job trains without DP");
         var next = new GaussianSteps(dp.SamplingRate, dp.NoiseMultiplier, DpSgdTrainer.StepsFor(round.Training, dp));
         var (allowed, before, after) = BudgetCheck.Evaluate(new PrivacyBudget(budget.EpsilonBudget, budget.Delta), ledger.Spent(), next);
         if (allowed) return null;
-        return models.Decline(round, $"privacy budget: this round would raise ε from {before.Epsilon:F3} to {after.Epsilon:F3}, over the site's budget of {budget.EpsilonBudget} (δ={budget.Delta})") with { BudgetExhausted = true };
+        return models.Decline(round, $"privacy budget: this round would raise ε from {before.Epsilon:F3} to {after.Epsilon:F3}, over the site's budget of " +
+            $"{budget.EpsilonBudget} (δ={budget.Delta})") with
+        { BudgetExhausted = true };
     }
 
     /// <summary>
@@ -168,7 +180,8 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
         serverControl = null;
         if (round.ServerControl is not { } sent) return null;
         if (round.Privacy is not null || round.SiteLevelPrivacy is not null || round.SecureRound is not null)
-            return models.Decline(round, "SCAFFOLD's control variates are refused beside record-level DP, site-level DP or secure aggregation: the control delta would leave outside their protection");
+            return models.Decline(round, "SCAFFOLD's control variates are refused beside record-level DP, site-level DP or secure aggregation: the control " +
+                "delta would leave outside their protection");
         try { serverControl = ScaffoldControl.Decode(sent, layout.TotalCount); }
         catch (InvalidPayloadException e) { return models.Decline(round, $"server control variate refused: {e.Message}"); }
         return null;
@@ -179,7 +192,8 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
     {
         if (config.Training.SimulatedDropoutRate <= 0) return false;
         var dropped = new Random(RoundSeed(round.Seed * 31 + round.Attempt, round.Round)).NextDouble() < config.Training.SimulatedDropoutRate;
-        if (dropped) logger.LogWarning("site {Site}: simulating a dropout in job {Job} round {Round} attempt {Attempt}", siteId, round.JobId, round.Round, round.Attempt);
+        if (dropped) logger.LogWarning("site {Site}: simulating a dropout in job {Job} round {Round} attempt {Attempt}", siteId, round.JobId,
+            round.Round, round.Attempt);
         return dropped;
     }
 

@@ -25,17 +25,23 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         if (round.Governance is null)
             return Refuse(round.JobId, round.Round, "the job does not say where its parties are, so the site's policy cannot be applied", null);
         if (!policy.Consortia.Contains(round.Governance.Consortium))
-            return Refuse(round.JobId, round.Round, $"the site's policy does not accept jobs from consortium '{round.Governance.Consortium}' (accepts: {string.Join(", ", policy.Consortia)})", null);
+            return Refuse(round.JobId, round.Round, $"the site's policy does not accept jobs from consortium '{round.Governance.Consortium}' (accepts: " +
+                $"{string.Join(", ", policy.Consortia)})", null);
         // Refuse before training what the round would need to send and the policy forbids.
         var needed = round.SecureRound is not null ? new[] { DataKinds.KeyExchange, DataKinds.MaskedModelUpdate } : [DataKinds.ModelUpdate];
         var coordinator = round.Governance.CoordinatorJurisdiction;
         foreach (var kind in needed)
         {
             if (coordinator == jurisdiction) break;
-            var decision = Jurisdictions.IsKnown(coordinator) ? policy.Evaluate(kind, coordinator) : TransferDecision.Refuse($"the coordinator's jurisdiction '{coordinator}' is unknown");
+            var decision = Jurisdictions.IsKnown(coordinator) ? policy.Evaluate(kind, coordinator)
+                : TransferDecision.Refuse($"the coordinator's jurisdiction '{coordinator}' is unknown");
             if (!decision.Allowed)
                 return Refuse(round.JobId, round.Round, decision.LegalBasisOrReason,
-                    new RefusedTransfer { DataKind = kind, Destination = "coordinator", DestinationJurisdiction = coordinator, Reason = decision.LegalBasisOrReason });
+                    new RefusedTransfer
+                    {
+                        DataKind = kind, Destination = "coordinator", DestinationJurisdiction = coordinator,
+                        Reason = decision.LegalBasisOrReason
+                    });
         }
         return null;
     }
@@ -64,7 +70,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         if (SmallCellProblem(outbound) is { } leak) return Refuse(job, round, leak, null, outbound);
         if (policy is null) return Sent(outbound, kind, "no policy (development)", "coordinator", jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction);
         if (!jobs.TryGetValue(job, out var g))
-            return Refuse(job, round, "the site does not know where this job's parties are", new RefusedTransfer { DataKind = kind, Destination = "coordinator", DestinationJurisdiction = "unknown", Reason = "unknown job" });
+            return Refuse(job, round, "the site does not know where this job's parties are",
+                new RefusedTransfer { DataKind = kind, Destination = "coordinator", DestinationJurisdiction = "unknown", Reason = "unknown job" });
         var (bases, refused) = Decide(policy, kind, Destinations(outbound, g));
         if (refused is not null) return Refuse(job, round, refused.Reason, refused, outbound);
         return Sent(outbound, kind, string.Join(", ", bases.Distinct()), "coordinator", g.CoordinatorJurisdiction);
@@ -75,7 +82,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     {
         if (outbound is not EvaluationSubmitted e) return null;
         static string? Of(string what, SiteEvaluation? evaluation) =>
-            evaluation is not null && ScoreHistogramCheck.Problem(evaluation.Histogram, evaluation.Metrics.Samples) is { } problem ? $"{what}: {problem}" : null;
+            evaluation is not null && ScoreHistogramCheck.Problem(evaluation.Histogram, evaluation.Metrics.Samples) is { } problem
+                ? $"{what}: {problem}" : null;
         return Of("evaluation", e.Evaluation) ?? Of("personalised evaluation", e.Personalised);
     }
 
@@ -97,7 +105,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         if (reason is null) return null;
         logger.LogWarning("site {Site}: personal model of job {Job} kept at the site: {Reason}", siteId, withModel.JobId, reason);
         var (bytes, sha) = PayloadDigest.Of(withModel);
-        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "refused", nameof(EvaluationSubmitted), withModel.JobId, withModel.Round, refused?.Destination ?? "coordinator",
+        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "refused", nameof(EvaluationSubmitted), withModel.JobId, withModel.Round,
+            refused?.Destination ?? "coordinator",
             refused?.DestinationJurisdiction, DataKinds.PersonalModel, bytes, sha, null, $"refused: {reason}"));
         return reason;
     }
@@ -114,7 +123,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     }
 
     /// <summary>The legal basis for each destination, or the first one the policy refuses.</summary>
-    private (List<string> Bases, RefusedTransfer? Refused) Decide(SitePolicy sitePolicy, string kind, IReadOnlyList<(string Party, string Jurisdiction)> destinations)
+    private (List<string> Bases, RefusedTransfer? Refused) Decide(SitePolicy sitePolicy, string kind,
+        IReadOnlyList<(string Party, string Jurisdiction)> destinations)
     {
         var bases = new List<string>();
         foreach (var (party, where) in destinations)
@@ -126,7 +136,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
                 : Jurisdictions.IsKnown(where) ? sitePolicy.Evaluate(kind, where)
                 : TransferDecision.Refuse($"the destination jurisdiction '{where}' is unknown");
             if (!decision.Allowed)
-                return (bases, new RefusedTransfer { DataKind = kind, Destination = party, DestinationJurisdiction = where, Reason = decision.LegalBasisOrReason });
+                return (bases,
+                    new RefusedTransfer { DataKind = kind, Destination = party, DestinationJurisdiction = where, Reason = decision.LegalBasisOrReason });
             bases.Add(decision.LegalBasisOrReason);
         }
         return (bases, null);
@@ -139,7 +150,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     {
         var (job, round) = JobAndRound(message);
         var (bytes, sha) = PayloadDigest.Of(message);
-        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "sent", message.GetType().Name, job, round, counterpart, counterpartJurisdiction, kind, bytes, sha, basis, "allowed"));
+        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "sent", message.GetType().Name, job, round, counterpart, counterpartJurisdiction, kind, bytes,
+            sha, basis, "allowed"));
         return message;
     }
 
@@ -147,7 +159,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     {
         logger.LogWarning("site {Site}: transfer refused by the site's policy, job {Job} round {Round}: {Reason}", siteId, job, round, reason);
         var (bytes, sha) = withheld is null ? (0L, "") : PayloadDigest.Of(withheld);
-        audit.Write(new AuditEntry(DateTimeOffset.UtcNow, "refused", withheld?.GetType().Name ?? "RoundStarted", job, round, refused?.Destination ?? "coordinator",
+        audit.Write(
+            new AuditEntry(DateTimeOffset.UtcNow, "refused", withheld?.GetType().Name ?? "RoundStarted", job, round, refused?.Destination ?? "coordinator",
             refused?.DestinationJurisdiction, refused?.DataKind, bytes, sha, null, $"refused: {reason}"));
         var declined = new RoundDeclined { JobId = job, Round = round, SiteId = siteId, Reason = $"site policy: {reason}", RefusedTransfer = refused };
         Sent(declined, null, "control", "coordinator", jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction);

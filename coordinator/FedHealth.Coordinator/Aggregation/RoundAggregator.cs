@@ -26,7 +26,8 @@ public sealed class RoundAggregator(ParameterLayout layout, StrategySpec strateg
         if (controlSum is not null && controlDelta is not null) AddControl(controlSum, controlDelta);
     }
 
-    /// <summary>SCAFFOLD: Σ Δcᵢ over the round's updates, with one more not added yet (the one closing the round) when given; null for other strategies.</summary>
+    /// <summary>SCAFFOLD: Σ Δcᵢ over the round's updates, with one more not added yet (the one closing the round) when given; null for other
+    /// strategies.</summary>
     public double[]? ControlSum(ModelWeights? pendingDelta = null)
     {
         if (controlSum is null) return null;

@@ -72,7 +72,8 @@ public sealed class JobModelConsumer(CoordinatorNode node) : IConsumer<GetJobMod
     {
         var answer = await CoordinatorAsk.Ask(node, a => a.Jobs, $"job {context.Message.JobId}", context.Message);
         if (answer is JobModel model) await context.RespondAsync(model);
-        else await context.RespondAsync(answer as JobModelUnavailable ?? new JobModelUnavailable { JobId = context.Message.JobId, Reason = $"unexpected answer {answer}" });
+        else await context.RespondAsync(answer as JobModelUnavailable
+            ?? new JobModelUnavailable { JobId = context.Message.JobId, Reason = $"unexpected answer {answer}" });
     }
 }
 

@@ -14,7 +14,8 @@ public sealed class LedgerVerificationConsumer(CoordinatorOptions options, TimeP
     public async Task Consume(ConsumeContext<VerifyTransferLedger> context)
     {
         // Reading and hashing the whole journal is blocking I/O: on the thread pool, never through the ledger actor.
-        var result = await Task.Run(() => LedgerVerification.Run(options.Journal, LedgerStore.ReadOnlyConnection(options), context.Message.Head, clock.GetUtcNow()),
+        var result = await Task.Run(() =>
+            LedgerVerification.Run(options.Journal, LedgerStore.ReadOnlyConnection(options), context.Message.Head, clock.GetUtcNow()),
             context.CancellationToken);
         await context.RespondAsync(result);
     }

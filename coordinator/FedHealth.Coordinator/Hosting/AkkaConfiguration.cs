@@ -30,7 +30,8 @@ public static class AkkaConfiguration
         var connection = Quote(o.JournalConnectionString());
         // Over TLS a node's address is akka.ssl.tcp://: a seed written akka.tcp:// (as without TLS) means the same node.
         var tls = RemotingTls.Enabled(o);
-        var seeds = string.Join(", ", o.SeedNodes.Select(seed => tls && seed.StartsWith("akka.tcp://", StringComparison.Ordinal) ? "akka.ssl.tcp://" + seed["akka.tcp://".Length..] : seed).Select(Quote));
+        var seeds = string.Join(", ", o.SeedNodes.Select(seed => tls && seed.StartsWith("akka.tcp://", StringComparison.Ordinal)
+            ? "akka.ssl.tcp://" + seed["akka.tcp://".Length..] : seed).Select(Quote));
         var wireBindings = string.Join("\n", WireSerializer.BoundTypes.Select(t => $"{Quote($"{t.FullName}, {t.Assembly.GetName().Name}")} = fedhealth-wire"));
         return ConfigurationFactory.ParseString($$"""
             akka {

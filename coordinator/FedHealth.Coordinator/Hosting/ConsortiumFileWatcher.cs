@@ -10,7 +10,8 @@ namespace FedHealth.Coordinator.Hosting;
 /// newer (and, with the consortium CA configured, CA-signed) version at once: from then on, every message of a revoked
 /// site is refused, and an enrolled or re-keyed site is heard, with no restart; and relays it to the sites.
 /// </summary>
-public sealed class ConsortiumFileWatcher(ConsortiumFileSource source, ConsortiumRelay relay, IBus bus, CoordinatorOptions options, ILogger<ConsortiumFileWatcher> logger) : BackgroundService
+public sealed class ConsortiumFileWatcher(ConsortiumFileSource source, ConsortiumRelay relay, IBus bus, CoordinatorOptions options,
+    ILogger<ConsortiumFileWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

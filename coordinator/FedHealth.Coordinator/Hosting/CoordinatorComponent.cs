@@ -22,7 +22,11 @@ public static class CoordinatorComponent
             // The file is followed while the coordinator runs: a revoked site is cut off, an enrolled or re-keyed one
             // heard, at once, by the bus's signature checks, the heartbeats and the jobs' secure rounds alike.
             if (options.ConsortiumFile is { } file)
-                keys = keys with { Consortium = new ConsortiumFileSource(file, keys.Trust, options.ConsortiumCaFile is { } ca ? X509Certificate2.CreateFromPem(File.ReadAllText(ca)) : null) };
+                keys = keys with
+                {
+                    Consortium = new ConsortiumFileSource(file, keys.Trust, options.ConsortiumCaFile is { } ca
+                        ? X509Certificate2.CreateFromPem(File.ReadAllText(ca)) : null)
+                };
             services.AddMessageSigning(keys.Consortium, MessageSender.Coordinator, keys.Signing);
             services.AddSingleton(keys.Consortium);
             services.AddSingleton(sp => new ConsortiumRelay(keys.Consortium, sp.GetRequiredService<TimeProvider>()));
@@ -43,10 +47,12 @@ public static class CoordinatorComponent
         var trust = ConsortiumTrust.Load(options.ConsortiumFile);
         var key = KeyFiles.LoadOrCreateAgreementKey(options.KeyFile ?? Path.Combine(options.DataDir, "coordinator-key.pem"));
         if (!KeyAgreement.PublicKey(key).AsSpan().SequenceEqual(trust.CoordinatorKey))
-            throw new ArgumentException($"{options.ConsortiumFile}: the coordinator key it names is not this coordinator's key ({options.KeyFile ?? "DataDir/coordinator-key.pem"})");
+            throw new ArgumentException(
+                $"{options.ConsortiumFile}: the coordinator key it names is not this coordinator's key ({options.KeyFile ?? "DataDir/coordinator-key.pem"})");
         var signingFile = options.SigningKeyFile ?? Path.Combine(options.DataDir, "coordinator-signing-key.pem");
         if (!File.Exists(signingFile))
-            throw new ArgumentException($"{signingFile}: the coordinator's signing key is missing (`fedhealth provision keys` writes it beside coordinator-key.pem; set Coordinator:SigningKeyFile)");
+            throw new ArgumentException($"{signingFile}: the coordinator's signing key is missing (`fedhealth provision keys` writes it beside " +
+                "coordinator-key.pem; set Coordinator:SigningKeyFile)");
         var signing = SigningKey.FromPem(File.ReadAllText(signingFile));
         if (!signing.PublicKey.AsSpan().SequenceEqual(trust.CoordinatorSigningKey))
             throw new ArgumentException($"{options.ConsortiumFile}: the coordinator signing key it names is not the one in {signingFile}");

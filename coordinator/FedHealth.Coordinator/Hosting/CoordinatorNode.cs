@@ -22,7 +22,8 @@ public sealed record CoordinatorActors(IActorRef Index, IActorRef Jobs, IActorRe
 /// the job region and proxies to the cluster singletons (job index, site registry, ledger). Every node runs the
 /// same code; one node or three is a matter of seed nodes. Started before the bus, so consumers find the actors.
 /// </summary>
-public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys keys, IFederationPublisher publisher, TimeProvider clock, ILogger<CoordinatorNode> logger)
+public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys keys, IFederationPublisher publisher, TimeProvider clock,
+    ILogger<CoordinatorNode> logger)
     : IHostedService
 {
     private readonly TaskCompletionSource<CoordinatorActors> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,9 +60,11 @@ public sealed class CoordinatorNode(CoordinatorOptions options, CoordinatorKeys 
             await Task.WhenAll(new[] { sites, ledger, index }.Select(p => p.GracefulStop(TimeSpan.FromSeconds(5))));
             return Akka.Done.Instance;
         });
-        logger.LogInformation("coordinator node {Address} up, journal {Journal}, seeds [{Seeds}]", cluster.SelfAddress, options.Journal, string.Join(", ", options.SeedNodes));
+        logger.LogInformation("coordinator node {Address} up, journal {Journal}, seeds [{Seeds}]", cluster.SelfAddress, options.Journal,
+            string.Join(", ", options.SeedNodes));
         if (keys.Keys is null)
-            logger.LogWarning("no consortium file (Coordinator:ConsortiumFile): secure aggregation is off and plain updates are neither sealed nor signed; development only");
+            logger.LogWarning(
+                "no consortium file (Coordinator:ConsortiumFile): secure aggregation is off and plain updates are neither sealed nor signed; development only");
         ready.SetResult(new CoordinatorActors(index, jobs, sites, ledger));
     }
 

@@ -51,7 +51,8 @@ public static class CoordinatorSystem
         return Serialization(system.Settings.Config).Except(before).ToList();
     }
 
-    private static readonly string[] SerializationPaths = ["akka.actor.serializers", "akka.actor.serialization-bindings", "akka.actor.serialization-identifiers"];
+    private static readonly string[] SerializationPaths = ["akka.actor.serializers", "akka.actor.serialization-bindings",
+        "akka.actor.serialization-identifiers"];
 
     private static HashSet<string> Serialization(Config config) =>
         SerializationPaths.SelectMany(path => config.GetConfig(path).AsEnumerable().Select(e => $"{path[11..]}: {e.Key} = {e.Value.GetString()}"))

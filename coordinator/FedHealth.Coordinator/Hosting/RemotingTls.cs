@@ -19,7 +19,8 @@ public static class RemotingTls
         string?[] files = [options.RemotingCertFile, options.RemotingKeyFile, options.RemotingCaFile];
         if (files.All(f => f is null)) return null;
         if (files.Any(f => f is null))
-            throw new ArgumentException("Coordinator:RemotingCertFile, RemotingKeyFile and RemotingCaFile: give all three (from `fedhealth provision node-cert`) or none");
+            throw new ArgumentException(
+                "Coordinator:RemotingCertFile, RemotingKeyFile and RemotingCaFile: give all three (from `fedhealth provision node-cert`) or none");
         foreach (var file in files)
             if (!File.Exists(file)) throw new ArgumentException($"{file}: not found (a Coordinator:Remoting* setting)");
         var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.RemotingCaFile!));

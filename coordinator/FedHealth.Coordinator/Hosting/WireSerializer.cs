@@ -17,7 +17,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     /// <summary>The types this serializer is bound to (AkkaConfiguration writes one binding per type).</summary>
     public static readonly IReadOnlyList<Type> BoundTypes = typeof(JobSpec).Assembly.GetExportedTypes()
         .Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false } && t.Namespace == typeof(JobSpec).Namespace)
-        .Concat(typeof(WireSerializer).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICrossNodeMessage).IsAssignableFrom(t)))
+        .Concat(typeof(WireSerializer).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICrossNodeMessage).IsAssignableFrom(t)))
         .ToList();
 
     private static readonly Dictionary<string, Type> ByManifest = BoundTypes.ToDictionary(t => t.FullName!);

@@ -17,7 +17,8 @@ public static class LedgerStore
         foreach (var row in JournalTable.Read(provider, connectionString, TransferLedger.Id))
         {
             var sequence = row.Sequence;
-            if (row.Manifest != nameof(TransferRecorded)) throw new InvalidDataException($"journal sequence {sequence} of the ledger holds '{row.Manifest}', not a transfer record");
+            if (row.Manifest != nameof(TransferRecorded))
+                throw new InvalidDataException($"journal sequence {sequence} of the ledger holds '{row.Manifest}', not a transfer record");
             var bytes = row.Message switch
             {
                 byte[] blob => blob,
@@ -26,14 +27,19 @@ public static class LedgerStore
             };
             TransferRecorded? recorded;
             try { recorded = JsonSerializer.Deserialize<TransferRecorded>(bytes, JournalSerializer.Options); }
-            catch (JsonException e) { throw new InvalidDataException($"journal sequence {sequence} of the ledger is not a readable transfer record ({e.Message}): altered", e); }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException(
+                    $"journal sequence {sequence} of the ledger is not a readable transfer record ({e.Message}): altered", e);
+            }
             if (recorded?.Record is null) throw new InvalidDataException($"journal sequence {sequence} of the ledger is empty: altered");
             result.Add(new StoredTransfer(sequence, recorded.Record));
         }
         return result;
     }
 
-    /// <summary>The coordinator's own journal, read-only where the provider allows it: reading the ledger must not be able to write (or create) the database.</summary>
+    /// <summary>The coordinator's own journal, read-only where the provider allows it: reading the ledger must not be able to write (or create) the
+    /// database.</summary>
     public static string ReadOnlyConnection(CoordinatorOptions options) => options.Journal == CoordinatorOptions.Sqlite
         ? new SqliteConnectionStringBuilder(options.JournalConnectionString()) { Mode = SqliteOpenMode.ReadOnly }.ToString()
         : options.JournalConnectionString();

@@ -21,7 +21,8 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
         if (from == context.Jurisdiction) return;
         var (bytes, sha) = PayloadDigest.Of(message);
         Record(job, round, siteId, from, "coordinator", context.Jurisdiction, dataKind, bytes, sha,
-            g.InboundLegalBases.GetValueOrDefault(siteId, "undeclared"), refusal is null ? TransferDecisions.Allowed : TransferDecisions.RefusedByCoordinator(refusal), replyTo);
+            g.InboundLegalBases.GetValueOrDefault(siteId, "undeclared"), refusal is null ? TransferDecisions.Allowed
+                : TransferDecisions.RefusedByCoordinator(refusal), replyTo);
     }
 
     public void RefusedBySite(JobState job, RoundDeclined declined, IActorRef replyTo)
@@ -43,7 +44,8 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
             if (to == context.Jurisdiction) continue;
             measured ??= PayloadDigest.Of(message);
             var basis = Regime(to) == Regime(context.Jurisdiction) ? "sameRegime" : context.OutboundLegalBasis;
-            Record(job, RoundOf(message, job), "coordinator", context.Jurisdiction, site, to, dataKind, measured.Value.Bytes, measured.Value.Sha256, basis, TransferDecisions.Allowed, replyTo);
+            Record(job, RoundOf(message, job), "coordinator", context.Jurisdiction, site, to, dataKind, measured.Value.Bytes, measured.Value.Sha256, basis,
+                TransferDecisions.Allowed, replyTo);
         }
     }
 

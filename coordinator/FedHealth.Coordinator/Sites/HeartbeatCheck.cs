@@ -25,12 +25,15 @@ public static class HeartbeatCheck
         if (!SigningKey.Verify(key, SignedMessage.Digest(heartbeat with { Signature = null }), heartbeat.Signature))
             return $"the heartbeat of {heartbeat.SiteId} is unsigned or its signature does not verify against the site's registered key";
         if (trust.Jurisdictions.TryGetValue(heartbeat.SiteId, out var registered) && registered != heartbeat.Jurisdiction)
-            return $"the heartbeat of {heartbeat.SiteId} states jurisdiction '{heartbeat.Jurisdiction}', but the consortium file registers the site in '{registered}'";
+            return $"the heartbeat of {heartbeat.SiteId} states jurisdiction '{heartbeat.Jurisdiction}', but the consortium file registers the " +
+                $"site in '{registered}'";
         var skew = heartbeat.SentAt - now;
         if (skew.Duration() > MaxSkew)
-            return $"the heartbeat of {heartbeat.SiteId} was sent at {heartbeat.SentAt:O}, {skew.TotalSeconds:F0} s from this coordinator's clock (replayed, or a clock off by more than {MaxSkew.TotalMinutes:0} min)";
+            return $"the heartbeat of {heartbeat.SiteId} was sent at {heartbeat.SentAt:O}, {skew.TotalSeconds:F0} s from this coordinator's clock (replayed, " +
+                $"or a clock off by more than {MaxSkew.TotalMinutes:0} min)";
         if (lastSentAt is { } last && heartbeat.SentAt <= last)
-            return $"the heartbeat of {heartbeat.SiteId} sent at {heartbeat.SentAt:O} is not newer than the last one taken ({last:O}): replayed or out of order";
+            return $"the heartbeat of {heartbeat.SiteId} sent at {heartbeat.SentAt:O} is not newer than the last one taken ({last:O}): " +
+                "replayed or out of order";
         return null;
     }
 }

@@ -48,7 +48,8 @@ public sealed class SiteRegistry : ReceiveActor
         Receive<SiteHeartbeat>(h =>
         {
             var now = clock.GetUtcNow();
-            if (HeartbeatCheck.Problem(h, currentTrust?.Invoke(), now, h.SiteId is { } id && lastSentAt.TryGetValue(id, out var last) ? last : null) is { } problem)
+            if (HeartbeatCheck.Problem(h, currentTrust?.Invoke(), now, h.SiteId is { } id && lastSentAt.TryGetValue(id, out var last) ? last
+                : null) is { } problem)
             {
                 log.Warning("heartbeat refused: {0}", problem);
                 return;

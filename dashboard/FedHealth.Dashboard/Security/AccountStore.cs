@@ -35,7 +35,8 @@ public sealed class AccountStore(string path)
         if (password.Length < MinPasswordLength) throw new ArgumentException($"password: must be at least {MinPasswordLength} characters");
         var account = new DashboardAccount { User = user, Role = role, PasswordHash = "" };
         account = account with { PasswordHash = Hasher.HashPassword(account, password) };
-        var accounts = Load().Where(a => !string.Equals(a.User, user, StringComparison.OrdinalIgnoreCase)).Append(account).OrderBy(a => a.User, StringComparer.Ordinal).ToList();
+        var accounts = Load().Where(a => !string.Equals(a.User, user, StringComparison.OrdinalIgnoreCase)).Append(account)
+            .OrderBy(a => a.User, StringComparer.Ordinal).ToList();
         Write(accounts);
     }
 

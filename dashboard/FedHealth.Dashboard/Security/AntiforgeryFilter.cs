@@ -12,7 +12,8 @@ public sealed class AntiforgeryFilter : IEndpointFilter
     {
         var http = context.HttpContext;
         if (!DashboardSecurity.UsesToken(http) && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
-            return Results.BadRequest(new { error = $"missing or invalid anti-forgery token (header {DashboardSecurity.CsrfHeader}): reload the page and try again" });
+            return Results.BadRequest(
+                new { error = $"missing or invalid anti-forgery token (header {DashboardSecurity.CsrfHeader}): reload the page and try again" });
         return await next(context);
     }
 }

@@ -25,11 +25,13 @@ public static class DashboardSecurity
     {
         var accountsFile = configuration["Dashboard:AccountsFile"];
         if (string.IsNullOrWhiteSpace(accountsFile))
-            throw new InvalidOperationException("Dashboard:AccountsFile is not set: create accounts with `fedhealth accounts add --file FILE --user NAME --role lead|auditor|site-admin` and pass --Dashboard:AccountsFile=FILE");
+            throw new InvalidOperationException("Dashboard:AccountsFile is not set: create accounts with `fedhealth accounts add --file FILE --user NAME " +
+                "--role lead|auditor|site-admin` and pass --Dashboard:AccountsFile=FILE");
         var store = new AccountStore(accountsFile);
         var accounts = store.Load();
         if (accounts.Count == 0)
-            throw new InvalidOperationException($"Dashboard:AccountsFile {accountsFile} holds no account: add one with `fedhealth accounts add --file {accountsFile} --user NAME --role lead`");
+            throw new InvalidOperationException(
+                $"Dashboard:AccountsFile {accountsFile} holds no account: add one with `fedhealth accounts add --file {accountsFile} --user NAME --role lead`");
         services.AddSingleton(store);
         services.AddSingleton<DashboardSessions>();
         services.AddSingleton<SignInThrottle>();

@@ -41,7 +41,8 @@ public sealed class DashboardSessions(AccountStore accounts, TimeProvider clock,
     public string? Problem(ClaimsPrincipal user)
     {
         var name = user.Identity?.Name;
-        if (user.FindFirst(SessionClaim)?.Value is not { } id || !live.TryGetValue(id, out var until)) return "the session has ended (signed out, or the dashboard restarted)";
+        if (user.FindFirst(SessionClaim)?.Value is not { } id || !live.TryGetValue(id, out var until))
+            return "the session has ended (signed out, or the dashboard restarted)";
         if (until <= clock.GetUtcNow()) { live.TryRemove(id, out _); return "the session has expired"; }
         if (name is null || accounts.Find(name) is not { } account) return $"account '{name}' no longer exists";
         if (user.FindFirst(StampClaim)?.Value != Stamp(account)) return $"account '{name}' changed (role or password) since it signed in";

@@ -15,7 +15,11 @@ public static class CoordinatorMemoryBench
     public static Command Command()
     {
         var sites = new Option<int>("--sites") { Description = "Simulated sites", DefaultValueFactory = _ => 200 };
-        var hidden = new Option<int>("--hidden") { Description = "MLP hidden units (8 features); 100000 is about 1M parameters", DefaultValueFactory = _ => 100_000 };
+        var hidden = new Option<int>("--hidden")
+        {
+            Description = "MLP hidden units (8 features); 100000 is about 1M parameters",
+            DefaultValueFactory = _ => 100_000
+        };
         var command = new Command("coordinator-memory", "Coordinator memory during one round with many sites (streaming aggregation).") { sites, hidden };
         command.SetAction(result => { Run(result.GetValue(sites), result.GetValue(hidden), Console.Out); return 0; });
         return command;
@@ -38,7 +42,8 @@ public static class CoordinatorMemoryBench
         foreach (var e in JobState.Create(job, spec, ids, now)) state.Apply(e);
         var baseline = Heap();
         var peak = 0.0;
-        output.WriteLine($"One round, {siteCount} sites, {layout.TotalCount:N0} parameters ({modelMb:F1} MB as float32); managed heap above the round's start:");
+        output.WriteLine(
+            $"One round, {siteCount} sites, {layout.TotalCount:N0} parameters ({modelMb:F1} MB as float32); managed heap above the round's start:");
         var random = new Random(1);
         for (var i = 0; i < ids.Count; i++)
         {
@@ -59,7 +64,8 @@ public static class CoordinatorMemoryBench
                 output.WriteLine($"  after {i + 1,4} sites: {held,8:F1} MB ({held / modelMb:F1} models)");
             }
         }
-        output.WriteLine($"peak {peak:F1} MB = {peak / modelMb:F1} x the model, for {siteCount} sites (holding every update would be {siteCount}x); job phase now {state.Phase}");
+        output.WriteLine($"peak {peak:F1} MB = {peak / modelMb:F1} x the model, for {siteCount} sites (holding every update would be {siteCount}x); job " +
+            $"phase now {state.Phase}");
         output.WriteLine($"Reproduce: ./fedhealth bench coordinator-memory --sites {siteCount} --hidden {hidden}");
     }
 

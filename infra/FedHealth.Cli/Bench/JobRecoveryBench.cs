@@ -23,9 +23,14 @@ public static class JobRecoveryBench
     {
         var rounds = new Option<int>("--rounds") { Description = "Rounds closed before the recoveries", DefaultValueFactory = _ => 100 };
         var sites = new Option<int>("--sites") { Description = "Simulated sites", DefaultValueFactory = _ => 4 };
-        var hidden = new Option<int>("--hidden") { Description = "MLP hidden units (8 features); 2000 is about 20k parameters", DefaultValueFactory = _ => 2000 };
+        var hidden = new Option<int>("--hidden")
+        {
+            Description = "MLP hidden units (8 features); 2000 is about 20k parameters",
+            DefaultValueFactory = _ => 2000
+        };
         var repeats = new Option<int>("--repeats") { Description = "Recoveries of each kind (alternating)", DefaultValueFactory = _ => 3 };
-        var command = new Command("job-recovery", "Recovery time of a long job from its events alone and from its round-close snapshot.") { rounds, sites, hidden, repeats };
+        var command = new Command("job-recovery",
+            "Recovery time of a long job from its events alone and from its round-close snapshot.") { rounds, sites, hidden, repeats };
         command.SetAction(async (result, _) =>
         {
             await Run(result.GetValue(rounds), result.GetValue(sites), result.GetValue(hidden), result.GetValue(repeats), Console.Out);
@@ -65,7 +70,8 @@ public static class JobRecoveryBench
                     times[useSnapshot].Add(await Recover(options, job, useSnapshot));
             var before = Median(times[false]);
             var after = Median(times[true]);
-            output.WriteLine($"Recovery, median of {repeats} (each run: {string.Join(" ", times[false].Select(t => $"{t:F2}"))} s | {string.Join(" ", times[true].Select(t => $"{t:F2}"))} s):");
+            output.WriteLine($"Recovery, median of {repeats} (each run: {string.Join(" ", times[false].Select(t => $"{t:F2}"))} s | " +
+                $"{string.Join(" ", times[true].Select(t => $"{t:F2}"))} s):");
             output.WriteLine($"  from every event:            {before,7:F2} s");
             output.WriteLine($"  from the round-close snapshot: {after,5:F2} s   ({before / after:F1}x faster)");
             output.WriteLine($"Reproduce: ./fedhealth bench job-recovery --rounds {rounds} --sites {siteCount} --hidden {hidden} --repeats {repeats}");
@@ -82,7 +88,8 @@ public static class JobRecoveryBench
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>The job, run by its actor on the journal, to the start of round <paramref name="rounds"/> + 1.</summary>
-    internal static async Task Drive(CoordinatorOptions options, Guid job, JobSpec spec, IReadOnlyList<string> sites, ParameterLayout layout, int rounds, JobJournal journal)
+    internal static async Task Drive(CoordinatorOptions options, Guid job, JobSpec spec, IReadOnlyList<string> sites, ParameterLayout layout,
+        int rounds, JobJournal journal)
     {
         var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
         try
@@ -117,7 +124,11 @@ public static class JobRecoveryBench
                             await actor.Ask<JobProtocol.Handled>(new EvaluationSubmitted
                             {
                                 JobId = job, Round = evaluation.Round, SiteId = site,
-                                Evaluation = new SiteEvaluation { SiteId = site, Metrics = BinaryMetrics.Compute(scores, labels), Histogram = BinaryMetrics.Histogram(scores, labels) },
+                                Evaluation = new SiteEvaluation
+                                {
+                                    SiteId = site, Metrics = BinaryMetrics.Compute(scores, labels),
+                                    Histogram = BinaryMetrics.Histogram(scores, labels)
+                                },
                             }, TimeSpan.FromMinutes(1));
                         break;
                 }
@@ -152,7 +163,8 @@ public static class JobRecoveryBench
         try
         {
             var watch = Stopwatch.StartNew();
-            var actor = system.ActorOf(JobActor.Props(job, new ChannelPublisher(), TimeProvider.System, journal: new JobJournal(Snapshots: snapshots, PruneRounds: false)));
+            var actor = system.ActorOf(
+                JobActor.Props(job, new ChannelPublisher(), TimeProvider.System, journal: new JobJournal(Snapshots: snapshots, PruneRounds: false)));
             var summary = await actor.Ask<JobSummary>(new JobProtocol.GetJobSummary(job), TimeSpan.FromMinutes(10));
             var seconds = watch.Elapsed.TotalSeconds;
             if (summary.Status != "training") throw new InvalidOperationException($"the recovered job is {summary.Status}, expected training");

@@ -16,8 +16,13 @@ public static class JournalSizeBench
     {
         var rounds = new Option<int>("--rounds") { Description = "Rounds closed", DefaultValueFactory = _ => 20 };
         var sites = new Option<int>("--sites") { Description = "Simulated sites", DefaultValueFactory = _ => 4 };
-        var hidden = new Option<int>("--hidden") { Description = "MLP hidden units (8 features); 62500 is the 625,001-parameter MLP of issue 23", DefaultValueFactory = _ => 62_500 };
-        var command = new Command("journal-size", "Journal size of a long job with its history kept and pruned behind round-close snapshots.") { rounds, sites, hidden };
+        var hidden = new Option<int>("--hidden")
+        {
+            Description = "MLP hidden units (8 features); 62500 is the 625,001-parameter MLP of issue 23",
+            DefaultValueFactory = _ => 62_500
+        };
+        var command = new Command("journal-size",
+            "Journal size of a long job with its history kept and pruned behind round-close snapshots.") { rounds, sites, hidden };
         command.SetAction(async (result, _) =>
         {
             await Run(result.GetValue(rounds), result.GetValue(sites), result.GetValue(hidden), Console.Out);
@@ -37,7 +42,8 @@ public static class JournalSizeBench
             Name = "journal size", Schema = "bench", FeatureNames = Enumerable.Range(0, 8).Select(i => $"f{i}").ToList(), Model = model,
             Rounds = rounds + 1, MinSites = siteCount, SecureAggregation = false, RoundDeadline = TimeSpan.FromHours(1), Seed = 1,
         };
-        output.WriteLine($"A job of {siteCount} sites and {layout.TotalCount:N0} parameters ({modelMb:F1} MB as float32), plain updates, {rounds} rounds closed:");
+        output.WriteLine(
+            $"A job of {siteCount} sites and {layout.TotalCount:N0} parameters ({modelMb:F1} MB as float32), plain updates, {rounds} rounds closed:");
         foreach (var prune in new[] { false, true })
         {
             var dataDir = Directory.CreateTempSubdirectory("fedhealth-journal-size-").FullName;
@@ -52,7 +58,8 @@ public static class JournalSizeBench
                 var events = JournalTable.Read(CoordinatorOptions.Sqlite, connection, $"job-{job}").Count;
                 var snapshot = JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, $"job-{job}").Sum(s => s.Bytes);
                 var bytes = Directory.GetFiles(dataDir, "journal.db*").Sum(f => new FileInfo(f).Length);
-                output.WriteLine($"  {(prune ? "pruned behind snapshots (default)" : "history kept (KeepJobHistory)   ")}: journal {bytes / 1e6,8:F1} MB = {bytes / 1e6 / modelMb,6:F1} x the model; " +
+                output.WriteLine($"  {(prune ? "pruned behind snapshots (default)" : "history kept (KeepJobHistory)   ")}: journal {bytes / 1e6,8:F1} MB = " +
+                    $"{bytes / 1e6 / modelMb,6:F1} x the model; " +
                     $"{events} events, snapshot {snapshot / 1e6:F1} MB");
             }
             finally

@@ -19,7 +19,8 @@ public static class PrivacyBench
     {
         var rounds = new Option<int>("--rounds") { Description = "Federated rounds", DefaultValueFactory = _ => 20 };
         var seeds = new Option<int>("--seeds") { Description = "Seeds to average over", DefaultValueFactory = _ => 3 };
-        var command = new Command("privacy", "Utility cost of DP-SGD (global AUC at ε 1, 3, 8 and without DP) and DP-SGD step time against a plain step.") { rounds, seeds };
+        var command = new Command("privacy",
+            "Utility cost of DP-SGD (global AUC at ε 1, 3, 8 and without DP) and DP-SGD step time against a plain step.") { rounds, seeds };
         command.SetAction(async (result, cancellation) => await Run(result.GetValue(rounds), result.GetValue(seeds), Console.Out, cancellation));
         return command;
     }
@@ -49,7 +50,8 @@ public static class PrivacyBench
                 finally { Directory.Delete(dataDir, recursive: true); }
             }
             var (mean, sd) = SeedStatistics.MeanAndSd(aucs);
-            output.WriteLine($"{(epsilon is null ? "no DP" : $"ε = {epsilon}"),-14}{(epsilon is null ? "-" : noise.ToString("F3")),10}{mean,10:F4}{sd,8:F4}{(epsilon is null ? "-" : maxEpsilon.ToString("F3")),12}");
+            output.WriteLine($"{(epsilon is null ? "no DP" : $"ε = {epsilon}"),-14}{(epsilon is null ? "-" : noise.ToString("F3")),10}{mean,10:F4}{sd,8:F4}" +
+                $"{(epsilon is null ? "-" : maxEpsilon.ToString("F3")),12}");
         }
         StepTimes(output);
         output.WriteLine($"Reproduce: ./fedhealth bench privacy --rounds {rounds} --seeds {seeds}");
@@ -60,7 +62,8 @@ public static class PrivacyBench
     private static void StepTimes(TextWriter output)
     {
         var federation = LocalRunOptions.DefaultFederationDir();
-        var data = SchemaReader.Read(Path.Combine(federation, "data", "rotterdam-netherlands.csv"), SchemaFile.Load(Path.Combine(federation, "schema.rotterdam.json")));
+        var data = SchemaReader.Read(Path.Combine(federation, "data", "rotterdam-netherlands.csv"),
+            SchemaFile.Load(Path.Combine(federation, "schema.rotterdam.json")));
         var spec = new ModelSpec { Kind = "logistic", Features = data.Width };
         var plan = new TrainingPlan { LocalEpochs = 1, BatchSize = 32 };
         var dp = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 32.0 / data.Rows };
@@ -80,6 +83,7 @@ public static class PrivacyBench
         var steps = Math.Ceiling(data.Rows / 32.0);
         var plain = Time(m => LocalTrainer.Train(m, data, plan, 1, CPU)) / steps;
         var privateStep = Time(m => DpSgdTrainer.Train(m, data, plan, dp, 1, CPU)) / DpSgdTrainer.StepsFor(plan, dp);
-        output.WriteLine($"Step time, {data.Rows} rows, logistic, expected batch 32, CPU, best of 5: plain SGD {plain:F3} ms, DP-SGD {privateStep:F3} ms ({privateStep / plain:F1}x)");
+        output.WriteLine($"Step time, {data.Rows} rows, logistic, expected batch 32, CPU, best of 5: plain SGD {plain:F3} ms, DP-SGD {privateStep:F3} ms " +
+            $"({privateStep / plain:F1}x)");
     }
 }

@@ -22,8 +22,13 @@ public static class SecureAggregationBench
     public static Command Command()
     {
         var parameters = new Option<int>("--parameters") { Description = "Model size", DefaultValueFactory = _ => 1_000_000 };
-        var sites = new Option<int[]>("--sites") { Description = "Site counts", DefaultValueFactory = _ => [10, 25, 50], AllowMultipleArgumentsPerToken = true };
-        var command = new Command("secure-aggregation", "Secure aggregation overhead against plain FedAvg for one round of a large model.") { parameters, sites };
+        var sites = new Option<int[]>("--sites")
+        {
+            Description = "Site counts", DefaultValueFactory = _ => [10, 25, 50],
+            AllowMultipleArgumentsPerToken = true
+        };
+        var command = new Command("secure-aggregation",
+            "Secure aggregation overhead against plain FedAvg for one round of a large model.") { parameters, sites };
         command.SetAction(result =>
         {
             Run(result.GetValue(parameters), result.GetValue(sites)!, Console.Out);
@@ -35,9 +40,11 @@ public static class SecureAggregationBench
     public static void Run(int parameters, IReadOnlyList<int> siteCounts, TextWriter output)
     {
         var training = LocalEpochSeconds(parameters, out var hidden);
-        output.WriteLine($"One round, {parameters:N0} parameters, all parties in one process one after another, each on this machine's {Environment.ProcessorCount} cores. Local training: one epoch of an MLP " +
+        output.WriteLine($"One round, {parameters:N0} parameters, all parties in one process one after another, each on this machine's " +
+            $"{Environment.ProcessorCount} cores. Local training: one epoch of an MLP " +
                          $"(8 -> {hidden:N0} -> 1) on the 914 training rows of NL-ROTTERDAM-C took {training:F2} s.");
-        output.WriteLine($"{"sites",6}{"aggregation only: plain s",27}{"secure s",10}{"ratio",8}{"critical path: plain s",24}{"secure s",10}{"ratio",8}{"round incl. training",22}");
+        output.WriteLine($"{"sites",6}{"aggregation only: plain s",27}{"secure s",10}{"ratio",8}{"critical path: plain s",24}{"secure s",10}{"ratio",8}" +
+            $"{"round incl. training",22}");
         foreach (var n in siteCounts)
         {
             var updates = Enumerable.Range(0, n).Select(i => RandomUpdate(parameters, i)).ToList();
@@ -60,7 +67,8 @@ public static class SecureAggregationBench
     private static double LocalEpochSeconds(int parameters, out int hidden)
     {
         var federation = Local.LocalRunOptions.DefaultFederationDir();
-        var data = SchemaReader.Read(Path.Combine(federation, "data", "rotterdam-netherlands.csv"), SchemaFile.Load(Path.Combine(federation, "schema.rotterdam.json")),
+        var data = SchemaReader.Read(Path.Combine(federation, "data", "rotterdam-netherlands.csv"),
+            SchemaFile.Load(Path.Combine(federation, "schema.rotterdam.json")),
             new RowFilter { Column = "year", Min = 1989 });
         var split = TrainTestSplit.Stratified(data, 0.3, 1);
         hidden = Math.Max(1, (parameters - 1) / (data.Width + 2));

@@ -20,7 +20,8 @@ public static class SmallCellBench
     {
         var rounds = new Option<int>("--rounds") { Description = "Federated rounds", DefaultValueFactory = _ => 20 };
         var seeds = new Option<int>("--seeds") { Description = "Seeds (1..N) to run each federation with", DefaultValueFactory = _ => 3 };
-        var command = new Command("small-cells", $"Pooled AUC exact, from fine histograms and from histograms coarsened to cells of 0 or {ScoreHistogram.MinCell}+ rows; small cells a one-feature model exposes.")
+        var command = new Command("small-cells", "Pooled AUC exact, from fine histograms and from histograms coarsened to cells of 0 or " +
+            $"{ScoreHistogram.MinCell}+ rows; small cells a one-feature model exposes.")
         {
             rounds, seeds,
         };
@@ -31,7 +32,8 @@ public static class SmallCellBench
     public static async Task<int> Run(int rounds, int seeds, TextWriter output, CancellationToken cancellation)
     {
         output.WriteLine($"Pooled AUC of the final global model on all held-out rows (logistic, {rounds} rounds): exact (every score in one place),");
-        output.WriteLine($"from {ScoreHistogram.FineBins}-bin histograms (no rule), and from what sites send (cells of 0 or {ScoreHistogram.MinCell}+ rows), as the job computed it:");
+        output.WriteLine($"from {ScoreHistogram.FineBins}-bin histograms (no rule), and from what sites send (cells of 0 or {ScoreHistogram.MinCell}+ rows), " +
+            "as the job computed it:");
         output.WriteLine($"{"federation",-18}{"seed",5}{"exact",9}{"fine",9}{"sent",9}{"sent-exact",12}{"job",9}  bins per site");
         foreach (var federation in new[] { "breast-prognosis", "wdbc" })
         {
@@ -52,7 +54,8 @@ public static class SmallCellBench
                     var sent = tests.Select(t => ModelEvaluator.Evaluate(t.Id, model, t.Test, CPU)).ToList();
                     var pooled = BinaryMetrics.Pool(sent).Auc;
                     gaps.Add(pooled - exact);
-                    output.WriteLine($"{federation,-18}{seed,5}{exact,9:F4}{fine,9:F4}{pooled,9:F4}{pooled - exact,12:+0.0000;-0.0000}{run.Summary.Global.Auc,9:F4}  " +
+                    output.WriteLine(
+                        $"{federation,-18}{seed,5}{exact,9:F4}{fine,9:F4}{pooled,9:F4}{pooled - exact,12:+0.0000;-0.0000}{run.Summary.Global.Auc,9:F4}  " +
                         string.Join(" ", sent.Select(e => e.Histogram.Positives.Count)));
                 }
                 finally { Directory.Delete(dataDir, recursive: true); }

@@ -16,7 +16,8 @@ public static class SoakBench
         var rounds = new Option<int>("--rounds") { Description = "Rounds", DefaultValueFactory = _ => 100 };
         var dropout = new Option<double>("--dropout") { Description = "Probability that a site ignores a round attempt", DefaultValueFactory = _ => 0.1 };
         var deadline = new Option<double>("--deadline-seconds") { Description = "Round step deadline", DefaultValueFactory = _ => 3 };
-        var command = new Command("soak", "A long federation run with random site dropouts: throughput, round latency, memory over time.") { rounds, dropout, deadline };
+        var command = new Command("soak",
+            "A long federation run with random site dropouts: throughput, round latency, memory over time.") { rounds, dropout, deadline };
         command.SetAction(async (result, cancellation) =>
         {
             await Run(result.GetValue(rounds), result.GetValue(dropout), TimeSpan.FromSeconds(result.GetValue(deadline)), Console.Out, cancellation);
@@ -36,7 +37,8 @@ public static class SoakBench
         }, null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         try
         {
-            output.WriteLine($"Soak: {rounds} rounds, breast-prognosis federation (4 sites, secure aggregation), each site ignores a round attempt with p = {dropout}, deadline {deadline.TotalSeconds:F0} s ...");
+            output.WriteLine($"Soak: {rounds} rounds, breast-prognosis federation (4 sites, secure aggregation), each site ignores a round attempt with p = " +
+                $"{dropout}, deadline {deadline.TotalSeconds:F0} s ...");
             var run = await new LocalFederation(new LocalRunOptions
             {
                 Rounds = rounds, Headless = true, DataDir = dataDir, FederationDir = LocalRunOptions.DefaultFederationDir(),
@@ -44,7 +46,8 @@ public static class SoakBench
             }, TextWriter.Null).Run(cancellation);
             var latencies = run.Rounds.Select(r => r.Seconds).Order().ToList();
             var hours = run.Summary.WallSeconds / 3600;
-            output.WriteLine($"outcome {run.Summary.Outcome}: {run.Rounds.Count} rounds in {run.Summary.WallSeconds:F0} s = {run.Rounds.Count / hours:F0} rounds/hour");
+            output.WriteLine(
+                $"outcome {run.Summary.Outcome}: {run.Rounds.Count} rounds in {run.Summary.WallSeconds:F0} s = {run.Rounds.Count / hours:F0} rounds/hour");
             output.WriteLine($"round latency p50 {Percentile(latencies, 0.5):F2} s, p99 {Percentile(latencies, 0.99):F2} s, max {latencies[^1]:F2} s");
             output.WriteLine($"rounds with a site left out: {run.Rounds.Count(r => r.LeftOut.Count > 0)}; final global AUC {run.Summary.Global.Auc:F4}");
             output.WriteLine("memory over time (whole process: coordinator and the four sites):");

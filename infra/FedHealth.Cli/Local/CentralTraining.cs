@@ -23,7 +23,8 @@ public static class CentralTraining
     }
 
     /// <summary>The model on each site's held-out rows, and on all of them together (AUC from the sites' histograms pooled as for the federation).</summary>
-    public static (ModelMetrics All, IReadOnlyList<SiteEvaluation> Sites) Score(nn.Module<Tensor, Tensor> model, IEnumerable<(string SiteId, TabularData Test)> sites)
+    public static (ModelMetrics All, IReadOnlyList<SiteEvaluation> Sites) Score(nn.Module<Tensor, Tensor> model,
+        IEnumerable<(string SiteId, TabularData Test)> sites)
     {
         var evaluations = sites.Select(s => ModelEvaluator.Evaluate(s.SiteId, model, s.Test, CPU)).ToList();
         return (BinaryMetrics.Pool(evaluations), evaluations);

@@ -31,7 +31,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var spec = JobSpecFor(agents);
         var accepted = await CreateJobWhenSitesAreOnline(app.Services, spec, siteIds, cancellation);
         watcher.Watch(accepted.JobId);
-        output.WriteLine($"Job {accepted.JobId}: {spec.Rounds} rounds of {spec.Model.Kind}, {spec.Strategy.Name}{(spec.SecureAggregation ? " (secure aggregation)" : " (plain updates)")}, on {string.Join(", ", accepted.Participants)}");
+        output.WriteLine($"Job {accepted.JobId}: {spec.Rounds} rounds of {spec.Model.Kind}, {spec.Strategy.Name}" +
+            $"{(spec.SecureAggregation ? " (secure aggregation)" : " (plain updates)")}, on {string.Join(", ", accepted.Participants)}");
         table.Header();
         var ended = await watcher.Ended.WaitAsync(cancellation);
         if (ended.FinalWeights is { } weights) SaveModel(spec, weights, ended.JobId);
@@ -58,7 +59,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var agents = federation.Agents;
         var spec = new JobSpec
         {
-            Kind = JobKinds.LabelCounts, Name = $"{agents[0].Schema.Name}: rows per label", Schema = agents[0].Schema.Name, FeatureNames = agents[0].Schema.FeatureNames,
+            Kind = JobKinds.LabelCounts, Name = $"{agents[0].Schema.Name}: rows per label", Schema = agents[0].Schema.Name,
+            FeatureNames = agents[0].Schema.FeatureNames,
             Model = null!, MinSites = Math.Min(2, agents.Count), RoundDeadline = options.RoundDeadline, Sites = agents.Select(a => a.Id).ToList(), Rounds = 1,
         };
         var accepted = await CreateJobWhenSitesAreOnline(federation.App.Services, spec, agents.Select(a => a.Id).ToList(), cancellation);
@@ -88,7 +90,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         await federation.App.StopAsync(CancellationToken.None);
     }
 
-    private sealed record RunningFederation(WebApplication App, IReadOnlyList<Agent> Agents, JobWatcher Watcher, RoundTable Table, FileLoggerProvider Log) : IAsyncDisposable
+    private sealed record RunningFederation(WebApplication App, IReadOnlyList<Agent> Agents, JobWatcher Watcher, RoundTable Table,
+        FileLoggerProvider Log) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -180,7 +183,11 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
     {
         var local = config.WithStateDir(Path.Combine(options.DataDir, "sites", config.Site.Id));
         if (options.SimulatedDropoutRate > 0)
-            local = local.WithTraining(new SiteTraining { Device = config.Training.Device, HeartbeatInterval = config.Training.HeartbeatInterval, SimulatedDropoutRate = options.SimulatedDropoutRate });
+            local = local.WithTraining(new SiteTraining
+            {
+                Device = config.Training.Device, HeartbeatInterval = config.Training.HeartbeatInterval,
+                SimulatedDropoutRate = options.SimulatedDropoutRate
+            });
         return options.DpEpsilon is { } epsilon ? local.WithPrivacy(new SitePrivacy { EpsilonBudget = epsilon, Delta = LocalRunOptions.DpDelta }) : local;
     }
 
@@ -201,7 +208,11 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Schema = schema.Name,
             FeatureNames = schema.FeatureNames,
             Model = new ModelSpec { Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16 },
-            Training = new TrainingPlan { LocalEpochs = options.LocalEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate, ProximalMu = options.ProximalMu },
+            Training = new TrainingPlan
+            {
+                LocalEpochs = options.LocalEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
+                ProximalMu = options.ProximalMu
+            },
             Rounds = options.Rounds,
             MinSites = Math.Min(2, agents.Count),
             RoundDeadline = options.RoundDeadline,
@@ -224,7 +235,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
     private static readonly TimeSpan RequestWithin = TimeSpan.FromSeconds(30);
 
     /// <summary>Sites announce themselves with heartbeats as the bus starts; the job is created once the coordinator has heard from all.</summary>
-    private static async Task<JobAccepted> CreateJobWhenSitesAreOnline(IServiceProvider services, JobSpec spec, IReadOnlyList<string> siteIds, CancellationToken cancellation)
+    private static async Task<JobAccepted> CreateJobWhenSitesAreOnline(IServiceProvider services, JobSpec spec, IReadOnlyList<string> siteIds,
+        CancellationToken cancellation)
     {
         using var scope = services.CreateScope();
         var status = scope.ServiceProvider.GetRequiredService<IRequestClient<GetFederationStatus>>();
@@ -240,7 +252,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
                 // A coordinator replaying a long journal says it is not ready yet; ask again until the window closes.
                 try
                 {
-                    var now = (await status.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = false }, timeout.Token, RequestWithin)).Message;
+                    var now = (
+                        await status.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = false }, timeout.Token, RequestWithin)).Message;
                     notReady = null;
                     var missing = siteIds.Where(id => !now.Sites.Any(s => s.Online && s.LastHeartbeat.SiteId == id)).ToList();
                     if (missing.Count == 0) break;
@@ -255,8 +268,14 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             throw new InvalidOperationException($"the job was not created within 60 s: {notReady ?? "the coordinator did not answer"}");
         }
         Response<JobAccepted, JobRefused> response;
-        try { response = await create.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec, RequestId = Guid.NewGuid() }, timeout.Token, RequestWithin); }
-        catch (Exception e) when (CoordinatorUnavailableException.Explain(e, RequestWithin) is { } why) { throw new InvalidOperationException($"the job was not created: {why}", e); }
+        try
+        {
+            response = await create.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec, RequestId = Guid.NewGuid() },
+            timeout.Token, RequestWithin);
+        }
+        catch (Exception e) when (CoordinatorUnavailableException.Explain(e,
+            RequestWithin) is { } why)
+        { throw new InvalidOperationException($"the job was not created: {why}", e); }
         if (response.Is(out Response<JobRefused>? refused)) throw new InvalidOperationException($"the coordinator refused the job: {refused.Message.Reason}");
         response.Is(out Response<JobAccepted>? accepted);
         return accepted!.Message;
@@ -270,8 +289,10 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
 
     private FederationSummary Summarise(JobSpec spec, IReadOnlyList<Agent> agents, IReadOnlyList<RoundCompleted> rounds, JobEnded ended, TimeSpan wall)
     {
-        var last = rounds.LastOrDefault() ?? throw new InvalidOperationException($"job {ended.JobId} {ended.Outcome} without a completed round: {ended.Detail}");
-        var pooledModel = CentralTraining.Train(spec.Model, spec.Training, spec.Rounds, spec.Seed, TabularData.Concat(agents.Select(a => a.Split.Train).ToList()));
+        var last = rounds.LastOrDefault()
+            ?? throw new InvalidOperationException($"job {ended.JobId} {ended.Outcome} without a completed round: {ended.Detail}");
+        var pooledModel = CentralTraining.Train(spec.Model, spec.Training, spec.Rounds, spec.Seed,
+            TabularData.Concat(agents.Select(a => a.Split.Train).ToList()));
         var (pooled, _) = CentralTraining.Score(pooledModel, agents.Select(a => (a.Id, a.Split.Test)));
         var global = last.Global ?? throw new InvalidOperationException("the last round has no evaluation");
         return new FederationSummary(
@@ -282,7 +303,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
                 var m = last.Sites.FirstOrDefault(s => s.SiteId == a.Id)?.Metrics;
                 var spent = last.Privacy.FirstOrDefault(p => p.SiteId == a.Id);
                 return new SummarySite(a.Id, a.Config.Site.Jurisdiction, a.Config.Site.Simulated, a.Split.Train.Rows, a.Split.Test.Rows,
-                    m?.Auc ?? double.NaN, m?.Accuracy ?? double.NaN, spent?.Epsilon, spent?.Delta, last.Personalised.FirstOrDefault(p => p.SiteId == a.Id)?.Metrics.Auc);
+                    m?.Auc ?? double.NaN, m?.Accuracy ?? double.NaN, spent?.Epsilon, spent?.Delta,
+                        last.Personalised.FirstOrDefault(p => p.SiteId == a.Id)?.Metrics.Auc);
             }).ToList(),
             new PooledBaseline(pooled.Auc, pooled.Accuracy, pooled.Loss),
             Math.Round(wall.TotalSeconds, 2),
@@ -296,10 +318,13 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         output.WriteLine();
         output.WriteLine($"Job {s.JobId} {s.Outcome} after {s.Rounds} rounds in {s.WallSeconds:F1}s");
         output.WriteLine($"Final global model on all held-out rows: AUC {s.Global.Auc:F4}, accuracy {s.Global.Accuracy:F4}, loss {s.Global.Loss:F4}");
-        output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): AUC {s.PooledBaseline.Auc:F4} (difference {s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000})");
+        output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): AUC {s.PooledBaseline.Auc:F4} (difference " +
+            $"{s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000})");
         foreach (var site in s.Sites)
-            output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test {site.TestSamples,5}  AUC {site.Auc:F4}  accuracy {site.Accuracy:F4}" +
-                (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : "") + (site.PersonalAuc is { } own ? $"  personal model AUC {own:F4}" : ""));
+            output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test " +
+                $"{site.TestSamples,5}  AUC {site.Auc:F4}  accuracy {site.Accuracy:F4}" +
+                (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : "") +
+                    (site.PersonalAuc is { } own ? $"  personal model AUC {own:F4}" : ""));
         if (s.CrossSite is { } crossSite) CrossSiteTable.Print(crossSite, s.Sites.Select(site => site.Id).ToList(), output);
     }
 

@@ -16,7 +16,8 @@ public sealed class RoundTable(TextWriter output, IReadOnlyList<string> siteIds)
         var sites = siteIds.Select(id => r.Sites.FirstOrDefault(s => s.SiteId == id)?.Metrics.Auc is { } auc ? $"{auc,14:F4}" : $"{"-",14}");
         var leftOut = r.LeftOut.Count == 0 ? "-" : string.Join("; ", r.LeftOut.Select(l => $"{l.SiteId}: {l.Reason}"));
         var epsilon = r.Privacy.Count == 0 ? "-" : r.Privacy.Max(p => p.Epsilon).ToString("F3");
-        output.WriteLine($"{r.Round,6} {F(r.Global?.Auc),10} {F(r.Global?.Accuracy),8} {F(r.Global?.Loss),7} {r.TrainLoss,10:F4} {epsilon,7} {r.Seconds,6:F2}  {string.Join(" ", sites)}  {leftOut}");
+        output.WriteLine($"{r.Round,6} {F(r.Global?.Auc),10} {F(r.Global?.Accuracy),8} {F(r.Global?.Loss),7} {r.TrainLoss,10:F4} {epsilon,7} {r.Seconds,6:F2}" +
+            $"  {string.Join(" ", sites)}  {leftOut}");
     }
 
     private static string F(double? x) => x is { } v && double.IsFinite(v) ? v.ToString("F4") : "-";

@@ -23,7 +23,8 @@ public static class NamedVectors
         {
             var t = tensors[i];
             if (t is null || t.Name != names[i] || t.Shape is not { Length: 1 } || t.Shape[0] != length)
-                throw new InvalidPayloadException($"{what}: tensor '{t?.Name}' [{string.Join(",", t?.Shape ?? [])}], expected {expected} (the model's parameter count)");
+                throw new InvalidPayloadException(
+                    $"{what}: tensor '{t?.Name}' [{string.Join(",", t?.Shape ?? [])}], expected {expected} (the model's parameter count)");
             TensorCodec.DecodeInto(t, decoded[i] = new float[length]);
         }
         return decoded;

@@ -37,7 +37,8 @@ public static class TensorCodec
         if (payload.DType != "float32") throw new InvalidPayloadException($"{where}: dtype '{payload.DType}' is not supported (float32 only)");
         if (payload.Shape is null || payload.Data is null) throw new InvalidPayloadException($"{where}: shape or data is missing");
         if (ElementCount(payload.Shape) != expectedCount || payload.Data.Length != (long)expectedCount * sizeof(float))
-            throw new InvalidPayloadException($"{where}: {payload.Data.Length} bytes for shape [{string.Join(",", payload.Shape)}], expected {expectedCount} float32 values");
+            throw new InvalidPayloadException(
+                $"{where}: {payload.Data.Length} bytes for shape [{string.Join(",", payload.Shape)}], expected {expectedCount} float32 values");
         if (!string.Equals(Checksum(payload.Data), payload.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidPayloadException($"{where}: SHA-256 of the data does not match the declared checksum (corrupted in transit?)");
     }
@@ -50,7 +51,8 @@ public static class TensorCodec
         if (payload.Shape is null || payload.Data is null) throw new InvalidPayloadException($"{where}: shape or data is missing");
         var expected = ElementCount(payload.Shape);
         if (expected != destination.Length || payload.Data.Length != expected * sizeof(float))
-            throw new InvalidPayloadException($"{where}: {payload.Data.Length} bytes for shape [{string.Join(",", payload.Shape)}], expected {destination.Length} float32 values");
+            throw new InvalidPayloadException(
+                $"{where}: {payload.Data.Length} bytes for shape [{string.Join(",", payload.Shape)}], expected {destination.Length} float32 values");
         if (!string.Equals(Checksum(payload.Data), payload.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidPayloadException($"{where}: SHA-256 of the data does not match the declared checksum (corrupted in transit?)");
         for (var i = 0; i < destination.Length; i++)

@@ -59,7 +59,8 @@ public static class SchemaFile
                 if (l.Positive is not { Count: > 0 }) yield return "label.positive: list the values that mean positive";
                 break;
             case LabelDefinition.EventWithin:
-                if (l.TimeColumns is not { Count: > 0 } || l.EventColumns is not { Count: > 0 }) { yield return "label: eventWithin needs timeColumns and eventColumns"; yield break; }
+                if (l.TimeColumns is not { Count: > 0 }
+                    || l.EventColumns is not { Count: > 0 }) { yield return "label: eventWithin needs timeColumns and eventColumns"; yield break; }
                 foreach (var c in l.TimeColumns.Concat(l.EventColumns).Where(c => !declared.ContainsKey(c)))
                     yield return $"label: column '{c}' is not declared in columns";
                 if (l.Horizon is not > 0) yield return "label.horizon: must be a positive time";

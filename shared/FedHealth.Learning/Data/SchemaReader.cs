@@ -9,7 +9,8 @@ public static class SchemaReader
 
     /// <summary>The columns a table must have for <paramref name="schema"/> and <paramref name="rows"/>, with their declared types.</summary>
     public static IReadOnlyList<ColumnDeclaration> Needed(DataSchema schema, RowFilter? rows) =>
-        schema.Columns.Concat(rows is null || schema.Columns.Any(c => c.Name == rows.Column) ? [] : [new ColumnDeclaration { Name = rows.Column, Type = "number" }]).ToList();
+        schema.Columns.Concat(rows is null || schema.Columns.Any(c => c.Name == rows.Column) ? []
+            : [new ColumnDeclaration { Name = rows.Column, Type = "number" }]).ToList();
 
     /// <summary>Applies the schema to a table already read (a CSV file's, or a query's result as the same text cells).</summary>
     public static TabularData Read(CsvTable table, DataSchema schema, RowFilter? rows = null)
@@ -17,7 +18,8 @@ public static class SchemaReader
         var csvPath = table.Path;
         var missing = schema.Columns.Select(c => c.Name).Concat(rows is null ? [] : [rows.Column]).Distinct().Where(c => table.IndexOf(c) < 0).ToList();
         if (missing.Count > 0)
-            throw new DataException($"{csvPath}: line 1: column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))} declared in schema '{schema.Name}' or the row filter missing from the header (header has: {string.Join(", ", table.Header)})");
+            throw new DataException($"{csvPath}: line 1: column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))} declared " +
+                $"in schema '{schema.Name}' or the row filter missing from the header (header has: {string.Join(", ", table.Header)})");
 
         var features = new List<float>();
         var labels = new List<float>();
@@ -35,7 +37,8 @@ public static class SchemaReader
         var data = new TabularData(schema.FeatureNames, features.ToArray(), labels.ToArray(), groups.ToDictionary(g => g.Key, g => g.Value.ToArray()));
         if (data.Rows == 0) throw new DataException($"{csvPath}: no row has a label under schema '{schema.Name}' (after the row filter)");
         if (data.Positives == 0 || data.Positives == data.Rows)
-            throw new DataException($"{csvPath}: the label has one class only ({(data.Positives == 0 ? "all negative" : "all positive")} in {data.Rows} labelled rows); a site needs both classes to train and evaluate");
+            throw new DataException($"{csvPath}: the label has one class only ({(data.Positives == 0 ? "all negative" : "all positive")} in {data.Rows} " +
+                "labelled rows); a site needs both classes to train and evaluate");
         return data;
     }
 

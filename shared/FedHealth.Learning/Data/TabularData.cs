@@ -15,7 +15,8 @@ public sealed class TabularData
     public TabularData(IReadOnlyList<string> featureNames, float[] features, float[] labels, IReadOnlyDictionary<string, string[]>? groups = null)
     {
         if (features.Length != labels.Length * featureNames.Count)
-            throw new ArgumentException($"{labels.Length} rows of {featureNames.Count} features need {labels.Length * featureNames.Count} values, got {features.Length}");
+            throw new ArgumentException(
+                $"{labels.Length} rows of {featureNames.Count} features need {labels.Length * featureNames.Count} values, got {features.Length}");
         if (groups?.FirstOrDefault(g => g.Value.Length != labels.Length) is { Key: not null } wrong)
             throw new ArgumentException($"subgroup '{wrong.Key}' has {wrong.Value.Length} rows, the data {labels.Length}");
         FeatureNames = featureNames;

@@ -22,7 +22,8 @@ public static class JobSpecRules
         if (spec.FeatureNames is null) problems.Add("featureNames: missing");
         if (spec.Rounds is < 1 or > MaxRounds) problems.Add($"rounds: {spec.Rounds} is outside 1..{MaxRounds}");
         if (spec.MinSites < 1) problems.Add($"minSites: {spec.MinSites} must be at least 1");
-        if (spec.RoundDeadline <= TimeSpan.Zero || spec.RoundDeadline > TimeSpan.FromDays(1)) problems.Add($"roundDeadline: {spec.RoundDeadline} must be positive and at most a day");
+        if (spec.RoundDeadline <= TimeSpan.Zero || spec.RoundDeadline > TimeSpan.FromDays(1))
+            problems.Add($"roundDeadline: {spec.RoundDeadline} must be positive and at most a day");
         if (spec.SecureAggregationRingBits is not (32 or 64))
             problems.Add($"secureAggregationRingBits: {spec.SecureAggregationRingBits} is not 32 or 64");
         else if (spec.SecureAggregationRingBits != 64 && !spec.SecureAggregation)
@@ -52,12 +53,14 @@ public static class JobSpecRules
             // The sampling rate and the steps it makes, by the rule the sites train by (a missing plan is reported above).
             if (FedHealth.Privacy.Accounting.DpSgdSchedule.Problem(t ?? new TrainingPlan(), dp) is { } schedule) problems.Add(schedule);
             if (!(dp.ClipNorm > 0) || !double.IsFinite(dp.ClipNorm)) problems.Add($"privacy.clipNorm: {dp.ClipNorm} must be positive");
-            if (!(dp.NoiseMultiplier > 0) || !double.IsFinite(dp.NoiseMultiplier)) problems.Add($"privacy.noiseMultiplier: {dp.NoiseMultiplier} must be positive");
+            if (!(dp.NoiseMultiplier > 0) || !double.IsFinite(dp.NoiseMultiplier))
+                problems.Add($"privacy.noiseMultiplier: {dp.NoiseMultiplier} must be positive");
         }
         if (spec.SiteLevelPrivacy is { } site)
         {
             if (!(site.ClipNorm > 0) || !double.IsFinite(site.ClipNorm)) problems.Add($"siteLevelPrivacy.clipNorm: {site.ClipNorm} must be positive");
-            if (!(site.NoiseMultiplier > 0) || !double.IsFinite(site.NoiseMultiplier)) problems.Add($"siteLevelPrivacy.noiseMultiplier: {site.NoiseMultiplier} must be positive");
+            if (!(site.NoiseMultiplier > 0) || !double.IsFinite(site.NoiseMultiplier))
+                problems.Add($"siteLevelPrivacy.noiseMultiplier: {site.NoiseMultiplier} must be positive");
             if (!(site.Delta is > 0 and < 1)) problems.Add($"siteLevelPrivacy.delta: {site.Delta} must lie in (0, 1)");
             // Each site adds only its 1/sqrt(m) share of the noise: without secure aggregation the coordinator would see
             // single updates with too little noise to protect them.
@@ -73,10 +76,12 @@ public static class JobSpecRules
     {
         if (!spec.SecureAggregation) yield return "secureAggregation: a label-counts job sends each site's counts only masked; it cannot be off";
         if (spec.Model is not null) yield return "model: a label-counts job trains no model; leave it out";
-        if (spec.Privacy is not null || spec.SiteLevelPrivacy is not null) yield return "privacy: a label-counts job trains nothing for DP-SGD to protect; leave privacy and siteLevelPrivacy out";
+        if (spec.Privacy is not null || spec.SiteLevelPrivacy is not null)
+            yield return "privacy: a label-counts job trains nothing for DP-SGD to protect; leave privacy and siteLevelPrivacy out";
         if (spec.Personalisation is not null) yield return "personalisation: a label-counts job has no model to personalise";
         if (spec.CheckpointEvery != 0) yield return "checkpointEvery: a label-counts job has no model to keep";
-        if (spec.Strategy is { } s && s != new StrategySpec()) yield return "strategy: a label-counts job sums, it does not aggregate models; leave strategy out";
+        if (spec.Strategy is { } s && s != new StrategySpec())
+            yield return "strategy: a label-counts job sums, it does not aggregate models; leave strategy out";
     }
 
     /// <summary>Which online sites take part: those named by the spec (all must be there), or every site on the spec's schema.</summary>
@@ -93,7 +98,8 @@ public static class JobSpecRules
         }
         else chosen = fitting.Order(StringComparer.Ordinal).ToList();
         if (chosen.Count < spec.MinSites)
-            return ([], $"minSites: the job needs {spec.MinSites} sites, {chosen.Count} are online with schema '{spec.Schema}'{(chosen.Count > 0 ? $" ({string.Join(", ", chosen)})" : "")}");
+            return ([], $"minSites: the job needs {spec.MinSites} sites, {chosen.Count} are online with schema '{spec.Schema}" +
+                $"'{(chosen.Count > 0 ? $" ({string.Join(", ", chosen)})" : "")}");
         return (chosen, null);
     }
 }

@@ -69,7 +69,8 @@ public static class BinaryMetrics
     /// <summary>AUC from one histogram's bins: pairs in different bins are ordered by bin, pairs in one bin count one half.</summary>
     public static double AucFromHistogram(ScoreHistogram h) => PooledScores.Auc([h]);
 
-    /// <summary>One figure for several sites' held-out rows: AUC from their pooled histograms (<see cref="PooledScores"/>), the rest weighted by rows.</summary>
+    /// <summary>One figure for several sites' held-out rows: AUC from their pooled histograms (<see cref="PooledScores"/>), the rest weighted by
+    /// rows.</summary>
     public static ModelMetrics Pool(IReadOnlyCollection<SiteEvaluation> evaluations)
     {
         var total = evaluations.Sum(e => e.Metrics.Samples);

@@ -26,7 +26,8 @@ public static class ScoreHistogramCheck
             {
                 if (counts[b] < 0) return $"histogram.{name}[{b}] is {counts[b]} (counts cannot be negative)";
                 if (bins > 1 && !SmallCellCoarsening.IsSafeCell(counts[b]))
-                    return $"histogram.{name}[{b}] holds {counts[b]} rows in {Range(h, b)}: a cell of 1 to {ScoreHistogram.MinCell - 1} rows could single out patients (coarsen to {ScoreHistogram.MinCell}+ or 0)";
+                    return $"histogram.{name}[{b}] holds {counts[b]} rows in {Range(h, b)}: a cell of 1 to {ScoreHistogram.MinCell - 1} rows could single " +
+                        $"out patients (coarsen to {ScoreHistogram.MinCell}+ or 0)";
                 total += counts[b];
             }
         return total == samples ? null : $"histogram counts add up to {total} rows, not the {samples} samples of its metrics";

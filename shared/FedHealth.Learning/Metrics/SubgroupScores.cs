@@ -31,6 +31,10 @@ public static class SubgroupScores
         {
             var best = g.MaxBy(s => s.Auc)!;
             var worst = g.MinBy(s => s.Auc)!;
-            return new SubgroupGap { SiteId = e.SiteId, Subgroup = g.Key, BestGroup = best.Group, WorstGroup = worst.Group, Gap = best.Auc!.Value - worst.Auc!.Value };
+            return new SubgroupGap
+            {
+                SiteId = e.SiteId, Subgroup = g.Key, BestGroup = best.Group, WorstGroup = worst.Group,
+                Gap = best.Auc!.Value - worst.Auc!.Value
+            };
         })).ToList();
 }

@@ -54,14 +54,16 @@ public sealed class FlatParameters
     {
         if (weights?.Tensors is null) throw new InvalidPayloadException("weights: no tensors");
         if (weights.Tensors.Count != layout.Parameters.Count)
-            throw new InvalidPayloadException($"weights: {weights.Tensors.Count} tensors, the model has {layout.Parameters.Count} ({string.Join(", ", layout.Parameters.Select(p => p.Name))})");
+            throw new InvalidPayloadException($"weights: {weights.Tensors.Count} tensors, the model has {layout.Parameters.Count} " +
+                $"({string.Join(", ", layout.Parameters.Select(p => p.Name))})");
         for (var i = 0; i < layout.Parameters.Count; i++)
         {
             var expected = layout.Parameters[i];
             var actual = weights.Tensors[i];
             if (actual.Name != expected.Name || actual.Shape is null || !actual.Shape.SequenceEqual(expected.Shape))
                 throw new InvalidPayloadException(
-                    $"weights: tensor {i} is '{actual.Name}' [{string.Join(",", actual.Shape ?? [])}], expected '{expected.Name}' [{string.Join(",", expected.Shape)}]");
+                    $"weights: tensor {i} is '{actual.Name}' [{string.Join(",", actual.Shape ?? [])}], expected '{expected.Name}' " +
+                        $"[{string.Join(",", expected.Shape)}]");
         }
     }
 

@@ -36,7 +36,8 @@ public sealed record ParameterLayout(IReadOnlyList<ParameterShape> Parameters)
         // Counted from the shapes in 64-bit arithmetic, so no kind's count can wrap before it is judged.
         var count = layout.Parameters.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
         if (count > MaxParameters)
-            throw new ArgumentException($"{count:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {MaxParameters:N0} a model may have");
+            throw new ArgumentException(
+                $"{count:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {MaxParameters:N0} a model may have");
         return layout;
     }
 }

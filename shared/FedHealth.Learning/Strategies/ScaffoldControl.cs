@@ -32,7 +32,8 @@ public static class ScaffoldControl
         if (siteControl.Length != n || serverControl.Length != n || local.Length != n)
             throw new ArgumentException($"controls and models differ in length (cᵢ {siteControl.Length}, c {serverControl.Length}, x {n}, y {local.Length})");
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "SCAFFOLD needs at least one local step");
-        if (!(learningRate > 0) || !double.IsFinite(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "must be positive");
+        if (!(learningRate > 0) || !double.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "must be positive");
         var scale = steps * learningRate;
         var next = new float[n];
         var delta = new float[n];

@@ -14,7 +14,8 @@ public sealed record ServerOptimizerState(float[] M, float[] V);
 /// </summary>
 public static class ServerOptimizer
 {
-    public static (float[] Next, ServerOptimizerState? State) Step(StrategySpec strategy, ReadOnlySpan<float> global, float[] aggregate, ServerOptimizerState? state)
+    public static (float[] Next, ServerOptimizerState? State) Step(StrategySpec strategy, ReadOnlySpan<float> global, float[] aggregate,
+        ServerOptimizerState? state)
     {
         if (!StrategyNames.UsesServerOptimizer(strategy.Name)) return (aggregate, null);
         if (global.Length != aggregate.Length) throw new ArgumentException($"the aggregate has {aggregate.Length} values, the global model {global.Length}");

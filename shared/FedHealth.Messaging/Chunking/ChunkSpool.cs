@@ -46,7 +46,8 @@ public sealed class ChunkSpool(string folder, IReadOnlyDictionary<string, Type> 
         }
         transfer.Bytes += slice.Data.Length;
         if (transfer.Received.Count < transfer.First.Count) return null;
-        if (transfer.Bytes != transfer.First.TotalBytes) throw Drop(transfer, $"transfer {slice.TransferId}: its slices hold {transfer.Bytes} bytes, not {transfer.First.TotalBytes}");
+        if (transfer.Bytes != transfer.First.TotalBytes)
+            throw Drop(transfer, $"transfer {slice.TransferId}: its slices hold {transfer.Bytes} bytes, not {transfer.First.TotalBytes}");
         return Complete(transfer);
     }
 
@@ -66,7 +67,8 @@ public sealed class ChunkSpool(string folder, IReadOnlyDictionary<string, Type> 
         if (Convert.ToHexStringLower(SHA256.HashData(s.Data)) != s.ChunkSha256)
             throw new InvalidChunkException($"slice {s.Index} of transfer {s.TransferId} does not match its SHA-256: corrupted in transit");
         if (s.Offset < 0 || s.Offset + s.Data.Length > s.TotalBytes)
-            throw new InvalidChunkException($"slice {s.Index} of transfer {s.TransferId} ({s.Data.Length} bytes at {s.Offset}) lies outside its {s.TotalBytes} bytes");
+            throw new InvalidChunkException(
+                $"slice {s.Index} of transfer {s.TransferId} ({s.Data.Length} bytes at {s.Offset}) lies outside its {s.TotalBytes} bytes");
     }
 
     private object Complete(Transfer transfer)
@@ -81,7 +83,11 @@ public sealed class ChunkSpool(string folder, IReadOnlyDictionary<string, Type> 
                     throw new InvalidChunkException($"transfer {transfer.First.TransferId} does not match its SHA-256 once reassembled");
             using var file = File.OpenRead(transfer.Path);
             try { return BinaryEnvelope.Read(file, accepted[transfer.First.MessageType], WireJson.Options); }
-            catch (InvalidDataException e) { throw new InvalidChunkException($"transfer {transfer.First.TransferId} is not a readable {transfer.First.MessageType}: {e.Message}"); }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidChunkException(
+                $"transfer {transfer.First.TransferId} is not a readable {transfer.First.MessageType}: {e.Message}");
+            }
         }
         finally { File.Delete(transfer.Path); }
     }

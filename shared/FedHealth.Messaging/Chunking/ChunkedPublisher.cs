@@ -26,7 +26,8 @@ public sealed class ChunkedPublisher(BusOptions options)
             UpdateSubmitted u => (u.JobId, u.Round),
             EvaluationSubmitted e => (e.JobId, e.Round),
             ISecureRoundMessage s => (s.JobId, s.Round),
-            _ => throw new ArgumentException($"{message.GetType().Name} of {length} bytes is too large for one broker message and names no job to chunk it for"),
+            _ =>
+                throw new ArgumentException($"{message.GetType().Name} of {length} bytes is too large for one broker message and names no job to chunk it for"),
         };
         var slices = MessageChunker.Slices(body, message.GetType().Name, jobId, round, options.ChunkBytes);
         return siteId is null

@@ -28,7 +28,8 @@ public static class MessageChunker
         return Cut(body, total, whole, messageType, jobId, round, chunkBytes);
     }
 
-    private static IEnumerable<ChunkSlice> Cut(IReadOnlyList<ReadOnlyMemory<byte>> body, long total, string whole, string messageType, Guid jobId, int round, int chunkBytes)
+    private static IEnumerable<ChunkSlice> Cut(IReadOnlyList<ReadOnlyMemory<byte>> body, long total, string whole, string messageType, Guid jobId,
+        int round, int chunkBytes)
     {
         var transfer = Guid.NewGuid();
         var count = (int)((total + chunkBytes - 1) / chunkBytes);

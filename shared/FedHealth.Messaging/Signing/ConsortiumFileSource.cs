@@ -19,7 +19,8 @@ public sealed class ConsortiumFileSource
     /// <summary>A fixed file, never reloaded (dashboards, tests, a development site without a CA).</summary>
     public ConsortiumFileSource(ConsortiumTrust trust) => current = trust;
 
-    /// <param name="ca">The consortium CA whose signature every version taken after the first must carry; null: <see cref="Check"/> takes unsigned files (development), <see cref="Offer"/> takes nothing.</param>
+    /// <param name="ca">The consortium CA whose signature every version taken after the first must carry; null: <see cref="Check"/> takes unsigned files
+    /// (development), <see cref="Offer"/> takes nothing.</param>
     public ConsortiumFileSource(string path, ConsortiumTrust loaded, X509Certificate2? ca)
     {
         (this.path, this.ca, current) = (path, ca, loaded);
@@ -28,7 +29,8 @@ public sealed class ConsortiumFileSource
 
     public ConsortiumTrust Current => Volatile.Read(ref current);
 
-    /// <summary>Takes the file again if it changed on disk: the new trust, or why it was refused (the current one stays), or (null, null) when unchanged.</summary>
+    /// <summary>Takes the file again if it changed on disk: the new trust, or why it was refused (the current one stays), or (null, null) when
+    /// unchanged.</summary>
     public (ConsortiumTrust? Taken, string? Refused) Check()
     {
         if (path is null) return (null, null);
@@ -60,7 +62,8 @@ public sealed class ConsortiumFileSource
         lock (gate)
         {
             if (next.Version == Current.Version) return (false, null);
-            if (ca is null) return (false, $"version {next.Version} not taken: no consortium CA certificate to check its signature against (enrol the site, or set consortiumCaFile)");
+            if (ca is null) return (false,
+                $"version {next.Version} not taken: no consortium CA certificate to check its signature against (enrol the site, or set consortiumCaFile)");
             var problem = Problem(Current, next, ca) ?? acceptable?.Invoke(next);
             if (problem is not null) return (false, $"version {next.Version} not taken: {problem}");
             if (path is not null)
@@ -76,7 +79,8 @@ public sealed class ConsortiumFileSource
     /// <summary>Why <paramref name="next"/> may not replace <paramref name="now"/>: not newer, or not signed by the consortium's CA.</summary>
     public static string? Problem(ConsortiumTrust now, ConsortiumTrust next, X509Certificate2? ca)
     {
-        if (next.Version <= now.Version) return $"version {next.Version} is not newer than version {now.Version} (a rollback, or a change that did not raise the version)";
+        if (next.Version <= now.Version)
+            return $"version {next.Version} is not newer than version {now.Version} (a rollback, or a change that did not raise the version)";
         if (ca is not null && !next.SignedBy(ca)) return $"version {next.Version} is not signed by the consortium CA ({ca.Subject})";
         return null;
     }

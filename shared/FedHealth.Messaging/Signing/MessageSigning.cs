@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 
 namespace FedHealth.Messaging.Signing;
 
-/// <summary>A signing key this process holds, and whose messages it signs with it (a local federation holds every one); it may be rotated while the process runs.</summary>
+/// <summary>A signing key this process holds, and whose messages it signs with it (a local federation holds every one); it may be rotated while the process
+/// runs.</summary>
 public sealed record HeldSigningKey(MessageSender Sender, SigningIdentity Identity);
 
 /// <summary>The consortium file a process verifies messages against, as it stands now.</summary>
@@ -43,7 +44,8 @@ public sealed class MessageSigning
 
     public bool Verifies => CurrentTrust is not null;
 
-    /// <summary>Sets the signature headers when this process holds the key of the message's rightful sender; else sends it as it is (the receiver decides).</summary>
+    /// <summary>Sets the signature headers when this process holds the key of the message's rightful sender; else sends it as it is (the receiver
+    /// decides).</summary>
     public void Sign(SendContext context, object message)
     {
         if (CurrentTrust is null) return;
@@ -61,7 +63,8 @@ public sealed class MessageSigning
         if (CurrentTrust is null) return true;
         // MassTransit's own fault notices carry no command: a requester shows them as an error, nothing more.
         if (message.GetType().IsGenericType && message.GetType().GetGenericTypeDefinition() == typeof(Fault<>)) return true;
-        var problem = MessageSignature.Problem(message, CurrentTrust, context.Headers.Get<string>(SignedAtHeader), context.Headers.Get<string>(SignatureHeader), time.GetUtcNow());
+        var problem = MessageSignature.Problem(message, CurrentTrust, context.Headers.Get<string>(SignedAtHeader),
+            context.Headers.Get<string>(SignatureHeader), time.GetUtcNow());
         if (problem is null) return true;
         logger.LogWarning("refused a message on {Endpoint}: {Problem}", context.ReceiveContext.InputAddress, problem);
         return false;

@@ -21,7 +21,8 @@ public static class DpSgdSchedule
         if (!(dp.SamplingRate is > 0 and <= 1)) return $"privacy.samplingRate: {dp.SamplingRate} must lie in (0, 1]";
         var steps = plan.LocalEpochs * Math.Max(1, Math.Round(1 / dp.SamplingRate));
         return steps > MaxStepsPerRound
-            ? $"privacy.samplingRate: {dp.SamplingRate} with training.localEpochs {plan.LocalEpochs} makes {steps:G3} DP-SGD steps a round (localEpochs / samplingRate), more than {MaxStepsPerRound}"
+            ? $"privacy.samplingRate: {dp.SamplingRate} with training.localEpochs {plan.LocalEpochs} makes {steps:G3} DP-SGD steps a round (localEpochs / " +
+                $"samplingRate), more than {MaxStepsPerRound}"
             : null;
     }
 }

@@ -10,7 +10,8 @@ namespace FedHealth.Privacy.Accounting;
 public sealed record JobPrivacyEstimate(long? StepsPerRound, double? EpsilonPerRound, double? EpsilonAllRounds, double Delta,
     double? SiteLevelEpsilon, double? SiteLevelDelta)
 {
-    /// <summary>The estimate; an argument out of range (a zero sampling rate, say) gives null parts rather than an exception: the rules report the field.</summary>
+    /// <summary>The estimate; an argument out of range (a zero sampling rate, say) gives null parts rather than an exception: the rules report the
+    /// field.</summary>
     public static JobPrivacyEstimate For(JobSpec spec, double delta)
     {
         long? steps = null;
@@ -22,7 +23,8 @@ public sealed record JobPrivacyEstimate(long? StepsPerRound, double? EpsilonPerR
             perRound = RdpAccountant.Epsilon(dp.SamplingRate, dp.NoiseMultiplier, steps.Value, delta).Epsilon;
             allRounds = RdpAccountant.Epsilon(dp.SamplingRate, dp.NoiseMultiplier, steps.Value * spec.Rounds, delta).Epsilon;
         }
-        if (spec.SiteLevelPrivacy is { } site && site.NoiseMultiplier > 0 && double.IsFinite(site.NoiseMultiplier) && site.Delta is > 0 and < 1 && spec.Rounds > 0)
+        if (spec.SiteLevelPrivacy is { } site && site.NoiseMultiplier > 0 && double.IsFinite(site.NoiseMultiplier)
+            && site.Delta is > 0 and < 1 && spec.Rounds > 0)
             siteLevel = SiteLevelNoise.Epsilon(site, spec.Rounds).Epsilon;
         return new JobPrivacyEstimate(steps, perRound, allRounds, delta, siteLevel, spec.SiteLevelPrivacy?.Delta);
     }

@@ -13,7 +13,8 @@ public static class SampledGaussianRdp
     {
         if (order < 2) throw new ArgumentOutOfRangeException(nameof(order), order, "orders start at 2");
         if (!(samplingRate is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(samplingRate), samplingRate, "sampling rate must lie in (0, 1]");
-        if (!(noiseMultiplier > 0) || !double.IsFinite(noiseMultiplier)) throw new ArgumentOutOfRangeException(nameof(noiseMultiplier), noiseMultiplier, "noise multiplier must be positive");
+        if (!(noiseMultiplier > 0) || !double.IsFinite(noiseMultiplier))
+            throw new ArgumentOutOfRangeException(nameof(noiseMultiplier), noiseMultiplier, "noise multiplier must be positive");
         var sigma2 = noiseMultiplier * noiseMultiplier;
         if (samplingRate == 1) return order / (2 * sigma2);
         var logQ = Math.Log(samplingRate);
@@ -31,7 +32,8 @@ public static class SampledGaussianRdp
 
     private static readonly double[] LogFactorials = BuildLogFactorials(1024);
 
-    private static double LogFactorial(int n) => n < LogFactorials.Length ? LogFactorials[n] : throw new ArgumentOutOfRangeException(nameof(n), n, "order too large");
+    private static double LogFactorial(int n) => n < LogFactorials.Length ? LogFactorials[n]
+        : throw new ArgumentOutOfRangeException(nameof(n), n, "order too large");
 
     private static double[] BuildLogFactorials(int count)
     {

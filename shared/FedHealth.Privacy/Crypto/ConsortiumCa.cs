@@ -34,8 +34,10 @@ public sealed class ConsortiumCa : IDisposable
         var start = (now ?? DateTimeOffset.UtcNow).AddMinutes(-5);
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={Escape(name)}, O=FedHealth"), key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(
+            new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(
+            new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         using var selfSigned = request.CreateSelfSigned(start, start.AddYears(10));
         return new ConsortiumCa(X509CertificateLoader.LoadCertificate(selfSigned.RawData), key);
@@ -68,7 +70,8 @@ public sealed class ConsortiumCa : IDisposable
         var certFile = Path.Combine(folder, CertFileName);
         var keyFile = Path.Combine(folder, KeyFileName);
         if (!File.Exists(certFile) || !File.Exists(keyFile))
-            throw new FileNotFoundException($"{folder}: no consortium CA there (expected {CertFileName} and {KeyFileName}; create one with `fedhealth provision ca`)");
+            throw new FileNotFoundException(
+                $"{folder}: no consortium CA there (expected {CertFileName} and {KeyFileName}; create one with `fedhealth provision ca`)");
         var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certFile));
         var key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(keyFile));
@@ -77,7 +80,8 @@ public sealed class ConsortiumCa : IDisposable
     }
 
     /// <summary>The broker's certificate: its DNS names and IP addresses as subject alternative names, for serverAuth, about 2 years.</summary>
-    public X509Certificate2 IssueServer(IReadOnlyCollection<string> dnsNames, IReadOnlyCollection<IPAddress> addresses, DateTimeOffset? now = null, TimeSpan? validity = null)
+    public X509Certificate2 IssueServer(IReadOnlyCollection<string> dnsNames, IReadOnlyCollection<IPAddress> addresses, DateTimeOffset? now = null,
+        TimeSpan? validity = null)
     {
         if (dnsNames.Count + addresses.Count == 0) throw new ArgumentException("a server certificate needs at least one DNS name or IP address");
         var names = new SubjectAlternativeNameBuilder();
@@ -85,7 +89,8 @@ public sealed class ConsortiumCa : IDisposable
         foreach (var address in addresses) names.AddIpAddress(address);
         var subject = dnsNames.FirstOrDefault() ?? addresses.First().ToString();
         using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var issued = Issue($"CN={Escape(subject)}, O=FedHealth", new PublicKey(leafKey), ServerAuth, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment,
+        using var issued = Issue($"CN={Escape(subject)}, O=FedHealth", new PublicKey(leafKey), ServerAuth,
+            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment,
             names.Build(), now, validity ?? TimeSpan.FromDays(2 * 365));
         return issued.CopyWithPrivateKey(leafKey);
     }
@@ -94,7 +99,8 @@ public sealed class ConsortiumCa : IDisposable
     /// A coordinator node's remoting certificate (Akka.NET over mutual TLS): both ends of a connection present one, so it
     /// serves as server and client, and it carries <see cref="CoordinatorNodeAuth"/>, which no site or broker certificate has.
     /// </summary>
-    public X509Certificate2 IssueCoordinatorNode(string name, IReadOnlyCollection<string> dnsNames, IReadOnlyCollection<IPAddress> addresses, DateTimeOffset? now = null, TimeSpan? validity = null)
+    public X509Certificate2 IssueCoordinatorNode(string name, IReadOnlyCollection<string> dnsNames, IReadOnlyCollection<IPAddress> addresses,
+        DateTimeOffset? now = null, TimeSpan? validity = null)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a coordinator node certificate needs the node's name");
         var names = new SubjectAlternativeNameBuilder();
@@ -121,10 +127,12 @@ public sealed class ConsortiumCa : IDisposable
     public X509Certificate2 IssueClient(string siteId, PublicKey publicKey, DateTimeOffset? now = null, TimeSpan? validity = null)
     {
         if (string.IsNullOrWhiteSpace(siteId)) throw new ArgumentException("a client certificate needs the site id");
-        return Issue($"CN={Escape(siteId)}, O=FedHealth", publicKey, ClientAuth, X509KeyUsageFlags.DigitalSignature, extension: null, now, validity ?? TimeSpan.FromDays(2 * 365));
+        return Issue($"CN={Escape(siteId)}, O=FedHealth", publicKey, ClientAuth, X509KeyUsageFlags.DigitalSignature, extension: null, now,
+            validity ?? TimeSpan.FromDays(2 * 365));
     }
 
-    /// <summary>Why <paramref name="certificate"/> is not a valid certificate of this CA as a server (serverAuth) or client (clientAuth) certificate, or null when it is.</summary>
+    /// <summary>Why <paramref name="certificate"/> is not a valid certificate of this CA as a server (serverAuth) or client (clientAuth) certificate, or null
+    /// when it is.</summary>
     public static string? Problem(X509Certificate2 certificate, X509Certificate2 caCertificate, bool server, DateTime? at = null) =>
         Problem(certificate, caCertificate, server ? ServerAuth : ClientAuth, at);
 
@@ -151,10 +159,12 @@ public sealed class ConsortiumCa : IDisposable
         File.WriteAllText(certFile, certificate.ExportCertificatePem());
     }
 
-    private X509Certificate2 Issue(string subject, PublicKey publicKey, Oid usage, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now, TimeSpan validity) =>
+    private X509Certificate2 Issue(string subject, PublicKey publicKey, Oid usage, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now,
+        TimeSpan validity) =>
         Issue(subject, publicKey, [usage], keyUsage, extension, now, validity);
 
-    private X509Certificate2 Issue(string subject, PublicKey publicKey, Oid[] usages, X509KeyUsageFlags keyUsage, X509Extension? extension, DateTimeOffset? now, TimeSpan validity)
+    private X509Certificate2 Issue(string subject, PublicKey publicKey, Oid[] usages, X509KeyUsageFlags keyUsage, X509Extension? extension,
+        DateTimeOffset? now, TimeSpan validity)
     {
         var start = (now ?? DateTimeOffset.UtcNow).AddMinutes(-5);
         var end = start + validity;
@@ -166,7 +176,8 @@ public sealed class ConsortiumCa : IDisposable
         foreach (var usage in usages) usageOids.Add(usage);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usageOids, critical: false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        request.CertificateExtensions.Add(
+            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         if (extension is not null) request.CertificateExtensions.Add(extension);
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
@@ -174,7 +185,8 @@ public sealed class ConsortiumCa : IDisposable
         return request.Create(Certificate.SubjectName, generator, start, end, serial);
     }
 
-    private static string Escape(string value) => value.Contains(',') || value.Contains('=') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+    private static string Escape(string value) => value.Contains(',') || value.Contains('=') || value.Contains('"')
+        ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
 
     public void Dispose()
     {

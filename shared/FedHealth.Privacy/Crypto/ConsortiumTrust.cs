@@ -60,8 +60,10 @@ public sealed record ConsortiumTrust(byte[] CoordinatorKey, byte[] CoordinatorSi
             // Files written before control messages were signed lack these two keys: refuse them by name rather than
             // run a consortium whose sites would take commands from anyone.
             if (string.IsNullOrEmpty(form.CoordinatorSigningKey) || string.IsNullOrEmpty(form.DashboardKey))
-                throw new InvalidDataException($"{origin}: no {(string.IsNullOrEmpty(form.CoordinatorSigningKey) ? "coordinatorSigningKey" : "dashboardKey")}: " +
-                                               "the file predates signed control messages; run `fedhealth provision keys` again on its folder (existing keys are kept) and give every member the new file");
+                throw new InvalidDataException(
+                    $"{origin}: no {(string.IsNullOrEmpty(form.CoordinatorSigningKey) ? "coordinatorSigningKey" : "dashboardKey")}: " +
+                                               "the file predates signed control messages; run `fedhealth provision keys` again on its folder (existing keys " +
+                                                   "are kept) and give every member the new file");
             if (form.Sites is null) throw new InvalidDataException($"{origin}: no sites");
             return new ConsortiumTrust(Convert.FromBase64String(form.CoordinatorKey), Convert.FromBase64String(form.CoordinatorSigningKey),
                 Convert.FromBase64String(form.DashboardKey), form.Sites.ToDictionary(p => p.Key, p => Convert.FromBase64String(p.Value)))

@@ -56,7 +56,8 @@ public static class MessageSignature
         if (at - now > MaxSkew)
             return $"{type}: signed at {Time(at)}, {(at - now).TotalSeconds:F0} s ahead of this clock (more than {MaxSkew.TotalMinutes:0} min)";
         if (sender.Role == MessageSenderRole.Dashboard && now - at > DashboardRequestLifetime)
-            return $"{type}: a dashboard request signed at {Time(at)}, {(now - at).TotalMinutes:F0} min ago (replayed; requests live {DashboardRequestLifetime.TotalMinutes:0} min)";
+            return $"{type}: a dashboard request signed at {Time(at)}, {(now - at).TotalMinutes:F0} min ago (replayed; requests live " +
+                $"{DashboardRequestLifetime.TotalMinutes:0} min)";
         return null;
     }
 }

@@ -14,6 +14,7 @@ public sealed class SigningIdentity(SigningKey key)
 
     public byte[] Sign(ReadOnlySpan<byte> content) => Current.Sign(content);
 
-    /// <summary>From now on this party signs with <paramref name="next"/>; the old key is left to the collector, a message in flight may still be signing with it.</summary>
+    /// <summary>From now on this party signs with <paramref name="next"/>; the old key is left to the collector, a message in flight may still be signing with
+    /// it.</summary>
     public void Replace(SigningKey next) => Volatile.Write(ref current, next);
 }

@@ -20,7 +20,11 @@ public sealed class PrivacyLedgerFile(string path)
         {
             if (!File.Exists(path)) return [];
             try { return JsonSerializer.Deserialize<List<LedgerEntry>>(File.ReadAllText(path)) ?? []; }
-            catch (JsonException e) { throw new InvalidDataException($"{path}: the privacy ledger is unreadable ({e.Message}); refusing to train rather than under-report", e); }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException(
+                $"{path}: the privacy ledger is unreadable ({e.Message}); refusing to train rather than under-report", e);
+            }
         }
     }
 

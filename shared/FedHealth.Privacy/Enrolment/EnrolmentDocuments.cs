@@ -34,9 +34,11 @@ public static class EnrolmentDocuments
         {
             var text = File.ReadAllText(path);
             // The format first: a file of another version is named as such, not by the first field it lacks or adds.
-            var found = System.Text.Json.Nodes.JsonNode.Parse(text) is System.Text.Json.Nodes.JsonObject o && o["format"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var f) ? f : null;
+            var found = System.Text.Json.Nodes.JsonNode.Parse(text) is System.Text.Json.Nodes.JsonObject o && o["format"] is System.Text.Json.Nodes.JsonValue v
+                && v.TryGetValue<string>(out var f) ? f : null;
             if (found != format)
-                throw new InvalidDataException($"{path}: format is '{found}', expected '{format}' (made by another FedHealth version, or not an enrolment file)");
+                throw new InvalidDataException(
+                    $"{path}: format is '{found}', expected '{format}' (made by another FedHealth version, or not an enrolment file)");
             return JsonSerializer.Deserialize<T>(text, Options) ?? throw new InvalidDataException($"{path}: the file holds null");
         }
         catch (JsonException e)

@@ -23,14 +23,17 @@ public static class EnrolmentIssuer
         if (trust.Sites.TryGetValue(request.SiteId, out var registered) && !registered.AsSpan().SequenceEqual(identityKey) && !replaceKey
             && !Rotation(request, registered, consortiumFile))
             throw new EnrolmentException($"{consortiumFile}: site {request.SiteId} is already registered with another identity key " +
-                                         $"({Fingerprint(registered)}, the request has {Fingerprint(identityKey!)}) and the request carries no proof from the registered key; " +
-                                         "a site rotating its key asks with `enroll request --rotate`; if the site really lost its key, enrol it again with --replace-key");
+                                         $"({Fingerprint(registered)}, the request has {Fingerprint(identityKey!)}) and the request carries no proof from " +
+                                             "the registered key; " +
+                                         "a site rotating its key asks with `enroll request --rotate`; if the site really lost its key, enrol it again " +
+                                             "with --replace-key");
         var sites = trust.Sites.ToDictionary(p => p.Key, p => p.Value);
         sites[request.SiteId] = identityKey!;
         var places = trust.Jurisdictions.ToDictionary(p => p.Key, p => p.Value);
         places[request.SiteId] = request.Jurisdiction;
         if (trust.Revoked.TryGetValue(request.SiteId, out var revoked))
-            throw new EnrolmentException($"{consortiumFile}: site {request.SiteId} was revoked ({revoked}); a revoked id is not enrolled again, enrol the hospital under a new id");
+            throw new EnrolmentException(
+                $"{consortiumFile}: site {request.SiteId} was revoked ({revoked}); a revoked id is not enrolled again, enrol the hospital under a new id");
         var updated = ca.Signed(trust with { Sites = sites, Jurisdictions = places });
 
         using var certificate = ca.IssueClient(request.SiteId, csr!.PublicKey, now);
@@ -60,7 +63,8 @@ public static class EnrolmentIssuer
         catch (FormatException) { proof = []; }
         return SigningKey.Verify(registered, RequestDer(request.CertificateRequest), proof)
             ? true
-            : throw new EnrolmentException($"{consortiumFile}: previousIdentityProof of '{request.SiteId}' does not verify with the key registered for it ({Fingerprint(registered)}): " +
+            : throw new EnrolmentException(
+                $"{consortiumFile}: previousIdentityProof of '{request.SiteId}' does not verify with the key registered for it ({Fingerprint(registered)}): " +
                                            "the rotation was not asked by the holder of the site's key");
     }
 
@@ -71,7 +75,8 @@ public static class EnrolmentIssuer
         csr = null;
         identityKey = null;
         if (SiteIds.Problem(request.SiteId) is { } id) problems.Add($"siteId: {id}");
-        if (request.Jurisdiction.Length != 2 || !request.Jurisdiction.All(char.IsAsciiLetterUpper)) problems.Add($"jurisdiction: '{request.Jurisdiction}' is not an ISO 3166-1 alpha-2 code");
+        if (request.Jurisdiction.Length != 2 || !request.Jurisdiction.All(char.IsAsciiLetterUpper))
+            problems.Add($"jurisdiction: '{request.Jurisdiction}' is not an ISO 3166-1 alpha-2 code");
         try
         {
             identityKey = Convert.FromBase64String(request.IdentityPublicKey);
@@ -87,8 +92,10 @@ public static class EnrolmentIssuer
         try
         {
             // One PEM block, labelled as a CSR: the bytes the identity proof covers are exactly the request issued.
-            csr = CertificateRequest.LoadSigningRequest(RequestDer(request.CertificateRequest), HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
-            var cn = csr.SubjectName.EnumerateRelativeDistinguishedNames().FirstOrDefault(n => n.GetSingleElementType().Value == "2.5.4.3")?.GetSingleElementValue();
+            csr = CertificateRequest.LoadSigningRequest(RequestDer(request.CertificateRequest), HashAlgorithmName.SHA256,
+                CertificateRequestLoadOptions.Default);
+            var cn = csr.SubjectName.EnumerateRelativeDistinguishedNames()
+                .FirstOrDefault(n => n.GetSingleElementType().Value == "2.5.4.3")?.GetSingleElementValue();
             if (cn != request.SiteId) problems.Add($"certificateRequest: its subject CN is '{cn}', not the site id '{request.SiteId}'");
             if (csr.PublicKey.GetECDsaPublicKey() is not { KeySize: 256 }) problems.Add("certificateRequest: its key is not ECDSA P-256");
         }
@@ -103,7 +110,8 @@ public static class EnrolmentIssuer
             try { proof = Convert.FromBase64String(request.IdentityProof); }
             catch (FormatException) { proof = []; }
             if (!SigningKey.Verify(identityKey, RequestDer(request.CertificateRequest), proof))
-                problems.Add("identityProof: does not verify with identityPublicKey over the certificate request (the request was altered, or its keys do not belong together)");
+                problems.Add("identityProof: does not verify with identityPublicKey over the certificate request (the request was altered, or its keys do " +
+                    "not belong together)");
         }
         return problems;
     }
@@ -115,7 +123,8 @@ public static class EnrolmentIssuer
     public static byte[] RequestDer(string csrPem)
     {
         if (!PemEncoding.TryFind(csrPem, out var fields)) throw new ArgumentException("no PEM block");
-        if (csrPem[fields.Label] != "CERTIFICATE REQUEST") throw new ArgumentException($"the PEM block is labelled '{csrPem[fields.Label]}', not CERTIFICATE REQUEST");
+        if (csrPem[fields.Label] != "CERTIFICATE REQUEST")
+            throw new ArgumentException($"the PEM block is labelled '{csrPem[fields.Label]}', not CERTIFICATE REQUEST");
         if (!string.IsNullOrWhiteSpace(csrPem[..fields.Location.Start.Value]) || !string.IsNullOrWhiteSpace(csrPem[fields.Location.End.Value..]))
             throw new ArgumentException("more than the one PEM block of the request");
         return Convert.FromBase64String(csrPem[fields.Base64Data]);

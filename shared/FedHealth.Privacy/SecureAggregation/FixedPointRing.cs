@@ -17,7 +17,8 @@ public static class FixedPointRing
     public static ulong Encode(double value, int index = -1)
     {
         if (!double.IsFinite(value) || Math.Abs(value) > MaxMagnitude)
-            throw new OverflowException($"value {value}{(index >= 0 ? $" at coordinate {index}" : "")} is outside ±{MaxMagnitude:E2}, the range that {MaxParties} parties can add without wrapping");
+            throw new OverflowException($"value {value}{(index >= 0 ? $" at coordinate {index}" : "")} is outside ±{MaxMagnitude:E2}, the range that " +
+                $"{MaxParties} parties can add without wrapping");
         return unchecked((ulong)(long)Math.Round(value * Scale));
     }
 

@@ -34,7 +34,8 @@ public static class MaskExpander
         });
     }
 
-    /// <summary>The mask's elements from <paramref name="firstElement"/> on (even, so it starts on an AES block) applied to <paramref name="target"/>.</summary>
+    /// <summary>The mask's elements from <paramref name="firstElement"/> on (even, so it starts on an AES block) applied to <paramref
+    /// name="target"/>.</summary>
     private static void Apply(ReadOnlySpan<byte> seed, Span<ulong> target, bool subtract, int firstElement)
     {
         if (seed.Length != 32) throw new ArgumentException("mask seeds are 32 bytes", nameof(seed));

@@ -55,7 +55,8 @@ public sealed class SecureRoundClient : IDisposable
             throw new SecureRoundException($"our own keys are missing or altered in the collected set");
         var parties = Parties(adverts.Keys);
         if (parties.Count < minParticipants)
-            throw new SecureRoundException($"site policy: {parties.Count} sites in the round, this site takes part only with at least {minParticipants} (with fewer, the others' updates can be inferred)");
+            throw new SecureRoundException($"site policy: {parties.Count} sites in the round, this site takes part only with at least {minParticipants} " +
+                "(with fewer, the others' updates can be inferred)");
         if (parties.Count < settings.Threshold) throw new SecureRoundException($"{parties.Count} sites advertised keys, the threshold is {settings.Threshold}");
         var seedShares = ShamirSharing.Split(selfSeed, parties.Count, settings.Threshold);
         var keyShares = ShamirSharing.Split(KeyAgreement.PrivateScalar(maskingKey), parties.Count, settings.Threshold);
@@ -64,7 +65,8 @@ public sealed class SecureRoundClient : IDisposable
         {
             var bundle = new ShareBundle(seedShares[i], keyShares[i]);
             if (parties[i] == self) { received[self] = bundle; continue; }
-            var box = SealedBox.Seal(adverts[parties[i]].EncryptionKey, bundle.ToBytes(), SignedContent.Context("share", job, round, settings.RoundNonce, self, parties[i]));
+            var box = SealedBox.Seal(adverts[parties[i]].EncryptionKey, bundle.ToBytes(),
+                SignedContent.Context("share", job, round, settings.RoundNonce, self, parties[i]));
             shares.Add(new EncryptedShare { To = parties[i], Box = ToPayload(box) });
         }
         var unsigned = new SharesSubmitted { JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self, Shares = shares, Signature = [] };
@@ -85,7 +87,8 @@ public sealed class SecureRoundClient : IDisposable
             if (mine.Count != 1) throw new SecureRoundException($"site {bundle.SiteId} sent {mine.Count} share bundles for this site, expected one");
             try
             {
-                var bytes = SealedBox.Open(encryptionKey, FromPayload(mine[0].Box), SignedContent.Context("share", job, round, settings.RoundNonce, bundle.SiteId, self));
+                var bytes = SealedBox.Open(encryptionKey, FromPayload(mine[0].Box),
+                    SignedContent.Context("share", job, round, settings.RoundNonce, bundle.SiteId, self));
                 received[bundle.SiteId] = ShareBundle.FromBytes(bytes);
             }
             catch (Exception e) when (e is CryptographicException or FormatException)
@@ -97,12 +100,14 @@ public sealed class SecureRoundClient : IDisposable
         if (!sharers.Contains(self)) throw new SecureRoundException("our own shares are missing from the relayed set");
         if (sharers.Count < settings.Threshold) throw new SecureRoundException($"{sharers.Count} sites shared, the threshold is {settings.Threshold}");
         if (sharers.Count < minParticipants)
-            throw new SecureRoundException($"site policy: {sharers.Count} sites shared, this site sends its masked update only among at least {minParticipants}");
+            throw new SecureRoundException(
+                $"site policy: {sharers.Count} sites shared, this site sends its masked update only among at least {minParticipants}");
 
         var masked = (ulong[])input.Clone();
         var masks = new List<(byte[] Seed, bool Subtract)> { (selfSeed, false) };
         foreach (var other in sharers.Where(s => s != self))
-            masks.Add((PairwiseMask.Seed(maskingKey, adverts[other].MaskingKey, job, round, settings.RoundNonce, self, other), !PairwiseMask.Adds(self, other)));
+            masks.Add(
+                (PairwiseMask.Seed(maskingKey, adverts[other].MaskingKey, job, round, settings.RoundNonce, self, other), !PairwiseMask.Adds(self, other)));
         MaskExpander.ApplyAll(masks, masked);
         var wire = SecureRing.Of(settings).ToWire(masked);
         var box = SealedBox.Seal(settings.CoordinatorKey, wire, SignedContent.Context("masked", job, round, settings.RoundNonce, self));
@@ -118,17 +123,25 @@ public sealed class SecureRoundClient : IDisposable
     {
         var survivors = request.Survivors.ToHashSet();
         var dropped = request.Dropped.ToHashSet();
-        if (survivors.Overlaps(dropped)) throw new SecureRoundException("the coordinator asked for both secrets of one site; refusing (that would reveal its update)");
-        if (!survivors.Union(dropped).ToHashSet().SetEquals(sharers)) throw new SecureRoundException("survivors and dropped sites do not match the sites that shared");
+        if (survivors.Overlaps(dropped))
+            throw new SecureRoundException("the coordinator asked for both secrets of one site; refusing (that would reveal its update)");
+        if (!survivors.Union(dropped).ToHashSet().SetEquals(sharers))
+            throw new SecureRoundException("survivors and dropped sites do not match the sites that shared");
         if (!survivors.Contains(self)) throw new SecureRoundException("this site is not listed as a survivor");
         if (survivors.Count < settings.Threshold) throw new SecureRoundException($"{survivors.Count} survivors, the threshold is {settings.Threshold}");
         // The sum is over the survivors: with fewer than the site's minimum, revealing would let the others infer its update.
         if (survivors.Count < minParticipants)
-            throw new SecureRoundException($"site policy: {survivors.Count} survivors, this site helps unmask a sum only of at least {minParticipants} (with fewer, the others' updates can be inferred)");
+            throw new SecureRoundException($"site policy: {survivors.Count} survivors, this site helps unmask a sum only of at least {minParticipants} (with " +
+                "fewer, the others' updates can be inferred)");
         var reveal = survivors.Select(s => new RevealedShare(s, false, received[s].SelfSeed))
             .Concat(dropped.Select(d => new RevealedShare(d, true, received[d].MaskingKey))).ToList();
-        var box = SealedBox.Seal(settings.CoordinatorKey, RevealedShares.ToBytes(reveal), SignedContent.Context("unmask", job, round, settings.RoundNonce, self));
-        var unsigned = new UnmaskingSharesSubmitted { JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self, Box = ToPayload(box), Signature = [] };
+        var box = SealedBox.Seal(settings.CoordinatorKey, RevealedShares.ToBytes(reveal),
+            SignedContent.Context("unmask", job, round, settings.RoundNonce, self));
+        var unsigned = new UnmaskingSharesSubmitted
+        {
+            JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self,
+            Box = ToPayload(box), Signature = []
+        };
         return unsigned with { Signature = identity.Sign(SignedContent.Of(unsigned)) };
     }
 
@@ -136,13 +149,16 @@ public sealed class SecureRoundClient : IDisposable
     {
         if (message.JobId != job || message.Round != round || !message.RoundNonce.AsSpan().SequenceEqual(settings.RoundNonce))
             throw new SecureRoundException($"a message from {message.SiteId} belongs to another round (replayed?)");
-        if (!trusted.TryGetValue(message.SiteId, out var key)) throw new SecureRoundException($"site {message.SiteId} is not a registered member of the consortium");
-        if (!SigningKey.Verify(key, SignedContent.Of(message), message.Signature)) throw new SecureRoundException($"the signature of {message.SiteId} on {message.GetType().Name} does not verify");
+        if (!trusted.TryGetValue(message.SiteId, out var key))
+            throw new SecureRoundException($"site {message.SiteId} is not a registered member of the consortium");
+        if (!SigningKey.Verify(key, SignedContent.Of(message), message.Signature))
+            throw new SecureRoundException($"the signature of {message.SiteId} on {message.GetType().Name} does not verify");
     }
 
     private static List<string> Parties(IEnumerable<string> sites) => sites.Distinct().Order(StringComparer.Ordinal).ToList();
 
-    public static SealedPayload ToPayload(Sealed box) => new() { EphemeralPublicKey = box.EphemeralPublicKey, Nonce = box.Nonce, Ciphertext = box.Ciphertext, Tag = box.Tag };
+    public static SealedPayload ToPayload(Sealed box) =>
+        new() { EphemeralPublicKey = box.EphemeralPublicKey, Nonce = box.Nonce, Ciphertext = box.Ciphertext, Tag = box.Tag };
 
     public static Sealed FromPayload(SealedPayload p) => new(p.EphemeralPublicKey, p.Nonce, p.Ciphertext, p.Tag);
 

@@ -90,11 +90,14 @@ public sealed class SecureRoundServer
     /// <summary>Checks and takes one message; returns why it was refused, or null when taken. A refused message changes nothing.</summary>
     public string? Accept(ISecureRoundMessage message)
     {
-        if (message.JobId != job || message.Round != round) return $"{message.GetType().Name} for job {message.JobId} round {message.Round} does not belong to this round";
-        if (!message.RoundNonce.AsSpan().SequenceEqual(settings.RoundNonce)) return $"{message.GetType().Name} from {message.SiteId} carries another round's nonce (replayed from an earlier attempt?)";
+        if (message.JobId != job || message.Round != round)
+            return $"{message.GetType().Name} for job {message.JobId} round {message.Round} does not belong to this round";
+        if (!message.RoundNonce.AsSpan().SequenceEqual(settings.RoundNonce))
+            return $"{message.GetType().Name} from {message.SiteId} carries another round's nonce (replayed from an earlier attempt?)";
         if (!participants.Contains(message.SiteId)) return $"site '{message.SiteId}' is not a participant of this round";
         if (!trusted.TryGetValue(message.SiteId, out var key)) return $"site '{message.SiteId}' has no registered public key";
-        if (!SigningKey.Verify(key, SignedContent.Of(message), message.Signature)) return $"the signature of {message.SiteId} on {message.GetType().Name} is missing or does not verify";
+        if (!SigningKey.Verify(key, SignedContent.Of(message), message.Signature))
+            return $"the signature of {message.SiteId} on {message.GetType().Name} is missing or does not verify";
         return message switch
         {
             MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => null),
@@ -133,9 +136,11 @@ public sealed class SecureRoundServer
     {
         Expect(SecurePhase.Masked);
         if (maskedFrom.Count < settings.Threshold)
-            throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, fewer than the threshold of {settings.Threshold}: the masks cannot be removed, the round is abandoned");
+            throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, fewer than the threshold of {settings.Threshold}: the masks cannot " +
+                "be removed, the round is abandoned");
         if (maskedFrom.Count < Minimum(journaled))
-            throw new SecureRoundException($"{maskedFrom.Count} masked updates arrived, {Needed(journaled)}: a sum of so few would single sites out, the round is abandoned");
+            throw new SecureRoundException(
+                $"{maskedFrom.Count} masked updates arrived, {Needed(journaled)}: a sum of so few would single sites out, the round is abandoned");
         Survivors = maskedFrom.Keys.Order(StringComparer.Ordinal).ToList();
         Dropped = bundles.Keys.Except(Survivors).Order(StringComparer.Ordinal).ToList();
         Phase = SecurePhase.Unmasking;
@@ -153,7 +158,8 @@ public sealed class SecureRoundServer
             using var key = KeyAgreement.FromScalar(Rebuild(dropped, isMaskingKey: true), adverts[dropped].MaskingKey);
             // Each survivor added its mask with the dropped site with its own sign; remove it with the opposite one.
             foreach (var survivor in Survivors)
-                masks.Add((PairwiseMask.Seed(key, adverts[survivor].MaskingKey, job, round, settings.RoundNonce, dropped, survivor), PairwiseMask.Adds(survivor, dropped)));
+                masks.Add((PairwiseMask.Seed(key, adverts[survivor].MaskingKey, job, round, settings.RoundNonce, dropped, survivor),
+                    PairwiseMask.Adds(survivor, dropped)));
         }
         MaskExpander.ApplyAll(masks, result);
         ring.Finish(result);
@@ -165,11 +171,13 @@ public sealed class SecureRoundServer
     {
         var shares = revealed.Values.SelectMany(r => r).Where(r => r.Owner == owner && r.IsMaskingKey == isMaskingKey).Select(r => r.Share)
             .GroupBy(s => s.X).Select(g => g.First()).Take(settings.Threshold).ToList();
-        if (shares.Count < settings.Threshold) throw new SecureRoundException($"only {shares.Count} shares of {owner}'s {(isMaskingKey ? "masking key" : "self-mask seed")}, {settings.Threshold} needed");
+        if (shares.Count < settings.Threshold) throw new SecureRoundException(
+            $"only {shares.Count} shares of {owner}'s {(isMaskingKey ? "masking key" : "self-mask seed")}, {settings.Threshold} needed");
         return ShamirSharing.Combine(shares);
     }
 
-    private string? Take<T>(SecurePhase phase, Dictionary<string, T> store, T message, Func<string?> problem, Func<T, T>? keep = null) where T : ISecureRoundMessage
+    private string? Take<T>(SecurePhase phase, Dictionary<string, T> store, T message, Func<string?> problem, Func<T, T>? keep = null) where T
+        : ISecureRoundMessage
     {
         if (Phase != phase) return $"{typeof(T).Name} from {message.SiteId} arrived in step {Phase}, not {phase}: too late or out of order";
         if (store.ContainsKey(message.SiteId)) return $"{typeof(T).Name} from {message.SiteId} was already received (replayed)";
@@ -192,8 +200,16 @@ public sealed class SecureRoundServer
     {
         if (!bundles.ContainsKey(m.SiteId)) return $"{m.SiteId} did not share its secrets in this round";
         byte[] bytes;
-        try { bytes = SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(m.Box), SignedContent.Context("masked", job, round, settings.RoundNonce, m.SiteId)); }
-        catch (CryptographicException e) { return $"the masked update of {m.SiteId} does not decrypt ({e.Message}): tampered or not sealed for this coordinator"; }
+        try
+        {
+            bytes = SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(m.Box),
+            SignedContent.Context("masked", job, round, settings.RoundNonce, m.SiteId));
+        }
+        catch (CryptographicException e)
+        {
+            return $"the masked update of {m.SiteId} does not decrypt ({e.Message}): tampered or not sealed for " +
+            "this coordinator";
+        }
         if (bytes.Length != length * ring.BytesPerValue)
             return $"the masked update of {m.SiteId} has {bytes.Length / ring.BytesPerValue} values of {ring.Bits} bits, the round expects {length}";
         ring.AddWire(sum, bytes);
@@ -207,7 +223,8 @@ public sealed class SecureRoundServer
         if (revealed.ContainsKey(u.SiteId)) return $"shares from {u.SiteId} were already received (replayed)";
         try
         {
-            var shares = RevealedShares.FromBytes(SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(u.Box), SignedContent.Context("unmask", job, round, settings.RoundNonce, u.SiteId)));
+            var shares = RevealedShares.FromBytes(SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(u.Box),
+                SignedContent.Context("unmask", job, round, settings.RoundNonce, u.SiteId)));
             if (shares.Any(s => s.IsMaskingKey ? !Dropped.Contains(s.Owner) : !Survivors.Contains(s.Owner)))
                 return $"{u.SiteId} revealed a share that was not asked for";
             revealed[u.SiteId] = shares;

@@ -29,7 +29,8 @@ public static class ShamirSharing
 
     public static IReadOnlyList<ShamirShare> Split(ReadOnlySpan<byte> secret, int shares, int threshold)
     {
-        if (threshold < 1 || threshold > shares || shares > 255) throw new ArgumentException($"need 1 ≤ threshold ({threshold}) ≤ shares ({shares}) ≤ 255");
+        if (threshold < 1 || threshold > shares || shares > 255)
+            throw new ArgumentException($"need 1 ≤ threshold ({threshold}) ≤ shares ({shares}) ≤ 255");
         var coefficients = new byte[secret.Length, threshold];
         var random = RandomNumberGenerator.GetBytes(secret.Length * threshold);
         for (var b = 0; b < secret.Length; b++)
@@ -58,7 +59,8 @@ public static class ShamirSharing
     {
         if (shares.Count == 0) throw new ArgumentException("no shares");
         var list = shares.ToList();
-        if (list.Select(s => s.X).Distinct().Count() != list.Count || list.Any(s => s.X == 0)) throw new ArgumentException("shares must have distinct, non-zero points");
+        if (list.Select(s => s.X).Distinct().Count() != list.Count || list.Any(s => s.X == 0))
+            throw new ArgumentException("shares must have distinct, non-zero points");
         var length = list[0].Y.Length;
         if (list.Any(s => s.Y.Length != length)) throw new ArgumentException("shares have different lengths");
         var secret = new byte[length];

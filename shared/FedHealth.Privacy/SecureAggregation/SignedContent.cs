@@ -19,7 +19,11 @@ public static class SignedContent
         // A sealed box is bound by its ephemeral key, nonce, length and GCM tag: the tag authenticates every
         // ciphertext byte under a key only the sender and the recipient can derive, so signing it binds the sender
         // to the exact ciphertext without hashing megabytes twice.
-        void Box(SealedPayload p) { Bytes(p.EphemeralPublicKey); Bytes(p.Nonce); hash.AppendData(BitConverter.GetBytes(p.Ciphertext?.Length ?? -1)); Bytes(p.Tag); }
+        void Box(SealedPayload p)
+        {
+            Bytes(p.EphemeralPublicKey); Bytes(p.Nonce); hash.AppendData(
+            BitConverter.GetBytes(p.Ciphertext?.Length ?? -1)); Bytes(p.Tag);
+        }
         Text(message.GetType().Name);
         Bytes(message.JobId.ToByteArray());
         hash.AppendData(BitConverter.GetBytes(message.Round));
@@ -38,7 +42,11 @@ public static class SignedContent
                 Box(m.Box);
                 hash.AppendData(BitConverter.GetBytes(m.TrainLoss));
                 Text(m.Device);
-                if (m.Privacy is { } p) { Text(p.SiteId); hash.AppendData(BitConverter.GetBytes(p.Epsilon)); hash.AppendData(BitConverter.GetBytes(p.Delta)); hash.AppendData(BitConverter.GetBytes(p.Budget)); }
+                if (m.Privacy is { } p)
+                {
+                    Text(p.SiteId); hash.AppendData(BitConverter.GetBytes(p.Epsilon)); hash.AppendData(
+                    BitConverter.GetBytes(p.Delta)); hash.AppendData(BitConverter.GetBytes(p.Budget));
+                }
                 break;
             case UnmaskingSharesSubmitted u:
                 Box(u.Box);

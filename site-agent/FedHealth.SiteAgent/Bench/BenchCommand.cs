@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 
 namespace FedHealth.SiteAgent.Bench;
 
-/// <summary>`bench --config site.json [--model mlp] [--hidden 256] [--epochs 20] [--batch 32] [--lr 0.05] [--seed 1]`: CPU against CUDA on this site's data.</summary>
+/// <summary>`bench --config site.json [--model mlp] [--hidden 256] [--epochs 20] [--batch 32] [--lr 0.05] [--seed 1]`: CPU against CUDA on this site's
+/// data.</summary>
 public static class BenchCommand
 {
     public const string Usage = "usage: bench --config SITE.json [--model logistic|mlp] [--hidden N] [--epochs N] [--batch N] [--lr X] [--seed N]";
@@ -16,7 +17,8 @@ public static class BenchCommand
     {
         var options = new ConfigurationBuilder().AddCommandLine(args, new Dictionary<string, string>
         {
-            ["--config"] = "config", ["--model"] = "model", ["--hidden"] = "hidden", ["--epochs"] = "epochs", ["--batch"] = "batch", ["--lr"] = "lr", ["--seed"] = "seed",
+            ["--config"] = "config", ["--model"] = "model", ["--hidden"] = "hidden", ["--epochs"] = "epochs", ["--batch"] = "batch", ["--lr"] = "lr",
+            ["--seed"] = "seed",
         }).Build();
         if (args.Length % 2 != 0 || options["config"] is not { Length: > 0 } configPath)
         {
@@ -36,11 +38,14 @@ public static class BenchCommand
             var seed = Number(options, "seed", 1);
             var devices = new List<Device> { CPU };
             if (cuda.is_available()) devices.Add(CUDA);
-            await output.WriteLineAsync($"device bench: site {config.Site.Id}, {spec.Kind} ({spec.Features} features{(spec.Kind == "mlp" ? $", {spec.HiddenUnits} hidden" : "")}), " +
-                                        $"{plan.LocalEpochs} epochs of {data.Split.Train.Rows} rows, batch {plan.BatchSize}, learning rate {plan.LearningRate}, seed {seed}; test on {data.Split.Test.Rows} rows");
+            await output.WriteLineAsync(
+                $"device bench: site {config.Site.Id}, {spec.Kind} ({spec.Features} features{(spec.Kind == "mlp" ? $", {spec.HiddenUnits} hidden" : "")}), " +
+                                        $"{plan.LocalEpochs} epochs of {data.Split.Train.Rows} rows, batch {plan.BatchSize}, learning rate " +
+                                            $"{plan.LearningRate}, seed {seed}; test on {data.Split.Test.Rows} rows");
             foreach (var line in DeviceBench.Report(DeviceBench.Run(data, config.Site.Id, spec, plan, seed, devices))) await output.WriteLineAsync(line);
             if (devices.Count == 1)
-                await output.WriteLineAsync("cuda: not available here (torch.cuda.is_available() is false): run this on the GPU machine to compare (docs/site-agent.md, GPU)");
+                await output.WriteLineAsync(
+                    "cuda: not available here (torch.cuda.is_available() is false): run this on the GPU machine to compare (docs/site-agent.md, GPU)");
             return 0;
         }
         catch (Exception e) when (e is DataException or ArgumentException or FormatException or OverflowException)
@@ -52,6 +57,7 @@ public static class BenchCommand
 
     private static int Number(IConfiguration options, string name, int fallback) =>
         options[name] is { } text
-            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : throw new ArgumentException($"--{name}: '{text}' is not a positive whole number")
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
+                : throw new ArgumentException($"--{name}: '{text}' is not a positive whole number")
             : fallback;
 }

@@ -48,12 +48,14 @@ public static class DeviceBench
         var c = CultureInfo.InvariantCulture;
         yield return string.Format(c, "{0,-28} {1,10} {2,10} {3,11} {4,9} {5,10}", "device", "s/epoch", "ms/step", "train loss", "test AUC", "test loss");
         foreach (var r in runs)
-            yield return string.Format(c, "{0,-28} {1,10:0.0000} {2,10:0.000} {3,11:0.00000} {4,9:0.0000} {5,10:0.00000}", r.Device, r.SecondsPerEpoch, r.MillisecondsPerStep, r.TrainLoss, r.Test.Auc, r.Test.Loss);
+            yield return string.Format(c, "{0,-28} {1,10:0.0000} {2,10:0.000} {3,11:0.00000} {4,9:0.0000} {5,10:0.00000}", r.Device, r.SecondsPerEpoch,
+                r.MillisecondsPerStep, r.TrainLoss, r.Test.Auc, r.Test.Loss);
         foreach (var r in runs.Skip(1))
         {
             var maxDifference = r.Parameters.Zip(runs[0].Parameters, (a, b) => Math.Abs(a - b)).Max();
             yield return string.Format(c, "{0} vs {1}: step time ratio {2:0.00}x, |ΔAUC| {3:0.00000}, |Δtrain loss| {4:0.00000}, max |Δweight| {5:0.0e+0}",
-                r.Device, runs[0].Device, runs[0].MillisecondsPerStep / r.MillisecondsPerStep, Math.Abs(r.Test.Auc - runs[0].Test.Auc), Math.Abs(r.TrainLoss - runs[0].TrainLoss), maxDifference);
+                r.Device, runs[0].Device, runs[0].MillisecondsPerStep / r.MillisecondsPerStep, Math.Abs(r.Test.Auc - runs[0].Test.Auc),
+                    Math.Abs(r.TrainLoss - runs[0].TrainLoss), maxDifference);
         }
     }
 }

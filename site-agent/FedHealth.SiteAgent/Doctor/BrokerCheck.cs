@@ -16,9 +16,14 @@ public static class BrokerCheck
     public static async Task<CheckResult> Run(BusOptions bus, CancellationToken cancellationToken)
     {
         if (bus.Transport != BusOptions.RabbitMq)
-            return CheckResult.Warn(Name, $"Bus:Transport is {bus.Transport}: this agent would talk to no coordinator (set FEDHEALTH_Bus__Transport=RabbitMq and FEDHEALTH_Bus__Uri, or --Bus:Transport=RabbitMq --Bus:Uri=...)");
+            return CheckResult.Warn(Name, $"Bus:Transport is {bus.Transport}: this agent would talk to no coordinator (set FEDHEALTH_Bus__Transport=RabbitMq " +
+                "and FEDHEALTH_Bus__Uri, or --Bus:Transport=RabbitMq --Bus:Uri=...)");
         try { bus.Validate(); }
-        catch (ArgumentException e) { return CheckResult.Fail(Name, e.Message, "install the consortium's enrolment bundle (`enroll BUNDLE --config SITE.json`), or set Bus:Uri to the amqps:// address and Bus:CaFile the consortium gave you"); }
+        catch (ArgumentException e)
+        {
+            return CheckResult.Fail(Name, e.Message, "install the consortium's enrolment bundle (`enroll BUNDLE --config " +
+            "SITE.json`), or set Bus:Uri to the amqps:// address and Bus:CaFile the consortium gave you");
+        }
         var uri = new Uri(bus.Uri);
         var factory = new ConnectionFactory
         {
@@ -28,14 +33,16 @@ public static class BrokerCheck
         try { BrokerTls.From(bus)?.Apply(factory); }
         catch (Exception e) when (e is ArgumentException or System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
         {
-            return CheckResult.Fail(Name, $"the TLS files in Bus:CaFile/CertFile/KeyFile cannot be used: {e.Message}", "see the certificates line above; reinstall the consortium's enrolment bundle (`enroll BUNDLE --config SITE.json`)");
+            return CheckResult.Fail(Name, $"the TLS files in Bus:CaFile/CertFile/KeyFile cannot be used: {e.Message}",
+                "see the certificates line above; reinstall the consortium's enrolment bundle (`enroll BUNDLE --config SITE.json`)");
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout * 2);
         try
         {
             await using var connection = await factory.CreateConnectionAsync(timeout.Token);
-            return Judge(uri, Outcome.Reachable, CertificateUser(bus), connection.ServerProperties?.TryGetValue("version", out var v) == true && v is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null);
+            return Judge(uri, Outcome.Reachable, CertificateUser(bus), connection.ServerProperties?.TryGetValue("version", out var v) == true
+                && v is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -71,8 +78,10 @@ public static class BrokerCheck
                 "check the host name in Bus:Uri, and that this machine's DNS resolves it"),
             Outcome.TimedOut => CheckResult.Fail(Name, $"no answer from {where} within {Timeout.TotalSeconds:0} s",
                 "check that the hospital's firewall allows outbound connections to that host and port (5672, or 5671 for amqps)"),
-            Outcome.AuthFailed when certificateUser is not null => CheckResult.Fail(Name, $"{where} refused user '{user}': the broker has no user for this site's certificate, or certificate login is not enabled there",
-                $"ask the consortium's broker operator to run infra/rabbitmq/add-site-user.sh {certificateUser} (and to start the broker with TLS, which enables certificate login)"),
+            Outcome.AuthFailed when certificateUser is not null => CheckResult.Fail(Name,
+                $"{where} refused user '{user}': the broker has no user for this site's certificate, or certificate login is not enabled there",
+                $"ask the consortium's broker operator to run infra/rabbitmq/add-site-user.sh {certificateUser} (and to start the broker with TLS, which " +
+                    "enables certificate login)"),
             Outcome.AuthFailed => CheckResult.Fail(Name, $"{where} refused user '{user}': wrong user name or password (or no access to the virtual host)",
                 "set the user and password the consortium gave this site in Bus:Uri (FEDHEALTH_Bus__Uri in the environment file)"),
             _ => CheckResult.Fail(Name, $"could not connect to {where}: {detail}", "check Bus:Uri and the broker's logs"),

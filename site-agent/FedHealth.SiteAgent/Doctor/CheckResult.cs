@@ -10,5 +10,6 @@ public sealed record CheckResult(CheckStatus Status, string Name, string Detail,
     public static CheckResult Fail(string name, string detail, string fix) => new(CheckStatus.Fail, name, detail, fix);
 
     public override string ToString() =>
-        $"{Status.ToString().ToUpperInvariant()} {Name}: {Detail}" + (Status == CheckStatus.Fail && Fix is not null ? $"{Environment.NewLine}  fix: {Fix}" : "");
+        $"{Status.ToString().ToUpperInvariant()} {Name}: {Detail}" +
+            (Status == CheckStatus.Fail && Fix is not null ? $"{Environment.NewLine}  fix: {Fix}" : "");
 }

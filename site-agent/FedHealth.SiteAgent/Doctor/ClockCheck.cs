@@ -32,7 +32,8 @@ public static class ClockCheck
     public static CheckResult Judge(int? exitCode, string output) => (exitCode, output.Trim()) switch
     {
         (0, "yes") => CheckResult.Pass(Name, "synchronised by NTP"),
-        (0, "no") => CheckResult.Warn(Name, "the system clock is not NTP-synchronised: the ledger, audit log and liveness rely on time (timedatectl set-ntp true, or the hospital's time source)"),
+        (0, "no") => CheckResult.Warn(Name, "the system clock is not NTP-synchronised: the ledger, audit log and liveness rely on time (timedatectl set-ntp " +
+            "true, or the hospital's time source)"),
         _ => CheckResult.Warn(Name, "could not determine whether the clock is NTP-synchronised (no timedatectl or no systemd here); make sure it is"),
     };
 }

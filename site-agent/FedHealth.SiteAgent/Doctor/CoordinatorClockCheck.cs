@@ -61,7 +61,8 @@ public static class CoordinatorClockCheck
         var roundTrip = received - sent;
         var skew = coordinatorNow - (sent + roundTrip / 2);
         var magnitude = skew.Duration();
-        var text = $"this machine's clock is {magnitude.TotalSeconds:0.00} s {(skew > TimeSpan.Zero ? "behind" : "ahead of")} the coordinator's (± {roundTrip.TotalSeconds / 2:0.00} s)";
+        var text = $"this machine's clock is {magnitude.TotalSeconds:0.00} s {(skew > TimeSpan.Zero ? "behind" : "ahead of")} the coordinator's (± " +
+            $"{roundTrip.TotalSeconds / 2:0.00} s)";
         if (magnitude <= Agree) return CheckResult.Pass(Name, text);
         if (magnitude <= Broken) return CheckResult.Warn(Name, $"{text}: synchronise both with NTP before it grows");
         return CheckResult.Fail(Name, $"{text}: the coordinator would take this site's heartbeats for stale ones and its deadlines would be off",

@@ -29,7 +29,8 @@ public static class DiskSpaceCheck
         var detail = $"{stateDir} is writable, {Describe(freeBytes)} free";
         return freeBytes switch
         {
-            < FailBelow => CheckResult.Fail(Name, detail, $"free space on the volume of {stateDir} (at least {Describe(WarnBelow)}), or point stateDir to a larger one"),
+            < FailBelow =>
+                CheckResult.Fail(Name, detail, $"free space on the volume of {stateDir} (at least {Describe(WarnBelow)}), or point stateDir to a larger one"),
             < WarnBelow => CheckResult.Warn(Name, $"{detail} (under {Describe(WarnBelow)}: the ledger and spooled messages may fill it)"),
             _ => CheckResult.Pass(Name, detail),
         };

@@ -5,7 +5,8 @@ namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>
 /// `doctor`: checks a site's setup the way the agent will use it (config, policy, keys, data, libtorch, device, state
-/// folder, clock, certificates, broker, skew against the coordinator's clock), one line per check and what to do about each failure. Exit code 1 when anything fails.
+/// folder, clock, certificates, broker, skew against the coordinator's clock), one line per check and what to do about each failure. Exit code 1 when anything
+/// fails.
 /// </summary>
 public static class SiteDoctor
 {
@@ -53,7 +54,8 @@ public static class SiteDoctor
         {
             result = CheckResult.Fail("config", e.Message, !File.Exists(path)
                 ? "give the path of this site's config file (`init --out DIR` writes one to fill in)"
-                : $"correct the field named above in {path} (// comments are allowed, unknown fields are not; `init --out DIR` writes a commented template); the other site checks need a config that loads");
+                : $"correct the field named above in {path} (// comments are allowed, unknown fields are not; `init --out DIR` writes a commented template); " +
+                    "the other site checks need a config that loads");
             return null;
         }
     }
@@ -62,12 +64,14 @@ public static class SiteDoctor
     {
         withPolicy = config;
         if (config.PolicyFile is null)
-            return CheckResult.Warn("policy", "no policyFile: the agent sends without transfer checks (development only); `init` writes a policy.json to start from");
+            return CheckResult.Warn("policy",
+                "no policyFile: the agent sends without transfer checks (development only); `init` writes a policy.json to start from");
         try
         {
             withPolicy = SiteConfigFile.WithPolicy(config, path);
             var p = withPolicy.Policy!;
-            return CheckResult.Pass("policy", $"{config.PolicyFile}: {p.Jurisdiction}, consortia {string.Join(", ", p.Consortia)}, destinations {string.Join(", ", p.Destinations.Select(d => $"{d.Jurisdiction} ({d.LegalBasis})"))}");
+            return CheckResult.Pass("policy", $"{config.PolicyFile}: {p.Jurisdiction}, consortia {string.Join(", ", p.Consortia)}, destinations " +
+                $"{string.Join(", ", p.Destinations.Select(d => $"{d.Jurisdiction} ({d.LegalBasis})"))}");
         }
         catch (DataException e)
         {

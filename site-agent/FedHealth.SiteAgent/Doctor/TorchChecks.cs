@@ -49,7 +49,8 @@ public static class TorchChecks
             { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
             if (process is null) return null;
             var output = process.StandardOutput.ReadToEnd();
-            return process.WaitForExit(5000) && process.ExitCode == 0 ? string.Join("; ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) : null;
+            return process.WaitForExit(5000) && process.ExitCode == 0
+                ? string.Join("; ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) : null;
         }
         catch (System.ComponentModel.Win32Exception) { return null; }
     }

@@ -11,7 +11,8 @@ public static class EnrollCommand
         var (target, config, fingerprint, replaceCa, rotate) = Parse(args);
         if (target is null || config is null || (rotate && target != "request"))
         {
-            await errors.WriteLineAsync("usage: enroll request --config SITE.json [--rotate] | enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256] [--replace-ca]");
+            await errors.WriteLineAsync(
+                "usage: enroll request --config SITE.json [--rotate] | enroll BUNDLE --config SITE.json [--ca-fingerprint SHA256] [--replace-ca]");
             return 2;
         }
         try
@@ -23,20 +24,26 @@ public static class EnrollCommand
                 var folder = SiteEnrolment.FolderOf(site);
                 if (rotate)
                 {
-                    await output.WriteLineAsync($"wrote {request}: a rotation of this site's identity key, proved by the current key; send it to the consortium's operator.");
-                    await output.WriteLineAsync($"the new key waits in {SiteSecurity.NextKeyFile(folder.IdentityKey)}: a running agent switches to it when the consortium's new file reaches it, with no restart.");
-                    await output.WriteLineAsync($"then install the bundle the consortium sends back (its renewed certificate): enroll BUNDLE --config {config}");
+                    await output.WriteLineAsync(
+                        $"wrote {request}: a rotation of this site's identity key, proved by the current key; send it to the consortium's operator.");
+                    await output.WriteLineAsync($"the new key waits in {SiteSecurity.NextKeyFile(folder.IdentityKey)}: a running agent switches to it when " +
+                        "the consortium's new file reaches it, with no restart.");
+                    await output.WriteLineAsync(
+                        $"then install the bundle the consortium sends back (its renewed certificate): enroll BUNDLE --config {config}");
                     return 0;
                 }
                 await output.WriteLineAsync($"wrote {request}: send it to the consortium's operator (it holds public keys only).");
-                await output.WriteLineAsync($"this site's private keys stay in {folder.Dir} (identity-key.pem, tls-key.pem): never send or copy them elsewhere.");
+                await output.WriteLineAsync(
+                    $"this site's private keys stay in {folder.Dir} (identity-key.pem, tls-key.pem): never send or copy them elsewhere.");
                 await output.WriteLineAsync($"then install the bundle the consortium sends back: enroll BUNDLE --config {config}");
                 return 0;
             }
             var ca = SiteEnrolment.Accept(site, target, fingerprint, replaceCa);
             var installed = SiteEnrolment.FolderOf(site);
-            await output.WriteLineAsync($"enrolled {site.Site.Id}: installed {installed.TlsCertificate}, {installed.CaCertificate}, {installed.Consortium} and {installed.BrokerSettings}");
-            await output.WriteLineAsync($"consortium CA SHA-256 fingerprint {ca}{(fingerprint is null ? ": compare it with the one the consortium published (or pass --ca-fingerprint next time)" : " (as given)")}");
+            await output.WriteLineAsync($"enrolled {site.Site.Id}: installed {installed.TlsCertificate}, {installed.CaCertificate}, {installed.Consortium} " +
+                $"and {installed.BrokerSettings}");
+            await output.WriteLineAsync("consortium CA SHA-256 fingerprint " +
+                $"{ca}{(fingerprint is null ? ": compare it with the one the consortium published (or pass --ca-fingerprint next time)" : " (as given)")}");
             await output.WriteLineAsync($"next: doctor --config {config}");
             return 0;
         }

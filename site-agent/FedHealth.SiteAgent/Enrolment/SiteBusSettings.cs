@@ -23,7 +23,8 @@ public static class SiteBusSettings
     {
         try
         {
-            return SiteConfigFile.Read(configPath).EnrolmentDir is { } dir && new EnrolmentFolder(dir).BrokerSettings is var file && File.Exists(file) ? file : null;
+            return SiteConfigFile.Read(configPath).EnrolmentDir is { } dir && new EnrolmentFolder(dir).BrokerSettings is var file
+                && File.Exists(file) ? file : null;
         }
         catch (DataException)
         {

@@ -54,7 +54,8 @@ public static class SiteEnrolment
         var problems = new List<string>();
         if (bundle.SiteId != config.Site.Id) problems.Add($"siteId: the bundle is for '{bundle.SiteId}', this site is '{config.Site.Id}'");
         if (!File.Exists(folder.IdentityKey) || !File.Exists(folder.TlsKey))
-            throw new EnrolmentException($"{folder.Dir}: this site's keys are missing (identity-key.pem, tls-key.pem): run `enroll request` first; the bundle answers the request made with them");
+            throw new EnrolmentException($"{folder.Dir}: this site's keys are missing (identity-key.pem, tls-key.pem): run `enroll request` first; the " +
+                "bundle answers the request made with them");
 
         using var ca = Certificate(bundle.CaCertificate, "caCertificate", problems);
         using var client = Certificate(bundle.ClientCertificate, "clientCertificate", problems);
@@ -65,9 +66,11 @@ public static class SiteEnrolment
                 problems.Add($"caCertificate: '{ca.Subject}' is not a CA certificate");
             // Renewal keeps the consortium it joined: a bundle swapped in transit must not bring its own CA (and broker).
             if (!replaceCa && File.Exists(folder.CaCertificate) && InstalledCa(folder.CaCertificate) is { } installed && installed != fingerprint)
-                problems.Add($"caCertificate: its SHA-256 fingerprint {fingerprint} differs from the consortium CA already installed ({installed}); if the consortium really changed its CA, enroll again with --replace-ca");
+                problems.Add($"caCertificate: its SHA-256 fingerprint {fingerprint} differs from the consortium CA already installed ({installed}); if the " +
+                    "consortium really changed its CA, enroll again with --replace-ca");
             if (expectedCaFingerprint is not null && !string.Equals(Normalise(expectedCaFingerprint), fingerprint, StringComparison.OrdinalIgnoreCase))
-                problems.Add($"caCertificate: its SHA-256 fingerprint is {fingerprint}, not the {Normalise(expectedCaFingerprint)} given with --ca-fingerprint (do not trust this bundle; ask the consortium)");
+                problems.Add($"caCertificate: its SHA-256 fingerprint is {fingerprint}, not the {Normalise(expectedCaFingerprint)} given with " +
+                    "--ca-fingerprint (do not trust this bundle; ask the consortium)");
         }
         if (ca is not null && client is not null)
         {
@@ -77,7 +80,8 @@ public static class SiteEnrolment
             using var tlsKey = ECDsa.Create();
             ImportKey(tlsKey, folder.TlsKey);
             if (!client.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(tlsKey.ExportSubjectPublicKeyInfo()))
-                problems.Add($"clientCertificate: issued for another key than {folder.TlsKey} (the bundle answers another request; send the consortium this site's current request)");
+                problems.Add($"clientCertificate: issued for another key than {folder.TlsKey} (the bundle answers another request; send the consortium this " +
+                    "site's current request)");
         }
         var consortium = BundledConsortium(bundle, ca, folder, config.Site.Id, problems, out var nextKey);
         if (!Uri.TryCreate(bundle.BrokerUri, UriKind.Absolute, out var broker) || broker.Scheme != "amqps" || broker.UserInfo.Length > 0)
@@ -104,13 +108,15 @@ public static class SiteEnrolment
 
     public static EnrolmentFolder FolderOf(SiteConfig config) => config.EnrolmentDir is { } dir
         ? new EnrolmentFolder(dir)
-        : throw new EnrolmentException("the site config has no enrolmentDir: add \"enrolmentDir\": \"enrolment\" (a folder beside it, readable only by the agent's user)");
+        : throw new EnrolmentException(
+            "the site config has no enrolmentDir: add \"enrolmentDir\": \"enrolment\" (a folder beside it, readable only by the agent's user)");
 
     /// <summary>
     /// The bundle's consortium file, when the bundle's CA signed it, it registers this site with the identity key the site
     /// holds (or the next key of a rotation: <paramref name="nextKey"/>), and it is not older than the one installed.
     /// </summary>
-    private static ConsortiumTrust? BundledConsortium(EnrolmentBundle bundle, X509Certificate2? ca, EnrolmentFolder folder, string siteId, List<string> problems, out bool nextKey)
+    private static ConsortiumTrust? BundledConsortium(EnrolmentBundle bundle, X509Certificate2? ca, EnrolmentFolder folder, string siteId,
+        List<string> problems, out bool nextKey)
     {
         nextKey = false;
         ConsortiumTrust trust;
@@ -118,8 +124,10 @@ public static class SiteEnrolment
         catch (InvalidDataException e) { problems.Add(e.Message); return null; }
         if (ca is not null && !trust.SignedBy(ca)) problems.Add("consortium: not signed by the bundle's CA (altered, or made by another consortium)");
         // Within one consortium (the same CA signed both) versions only rise; a consortium that changed its CA starts anew.
-        if (ca is not null && File.Exists(folder.Consortium) && Installed(folder.Consortium) is { } installed && installed.SignedBy(ca) && installed.Version > trust.Version)
-            problems.Add($"consortium: version {trust.Version} is older than the installed version {installed.Version} (an old bundle would undo later revocations)");
+        if (ca is not null && File.Exists(folder.Consortium) && Installed(folder.Consortium) is { } installed && installed.SignedBy(ca)
+            && installed.Version > trust.Version)
+            problems.Add(
+                $"consortium: version {trust.Version} is older than the installed version {installed.Version} (an old bundle would undo later revocations)");
         if (!trust.Sites.TryGetValue(siteId, out var registered))
         {
             problems.Add($"consortium: does not register {siteId}");
@@ -133,7 +141,8 @@ public static class SiteEnrolment
             using var rotated = SigningKey.FromPem(File.ReadAllText(next));
             nextKey = registered.AsSpan().SequenceEqual(rotated.PublicKey);
         }
-        if (!nextKey) problems.Add($"consortium: registers another identity key for {siteId} ({EnrolmentIssuer.Fingerprint(registered)}) than {folder.IdentityKey}");
+        if (!nextKey)
+            problems.Add($"consortium: registers another identity key for {siteId} ({EnrolmentIssuer.Fingerprint(registered)}) than {folder.IdentityKey}");
         return trust;
     }
 

@@ -52,7 +52,8 @@ public sealed class AccountStoreTests : IDisposable
     {
         var none = new ConfigurationBuilder().Build();
         Assert.Contains("fedhealth accounts add", Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddDashboardSecurity(none)).Message);
-        var empty = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Dashboard:AccountsFile"] = temp.File("empty.json", "[]") }).Build();
+        var empty = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Dashboard:AccountsFile"] = temp.File("empty.json", "[]") }).Build();
         Assert.Contains("holds no account", Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddDashboardSecurity(empty)).Message);
     }
 

@@ -14,7 +14,8 @@ namespace FedHealth.Tests.Browser;
 /// </summary>
 public sealed class DashboardApiSecurityTests(LocalDashboard dashboard) : IClassFixture<LocalDashboard>
 {
-    private static readonly string[] ReadRoutes = ["/api/status", "/api/ledger", "/api/ledger/verify", $"/api/jobs/{Guid.NewGuid()}", $"/api/jobs/{Guid.NewGuid()}/model"];
+    private static readonly string[] ReadRoutes = ["/api/status", "/api/ledger", "/api/ledger/verify", $"/api/jobs/{Guid.NewGuid()}",
+        $"/api/jobs/{Guid.NewGuid()}/model"];
 
     [Fact]
     public async Task Nobody_signed_out_reads_anything_or_opens_the_live_channel()
@@ -117,7 +118,8 @@ public sealed class DashboardApiSecurityTests(LocalDashboard dashboard) : IClass
     private async Task<HttpClient> Client(string user)
     {
         var http = new HttpClient { BaseAddress = new Uri(dashboard.Url), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DashboardUsers.Token(dashboard.Url, user, dashboard.Password(user)));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await DashboardUsers.Token(dashboard.Url, user, dashboard.Password(user)));
         return http;
     }
 }

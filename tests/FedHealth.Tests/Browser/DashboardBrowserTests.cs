@@ -130,7 +130,8 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         Assert.Contains(jobId, page.Url);
 
         // A change sent from the browser without the anti-forgery token is refused, even for a lead.
-        var forged = await page.EvaluateAsync<int>("async () => (await fetch('/api/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status");
+        var forged = await page.EvaluateAsync<int>(
+            "async () => (await fetch('/api/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status");
         Assert.Equal(400, forged);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
@@ -292,8 +293,10 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
     {
         await LocalDashboard.Screenshot(page, name);
         var axe = await page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join("; ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help} ({string.Join("; ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
         Assert.True(serious.Count == 0, $"{name}: {string.Join("\n", serious)}");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{name}: the page scrolls sideways");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"),
+            $"{name}: the page scrolls sideways");
     }
 }

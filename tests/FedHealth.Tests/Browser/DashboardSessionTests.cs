@@ -19,7 +19,10 @@ public sealed class DashboardSessionTests(LocalDashboard dashboard) : IClassFixt
         var cookies = new CookieContainer();
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = new Uri(dashboard.Url) };
         var anonymous = (await browser.GetFromJsonAsync<SessionInfo>("/api/session", ProcessFederation.Json))!;
-        var signIn = new HttpRequestMessage(HttpMethod.Post, "/api/session") { Content = JsonContent.Create(new SignInRequest("auditor", dashboard.Password("auditor"))) };
+        var signIn = new HttpRequestMessage(HttpMethod.Post, "/api/session")
+        {
+            Content = JsonContent.Create(new SignInRequest("auditor", dashboard.Password("auditor")))
+        };
         signIn.Headers.Add(DashboardSecurity.CsrfHeader, anonymous.Csrf);
         var session = (await (await browser.SendAsync(signIn)).Content.ReadFromJsonAsync<SessionInfo>(ProcessFederation.Json))!;
         Assert.True(session.SignedIn);
@@ -43,7 +46,8 @@ public sealed class DashboardSessionTests(LocalDashboard dashboard) : IClassFixt
         const string password = "a lead who is leaving";
         store.Save("leaving-lead", DashboardRoles.Lead, password);
         using var asLead = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
-        asLead.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DashboardUsers.Token(dashboard.Url, "leaving-lead", password));
+        asLead.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await DashboardUsers.Token(dashboard.Url, "leaving-lead", password));
         Assert.Equal(HttpStatusCode.OK, (await asLead.GetAsync("/api/status")).StatusCode);
 
         // Re-added as an auditor: the token issued to the lead reaches nothing, and lead routes stay closed.
@@ -52,7 +56,8 @@ public sealed class DashboardSessionTests(LocalDashboard dashboard) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, (await asLead.PostAsJsonAsync($"/api/jobs/{Guid.NewGuid()}/stop", new { reason = "x" })).StatusCode);
 
         using var asAuditor = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
-        asAuditor.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DashboardUsers.Token(dashboard.Url, "leaving-lead", password));
+        asAuditor.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await DashboardUsers.Token(dashboard.Url, "leaving-lead", password));
         Assert.Equal(HttpStatusCode.OK, (await asAuditor.GetAsync("/api/status")).StatusCode);
         Assert.True(store.Remove("leaving-lead"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await asAuditor.GetAsync("/api/status")).StatusCode);
@@ -62,7 +67,8 @@ public sealed class DashboardSessionTests(LocalDashboard dashboard) : IClassFixt
     public async Task A_lead_whose_create_is_retried_with_the_same_idempotency_key_gets_the_job_it_already_made()
     {
         using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DashboardUsers.Token(dashboard.Url, "lead", dashboard.Password("lead")));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await DashboardUsers.Token(dashboard.Url, "lead", dashboard.Password("lead")));
         var site = (await http.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.First(s => s.Online).LastHeartbeat;
         var spec = new JobSpec
         {

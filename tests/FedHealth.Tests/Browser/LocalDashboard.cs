@@ -31,25 +31,29 @@ public sealed class LocalDashboard : IAsyncLifetime
         var options = new LocalRunOptions { DataDir = temp.Path, FederationDir = LocalRunOptions.DefaultFederationDir(), Port = new Uri(Url).Port };
         serving = new LocalFederation(options, TextWriter.Null).Serve(stop.Token);
         using var http = new HttpClient { BaseAddress = new Uri(Url) };
-        await Eventually.Get(async () => serving.IsFaulted ? throw serving.Exception!.InnerException! : (await http.GetAsync("/api/session")).IsSuccessStatusCode ? "up" : null,
+        await Eventually.Get(async () => serving.IsFaulted ? throw serving.Exception!.InnerException!
+            : (await http.GetAsync("/api/session")).IsSuccessStatusCode ? "up" : null,
             TimeSpan.FromSeconds(90), "the local federation's dashboard to answer");
         // The dashboard answers before the sites' first heartbeats: every test expects the four sites online.
         using (var lead = await LeadClient())
-            await Eventually.Get(async () => (await lead.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.Count(s => s.Online) == 4 ? "online" : null,
+            await Eventually.Get(async () =>
+                (await lead.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.Count(s => s.Online) == 4 ? "online" : null,
                 TimeSpan.FromSeconds(90), "the local federation's four sites to be online");
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium", Headless = true,
             // Without the networking flags Chromium floods the closed network with refused connections (STACK.md).
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
         });
     }
 
     /// <summary>A fresh browser context (its own cookies) at laptop size, signed in as the user through the sign-in form, typing as a person would.</summary>
     public async Task<IPage> SignIn(string user, int width = 1366, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true });
+        var context = await Browser.NewContextAsync(
+            new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(Url);
@@ -92,7 +96,8 @@ public sealed class LocalDashboard : IAsyncLifetime
         var response = await http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);
         response.EnsureSuccessStatusCode();
         var id = (await response.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
-        await Eventually.Get(async () => (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", ProcessFederation.Json))!.Status == "completed" ? "done" : null,
+        await Eventually.Get(async () =>
+            (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", ProcessFederation.Json))!.Status == "completed" ? "done" : null,
             TimeSpan.FromMinutes(2), $"count {id} to complete");
         return id;
     }
@@ -105,13 +110,15 @@ public sealed class LocalDashboard : IAsyncLifetime
     private Task<Guid>? crossSite;
 
     /// <summary>One completed fine-tuned job with cross-site evaluation (plain updates), launched on first use.</summary>
-    public Task<Guid> CrossSiteJob() => crossSite ??= LaunchAndFinish(new PersonalisationSpec { Method = "finetune", Epochs = 2, CrossSiteEvaluation = true }, secureAggregation: false);
+    public Task<Guid> CrossSiteJob() =>
+        crossSite ??= LaunchAndFinish(new PersonalisationSpec { Method = "finetune", Epochs = 2, CrossSiteEvaluation = true }, secureAggregation: false);
 
     private async Task<Guid> LaunchAndFinish(PersonalisationSpec personalisation, bool secureAggregation)
     {
         var id = await LaunchAsLead(rounds: 2, personalisation, secureAggregation);
         using var http = await LeadClient();
-        await Eventually.Get(async () => (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", ProcessFederation.Json))!.Status == "completed" ? "done" : null,
+        await Eventually.Get(async () =>
+            (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", ProcessFederation.Json))!.Status == "completed" ? "done" : null,
             TimeSpan.FromMinutes(3), $"job {id} to complete");
         return id;
     }
@@ -122,7 +129,8 @@ public sealed class LocalDashboard : IAsyncLifetime
     private async Task<HttpClient> LeadClient()
     {
         var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await (leadToken ??= DashboardUsers.Token(Url, "lead", Password("lead"))));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            await (leadToken ??= DashboardUsers.Token(Url, "lead", Password("lead"))));
         return http;
     }
 

@@ -40,7 +40,8 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         // Not asserted (timing on a loaded machine): logged, so docs/cluster.md's figure can be reproduced from this test.
         await Eventually.Get(() => Task.FromResult(federation.Coordinators.FirstOrDefault(n => n != host && n.Output.Contains($"job {job} recovered on"))),
             TimeSpan.FromMinutes(2), "the job to recover on a survivor");
-        log.WriteLine($"the job recovered on a survivor {killed.Elapsed.TotalSeconds:F1} s after kill -9 of its node (downing stable-after {new CoordinatorCluster(3, journal).DowningStableAfter.TotalSeconds:0} s, the removal margin the same)");
+        log.WriteLine($"the job recovered on a survivor {killed.Elapsed.TotalSeconds:F1} s after kill -9 of its node (downing stable-after " +
+            $"{new CoordinatorCluster(3, journal).DowningStableAfter.TotalSeconds:0} s, the removal margin the same)");
 
         var done = await federation.Job(job, Ended, TimeSpan.FromMinutes(3), "the job to end on the surviving nodes");
         Assert.Equal("completed", done.Status);
@@ -103,7 +104,8 @@ public sealed class ClusterChaosTests(RealServers servers, ITestOutputHelper log
         Assert.Equal(3, gone.Contributors.Count);
 
         flaky.Thaw();
-        var back = await federation.Job(job, j => j.Rounds.Any(r => r.Round > gone.Round && r.Contributors.Contains("NL-ROTTERDAM-C")), TimeSpan.FromSeconds(60),
+        var back = await federation.Job(job, j => j.Rounds.Any(r => r.Round > gone.Round && r.Contributors.Contains("NL-ROTTERDAM-C")),
+            TimeSpan.FromSeconds(60),
             "the site to take part again once it is back");
         Assert.True(back.Status is "training" or "evaluating", $"the job is still running before the broker restart (it is {back.Status})");
 

@@ -31,13 +31,16 @@ public sealed partial class RemotingTlsTests(RealServers servers, ITestOutputHel
         string[] Node(int i)
         {
             var folder = Path.Combine(temp.Path, $"node-cert-{i + 1}");
-            Assert.Equal(0, CliRunner.Run("provision", "node-cert", "--ca", caFolder, "--name", $"coordinator-{i + 1}", "--ip", "127.0.0.1", "--out", folder).GetAwaiter().GetResult());
-            return [$"--Coordinator:RemotingCertFile={Path.Combine(folder, "node-cert.pem")}", $"--Coordinator:RemotingKeyFile={Path.Combine(folder, "node-key.pem")}",
+            Assert.Equal(0, CliRunner.Run("provision", "node-cert", "--ca", caFolder, "--name", $"coordinator-{i + 1}", "--ip", "127.0.0.1", "--out", folder)
+                .GetAwaiter().GetResult());
+            return [$"--Coordinator:RemotingCertFile={Path.Combine(folder, "node-cert.pem")}",
+                $"--Coordinator:RemotingKeyFile={Path.Combine(folder, "node-key.pem")}",
                 $"--Coordinator:RemotingCaFile={Path.Combine(folder, "ca-cert.pem")}"];
         }
 
         var journal = servers.PostgreSql.NewDatabase();
-        using var federation = new ProcessFederation(servers.RabbitMq, Path.Combine(temp.Path, "federation"), SiteIds, log, new CoordinatorCluster(2, journal), nodeSettings: Node);
+        using var federation = new ProcessFederation(servers.RabbitMq, Path.Combine(temp.Path, "federation"), SiteIds, log, new CoordinatorCluster(2, journal),
+            nodeSettings: Node);
         var (first, second) = (federation.Coordinators[0], federation.Coordinators[1]);
         var firstAddress = NodeAddress().Match(first.Output).Groups[1].Value;
         Assert.StartsWith("akka.ssl.tcp://", firstAddress);
@@ -63,7 +66,8 @@ public sealed partial class RemotingTlsTests(RealServers servers, ITestOutputHel
                 .And(new DotNettySslSetup(siteCertificate, suppressValidation: true, requireMutualAuthentication: true)));
             try
             {
-                await Eventually.Get(() => Task.FromResult(first.Output.Contains("remoting: refused a TLS connection with") ? first : null), TimeSpan.FromSeconds(60),
+                await Eventually.Get(() => Task.FromResult(first.Output.Contains("remoting: refused a TLS connection with") ? first : null),
+                    TimeSpan.FromSeconds(60),
                     "the first node to refuse the intruder's handshake");
                 Assert.Contains("is not trusted by the consortium CA", first.Output);
                 Assert.NotEqual(Akka.Cluster.MemberStatus.Up, Akka.Cluster.Cluster.Get(intruder).SelfMember.Status);

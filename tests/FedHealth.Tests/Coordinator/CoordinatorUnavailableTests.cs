@@ -49,7 +49,8 @@ public sealed class CoordinatorUnavailableTests : IDisposable
     {
         var client = host.Host.Services.GetRequiredService<IRequestClient<CreateJob>>();
         var failure = await Assert.ThrowsAnyAsync<Exception>(() =>
-            client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = JobFixtures.Spec(rounds: 1, minSites: 1), RequestId = Guid.NewGuid() }, default, within));
+            client.GetResponse<JobAccepted, JobRefused>(
+                new CreateJob { Spec = JobFixtures.Spec(rounds: 1, minSites: 1), RequestId = Guid.NewGuid() }, default, within));
         return CoordinatorUnavailableException.Explain(failure, within) ?? throw new Xunit.Sdk.XunitException($"not explained: {failure}");
     }
 

@@ -132,8 +132,10 @@ public sealed class CrossSiteTests
         foreach (var e in JobState.Create(Job, CrossSiteSpec(), Sites, T0)) state.Apply(e);
         foreach (var site in Sites) Apply(state, state.OnUpdate(Update(Job, 1, site, [1, 1, 1], 10), T0));
         var wrongShape = new FlatParameters(ParameterLayout.For(new ModelSpec { Kind = "logistic", Features = 3 }), [1, 1, 1, 1]).ToWeights();
-        Assert.Contains("personal model of A:", state.OnAnswer(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = wrongShape }, T0).Refusal);
-        Assert.Contains("without its evaluation on its own rows", state.OnAnswer(GoodEvaluation(Job, 1, "A") with { PersonalModel = PersonalOfA }, T0).Refusal);
+        Assert.Contains("personal model of A:",
+            state.OnAnswer(GoodEvaluation(Job, 1, "A") with { Personalised = own, PersonalModel = wrongShape }, T0).Refusal);
+        Assert.Contains("without its evaluation on its own rows",
+            state.OnAnswer(GoodEvaluation(Job, 1, "A") with { PersonalModel = PersonalOfA }, T0).Refusal);
         // Scores before the scoring phase are out of order.
         Assert.Contains("too late or out of order", state.OnAnswer(Scores("A", (null, 0.7)), T0).Refusal);
     }
@@ -161,7 +163,8 @@ public sealed class CrossSiteTests
         Apply(state, state.OnAnswer(Scores("A", (null, 0.7), ("A", 0.8)), T0));
 
         var later = T0 + TimeSpan.FromSeconds(30);
-        var closing = state.OnLiveness(new Dictionary<string, DateTimeOffset> { ["A"] = later, ["B"] = T0 - TimeSpan.FromMinutes(5) }, TimeSpan.FromSeconds(20), later);
+        var closing = state.OnLiveness(new Dictionary<string, DateTimeOffset> { ["A"] = later, ["B"] = T0 - TimeSpan.FromMinutes(5) },
+            TimeSpan.FromSeconds(20), later);
         foreach (var e in closing) state.Apply(e);
         Assert.Equal(JobPhase.Completed, state.Phase);
         Assert.Equal(["B", "C"], state.CrossSite!.NotScored.Select(n => n.SiteId));

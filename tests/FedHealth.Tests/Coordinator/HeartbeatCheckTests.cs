@@ -18,11 +18,13 @@ public sealed class HeartbeatCheckTests : IDisposable
     private readonly SigningKey attacker = SigningKey.Create();
     private readonly ConsortiumTrust trust;
 
-    public HeartbeatCheckTests() => trust = TestTrust.Of(KeyAgreement.PublicKey(KeyAgreement.NewKey()), new Dictionary<string, byte[]> { ["A"] = siteA.PublicKey });
+    public HeartbeatCheckTests() =>
+        trust = TestTrust.Of(KeyAgreement.PublicKey(KeyAgreement.NewKey()), new Dictionary<string, byte[]> { ["A"] = siteA.PublicKey });
 
     private static SiteHeartbeat Signed(SiteHeartbeat h, SigningKey key) => h with { Signature = key.Sign(SignedMessage.Digest(h with { Signature = null })) };
 
-    private SiteHeartbeat FromA(DateTimeOffset at, string jurisdiction = "DE") => Signed(Heartbeat("A") with { SentAt = at, Jurisdiction = jurisdiction }, siteA);
+    private SiteHeartbeat FromA(DateTimeOffset at, string jurisdiction = "DE") =>
+        Signed(Heartbeat("A") with { SentAt = at, Jurisdiction = jurisdiction }, siteA);
 
     [Fact]
     public void The_sites_own_fresh_signed_heartbeat_is_taken()
@@ -37,13 +39,15 @@ public sealed class HeartbeatCheckTests : IDisposable
         var registered = trust with { Jurisdictions = new Dictionary<string, string> { ["A"] = "DE" } };
         Assert.Null(HeartbeatCheck.Problem(FromA(Now), registered, Now, null));
         // Signed by the site itself, so only the registration can tell: a site in Germany claiming to be in the Netherlands.
-        Assert.Contains("states jurisdiction 'NL', but the consortium file registers the site in 'DE'", HeartbeatCheck.Problem(FromA(Now, "NL"), registered, Now, null));
+        Assert.Contains("states jurisdiction 'NL', but the consortium file registers the site in 'DE'",
+            HeartbeatCheck.Problem(FromA(Now, "NL"), registered, Now, null));
     }
 
     [Fact]
     public void A_forged_unsigned_altered_invented_stale_or_replayed_heartbeat_is_refused_with_its_reason()
     {
-        Assert.Contains("does not verify", HeartbeatCheck.Problem(Signed(Heartbeat("A") with { SentAt = Now, Jurisdiction = "NL" }, attacker), trust, Now, null));
+        Assert.Contains("does not verify",
+            HeartbeatCheck.Problem(Signed(Heartbeat("A") with { SentAt = Now, Jurisdiction = "NL" }, attacker), trust, Now, null));
         Assert.Contains("unsigned", HeartbeatCheck.Problem(Heartbeat("A") with { SentAt = Now }, trust, Now, null));
         // The site's own heartbeat with the jurisdiction rewritten on the way.
         Assert.Contains("does not verify", HeartbeatCheck.Problem(FromA(Now) with { Jurisdiction = "NL" }, trust, Now, null));

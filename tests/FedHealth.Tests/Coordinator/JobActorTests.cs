@@ -97,7 +97,8 @@ public sealed class JobActorTests : IAsyncLifetime
         Assert.Equal(2, (await bus.Next<RoundStarted>()).Round);
         actor.Tell(Update(job, 2, "A", [5, 5, 5], 10)); // after the snapshot: replayed as an event
         var connection = $"Data Source={Path.Combine(temp.Path, "journal.db")}";
-        var saved = (await Eventually.Get(() => Task.FromResult(JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, $"job-{job}") is { Count: 1 } s ? s : null),
+        var saved = (await Eventually.Get(() =>
+            Task.FromResult(JournalTable.Snapshots(CoordinatorOptions.Sqlite, connection, $"job-{job}") is { Count: 1 } s ? s : null),
             Within, "the snapshot at round 2's start")).Single();
         var before = await actor.Ask<JobSummary>(new GetJobSummary(job), Within);
         await first.Terminate();
@@ -116,7 +117,8 @@ public sealed class JobActorTests : IAsyncLifetime
     }
 
     /// <summary>A one-node cluster with a site registry, the job region and the job index, as a coordinator node has them.</summary>
-    private async Task<(ActorSystem System, IActorRef Sites, IActorRef Region, IActorRef Index)> JobIndex(string? name = null, SecureAggregationKeys? keys = null)
+    private async Task<(ActorSystem System, IActorRef Sites, IActorRef Region, IActorRef Index)> JobIndex(string? name = null,
+        SecureAggregationKeys? keys = null)
     {
         var system = NewSystem();
         var cluster = Akka.Cluster.Cluster.Get(system);
@@ -132,7 +134,8 @@ public sealed class JobActorTests : IAsyncLifetime
         using var coordinatorKey = FedHealth.Privacy.Crypto.KeyAgreement.NewKey();
         var trust = TestTrust.Of(FedHealth.Privacy.Crypto.KeyAgreement.PublicKey(coordinatorKey), new Dictionary<string, byte[]>());
         var (_, _, _, index) = await JobIndex(keys: new SecureAggregationKeys(trust, coordinatorKey));
-        var noSites = await index.Ask<object>(new CreateJob { Spec = Spec() with { Sites = null!, SecureAggregation = true }, RequestId = Guid.NewGuid() }, TimeSpan.FromSeconds(10));
+        var noSites = await index.Ask<object>(new CreateJob { Spec = Spec() with { Sites = null!, SecureAggregation = true }, RequestId = Guid.NewGuid() },
+            TimeSpan.FromSeconds(10));
         Assert.Contains("sites: must be a list", Assert.IsType<JobRefused>(noSites).Reason);
         var noSpec = await index.Ask<object>(new CreateJob { Spec = null!, RequestId = Guid.NewGuid() }, TimeSpan.FromSeconds(10));
         Assert.Equal("spec: missing", Assert.IsType<JobRefused>(noSpec).Reason);
@@ -149,7 +152,8 @@ public sealed class JobActorTests : IAsyncLifetime
         Assert.Contains("needs 2 sites, 1 are online", Assert.IsType<JobRefused>(refused).Reason);
         sites.Tell(Heartbeat("B"));
         // The same request once refused is judged afresh: it created nothing the first time.
-        var accepted = Assert.IsType<JobAccepted>(await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2), RequestId = request }, TimeSpan.FromSeconds(10)));
+        var accepted = Assert.IsType<JobAccepted>(
+            await manager.Ask<object>(new CreateJob { Spec = Spec(minSites: 2), RequestId = request }, TimeSpan.FromSeconds(10)));
         Assert.Equal(["A", "B"], accepted.Participants);
         var status = await manager.Ask<FederationStatus>(new GetFederationStatus(), TimeSpan.FromSeconds(10));
         Assert.Equal(accepted.JobId, Assert.Single(status.Jobs).JobId);
@@ -317,15 +321,18 @@ public sealed class JobActorTests : IAsyncLifetime
         await bus.Next<RoundStarted>();
         Assert.Null((await actor.Ask<Handled>(Update(job, 1, "A", [1, 1, 1], 10), Within)).Refusal);
 
-        Assert.Equal("paused", Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice", Reason = "audit" })).Status);
+        Assert.Equal("paused", Assert.IsType<JobControlAccepted>(
+            await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice", Reason = "audit" })).Status);
         var paused = await bus.Next<JobStatusChanged>();
         Assert.Equal(("paused", "paused by alice: audit", "test job"), (paused.Status, paused.Detail, paused.JobName));
         Assert.Contains("paused", (await actor.Ask<Handled>(Update(job, 1, "B", [3, 3, 3], 10), Within)).Refusal);
-        Assert.Contains("already paused", Assert.IsType<JobControlRefused>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Reason);
+        Assert.Contains("already paused",
+            Assert.IsType<JobControlRefused>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Reason);
         actor.Tell(new StartJob(job, Spec(rounds: 2, minSites: 2), ["A", "B"])); // the job index's periodic wake
         Assert.Equal("paused", (await actor.Ask<JobSummary>(new GetJobSummary(job), Within)).Status);
 
-        Assert.Equal("training", Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Status);
+        Assert.Equal("training",
+            Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Status);
         Assert.Equal("training", (await bus.Next<JobStatusChanged>()).Status);
         var restarted = await bus.Next<RoundStarted>();
         Assert.Equal((1, 2), (restarted.Round, restarted.Attempt));
@@ -333,7 +340,8 @@ public sealed class JobActorTests : IAsyncLifetime
         var evaluation = await bus.Next<EvaluationRequested>();
 
         Assert.IsType<JobControlAccepted>(await Control(actor, new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }));
-        Assert.Equal("evaluating", Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" })).Status);
+        Assert.Equal("evaluating",
+            Assert.IsType<JobControlAccepted>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" })).Status);
         var reopened = await bus.Next<EvaluationRequested>();
         Assert.Equal(evaluation.Round, reopened.Round);
         Assert.True(reopened.Deadline > evaluation.Deadline, "the evaluation has a new deadline");
@@ -346,7 +354,8 @@ public sealed class JobActorTests : IAsyncLifetime
         foreach (var site in new[] { "A", "B" }) actor.Tell(GoodEvaluation(job, 2, site));
         var ended = await bus.Next<JobEnded>();
         Assert.Equal(("completed", 2), (ended.Outcome, ended.RoundsCompleted));
-        Assert.Contains("already ended (completed", Assert.IsType<JobControlRefused>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Reason);
+        Assert.Contains("already ended (completed",
+            Assert.IsType<JobControlRefused>(await Control(actor, new ResumeJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "bob" })).Reason);
     }
 
     [Fact]

@@ -34,7 +34,8 @@ public static class JobFixtures
 
     /// <summary>Twenty rows ranked perfectly (AUC 1), ten of each class, so the histogram has cells of 10 rather than one bin.</summary>
     public static EvaluationSubmitted GoodEvaluation(Guid job, int round, string site) =>
-        Evaluation(job, round, site, [.. Enumerable.Repeat(0.9f, 10), .. Enumerable.Repeat(0.1f, 10)], [.. Enumerable.Repeat(1f, 10), .. Enumerable.Repeat(0f, 10)]);
+        Evaluation(job, round, site, [.. Enumerable.Repeat(0.9f, 10), .. Enumerable.Repeat(0.1f, 10)],
+            [.. Enumerable.Repeat(1f, 10), .. Enumerable.Repeat(0f, 10)]);
 
     public static SiteHeartbeat Heartbeat(string site, string schema = "toy") => new()
     {

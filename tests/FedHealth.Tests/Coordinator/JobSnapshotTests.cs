@@ -88,7 +88,8 @@ public sealed class JobSnapshotTests
         restored.Restore(stored);
         AssertSame(state, restored);
         Assert.True(restored.HasEnded);
-        Assert.Equal(JsonSerializer.Serialize(state.Model(Checkpoints.Best), WireJson.Options), JsonSerializer.Serialize(restored.Model(Checkpoints.Best), WireJson.Options));
+        Assert.Equal(JsonSerializer.Serialize(state.Model(Checkpoints.Best), WireJson.Options),
+            JsonSerializer.Serialize(restored.Model(Checkpoints.Best), WireJson.Options));
         Assert.NotNull(restored.OnUpdate(Update(job, 2, "A", [1, 2, 3], 10), T0).Refusal);
     }
 
@@ -105,7 +106,8 @@ public sealed class JobSnapshotTests
             // Round 1's model ranks every site's rows perfectly, round 2's inverts them.
             foreach (var site in Sites)
                 Take(state, state.OnAnswer(round == 1 ? GoodEvaluation(job, round, site)
-                    : Evaluation(job, round, site, [.. Enumerable.Repeat(0.1f, 10), .. Enumerable.Repeat(0.9f, 10)], [.. Enumerable.Repeat(1f, 10), .. Enumerable.Repeat(0f, 10)]), T0));
+                    : Evaluation(job, round, site, [.. Enumerable.Repeat(0.1f, 10), .. Enumerable.Repeat(0.9f, 10)],
+                        [.. Enumerable.Repeat(1f, 10), .. Enumerable.Repeat(0f, 10)]), T0));
         }
         Assert.Equal((1, 1.0), (state.Best!.Round, state.Best.Auc));
         var restored = new JobState();

@@ -105,7 +105,10 @@ public sealed class JobStateTests
         BitConverter.GetBytes(float.NaN).CopyTo(data, 0);
         var poisoned = nan with
         {
-            Weights = new ModelWeights { Tensors = [tensor with { Data = data, Sha256 = FedHealth.Learning.Codec.TensorCodec.Checksum(data) }, nan.Weights.Tensors[1]] },
+            Weights = new ModelWeights
+            {
+                Tensors = [tensor with { Data = data, Sha256 = FedHealth.Learning.Codec.TensorCodec.Checksum(data) }, nan.Weights.Tensors[1]]
+            },
         };
         Assert.Contains("NaN", state.OnUpdate(poisoned, T0).Refusal);
     }

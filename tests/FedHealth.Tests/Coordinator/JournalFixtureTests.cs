@@ -21,7 +21,8 @@ public sealed class JournalFixtureTests
     [Fact]
     public void A_job_outcome_journaled_as_a_string_reads_as_its_enum_and_is_journaled_by_name()
     {
-        var old = (JobFinished)JournalSerializer.Deserialize("""{"Outcome":"stopped","Detail":"budget","At":"2026-12-01T00:00:00+00:00"}"""u8.ToArray(), nameof(JobFinished));
+        var old = (JobFinished)JournalSerializer.Deserialize("""{"Outcome":"stopped","Detail":"budget","At":"2026-12-01T00:00:00+00:00"}"""u8.ToArray(),
+            nameof(JobFinished));
         Assert.Equal(JobOutcome.Stopped, old.Outcome);
         Assert.Equal("stopped", old.OutcomeName);
         var json = System.Text.Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(old, JournalSerializer.Options));
@@ -88,7 +89,8 @@ public sealed class JournalFixtureTests
     public async Task A_job_left_running_by_the_code_before_pruning_resumes_completes_and_its_closed_rounds_are_then_pruned()
     {
         var fixture = Path.Combine(Paths.Output, "TestData", "journal-2026-12-running-plain-job");
-        var expected = JsonSerializer.Deserialize<ExpectedRunning>(File.ReadAllText(Path.Combine(fixture, "expected.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var expected = JsonSerializer.Deserialize<ExpectedRunning>(File.ReadAllText(Path.Combine(fixture, "expected.json")),
+            new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         using var temp = new TempFolder();
         File.Copy(Path.Combine(fixture, "journal.db"), Path.Combine(temp.Path, "journal.db"));
         var options = new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" };
@@ -113,7 +115,8 @@ public sealed class JournalFixtureTests
                     foreach (var site in expected.Sites)
                         Assert.Null((await actor.Ask<JobProtocol.Handled>(new FedHealth.Contracts.UpdateSubmitted
                         {
-                            JobId = job, Round = round, SiteId = site, SampleCount = 100, Weights = started.GlobalWeights, TrainLoss = 0.5, Device = "cpu", TrainSeconds = 0.1,
+                            JobId = job, Round = round, SiteId = site, SampleCount = 100, Weights = started.GlobalWeights, TrainLoss = 0.5,
+                            Device = "cpu", TrainSeconds = 0.1,
                         }, TimeSpan.FromSeconds(20))).Refusal);
                     await bus.Next<FedHealth.Contracts.EvaluationRequested>(where: r => r.Round == round);
                 }
@@ -151,7 +154,8 @@ public sealed class JournalFixtureTests
         var events = JournalTable.Read(CoordinatorOptions.Sqlite, connection, $"job-{expected.JobId}");
         Assert.NotEmpty(events);
         foreach (var row in events)
-            state.Apply((IJobEvent)JournalSerializer.Deserialize(row.Message as byte[] ?? System.Text.Encoding.UTF8.GetBytes((string)row.Message), row.Manifest));
+            state.Apply(
+                (IJobEvent)JournalSerializer.Deserialize(row.Message as byte[] ?? System.Text.Encoding.UTF8.GetBytes((string)row.Message), row.Manifest));
 
         // Written when the outcome was a string ("completed"); read as the enum it is now.
         Assert.Contains(events, row => row.Manifest == nameof(JobFinished));

@@ -84,7 +84,8 @@ public abstract class JournalPruningTests : IAsyncLifetime
 
     private static UpdateSubmitted Update(Guid job, int round, string site, float value) => new()
     {
-        JobId = job, Round = round, SiteId = site, SampleCount = 10, Weights = new FlatParameters(MlpLayout, Enumerable.Repeat(value, MlpLayout.TotalCount).ToArray()).ToWeights(),
+        JobId = job, Round = round, SiteId = site, SampleCount = 10,
+        Weights = new FlatParameters(MlpLayout, Enumerable.Repeat(value, MlpLayout.TotalCount).ToArray()).ToWeights(),
         TrainLoss = 0.5, Device = "cpu", TrainSeconds = 0.01,
     };
 

@@ -53,19 +53,22 @@ public sealed class LabelCountJobTests() : SecureJobTestBase(Sites, Spec)
 
         var replayed = new JobState(keys);
         foreach (var e in journal) replayed.Apply(e);
-        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(state.Summary(), WireJson.Options), System.Text.Json.JsonSerializer.Serialize(replayed.Summary(), WireJson.Options));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(state.Summary(), WireJson.Options),
+            System.Text.Json.JsonSerializer.Serialize(replayed.Summary(), WireJson.Options));
     }
 
     [Fact]
     public void A_small_total_is_withheld_and_a_sum_that_is_not_whole_counts_is_tried_again()
     {
         var kind = new LabelCountKind();
-        var folded = kind.FoldSecureSum(state, new SecureSum([FixedPointRing.Encode(3), FixedPointRing.Encode(200), FixedPointRing.Encode(203)], ["A", "B", "C"], [], [], T0));
+        var folded = kind.FoldSecureSum(state,
+            new SecureSum([FixedPointRing.Encode(3), FixedPointRing.Encode(200), FixedPointRing.Encode(203)], ["A", "B", "C"], [], [], T0));
         kind.Apply(folded[0]);
         Assert.Equal([null, 200L], kind.Report!.Labels.Select(l => l.Rows));
         Assert.Equal(ScoreHistogram.MinCell, kind.Report.SuppressedBelow);
 
-        var bad = kind.FoldSecureSum(state, new SecureSum([FixedPointRing.Encode(2.5), FixedPointRing.Encode(1), FixedPointRing.Encode(3.5)], ["A", "B", "C"], [], [], T0));
+        var bad = kind.FoldSecureSum(state,
+            new SecureSum([FixedPointRing.Encode(2.5), FixedPointRing.Encode(1), FixedPointRing.Encode(3.5)], ["A", "B", "C"], [], [], T0));
         Assert.Equal(2, Assert.IsType<RoundStartedEvent>(Assert.Single(bad)).Attempt);
     }
 

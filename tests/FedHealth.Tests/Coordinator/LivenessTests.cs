@@ -77,7 +77,8 @@ public sealed class LivenessTests : IAsyncLifetime
         // Only the period of the liveness check is real time; the ten-minute deadline never comes on this clock.
         var within = TimeSpan.FromSeconds(20);
         var clock = new ManualClock(T0);
-        system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" }));
+        system = ActorSystem.Create(AkkaConfiguration.SystemName,
+            AkkaConfiguration.For(new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" }));
         var bus = new RecordingPublisher();
         var sites = system.ActorOf(SiteRegistry.Props(clock, TimeSpan.FromMinutes(1)));
         async Task Heartbeats(params string[] from)

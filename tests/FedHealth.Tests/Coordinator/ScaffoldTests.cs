@@ -50,7 +50,8 @@ public sealed class ScaffoldTests
         Assert.Equal(2, state.Round);
         foreach (var e in state.OnUpdate(WithDelta(Update(job, 2, "A", [1, 1, 1], 10), [0.3f, 0.3f, 0.3f]), T0).Events) state.Apply(e);
         foreach (var e in state.OnUpdate(WithDelta(Update(job, 2, "B", [1, 1, 1], 10), [0f, 0f, 0f]), T0).Events) state.Apply(e);
-        var second = Assert.IsType<RoundAggregated>(state.OnDecline(new RoundDeclined { JobId = job, Round = 2, SiteId = "C", Reason = "maintenance" }, T0).Events[^1]);
+        var second = Assert.IsType<RoundAggregated>(
+            state.OnDecline(new RoundDeclined { JobId = job, Round = 2, SiteId = "C", Reason = "maintenance" }, T0).Events[^1]);
         var c2 = Control(second.ServerState);
         Assert.Equal(0.4, c2[0], 6);
         Assert.Equal(0.0, c2[1], 6);
@@ -104,7 +105,8 @@ public sealed class ScaffoldTests
         var job = Guid.NewGuid();
         var scaffold = Started(job, Spec() with { Strategy = Scaffold }, ["A", "B"]);
         Assert.Contains("must carry the site's control-variate delta (controlDelta)", scaffold.OnUpdate(Update(job, 1, "A", [1, 1, 1], 10), T0).Refusal);
-        Assert.Contains("controlDelta: control variate: tensor 'c' [2], expected 'c' [3]", scaffold.OnUpdate(WithDelta(Update(job, 1, "A", [1, 1, 1], 10), [1, 1]), T0).Refusal);
+        Assert.Contains("controlDelta: control variate: tensor 'c' [2], expected 'c' [3]",
+            scaffold.OnUpdate(WithDelta(Update(job, 1, "A", [1, 1, 1], 10), [1, 1]), T0).Refusal);
         var twoTensors = Update(job, 1, "A", [1, 1, 1], 10) with { ControlDelta = new FlatParameters(Layout, [1, 1, 1]).ToWeights() };
         Assert.Contains("controlDelta: control variate: 2 tensors, expected 'c' [3]", scaffold.OnUpdate(twoTensors, T0).Refusal);
         var notFinite = WithDelta(Update(job, 1, "A", [1, 1, 1], 10), [1, float.NaN, 1]);
@@ -113,7 +115,8 @@ public sealed class ScaffoldTests
 
         var fedavg = Started(job, Spec(), ["A", "B"]);
         Assert.Null(fedavg.ServerControl);
-        Assert.Contains("this job runs fedavg, which takes no control-variate delta", fedavg.OnUpdate(WithDelta(Update(job, 1, "A", [1, 1, 1], 10), [1, 1, 1]), T0).Refusal);
+        Assert.Contains("this job runs fedavg, which takes no control-variate delta",
+            fedavg.OnUpdate(WithDelta(Update(job, 1, "A", [1, 1, 1], 10), [1, 1, 1]), T0).Refusal);
     }
 
     [Fact]
@@ -122,7 +125,8 @@ public sealed class ScaffoldTests
         string Problems(JobSpec spec) => string.Join(" | ", JobSpecRules.Problems(spec));
         var plain = Spec() with { Strategy = Scaffold };
         Assert.Empty(JobSpecRules.Problems(plain));
-        Assert.Contains("strategy.name: scaffold sends each site's control-variate delta beside its model, which would need its own masked sum under secure aggregation",
+        Assert.Contains(
+            "strategy.name: scaffold sends each site's control-variate delta beside its model, which would need its own masked sum under secure aggregation",
             Problems(plain with { SecureAggregation = true }));
         Assert.Contains("strategy.name: scaffold is not available with record-level DP (privacy)",
             Problems(plain with { Privacy = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 } }));

@@ -18,7 +18,8 @@ public sealed class SealedUpdateTests : IDisposable
 
     public SealedUpdateTests()
     {
-        var keys = new SecureAggregationKeys(TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
+        var keys = new SecureAggregationKeys(
+            TestTrust.Of(KeyAgreement.PublicKey(coordinatorKey), identities.ToDictionary(p => p.Key, p => p.Value.PublicKey)), coordinatorKey);
         state = new JobState(keys);
         foreach (var e in JobState.Create(job, JobFixtures.Spec(rounds: 1, minSites: 2), ["A", "B"], T0)) state.Apply(e);
     }
@@ -51,7 +52,11 @@ public sealed class SealedUpdateTests : IDisposable
         var nonce = state.Sealing!.RoundNonce;
         var box = SealedBox.Seal(state.Sealing.CoordinatorKey, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(update, WireJson.Options),
             SignedContent.Context("update", job, 1, nonce, site));
-        var unsigned = new SealedUpdateSubmitted { JobId = job, Round = 1, RoundNonce = nonce, SiteId = site, Box = SecureRoundClient.ToPayload(box), Signature = [] };
+        var unsigned = new SealedUpdateSubmitted
+        {
+            JobId = job, Round = 1, RoundNonce = nonce, SiteId = site,
+            Box = SecureRoundClient.ToPayload(box), Signature = []
+        };
         return unsigned with { Signature = identities[site].Sign(SignedContent.Of(unsigned)) };
     }
 

@@ -45,7 +45,8 @@ public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures
         foreach (var e in journal) replayed.Apply(e);
         Assert.Equal(state.Phase, replayed.Phase);
         Assert.Equal(state.Step, replayed.Step);
-        Assert.Equal(FlatParameters.FromWeights(JobFixtures.Layout, state.GlobalWeights).Values, FlatParameters.FromWeights(JobFixtures.Layout, replayed.GlobalWeights).Values);
+        Assert.Equal(FlatParameters.FromWeights(JobFixtures.Layout, state.GlobalWeights).Values,
+            FlatParameters.FromWeights(JobFixtures.Layout, replayed.GlobalWeights).Values);
     }
 
     [Fact]
@@ -104,7 +105,8 @@ public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures
     [Fact]
     public void After_a_retry_a_step_redelivered_from_the_earlier_attempt_is_ignored_by_the_site_and_its_stale_decline_by_the_job()
     {
-        var sites = Sites.ToDictionary(s => s, s => new FedHealth.SiteAgent.SecureParticipation(s, new FedHealth.SiteAgent.SiteSecurity(identities[s], keys.Trust), 3,
+        var sites = Sites.ToDictionary(s => s, s =>
+            new FedHealth.SiteAgent.SecureParticipation(s, new FedHealth.SiteAgent.SiteSecurity(identities[s], keys.Trust), 3,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
         foreach (var s in Sites) Decide((ISecureRoundMessage)sites[s].Advertise(Started(), Update(s)));
         var firstKeys = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);

@@ -25,7 +25,8 @@ public sealed class ShardCoordinatorRecoveryTests : IDisposable
         try
         {
             foreach (var (name, load) in CoordinatorSystem.Extensions)
-                Assert.True(CoordinatorSystem.SerializersAddedBy(system, load) is [], $"loading {name} added serializers: its reference configuration is missing from AkkaConfiguration");
+                Assert.True(CoordinatorSystem.SerializersAddedBy(system, load) is [],
+                    $"loading {name} added serializers: its reference configuration is missing from AkkaConfiguration");
         }
         finally { await system.Terminate(); }
     }

@@ -4,7 +4,8 @@ using static FedHealth.Tests.Coordinator.JobFixtures;
 
 namespace FedHealth.Tests.Coordinator;
 
-/// <summary>A site's histogram with a small cell or a broken shape, or a subgroup AUC over a few patients, is refused with its reason; the round goes on without it.</summary>
+/// <summary>A site's histogram with a small cell or a broken shape, or a subgroup AUC over a few patients, is refused with its reason; the round goes on
+/// without it.</summary>
 public sealed class SmallCellRefusalTests
 {
     private static readonly Guid Job = Guid.NewGuid();
@@ -26,7 +27,8 @@ public sealed class SmallCellRefusalTests
             Evaluation = good.Evaluation with { Histogram = new ScoreHistogram { Edges = [0, 0.5, 0.75, 1], Positives = [0, 9, 1], Negatives = [10, 0, 0] } },
         };
         var decision = state.OnAnswer(leaky, T0);
-        Assert.Equal("evaluation of A: histogram.positives[1] holds 9 rows in [0.5, 0.75): a cell of 1 to 9 rows could single out patients (coarsen to 10+ or 0)", decision.Refusal);
+        Assert.Equal("evaluation of A: histogram.positives[1] holds 9 rows in [0.5, 0.75): a cell of 1 to 9 rows could single out patients (coarsen to 10+ " +
+            "or 0)", decision.Refusal);
         Assert.Empty(decision.Events);
     }
 
@@ -51,10 +53,12 @@ public sealed class SmallCellRefusalTests
         {
             Evaluation = good.Evaluation with
             {
-                Subgroups = [new SubgroupMetrics { Subgroup = "age band", Group = "> 65", Samples = 15, Auc = 0.93 }, new SubgroupMetrics { Subgroup = "age band", Group = "≤ 65", Samples = 5 }],
+                Subgroups = [new SubgroupMetrics { Subgroup = "age band", Group = "> 65", Samples = 15, Auc = 0.93 },
+                    new SubgroupMetrics { Subgroup = "age band", Group = "≤ 65", Samples = 5 }],
             },
         };
-        Assert.Equal("evaluation of A: subgroup 'age band' group '> 65' has AUC 0.93 on 15 rows (scored groups need 10+ rows of each class and an AUC in [0, 1])",
+        Assert.Equal(
+            "evaluation of A: subgroup 'age band' group '> 65' has AUC 0.93 on 15 rows (scored groups need 10+ rows of each class and an AUC in [0, 1])",
             state.OnAnswer(leaky, T0).Refusal);
     }
 

@@ -62,7 +62,8 @@ public sealed class StrategyTests
     {
         var job = Guid.NewGuid();
         var state = new JobState();
-        foreach (var e in JobState.Create(job, Spec() with { Strategy = new StrategySpec { Name = StrategyNames.FedMedian } }, ["A", "B", "C"], T0)) state.Apply(e);
+        foreach (var e in JobState.Create(job, Spec() with { Strategy = new StrategySpec { Name = StrategyNames.FedMedian } }, ["A", "B", "C"],
+            T0)) state.Apply(e);
         foreach (var e in state.OnUpdate(Update(job, 1, "A", [1, 5, 0], 10), T0).Events) state.Apply(e);
         foreach (var e in state.OnUpdate(Update(job, 1, "B", [2, 6, 0], 10), T0).Events) state.Apply(e);
         var last = state.OnUpdate(Update(job, 1, "C", [900, -900, 0], 1000), T0);
@@ -109,13 +110,15 @@ public sealed class StrategyTests
     {
         string Problems(JobSpec spec) => string.Join(" | ", JobSpecRules.Problems(spec));
         var secure = Spec() with { SecureAggregation = true };
-        Assert.Contains("strategy.name: fedmedian needs each site's update, which secure aggregation hides", Problems(secure with { Strategy = new StrategySpec { Name = "fedmedian" } }));
+        Assert.Contains("strategy.name: fedmedian needs each site's update, which secure aggregation hides",
+            Problems(secure with { Strategy = new StrategySpec { Name = "fedmedian" } }));
         Assert.Contains("strategy.name: trimmedmean needs each site's update", Problems(secure with { Strategy = new StrategySpec { Name = "trimmedmean" } }));
         Assert.Empty(JobSpecRules.Problems(Spec() with { Strategy = new StrategySpec { Name = "fedmedian" } }));
         Assert.Empty(JobSpecRules.Problems(secure with { Strategy = Optimiser("fedadam") }));
         Assert.Contains("strategy.name: 'fedsgd' is not one of fedavg, fedprox", Problems(Spec() with { Strategy = new StrategySpec { Name = "fedsgd" } }));
         Assert.Contains("training.proximalMu: fedprox needs a positive μ", Problems(Spec() with { Strategy = new StrategySpec { Name = "fedprox" } }));
-        Assert.Empty(JobSpecRules.Problems(Spec() with { Strategy = new StrategySpec { Name = "fedprox" }, Training = new TrainingPlan { ProximalMu = 0.01 } }));
+        Assert.Empty(
+            JobSpecRules.Problems(Spec() with { Strategy = new StrategySpec { Name = "fedprox" }, Training = new TrainingPlan { ProximalMu = 0.01 } }));
         Assert.Contains("strategy.trimFraction: 0.5", Problems(Spec() with { Strategy = new StrategySpec { Name = "trimmedmean", TrimFraction = 0.5 } }));
         Assert.Contains("strategy.beta2: 1", Problems(Spec() with { Strategy = Optimiser("fedyogi") with { Beta2 = 1 } }));
         Assert.Contains("strategy.serverLearningRate: 0", Problems(Spec() with { Strategy = Optimiser("fedadagrad") with { ServerLearningRate = 0 } }));
@@ -147,10 +150,12 @@ public sealed class StrategyTests
     public void Personalisation_settings_are_checked_and_refused_with_record_level_dp()
     {
         string Problems(JobSpec spec) => string.Join(" | ", JobSpecRules.Problems(spec));
-        Assert.Contains("personalisation.method: 'maml' is not one of finetune, ditto", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "maml" } }));
+        Assert.Contains("personalisation.method: 'maml' is not one of finetune, ditto",
+            Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "maml" } }));
         Assert.Contains("personalisation.lambda: 0", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto", Lambda = 0 } }));
         Assert.Contains("personalisation.epochs: 0", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "finetune", Epochs = 0 } }));
-        Assert.Contains("personalisation.earlyStopping: only for finetune", Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto", EarlyStopping = true } }));
+        Assert.Contains("personalisation.earlyStopping: only for finetune",
+            Problems(Spec() with { Personalisation = new PersonalisationSpec { Method = "ditto", EarlyStopping = true } }));
         Assert.Contains("personalisation: not yet available with record-level DP", Problems(Spec() with
         {
             Personalisation = new PersonalisationSpec { Method = "finetune" },

@@ -80,7 +80,8 @@ public sealed class TransferLedgerPublishingTests : IAsyncLifetime
         Assert.Equal(page.Facets.Jobs, back.Facets.Jobs);
         Assert.Equal(page.Facets.Sites, back.Facets.Sites);
         Assert.Equal((page.Total, page.Head), (back.Total, back.Head));
-        Assert.Equal(new TransferLedgerRefused { Field = "limit", Reason = "no" }, RoundTrip(system, new TransferLedgerRefused { Field = "limit", Reason = "no" }));
+        Assert.Equal(new TransferLedgerRefused { Field = "limit", Reason = "no" },
+            RoundTrip(system, new TransferLedgerRefused { Field = "limit", Reason = "no" }));
         var query = new GetTransferLedger { SenderJurisdiction = "DE", ReceiverJurisdiction = "US", DataKind = "modelUpdate", Decision = "refused" };
         Assert.Equal(query, RoundTrip(system, query));
     }
@@ -95,7 +96,8 @@ public sealed class TransferLedgerPublishingTests : IAsyncLifetime
 
     private ActorSystem NewSystem()
     {
-        var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" }));
+        var system = ActorSystem.Create(AkkaConfiguration.SystemName,
+            AkkaConfiguration.For(new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" }));
         systems.Add(system);
         return system;
     }

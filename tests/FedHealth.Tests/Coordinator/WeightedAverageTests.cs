@@ -19,7 +19,8 @@ public sealed class WeightedAverageTests
     public void The_result_does_not_depend_on_arrival_order()
     {
         var random = new Random(3);
-        var updates = Enumerable.Range(0, 6).Select(_ => (Values: Enumerable.Range(0, 50).Select(_ => (float)random.NextDouble()).ToArray(), Weight: random.Next(1, 500))).ToList();
+        var updates = Enumerable.Range(0, 6)
+            .Select(_ => (Values: Enumerable.Range(0, 50).Select(_ => (float)random.NextDouble()).ToArray(), Weight: random.Next(1, 500))).ToList();
         var forward = new WeightedAverage(50);
         var backward = new WeightedAverage(50);
         foreach (var u in updates) forward.Add(u.Values, u.Weight);

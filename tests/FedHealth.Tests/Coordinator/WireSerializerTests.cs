@@ -40,8 +40,10 @@ public sealed class WireSerializerTests : IAsyncLifetime
     public void A_leads_stop_and_resume_and_their_answers_cross_nodes_whole()
     {
         var job = Guid.NewGuid();
-        Assert.Equal(new StopJob { JobId = job, RequestedBy = "alice", Reason = "audit", RequestId = job }, RoundTrip(new StopJob { JobId = job, RequestedBy = "alice", Reason = "audit", RequestId = job }));
-        Assert.Equal(new ResumeJob { JobId = job, RequestedBy = "bob", RequestId = job }, RoundTrip(new ResumeJob { JobId = job, RequestedBy = "bob", RequestId = job }));
+        Assert.Equal(new StopJob { JobId = job, RequestedBy = "alice", Reason = "audit", RequestId = job },
+            RoundTrip(new StopJob { JobId = job, RequestedBy = "alice", Reason = "audit", RequestId = job }));
+        Assert.Equal(new ResumeJob { JobId = job, RequestedBy = "bob", RequestId = job },
+            RoundTrip(new ResumeJob { JobId = job, RequestedBy = "bob", RequestId = job }));
         Assert.Equal(new JobControlAccepted { JobId = job, Status = "paused" }, RoundTrip(new JobControlAccepted { JobId = job, Status = "paused" }));
         Assert.Equal(new JobControlRefused { JobId = job, Reason = "no job" }, RoundTrip(new JobControlRefused { JobId = job, Reason = "no job" }));
     }
@@ -64,7 +66,8 @@ public sealed class WireSerializerTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" }));
+        system = ActorSystem.Create(AkkaConfiguration.SystemName,
+            AkkaConfiguration.For(new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" }));
         return Task.CompletedTask;
     }
 

@@ -22,7 +22,8 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         Assert.True(ChainVerification.Verify(stored).Intact);
         var records = stored.Select(s => s.Record).ToList();
         Assert.All(records, r => Assert.True(r.SenderJurisdiction != r.ReceiverJurisdiction));
-        Assert.Contains(records, r => r is { Sender: "DE-GBSG", Receiver: "coordinator", DataKind: "maskedModelUpdate", Decision: "allowed", LegalBasis: "sameRegime" });
+        Assert.Contains(records, r =>
+            r is { Sender: "DE-GBSG", Receiver: "coordinator", DataKind: "maskedModelUpdate", Decision: "allowed", LegalBasis: "sameRegime" });
         Assert.Contains(records, r => r is { Sender: "coordinator", Receiver: "DE-GBSG", DataKind: "globalModel" });
         Assert.DoesNotContain(records, r => r.Sender.StartsWith("NL-") || r.Receiver.StartsWith("NL-"));
         Assert.All(records, r => Assert.Equal(64, r.PayloadSha256.Length));
@@ -33,7 +34,8 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
     public async Task An_edited_entry_is_reported_as_altered()
     {
         var copy = federation.Copy();
-        LedgerJournal.Tamper(copy, "UPDATE journal SET message = replace(message, '\"Bytes\":', '\"Bytes\":1') WHERE persistence_id = 'transfer-ledger' AND sequence_number = 3");
+        LedgerJournal.Tamper(copy,
+            "UPDATE journal SET message = replace(message, '\"Bytes\":', '\"Bytes\":1') WHERE persistence_id = 'transfer-ledger' AND sequence_number = 3");
         var report = ChainVerification.Verify(LedgerStore.Read(CoordinatorOptions.Sqlite, $"Data Source={Path.Combine(copy, "journal.db")}"));
         Assert.False(report.Intact);
         Assert.Equal(3, report.FirstBadSequence);
@@ -87,7 +89,8 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         Assert.StartsWith("index,at,job,round,sender", lines[0]);
         Assert.True(lines.Length > 2);
         var jsonPath = Path.Combine(federation.DataDir, "..", "export.json");
-        Assert.Equal(0, await CliRunner.Run("ledger", "export", "--data-dir", federation.DataDir, "--jurisdiction", "FR", "--format", "json", "--out", jsonPath));
+        Assert.Equal(0,
+            await CliRunner.Run("ledger", "export", "--data-dir", federation.DataDir, "--jurisdiction", "FR", "--format", "json", "--out", jsonPath));
         Assert.Equal("[]", File.ReadAllText(jsonPath).Trim());
     }
 
@@ -100,7 +103,8 @@ public sealed class LedgerTamperingTests : IClassFixture<LedgerTamperingTests.Re
         public RecordedFederation()
         {
             DataDir = Path.Combine(temp.Path, "run");
-            new LocalFederation(new LocalRunOptions { Rounds = 2, Headless = true, DataDir = DataDir, FederationDir = LocalRunOptions.DefaultFederationDir() }, TextWriter.Null)
+            new LocalFederation(
+                new LocalRunOptions { Rounds = 2, Headless = true, DataDir = DataDir, FederationDir = LocalRunOptions.DefaultFederationDir() }, TextWriter.Null)
                 .Run(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token).GetAwaiter().GetResult();
             SqliteConnection.ClearAllPools();
         }

@@ -38,7 +38,8 @@ public sealed class LedgerVerificationTests(LedgerVerificationTests.SampleJourna
     public async Task An_altered_entry_is_broken_at_its_journal_sequence()
     {
         var copy = journal.Copy();
-        LedgerJournal.Tamper(copy, "UPDATE journal SET message = replace(message, '\"Bytes\":1003', '\"Bytes\":3') WHERE persistence_id = 'transfer-ledger' AND sequence_number = 4");
+        LedgerJournal.Tamper(copy,
+            "UPDATE journal SET message = replace(message, '\"Bytes\":1003', '\"Bytes\":3') WHERE persistence_id = 'transfer-ledger' AND sequence_number = 4");
         var result = LedgerVerification.Run(CoordinatorOptions.Sqlite, LedgerJournal.Connection(copy), head: null, Now);
         Assert.False(result.Intact);
         Assert.True(result.Readable);
@@ -92,7 +93,8 @@ public sealed class LedgerVerificationTests(LedgerVerificationTests.SampleJourna
     public async Task The_coordinators_verify_consumer_reports_a_tampered_row_as_broken_over_the_bus()
     {
         var copy = journal.Copy();
-        LedgerJournal.Tamper(copy, "UPDATE journal SET message = replace(message, '\"Decision\":\"allowed\"', '\"Decision\":\"refused\"') WHERE persistence_id = 'transfer-ledger' AND sequence_number = 2");
+        LedgerJournal.Tamper(copy, "UPDATE journal SET message = replace(message, '\"Decision\":\"allowed\"', '\"Decision\":\"refused\"') WHERE " +
+            "persistence_id = 'transfer-ledger' AND sequence_number = 2");
         await using var provider = new ServiceCollection()
             .AddSingleton(new CoordinatorOptions { DataDir = copy })
             .AddSingleton(TimeProvider.System)
@@ -102,7 +104,8 @@ public sealed class LedgerVerificationTests(LedgerVerificationTests.SampleJourna
         await harness.Start();
 
         var client = harness.GetRequestClient<VerifyTransferLedger>();
-        var answer = (await client.GetResponse<TransferLedgerVerification>(new VerifyTransferLedger(), harness.CancellationToken, RequestTimeout.After(s: 30))).Message;
+        var answer = (
+            await client.GetResponse<TransferLedgerVerification>(new VerifyTransferLedger(), harness.CancellationToken, RequestTimeout.After(s: 30))).Message;
         Assert.False(answer.Intact);
         Assert.True(answer.Readable);
         Assert.Equal(2, answer.FirstBadSequence);
@@ -147,7 +150,8 @@ public sealed class LedgerVerificationTests(LedgerVerificationTests.SampleJourna
         public async Task<TransferLedgerPage> Ask(GetTransferLedger query)
         {
             var copy = Copy();
-            var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(new CoordinatorOptions { DataDir = copy, AkkaLogLevel = "WARNING" }));
+            var system = ActorSystem.Create(AkkaConfiguration.SystemName,
+                AkkaConfiguration.For(new CoordinatorOptions { DataDir = copy, AkkaLogLevel = "WARNING" }));
             try { return await system.ActorOf(TransferLedger.Props(new RecordingPublisher())).Ask<TransferLedgerPage>(query, TimeSpan.FromSeconds(20)); }
             finally
             {

@@ -33,7 +33,8 @@ public sealed class PostgreSqlLedgerTests(PostgreSqlServer server) : IDisposable
         {
             await db.OpenAsync();
             await using var edit = new NpgsqlCommand(
-                "UPDATE journal SET message = convert_to(replace(convert_from(message, 'UTF8'), '\"Decision\":\"allowed\"', '\"Decision\":\"refused\"'), 'UTF8') " +
+                "UPDATE journal SET message = convert_to(replace(convert_from(message, 'UTF8'), '\"Decision\":\"allowed\"', " +
+                    "'\"Decision\":\"refused\"'), 'UTF8') " +
                 "WHERE persistence_id = 'transfer-ledger' AND sequence_number = 2", db);
             Assert.Equal(1, await edit.ExecuteNonQueryAsync());
         }

@@ -74,7 +74,8 @@ public sealed class SitePolicyTests : IDisposable
         TempFolder.CopyFolder(Paths.Federation, federation);
         foreach (var file in Directory.GetFiles(Path.Combine(federation, "policies"), "nl-*.policy.json"))
         {
-            var policy = JsonNode.Parse(File.ReadAllText(file), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
+            var policy = JsonNode.Parse(File.ReadAllText(file),
+                documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
             policy["destinations"]!.AsArray().Add(new JsonObject { ["jurisdiction"] = "US", ["legalBasis"] = "standardContractualClauses" });
             File.WriteAllText(file, policy.ToJsonString());
         }
@@ -119,7 +120,8 @@ public sealed class SitePolicyTests : IDisposable
         var second = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(options));
         try
         {
-            var after = await second.ActorOf(TransferLedger.Props(new RecordingPublisher())).Ask<TransferLedgerPage>(new GetTransferLedger { SiteId = "A", Jurisdiction = "DE" }, TimeSpan.FromSeconds(10));
+            var after = await second.ActorOf(TransferLedger.Props(new RecordingPublisher()))
+                .Ask<TransferLedgerPage>(new GetTransferLedger { SiteId = "A", Jurisdiction = "DE" }, TimeSpan.FromSeconds(10));
             Assert.Equal(3, after.Total);
             Assert.Equal(before.Head, after.Head);
             Assert.Equal([1L, 2L, 3L], after.Entries.Select(e => e.Index));

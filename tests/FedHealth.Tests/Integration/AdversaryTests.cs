@@ -48,7 +48,8 @@ public sealed class AdversaryTests(RabbitMqBroker broker, ITestOutputHelper log)
             await bus.Publish(new CreateJob { Spec = forgedSpec, RequestId = Guid.NewGuid() });
             await Forge(bus, new CreateJob { Spec = forgedSpec, RequestId = Guid.NewGuid() }, MessageSender.Dashboard, siteKey);
 
-            var created = await federation.Http.PostAsJsonAsync("/api/jobs", ProcessFederation.BreastPrognosis(rounds: 3, deadline: TimeSpan.FromSeconds(60)), ProcessFederation.Json);
+            var created = await federation.Http.PostAsJsonAsync("/api/jobs", ProcessFederation.BreastPrognosis(rounds: 3, deadline: TimeSpan.FromSeconds(60)),
+                ProcessFederation.Json);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var job = (await created.Content.ReadFromJsonAsync<JobAccepted>(ProcessFederation.Json))!.JobId;
             var real = await observed.Task.WaitAsync(TimeSpan.FromSeconds(60));
@@ -60,7 +61,11 @@ public sealed class AdversaryTests(RabbitMqBroker broker, ITestOutputHelper log)
             var plainRound = real with { JobId = fakeJob, SecureRound = null, Sealing = null, Participants = [Victim] };
             await bus.Publish(plainRound);
             await Forge(bus, plainRound, MessageSender.Coordinator, siteKey);
-            await bus.Publish(new EvaluationRequested { JobId = fakeJob, Round = 1, Model = real.Model, GlobalWeights = real.GlobalWeights, Participants = [Victim], Deadline = real.Deadline });
+            await bus.Publish(new EvaluationRequested
+            {
+                JobId = fakeJob, Round = 1, Model = real.Model, GlobalWeights = real.GlobalWeights,
+                Participants = [Victim], Deadline = real.Deadline
+            });
             // The victim's figures and decline, written by the malicious site with its own key.
             var evaluation = new EvaluationSubmitted
             {
@@ -72,7 +77,8 @@ public sealed class AdversaryTests(RabbitMqBroker broker, ITestOutputHelper log)
                 },
             };
             await Forge(bus, evaluation, MessageSender.Site(Victim), siteKey);
-            await Forge(bus, new RoundDeclined { JobId = job, Round = 1, SiteId = Victim, Reason = "forged by the attacker" }, MessageSender.Site(Victim), siteKey);
+            await Forge(bus, new RoundDeclined { JobId = job, Round = 1, SiteId = Victim, Reason = "forged by the attacker" },
+                MessageSender.Site(Victim), siteKey);
 
             var done = await federation.Ended(job, TimeSpan.FromSeconds(240));
             Assert.Equal("completed", done.Status);
@@ -96,7 +102,8 @@ public sealed class AdversaryTests(RabbitMqBroker broker, ITestOutputHelper log)
             Assert.Contains($"EvaluationSubmitted: its signature does not verify against site {Victim}'s registered key", coordinator);
             Assert.Contains($"RoundDeclined: its signature does not verify against site {Victim}'s registered key", coordinator);
             var victim = federation.Sites[Victim];
-            await Eventually.Get(() => Task.FromResult(victim.Output.Contains("EvaluationRequested: unsigned") ? victim : null), TimeSpan.FromSeconds(30), "the victim to refuse the forged evaluation request");
+            await Eventually.Get(() => Task.FromResult(victim.Output.Contains("EvaluationRequested: unsigned") ? victim : null), TimeSpan.FromSeconds(30),
+                "the victim to refuse the forged evaluation request");
             Assert.Contains("RoundStarted: unsigned (only coordinator may send it, signed)", victim.Output);
             Assert.Contains("RoundStarted: its signature does not verify against coordinator's registered key", victim.Output);
             Assert.DoesNotContain(fakeJob.ToString(), victim.Output);

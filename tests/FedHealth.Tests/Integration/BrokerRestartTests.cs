@@ -30,7 +30,8 @@ public sealed class BrokerRestartTests(RabbitMqBroker broker, ITestOutputHelper 
         // Clients reconnect on their own. The deadline that fell in the outage waited for the bus, and the sites got a full
         // window once it was back; a round whose messages were lost is tried again with a fresh nonce, and sites answer
         // only the latest attempt (a step or decline redelivered from an older one is ignored).
-        var done = await federation.Job(job.JobId, j => j.Status != "training" && j.Status != "evaluating", TimeSpan.FromMinutes(4), "the job to end after the restart");
+        var done = await federation.Job(job.JobId, j => j.Status != "training" && j.Status != "evaluating", TimeSpan.FromMinutes(4),
+            "the job to end after the restart");
         Assert.True(done.Status == "completed", $"the job ended {done.Status} after round {done.CurrentRound}: {done.Detail}");
         Assert.Equal(Enumerable.Range(1, 25), done.Rounds.Select(r => r.Round));
         Assert.True(done.Rounds[^1].Global!.Auc > 0.65);

@@ -49,7 +49,8 @@ public sealed class ConsortiumFollowingTests(TlsRabbitMqBroker broker, ITestOutp
 
         // The first two sites' heartbeats show versions 2 and 3; the coordinator relays the current file, and they take it.
         foreach (var behind in SiteIds[..2])
-            await Logged(sites[behind], $"consortium file version {firstFile.Version + 2} taken: 3 sites registered", $"{behind} to take the file that registers the later sites");
+            await Logged(sites[behind], $"consortium file version {firstFile.Version + 2} taken: 3 sites registered",
+                $"{behind} to take the file that registers the later sites");
 
         await using var dashboard = await DashboardBus.Start(broker, consortium);
         await dashboard.SitesOnline(3);
@@ -94,7 +95,8 @@ public sealed class ConsortiumFollowingTests(TlsRabbitMqBroker broker, ITestOutp
     }
 
     private static Task Logged(DeployableProcess process, string text, string what) => Eventually.Get(
-        () => Task.FromResult(process.HasExited ? throw new InvalidOperationException($"{process.Name} exited:\n{process.Output}") : process.Output.Contains(text) ? "yes" : null),
+        () => Task.FromResult(process.HasExited ? throw new InvalidOperationException($"{process.Name} exited:\n{process.Output}")
+            : process.Output.Contains(text) ? "yes" : null),
         TimeSpan.FromSeconds(90), what);
 
     public void Dispose()
@@ -115,7 +117,8 @@ public sealed class ConsortiumFollowingTests(TlsRabbitMqBroker broker, ITestOutp
         {
             var services = new ServiceCollection();
             services.AddDashboardKey(consortium);
-            services.AddFederationBus(new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.TlsUri.Replace("127.0.0.1", "localhost"), CaFile = broker.CaFile },
+            services.AddFederationBus(
+                new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.TlsUri.Replace("127.0.0.1", "localhost"), CaFile = broker.CaFile },
                 x => CoordinatorClients.Register(x, BusOptions.RabbitMq), (_, _) => { });
             var provider = services.BuildServiceProvider();
             await provider.GetRequiredService<IBusControl>().StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
@@ -124,7 +127,8 @@ public sealed class ConsortiumFollowingTests(TlsRabbitMqBroker broker, ITestOutp
 
         private Task<FederationStatus> Status(Func<FederationStatus, bool> until, TimeSpan within, string what) => Eventually.Get(async () =>
         {
-            var status = (await provider.GetRequiredService<IRequestClient<GetFederationStatus>>().GetResponse<FederationStatus>(new GetFederationStatus())).Message;
+            var status = (await provider.GetRequiredService<IRequestClient<GetFederationStatus>>()
+                .GetResponse<FederationStatus>(new GetFederationStatus())).Message;
             return until(status) ? status : null;
         }, within, what);
 
@@ -137,7 +141,8 @@ public sealed class ConsortiumFollowingTests(TlsRabbitMqBroker broker, ITestOutp
             if (answer.Is(out Response<JobRefused>? refused)) throw new InvalidOperationException($"job '{spec.Name}' refused: {refused.Message.Reason}");
             Assert.True(answer.Is(out Response<JobAccepted>? accepted));
             var id = accepted.Message.JobId;
-            var status = await Status(s => s.Jobs.Any(j => j.JobId == id && j.Status is "completed" or "failed"), TimeSpan.FromSeconds(180), $"job '{spec.Name}' to end");
+            var status = await Status(s => s.Jobs.Any(j => j.JobId == id && j.Status is "completed" or "failed"), TimeSpan.FromSeconds(180),
+                $"job '{spec.Name}' to end");
             return status.Jobs.Single(j => j.JobId == id);
         }
 

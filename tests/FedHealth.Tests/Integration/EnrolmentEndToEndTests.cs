@@ -56,10 +56,12 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
         // The coordinator loads the consortium file that now registers the site, and listens over amqps.
         using var coordinator = new DeployableProcess("coordinator", "FedHealth.Coordinator.dll",
             $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.TlsUri.Replace("127.0.0.1", "localhost")}", $"--Bus:CaFile={broker.CaFile}",
-            $"--Coordinator:ConsortiumFile={Path.Combine(consortium, "consortium.json")}", $"--Coordinator:KeyFile={Path.Combine(consortium, "coordinator-key.pem")}",
+            $"--Coordinator:ConsortiumFile={Path.Combine(consortium, "consortium.json")}",
+                $"--Coordinator:KeyFile={Path.Combine(consortium, "coordinator-key.pem")}",
             $"--Coordinator:SigningKeyFile={Path.Combine(consortium, "coordinator-signing-key.pem")}",
             $"--Coordinator:DataDir={Path.Combine(temp.Path, "coordinator")}");
-        await Eventually.Get(() => Task.FromResult(coordinator.HasExited ? throw new InvalidOperationException(coordinator.Output) : coordinator.Output.Contains("job index ready") ? "up" : null),
+        await Eventually.Get(() => Task.FromResult(coordinator.HasExited ? throw new InvalidOperationException(coordinator.Output)
+            : coordinator.Output.Contains("job index ready") ? "up" : null),
             TimeSpan.FromSeconds(90), "the coordinator to start over amqps");
 
         (doctorCode, lines) = await Doctor(siteConfig);
@@ -80,11 +82,13 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
     public async Task Without_an_enrolment_a_site_cannot_run_on_plain_amqp_unless_development_mode_allows_it()
     {
         var siteConfig = EnrollingSite.Config(SiteId, Path.Combine(temp.Path, "dev"));
-        var (code, lines) = await Doctor(siteConfig, $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri=amqp://guest:guest@127.0.0.1:{TlsRabbitMqBroker.Port}/");
+        var (code, lines) = await Doctor(siteConfig, $"--Bus:Transport={BusOptions.RabbitMq}",
+            $"--Bus:Uri=amqp://guest:guest@127.0.0.1:{TlsRabbitMqBroker.Port}/");
         Assert.Equal(1, code);
         Assert.Contains(lines, l => l.StartsWith("FAIL broker:") && l.Contains("plain AMQP") && l.Contains("Bus:AllowPlainAmqp=true"));
 
-        (code, lines) = await Doctor(siteConfig, $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri=amqp://guest:guest@127.0.0.1:{TlsRabbitMqBroker.Port}/", "--Bus:AllowPlainAmqp=true");
+        (code, lines) = await Doctor(siteConfig, $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri=amqp://guest:guest@127.0.0.1:{TlsRabbitMqBroker.Port}/",
+            "--Bus:AllowPlainAmqp=true");
         Assert.Contains(lines, l => l.StartsWith("PASS broker: connected to 127.0.0.1:5697 as guest"));
         Assert.Contains(lines, l => l.StartsWith("WARN certificates: Bus:Uri is not amqps://"));
     }
@@ -102,7 +106,8 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
         var services = new ServiceCollection();
         // Only the dashboard may query the coordinator: the test asks as the consortium's dashboard would.
         services.AddDashboardKey(consortium);
-        services.AddFederationBus(new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.TlsUri.Replace("127.0.0.1", "localhost"), CaFile = broker.CaFile },
+        services.AddFederationBus(
+            new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.TlsUri.Replace("127.0.0.1", "localhost"), CaFile = broker.CaFile },
             x => CoordinatorClients.Register(x, BusOptions.RabbitMq), (_, _) => { });
         await using var provider = services.BuildServiceProvider();
         var control = provider.GetRequiredService<IBusControl>();

@@ -40,10 +40,15 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
         Assert.True(layout.TotalCount * 4L >= ModelMegabytes * 1_000_000L, $"the model has {layout.TotalCount * 4L} bytes");
         var bus = ModelMegabytes >= 200
             ? new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri, AllowPlainAmqp = true }
-            : new BusOptions { Transport = BusOptions.RabbitMq, Uri = broker.Uri, AllowPlainAmqp = true, InlineBytes = 4 * 1024 * 1024, ChunkBytes = 1024 * 1024 };
+            : new BusOptions
+            {
+                Transport = BusOptions.RabbitMq, Uri = broker.Uri, AllowPlainAmqp = true, InlineBytes = 4 * 1024 * 1024,
+                ChunkBytes = 1024 * 1024
+            };
         Assert.True(layout.TotalCount * 4L > bus.InlineBytes * 4L, "the model is well over the inline limit");
         using var coordinator = new DeployableProcess("coordinator", "FedHealth.Coordinator.dll",
-            $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", $"--Bus:InlineBytes={bus.InlineBytes}", $"--Bus:ChunkBytes={bus.ChunkBytes}",
+            $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", $"--Bus:InlineBytes={bus.InlineBytes}",
+                $"--Bus:ChunkBytes={bus.ChunkBytes}",
             $"--Coordinator:DataDir={temp.Path}", "--Coordinator:KeepJobHistory=true"); // the test reads the job's events back
         var sites = new[] { new LargeSite("BIG-A", 100, 1f, temp.Path, bus), new LargeSite("BIG-B", 300, 3f, temp.Path, bus) };
         var ended = new TaskCompletionSource<JobEnded>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -73,12 +78,14 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
         {
             var client = provider.GetRequiredService<IRequestClient<CreateJob>>();
             var spec = Spec(rounds: 1, minSites: 2, deadline: TimeSpan.FromMinutes(5)) with { Model = BigModel };
-            await Eventually.Get(() => Task.FromResult(coordinator.Output.Contains("job index ready") ? coordinator : null), TimeSpan.FromSeconds(60), "the coordinator to start");
+            await Eventually.Get(() => Task.FromResult(coordinator.Output.Contains("job index ready") ? coordinator : null), TimeSpan.FromSeconds(60),
+                "the coordinator to start");
             var accepted = await Eventually.Get(async () =>
             {
                 try
                 {
-                    var answer = await client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec, RequestId = Guid.NewGuid() }, timeout: RequestTimeout.After(s: 10));
+                    var answer = await client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec, RequestId = Guid.NewGuid() },
+                        timeout: RequestTimeout.After(s: 10));
                     return answer.Is(out Response<JobAccepted>? ok) ? ok!.Message : null;
                 }
                 catch (RequestTimeoutException) { return null; }
@@ -98,7 +105,8 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
             Assert.Contains("UpdateSubmitted from BIG-A reassembled from", coordinator.Output);
 
             // (g+1)*100 + (g+3)*300 over 400 samples = g + 2.5, for every one of the 75M parameters.
-            var events = JournalTable.JobEvents(CoordinatorOptions.Sqlite, $"Data Source={Path.Combine(temp.Path, "journal.db")};Mode=ReadOnly", accepted.JobId);
+            var events = JournalTable.JobEvents(CoordinatorOptions.Sqlite,
+                $"Data Source={Path.Combine(temp.Path, "journal.db")};Mode=ReadOnly", accepted.JobId);
             var initial = FlatParameters.FromWeights(layout, events.OfType<JobCreated>().Single().InitialWeights).Values;
             var global = FlatParameters.FromWeights(layout, events.OfType<RoundAggregated>().Single().GlobalWeights).Values;
             var wrong = Enumerable.Range(0, initial.Length).Count(i => Math.Abs(global[i] - (initial[i] + 2.5f)) > 1e-5f * (1 + Math.Abs(initial[i])));
@@ -142,7 +150,8 @@ public sealed class LargeModelTransferTests(RabbitMqBroker broker, ITestOutputHe
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
         do
         {
-            foreach (var site in sites) await bus.Publish(Heartbeat(site.Id) with { TrainSamples = site.Samples, SentAt = DateTimeOffset.UtcNow }, CancellationToken.None);
+            foreach (var site in sites)
+                await bus.Publish(Heartbeat(site.Id) with { TrainSamples = site.Samples, SentAt = DateTimeOffset.UtcNow }, CancellationToken.None);
         } while (await WaitOrStop(timer, stop));
     }
 

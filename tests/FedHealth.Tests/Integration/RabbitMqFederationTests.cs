@@ -80,7 +80,8 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/status")).StatusCode);
 
         var leadToken = await DashboardUsers.Token(federation.BaseAddress, "lead");
-        await using var hub = new HubConnectionBuilder().WithUrl($"http://127.0.0.1:{port}/hubs/federation", o => o.AccessTokenProvider = () => Task.FromResult<string?>(leadToken))
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl($"http://127.0.0.1:{port}/hubs/federation", o => o.AccessTokenProvider = () => Task.FromResult<string?>(leadToken))
             .AddJsonProtocol(o => o.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals).Build();
         hub.On<RoundCompleted>("roundCompleted", r => { lock (rounds) rounds.Add(r); });
         hub.On<JobEnded>("jobEnded", e => ended.TrySetResult(e));
@@ -101,19 +102,22 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
         Assert.Equal(6, byRound.Count);
         Assert.All(byRound, r => Assert.Equal(3, r.Contributors.Count));
         log.WriteLine(string.Join("\n", byRound.Select(r => $"round {r.Round}: global AUC {r.Global!.Auc:F4}")));
-        Assert.True(byRound[^1].Global!.Auc > byRound[0].Global!.Auc + 0.01, $"global AUC went from {byRound[0].Global!.Auc:F4} to {byRound[^1].Global!.Auc:F4}");
+        Assert.True(byRound[^1].Global!.Auc > byRound[0].Global!.Auc + 0.01,
+            $"global AUC went from {byRound[0].Global!.Auc:F4} to {byRound[^1].Global!.Auc:F4}");
         lock (rounds) Assert.Equal(byRound.Select(r => r.Round), rounds.Select(r => r.Round).Order());
 
         var ledger = (await http.GetFromJsonAsync<TransferLedgerPage>($"/api/ledger?job={job.JobId}&site=DE-GBSG", Json))!;
         Assert.NotEmpty(ledger.Entries);
-        Assert.All(ledger.Entries, e => Assert.Equal(("DE", "NL"), e.Sender == "DE-GBSG" ? (e.SenderJurisdiction, e.ReceiverJurisdiction) : (e.ReceiverJurisdiction, e.SenderJurisdiction)));
+        Assert.All(ledger.Entries, e => Assert.Equal(("DE", "NL"), e.Sender == "DE-GBSG" ? (e.SenderJurisdiction, e.ReceiverJurisdiction)
+            : (e.ReceiverJurisdiction, e.SenderJurisdiction)));
         Assert.Equal(ledger.Entries[^1].Hash, ledger.Head);
 
         await A_malformed_update_is_refused_with_a_reason_and_the_coordinator_stays_up(job.JobId, http);
         await Personal_models_travel_for_cross_site_evaluation_and_every_site_scores_every_final_model(http);
         // Every site heard that the first job ended and let go of what it kept for it.
         foreach (var (id, site) in federation.Sites)
-            await Eventually.Get(() => Task.FromResult(site.Output.Contains($"job {job.JobId} completed in round 6; what this site kept for it in memory is released") ? site : null),
+            await Eventually.Get(() =>
+                Task.FromResult(site.Output.Contains($"job {job.JobId} completed in round 6; what this site kept for it in memory is released") ? site : null),
                 TimeSpan.FromSeconds(30), $"{id} to release job {job.JobId}");
     }
 
@@ -128,7 +132,8 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
         var created = await http.PostAsJsonAsync("/api/jobs", spec, Json);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JobAccepted>(Json))!.JobId;
-        var done = await Eventually.Get(async () => (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", Json))! is { Status: "completed" or "failed" } s ? s : null,
+        var done = await Eventually.Get(async () =>
+            (await http.GetFromJsonAsync<JobSummary>($"/api/jobs/{id}", Json))! is { Status: "completed" or "failed" } s ? s : null,
             TimeSpan.FromSeconds(120), $"cross-site job {id} to end");
         Assert.Equal("completed", done.Status);
         var report = done.CrossSite!;

@@ -35,7 +35,8 @@ public sealed class RabbitMqTlsTests(TlsRabbitMqBroker broker) : IDisposable
         {
             await control.Publish(new SiteHeartbeat
             {
-                SiteId = "DE-GBSG", Jurisdiction = "DE", Schema = "gbsg", FeatureNames = ["age"], TrainSamples = 1, TestSamples = 1, Device = "cpu", SentAt = DateTimeOffset.UtcNow,
+                SiteId = "DE-GBSG", Jurisdiction = "DE", Schema = "gbsg", FeatureNames = ["age"], TrainSamples = 1, TestSamples = 1, Device = "cpu",
+                SentAt = DateTimeOffset.UtcNow,
             });
             var heartbeat = await received.Task.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Equal("DE-GBSG", heartbeat.SiteId);

@@ -30,7 +30,8 @@ public sealed class RevocationTests(RabbitMqBroker broker, ITestOutputHelper log
         Assert.Equal(0, await CliRunner.Run("provision", "revoke", "--ca", ca, "--consortium", Path.Combine(folder, "consortium.json"),
             "--site", Revoked, "--reason", "left the consortium"));
         var coordinator = federation.Coordinators[0];
-        await Eventually.Get(() => Task.FromResult(coordinator.Output.Contains($"claims to come from site {Revoked}, which the consortium revoked") ? coordinator : null),
+        await Eventually.Get(() =>
+            Task.FromResult(coordinator.Output.Contains($"claims to come from site {Revoked}, which the consortium revoked") ? coordinator : null),
             TimeSpan.FromSeconds(60), "the coordinator to refuse the revoked site's heartbeats");
         Assert.Contains($"consortium file version 2 taken: 3 sites registered, revoked: {Revoked} (revoked", coordinator.Output);
         Assert.Contains("left the consortium", coordinator.Output);

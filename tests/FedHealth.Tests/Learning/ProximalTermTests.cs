@@ -19,7 +19,8 @@ public sealed class ProximalTermTests
         using var model = TorchModels.Create(Spec);
         ModelParameters.Write(model, initial);
         var plan = new TrainingPlan { LocalEpochs = 10, LearningRate = 0.05, ProximalMu = mu };
-        if (dpSgd) DpSgdTrainer.Train(model, Gbsg, plan with { LocalEpochs = 2 }, new DpSgdSettings { NoiseMultiplier = 1.0, ClipNorm = 1.0, SamplingRate = 0.1 }, seed: 1, CPU);
+        if (dpSgd) DpSgdTrainer.Train(model, Gbsg, plan with { LocalEpochs = 2 },
+            new DpSgdSettings { NoiseMultiplier = 1.0, ClipNorm = 1.0, SamplingRate = 0.1 }, seed: 1, CPU);
         else LocalTrainer.Train(model, Gbsg, plan, seed: 1, CPU);
         var after = ModelParameters.Read(model, ParameterLayout.For(Spec)).Values;
         return Math.Sqrt(after.Zip(initial.Values, (a, b) => (double)(a - b) * (a - b)).Sum());

@@ -53,7 +53,8 @@ public sealed class ScaffoldTrainingTests
         var held = new SiteControlVariates();
         var job = Guid.NewGuid();
         // Round 1 from cᵢ = 0 (the site's first round), so the site holds a control; round 2 checks the step from it.
-        var first = held.AfterTraining(job, c, x, Train(Tiny, OneFeature, x, plan, ScaffoldControl.Correction(c, held.For(job, 2))).Trained, 4, plan.LearningRate);
+        var first = held.AfterTraining(job, c, x, Train(Tiny, OneFeature, x, plan, ScaffoldControl.Correction(c, held.For(job, 2))).Trained,
+            4, plan.LearningRate);
         Assert.Equal(first, held.For(job, 2));
         var ci = held.For(job, 2);
 

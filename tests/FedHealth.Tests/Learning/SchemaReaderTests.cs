@@ -26,7 +26,8 @@ public sealed class SchemaReaderTests : IDisposable
         var all = SchemaReader.Read(csv, schema);
         Assert.Equal(2856, all.Rows);
         Assert.Equal(1285, all.Positives);
-        var parts = new[] { new RowFilter { Column = "year", Max = 1985 }, new RowFilter { Column = "year", Min = 1986, Max = 1988 }, new RowFilter { Column = "year", Min = 1989 } }
+        var parts = new[] { new RowFilter { Column = "year", Max = 1985 }, new RowFilter { Column = "year", Min = 1986, Max = 1988 },
+            new RowFilter { Column = "year", Min = 1989 } }
             .Select(f => SchemaReader.Read(csv, schema, f)).ToList();
         Assert.Equal(all.Rows, parts.Sum(p => p.Rows));
         Assert.Equal(all.Positives, parts.Sum(p => p.Positives));

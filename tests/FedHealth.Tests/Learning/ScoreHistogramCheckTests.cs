@@ -45,6 +45,7 @@ public sealed class ScoreHistogramCheckTests
         // An old site's 1000 equal bins with a single patient in one of them.
         var fine = new int[1000];
         fine[700] = 1;
-        Assert.Contains("histogram.positives[700] holds 1 rows in [0.7, 0.701)", ScoreHistogramCheck.Problem(new ScoreHistogram { Positives = fine, Negatives = new int[1000] }, 1));
+        Assert.Contains("histogram.positives[700] holds 1 rows in [0.7, 0.701)",
+            ScoreHistogramCheck.Problem(new ScoreHistogram { Positives = fine, Negatives = new int[1000] }, 1));
     }
 }

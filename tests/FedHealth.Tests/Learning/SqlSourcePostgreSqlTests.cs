@@ -102,7 +102,8 @@ public sealed class SqlSourcePostgreSqlTests(PostgreSqlServer server)
                 var cell = row.Fields[i];
                 if (cell.Length == 0) await copy.WriteNullAsync();
                 else if (Type(names[i]) == "text") await copy.WriteAsync(cell, NpgsqlDbType.Text);
-                else if (Type(names[i]) == "integer") await copy.WriteAsync(int.Parse(cell, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Integer);
+                else if (Type(names[i]) == "integer")
+                    await copy.WriteAsync(int.Parse(cell, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Integer);
                 else await copy.WriteAsync(double.Parse(cell, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Double);
             }
         }

@@ -21,7 +21,8 @@ public sealed class CrossSiteFederationTests : IDisposable
         var federation = Path.Combine(temp.Path, "federation");
         TempFolder.CopyFolder(Paths.Federation, federation);
         var gbsgPolicy = Path.Combine(federation, "policies", "de-gbsg.policy.json");
-        var policy = JsonNode.Parse(File.ReadAllText(gbsgPolicy), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
+        var policy = JsonNode.Parse(File.ReadAllText(gbsgPolicy),
+            documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
         var kinds = policy["dataKinds"]!.AsArray();
         kinds.Remove(kinds.Single(k => k!.GetValue<string>() == DataKinds.PersonalModel));
         File.WriteAllText(gbsgPolicy, policy.ToJsonString());
@@ -49,9 +50,11 @@ public sealed class CrossSiteFederationTests : IDisposable
         // The matrix agrees with the round report: the global row is each site's final figure, the diagonal each personal model on its own rows.
         var last = run.Rounds[^1];
         foreach (var site in sites)
-            Assert.Equal(last.Sites.Single(s => s.SiteId == site).Metrics.Auc, report.Cells.Single(c => c.PersonalOf is null && c.SiteId == site).Metrics.Auc, 6);
+            Assert.Equal(last.Sites.Single(s => s.SiteId == site).Metrics.Auc,
+                report.Cells.Single(c => c.PersonalOf is null && c.SiteId == site).Metrics.Auc, 6);
         foreach (var owner in rows.OfType<string>())
-            Assert.Equal(last.Personalised.Single(p => p.SiteId == owner).Metrics.Auc, report.Cells.Single(c => c.PersonalOf == owner && c.SiteId == owner).Metrics.Auc, 6);
+            Assert.Equal(last.Personalised.Single(p => p.SiteId == owner).Metrics.Auc,
+                report.Cells.Single(c => c.PersonalOf == owner && c.SiteId == owner).Metrics.Auc, 6);
         Assert.Contains(last.Personalised, p => p.SiteId == "DE-GBSG");
         Assert.Contains("personal model of NL-ROTTERDAM-B", output.ToString());
         Assert.Contains("personal model of DE-GBSG not in the matrix: ", output.ToString());

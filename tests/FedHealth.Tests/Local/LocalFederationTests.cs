@@ -93,7 +93,8 @@ public sealed class LocalFederationTests : IDisposable
         var lines = File.ReadAllLines(csv);
         lines[5] = lines[5].Replace(lines[5].Split(',')[1], "forty");
         File.WriteAllLines(csv, lines);
-        var run = new LocalFederation(new LocalRunOptions { Headless = true, DataDir = Path.Combine(temp.Path, "data"), FederationDir = federation }, TextWriter.Null);
+        var run = new LocalFederation(
+            new LocalRunOptions { Headless = true, DataDir = Path.Combine(temp.Path, "data"), FederationDir = federation }, TextWriter.Null);
         var e = await Assert.ThrowsAsync<FedHealth.Learning.Data.DataException>(() => run.Run(CancellationToken.None));
         Assert.Contains("gbsg-germany.csv: line 6, column 'age'", e.Message);
         Assert.Contains("'forty' is not a number", e.Message);

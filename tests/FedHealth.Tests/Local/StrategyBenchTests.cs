@@ -13,18 +13,21 @@ public sealed class StrategyBenchTests
         await StrategyBench.Run("breast-prognosis", rounds: 2, seeds: 1, "logistic", ["fedavg", "fedmedian"], ["finetune"], "fedavg", output,
             new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token, new PersonalisationSpec { Method = "finetune", Epochs = 3, EarlyStopping = true });
         var text = output.ToString();
-        foreach (var row in new[] { "pooled (central)", "local DE-GBSG", "local NL-ROTTERDAM-C", "fedavg (secure)", "fedmedian (plain)", "personal (finetune, fedavg)" })
+        foreach (var row in new[] { "pooled (central)", "local DE-GBSG", "local NL-ROTTERDAM-C", "fedavg (secure)", "fedmedian (plain)",
+            "personal (finetune, fedavg)" })
             Assert.Contains(row, text);
         Assert.Matches(@"best federated: \S+ \((secure|plain)\) 0\.\d{4} ± 0\.\d{4} vs pooled 0\.\d{4}", text);
         Assert.Contains("personal (finetune, fedavg) vs each site's local model on its own held-out rows: better at", text);
         Assert.Contains("Cross-site (finetune)", text);
-        Assert.Contains("Reproduce: ./fedhealth bench strategies --federation breast-prognosis --rounds 2 --seeds 1 --model logistic --strategies fedavg fedmedian --personal-base fedavg --personal-epochs 3 --personal-early-stopping", text);
+        Assert.Contains("Reproduce: ./fedhealth bench strategies --federation breast-prognosis --rounds 2 --seeds 1 --model logistic --strategies fedavg " +
+            "fedmedian --personal-base fedavg --personal-epochs 3 --personal-early-stopping", text);
     }
 
     [Fact]
     public async Task An_unknown_federation_is_refused_naming_the_ones_there_are()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => StrategyBench.Run("nowhere", 2, 1, "logistic", ["fedavg"], [], "fedavg", TextWriter.Null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            StrategyBench.Run("nowhere", 2, 1, "logistic", ["fedavg"], [], "fedavg", TextWriter.Null, CancellationToken.None));
         Assert.Contains("--federation: no federation 'nowhere' (there are: breast-prognosis, wdbc)", error.Message);
     }
 }

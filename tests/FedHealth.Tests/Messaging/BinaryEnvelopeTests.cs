@@ -64,7 +64,8 @@ public sealed class BinaryEnvelopeTests
         Assert.True(BinaryEnvelope.IsEnvelope(largeBytes));
         var back = (UpdateReceived)JournalSerializer.Deserialize(largeBytes, nameof(UpdateReceived));
         Assert.Equal(update.Weights.Tensors.Select(t => t.Sha256), back.Weights.Tensors.Select(t => t.Sha256));
-        Assert.Equal(small.Weights.Tensors[0].Data, ((UpdateReceived)JournalSerializer.Deserialize(smallBytes, nameof(UpdateReceived))).Weights.Tensors[0].Data);
+        Assert.Equal(small.Weights.Tensors[0].Data,
+            ((UpdateReceived)JournalSerializer.Deserialize(smallBytes, nameof(UpdateReceived))).Weights.Tensors[0].Data);
     }
 
     private static InvalidDataException Refused(byte[] bytes) =>

@@ -14,7 +14,8 @@ public sealed class BrokerPermissionsTests
         var (configure, write, read) = BrokerPermissions.SiteTemplate();
         var file = File.ReadAllLines(Path.Combine(Paths.RepositoryRoot, "infra", "rabbitmq", "site-permissions.txt"));
         Assert.True(file.SequenceEqual([configure, write, read]),
-            "infra/rabbitmq/site-permissions.txt is stale: regenerate it with `./fedhealth provision broker-permissions > infra/rabbitmq/site-permissions.txt`");
+            "infra/rabbitmq/site-permissions.txt is stale: regenerate it with `./fedhealth provision broker-permissions > " +
+                "infra/rabbitmq/site-permissions.txt`");
     }
 
     [Fact]

@@ -16,7 +16,11 @@ namespace FedHealth.Tests.Messaging;
 public sealed class CrossSiteChunkingTests : IDisposable
 {
     private static readonly ModelSpec Big = new() { Kind = "mlp", Features = 2, HiddenUnits = 2_000 };
-    private static readonly BusOptions Rabbit = new() { Transport = BusOptions.RabbitMq, Uri = "amqp://localhost", InlineBytes = 16 * 1024, ChunkBytes = 8 * 1024 };
+    private static readonly BusOptions Rabbit = new()
+    {
+        Transport = BusOptions.RabbitMq, Uri = "amqp://localhost", InlineBytes = 16 * 1024,
+        ChunkBytes = 8 * 1024
+    };
     private readonly TempFolder temp = new();
     private readonly Guid job = Guid.NewGuid();
 
@@ -37,7 +41,8 @@ public sealed class CrossSiteChunkingTests : IDisposable
         var parts = new ChunkedPublisher(Rabbit).Messages(evaluation, "A").ToList();
         Assert.True(parts.Count > 2);
         Assert.All(parts, p => Assert.Equal("A", Assert.IsType<SiteChunk>(p).SiteId));
-        var back = Assert.IsType<EvaluationSubmitted>(Reassemble(parts.Cast<SiteChunk>().Select(c => c.Slice), new ChunkSpool(Path.Combine(temp.Path, "coordinator"), JobActor.ChunkedTypes)));
+        var back = Assert.IsType<EvaluationSubmitted>(
+            Reassemble(parts.Cast<SiteChunk>().Select(c => c.Slice), new ChunkSpool(Path.Combine(temp.Path, "coordinator"), JobActor.ChunkedTypes)));
         Assert.Equal(evaluation.PersonalModel!.Tensors.Select(t => t.Data), back.PersonalModel!.Tensors.Select(t => t.Data));
 
         var figuresOnly = evaluation with { PersonalModel = null };
@@ -55,7 +60,8 @@ public sealed class CrossSiteChunkingTests : IDisposable
         var parts = new ChunkedPublisher(Rabbit).Messages(request, siteId: null).ToList();
         Assert.True(parts.Count > 2);
         var back = Assert.IsType<CrossSiteEvaluationRequested>(
-            Reassemble(parts.Select(p => Assert.IsType<CoordinatorChunk>(p).Slice), new ChunkSpool(Path.Combine(temp.Path, "site"), SiteRoundConsumer.ChunkedTypes)));
+            Reassemble(parts.Select(p => Assert.IsType<CoordinatorChunk>(p).Slice),
+                new ChunkSpool(Path.Combine(temp.Path, "site"), SiteRoundConsumer.ChunkedTypes)));
         Assert.Equal([null, "A"], back.Candidates.Select(c => c.PersonalOf));
         Assert.Equal(request.Candidates[1].Weights.Tensors[0].Data, back.Candidates[1].Weights.Tensors[0].Data);
     }

@@ -23,7 +23,8 @@ public sealed class JobRoutingTests
         Assert.NotEmpty(namesJob);
         Assert.All(namesJob, t => Assert.True(typeof(IJobMessage).IsAssignableFrom(t), $"{t.Name} names a job but is not an IJobMessage"));
         var siteWithRound = Contracts.Where(t => typeof(ISiteMessage).IsAssignableFrom(t) && t.GetProperty("Round") is not null).ToList();
-        Assert.All(siteWithRound, t => Assert.True(typeof(ISiteRoundMessage).IsAssignableFrom(t), $"{t.Name} is a site's message for a round but not an ISiteRoundMessage"));
+        Assert.All(siteWithRound, t =>
+            Assert.True(typeof(ISiteRoundMessage).IsAssignableFrom(t), $"{t.Name} is a site's message for a round but not an ISiteRoundMessage"));
         Assert.True(typeof(ISiteRoundMessage).IsAssignableFrom(typeof(SiteChunk)));
     }
 
@@ -37,7 +38,11 @@ public sealed class JobRoutingTests
         Assert.Equal(job.ToString(), extractor.EntityId(new SiteChunk
         {
             SiteId = "DE-GBSG",
-            Slice = new ChunkSlice { MessageType = nameof(UpdateSubmitted), JobId = job, Round = 1, TransferId = Guid.NewGuid(), Index = 0, Count = 1, Offset = 0, TotalBytes = 0, Sha256 = "", ChunkSha256 = "", Data = [] },
+            Slice = new ChunkSlice
+            {
+                MessageType = nameof(UpdateSubmitted), JobId = job, Round = 1, TransferId = Guid.NewGuid(), Index = 0, Count = 1,
+                Offset = 0, TotalBytes = 0, Sha256 = "", ChunkSha256 = "", Data = []
+            },
         }));
         Assert.Throws<ArgumentException>(() => extractor.EntityId(new GetFederationStatus()));
     }

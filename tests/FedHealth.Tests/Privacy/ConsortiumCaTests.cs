@@ -21,7 +21,8 @@ public sealed class ConsortiumCaTests : IDisposable
         Assert.True(cert.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
         Assert.True(cert.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign));
         Assert.InRange((cert.NotAfter - cert.NotBefore).TotalDays, 3600, 3700);
-        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, ConsortiumCa.KeyFileName)));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, ConsortiumCa.KeyFileName)));
         Assert.Throws<IOException>(() => ConsortiumCa.Create().Save(folder));
 
         using var loaded = ConsortiumCa.Load(folder);
@@ -38,7 +39,8 @@ public sealed class ConsortiumCaTests : IDisposable
 
         Assert.Null(ConsortiumCa.Problem(server, ca.Certificate, server: true));
         Assert.NotNull(ConsortiumCa.Problem(server, ca.Certificate, server: false));
-        var eku = server.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Select(o => o.Value);
+        var eku = server.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>()
+            .Select(o => o.Value);
         Assert.Equal(["1.3.6.1.5.5.7.3.1"], eku);
         var names = server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
         Assert.Equal(["localhost", "broker.example"], names.EnumerateDnsNames());
@@ -112,7 +114,8 @@ public sealed class ProvisionCaCommandTests : IDisposable
         var before = File.ReadAllText(consortium);
         var request = Path.Combine(folder, "request.json");
         File.WriteAllText(request, """{ "format": "fedhealth-enrolment-request/1", "siteId": [] }""");
-        string[] args = ["provision", "site", "--ca", ca, "--consortium", consortium, "--request", request, "--broker", "amqps://broker:5671/", "--out", Path.Combine(folder, "b.json")];
+        string[] args = ["provision", "site", "--ca", ca, "--consortium", consortium, "--request", request, "--broker", "amqps://broker:5671/", "--out",
+            Path.Combine(folder, "b.json")];
 
         var (code, errors) = await Support.CliRunner.RunReadingErrors(args);
         Assert.Equal(2, code);
@@ -121,7 +124,8 @@ public sealed class ProvisionCaCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(folder, "b.json")));
 
         args[5] = Path.Combine(folder, "nowhere.json");
-        File.WriteAllText(request, File.ReadAllText(request).Replace("[]", "\"X\", \"jurisdiction\": \"DE\", \"identityPublicKey\": \"\", \"certificateRequest\": \"\", \"identityProof\": \"\", \"createdAt\": \"2026-01-01T00:00:00Z\""));
+        File.WriteAllText(request, File.ReadAllText(request).Replace("[]", "\"X\", \"jurisdiction\": \"DE\", \"identityPublicKey\": \"\", " +
+            "\"certificateRequest\": \"\", \"identityProof\": \"\", \"createdAt\": \"2026-01-01T00:00:00Z\""));
         (code, errors) = await Support.CliRunner.RunReadingErrors(args);
         Assert.Equal(2, code);
         Assert.Contains("identityPublicKey", errors); // the request is judged before the consortium file is opened

@@ -37,7 +37,8 @@ public sealed class MessageSignatureTests : IDisposable
     {
         Assert.Null(Problem(Closed(), Sign(Closed(), MessageSender.Coordinator, coordinator, Now)));
         Assert.Null(Problem(Declined("A"), Sign(Declined("A"), MessageSender.Site("A"), siteA, Now)));
-        Assert.Null(Problem(new StopJob { JobId = Guid.Empty, RequestedBy = "alice", RequestId = Guid.Empty }, Sign(new StopJob { JobId = Guid.Empty, RequestedBy = "alice", RequestId = Guid.Empty }, MessageSender.Dashboard, dashboard, Now)));
+        Assert.Null(Problem(new StopJob { JobId = Guid.Empty, RequestedBy = "alice", RequestId = Guid.Empty },
+            Sign(new StopJob { JobId = Guid.Empty, RequestedBy = "alice", RequestId = Guid.Empty }, MessageSender.Dashboard, dashboard, Now)));
     }
 
     [Fact]
@@ -45,17 +46,20 @@ public sealed class MessageSignatureTests : IDisposable
     {
         Assert.Contains("JobClosed: unsigned (only coordinator may send it, signed)", MessageSignature.Problem(Closed(), trust, null, null, Now));
         // Any field changed after signing.
-        Assert.Contains("does not verify against coordinator's registered key", Problem(Closed("failed"), Sign(Closed(), MessageSender.Coordinator, coordinator, Now)));
+        Assert.Contains("does not verify against coordinator's registered key",
+            Problem(Closed("failed"), Sign(Closed(), MessageSender.Coordinator, coordinator, Now)));
         // A site signing a coordinator's message, or a command (the dashboard's).
         Assert.Contains("does not verify against coordinator's", Problem(Closed(), Sign(Closed(), MessageSender.Coordinator, siteA, Now)));
         var create = new CreateJob { Spec = JobFixtures.Spec(rounds: 1, minSites: 1), RequestId = Guid.NewGuid() };
         Assert.Contains("does not verify against dashboard's", Problem(create, Sign(create, MessageSender.Dashboard, siteA, Now)));
         // Site A answering in site B's name, with its own key.
         Assert.Contains("does not verify against site B's", Problem(Declined("B"), Sign(Declined("B"), MessageSender.Site("B"), siteA, Now)));
-        Assert.Contains("site Z, which the consortium file does not register", Problem(Declined("Z"), Sign(Declined("Z"), MessageSender.Site("Z"), siteA, Now)));
+        Assert.Contains("site Z, which the consortium file does not register",
+            Problem(Declined("Z"), Sign(Declined("Z"), MessageSender.Site("Z"), siteA, Now)));
         // A signature made for one type cannot pass for another with the same fields.
         var (at, signature) = Sign(Closed(), MessageSender.Coordinator, coordinator, Now);
-        Assert.Contains("does not verify", MessageSignature.Problem(new UpdateRefused { JobId = Guid.Empty, Round = 3, SiteId = "A", Reason = "x" }, trust, at, signature, Now));
+        Assert.Contains("does not verify",
+            MessageSignature.Problem(new UpdateRefused { JobId = Guid.Empty, Round = 3, SiteId = "A", Reason = "x" }, trust, at, signature, Now));
         Assert.Contains("not base64", MessageSignature.Problem(Closed(), trust, at, "%%%", Now));
         Assert.Contains("not a round-trip time", MessageSignature.Problem(Closed(), trust, "yesterday", signature, Now));
     }

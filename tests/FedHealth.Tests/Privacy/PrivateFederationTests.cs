@@ -37,7 +37,8 @@ public sealed class PrivateFederationTests : IDisposable
         Console.SetOut(output);
         try
         {
-            var code = await FedHealthCommands.Root().Parse(["privacy", "epsilon", "--noise-multiplier", "1.0", "--sampling-rate", "0.01", "--steps", "300", "--delta", "1e-5", "--json"]).InvokeAsync();
+            var code = await FedHealthCommands.Root().Parse(
+                ["privacy", "epsilon", "--noise-multiplier", "1.0", "--sampling-rate", "0.01", "--steps", "300", "--delta", "1e-5", "--json"]).InvokeAsync();
             Assert.Equal(0, code);
         }
         finally { Console.SetOut(original); }

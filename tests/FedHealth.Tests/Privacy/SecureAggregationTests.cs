@@ -19,7 +19,11 @@ public sealed class SecureAggregationTests : IDisposable
 
     public SecureAggregationTests()
     {
-        settings = new SecureRoundSettings { RoundNonce = RandomNumberGenerator.GetBytes(16), Threshold = 3, CoordinatorKey = KeyAgreement.PublicKey(coordinatorKey) };
+        settings = new SecureRoundSettings
+        {
+            RoundNonce = RandomNumberGenerator.GetBytes(16), Threshold = 3,
+            CoordinatorKey = KeyAgreement.PublicKey(coordinatorKey)
+        };
         var random = new Random(11);
         inputs = Sites.ToDictionary(s => s, _ => Enumerable.Range(0, Length).Select(_ => FixedPointRing.Encode(random.NextDouble() * 200 - 100)).ToArray());
     }
@@ -60,10 +64,12 @@ public sealed class SecureAggregationTests : IDisposable
         // fewer than the job asked for. (With three sites and minSites 3 the threshold of 2 let a round close with two.)
         var (server, _) = RunToMasking(Sites.Take(2).ToHashSet(), minSites: 4);
         var e = Assert.Throws<SecureRoundException>(() => server.CloseMasked());
-        Assert.Equal("3 masked updates arrived, the job needs at least 4 (minSites): a sum of so few would single sites out, the round is abandoned", e.Message);
+        Assert.Equal(
+            "3 masked updates arrived, the job needs at least 4 (minSites): a sum of so few would single sites out, the round is abandoned", e.Message);
 
         var keysOnly = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length, minSites: 4);
-        foreach (var site in Sites.Take(3)) Assert.Null(keysOnly.Accept(new SecureRoundClient(site, identities[site], Trusted, job, 1, settings, 3).Advertise()));
+        foreach (var site in Sites.Take(3))
+            Assert.Null(keysOnly.Accept(new SecureRoundClient(site, identities[site], Trusted, job, 1, settings, 3).Advertise()));
         Assert.Equal("3 sites advertised keys, the job needs at least 4 (minSites)", Assert.Throws<SecureRoundException>(() => keysOnly.CloseKeys()).Message);
     }
 
@@ -123,7 +129,8 @@ public sealed class SecureAggregationTests : IDisposable
         var shares = clients["S1"].OnKeysCollected(collected);
         var bentTag = shares.Shares[0].Box.Tag.ToArray();
         bentTag[0] ^= 1;
-        Assert.Contains("does not verify", server.Accept(shares with { Shares = [shares.Shares[0] with { Box = shares.Shares[0].Box with { Tag = bentTag } }, .. shares.Shares.Skip(1)] }));
+        Assert.Contains("does not verify",
+            server.Accept(shares with { Shares = [shares.Shares[0] with { Box = shares.Shares[0].Box with { Tag = bentTag } }, .. shares.Shares.Skip(1)] }));
         Assert.Null(server.Accept(shares));
     }
 
@@ -166,7 +173,8 @@ public sealed class SecureAggregationTests : IDisposable
         Assert.Contains("both secrets", Assert.Throws<SecureRoundException>(() => clients["S2"].OnUnmaskingRequested(greedy)).Message);
 
         var two = new[] { "S1", "S2" };
-        var small = two.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 2, settings with { Threshold = 2 }, minParticipants: 3));
+        var small = two.ToDictionary(s => s, s =>
+            new SecureRoundClient(s, identities[s], Trusted, job, 2, settings with { Threshold = 2 }, minParticipants: 3));
         var collected = new MaskingKeysCollected { JobId = job, Round = 2, Adverts = two.Select(s => small[s].Advertise()).ToList() };
         Assert.Contains("site policy: 2 sites", Assert.Throws<SecureRoundException>(() => small["S1"].OnKeysCollected(collected)).Message);
     }
@@ -236,7 +244,8 @@ public sealed class SecureAggregationTests : IDisposable
 
     private ulong[] MaskedValues(MaskedUpdateSubmitted masked)
     {
-        var bytes = SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(masked.Box), SignedContent.Context("masked", job, 1, settings.RoundNonce, masked.SiteId));
+        var bytes = SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(masked.Box),
+            SignedContent.Context("masked", job, 1, settings.RoundNonce, masked.SiteId));
         return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(bytes).ToArray();
     }
 

@@ -88,7 +88,9 @@ public sealed class SitePrivacyTests : IDisposable
     }
 
     private static RoundStarted Round(Guid job, int round) =>
-        GbsgSite.Round(job, round, Model, new TrainingPlan { LocalEpochs = 1 }, FlatParameters.Initial(ParameterLayout.For(Model), 1).ToWeights()) with { Privacy = Dp };
+        GbsgSite.Round(job, round, Model, new TrainingPlan { LocalEpochs = 1 }, FlatParameters.Initial(ParameterLayout.For(Model), 1).ToWeights())
+            with
+        { Privacy = Dp };
 
     public void Dispose() => temp.Dispose();
 }

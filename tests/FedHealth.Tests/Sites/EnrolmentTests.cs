@@ -51,7 +51,8 @@ public sealed class EnrolmentTests : IDisposable
         Assert.DoesNotContain("PRIVATE KEY", requestText);
         var folder = SiteEnrolment.FolderOf(site);
         if (!OperatingSystem.IsWindows())
-            foreach (var key in new[] { folder.TlsKey, folder.IdentityKey }) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+            foreach (var key in new[] { folder.TlsKey, folder.IdentityKey })
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
 
         var bundleFile = Issue(site, requestFile);
         Assert.DoesNotContain("PRIVATE KEY", File.ReadAllText(bundleFile));
@@ -61,7 +62,8 @@ public sealed class EnrolmentTests : IDisposable
         // The consortium file registers the site's identity, and the site's copy agrees with it.
         using var identity = SigningKey.FromPem(File.ReadAllText(folder.IdentityKey));
         Assert.Equal(identity.PublicKey, ConsortiumTrust.Load(consortiumFile).Sites["DE-GBSG"]);
-        Assert.NotNull(SiteSecurity.Load(new SiteConfig { Site = site.Site, Data = site.Data, ConsortiumFile = folder.Consortium, IdentityKeyFile = folder.IdentityKey }));
+        Assert.NotNull(
+            SiteSecurity.Load(new SiteConfig { Site = site.Site, Data = site.Data, ConsortiumFile = folder.Consortium, IdentityKeyFile = folder.IdentityKey }));
 
         // The bus starts from the installed settings: TLS to the consortium's broker, logging in with the certificate.
         var bus = JsonNode.Parse(File.ReadAllText(folder.BrokerSettings))!["Bus"]!;
@@ -109,10 +111,16 @@ public sealed class EnrolmentTests : IDisposable
         Refused(request with { SiteId = "guest" }, "siteId: 'guest' is reserved");
         // A second PEM block (another site's CSR first, under another label) must not decide what is verified or issued.
         Refused(request with { CertificateRequest = "-----BEGIN X-----\nAAAA\n-----END X-----\n" + request.CertificateRequest }, "certificateRequest");
-        Refused(request with { CertificateRequest = request.CertificateRequest + "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n" }, "certificateRequest");
+        Refused(request with
+        {
+            CertificateRequest = request.CertificateRequest +
+            "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"
+        }, "certificateRequest");
         Refused(request with { Jurisdiction = "Germany" }, "jurisdiction");
-        Assert.Contains("--broker", Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, request, "amqp://broker:5672/", null)).Message);
-        Assert.Contains("without user or password", Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, request, "amqps://u:p@broker:5671/", null)).Message);
+        Assert.Contains("--broker",
+            Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, request, "amqp://broker:5672/", null)).Message);
+        Assert.Contains("without user or password",
+            Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, request, "amqps://u:p@broker:5671/", null)).Message);
         Assert.Equal(before, File.ReadAllBytes(consortiumFile));
     }
 
@@ -190,7 +198,8 @@ public sealed class EnrolmentTests : IDisposable
         var installedCa = File.ReadAllText(folder.CaCertificate);
         var request = EnrolmentDocuments.ReadRequest(SiteEnrolment.Request(site));
         var otherConsortium = Path.Combine(temp.Path, "other-consortium.json");
-        using (var coordinator = KeyAgreement.NewKey()) TestTrust.Of(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]>()).Save(otherConsortium);
+        using (var coordinator = KeyAgreement.NewKey())
+            TestTrust.Of(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]>()).Save(otherConsortium);
         var swapped = Path.Combine(temp.Path, "swapped.json");
         EnrolmentDocuments.Write(swapped, EnrolmentIssuer.Issue(foreign, otherConsortium, request, Broker, null));
         var error = Assert.Throws<EnrolmentException>(() => SiteEnrolment.Accept(site, swapped)).Message;
@@ -217,7 +226,8 @@ public sealed class EnrolmentTests : IDisposable
         using var stranger = SigningKey.Create();
         var forged = rotation with { PreviousIdentityProof = Convert.ToBase64String(stranger.Sign(EnrolmentIssuer.RequestDer(rotation.CertificateRequest))) };
         var untouched = File.ReadAllBytes(consortiumFile);
-        Assert.Contains("previousIdentityProof of 'DE-GBSG' does not verify", Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, forged, Broker, null)).Message);
+        Assert.Contains("previousIdentityProof of 'DE-GBSG' does not verify",
+            Assert.Throws<EnrolmentException>(() => EnrolmentIssuer.Issue(ca, consortiumFile, forged, Broker, null)).Message);
         Assert.Equal(untouched, File.ReadAllBytes(consortiumFile));
 
         var bundle = EnrolmentIssuer.Issue(ca, consortiumFile, rotation, Broker, null);

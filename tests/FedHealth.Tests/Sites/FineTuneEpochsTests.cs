@@ -40,6 +40,7 @@ public sealed class FineTuneEpochsTests
     {
         var fourPositives = Train.Select(Enumerable.Range(0, Train.Rows).Where(r => Train.Labels[r] < 0.5f).Concat(
             Enumerable.Range(0, Train.Rows).Where(r => Train.Labels[r] >= 0.5f).Take(4)).ToList());
-        Assert.Equal(5, FineTuneEpochs.Choose(Logistic, FlatParameters.Initial(ParameterLayout.For(Logistic), 1), fourPositives, new TrainingPlan(), most: 5, seed: 1, CPU));
+        Assert.Equal(5, FineTuneEpochs.Choose(Logistic, FlatParameters.Initial(ParameterLayout.For(Logistic), 1), fourPositives, new TrainingPlan(),
+            most: 5, seed: 1, CPU));
     }
 }

@@ -30,7 +30,11 @@ public sealed class PersonalModelGateTests : IDisposable
             JobId = Job, Round = 1, Schema = "toy", FeatureNames = JobFixtures.Features, Model = JobFixtures.Model, Training = new TrainingPlan(), Seed = 1,
             GlobalWeights = new FedHealth.Learning.Models.FlatParameters(JobFixtures.Layout, [0, 0, 0]).ToWeights(), Participants = [.. sites.Keys],
             Deadline = DateTimeOffset.UtcNow.AddMinutes(1),
-            Governance = new JobGovernance { Consortium = "fedhealth", CoordinatorJurisdiction = coordinator, SiteJurisdictions = sites, InboundLegalBases = new Dictionary<string, string>() },
+            Governance = new JobGovernance
+            {
+                Consortium = "fedhealth", CoordinatorJurisdiction = coordinator, SiteJurisdictions = sites,
+                InboundLegalBases = new Dictionary<string, string>()
+            },
         }));
         return (gate, audit);
     }
@@ -67,7 +71,8 @@ public sealed class PersonalModelGateTests : IDisposable
     [Fact]
     public void Sharing_a_personal_model_needs_the_policy_to_list_it_even_with_a_coordinator_and_peers_at_home()
     {
-        var (gate, _) = Gate([DataKinds.ModelUpdate, DataKinds.AggregateMetrics], new Dictionary<string, string> { ["A"] = "DE", ["B"] = "DE" }, coordinator: "DE");
+        var (gate, _) = Gate([DataKinds.ModelUpdate, DataKinds.AggregateMetrics],
+            new Dictionary<string, string> { ["A"] = "DE", ["B"] = "DE" }, coordinator: "DE");
         Assert.Contains("does not allow sending personalModel", gate.PersonalModelRefusal(WithModel()));
         Assert.IsType<RoundDeclined>(gate.Release(WithModel()));
     }

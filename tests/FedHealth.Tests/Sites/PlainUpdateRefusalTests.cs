@@ -29,9 +29,14 @@ public sealed class PlainUpdateRefusalTests : IDisposable
 
         var declined = Assert.IsType<RoundDeclined>(site.Train(round));
         Assert.Contains("holds consortium keys and sends its update only masked", declined.Reason);
-        Assert.DoesNotContain(new AuditLog(Path.Combine(site.StateDir, "audit.jsonl")).Read(), a => a is { Direction: "sent", Message: nameof(UpdateSubmitted) });
+        Assert.DoesNotContain(new AuditLog(Path.Combine(site.StateDir, "audit.jsonl")).Read(), a =>
+            a is { Direction: "sent", Message: nameof(UpdateSubmitted) });
 
-        var sealedRound = round with { Attempt = 2, Sealing = new RoundSealing { RoundNonce = RandomNumberGenerator.GetBytes(16), CoordinatorKey = trust.CoordinatorKey } };
+        var sealedRound = round with
+        {
+            Attempt = 2,
+            Sealing = new RoundSealing { RoundNonce = RandomNumberGenerator.GetBytes(16), CoordinatorKey = trust.CoordinatorKey }
+        };
         Assert.IsType<SealedUpdateSubmitted>(site.Train(sealedRound));
     }
 

@@ -66,7 +66,8 @@ public sealed class ScaffoldSiteTests : IDisposable
         site.Forget(new JobClosed { JobId = ended, Round = 1, Outcome = "failed", Participants = ["DE-GBSG"] });
         Assert.False(site.HoldsStateFor(ended));
         Assert.True(site.HoldsStateFor(running), "another job's state stays");
-        Assert.Contains(new AuditLog(Path.Combine(site.StateDir, "audit.jsonl")).Read(), a => a is { Direction: "received", Message: nameof(JobClosed) } && a.JobId == ended);
+        Assert.Contains(new AuditLog(Path.Combine(site.StateDir, "audit.jsonl")).Read(), a =>
+            a is { Direction: "received", Message: nameof(JobClosed) } && a.JobId == ended);
     }
 
     private Agent Site(string state = "state") =>

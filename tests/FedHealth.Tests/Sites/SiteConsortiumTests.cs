@@ -28,11 +28,14 @@ public sealed class SiteConsortiumTests : IDisposable
         File.WriteAllText(keyFile, key.PrivateKeyPem());
         using var coordinator = KeyAgreement.NewKey();
         using var other = SigningKey.Create();
-        first = TestTrust.Of(KeyAgreement.PublicKey(coordinator), new Dictionary<string, byte[]> { [Self] = key.PublicKey, ["NL-ROTTERDAM-A"] = other.PublicKey }) with { Version = 1 };
+        first = TestTrust.Of(KeyAgreement.PublicKey(coordinator),
+            new Dictionary<string, byte[]> { [Self] = key.PublicKey, ["NL-ROTTERDAM-A"] = other.PublicKey }) with
+        { Version = 1 };
         first.Save(file);
     }
 
-    private SiteSecurity Security(bool withCa = true) => new(Self, SigningKey.FromPem(File.ReadAllText(keyFile)), new ConsortiumFileSource(file, first, withCa ? ca.Certificate : null), keyFile);
+    private SiteSecurity Security(bool withCa = true) =>
+        new(Self, SigningKey.FromPem(File.ReadAllText(keyFile)), new ConsortiumFileSource(file, first, withCa ? ca.Certificate : null), keyFile);
 
     private static ConsortiumChanged Relayed(ConsortiumTrust trust) => new() { Version = trust.Version, Consortium = trust.ToJson() };
 
@@ -102,7 +105,8 @@ public sealed class SiteConsortiumTests : IDisposable
 
         // A key the site does not hold (someone else's rotation of this site): taking it would leave the site unable to sign.
         using var stranger = SigningKey.Create();
-        var refused = security.Take(Relayed(ca.Signed(first with { Sites = new Dictionary<string, byte[]>(first.Sites) { [Self] = stranger.PublicKey }, Version = 2 })));
+        var refused = security.Take(
+            Relayed(ca.Signed(first with { Sites = new Dictionary<string, byte[]>(first.Sites) { [Self] = stranger.PublicKey }, Version = 2 })));
         Assert.False(refused.Taken);
         Assert.Contains("registers another key for this site", refused.Log);
         Assert.Equal(next.PublicKey, security.Identity.PublicKey);

@@ -14,7 +14,11 @@ public sealed class SiteDoctorBrokerTests(RealServers servers)
         TempFolder.CopyFolder(Paths.Federation, federation);
         var config = Path.Combine(federation, "sites", "de-gbsg.json");
         var good = new BusOptions { Transport = BusOptions.RabbitMq, Uri = servers.RabbitMq.Uri, AllowPlainAmqp = true };
-        var wrong = new BusOptions { Transport = BusOptions.RabbitMq, Uri = servers.RabbitMq.Uri.Replace("guest:guest@", "guest:not-the-password@"), AllowPlainAmqp = true };
+        var wrong = new BusOptions
+        {
+            Transport = BusOptions.RabbitMq, Uri = servers.RabbitMq.Uri.Replace("guest:guest@", "guest:not-the-password@"),
+            AllowPlainAmqp = true
+        };
 
         var (_, reachable) = await SiteDoctorTests.Doctor(config, good);
         var (code, refused) = await SiteDoctorTests.Doctor(config, wrong);

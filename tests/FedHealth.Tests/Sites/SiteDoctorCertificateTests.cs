@@ -23,7 +23,8 @@ public sealed class SiteDoctorCertificateTests : IDisposable
         if (keyFrom is not null) File.Copy(keyFrom, keyFile, overwrite: true);
         return new BusOptions
         {
-            Transport = BusOptions.RabbitMq, Uri = "amqps://broker.example.org:5671/", CaFile = caFile, CertFile = certFile, KeyFile = keyFile, CertificateLogin = true,
+            Transport = BusOptions.RabbitMq, Uri = "amqps://broker.example.org:5671/", CaFile = caFile, CertFile = certFile, KeyFile = keyFile,
+            CertificateLogin = true,
         };
     }
 
@@ -101,7 +102,8 @@ public sealed class SiteDoctorCertificateTests : IDisposable
         var coordinator = sent.AddMilliseconds(100).AddSeconds(coordinatorAheadSeconds);
         var result = CoordinatorClockCheck.Judge(sent, coordinator, received);
         Assert.Equal(expected, result.Status);
-        Assert.Contains($"{Math.Abs(coordinatorAheadSeconds):0.00} s {(coordinatorAheadSeconds > 0 ? "behind" : "ahead of")} the coordinator's (± 0.10 s)", result.Detail);
+        Assert.Contains(
+            $"{Math.Abs(coordinatorAheadSeconds):0.00} s {(coordinatorAheadSeconds > 0 ? "behind" : "ahead of")} the coordinator's (± 0.10 s)", result.Detail);
         if (expected == CheckStatus.Fail) Assert.Contains("timedatectl set-ntp true", result.Fix);
     }
 

@@ -50,7 +50,8 @@ public sealed class SiteDoctorJudgementTests
         BrokerUnreachableException Wrapping(Exception inner) => new(inner);
 
         Assert.Equal(BrokerCheck.Outcome.AuthFailed, BrokerCheck.Classify(Wrapping(new AuthenticationFailureException("ACCESS_REFUSED"))));
-        Assert.Equal(BrokerCheck.Outcome.Refused, BrokerCheck.Classify(Wrapping(new AggregateException(new SocketException((int)SocketError.ConnectionRefused)))));
+        Assert.Equal(BrokerCheck.Outcome.Refused,
+            BrokerCheck.Classify(Wrapping(new AggregateException(new SocketException((int)SocketError.ConnectionRefused)))));
         Assert.Equal(BrokerCheck.Outcome.UnknownHost, BrokerCheck.Classify(Wrapping(new SocketException((int)SocketError.HostNotFound))));
         Assert.Equal(BrokerCheck.Outcome.TimedOut, BrokerCheck.Classify(Wrapping(new TimeoutException())));
         Assert.Equal(BrokerCheck.Outcome.Other, BrokerCheck.Classify(new InvalidOperationException("odd")));

@@ -91,7 +91,8 @@ public sealed class SiteDoctorTests : IDisposable
         var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var (code, lines) = await Doctor(SiteConfig, new BusOptions { Transport = BusOptions.RabbitMq, Uri = $"amqp://guest:guest@127.0.0.1:{closedPort}/", AllowPlainAmqp = true });
+        var (code, lines) = await Doctor(SiteConfig,
+            new BusOptions { Transport = BusOptions.RabbitMq, Uri = $"amqp://guest:guest@127.0.0.1:{closedPort}/", AllowPlainAmqp = true });
 
         Assert.Equal(1, code);
         var fail = Array.FindIndex(lines, l => l.StartsWith("FAIL broker: "));
@@ -104,7 +105,8 @@ public sealed class SiteDoctorTests : IDisposable
     public async Task Doctor_fails_a_site_whose_identity_key_is_missing()
     {
         var config = Path.Combine(federation, "sites", "keyed.json");
-        File.WriteAllText(config, File.ReadAllText(SiteConfig).Replace("\"training\"", "\"consortiumFile\": \"consortium.json\", \"identityKeyFile\": \"site-key.pem\", \"training\""));
+        File.WriteAllText(config, File.ReadAllText(SiteConfig)
+            .Replace("\"training\"", "\"consortiumFile\": \"consortium.json\", \"identityKeyFile\": \"site-key.pem\", \"training\""));
 
         var (code, lines) = await Doctor(config);
 

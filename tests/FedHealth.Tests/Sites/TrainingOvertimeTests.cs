@@ -28,7 +28,8 @@ public sealed class TrainingOvertimeTests
     public void A_site_trains_a_round_for_two_windows_from_when_it_heard_it_and_at_least_ten_minutes()
     {
         var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
-        RoundStarted Due(TimeSpan inFuture) => GbsgSite.Round(Guid.NewGuid(), 1, Spec, new TrainingPlan(), new ModelWeights { Tensors = [] }) with { Deadline = now + inFuture };
+        RoundStarted Due(TimeSpan inFuture) =>
+            GbsgSite.Round(Guid.NewGuid(), 1, Spec, new TrainingPlan(), new ModelWeights { Tensors = [] }) with { Deadline = now + inFuture };
         Assert.Equal(TimeSpan.FromHours(2), SiteTrainer.TrainingAllowance(Due(TimeSpan.FromHours(1)), now));
         Assert.Equal(SiteTrainer.MinTrainingAllowance, SiteTrainer.TrainingAllowance(Due(TimeSpan.FromMinutes(2)), now));
         Assert.Equal(SiteTrainer.MinTrainingAllowance, SiteTrainer.TrainingAllowance(Due(TimeSpan.FromMinutes(-5)), now));

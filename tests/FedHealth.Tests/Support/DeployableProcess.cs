@@ -58,7 +58,8 @@ public sealed class DeployableProcess : IDisposable
 
     private void Signal(int signal)
     {
-        if (kill(process.Id, signal) != 0) throw new InvalidOperationException($"signal {signal} to {Name} (pid {process.Id}) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (kill(process.Id, signal) != 0)
+            throw new InvalidOperationException($"signal {signal} to {Name} (pid {process.Id}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     [DllImport("libc", SetLastError = true)]

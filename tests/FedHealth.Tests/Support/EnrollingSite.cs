@@ -10,7 +10,8 @@ public static class EnrollingSite
     public static string Config(string siteId, string folder)
     {
         Directory.CreateDirectory(folder);
-        var config = JsonNode.Parse(SiteConfigProvisioning.WithKeys(Path.Combine(Paths.Sites, $"{siteId.ToLowerInvariant()}.json"), "unused", "unused", Path.Combine(folder, "state")))!.AsObject();
+        var config = JsonNode.Parse(SiteConfigProvisioning.WithKeys(Path.Combine(Paths.Sites, $"{siteId.ToLowerInvariant()}.json"), "unused", "unused",
+            Path.Combine(folder, "state")))!.AsObject();
         config.Remove("consortiumFile");
         config.Remove("identityKeyFile");
         config["enrolmentDir"] = "enrolment";

@@ -10,11 +10,13 @@ namespace FedHealth.Tests.Support;
 /// <summary>A transfer ledger in a SQLite journal, written by the real ledger actor, and the SQL an attacker would run on it.</summary>
 public static class LedgerJournal
 {
-    /// <summary>Journals <paramref name="drafts"/> in order into <paramref name="dataDir"/>/journal.db; returns the ledger as the actor then shows it.</summary>
+    /// <summary>Journals <paramref name="drafts"/> in order into <paramref name="dataDir"/>/journal.db; returns the ledger as the actor then shows
+    /// it.</summary>
     public static async Task<TransferLedgerPage> Write(string dataDir, IEnumerable<TransferRecord> drafts, IFederationPublisher publisher)
     {
         Directory.CreateDirectory(dataDir);
-        var system = ActorSystem.Create(AkkaConfiguration.SystemName, AkkaConfiguration.For(new CoordinatorOptions { DataDir = dataDir, AkkaLogLevel = "WARNING" }));
+        var system = ActorSystem.Create(AkkaConfiguration.SystemName,
+            AkkaConfiguration.For(new CoordinatorOptions { DataDir = dataDir, AkkaLogLevel = "WARNING" }));
         try
         {
             var ledger = system.ActorOf(TransferLedger.Props(publisher));

@@ -52,7 +52,8 @@ public sealed class ProcessFederation : IDisposable
         Sites = sites.ToDictionary(site => site, site => Start(site, "FedHealth.SiteAgent.dll",
             ["run", "--config", consortium.SiteConfig(site), .. bus, .. siteBrokerUri is null ? Array.Empty<string>() : [$"--Bus:Uri={siteBrokerUri(site)}"]]));
         var users = new DashboardUsers(folder);
-        Dashboard = Start("dashboard", "FedHealth.Dashboard.dll", [.. bus, "--urls", $"http://127.0.0.1:{Port}", $"--Dashboard:AccountsFile={users.File}", .. consortium.DashboardSettings]);
+        Dashboard = Start("dashboard", "FedHealth.Dashboard.dll",
+            [.. bus, "--urls", $"http://127.0.0.1:{Port}", $"--Dashboard:AccountsFile={users.File}", .. consortium.DashboardSettings]);
         Http = DashboardUsers.Client(BaseAddress, "lead");
     }
 
@@ -81,7 +82,8 @@ public sealed class ProcessFederation : IDisposable
 
     /// <summary>The coordinator node whose log says it started or recovered the job, and is still alive.</summary>
     public Task<DeployableProcess> NodeRunning(Guid jobId, TimeSpan within) => Eventually.Get(() => Task.FromResult(
-        Coordinators.LastOrDefault(n => !n.HasExited && (n.Output.Contains($"job {jobId} starting on") || n.Output.Contains($"job {jobId} recovered on")))), within,
+        Coordinators.LastOrDefault(n =>
+            !n.HasExited && (n.Output.Contains($"job {jobId} starting on") || n.Output.Contains($"job {jobId} recovered on")))), within,
         $"a live coordinator node to run job {jobId}");
 
     /// <summary>The job's summary once it has ended (completed or failed), read through the dashboard as a lead.</summary>

@@ -52,7 +52,11 @@ public sealed class RabbitMqBroker : IDisposable
 
     private (int Code, string Output) Script(string name, IReadOnlyDictionary<string, string>? more = null, params string[] args)
     {
-        var environment = new Dictionary<string, string> { ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node, ["FEDHEALTH_RABBITMQ_DIR"] = dataDir };
+        var environment = new Dictionary<string, string>
+        {
+            ["FEDHEALTH_RABBITMQ_PORT"] = Port.ToString(), ["FEDHEALTH_RABBITMQ_NODE"] = Node,
+            ["FEDHEALTH_RABBITMQ_DIR"] = dataDir
+        };
         foreach (var (key, value) in more ?? new Dictionary<string, string>()) environment[key] = value;
         return InfraScript.Run("rabbitmq", name, environment, args);
     }

@@ -13,7 +13,8 @@ public sealed class TestConsortium
     public string CoordinatorSigningKeyFile => Path.Combine(folder, "coordinator-signing-key.pem");
     public string DashboardKeyFile => Path.Combine(folder, "dashboard-key.pem");
     /// <summary>The coordinator's settings for these keys.</summary>
-    public string[] CoordinatorSettings => [$"--Coordinator:ConsortiumFile={ConsortiumFile}", $"--Coordinator:KeyFile={CoordinatorKeyFile}", $"--Coordinator:SigningKeyFile={CoordinatorSigningKeyFile}"];
+    public string[] CoordinatorSettings => [$"--Coordinator:ConsortiumFile={ConsortiumFile}", $"--Coordinator:KeyFile={CoordinatorKeyFile}",
+        $"--Coordinator:SigningKeyFile={CoordinatorSigningKeyFile}"];
     /// <summary>The dashboard's settings for these keys.</summary>
     public string[] DashboardSettings => [$"--Dashboard:ConsortiumFile={ConsortiumFile}", $"--Dashboard:KeyFile={DashboardKeyFile}"];
     private readonly string folder;
@@ -23,7 +24,8 @@ public sealed class TestConsortium
         this.folder = folder;
         ConsortiumFile = Path.Combine(folder, "consortium.json");
         CoordinatorKeyFile = Path.Combine(folder, "coordinator-key.pem");
-        var code = CliRunner.Run(["provision", "keys", "--out", folder, "--site-configs", .. siteFiles.Select(f => Path.Combine(Paths.Sites, f))]).GetAwaiter().GetResult();
+        var code = CliRunner.Run(["provision", "keys", "--out", folder, "--site-configs", .. siteFiles.Select(f => Path.Combine(Paths.Sites, f))])
+            .GetAwaiter().GetResult();
         if (code != 0) throw new InvalidOperationException($"provision keys exited {code}");
     }
 
@@ -44,7 +46,8 @@ public static class TestTrust
 /// <summary>Lets a test's own bus act as the consortium's dashboard, with the key `provision keys` wrote to <paramref name="folder"/>.</summary>
 public static class ActAsDashboard
 {
-    public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddDashboardKey(this Microsoft.Extensions.DependencyInjection.IServiceCollection services, string folder) =>
+    public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddDashboardKey(
+        this Microsoft.Extensions.DependencyInjection.IServiceCollection services, string folder) =>
         FedHealth.Messaging.Signing.SigningRegistration.AddMessageSigning(services,
             FedHealth.Privacy.Crypto.ConsortiumTrust.Load(Path.Combine(folder, "consortium.json")), FedHealth.Contracts.MessageSender.Dashboard,
             FedHealth.Privacy.Crypto.SigningKey.FromPem(File.ReadAllText(Path.Combine(folder, "dashboard-key.pem"))));

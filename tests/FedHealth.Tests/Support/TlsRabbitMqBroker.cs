@@ -22,7 +22,8 @@ public sealed class TlsRabbitMqBroker : IDisposable
     public TlsRabbitMqBroker()
     {
         if (CliRunner.Run("provision", "ca", "--out", CaFolder).GetAwaiter().GetResult() != 0) throw new InvalidOperationException("provision ca failed");
-        if (CliRunner.Run("provision", "broker-cert", "--ca", CaFolder, "--dns", "localhost", "--ip", "127.0.0.1", "--out", Path.Combine(folder, "tls")).GetAwaiter().GetResult() != 0)
+        if (CliRunner.Run("provision", "broker-cert", "--ca", CaFolder, "--dns", "localhost", "--ip", "127.0.0.1", "--out", Path.Combine(folder, "tls"))
+            .GetAwaiter().GetResult() != 0)
             throw new InvalidOperationException("provision broker-cert failed");
         var (code, output) = Script("start.sh");
         if (code != 0) Dispose();
