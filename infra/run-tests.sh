@@ -13,28 +13,39 @@ if ! "$root/infra/rabbitmq/install.sh" || ! "$root/infra/postgresql/install.sh" 
 fi
 
 results="$(mktemp -d)"
-dotnet test "$root/FedHealth.sln" --nologo -v q --logger "trx;LogFileName=results.trx" --results-directory "$results" \
-  --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=2400000 2>&1 | tee "$results/console.log"
+# The unit tests first, in parallel (FedHealth.UnitTests); then the integration tests against the real servers, one class
+# after another (FedHealth.IntegrationTests). Each project writes its own results; the counts below add them up.
+dotnet build "$root/FedHealth.sln" --nologo -v q 2>&1 | tee "$results/build.log"
 status=${PIPESTATUS[0]}
+if [ "$status" -eq 0 ]; then
+  for project in FedHealth.UnitTests FedHealth.IntegrationTests; do
+    dotnet test "$root/tests/$project" --no-build --nologo -v q --logger "trx;LogFileName=$project.trx" --results-directory "$results" \
+      --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=2400000 2>&1 | tee "$results/$project.log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  done
+fi
 # The layout (.editorconfig, the line limit) is checked once the tests have built everything.
 "$root/infra/check-layout.sh" || status=1
 
-trx="$results/results.trx"
-if [ -f "$trx" ]; then
-  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
-  get() { echo "$counters" | grep -o "$1=\"[0-9]*\"" | grep -o '[0-9]*'; }
-  passed="$(get passed)"; failed="$(get failed)"; total="$(get total)"; executed="$(get executed)"
-  skipped=$(( ${total:-0} - ${executed:-0} ))
+trx=("$results"/*.trx)
+if [ -f "${trx[0]}" ]; then
+  passed=0; failed=0; total=0; executed=0
+  for file in "${trx[@]}"; do
+    counters="$(grep -o '<Counters [^>]*>' "$file" | head -1)"
+    get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+    passed=$(( passed + $(get passed) )); failed=$(( failed + $(get failed) )); total=$(( total + $(get total) )); executed=$(( executed + $(get executed) ))
+  done
+  skipped=$(( total - executed ))
   # CI shows only the tail of this output: repeat each failed test's name and the start of its message last.
-  if [ "${failed:-0}" != "0" ]; then
+  if [ "$failed" != "0" ]; then
     echo "failed tests:"
     awk '
       /<UnitTestResult / && /outcome="Failed"/ { if (match($0, /testName="[^"]*"/)) { name = substr($0, RSTART + 10, RLENGTH - 11); printf "  %s\n", name; want = 1 } }
       want && /<Message>/ { sub(/.*<Message>/, ""); inmsg = 1; lines = 0 }
       inmsg { line = $0; done = sub(/<\/Message>.*/, "", line); if (lines < 8) printf "      %s\n", line; lines++; if (done) { inmsg = 0; want = 0 } }
-    ' "$trx"
+    ' "${trx[@]}"
   fi
-  echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+  echo "$passed passed, $failed failed, $skipped skipped"
 else
   echo "0 passed, 1 failed"
   [ "$status" -ne 0 ] || status=1

@@ -1,0 +1,47 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Data;
+using FedHealth.Learning.Models;
+using FedHealth.Learning.Torch;
+using FedHealth.Tests.Support;
+using static TorchSharp.torch;
+
+namespace FedHealth.Tests.Privacy;
+
+[Collection(TorchCollection.Name)]
+public sealed class DpSgdTrainerTests
+{
+    private static readonly TabularData Gbsg = ShippedData.Gbsg;
+    private static readonly ModelSpec Spec = new() { Kind = "logistic", Features = Gbsg.Width };
+
+    [Fact]
+    public void Clipping_bounds_how_far_one_step_can_move_the_model()
+    {
+        // With almost no noise, each step moves the weights by at most lr * C * (rows sampled) / (q N).
+        var dp = new DpSgdSettings { NoiseMultiplier = 1e-9, ClipNorm = 0.01, SamplingRate = 0.5 };
+        var plan = new TrainingPlan { LocalEpochs = 1, LearningRate = 1.0 };
+        var (before, after, steps) = TrainOnce(plan, dp, seed: 3);
+        var moved = Math.Sqrt(Enumerable.Range(0, before.Length).Sum(i => (double)(before[i] - after[i]) * (before[i] - after[i])));
+        var bound = plan.LearningRate * dp.ClipNorm * steps * (1 / dp.SamplingRate) * 1.2;
+        Assert.InRange(moved, 1e-6, bound);
+    }
+
+    [Fact]
+    public void Dp_sgd_is_repeatable_for_a_seed_and_noise_changes_with_the_seed()
+    {
+        var dp = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.2 };
+        var plan = new TrainingPlan { LocalEpochs = 1 };
+        Assert.Equal(TrainOnce(plan, dp, 1).After, TrainOnce(plan, dp, 1).After);
+        Assert.NotEqual(TrainOnce(plan, dp, 1).After, TrainOnce(plan, dp, 2).After);
+        Assert.Equal(5, DpSgdTrainer.StepsFor(plan, dp));
+    }
+
+    private static (float[] Before, float[] After, long Steps) TrainOnce(TrainingPlan plan, DpSgdSettings dp, int seed)
+    {
+        var layout = ParameterLayout.For(Spec);
+        using var model = TorchModels.Create(Spec);
+        var initial = FlatParameters.Initial(layout, 1);
+        ModelParameters.Write(model, initial);
+        var result = DpSgdTrainer.Train(model, Gbsg, plan, dp, seed, CPU);
+        return (initial.Values, ModelParameters.Read(model, layout).Values, result.Steps);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net.Sockets;
+using FedHealth.SiteAgent.Doctor;
+using RabbitMQ.Client.Exceptions;
+using FedHealth.Tests.Support;
+
+namespace FedHealth.Tests.Sites;
+
+[Collection(TorchCollection.Name)]
+public sealed class SiteDoctorJudgementTests
+{
+    [Theory]
+    [InlineData(5L << 30, CheckStatus.Pass)]
+    [InlineData(DiskSpaceCheck.WarnBelow, CheckStatus.Pass)]
+    [InlineData(DiskSpaceCheck.WarnBelow - 1, CheckStatus.Warn)]
+    [InlineData(DiskSpaceCheck.FailBelow, CheckStatus.Warn)]
+    [InlineData(DiskSpaceCheck.FailBelow - 1, CheckStatus.Fail)]
+    public void Disk_space_warns_under_one_GiB_and_fails_under_100_MiB(long free, CheckStatus expected)
+    {
+        var result = DiskSpaceCheck.Judge("/var/lib/site", free);
+
+        Assert.Equal(expected, result.Status);
+        Assert.Equal(expected == CheckStatus.Fail, result.Fix is not null);
+    }
+
+    [Theory]
+    [InlineData(0, "yes\n", CheckStatus.Pass, "synchronised")]
+    [InlineData(0, "no\n", CheckStatus.Warn, "not NTP-synchronised")]
+    [InlineData(1, "", CheckStatus.Warn, "could not determine")]
+    [InlineData(null, "", CheckStatus.Warn, "could not determine")]
+    public void Clock_reads_timedatectls_answer(int? exitCode, string output, CheckStatus expected, string says)
+    {
+        var result = ClockCheck.Judge(exitCode, output);
+
+        Assert.Equal(expected, result.Status);
+        Assert.Contains(says, result.Detail);
+    }
+
+    [Theory]
+    [InlineData("auto", true, CheckStatus.Pass)]
+    [InlineData("auto", false, CheckStatus.Warn)]
+    [InlineData("cuda", true, CheckStatus.Pass)]
+    [InlineData("cuda", false, CheckStatus.Fail)]
+    [InlineData("cpu", true, CheckStatus.Pass)]
+    public void Device_falls_back_to_the_cpu_with_a_warning_and_fails_a_required_gpu_that_is_absent(string configured, bool cuda, CheckStatus expected)
+    {
+        Assert.Equal(expected, TorchChecks.Judge(configured, cuda, cuda ? 1 : 0, null).Status);
+    }
+
+    [Fact]
+    public void Broker_failures_are_told_apart_from_what_RabbitMQ_Client_throws()
+    {
+        BrokerUnreachableException Wrapping(Exception inner) => new(inner);
+
+        Assert.Equal(BrokerCheck.Outcome.AuthFailed, BrokerCheck.Classify(Wrapping(new AuthenticationFailureException("ACCESS_REFUSED"))));
+        Assert.Equal(BrokerCheck.Outcome.Refused,
+            BrokerCheck.Classify(Wrapping(new AggregateException(new SocketException((int)SocketError.ConnectionRefused)))));
+        Assert.Equal(BrokerCheck.Outcome.UnknownHost, BrokerCheck.Classify(Wrapping(new SocketException((int)SocketError.HostNotFound))));
+        Assert.Equal(BrokerCheck.Outcome.TimedOut, BrokerCheck.Classify(Wrapping(new TimeoutException())));
+        Assert.Equal(BrokerCheck.Outcome.Other, BrokerCheck.Classify(new InvalidOperationException("odd")));
+    }
+
+    [Fact]
+    public void Broker_verdicts_never_show_the_password()
+    {
+        var uri = new Uri("amqp://site-a:s3cret@broker.example.org:5672/");
+
+        foreach (var outcome in Enum.GetValues<BrokerCheck.Outcome>())
+        {
+            var result = BrokerCheck.Judge(uri, outcome, certificateUser: null, "detail");
+            Assert.DoesNotContain("s3cret", result.ToString());
+            Assert.Equal(outcome == BrokerCheck.Outcome.Reachable, result.Status == CheckStatus.Pass);
+        }
+    }
+}
