@@ -47,13 +47,15 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter log = Context.GetLogger();
 
     /// <summary>The site messages that may arrive in slices (a large model's update, a shared personal model).</summary>
-    public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(UpdateSubmitted), typeof(SealedUpdateSubmitted), typeof(MaskedUpdateSubmitted), typeof(EvaluationSubmitted) }
+    public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(UpdateSubmitted), typeof(SealedUpdateSubmitted),
+        typeof(MaskedUpdateSubmitted), typeof(EvaluationSubmitted) }
         .ToDictionary(t => t.Name);
 
     /// <param name="index">The job index to tell when the job has ended; set when the job runs as a sharded entity.</param>
     /// <param name="journal">Snapshots and pruning (default: snapshots at round close, the events they cover pruned).</param>
     public static Props Props(Guid jobId, IFederationPublisher publisher, TimeProvider clock, SecureAggregationKeys? keys = null,
-        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null, string? spoolDir = null, JobJournal? journal = null) =>
+        GovernanceContext? governance = null, LivenessSettings? liveness = null, IActorRef? index = null, string? spoolDir = null,
+        JobJournal? journal = null) =>
         Akka.Actor.Props.Create(() => new JobActor(jobId, publisher, clock, keys, governance, liveness, index, spoolDir, journal ?? new JobJournal()));
 
     public override string PersistenceId { get; }
@@ -97,7 +99,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             }
             if (state.Phase == JobPhase.Paused)
             {
-                log.Info("job {0} recovered on {1} in round {2}, {3}; waiting for a lead to resume it", jobId, Cluster.Get(Context.System).SelfAddress, state.Round, state.Detail);
+                log.Info("job {0} recovered on {1} in round {2}, {3}; waiting for a lead to resume it", jobId, Cluster.Get(Context.System).SelfAddress,
+                    state.Round, state.Detail);
                 return;
             }
             log.Info("job {0} recovered on {1} in round {2} ({3}); resuming", jobId, Cluster.Get(Context.System).SelfAddress, state.Round, state.Phase);
@@ -173,11 +176,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             log.Info("job {0}: events up to {1} pruned (covered by the round-close snapshot)", jobId, deleted.ToSequenceNr);
             Reclaim();
         });
-        Command<DeleteMessagesFailure>(failed => log.Warning(failed.Cause, "job {0}: pruning events up to {1} failed; they stay until the next round's snapshot", jobId, failed.ToSequenceNr));
-        Command<SaveSnapshotFailure>(failed => log.Warning(failed.Cause, "job {0}: saving the snapshot at {1} failed; recovery replays from the previous one", jobId, failed.Metadata.SequenceNr));
+        Command<DeleteMessagesFailure>(failed =>
+            log.Warning(failed.Cause, "job {0}: pruning events up to {1} failed; they stay until the next round's snapshot", jobId, failed.ToSequenceNr));
+        Command<SaveSnapshotFailure>(failed =>
+            log.Warning(failed.Cause, "job {0}: saving the snapshot at {1} failed; recovery replays from the previous one", jobId, failed.Metadata.SequenceNr));
         // The snapshot before the latest held a model or two: its pages go back as well.
         Command<DeleteSnapshotsSuccess>(_ => Reclaim());
-        Command<DeleteSnapshotsFailure>(failed => log.Warning(failed.Cause, "job {0}: deleting snapshots before the latest failed (they only take space)", jobId));
+        Command<DeleteSnapshotsFailure>(failed =>
+            log.Warning(failed.Cause, "job {0}: deleting snapshots before the latest failed (they only take space)", jobId));
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Command<CheckLiveness>(_ =>
         {
@@ -213,7 +219,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private void Reclaim()
     {
         var (jobId, logger) = (state.JobId, log);
-        journal.Space?.ReclaimInBackground(e => logger.Warning("job {0}: giving the journal's pruned space back failed ({1}); the next prune tries again", jobId, e.Message));
+        journal.Space?.ReclaimInBackground(e =>
+            logger.Warning("job {0}: giving the journal's pruned space back failed ({1}); the next prune tries again", jobId, e.Message));
     }
 
     private IEnumerable<string> KeptCheckpoints() => Checkpoints.All.Concat(state.Summary().KeptRounds.Select(Checkpoints.OfRound));
@@ -309,10 +316,12 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         if (whole is null) { Sender.Tell(new Handled("chunk", null)); return; }
         if (whole is not ISiteRoundMessage m || m.SiteId != siteId || m.JobId != state.JobId)
         {
-            Refuse(state.JobId, siteId, round, "chunked message", $"the reassembled {chunk.Slice.MessageType} names another site or job than its slices", Sender);
+            Refuse(state.JobId, siteId, round, "chunked message",
+                $"the reassembled {chunk.Slice.MessageType} names another site or job than its slices", Sender);
             return;
         }
-        log.Info("job {0}: round {1} {2} from {3} reassembled from {4} slices ({5} bytes)", state.JobId, round, chunk.Slice.MessageType, siteId, chunk.Slice.Count, chunk.Slice.TotalBytes);
+        log.Info("job {0}: round {1} {2} from {3} reassembled from {4} slices ({5} bytes)", state.JobId, round, chunk.Slice.MessageType, siteId,
+            chunk.Slice.Count, chunk.Slice.TotalBytes);
         Self.Forward(whole);
     }
 
@@ -363,7 +372,8 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 ResumePhase();
                 break;
             case DeadlineExtended extended:
-                log.Info("job {0}: round {1} {2}: the request went out late or a site waited for has not reconnected yet, so the sites have until {3:HH:mm:ss} UTC",
+                log.Info(
+                    "job {0}: round {1} {2}: the request went out late or a site waited for has not reconnected yet, so the sites have until {3:HH:mm:ss} UTC",
                     state.JobId, state.Round, state.Status, extended.Deadline);
                 Timers.StartSingleTimer(DeadlineTimer, new PhaseDeadline(state.Step), extended.Deadline - Now);
                 break;

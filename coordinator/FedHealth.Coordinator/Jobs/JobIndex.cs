@@ -58,7 +58,8 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
         Recover<JobRetired>(r => retired.Add(r.JobId));
         Recover<RecoveryCompleted>(_ =>
         {
-            log.Info("job index ready on {0}: {1} jobs, {2} running", Akka.Cluster.Cluster.Get(Context.System).SelfAddress, jobs.Count, jobs.Count - retired.Count);
+            log.Info("job index ready on {0}: {1} jobs, {2} running", Akka.Cluster.Cluster.Get(Context.System).SelfAddress, jobs.Count,
+                jobs.Count - retired.Count);
             WakeAll();
             Timers.StartPeriodicTimer(WakeTimer, new WakeRunningJobs(), wakeEvery);
         });
@@ -67,7 +68,11 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
         {
             // From the bus a required field can still be null: refuse it by name, never throw in the index.
             if (request.Spec is null) { Sender.Tell(new JobRefused { Reason = "spec: missing" }); return; }
-            if (request.RequestId == Guid.Empty) { Sender.Tell(new JobRefused { Reason = "requestId: missing (each create request names itself, so a repeat creates nothing)" }); return; }
+            if (request.RequestId == Guid.Empty)
+            {
+                Sender.Tell(new JobRefused { Reason = "requestId: missing (each create request names itself, so a repeat creates nothing)" });
+                return;
+            }
             if (byRequest.TryGetValue(request.RequestId, out var earlier))
             {
                 log.Info("create request {0} repeated: answering with job {1} it created", request.RequestId, earlier.JobId);
@@ -76,9 +81,11 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
             }
             if (creating.TryGetValue(request.RequestId, out var waiting)) { waiting.Add(Sender); return; }
             var problems = JobSpecRules.Problems(request.Spec).ToList();
-            if (request.Spec.SecureAggregation && keys is null) problems.Add("secureAggregation: this coordinator has no consortium keys (Coordinator:ConsortiumFile)");
+            if (request.Spec.SecureAggregation && keys is null)
+                problems.Add("secureAggregation: this coordinator has no consortium keys (Coordinator:ConsortiumFile)");
             if (keys is not null && request.Spec.SecureAggregation)
-                problems.AddRange((request.Spec.Sites ?? []).Where(s => s is not null && !keys.Trust.Sites.ContainsKey(s)).Select(s => $"sites: '{s}' has no registered key in the consortium"));
+                problems.AddRange((request.Spec.Sites ?? []).Where(s => s is not null && !keys.Trust.Sites.ContainsKey(s))
+                    .Select(s => $"sites: '{s}' has no registered key in the consortium"));
             if (problems.Count > 0) { Sender.Tell(new JobRefused { Reason = string.Join("; ", problems) }); return; }
             var replyTo = Sender;
             creating[request.RequestId] = [];
@@ -100,7 +107,8 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
                 return;
             }
             var jobId = Guid.NewGuid();
-            Persist(new JobRegistered(jobId, c.Request.Spec.Name, clock.GetUtcNow(), c.Request.Spec, participants, GovernanceFor(participants, online), c.Request.RequestId), registered =>
+            Persist(new JobRegistered(jobId, c.Request.Spec.Name, clock.GetUtcNow(), c.Request.Spec, participants, GovernanceFor(participants, online),
+                c.Request.RequestId), registered =>
             {
                 Register(registered);
                 Wake(registered);
@@ -116,7 +124,8 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
         // A removed node's shards are placed again on first use: wake its jobs now rather than at the next tick.
         Command<Akka.Cluster.ClusterEvent.MemberRemoved>(removed =>
         {
-            log.Info("coordinator node {0} was removed from the cluster: waking every running job so that its jobs resume on a survivor", removed.Member.Address);
+            log.Info("coordinator node {0} was removed from the cluster: waking every running job so that its jobs resume on a survivor",
+                removed.Member.Address);
             WakeAll();
         });
         Command<Akka.Cluster.ClusterEvent.CurrentClusterState>(_ => { });

@@ -6,7 +6,8 @@ namespace FedHealth.Coordinator.Jobs;
 public static class JobProtocol
 {
     /// <summary>Start a freshly registered job with the sites chosen for it.</summary>
-    public sealed record StartJob(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, JobGovernance? Governance = null) : Hosting.ICrossNodeMessage, IJobMessage;
+    public sealed record StartJob(Guid JobId, JobSpec Spec, IReadOnlyList<string> Participants, JobGovernance? Governance = null)
+        : Hosting.ICrossNodeMessage, IJobMessage;
 
     /// <summary>Ask a job for its journal-derived summary (answered with <see cref="JobSummary"/>).</summary>
     public sealed record GetJobSummary(Guid JobId) : Hosting.ICrossNodeMessage, IJobMessage;

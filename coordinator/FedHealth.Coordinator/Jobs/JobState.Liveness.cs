@@ -58,7 +58,8 @@ public sealed partial class JobState
     private bool QuorumAnswered() => Phase switch
     {
         JobPhase.Answering => true,
-        JobPhase.Collecting when secure is not null => secure.Answered.Count >= SecureSettings!.Threshold && secure.Answered.Count >= Math.Min(Spec.MinSites, Participants.Count),
+        JobPhase.Collecting when secure is not null =>
+            secure.Answered.Count >= SecureSettings!.Threshold && secure.Answered.Count >= Math.Min(Spec.MinSites, Participants.Count),
         JobPhase.Collecting => training.Answers.Count >= Spec.MinSites,
         _ => false,
     };

@@ -48,10 +48,13 @@ public sealed partial class JobState
     public JobDecision OnSealedUpdate(SealedUpdateSubmitted sealedUpdate, DateTimeOffset now)
     {
         if (Check(sealedUpdate.Round, sealedUpdate.SiteId, JobPhase.Collecting, "update") is { } problem) return problem;
-        if (Spec.SecureAggregation) return JobDecision.Refuse("this job runs secure aggregation: send keys, shares and a masked update, not a sealed plain update");
+        if (Spec.SecureAggregation)
+            return JobDecision.Refuse("this job runs secure aggregation: send keys, shares and a masked update, not a sealed plain update");
         if (keys is null || Sealing is null) return JobDecision.Refuse("this coordinator holds no consortium keys to open sealed updates");
-        if (!sealedUpdate.RoundNonce.AsSpan().SequenceEqual(Sealing.RoundNonce)) return JobDecision.Refuse($"sealed update from {sealedUpdate.SiteId} carries another attempt's nonce (replayed?)");
-        if (!keys.Trust.Sites.TryGetValue(sealedUpdate.SiteId, out var key)) return JobDecision.Refuse($"site '{sealedUpdate.SiteId}' has no registered public key");
+        if (!sealedUpdate.RoundNonce.AsSpan().SequenceEqual(Sealing.RoundNonce))
+            return JobDecision.Refuse($"sealed update from {sealedUpdate.SiteId} carries another attempt's nonce (replayed?)");
+        if (!keys.Trust.Sites.TryGetValue(sealedUpdate.SiteId, out var key))
+            return JobDecision.Refuse($"site '{sealedUpdate.SiteId}' has no registered public key");
         if (!SigningKey.Verify(key, SignedContent.Of(sealedUpdate), sealedUpdate.Signature))
             return JobDecision.Refuse($"the signature of {sealedUpdate.SiteId} on its sealed update is missing or does not verify");
         UpdateSubmitted? inner;
@@ -63,7 +66,8 @@ public sealed partial class JobState
         }
         catch (Exception e) when (e is CryptographicException or System.Text.Json.JsonException)
         {
-            return JobDecision.Refuse($"the sealed update of {sealedUpdate.SiteId} does not open or parse ({e.Message}): tampered or not sealed for this coordinator");
+            return JobDecision.Refuse(
+                $"the sealed update of {sealedUpdate.SiteId} does not open or parse ({e.Message}): tampered or not sealed for this coordinator");
         }
         if (inner is null || inner.SiteId != sealedUpdate.SiteId || inner.JobId != JobId || inner.Round != sealedUpdate.Round)
             return JobDecision.Refuse($"the sealed update of {sealedUpdate.SiteId} names another site, job or round inside");
@@ -77,7 +81,8 @@ public sealed partial class JobState
         if (earlierNonces.Any(n => n.AsSpan().SequenceEqual(message.RoundNonce)))
         {
             lagging.Add(message.SiteId);
-            return JobDecision.Refuse($"{message.GetType().Name} from {message.SiteId} carries another round's nonce, that of an earlier attempt of round {Round} (attempt {Attempt} is running): " +
+            return JobDecision.Refuse($"{message.GetType().Name} from {message.SiteId} carries another round's nonce, that of an earlier attempt of round " +
+                $"{Round} (attempt {Attempt} is running): " +
                 "the site is behind on its requests, and this attempt waits for it once more before it is tried again");
         }
         if (message is MaskedUpdateSubmitted masked)
@@ -85,7 +90,8 @@ public sealed partial class JobState
             if (!double.IsFinite(masked.TrainLoss)) return JobDecision.Refuse($"train loss {masked.TrainLoss} is not finite");
             if (PrivacyReportProblem(masked.SiteId, masked.Privacy) is { } bad) return JobDecision.Refuse(bad);
         }
-        if (secure.Holds(message)) return JobDecision.Ignore($"{message.GetType().Name} from {message.SiteId} already taken for round {Round} (resend ignored)");
+        if (secure.Holds(message))
+            return JobDecision.Ignore($"{message.GetType().Name} from {message.SiteId} already taken for round {Round} (resend ignored)");
         if (secure.Accept(message) is { } refused) return JobDecision.Refuse(refused);
         IJobEvent received = message switch
         {
@@ -162,7 +168,8 @@ public sealed partial class JobState
         return new SecureSum(sum, survivors.ToList(), leftOut, secure.MaskedUpdates.ToList(), now);
     }
 
-    /// <summary>Training's fold: the recovered sum holds Σ nᵢ·wᵢ then Σ nᵢ, the weighted average without any site's weight or update showing.</summary>
+    /// <summary>Training's fold: the recovered sum holds Σ nᵢ·wᵢ then Σ nᵢ, the weighted average without any site's weight or update
+    /// showing.</summary>
     internal IJobEvent FoldTrainingSum(SecureSum secureSum)
     {
         var (sum, survivors, now) = (secureSum.Values, secureSum.Survivors, secureSum.At);
@@ -174,7 +181,8 @@ public sealed partial class JobState
         if (values.Any(v => !float.IsFinite(v))) return RetryOrFail("the recovered average is not finite", now)[0];
         // No control deltas under secure aggregation: the rules refuse scaffold with it (the deltas would need their own masked sum).
         var (global, serverState) = Finish(values, controlSum: null);
-        return new RoundAggregated(Round, global, survivors, secureSum.LeftOut, secureSum.Masked.Average(m => m.TrainLoss), now + Spec.RoundDeadline, now, serverState);
+        return new RoundAggregated(Round, global, survivors, secureSum.LeftOut, secureSum.Masked.Average(m => m.TrainLoss),
+            now + Spec.RoundDeadline, now, serverState);
     }
 
     private void OpenSecureRound(RoundStartedEvent started)

@@ -23,7 +23,8 @@ public sealed partial class JobState
             return JobDecision.Refuse($"{what} for round {answer.Round} arrived while the job is in round {Round} ({Status}): too late or out of order");
         if (answering.HasAnswered(answer.SiteId)) return JobDecision.Ignore($"duplicate {what} from {answer.SiteId} for round {answer.Round} ignored");
         var verdict = step.Judge(this, answer);
-        if (verdict.Problem is { } bad || verdict.Answer is not { } received) return JobDecision.Refuse(verdict.Problem ?? $"{what} of {answer.SiteId} was not taken");
+        if (verdict.Problem is { } bad || verdict.Answer is not { } received)
+            return JobDecision.Refuse(verdict.Problem ?? $"{what} of {answer.SiteId} was not taken");
         return new JobDecision(answering.Complete(Participants, with: answer.SiteId) ? [received, .. CloseAnswerStep(now, received)] : [received]);
     }
 

@@ -26,7 +26,8 @@ public sealed partial class JobState
         if (StrategyNames.UsesControlVariates(Spec.Strategy.Name))
         {
             // The model is fedavg's weighted average (global step size 1); c ← c + (1/N)·Σ_{i∈S} Δcᵢ with N every participant of the job.
-            var next = ScaffoldControl.ServerUpdate(serverControl ?? new float[Layout.TotalCount], controlSum ?? new double[Layout.TotalCount], Participants.Count);
+            var next = ScaffoldControl.ServerUpdate(serverControl ?? new float[Layout.TotalCount], controlSum ?? new double[Layout.TotalCount],
+                Participants.Count);
             return (new FlatParameters(Layout, aggregate).ToWeights(), ScaffoldControl.Encode(next));
         }
         if (!StrategyNames.UsesServerOptimizer(Spec.Strategy.Name)) return (new FlatParameters(Layout, aggregate).ToWeights(), null);
@@ -35,7 +36,8 @@ public sealed partial class JobState
         return (new FlatParameters(Layout, stepped).ToWeights(), NamedVectors.Encode(("m", state!.M), ("v", state.V)));
     }
 
-    /// <summary>The journaled state of a round (null: the job's start, or a strategy that keeps none) restored, so a replayed job steps on identically.</summary>
+    /// <summary>The journaled state of a round (null: the job's start, or a strategy that keeps none) restored, so a replayed job steps on
+    /// identically.</summary>
     private void ApplyServerState(ModelWeights? journaled)
     {
         if (StrategyNames.UsesControlVariates(Spec.Strategy.Name))
@@ -56,13 +58,15 @@ public sealed partial class JobState
     {
         var scaffold = StrategyNames.UsesControlVariates(Spec.Strategy.Name);
         if (scaffold && delta is null) return $"this job runs {Spec.Strategy.Name}: the update must carry the site's control-variate delta (controlDelta)";
-        if (!scaffold && delta is not null) return $"this job runs {Spec.Strategy.Name}, which takes no control-variate delta, but the update carries one (controlDelta)";
+        if (!scaffold && delta is not null)
+            return $"this job runs {Spec.Strategy.Name}, which takes no control-variate delta, but the update carries one (controlDelta)";
         if (delta is null) return null;
         float[] values;
         try { values = ScaffoldControl.Decode(delta, Layout.TotalCount); }
         catch (InvalidPayloadException e) { return $"controlDelta: {e.Message}"; }
         // Bounded so the server's control, a running sum journaled every round, can never overflow to ∞.
         var largest = values.Max(v => Math.Abs(v));
-        return largest > MaxControlDelta ? $"controlDelta: a value of magnitude {largest:G3} exceeds {MaxControlDelta:G1} (a diverging or corrupted site)" : null;
+        return largest > MaxControlDelta
+            ? $"controlDelta: a value of magnitude {largest:G3} exceeds {MaxControlDelta:G1} (a diverging or corrupted site)" : null;
     }
 }

@@ -74,18 +74,21 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>The next round's first attempt, opened now.</summary>
     internal RoundStartedEvent NextRound(DateTimeOffset now) => new(Round + 1, 1, now + Spec.RoundDeadline, now, NewNonce(Spec));
 
-    public static IReadOnlyList<IJobEvent> Create(Guid jobId, JobSpec spec, IReadOnlyList<string> participants, DateTimeOffset now, JobGovernance? governance = null)
+    public static IReadOnlyList<IJobEvent> Create(Guid jobId, JobSpec spec, IReadOnlyList<string> participants, DateTimeOffset now,
+        JobGovernance? governance = null)
     {
         // A count is one round whatever the spec says (its rounds default to training's).
         if (spec.Kind == JobKinds.LabelCounts) spec = spec with { Rounds = 1 };
         var initial = spec.Model is null ? NoWeights : FlatParameters.Initial(ParameterLayout.For(spec.Model), spec.Seed).ToWeights();
-        return [new JobCreated(jobId, spec, participants, initial, now, governance), new RoundStartedEvent(1, 1, now + spec.RoundDeadline, now, NewNonce(spec))];
+        return [new JobCreated(jobId, spec, participants, initial, now, governance),
+            new RoundStartedEvent(1, 1, now + spec.RoundDeadline, now, NewNonce(spec))];
     }
 
     public JobDecision OnUpdate(UpdateSubmitted u, DateTimeOffset now)
     {
         if (Check(u.Round, u.SiteId, JobPhase.Collecting, "update") is { } problem) return problem;
-        if (Spec.SecureAggregation) return JobDecision.Refuse("this job runs secure aggregation: plain updates are refused (send keys, shares and a masked update)");
+        if (Spec.SecureAggregation)
+            return JobDecision.Refuse("this job runs secure aggregation: plain updates are refused (send keys, shares and a masked update)");
         if (keys is not null) return JobDecision.Refuse("unsealed, unsigned updates are refused: seal the update for the coordinator and sign it");
         return Judge(u, now);
     }
@@ -93,7 +96,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>The checks every plain update passes, however it arrived.</summary>
     private JobDecision Judge(UpdateSubmitted u, DateTimeOffset now)
     {
-        if (training.Answers.ContainsKey(u.SiteId)) return JobDecision.Ignore($"duplicate update from {u.SiteId} for round {u.Round} ignored (already counted once)");
+        if (training.Answers.ContainsKey(u.SiteId))
+            return JobDecision.Ignore($"duplicate update from {u.SiteId} for round {u.Round} ignored (already counted once)");
         if (u.SampleCount is < 1 or > MaxSamplesPerUpdate) return JobDecision.Refuse($"sample count {u.SampleCount} is outside 1..{MaxSamplesPerUpdate}");
         if (!double.IsFinite(u.TrainLoss)) return JobDecision.Refuse($"train loss {u.TrainLoss} is not finite");
         try { FlatParameters.Validate(Layout, u.Weights); }
@@ -136,7 +140,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>A round that cannot complete is tried again (a fresh attempt, a fresh nonce) up to the limit, then the job fails.</summary>
     internal IReadOnlyList<IJobEvent> RetryOrFail(string why, DateTimeOffset now)
     {
-        if (Attempt - attemptsBeforeResume < MaxAttemptsPerRound) return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now, NewNonce(Spec))];
+        if (Attempt - attemptsBeforeResume < MaxAttemptsPerRound)
+            return [new RoundStartedEvent(Round, Attempt + 1, now + Spec.RoundDeadline, now, NewNonce(Spec))];
         return [new JobFinished(JobOutcome.Failed, $"round {Round}: {why}, in {MaxAttemptsPerRound} attempts", now)];
     }
 
@@ -229,7 +234,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     /// <summary>Every k-th round's global model, when the spec asks for them (<see cref="JobSpec.CheckpointEvery"/>).</summary>
     private readonly SortedDictionary<int, JobCheckpoint> kept = new();
 
-    /// <summary>A kept global model with what is needed to use it (the latest unless the best is asked for); null before the job exists or when there is none.</summary>
+    /// <summary>A kept global model with what is needed to use it (the latest unless the best is asked for); null before the job exists or when there is
+    /// none.</summary>
     public JobModel? Model(string checkpoint = Checkpoints.Latest)
     {
         if (Phase == JobPhase.New || Spec.Model is null) return null;
@@ -281,7 +287,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 $"{withBudget} of the {Spec.MinSites} sites needed can still train", now);
     }
 
-    private RoundAggregated Aggregate(DateTimeOffset now, UpdateReceived? pending, SiteDeclined? pendingDecline = null, IReadOnlyDictionary<string, string>? goneNow = null)
+    private RoundAggregated Aggregate(DateTimeOffset now, UpdateReceived? pending, SiteDeclined? pendingDecline = null,
+        IReadOnlyDictionary<string, string>? goneNow = null)
     {
         var contributors = training.Answers.Values.Concat(pending is null ? [] : [pending]).OrderBy(u => u.SiteId, StringComparer.Ordinal).ToList();
         // The update that closes the round is not applied yet: the average includes it without changing the running sum.

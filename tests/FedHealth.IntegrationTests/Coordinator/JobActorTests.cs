@@ -415,7 +415,8 @@ public sealed class JobActorTests : IAsyncLifetime
     {
         var options = new CoordinatorOptions { DataDir = temp.Path, AkkaLogLevel = "WARNING" };
         var config = AkkaConfiguration.For(options);
-        if (virtualTime) config = Akka.Configuration.ConfigurationFactory.ParseString(@"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""").WithFallback(config);
+        if (virtualTime) config = Akka.Configuration.ConfigurationFactory.ParseString(
+            @"akka.scheduler.implementation = ""Akka.TestKit.TestScheduler, Akka.TestKit""").WithFallback(config);
         var system = ActorSystem.Create(AkkaConfiguration.SystemName, config);
         systems.Add(system);
         return system;

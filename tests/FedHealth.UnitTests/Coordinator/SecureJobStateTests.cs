@@ -131,7 +131,8 @@ public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures
         var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
         foreach (var s in Sites) Decide(Assert.IsType<MaskedUpdateSubmitted>(sites[s].OnSharesRelayed(relayed)));
         var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);
-        foreach (var s in Sites) if (state.Phase == JobPhase.Collecting) Decide(Assert.IsType<UnmaskingSharesSubmitted>(sites[s].OnUnmaskingRequested(request)));
+        foreach (var s in Sites)
+            if (state.Phase == JobPhase.Collecting) Decide(Assert.IsType<UnmaskingSharesSubmitted>(sites[s].OnUnmaskingRequested(request)));
         Assert.Equal("evaluating", state.Status);
         Assert.Equal(Sites, journal.OfType<RoundAggregated>().Single().Contributors.Order());
     }

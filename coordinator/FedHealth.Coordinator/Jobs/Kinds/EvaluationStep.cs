@@ -53,7 +53,8 @@ public sealed class EvaluationStep(TrainingKind training) : IAnswerStep
             Personalised = received.Select(v => v.Personalised).OfType<SiteEvaluation>().ToList(),
             SubgroupGaps = SubgroupScores.Gaps(evaluated),
             TrainLoss = aggregation.TrainLoss,
-            SiteLevelEpsilon = spec.SiteLevelPrivacy is { } siteDp ? FedHealth.Privacy.DifferentialPrivacy.SiteLevelNoise.Epsilon(siteDp, job.Round).Epsilon : null,
+            SiteLevelEpsilon = spec.SiteLevelPrivacy is { } siteDp
+                ? FedHealth.Privacy.DifferentialPrivacy.SiteLevelNoise.Epsilon(siteDp, job.Round).Epsilon : null,
             Privacy = aggregation.Contributors.Select(c => job.RoundPrivacy.GetValueOrDefault(c)).OfType<PrivacySpent>().ToList(),
             Seconds = (now - job.RoundOpenedAt).TotalSeconds, CompletedAt = now,
         };
