@@ -13,6 +13,8 @@ public sealed record PolicySummary
     public required IReadOnlyList<PolicyDestination> Destinations { get; init; }
     public required IReadOnlyList<string> DataKinds { get; init; }
     public required IReadOnlyList<string> Consortia { get; init; }
+    /// <summary>The models the site will train (its policy's models section); null: any model that builds.</summary>
+    public ModelPolicy? Models { get; init; }
 }
 
 /// <summary>A transfer a site's policy refused: what it would have sent, to where, and why. Metadata only, no payload.</summary>

@@ -1,9 +1,67 @@
 namespace FedHealth.Contracts;
 
-/// <summary>Which model a job trains. <see cref="Kind"/> is "logistic" or "mlp"; <see cref="HiddenUnits"/> applies to "mlp".</summary>
+/// <summary>
+/// Which model a job trains: a network declared as data, never code. <see cref="Kind"/> "declared" lists its
+/// <see cref="Layers"/> from the vetted vocabulary (see <c>LayerKinds</c>); "logistic" and "mlp" (with
+/// <see cref="HiddenUnits"/>) are named presets of the same layers. The input's shape comes from the data schema
+/// (<see cref="Features"/> values per row); every other shape is inferred, and a network that does not fit is refused
+/// before any site trains.
+/// </summary>
 public sealed record ModelSpec
 {
     public required string Kind { get; init; }
     public required int Features { get; init; }
     public int HiddenUnits { get; init; } = 16;
+    /// <summary>The layers of a "declared" model, in order; null for a preset.</summary>
+    public IReadOnlyList<LayerSpec>? Layers { get; init; }
+}
+
+/// <summary>
+/// One layer of a declared model. Only the fields its kind takes may be set (a field another kind takes is refused,
+/// naming the layer): <see cref="Units"/> (linear: outputs; conv1d/conv2d: output channels), <see cref="Kernel"/>,
+/// <see cref="Stride"/> and <see cref="Padding"/> (convolutions and pooling), <see cref="Output"/> (adaptive pooling),
+/// <see cref="P"/> (dropout), <see cref="Bias"/> (linear, convolutions), <see cref="Feature"/>,
+/// <see cref="Categories"/> and <see cref="Dimensions"/> (embedding of a categorical feature), <see cref="Layers"/>
+/// (residual: the sub-sequence whose output is added to its input). <see cref="Name"/> names the layer's parameters.
+/// </summary>
+public sealed record LayerSpec
+{
+    public required string Kind { get; init; }
+    public string? Name { get; init; }
+    public int? Units { get; init; }
+    public int? Kernel { get; init; }
+    public int? Stride { get; init; }
+    public int? Padding { get; init; }
+    public int? Output { get; init; }
+    public double? P { get; init; }
+    public bool? Bias { get; init; }
+    public string? Feature { get; init; }
+    public int? Categories { get; init; }
+    public int? Dimensions { get; init; }
+    public IReadOnlyList<LayerSpec>? Layers { get; init; }
+}
+
+/// <summary>What a model predicts. Today every schema's label is a binary outcome.</summary>
+public static class ModelTasks
+{
+    public const string Binary = "binary";
+    public static readonly IReadOnlyList<string> All = [Binary];
+}
+
+/// <summary>
+/// The models a hospital will train (its policy's <c>models</c> section, advertised in its heartbeats so a lead sees
+/// who would accept a model before launching). A model whose digest is in <see cref="AllowedDigests"/> is accepted, as
+/// a person approved that exact network; any other only within every limit given (<see cref="MaxParameters"/>,
+/// <see cref="LayerKinds"/>, <see cref="Tasks"/>); with no limit given, no other is accepted.
+/// </summary>
+public sealed record ModelPolicy
+{
+    /// <summary>Digests ("sha256:" and 64 hex digits) of networks approved one by one.</summary>
+    public IReadOnlyList<string> AllowedDigests { get; init; } = [];
+    public long? MaxParameters { get; init; }
+    public IReadOnlyList<string>? LayerKinds { get; init; }
+    public IReadOnlyList<string>? Tasks { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasLimits => MaxParameters is not null || LayerKinds is not null || Tasks is not null;
 }

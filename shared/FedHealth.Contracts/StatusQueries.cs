@@ -25,6 +25,10 @@ public sealed record JobSummary
     public double? BestAuc { get; init; }
     /// <summary>The rounds whose global model is kept besides the latest and the best (<see cref="JobSpec.CheckpointEvery"/>).</summary>
     public IReadOnlyList<int> KeptRounds { get; init; } = [];
+    /// <summary>The model's digest (SHA-256 of its canonical JSON: what each hospital's policy approves); null for a job without a model.</summary>
+    public string? ModelDigest { get; init; }
+    /// <summary>The model's parameter count (trained parameters and the buffers moved with them).</summary>
+    public int? ModelParameters { get; init; }
     /// <summary>The result of a label-counts job once counted; else null.</summary>
     public LabelCountReport? LabelCounts { get; init; }
 }

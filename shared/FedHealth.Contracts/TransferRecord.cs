@@ -22,6 +22,9 @@ public sealed record TransferRecord
     public required string Decision { get; init; }
     public required string PreviousHash { get; init; }
     public string Hash { get; init; } = "";
+    /// <summary>The digest of the job's model (what each hospital approved), on every entry of a job that trains one; null otherwise and on entries written
+    /// before digests.</summary>
+    public string? ModelDigest { get; init; }
 
     public bool Allowed => Decision == "allowed";
 }

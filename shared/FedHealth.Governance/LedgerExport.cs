@@ -21,11 +21,13 @@ public static class LedgerExport
     public static string Csv(IEnumerable<TransferRecord> entries)
     {
         var csv = new StringBuilder(
-            "index,at,job,round,sender,senderJurisdiction,receiver,receiverJurisdiction,dataKind,bytes,payloadSha256,legalBasis,decision,previousHash,hash\n");
+            "index,at,job,round,sender,senderJurisdiction,receiver,receiverJurisdiction,dataKind,bytes,payloadSha256,legalBasis,decision,previousHash,hash," +
+            "modelDigest\n");
         foreach (var e in entries)
             csv.AppendLine(
                 string.Join(",", new object[] { e.Index, e.At.ToString("O", CultureInfo.InvariantCulture), e.JobId, e.Round, e.Sender, e.SenderJurisdiction,
-                e.Receiver, e.ReceiverJurisdiction, e.DataKind, e.Bytes, e.PayloadSha256, e.LegalBasis, e.Decision, e.PreviousHash, e.Hash }.Select(v =>
+                e.Receiver, e.ReceiverJurisdiction, e.DataKind, e.Bytes, e.PayloadSha256, e.LegalBasis, e.Decision, e.PreviousHash, e.Hash,
+                    e.ModelDigest ?? "" }.Select(v =>
                     Quote(Convert.ToString(v, CultureInfo.InvariantCulture)!))));
         return csv.ToString();
     }

@@ -1,3 +1,4 @@
+using FedHealth.Contracts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -15,6 +16,8 @@ public sealed class SitePolicy
     public required IReadOnlyList<string> DataKinds { get; init; }
     public int? MinParticipants { get; init; }
     public PolicyPrivacy? Privacy { get; init; }
+    /// <summary>The models the site will train (by digest, or within limits); null: any model that builds.</summary>
+    public ModelPolicy? Models { get; init; }
 
     /// <summary>May <paramref name="dataKind"/> go to <paramref name="destination"/>? Returns the legal basis, or why not.</summary>
     public TransferDecision Evaluate(string dataKind, string destination)

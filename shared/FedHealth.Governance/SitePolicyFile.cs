@@ -56,6 +56,8 @@ public static class SitePolicyFile
         if (p.MinParticipants is < 2) yield return ("minParticipants", p.MinParticipants.ToString()!, "must be at least 2");
         if (p.Privacy is { } privacy && (!(privacy.EpsilonBudget > 0) || !(privacy.Delta is > 0 and < 1)))
             yield return ("privacy", "privacy", "epsilonBudget must be positive and delta in (0, 1)");
+        if (p.Models is { } models)
+            foreach (var problem in ModelApproval.Problems(models)) yield return problem;
     }
 
     /// <summary>The 1-based line where a field's value first appears, so IT can go straight to it.</summary>

@@ -9,11 +9,13 @@ public static class TransferChain
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>SHA-256 over every field but the hash, in a fixed order and unambiguous encoding.</summary>
+    /// <summary>SHA-256 over every field but the hash, in a fixed order and unambiguous encoding (the model digest last, when set).</summary>
     public static string ComputeHash(this TransferRecord r)
     {
         var canonical = string.Join("\u001f", r.Index, r.At.ToUnixTimeMilliseconds(), r.JobId, r.Round, r.Sender, r.SenderJurisdiction, r.Receiver,
             r.ReceiverJurisdiction, r.DataKind, r.Bytes, r.PayloadSha256, r.LegalBasis, r.Decision, r.PreviousHash);
+        // The model's digest is covered when the entry has one; an entry without one hashes exactly as before digests existed.
+        if (r.ModelDigest is { } digest) canonical += "\u001f" + digest;
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

@@ -32,17 +32,24 @@ public static class ModelParameters
         }
     }
 
-    private static IEnumerable<(string Name, TorchSharp.Modules.Parameter Tensor)> Named(nn.Module module, ParameterLayout layout)
+    /// <summary>
+    /// The module's tensors in the layout's order, found by name: its parameters, and the buffers the layout moves too (a
+    /// batch norm's running mean and variance; never a step counter).
+    /// </summary>
+    private static IEnumerable<(string Name, Tensor Tensor)> Named(nn.Module module, ParameterLayout layout)
     {
-        var named = module.named_parameters().ToList();
-        if (named.Count != layout.Parameters.Count)
-            throw new InvalidOperationException($"module has {named.Count} parameters, layout {layout.Parameters.Count}");
-        for (var i = 0; i < named.Count; i++)
+        var parameters = module.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        var buffers = module.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        var trained = layout.Parameters.Count(p => !p.Buffer);
+        if (parameters.Count != trained)
+            throw new InvalidOperationException($"module has {parameters.Count} parameters, layout {trained}");
+        foreach (var expected in layout.Parameters)
         {
-            var expected = layout.Parameters[i];
-            if (named[i].name != expected.Name || !named[i].parameter.shape.Select(d => (int)d).SequenceEqual(expected.Shape))
-                throw new InvalidOperationException($"module parameter {i} is '{named[i].name}', layout expects '{expected.Name}'");
-            yield return (named[i].name, named[i].parameter);
+            var found = (expected.Buffer ? buffers : parameters).TryGetValue(expected.Name, out var tensor);
+            if (!found || !tensor!.shape.Select(d => (int)d).SequenceEqual(expected.Shape))
+                throw new InvalidOperationException($"module has no {(expected.Buffer ? "buffer" : "parameter")} '{expected.Name}' of shape " +
+                    $"[{string.Join(", ", expected.Shape)}] (it has: {string.Join(", ", parameters.Keys.Concat(buffers.Keys))})");
+            yield return (expected.Name, tensor);
         }
     }
 }

@@ -1,52 +1,146 @@
 using FedHealth.Contracts;
-using FedHealth.Learning.Models;
+using FedHealth.Learning.Models.Architectures;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static FedHealth.Contracts.LayerKinds;
 
 namespace FedHealth.Learning.Torch;
 
-/// <summary>Builds the TorchSharp module for a <see cref="ModelSpec"/>; its parameters follow <see cref="ParameterLayout.For"/>.</summary>
+/// <summary>
+/// Builds the TorchSharp module of a model spec from its resolved layers (presets and declared models alike), and only
+/// from the vetted vocabulary: a spec is data, and nothing but these layers is ever built in a hospital. Its parameters
+/// carry the layout's names, so <see cref="ModelParameters"/> moves them by name.
+/// </summary>
 public static class TorchModels
 {
-    public static nn.Module<Tensor, Tensor> Create(ModelSpec spec) => spec.Kind switch
-    {
-        ModelKinds.Logistic => new LogisticRegression(spec.Features),
-        ModelKinds.Mlp => new Perceptron(spec.Features, spec.HiddenUnits),
-        _ => throw new ArgumentException($"unknown model kind '{spec.Kind}' (known: {string.Join(", ", ModelKinds.All)})"),
-    };
+    /// <param name="featureNames">The job's features in order (an embedding finds its column by name); null when the model has none.</param>
+    public static nn.Module<Tensor, Tensor> Create(ModelSpec spec, IReadOnlyList<string>? featureNames = null) =>
+        new DeclaredNetwork(Architecture.Resolve(spec, featureNames));
 }
 
-/// <summary>One linear layer giving a logit: logistic regression.</summary>
-public sealed class LogisticRegression : nn.Module<Tensor, Tensor>
+/// <summary>A declared network: its layers in order, then the single output squeezed to one logit per row.</summary>
+public sealed class DeclaredNetwork : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear linear;
+    private readonly List<nn.Module<Tensor, Tensor>> layers = [];
 
-    public LogisticRegression(int features) : base(nameof(LogisticRegression))
+    public DeclaredNetwork(ResolvedArchitecture architecture) : base(nameof(DeclaredNetwork))
     {
-        linear = nn.Linear(features, 1);
-        RegisterComponents();
+        var embeddings = architecture.Layers.TakeWhile(l => l.Kind == Embedding).ToList();
+        if (embeddings.Count > 0)
+        {
+            if (embeddings.Any(e => e.FeatureIndex < 0))
+                throw new ArgumentException("an embedding's feature column is unknown: build the model with the job's feature names");
+            var input = new EmbeddedInput(architecture.Input[0], embeddings);
+            foreach (var e in embeddings) register_module(e.Name, input.Tables[e.Name]);
+            layers.Add(input);
+        }
+        foreach (var layer in architecture.Layers.Skip(embeddings.Count)) layers.Add(Register(this, layer));
     }
 
-    public override Tensor forward(Tensor input) => linear.forward(input).squeeze(-1);
+    internal static nn.Module<Tensor, Tensor> Register(nn.Module parent, ResolvedLayer layer)
+    {
+        var module = Build(layer);
+        parent.register_module(layer.Name, module);
+        return layer.AddsChannel ? new WithChannel(module) : module;
+    }
+
+    private static nn.Module<Tensor, Tensor> Build(ResolvedLayer l) => l.Kind switch
+    {
+        Linear => nn.Linear(l.Input[0], l.Units, hasBias: l.Bias),
+        Conv1d => nn.Conv1d(l.AddsChannel ? 1 : l.Input[0], l.Units, l.Kernel, stride: l.Stride, padding: l.Padding, bias: l.Bias),
+        Conv2d => nn.Conv2d(l.Input[0], l.Units, l.Kernel, stride: l.Stride, padding: l.Padding, bias: l.Bias),
+        MaxPool1d => nn.MaxPool1d(l.Kernel, l.Stride, l.Padding),
+        MaxPool2d => nn.MaxPool2d(l.Kernel, l.Stride, l.Padding),
+        AvgPool1d => nn.AvgPool1d(l.Kernel, l.Stride, l.Padding),
+        AvgPool2d => nn.AvgPool2d(l.Kernel, l.Stride, l.Padding),
+        AdaptiveAvgPool1d => nn.AdaptiveAvgPool1d(l.OutputSize),
+        AdaptiveAvgPool2d => nn.AdaptiveAvgPool2d(l.OutputSize),
+        BatchNorm1d => nn.BatchNorm1d(l.Input[0]),
+        BatchNorm2d => nn.BatchNorm2d(l.Input[0]),
+        LayerNorm => nn.LayerNorm([l.Input[^1]]),
+        Dropout => nn.Dropout(l.P),
+        Relu => nn.ReLU(),
+        Gelu => nn.GELU(),
+        Silu => nn.SiLU(),
+        Tanh => nn.Tanh(),
+        Sigmoid => nn.Sigmoid(),
+        Flatten => nn.Flatten(1),
+        Residual => new ResidualBlock(l.Layers),
+        _ => throw new ArgumentException($"layer kind '{l.Kind}' cannot be built here"),
+    };
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = input;
+        foreach (var layer in layers)
+        {
+            var next = layer.forward(x);
+            if (!ReferenceEquals(x, input)) x.Dispose();
+            x = next;
+        }
+        return x.squeeze(-1);
+    }
 }
 
-/// <summary>A one-hidden-layer perceptron with ReLU giving a logit.</summary>
-public sealed class Perceptron : nn.Module<Tensor, Tensor>
+/// <summary>A residual block: its layers' output added to its input.</summary>
+public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear hidden;
-    private readonly Linear output;
+    private readonly List<nn.Module<Tensor, Tensor>> layers = [];
 
-    public Perceptron(int features, int hiddenUnits) : base(nameof(Perceptron))
+    public ResidualBlock(IReadOnlyList<ResolvedLayer> inner) : base(nameof(ResidualBlock))
     {
-        hidden = nn.Linear(features, hiddenUnits);
-        output = nn.Linear(hiddenUnits, 1);
-        RegisterComponents();
+        foreach (var layer in inner) layers.Add(DeclaredNetwork.Register(this, layer));
     }
 
     public override Tensor forward(Tensor input)
     {
-        using var h = nn.functional.relu(hidden.forward(input));
-        return output.forward(h).squeeze(-1);
+        var x = input;
+        foreach (var layer in layers)
+        {
+            var next = layer.forward(x);
+            if (!ReferenceEquals(x, input)) x.Dispose();
+            x = next;
+        }
+        using (x) return input + x;
+    }
+}
+
+/// <summary>A 1-d convolution or pooling that reads a plain vector as one channel: [N, L] in, [N, 1, L] to the layer.</summary>
+public sealed class WithChannel(nn.Module<Tensor, Tensor> inner) : nn.Module<Tensor, Tensor>(nameof(WithChannel))
+{
+    public override Tensor forward(Tensor input)
+    {
+        using var channel = input.unsqueeze(1);
+        return inner.forward(channel);
+    }
+}
+
+/// <summary>
+/// The embeddings of categorical features: each named column (holding category codes 0..n-1) is replaced by its learnt
+/// vector, appended after the remaining features in the order the layers list them.
+/// </summary>
+public sealed class EmbeddedInput : nn.Module<Tensor, Tensor>
+{
+    private readonly long[] kept;
+    private readonly List<(int Column, string Name)> columns;
+    public Dictionary<string, TorchSharp.Modules.Embedding> Tables { get; } = [];
+
+    public EmbeddedInput(int features, IReadOnlyList<ResolvedLayer> embeddings) : base(nameof(EmbeddedInput))
+    {
+        columns = embeddings.Select(e => (e.FeatureIndex, e.Name)).ToList();
+        kept = Enumerable.Range(0, features).Where(i => columns.All(c => c.Column != i)).Select(i => (long)i).ToArray();
+        foreach (var e in embeddings) Tables[e.Name] = nn.Embedding(e.Categories, e.Dimensions);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor> { input.index_select(1, tensor(kept, device: input.device)) };
+        foreach (var (column, name) in columns)
+        {
+            var codes = input.select(1, column).round().to(ScalarType.Int64);
+            parts.Add(Tables[name].forward(codes));
+        }
+        return cat(parts, 1).MoveToOuterDisposeScope();
     }
 }

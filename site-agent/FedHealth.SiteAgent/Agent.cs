@@ -51,7 +51,7 @@ public sealed class Agent
         var noiseSeeds = new NoiseSeeds(Path.Combine(StateDir, "noise-secret.bin"));
         var ledger = new PrivacyLedgerFile(Path.Combine(StateDir, "privacy-ledger.json"));
         personalisation = new SitePersonalisation(Id, Split, Device, StateDir);
-        models = new SiteModels(config.Site.Id, logger);
+        models = new SiteModels(config.Site.Id, schema.FeatureNames, logger);
         training = new SiteTrainer(config, schema, split, device, torchGate, answers, Gate, secure, security, ledger, noiseSeeds, personalisation,
             controlVariates, models, logger);
         counting = new SiteCounting(config.Site.Id, schema, split, answers, Gate, secure, logger);
@@ -95,7 +95,7 @@ public sealed class Agent
         Policy = Config.Policy is { } p ? new PolicySummary
         {
             Destinations = p.Destinations.Select(d => new PolicyDestination { Jurisdiction = d.Jurisdiction, LegalBasis = d.LegalBasis }).ToList(),
-            DataKinds = p.DataKinds, Consortia = p.Consortia,
+            DataKinds = p.DataKinds, Consortia = p.Consortia, Models = p.Models,
         } : null,
     };
 

@@ -30,7 +30,7 @@ public static class FineTuneEpochs
         {
             var fit = train.Select(Enumerable.Range(0, train.Rows).Except(rows).ToList());
             var validate = train.Select(rows);
-            using var model = TorchModels.Create(spec);
+            using var model = TorchModels.Create(spec, train.FeatureNames);
             ModelParameters.Write(model, global);
             for (var epoch = 0; epoch <= most; epoch++)
             {

@@ -11,7 +11,8 @@ namespace FedHealth.SiteAgent;
 /// What every one of the site's handlers does with a request: build the declared model from the weights the coordinator
 /// sent (refusing what does not fit), and decline with the reason, logged, when it cannot answer.
 /// </summary>
-public sealed class SiteModels(string siteId, ILogger logger)
+/// <param name="featureNames">The site's features in its schema's order (an embedding reads its column by name).</param>
+public sealed class SiteModels(string siteId, IReadOnlyList<string> featureNames, ILogger logger)
 {
     public RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model)
     {
@@ -19,7 +20,7 @@ public sealed class SiteModels(string siteId, ILogger logger)
         try
         {
             var parameters = FlatParameters.FromWeights(ParameterLayout.For(spec), weights);
-            model = TorchModels.Create(spec);
+            model = TorchModels.Create(spec, featureNames);
             ModelParameters.Write(model, parameters);
             return null;
         }

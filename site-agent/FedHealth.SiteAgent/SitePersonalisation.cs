@@ -42,9 +42,9 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
         if (round.Personalisation is not { Method: PersonalisationMethods.Ditto } p) return;
         var layout = ParameterLayout.For(round.Model);
         var global = FlatParameters.FromWeights(layout, round.GlobalWeights);
-        using var anchor = TorchModels.Create(round.Model);
+        using var anchor = TorchModels.Create(round.Model, split.Train.FeatureNames);
         ModelParameters.Write(anchor, global);
-        using var personal = TorchModels.Create(round.Model);
+        using var personal = TorchModels.Create(round.Model, split.Train.FeatureNames);
         ModelParameters.Write(personal, ditto.TryGetValue(round.JobId, out var v) ? v : global);
         LocalTrainer.Train(personal, split.Train, round.Training with { ProximalMu = p.Lambda }, seed, device, proximalAnchor: anchor);
         ditto[round.JobId] = ModelParameters.Read(personal, layout);
@@ -60,7 +60,7 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
         if (request.Final) protectedJobs.Remove(request.JobId);
         if (!request.Final || request.Personalisation is not { } p || underDp.Remove(request.JobId)) return null;
         var layout = ParameterLayout.For(request.Model);
-        using var model = TorchModels.Create(request.Model);
+        using var model = TorchModels.Create(request.Model, split.Train.FeatureNames);
         if (p.Method == PersonalisationMethods.FineTune)
         {
             var global = FlatParameters.FromWeights(layout, request.GlobalWeights);
@@ -74,7 +74,7 @@ public sealed class SitePersonalisation(string siteId, TrainTestSplit split, Dev
         else return null; // this agent restarted mid-job: no personal model to score
         var shared = ModelParameters.Read(model, layout).ToWeights();
         ModelFiles.Save(Path.Combine(Directory.CreateDirectory(Path.Combine(stateDir, "models")).FullName, $"{request.JobId}-personal.pt"),
-            request.Model, shared);
+            request.Model, shared, split.Train.FeatureNames);
         return new PersonalModel(ModelEvaluator.Evaluate(siteId, model, split.Test, device), shared,
             isProtected ? "the job ran with secure aggregation or site-level DP, whose protection a single site's model would bypass" : null);
     }

@@ -18,6 +18,7 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
     public ISiteRoundMessage? Evaluate(EvaluationRequested request)
     {
         gate.Received(request);
+        if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames) is { } notThisModel) return notThisModel;
         using var scope = NewDisposeScope();
         if (models.Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
         var evaluation = ModelEvaluator.Evaluate(siteId, model!, split.Test, device);
@@ -47,6 +48,7 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
     public ISiteRoundMessage? CrossEvaluate(CrossSiteEvaluationRequested request)
     {
         gate.Received(request);
+        if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames) is { } notThisModel) return notThisModel;
         var scores = new List<CrossSiteScore>();
         foreach (var candidate in request.Candidates)
         {

@@ -1,6 +1,7 @@
 using FedHealth.Contracts;
 using FedHealth.Governance;
 using FedHealth.Learning.Metrics;
+using FedHealth.Learning.Models.Architectures;
 using Microsoft.Extensions.Logging;
 
 namespace FedHealth.SiteAgent;
@@ -27,6 +28,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         if (!policy.Consortia.Contains(round.Governance.Consortium))
             return Refuse(round.JobId, round.Round, $"the site's policy does not accept jobs from consortium '{round.Governance.Consortium}' (accepts: " +
                 $"{string.Join(", ", policy.Consortia)})", null);
+        if (round is RoundStarted { Model: { } model } started && AdmitModel(round, model, started.FeatureNames) is { } notThisModel) return notThisModel;
         // Refuse before training what the round would need to send and the policy forbids.
         var needed = round.SecureRound is not null ? new[] { DataKinds.KeyExchange, DataKinds.MaskedModelUpdate } : [DataKinds.ModelUpdate];
         var coordinator = round.Governance.CoordinatorJurisdiction;
@@ -44,6 +46,21 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
                     });
         }
         return null;
+    }
+
+    /// <summary>
+    /// The hospital's approval of the model a request asks it to train or score (its policy's models section), checked
+    /// before any row is read. A model that does not build is left to the model's loader, which declines with that reason.
+    /// </summary>
+    public RoundDeclined? AdmitModel(IRoundMessage round, ModelSpec model, IReadOnlyList<string> featureNames)
+    {
+        if (policy?.Models is not { } models) return null;
+        ResolvedArchitecture resolved;
+        try { resolved = Architecture.Resolve(model, featureNames); }
+        catch (ArgumentException) { return null; }
+        return ModelApproval.Refusal(models, resolved.Digest, resolved.Layout.TotalCount, resolved.Kinds, ModelTasks.Binary) is { } why
+            ? Refuse(round.JobId, round.Round, why, null, withheld: null, received: round.GetType().Name)
+            : null;
     }
 
     /// <summary>The job ended: nothing more will be sent for it.</summary>
@@ -155,12 +172,13 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         return message;
     }
 
-    private RoundDeclined Refuse(Guid job, int round, string reason, RefusedTransfer? refused, object? withheld = null)
+    /// <param name="received">The request refused, when no message is withheld (the audit log names it).</param>
+    private RoundDeclined Refuse(Guid job, int round, string reason, RefusedTransfer? refused, object? withheld = null, string received = "RoundStarted")
     {
         logger.LogWarning("site {Site}: transfer refused by the site's policy, job {Job} round {Round}: {Reason}", siteId, job, round, reason);
         var (bytes, sha) = withheld is null ? (0L, "") : PayloadDigest.Of(withheld);
         audit.Write(
-            new AuditEntry(DateTimeOffset.UtcNow, "refused", withheld?.GetType().Name ?? "RoundStarted", job, round, refused?.Destination ?? "coordinator",
+            new AuditEntry(DateTimeOffset.UtcNow, "refused", withheld?.GetType().Name ?? received, job, round, refused?.Destination ?? "coordinator",
             refused?.DestinationJurisdiction, refused?.DataKind, bytes, sha, null, $"refused: {reason}"));
         var declined = new RoundDeclined { JobId = job, Round = round, SiteId = siteId, Reason = $"site policy: {reason}", RefusedTransfer = refused };
         Sent(declined, null, "control", "coordinator", jobs.GetValueOrDefault(job)?.CoordinatorJurisdiction);

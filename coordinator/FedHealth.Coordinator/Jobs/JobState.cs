@@ -4,6 +4,7 @@ using FedHealth.Coordinator.Jobs.Kinds;
 using FedHealth.Learning.Codec;
 using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Models;
+using FedHealth.Learning.Models.Architectures;
 
 namespace FedHealth.Coordinator.Jobs;
 
@@ -41,6 +42,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public IReadOnlyList<string> Participants { get; private set; } = [];
     public JobGovernance? Governance { get; private set; }
     public ParameterLayout Layout { get; private set; } = null!;
+    /// <summary>The model's digest (see <see cref="ArchitectureDigest"/>); null for a job without a model.</summary>
+    public string? ModelDigest { get; private set; }
     public JobPhase Phase { get; private set; } = JobPhase.New;
     public int Round { get; private set; }
     public int Attempt { get; private set; }
@@ -152,7 +155,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
             case JobCreated c:
                 created = c;
                 (JobId, Spec, Participants, GlobalWeights, Governance) = (c.JobId, c.Spec, c.Participants, c.InitialWeights, c.Governance);
-                Layout = c.Spec.Model is null ? new ParameterLayout([]) : ParameterLayout.For(c.Spec.Model);
+                var architecture = c.Spec.Model is null ? null : Architecture.Resolve(c.Spec.Model, c.Spec.FeatureNames);
+                (Layout, ModelDigest) = (architecture?.Layout ?? new ParameterLayout([]), architecture?.Digest);
                 Kind = JobKind.For(c.Spec);
                 ApplyServerState(null);
                 break;
@@ -257,7 +261,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     {
         JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round, Attempt = Attempt,
         Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, BestRound = Best?.Round, BestAuc = Best?.Auc,
-        KeptRounds = kept.Keys.ToList(),
+        KeptRounds = kept.Keys.ToList(), ModelDigest = ModelDigest, ModelParameters = Spec.Model is null ? null : Layout.TotalCount,
     });
 
     private string? PrivacyReportProblem(string siteId, PrivacySpent? spent)

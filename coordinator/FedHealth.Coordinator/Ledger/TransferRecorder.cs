@@ -55,7 +55,7 @@ public sealed class TransferRecorder(GovernanceContext? context, TimeProvider cl
         {
             Index = 0, At = clock.GetUtcNow(), JobId = job.JobId, Round = round, Sender = sender, SenderJurisdiction = senderJurisdiction,
             Receiver = receiver, ReceiverJurisdiction = receiverJurisdiction, DataKind = kind, Bytes = bytes, PayloadSha256 = sha,
-            LegalBasis = basis, Decision = decision, PreviousHash = "",
+            LegalBasis = basis, Decision = decision, PreviousHash = "", ModelDigest = job.ModelDigest,
         }), replyTo);
 
 

@@ -284,7 +284,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
     private void SaveModel(JobSpec spec, ModelWeights weights, Guid jobId)
     {
         var folder = Directory.CreateDirectory(Path.Combine(options.DataDir, "models")).FullName;
-        ModelFiles.Save(Path.Combine(folder, $"{jobId}.pt"), spec.Model, weights);
+        ModelFiles.Save(Path.Combine(folder, $"{jobId}.pt"), spec.Model, weights, spec.FeatureNames);
     }
 
     private FederationSummary Summarise(JobSpec spec, IReadOnlyList<Agent> agents, IReadOnlyList<RoundCompleted> rounds, JobEnded ended, TimeSpan wall)

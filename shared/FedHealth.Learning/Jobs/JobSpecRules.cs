@@ -1,5 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Learning.Models;
+using FedHealth.Learning.Models.Architectures;
 
 namespace FedHealth.Learning.Jobs;
 
@@ -37,7 +38,7 @@ public static class JobSpecRules
         {
             if (spec.FeatureNames is null || spec.Model.Features != spec.FeatureNames.Count)
                 problems.Add($"model.features: {spec.Model.Features} does not match the {spec.FeatureNames?.Count ?? 0} feature names");
-            try { ParameterLayout.For(spec.Model); }
+            try { problems.AddRange(ArchitectureProblems(spec, Architecture.Resolve(spec.Model, spec.FeatureNames))); }
             catch (ArgumentException e) { problems.Add($"model: {e.Message}"); }
         }
         var t = spec.Training;
@@ -69,6 +70,18 @@ public static class JobSpecRules
         problems.AddRange(FedHealth.Learning.Strategies.StrategyNames.Problems(spec));
         problems.AddRange(FedHealth.Learning.Strategies.PersonalisationMethods.Problems(spec));
         return problems;
+    }
+
+    /// <summary>What a network that builds may still not be trained with: rows mixed in a batch under DP-SGD, or SCAFFOLD over buffers.</summary>
+    private static IEnumerable<string> ArchitectureProblems(JobSpec spec, ResolvedArchitecture model)
+    {
+        var mixing = model.Kinds.Where(LayerKinds.MixesRows).Order(StringComparer.Ordinal).ToList();
+        if (mixing.Count == 0) yield break;
+        if (spec.Privacy is not null)
+            yield return $"model: {string.Join(", ", mixing)} mixes the rows of a batch, so DP-SGD's per-example gradients are not defined through it " +
+                "(as Opacus refuses it); use layernorm, or train without privacy";
+        if (FedHealth.Learning.Strategies.StrategyNames.UsesControlVariates(spec.Strategy.Name))
+            yield return $"model: {spec.Strategy.Name}'s control variates cover trained parameters, not the running statistics of {string.Join(", ", mixing)}";
     }
 
     /// <summary>A label-counts job sums each site's rows per label under secure aggregation: no model, nothing trained, one round.</summary>

@@ -75,9 +75,22 @@ public sealed class FlatParameters
         var offset = 0;
         foreach (var p in layout.Parameters)
         {
-            var fanIn = p.Shape.Length == 2 ? p.Shape[1] : FanInOfBias(layout, p);
-            var bound = 1.0 / Math.Sqrt(fanIn);
-            for (var i = 0; i < p.Count; i++) values[offset + i] = (float)((random.NextDouble() * 2 - 1) * bound);
+            var span = values.AsSpan(offset, p.Count);
+            switch (p.Init)
+            {
+                case ParameterInit.Ones: span.Fill(1); break;
+                case ParameterInit.Zeros: span.Clear(); break;
+                case ParameterInit.Normal:
+                    // Box-Muller from the same seeded stream, so a (layout, seed) pair always starts the same.
+                    for (var i = 0; i < span.Length; i++)
+                        span[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+                    break;
+                default:
+                    var fanIn = p.FanIn > 0 ? p.FanIn : p.Shape.Length == 2 ? p.Shape[1] : FanInOfBias(layout, p);
+                    var bound = 1.0 / Math.Sqrt(fanIn);
+                    for (var i = 0; i < span.Length; i++) span[i] = (float)((random.NextDouble() * 2 - 1) * bound);
+                    break;
+            }
             offset += p.Count;
         }
         return new FlatParameters(layout, values);

@@ -2,12 +2,24 @@ using FedHealth.Contracts;
 
 namespace FedHealth.Learning.Models;
 
-/// <summary>One parameter tensor of a model: its name (as the TorchSharp module names it) and its shape.</summary>
+/// <summary>
+/// One parameter tensor of a model: its name (as the TorchSharp module names it) and its shape; how it starts
+/// (<see cref="Init"/>, with <see cref="FanIn"/> for the uniform ±1/√fan-in of linear and convolution layers; 0: the
+/// weight's second dimension, as the presets always had); and whether it is a buffer the module keeps but does not
+/// train (a batch norm's running mean and variance), moved and averaged like the parameters.
+/// </summary>
 public sealed record ParameterShape(string Name, int[] Shape)
 {
+    public ParameterInit Init { get; init; } = ParameterInit.Uniform;
+    public int FanIn { get; init; }
+    public bool Buffer { get; init; }
+
     /// <summary>Checked: a shape whose product overflows throws rather than wrapping to a small or negative count.</summary>
     public int Count => checked(Shape.Aggregate(1, (a, b) => a * b));
 }
+
+/// <summary>How a parameter starts: uniform in ±1/√fan-in, ones, zeros, or standard normal (embeddings).</summary>
+public enum ParameterInit { Uniform, Ones, Zeros, Normal }
 
 /// <summary>The ordered parameters of a model, so the flat vector federated averaging moves can be cut back into tensors.</summary>
 public sealed record ParameterLayout(IReadOnlyList<ParameterShape> Parameters)
@@ -21,25 +33,8 @@ public sealed record ParameterLayout(IReadOnlyList<ParameterShape> Parameters)
 
     public int TotalCount => checked(Parameters.Sum(p => p.Count));
 
-    public static ParameterLayout For(ModelSpec spec)
-    {
-        if (spec.Features < 1) throw new ArgumentException($"model needs at least one feature, got {spec.Features}");
-        ParameterLayout layout = spec.Kind switch
-        {
-            ModelKinds.Logistic => new([new("linear.weight", [1, spec.Features]), new("linear.bias", [1])]),
-            ModelKinds.Mlp when spec.HiddenUnits >= 1 => new([
-                new("hidden.weight", [spec.HiddenUnits, spec.Features]), new("hidden.bias", [spec.HiddenUnits]),
-                new("output.weight", [1, spec.HiddenUnits]), new("output.bias", [1])]),
-            ModelKinds.Mlp => throw new ArgumentException($"an mlp needs at least one hidden unit, got {spec.HiddenUnits}"),
-            _ => throw new ArgumentException($"unknown model kind '{spec.Kind}' (known: {string.Join(", ", ModelKinds.All)})"),
-        };
-        // Counted from the shapes in 64-bit arithmetic, so no kind's count can wrap before it is judged.
-        var count = layout.Parameters.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
-        if (count > MaxParameters)
-            throw new ArgumentException(
-                $"{count:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {MaxParameters:N0} a model may have");
-        return layout;
-    }
+    /// <summary>The layout of a model, from its architecture (presets and declared models alike).</summary>
+    public static ParameterLayout For(ModelSpec spec) => Architectures.Architecture.Resolve(spec).Layout;
 }
 
 /// <summary>The model kinds every site can train.</summary>
@@ -47,5 +42,7 @@ public static class ModelKinds
 {
     public const string Logistic = "logistic";
     public const string Mlp = "mlp";
-    public static readonly IReadOnlyList<string> All = [Logistic, Mlp];
+    /// <summary>A network declared layer by layer (<see cref="ModelSpec.Layers"/>).</summary>
+    public const string Declared = "declared";
+    public static readonly IReadOnlyList<string> All = [Logistic, Mlp, Declared];
 }
