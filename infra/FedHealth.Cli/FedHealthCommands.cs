@@ -38,8 +38,16 @@ public static class FedHealthCommands
             CoordinatorOptions.DefaultDataDir()
         };
         var summary = new Option<string?>("--summary") { Description = "Write a JSON summary of the run to this file" };
-        var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
-        model.AcceptOnlyFromAmong("logistic", "mlp");
+        var model = new Option<string>("--model")
+        {
+            Description = "logistic or mlp (presets), or declared (the layers in --layers)", DefaultValueFactory = _ => "logistic"
+        };
+        model.AcceptOnlyFromAmong("logistic", "mlp", "declared");
+        var layers = new Option<string?>("--layers")
+        {
+            Description = "With --model declared: a JSON file listing the layers, e.g. [{\"kind\":\"linear\",\"units\":16},{\"kind\":\"relu\"}," +
+                "{\"kind\":\"linear\",\"units\":1}] (docs/models.md)"
+        };
         var port = new Option<int>("--port") { Description = "Dashboard port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5080 };
         var dpEpsilon = new Option<double?>("--dp-epsilon")
         {
@@ -61,16 +69,23 @@ public static class FedHealthCommands
         var strategy = StrategyOptions.Create();
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
-            rounds, seed, headless, dataDir, summary, model, port, dpEpsilon, plain, noJob, job, ringBits,
+            rounds, seed, headless, dataDir, summary, model, layers, port, dpEpsilon, plain, noJob, job, ringBits,
         };
         strategy.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
+            IReadOnlyList<LayerSpec>? declared;
+            try { declared = DeclaredLayers.Read(result.GetValue(model)!, result.GetValue(layers)); }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
             var options = new LocalRunOptions
             {
                 Rounds = result.GetValue(rounds), Seed = result.GetValue(seed), Headless = result.GetValue(headless), JobKind = result.GetValue(job)!,
                 DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
-                Model = result.GetValue(model)!, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
+                Model = result.GetValue(model)!, Layers = declared, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
                 DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain), SecureRingBits = result.GetValue(ringBits),
                 Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result), Personalisation = strategy.Personalisation(result),
             };

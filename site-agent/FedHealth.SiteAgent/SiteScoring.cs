@@ -1,4 +1,5 @@
 using FedHealth.Contracts;
+using FedHealth.Governance;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Torch;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
     public ISiteRoundMessage? Evaluate(EvaluationRequested request)
     {
         gate.Received(request);
-        if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames) is { } notThisModel) return notThisModel;
+        if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames, DataKinds.AggregateMetrics) is { } notThisModel) return notThisModel;
         using var scope = NewDisposeScope();
         if (models.Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
         var evaluation = ModelEvaluator.Evaluate(siteId, model!, split.Test, device);
@@ -48,7 +49,7 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
     public ISiteRoundMessage? CrossEvaluate(CrossSiteEvaluationRequested request)
     {
         gate.Received(request);
-        if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames) is { } notThisModel) return notThisModel;
+        if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames, DataKinds.AggregateMetrics) is { } notThisModel) return notThisModel;
         var scores = new List<CrossSiteScore>();
         foreach (var candidate in request.Candidates)
         {

@@ -28,7 +28,9 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         if (!policy.Consortia.Contains(round.Governance.Consortium))
             return Refuse(round.JobId, round.Round, $"the site's policy does not accept jobs from consortium '{round.Governance.Consortium}' (accepts: " +
                 $"{string.Join(", ", policy.Consortia)})", null);
-        if (round is RoundStarted { Model: { } model } started && AdmitModel(round, model, started.FeatureNames) is { } notThisModel) return notThisModel;
+        if (round is RoundStarted { Model: { } model } started
+            && AdmitModel(round, model, started.FeatureNames, round.SecureRound is null ? DataKinds.ModelUpdate : DataKinds.MaskedModelUpdate) is { } notThisModel)
+            return notThisModel;
         // Refuse before training what the round would need to send and the policy forbids.
         var needed = round.SecureRound is not null ? new[] { DataKinds.KeyExchange, DataKinds.MaskedModelUpdate } : [DataKinds.ModelUpdate];
         var coordinator = round.Governance.CoordinatorJurisdiction;
@@ -52,15 +54,17 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
     /// The hospital's approval of the model a request asks it to train or score (its policy's models section), checked
     /// before any row is read. A model that does not build is left to the model's loader, which declines with that reason.
     /// </summary>
-    public RoundDeclined? AdmitModel(IRoundMessage round, ModelSpec model, IReadOnlyList<string> featureNames)
+    /// <param name="dataKind">What the site would have sent had it trained or scored the model (the ledger records the refusal as that kind).</param>
+    public RoundDeclined? AdmitModel(IRoundMessage round, ModelSpec model, IReadOnlyList<string> featureNames, string dataKind)
     {
         if (policy?.Models is not { } models) return null;
         ResolvedArchitecture resolved;
         try { resolved = Architecture.Resolve(model, featureNames); }
         catch (ArgumentException) { return null; }
-        return ModelApproval.Refusal(models, resolved.Digest, resolved.Layout.TotalCount, resolved.Kinds, ModelTasks.Binary) is { } why
-            ? Refuse(round.JobId, round.Round, why, null, withheld: null, received: round.GetType().Name)
-            : null;
+        if (ModelApproval.Refusal(models, resolved.Digest, resolved.Layout.TotalCount, resolved.Kinds, ModelTasks.Binary) is not { } why) return null;
+        var coordinator = jobs.GetValueOrDefault(round.JobId)?.CoordinatorJurisdiction ?? "unknown";
+        var refused = new RefusedTransfer { DataKind = dataKind, Destination = "coordinator", DestinationJurisdiction = coordinator, Reason = why };
+        return Refuse(round.JobId, round.Round, why, refused, withheld: null, received: round.GetType().Name);
     }
 
     /// <summary>The job ended: nothing more will be sent for it.</summary>

@@ -3,6 +3,7 @@ using FedHealth.Learning.Torch;
 using FedHealth.Privacy.Accounting;
 using System.Diagnostics;
 using FedHealth.Contracts;
+using FedHealth.Learning.Models.Architectures;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Dashboard;
 using FedHealth.Learning.Data;
@@ -33,6 +34,9 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         watcher.Watch(accepted.JobId);
         output.WriteLine($"Job {accepted.JobId}: {spec.Rounds} rounds of {spec.Model.Kind}, {spec.Strategy.Name}" +
             $"{(spec.SecureAggregation ? " (secure aggregation)" : " (plain updates)")}, on {string.Join(", ", accepted.Participants)}");
+        var model = Architecture.Resolve(spec.Model, spec.FeatureNames);
+        output.WriteLine($"Model {model.Digest}: {model.Layout.TotalCount:N0} parameters, layers " +
+            string.Join(" → ", model.Layers.Select(l => l.Kind)) + $", output {string.Join("×", model.Output)}");
         table.Header();
         var ended = await watcher.Ended.WaitAsync(cancellation);
         if (ended.FinalWeights is { } weights) SaveModel(spec, weights, ended.JobId);
@@ -207,7 +211,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Name = $"{schema.Name} ({options.Model}, seed {options.Seed})",
             Schema = schema.Name,
             FeatureNames = schema.FeatureNames,
-            Model = new ModelSpec { Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16 },
+            Model = new ModelSpec { Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16, Layers = options.Layers },
             Training = new TrainingPlan
             {
                 LocalEpochs = options.LocalEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,

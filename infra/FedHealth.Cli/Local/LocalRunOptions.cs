@@ -13,6 +13,8 @@ public sealed record LocalRunOptions
     public required string DataDir { get; init; }
     public string? SummaryPath { get; init; }
     public string Model { get; init; } = "logistic";
+    /// <summary>The layers of a "declared" model (read from the file <c>--layers</c> names); null for a preset.</summary>
+    public IReadOnlyList<LayerSpec>? Layers { get; init; }
     public int Port { get; init; } = 5080;
     public required string FederationDir { get; init; }
     public double LearningRate { get; init; } = 0.05;

@@ -141,4 +141,23 @@ public sealed class ArchitectureTests
         Assert.NotEqual(Architecture.Resolve(new ModelSpec { Kind = "logistic", Features = 9 }).Digest,
             Architecture.Resolve(new ModelSpec { Kind = "logistic", Features = 8 }).Digest);
     }
+
+    [Fact]
+    public void A_job_is_refused_a_batch_norm_under_dp_sgd_or_scaffold_and_a_model_that_does_not_build_naming_the_layer()
+    {
+        var features = Enumerable.Range(0, 3).Select(i => $"f{i}").ToList();
+        var withNorm = Declared(3, L(LayerKinds.BatchNorm1d), Linear(1));
+        JobSpec Job(ModelSpec model) => new()
+        {
+            Name = "j", Schema = "s", FeatureNames = features, Model = model, Training = new TrainingPlan(), Rounds = 2, MinSites = 2,
+            RoundDeadline = TimeSpan.FromMinutes(1),
+        };
+        Assert.Empty(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(withNorm)));
+        Assert.Contains(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(withNorm) with { Privacy = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 } }),
+            p => p.StartsWith("model: batchnorm1d mixes the rows of a batch, so DP-SGD's per-example gradients are not defined", StringComparison.Ordinal));
+        Assert.Contains(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(withNorm) with { Strategy = new StrategySpec { Name = "scaffold" } }),
+            p => p == "model: scaffold's control variates cover trained parameters, not the running statistics of batchnorm1d");
+        Assert.Contains(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(Declared(3, Linear(4)))),
+            p => p == "model: the network ends in shape [4]; a binary outcome needs [1] (end with a linear layer of 1 unit)");
+    }
 }
