@@ -29,7 +29,8 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
             return Refuse(round.JobId, round.Round, $"the site's policy does not accept jobs from consortium '{round.Governance.Consortium}' (accepts: " +
                 $"{string.Join(", ", policy.Consortia)})", null);
         if (round is RoundStarted { Model: { } model } started
-            && AdmitModel(round, model, started.FeatureNames, round.SecureRound is null ? DataKinds.ModelUpdate : DataKinds.MaskedModelUpdate) is { } notThisModel)
+            && AdmitModel(round, model, started.FeatureNames, round.SecureRound is null ? DataKinds.ModelUpdate
+                : DataKinds.MaskedModelUpdate) is { } notThisModel)
             return notThisModel;
         // Refuse before training what the round would need to send and the policy forbids.
         var needed = round.SecureRound is not null ? new[] { DataKinds.KeyExchange, DataKinds.MaskedModelUpdate } : [DataKinds.ModelUpdate];

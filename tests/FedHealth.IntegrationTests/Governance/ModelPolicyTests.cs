@@ -11,7 +11,8 @@ using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Governance;
 
-/// <summary>A declared network trained by the hospitals whose policy accepts it, and declined, before any row is read, by the one whose policy does not.</summary>
+/// <summary>A declared network trained by the hospitals whose policy accepts it, and declined, before any row is read, by the one whose policy does
+/// not.</summary>
 public sealed class ModelPolicyTests : IDisposable
 {
     private readonly TempFolder temp = new();
@@ -20,7 +21,8 @@ public sealed class ModelPolicyTests : IDisposable
     [
         new() { Kind = LayerKinds.Conv1d, Units = 4, Kernel = 3, Padding = 1, Name = "conv" }, new() { Kind = LayerKinds.Relu },
         new() { Kind = LayerKinds.Flatten }, new() { Kind = LayerKinds.LayerNorm, Name = "norm" },
-        new() { Kind = LayerKinds.Residual, Name = "block", Layers = [new() { Kind = LayerKinds.Linear, Units = 32, Name = "inner" }, new() { Kind = LayerKinds.Tanh }] },
+        new() { Kind = LayerKinds.Residual, Name = "block",
+            Layers = [new() { Kind = LayerKinds.Linear, Units = 32, Name = "inner" }, new() { Kind = LayerKinds.Tanh }] },
         new() { Kind = LayerKinds.Linear, Units = 1, Name = "head" },
     ];
 
@@ -30,7 +32,8 @@ public sealed class ModelPolicyTests : IDisposable
         var federation = Path.Combine(temp.Path, "federation");
         TempFolder.CopyFolder(Paths.Federation, federation);
         var policyFile = Path.Combine(federation, "policies", "de-gbsg.policy.json");
-        var policy = JsonNode.Parse(File.ReadAllText(policyFile), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
+        var policy = JsonNode.Parse(File.ReadAllText(policyFile),
+            documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
         policy["models"] = new JsonObject { ["maxParameters"] = 10_000, ["layerKinds"] = new JsonArray("linear", "relu", "dropout") };
         File.WriteAllText(policyFile, policy.ToJsonString());
         var dataDir = Path.Combine(temp.Path, "data");

@@ -153,7 +153,9 @@ public sealed class ArchitectureTests
             RoundDeadline = TimeSpan.FromMinutes(1),
         };
         Assert.Empty(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(withNorm)));
-        Assert.Contains(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(withNorm) with { Privacy = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 } }),
+        Assert.Contains(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(withNorm)
+            with
+        { Privacy = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 } }),
             p => p.StartsWith("model: batchnorm1d mixes the rows of a batch, so DP-SGD's per-example gradients are not defined", StringComparison.Ordinal));
         Assert.Contains(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(withNorm) with { Strategy = new StrategySpec { Name = "scaffold" } }),
             p => p == "model: scaffold's control variates cover trained parameters, not the running statistics of batchnorm1d");
