@@ -76,8 +76,10 @@ public sealed class FeatureDefinition
 /// <summary>
 /// The label. "binary": <see cref="Column"/> is positive when its value is one of <see cref="Positive"/>.
 /// "eventWithin": positive when an event (any of <see cref="EventColumns"/> is 1) happened by
-/// <see cref="Horizon"/>, the time being the earliest of <see cref="TimeColumns"/>; rows censored before the
-/// horizon have no label and are left out.
+/// <see cref="Horizon"/>. Each event has its own time column (<see cref="TimeColumns"/>[i] dates
+/// <see cref="EventColumns"/>[i]): a row's time is that of the first listed event that happened, or, with none, the
+/// last time column (the follow-up); never the earliest of them. Rows censored before the horizon have no label and
+/// are left out.
 /// </summary>
 public sealed class LabelDefinition
 {

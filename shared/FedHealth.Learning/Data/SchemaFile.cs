@@ -61,6 +61,9 @@ public static class SchemaFile
             case LabelDefinition.EventWithin:
                 if (l.TimeColumns is not { Count: > 0 }
                     || l.EventColumns is not { Count: > 0 }) { yield return "label: eventWithin needs timeColumns and eventColumns"; yield break; }
+                if (l.TimeColumns.Count != l.EventColumns.Count)
+                    yield return $"label: eventWithin pairs each event with its own time: {l.EventColumns.Count} eventColumns need as many timeColumns, " +
+                        $"got {l.TimeColumns.Count} (timeColumns[i] is the time of eventColumns[i]; the last one is also the follow-up)";
                 foreach (var c in l.TimeColumns.Concat(l.EventColumns).Where(c => !declared.ContainsKey(c)))
                     yield return $"label: column '{c}' is not declared in columns";
                 if (l.Horizon is not > 0) yield return "label.horizon: must be a positive time";

@@ -42,14 +42,26 @@ public static class SchemaReader
         return data;
     }
 
+    /// <summary>
+    /// A row's time and whether an event happened: the time of the first listed event that happened, taken from that
+    /// event's own time column (timeColumns[i] dates eventColumns[i]); with none, the last time column, the follow-up.
+    /// Never the minimum of the time columns: a death after the recurrence follow-up ended would be dated to its end
+    /// (R survival's rotterdam: time rtime where recur = 1, else dtime; event max(recur, death)).
+    /// </summary>
+    private static (double Time, bool Happened) EventTime(Cell cell, LabelDefinition l)
+    {
+        for (var i = 0; i < l.EventColumns!.Count; i++)
+            if (cell.Number(l.EventColumns[i]) >= 0.5) return (cell.Number(l.TimeColumns![i]), true);
+        return (cell.Number(l.TimeColumns![^1]), false);
+    }
+
     private static bool Within(double v, RowFilter f) => (f.Min is not { } min || v >= min) && (f.Max is not { } max || v <= max);
 
     private static float? Label(Cell cell, LabelDefinition l)
     {
         if (l.Kind == LabelDefinition.Binary)
             return l.Positive!.Contains(cell.Text(l.Column!)) ? 1f : 0f;
-        var time = l.TimeColumns!.Min(cell.Number);
-        var happened = l.EventColumns!.Any(c => cell.Number(c) >= 0.5);
+        var (time, happened) = EventTime(cell, l);
         if (happened && time <= l.Horizon) return 1f;
         if (time >= l.Horizon) return 0f;
         return null; // censored before the horizon: outcome unknown
