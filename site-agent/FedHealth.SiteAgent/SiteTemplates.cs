@@ -1,3 +1,4 @@
+using FedHealth.Contracts;
 using FedHealth.Governance;
 
 namespace FedHealth.SiteAgent;
@@ -7,6 +8,11 @@ public static class SiteTemplates
 {
     public const string ConfigFile = "site.json";
     public const string PolicyFile = "policy.json";
+    /// <summary>The policy's default parameter limit: well above the presets on a tabular schema, far below what would need a reviewer's eye.</summary>
+    public const long DefaultMaxParameters = 1_000_000;
+    /// <summary>The policy's default layer kinds: the presets' and the plain building blocks of a tabular network (no convolutions, no batch norm).</summary>
+    public static readonly IReadOnlyList<string> DefaultLayerKinds =
+        [LayerKinds.Linear, LayerKinds.Relu, LayerKinds.Gelu, LayerKinds.Silu, LayerKinds.Tanh, LayerKinds.Sigmoid, LayerKinds.Dropout, LayerKinds.LayerNorm];
 
     /// <returns>The files written; refuses (writing nothing) when either already exists.</returns>
     public static IReadOnlyList<string> Write(string outDir, string siteId, string jurisdiction)
@@ -85,6 +91,24 @@ public static class SiteTemplates
           "minParticipants": 3,
           // Optional: this site's own differential-privacy budget over all jobs, e.g.
           // "privacy": { "epsilonBudget": 8, "delta": 1e-5 },
+          // The models this site trains (docs/models.md). A model is a network declared as data from a fixed vocabulary
+          // of layers, never code; each has a digest (sha256: and 64 hex digits) of its exact layers and shapes: the job's
+          // summary on the dashboard shows it, and `doctor` prints it for the logistic and mlp presets on this site's schema.
+          // A model is refused, before any row is read, unless its digest is listed or it stays within every limit below.
+          // Deleting this section trains any model that builds (not advised).
+          "models": {
+            // Networks approved one by one: add the digest of the exact network you reviewed (it is then trained
+            // whatever the limits say), e.g. "sha256:0123...". With only digests and no limits, nothing else is trained.
+            "allowedDigests": [],
+            // Limits for every other model; remove one to not limit on it.
+            // The most parameters a model may have (every weight and bias, and batch norm's running statistics).
+            "maxParameters": {{DefaultMaxParameters}},
+            // The layer kinds it may use (the presets use linear and relu). The others in the vocabulary:
+            // {{string.Join(", ", LayerKinds.All.Except(DefaultLayerKinds))}}.
+            "layerKinds": [ {{string.Join(", ", DefaultLayerKinds.Select(k => $"\"{k}\""))}} ],
+            // What the model predicts: {{string.Join(", ", ModelTasks.All)}} (a binary outcome) is the only task yet.
+            "tasks": [ "{{ModelTasks.Binary}}" ]
+          },
         }
 
         """;

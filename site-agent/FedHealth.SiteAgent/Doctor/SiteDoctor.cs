@@ -4,9 +4,9 @@ using FedHealth.Messaging;
 namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>
-/// `doctor`: checks a site's setup the way the agent will use it (config, policy, keys, data, libtorch, device, state
-/// folder, clock, certificates, broker, skew against the coordinator's clock), one line per check and what to do about each failure. Exit code 1 when anything
-/// fails.
+/// `doctor`: checks a site's setup the way the agent will use it (config, policy, keys, data, the models the policy
+/// allows, libtorch, device, state folder, clock, certificates, broker, skew against the coordinator's clock), one line
+/// per check and what to do about each failure. Exit code 1 when anything fails.
 /// </summary>
 public static class SiteDoctor
 {
@@ -23,9 +23,16 @@ public static class SiteDoctor
         await Report(configResult);
         if (config is not null)
         {
-            await Report(CheckPolicy(config, configPath, out var withPolicy));
+            var policy = CheckPolicy(config, configPath, out var withPolicy);
+            await Report(policy);
             await Report(IdentityCheck.Run(withPolicy));
             await Report(DataCheck.Run(withPolicy));
+            // A policy that does not load has already failed: what it would allow is unknown.
+            if (policy.Status != CheckStatus.Fail)
+            {
+                await Report(ModelsCheck.Policy(withPolicy.Policy));
+                foreach (var preset in ModelsCheck.Presets(withPolicy)) await Report(preset);
+            }
         }
         await Report(TorchChecks.Libtorch());
         if (config is not null)

@@ -1,4 +1,6 @@
+using FedHealth.Contracts;
 using FedHealth.Governance;
+using FedHealth.Learning.Models.Architectures;
 using FedHealth.SiteAgent;
 using FedHealth.Tests.Support;
 
@@ -28,6 +30,31 @@ public sealed class SiteInitTests : IDisposable
         Assert.Equal(Path.Combine(temp.Path, "state"), config.StateDir);
         var (_, split) = SiteData.Load(config.Data);
         Assert.True(split.Train.Rows > 0);
+    }
+
+    [Fact]
+    public void Init_writes_a_commented_models_section_that_limits_models_and_takes_both_presets()
+    {
+        SiteTemplates.Write(temp.Path, "SITE", "DE");
+        var path = Path.Combine(temp.Path, "policy.json");
+
+        var models = SitePolicyFile.Load(path).Models;
+
+        Assert.NotNull(models);
+        Assert.Empty(models.AllowedDigests);
+        Assert.Equal(1_000_000, models.MaxParameters);
+        Assert.Equal(["linear", "relu", "gelu", "silu", "tanh", "sigmoid", "dropout", "layernorm"], models.LayerKinds);
+        Assert.Equal(["binary"], models.Tasks);
+        var text = File.ReadAllText(path);
+        Assert.Contains("// Networks approved one by one: add the digest", text);
+        Assert.Contains("batchnorm1d", text);
+        foreach (var spec in new[] { new ModelSpec { Kind = "logistic", Features = 8 }, new ModelSpec { Kind = "mlp", Features = 8 } })
+        {
+            var model = Architecture.Resolve(spec);
+            Assert.Null(ModelApproval.Refusal(models, model.Digest, model.Layout.TotalCount, model.Kinds, ModelTasks.Binary));
+        }
+        var wide = Architecture.Resolve(new ModelSpec { Kind = "mlp", Features = 8, HiddenUnits = 200_000 });
+        Assert.EndsWith("more than the 1,000,000 allowed", ModelApproval.Refusal(models, wide.Digest, wide.Layout.TotalCount, wide.Kinds, ModelTasks.Binary));
     }
 
     [Fact]

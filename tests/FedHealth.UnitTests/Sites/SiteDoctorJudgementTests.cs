@@ -1,4 +1,7 @@
 using System.Net.Sockets;
+using FedHealth.Contracts;
+using FedHealth.Governance;
+using FedHealth.Learning.Models.Architectures;
 using FedHealth.SiteAgent.Doctor;
 using RabbitMQ.Client.Exceptions;
 using FedHealth.Tests.Support;
@@ -44,6 +47,41 @@ public sealed class SiteDoctorJudgementTests
     public void Device_falls_back_to_the_cpu_with_a_warning_and_fails_a_required_gpu_that_is_absent(string configured, bool cuda, CheckStatus expected)
     {
         Assert.Equal(expected, TorchChecks.Judge(configured, cuda, cuda ? 1 : 0, null).Status);
+    }
+
+    [Fact]
+    public void Models_warn_without_a_models_section_and_name_the_approved_digests_and_each_limit()
+    {
+        SitePolicy Policy(ModelPolicy? models) =>
+            new() { Jurisdiction = "DE", Consortia = ["c"], Destinations = [], DataKinds = [], Models = models };
+
+        Assert.Equal(CheckStatus.Warn, ModelsCheck.Policy(null).Status);
+        Assert.Equal(CheckStatus.Warn, ModelsCheck.Policy(Policy(null)).Status);
+        Assert.Equal(CheckStatus.Warn, ModelsCheck.Policy(Policy(new ModelPolicy())).Status);
+        var limited = ModelsCheck.Policy(Policy(new ModelPolicy { MaxParameters = 1_000_000, LayerKinds = ["linear", "relu"], Tasks = ["binary"] }));
+        Assert.Equal(CheckStatus.Pass, limited.Status);
+        Assert.Equal("no digests approved; any other model within at most 1,000,000 parameters; layer kinds linear, relu; tasks binary", limited.Detail);
+        var digests = new[] { "sha256:" + new string('a', 64), "sha256:" + new string('b', 64) };
+        Assert.Equal($"2 digests approved ({digests[0]}, {digests[1]}); no limits, so no other model is trained",
+            ModelsCheck.Policy(Policy(new ModelPolicy { AllowedDigests = digests })).Detail);
+    }
+
+    [Fact]
+    public void Model_presets_show_their_digest_and_size_on_the_sites_features_and_whether_the_policy_takes_them()
+    {
+        string[] features = ["age", "size", "nodes"];
+        var mlp = Architecture.Resolve(new ModelSpec { Kind = "mlp", Features = 3 });
+
+        var results = ModelsCheck.Presets(new ModelPolicy { LayerKinds = ["linear"] }, features).ToList();
+
+        Assert.Equal(["model logistic", "model mlp"], results.Select(r => r.Name));
+        Assert.Equal(CheckStatus.Pass, results[0].Status);
+        Assert.EndsWith("(4 parameters on the schema's 3 features): accepted, within the policy's limits", results[0].Detail);
+        Assert.Equal(CheckStatus.Warn, results[1].Status);
+        Assert.Equal($"{mlp.Digest} (16 hidden units, 81 parameters on the schema's 3 features): refused, it uses relu, and the policy allows only linear " +
+            "(add its digest to models.allowedDigests to train it)", results[1].Detail);
+        Assert.All(ModelsCheck.Presets(new ModelPolicy { AllowedDigests = [mlp.Digest] }, features),
+            r => Assert.Equal(r.Name == "model mlp" ? CheckStatus.Pass : CheckStatus.Warn, r.Status));
     }
 
     [Fact]
