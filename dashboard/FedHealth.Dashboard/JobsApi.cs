@@ -13,6 +13,9 @@ public sealed record JobControlRequest(string? Reason);
 /// <summary>What the job form learns while a lead types: each problem ("field: why"), who would take part, and the privacy cost.</summary>
 public sealed record JobCheck(IReadOnlyList<string> Problems, IReadOnlyList<string> Participants, JobPrivacyEstimate Privacy);
 
+/// <summary>A model to check before launching: the model, the schema's features, and the sites chosen (none: every online site with these features).</summary>
+public sealed record ModelCheckRequest(ModelSpec? Model, IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? Sites);
+
 /// <summary>
 /// The jobs API. Everyone signed in reads (from the coordinator's journal-backed actors); only leads create jobs,
 /// and a browser's change must carry the anti-forgery token.
@@ -38,11 +41,23 @@ public static class JobsApi
         {
             if (spec is null) return Results.BadRequest(new { error = "the body must be a job spec (JSON)" });
             var problems = JobSpecRules.Problems(spec).ToList();
-            var online = (await Status(client, ct, rounds: false)).Sites.Where(s => s.Online).Select(s => s.LastHeartbeat).ToList();
+            var online = await Online(client, ct);
             var (participants, problem) = spec.Schema is { Length: > 0 } && spec.FeatureNames is not null
                 ? JobSpecRules.ChooseParticipants(spec, online) : ([], null);
             if (problem is not null) problems.Add(problem);
+            if (problems.Count == 0 && ModelAcceptance.Problem(spec, online) is { } refused) problems.Add(refused);
             return Results.Ok(new JobCheck(problems, participants, JobPrivacyEstimate.For(spec, PlanningDelta)));
+        });
+
+        // A model's parameters, digest and shapes, and which chosen online sites' policies would train it, as the lead edits it.
+        read.MapPost("/models/check", async (ModelCheckRequest? request, IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
+        {
+            if (request?.Model is not { } model) return Results.BadRequest(new { error = "model: missing (the body is {model, featureNames, sites?})" });
+            if (request.FeatureNames is not { } features || features.Any(string.IsNullOrWhiteSpace))
+                return Results.BadRequest(new { error = "featureNames: must be the schema's feature names, in order" });
+            if (request.Sites?.Any(string.IsNullOrWhiteSpace) == true) return Results.BadRequest(new { error = "sites: a site id is empty" });
+            var online = await Online(client, ct);
+            return Results.Ok(ModelAcceptance.Check(model, features, ModelAcceptance.Chosen(request.Sites, features, online)));
         });
 
         read.MapGet("/jobs/{id:guid}/model", async (Guid id, string? checkpoint, IRequestClient<GetJobModel> client, CancellationToken ct) =>
@@ -67,9 +82,15 @@ public static class JobsApi
             Control(await client.GetResponse<JobControlAccepted, JobControlRefused>(
                 new ResumeJob { JobId = id, RequestedBy = http.User.Identity!.Name!, RequestId = CreateRequestId(http) }, ct, Timeout)));
 
-        lead.MapPost("/jobs", async (JobSpec? spec, HttpContext http, IRequestClient<CreateJob> client, IHubContext<FederationHub> hub, CancellationToken ct) =>
+        lead.MapPost("/jobs", async (JobSpec? spec, HttpContext http, IRequestClient<CreateJob> client, IRequestClient<GetFederationStatus> status,
+            IHubContext<FederationHub> hub, CancellationToken ct) =>
         {
             if (spec is null) return Results.BadRequest(new { error = "the body must be a job spec (JSON)" });
+            // The coordinator does not read the sites' model policies (each site would decline every round): a model too few of the
+            // participants accept is refused here. A spec with other problems goes on, for the coordinator to name them all.
+            if (spec.Kind == JobKinds.Training && spec.Model is not null && JobSpecRules.Problems(spec).Count == 0
+                && ModelAcceptance.Problem(spec, await Online(status, ct)) is { } refusedModel)
+                return Results.BadRequest(new { error = refusedModel });
             var response = await client.GetResponse<JobAccepted, JobRefused>(new CreateJob { Spec = spec, RequestId = CreateRequestId(http) }, ct, Timeout);
             if (response.Is(out Response<JobRefused>? refused)) return Results.BadRequest(new { error = refused.Message.Reason });
             response.Is(out Response<JobAccepted>? acceptedResponse);
@@ -101,4 +122,8 @@ public static class JobsApi
 
     private static async Task<FederationStatus> Status(IRequestClient<GetFederationStatus> client, CancellationToken ct, bool rounds = true) =>
         (await client.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = rounds }, ct, Timeout)).Message;
+
+    /// <summary>The latest heartbeat of each online site.</summary>
+    private static async Task<List<SiteHeartbeat>> Online(IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
+        (await Status(client, ct, rounds: false)).Sites.Where(s => s.Online).Select(s => s.LastHeartbeat).ToList();
 }

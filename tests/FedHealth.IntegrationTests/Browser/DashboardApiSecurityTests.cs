@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using FedHealth.Contracts;
 using FedHealth.Dashboard.Security;
+using FedHealth.Learning.Models.Architectures;
 using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Browser;
@@ -90,6 +92,57 @@ public sealed class DashboardApiSecurityTests(LocalDashboard dashboard) : IClass
             Assert.Equal(HttpStatusCode.OK, check.StatusCode);
             Assert.Contains(JsonDocument.Parse(await check.Content.ReadAsStringAsync()).RootElement.GetProperty("problems").EnumerateArray(),
                 p => p.GetString()!.StartsWith(field));
+        }
+    }
+
+    [Fact]
+    public async Task A_lead_checks_a_model_and_sees_its_figures_the_layer_that_does_not_fit_or_the_field_a_body_gets_wrong()
+    {
+        using var http = await dashboard.LeadClient();
+        var features = (await http.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites
+            .First(s => s.Online).LastHeartbeat.FeatureNames;
+        async Task<(HttpStatusCode Status, JsonElement Body)> Check(string body)
+        {
+            var response = await http.PostAsync("/api/models/check", new StringContent(body, Encoding.UTF8, "application/json"));
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+        var names = JsonSerializer.Serialize(features);
+        string Declared(string layers) => $$"""{"model":{"kind":"declared","features":{{features.Count}},"layers":{{layers}}},"featureNames":{{names}}}""";
+
+        // Every online site on the schema advertises no models section, so each would train a model that builds.
+        var (status, good) = await Check(Declared("""[{"kind":"linear","units":16},{"kind":"relu"},{"kind":"linear","units":1}]"""));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((features.Count + 1) * 16 + 17, good.GetProperty("parameters").GetInt64());
+        var expected = Architecture.Resolve(new ModelSpec
+        {
+            Kind = "declared", Features = features.Count,
+            Layers = [new LayerSpec { Kind = "linear", Units = 16 }, new LayerSpec { Kind = "relu" }, new LayerSpec { Kind = "linear", Units = 1 }],
+        }, features);
+        Assert.Equal(expected.Digest, good.GetProperty("digest").GetString());
+        Assert.Matches("^sha256:[0-9a-f]{64}$", expected.Digest);
+        Assert.Equal(["[16]", "[16]", "[1]"], good.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("output").GetRawText().Replace(" ", "")));
+        Assert.Empty(good.GetProperty("problems").EnumerateArray());
+        Assert.Equal(4, good.GetProperty("accepting").GetArrayLength());
+        Assert.Empty(good.GetProperty("refusing").EnumerateArray());
+
+        // A network whose shapes cannot fit is answered (200) with the problem naming the layer, and no figures.
+        var (impossibleStatus, impossible) = await Check(Declared("""[{"kind":"linear","units":4},{"kind":"conv2d","units":2,"kernel":3}]"""));
+        Assert.Equal(HttpStatusCode.OK, impossibleStatus);
+        Assert.StartsWith("model.layers: layer 1 (conv2d)", Assert.Single(impossible.GetProperty("problems").EnumerateArray()).GetString());
+        Assert.Equal(JsonValueKind.Null, impossible.GetProperty("digest").ValueKind);
+
+        // A body of the wrong shape is refused (400) naming the field.
+        foreach (var (body, field) in new[]
+        {
+            (Declared("""{"kind":"linear","units":1}"""), "$.model.layers"),
+            (Declared("""[{"kind":"linear","units":"sixteen"}]"""), "$.model.layers[0].units"),
+            ($$"""{"featureNames":{{names}}}""", "model:"),
+            ("""{"model":{"kind":"logistic","features":1}}""", "featureNames:"),
+        })
+        {
+            var (badStatus, bad) = await Check(body);
+            Assert.Equal(HttpStatusCode.BadRequest, badStatus);
+            Assert.Contains(field, bad.GetProperty("error").GetString());
         }
     }
 

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using FedHealth.Contracts;
 using FedHealth.Learning.Models;
+using FedHealth.Learning.Models.Architectures;
 using FedHealth.Privacy.Accounting;
 using FedHealth.Tests.Support;
 using Microsoft.Playwright;
@@ -141,6 +142,69 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await Expect(page.Locator("#sites-table tbody tr")).ToHaveCountAsync(4);
         await Expect(page.Locator("#sites-table")).ToContainTextAsync("CPU");
         await AccessibleAndFits(page, "sites");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_lead_declares_a_network_sees_its_parameters_and_digest_and_a_broken_layer_named_and_launches_it()
+    {
+        IReadOnlyList<string> features;
+        using (var http = await dashboard.LeadClient())
+            features = (await http.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites
+                .First(s => s.Online).LastHeartbeat.FeatureNames;
+        string DigestOf(ModelSpec model) => Architecture.Resolve(model, features).Digest;
+        var page = await dashboard.SignIn("lead");
+        await page.GetByRole(AriaRole.Link, new() { Name = "New job" }).ClickAsync();
+        var digest = page.Locator("#model-digest");
+        var parameters = page.Locator("#model-check .parameters");
+        // The presets are architectures too: logistic regression's parameters and digest before anything is declared.
+        await Expect(digest).ToHaveTextAsync(DigestOf(new ModelSpec { Kind = "logistic", Features = features.Count }));
+        await Expect(parameters).ToHaveTextAsync($"{features.Count + 1} parameters");
+
+        // A declared network starts from the example: its figures, each layer's output shape, and every site's policy accepting it.
+        await page.GetByLabel("Model", new() { Exact = true }).SelectOptionAsync("declared");
+        var layers = page.GetByLabel("Layers (JSON)");
+        await Expect(layers).ToBeVisibleAsync();
+        await Expect(parameters).ToHaveTextAsync($"{(features.Count + 1) * 16 + 17} parameters");
+        await Expect(page.Locator("#model-layers li")).ToHaveTextAsync(new Regex[] { new(@"linear.*\[16\]"), new(@"relu.*\[16\]"), new(@"linear.*\[1\]") });
+        await Expect(page.Locator("#model-sites")).ToContainTextAsync("Accepted by the policies of");
+
+        // A layer that cannot take its input is named at the field, and the job cannot launch; so is JSON that does not parse.
+        var problem = page.Locator("[id='f-model.layers-problem']");
+        await layers.FillAsync("""[{"kind":"linear","units":16},{"kind":"conv2d","units":4,"kernel":3},{"kind":"linear","units":1}]""");
+        await Expect(problem).ToContainTextAsync("layer 1 (conv2d)");
+        await Expect(layers).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#launch")).ToBeDisabledAsync();
+        await Expect(digest).ToHaveCountAsync(0);
+        await layers.FillAsync("""[{"kind":"linear","units":8},""");
+        await Expect(problem).ToContainTextAsync("not valid JSON");
+        await Expect(page.Locator("#launch")).ToBeDisabledAsync();
+
+        var declared = new ModelSpec
+        {
+            Kind = "declared", Features = features.Count,
+            Layers = [new LayerSpec { Kind = "linear", Units = 8 }, new LayerSpec { Kind = "tanh" }, new LayerSpec { Kind = "linear", Units = 1 }],
+        };
+        await layers.FillAsync("""[{"kind":"linear","units":8},{"kind":"tanh"},{"kind":"linear","units":1}]""");
+        await Expect(problem).ToBeEmptyAsync();
+        await Expect(digest).ToHaveTextAsync(DigestOf(declared));
+        var shown = await digest.TextContentAsync();
+        await Expect(parameters).ToHaveTextAsync($"{(features.Count + 1) * 8 + 9} parameters");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("e2e declared network");
+        await page.GetByLabel("Rounds", new() { Exact = true }).FillAsync("2");
+        await page.GetByLabel("Round deadline (seconds)").FillAsync("60");
+        await Expect(page.Locator("#check")).ToContainTextAsync("Ready: 4 sites would take part");
+        await AccessibleAndFits(page, "new-job-declared-network");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Launch job" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("#/jobs/[0-9a-f-]{36}$"));
+        // The job page names the same network, by its layers, with the digest the form showed and its parameter count.
+        await Expect(page.Locator("#model-digest")).ToHaveTextAsync(shown!);
+        await Expect(page.Locator("#model-description")).ToHaveTextAsync("declared network: linear 8 → tanh → linear 1");
+        await Expect(page.Locator("#job-model .parameters")).ToHaveTextAsync($"{(features.Count + 1) * 8 + 9} parameters");
+        await Expect(page.Locator("#job-title .badge")).ToHaveTextAsync("completed", new() { Timeout = (float)JobWithin.TotalMilliseconds });
+        await Expect(page.Locator("#participation tbody tr")).ToHaveCountAsync(2);
+        await AccessibleAndFits(page, "job-page-declared-network");
         await page.Context.CloseAsync();
     }
 

@@ -126,7 +126,7 @@ public sealed class LocalDashboard : IAsyncLifetime
     private Task<string>? leadToken;
 
     /// <summary>The lead's API client; one token for every call, since the dashboard takes at most 10 sign-ins a minute from one address.</summary>
-    private async Task<HttpClient> LeadClient()
+    public async Task<HttpClient> LeadClient()
     {
         var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",

@@ -36,6 +36,7 @@ export const api = {
   status: () => call("GET", "/api/status"),
   job: id => call("GET", `/api/jobs/${encodeURIComponent(id)}`),
   checkJob: spec => call("POST", "/api/jobs/check", spec),
+  checkModel: request => call("POST", "/api/models/check", request),
   createJob: spec => call("POST", "/api/jobs", spec),
   stopJob: (id, reason) => call("POST", `/api/jobs/${encodeURIComponent(id)}/stop`, { reason }),
   resumeJob: id => call("POST", `/api/jobs/${encodeURIComponent(id)}/resume`, {}),

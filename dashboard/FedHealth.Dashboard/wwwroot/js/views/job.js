@@ -7,6 +7,7 @@ import { esc, num, time, statusBadge } from "../format.js";
 import { lineChart, barChart, update, colour } from "../charts.js";
 import { toast } from "../main.js";
 import { renderCounts } from "./counts.js";
+import { describeModel, modelFigures } from "../model.js";
 
 const ended = status => ["completed", "failed", "stopped"].includes(status);
 
@@ -22,6 +23,7 @@ export async function renderJob(main, id) {
   main.innerHTML = `
     <div class="title-row"><h1 id="job-title"></h1><div id="controls" class="controls"></div></div>
     <p id="job-facts" class="facts"></p>
+    <p id="job-model" class="facts model-facts"></p>
     <p id="job-detail" class="detail" role="status" aria-live="polite"></p>
     <div class="grid">
       <figure class="card chart"><figcaption>AUC per round: global model on every site's held-out rows, and each site's own</figcaption><div class="canvas"><canvas id="auc-chart" role="img" aria-label="AUC per round"></canvas></div></figure>
@@ -55,6 +57,9 @@ export async function renderJob(main, id) {
       job.spec.siteLevelPrivacy ? `site-level DP σ=${job.spec.siteLevelPrivacy.noiseMultiplier}` : ""].filter(Boolean).join(" · ");
     main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)} · ${esc(job.spec.strategy?.name ?? "fedavg")} · ` +
       `${esc(privacy)} · sites ${esc(sites.join(", "))} · deadline ${esc(job.spec.roundDeadline)}`;
+    // The digest is what each hospital's policy approves: whole, selectable in one click, beside the parameter count.
+    main.querySelector("#job-model").innerHTML = `Model: <span id="model-description">${esc(describeModel(job.spec.model))}</span>` +
+      (job.modelDigest ? ` · ${modelFigures(job.modelDigest, job.modelParameters)}` : "");
     // The detail says why a job is not simply running or done (paused by whom, why it failed); a completed job's report says the rest.
     main.querySelector("#job-detail").textContent = job.status === "completed" ? "" : job.detail ? (job.detail.startsWith(job.status) ? job.detail : `${job.status}: ${job.detail}`) : rounds.length === 0 ? "Waiting for the first round to close…" : "";
     drawControls();

@@ -1,8 +1,10 @@
 // The job form: schemas and sites from what the sites advertise, checked by the server's own rules as the lead
-// types (each problem shown at its field), with the privacy cost per round from the accountant, then launched.
+// types (each problem shown at its field), with the privacy cost per round from the accountant, then launched. The
+// model's parameters, digest and shapes, and which chosen sites' policies would train it, come from the server too.
 import { api, isLead } from "../api.js";
 import { on } from "../live.js";
 import { esc, num } from "../format.js";
+import { modelFigures } from "../model.js";
 
 const field = (name, label, input, hint = "") => `
   <div class="field" data-field="${name}">
@@ -26,9 +28,33 @@ const strategies = [
 ];
 const strategyOptions = strategies.map(([value, label]) => `<option value="${value}">${label}</option>`).join("");
 const serverOptimisers = ["fedadam", "fedyogi", "fedadagrad"];
+// A declared network starts as the MLP preset written out; the lead edits it as JSON, one layer an object.
+const exampleLayers = `[
+  { "kind": "linear", "units": 16 },
+  { "kind": "relu" },
+  { "kind": "linear", "units": 1 }
+]`;
+// The fields a layer object may hold and their types (which kind takes which is the server's rule, named at the layer).
+const layerFields = { kind: "string", name: "string", units: "integer", kernel: "integer", stride: "integer", padding: "integer", output: "integer",
+  p: "number", bias: "boolean", feature: "string", categories: "integer", dimensions: "integer", layers: "list" };
+const typeOf = v => Array.isArray(v) ? "list" : Number.isInteger(v) ? "integer" : typeof v;
+const layerProblem = (layers, where = "") => {
+  for (const [i, l] of layers.entries()) {
+    if (l === null || typeOf(l) !== "object") return `${where}layer ${i}: must be an object such as { "kind": "relu" }`;
+    if (typeof l.kind !== "string") return `${where}layer ${i}: needs a "kind" (a string such as "linear")`;
+    const at = `${where}layer ${i} (${l.kind})`;
+    for (const [key, v] of Object.entries(l)) {
+      const want = layerFields[key];
+      if (!want) return `${at}: '${key}' is not a layer field (known: ${Object.keys(layerFields).join(", ")})`;
+      if (v !== null && typeOf(v) !== want && !(want === "number" && typeof v === "number")) return `${at}: '${key}' must be ${want === "list" ? "a list" : `a ${want}`}`;
+    }
+    if (Array.isArray(l.layers)) { const inner = layerProblem(l.layers, `${at} › `); if (inner) return inner; }
+  }
+  return null;
+};
 // A count trains nothing: it keeps only what names the data, the sites and the round's deadline (the server refuses a model,
 // a strategy, privacy settings or kept models with it), and is always one round under secure aggregation.
-const trainingOnly = ['[data-field="model"]', '[data-field="strategy.name"]', "#strategy-settings", '[data-field="personalisation.method"]',
+const trainingOnly = ['[data-field="model"]', "#model-check", '[data-field="strategy.name"]', "#strategy-settings", '[data-field="personalisation.method"]',
   '[data-field="rounds"]', '[data-field="checkpointEvery"]', '[data-field="seed"]', "#local-training", "#privacy"];
 
 export async function renderNewJob(main) {
@@ -59,8 +85,15 @@ export async function renderNewJob(main) {
           "A count sums each site's rows per label under secure aggregation in one round; it trains no model.")}
         ${field("name", "Name", `<input id="f-name" name="name" required maxlength="200" value="" aria-describedby="f-name-problem">`)}
         ${field("schema", "Data schema", `<select id="f-schema" name="schema" aria-describedby="f-schema-problem f-schema-hint">${schemaOptions}</select>`, '<span id="features"></span>')}
-        ${field("model", "Model", `<select id="f-model" name="model"><option value="logistic">logistic regression</option><option value="mlp">MLP (one hidden layer)</option></select>`)}
+        ${field("model", "Model", `<select id="f-model" name="model" aria-describedby="f-model-problem"><option value="logistic">logistic regression</option><option value="mlp">MLP (one hidden layer)</option><option value="declared">Declared network</option></select>`)}
         ${field("model.hiddenUnits", "Hidden units (MLP)", numberInput("model.hiddenUnits", 16, 'min="1" max="4096"'))}
+        <div class="field wide" data-field="model.layers">
+          <label for="f-model.layers">Layers (JSON)</label>
+          <textarea id="f-model.layers" name="model.layers" rows="6" spellcheck="false" autocomplete="off" aria-describedby="f-model.layers-problem f-model.layers-hint">${esc(exampleLayers)}</textarea>
+          <small id="f-model.layers-hint">A list of layer objects, in order, e.g. { "kind": "linear", "units": 16 }: linear, conv1d/2d, pooling, norms, dropout, activations, flatten, embedding, residual. The input is the schema's features; the network must end in 1 unit.</small>
+          <small class="problem" id="f-model.layers-problem" aria-live="polite"></small>
+        </div>
+        <div id="model-check" class="model-check" aria-live="polite"></div>
         ${field("strategy.name", "Strategy", `<select id="f-strategy.name" name="strategy.name" aria-describedby="f-strategy.name-problem">${strategyOptions}</select>`)}
         <div class="group" id="strategy-settings">
           ${field("training.proximalMu", "Proximal term μ (FedProx)", numberInput("training.proximalMu", 0.01, 'step="any" min="0"'))}
@@ -157,6 +190,16 @@ export async function renderNewJob(main) {
   const drawKind = () => {
     for (const selector of trainingOnly) main.querySelector(selector).hidden = counting();
     main.querySelector('[data-field="model.hiddenUnits"]').hidden = counting() || form.model.value !== "mlp";
+    main.querySelector('[data-field="model.layers"]').hidden = counting() || form.model.value !== "declared";
+  };
+  const declared = () => !counting() && form.model.value === "declared";
+  // The layers as typed, or null when they are not a list of layer objects (localProblems names why).
+  const layers = () => {
+    try { const l = JSON.parse(form.elements["model.layers"].value); return Array.isArray(l) && !layerProblem(l) ? l : null; } catch { return null; }
+  };
+  const model = () => {
+    const features = chosen().featureNames.length;
+    return declared() ? { kind: "declared", features, layers: layers() } : { kind: form.model.value, features, hiddenUnits: number("model.hiddenUnits") };
   };
   const spec = () => {
     const s = chosen();
@@ -168,7 +211,7 @@ export async function renderNewJob(main) {
     }
     return {
       kind: "training", name: value("name"), schema: s.schema, featureNames: s.featureNames,
-      model: { kind: form.model.value, features: s.featureNames.length, hiddenUnits: number("model.hiddenUnits") },
+      model: model(),
       training: {
         localEpochs: number("training.localEpochs"), batchSize: number("training.batchSize"), learningRate: number("training.learningRate"),
         proximalMu: strategyName() === "fedprox" ? number("training.proximalMu") : 0,
@@ -196,7 +239,14 @@ export async function renderNewJob(main) {
   // Numbers the browser cannot read are named here; every other rule is the server's (the coordinator checks them again).
   const localProblems = () => [...form.querySelectorAll('input[type="number"]')]
     .filter(i => !i.closest("[hidden]") && (i.value.trim() === "" || !Number.isFinite(Number(i.value))))
-    .map(i => `${i.name}: must be a number`);
+    .map(i => `${i.name}: must be a number`).concat(declared() ? [layersProblem()].filter(Boolean) : []);
+  const layersProblem = () => {
+    let list;
+    try { list = JSON.parse(form.elements["model.layers"].value); } catch (e) { return `model.layers: not valid JSON (${e.message})`; }
+    if (!Array.isArray(list)) return 'model.layers: must be a list of layer objects, [{ "kind": … }, …]';
+    const problem = layerProblem(list);
+    return problem ? `model.layers: ${problem}` : null;
+  };
 
   let problems = [], version = 0, timer = null;
   const show = (list, participants, privacy) => {
@@ -206,7 +256,7 @@ export async function renderNewJob(main) {
       const mine = list.filter(p => p.split(":")[0] === name);
       const slot = el.querySelector(".problem");
       slot.textContent = mine.map(p => p.slice(p.indexOf(":") + 1).trim()).join("; ");
-      const input = el.querySelector("input, select");
+      const input = el.querySelector("input, select, textarea");
       if (input) input.setAttribute("aria-invalid", mine.length ? "true" : "false");
     }
     const placed = new Set([...form.querySelectorAll(".field")].map(f => f.dataset.field));
@@ -227,14 +277,32 @@ export async function renderNewJob(main) {
       : `Site-level DP: ε ≈ ${num(p.siteLevelEpsilon)} for any one site's whole data after the last round (δ = ${p.siteLevelDelta}).`);
     main.querySelector("#epsilon").textContent = parts.join(" ") || "Without differential privacy, no ε is spent.";
   };
+  // The model's figures and who would train it; a model that does not build says why in place of its figures.
+  const drawModel = result => {
+    const host = main.querySelector("#model-check");
+    if (!result || result.digest == null) { host.innerHTML = ""; return; }
+    const shapes = list => `<ol>${list.map(l => `<li><code>${esc(l.kind)}</code>${l.name ? ` <small>${esc(l.name)}</small>` : ""} → [${l.output.join(", ")}]` +
+      (l.layers.length ? shapes(l.layers) : "") + `</li>`).join("")}</ol>`;
+    const sites = [result.accepting.length ? `Accepted by the policies of ${esc(result.accepting.join(", "))}.` : "No chosen site's policy accepts it.",
+      ...result.refusing.map(r => `<span class="error"><strong>${esc(r.site)}</strong> refuses: ${esc(r.reason)}</span>`)];
+    host.innerHTML = `<p>${modelFigures(result.digest, result.parameters)}</p><div id="model-layers">Output shape per row: ${shapes(result.layers)}</div>` +
+      `<p id="model-sites">${sites.join("<br>")}</p>`;
+  };
   const check = async () => {
     const mine = ++version;
     const local = localProblems();
-    if (local.length) { show(local, null, null); return; }
+    if (local.length) { show(local, null, null); drawModel(null); return; }
     try {
-      const result = await api.checkJob(spec());
-      if (mine === version) show(result.problems, result.participants, result.privacy);
-    } catch (e) { if (mine === version) show([`form: ${e.message}`], null, null); }
+      const s = spec();
+      const [result, modelResult] = await Promise.all([api.checkJob(s),
+        counting() ? null : api.checkModel({ model: s.model, featureNames: s.featureNames, sites: s.sites })]);
+      if (mine !== version) return;
+      // A model that does not build is named by both checks: keep the model check's words, at the model's own field.
+      const named = new Set((modelResult?.problems ?? []).map(p => p.slice(p.indexOf(":") + 1).trim()));
+      const list = result.problems.filter(p => !(p.startsWith("model:") && named.has(p.slice(p.indexOf(":") + 1).trim())));
+      show([...list, ...(modelResult?.problems ?? [])], result.participants, result.privacy);
+      drawModel(modelResult);
+    } catch (e) { if (mine === version) { show([`${declared() ? "model.layers" : "form"}: ${e.message}`], null, null); drawModel(null); } }
   };
   const soon = () => { clearTimeout(timer); timer = setTimeout(check, 250); };
   form.addEventListener("input", soon);
