@@ -25,6 +25,9 @@ public static class DpSgdTrainer
     {
         if (!(dp.SamplingRate is > 0 and <= 1) || !(dp.ClipNorm > 0) || !(dp.NoiseMultiplier > 0))
             throw new ArgumentException($"DP-SGD needs a sampling rate in (0, 1], a positive clip norm and a positive noise multiplier, got {dp}");
+        if (data.Times is not null)
+            throw new ArgumentException("DP-SGD needs each row's own gradient, and a row's term of the Cox partial likelihood depends on its whole risk set: " +
+                "a survival label trains without DP-SGD");
         var watch = Stopwatch.StartNew();
         random.manual_seed(seed);
         var sampler = new Random(seed);

@@ -32,6 +32,7 @@ public static class LocalTrainer
         var parameters = control is null ? null : model.parameters().ToList();
         using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
         using var y = tensor(data.Labels).to(device);
+        using var t = data.Times is null ? null : tensor(data.Times).to(device);
         var order = Enumerable.Range(0, data.Rows).ToArray();
         double lastEpochLoss = 0;
         var steps = 0;
@@ -47,7 +48,9 @@ public static class LocalTrainer
                 var count = Math.Min(plan.BatchSize, order.Length - start);
                 var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray()).to(device);
                 var logits = model.forward(x.index_select(0, index));
-                var loss = nn.functional.binary_cross_entropy_with_logits(logits, y.index_select(0, index));
+                // A survival label trains the Cox partial likelihood over the batch's risk sets; every other the binary cross-entropy.
+                var loss = t is null ? nn.functional.binary_cross_entropy_with_logits(logits, y.index_select(0, index))
+                    : CoxLoss.Of(logits, t.index_select(0, index), y.index_select(0, index));
                 optimizer.zero_grad();
                 (proximal is null ? loss : loss + proximal.Loss()).backward();
                 control?.Correct(parameters!);

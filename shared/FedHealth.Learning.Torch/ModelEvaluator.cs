@@ -18,6 +18,17 @@ public static class ModelEvaluator
         return sigmoid(model.forward(x)).cpu().data<float>().ToArray();
     }
 
+    /// <summary>Harrell's concordance of the model's risk scores with a survival label's times, as counts (no row leaves).</summary>
+    public static ConcordanceCounts Concordance(nn.Module<Tensor, Tensor> model, TabularData data, Device device)
+    {
+        if (data.Times is null) throw new ArgumentException("concordance needs a survival label (times and events)");
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        model.to(device).eval();
+        var risk = model.forward(tensor(data.Features, [data.Rows, data.Width]).to(device)).cpu().data<float>().ToArray();
+        return ConcordanceCounts.Of(risk, data.Times, data.Labels);
+    }
+
     public static SiteEvaluation Evaluate(string siteId, nn.Module<Tensor, Tensor> model, TabularData data, Device device)
     {
         var probabilities = Predict(model, data, device);

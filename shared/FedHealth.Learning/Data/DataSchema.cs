@@ -92,4 +92,6 @@ public sealed class LabelDefinition
 
     public const string Binary = "binary";
     public const string EventWithin = "eventWithin";
+    /// <summary>Time to event with censoring: each row's event (any of the event columns) and its time, by the same pairing as eventWithin.</summary>
+    public const string Survival = "survival";
 }

@@ -58,18 +58,19 @@ public static class SchemaFile
                 if (l.Column is null || !declared.ContainsKey(l.Column)) yield return $"label.column: '{l.Column}' is not declared in columns";
                 if (l.Positive is not { Count: > 0 }) yield return "label.positive: list the values that mean positive";
                 break;
-            case LabelDefinition.EventWithin:
+            case LabelDefinition.EventWithin or LabelDefinition.Survival:
                 if (l.TimeColumns is not { Count: > 0 }
-                    || l.EventColumns is not { Count: > 0 }) { yield return "label: eventWithin needs timeColumns and eventColumns"; yield break; }
+                    || l.EventColumns is not { Count: > 0 }) { yield return $"label: {l.Kind} needs timeColumns and eventColumns"; yield break; }
                 if (l.TimeColumns.Count != l.EventColumns.Count)
-                    yield return $"label: eventWithin pairs each event with its own time: {l.EventColumns.Count} eventColumns need as many timeColumns, " +
+                    yield return $"label: {l.Kind} pairs each event with its own time: {l.EventColumns.Count} eventColumns need as many timeColumns, " +
                         $"got {l.TimeColumns.Count} (timeColumns[i] is the time of eventColumns[i]; the last one is also the follow-up)";
                 foreach (var c in l.TimeColumns.Concat(l.EventColumns).Where(c => !declared.ContainsKey(c)))
                     yield return $"label: column '{c}' is not declared in columns";
-                if (l.Horizon is not > 0) yield return "label.horizon: must be a positive time";
+                if (l.Kind == LabelDefinition.EventWithin && l.Horizon is not > 0) yield return "label.horizon: must be a positive time";
+                if (l.Kind == LabelDefinition.Survival && l.Horizon is not null) yield return "label.horizon: a survival label keeps every time; leave it out";
                 break;
             default:
-                yield return $"label.kind: '{l.Kind}' is not one of {LabelDefinition.Binary}, {LabelDefinition.EventWithin}";
+                yield return $"label.kind: '{l.Kind}' is not one of {LabelDefinition.Binary}, {LabelDefinition.EventWithin}, {LabelDefinition.Survival}";
                 break;
         }
     }

@@ -23,6 +23,7 @@ public static class SchemaReader
 
         var features = new List<float>();
         var labels = new List<float>();
+        var times = schema.Label.Kind == LabelDefinition.Survival ? new List<float>() : null;
         var groups = schema.Subgroups.ToDictionary(g => g.Name, _ => new List<string>());
         foreach (var row in table.Rows)
         {
@@ -33,8 +34,10 @@ public static class SchemaReader
             foreach (var f in schema.Features) features.Add((float)Feature(cell, f));
             foreach (var g in schema.Subgroups) groups[g.Name].Add(Group(cell, g));
             labels.Add(label.Value);
+            times?.Add((float)EventTime(cell, schema.Label).Time);
         }
-        var data = new TabularData(schema.FeatureNames, features.ToArray(), labels.ToArray(), groups.ToDictionary(g => g.Key, g => g.Value.ToArray()));
+        var data = new TabularData(schema.FeatureNames, features.ToArray(), labels.ToArray(), groups.ToDictionary(g => g.Key, g => g.Value.ToArray()),
+            times?.ToArray());
         if (data.Rows == 0) throw new DataException($"{csvPath}: no row has a label under schema '{schema.Name}' (after the row filter)");
         if (data.Positives == 0 || data.Positives == data.Rows)
             throw new DataException($"{csvPath}: the label has one class only ({(data.Positives == 0 ? "all negative" : "all positive")} in {data.Rows} " +
@@ -61,6 +64,7 @@ public static class SchemaReader
     {
         if (l.Kind == LabelDefinition.Binary)
             return l.Positive!.Contains(cell.Text(l.Column!)) ? 1f : 0f;
+        if (l.Kind == LabelDefinition.Survival) return EventTime(cell, l).Happened ? 1f : 0f;
         var (time, happened) = EventTime(cell, l);
         if (happened && time <= l.Horizon) return 1f;
         if (time >= l.Horizon) return 0f;

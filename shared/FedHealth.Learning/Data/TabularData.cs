@@ -1,6 +1,9 @@
 namespace FedHealth.Learning.Data;
 
-/// <summary>Rows of float features (row-major) with 0/1 labels: what a site trains and evaluates on. Never leaves the site.</summary>
+/// <summary>
+/// Rows of float features (row-major) with 0/1 labels: what a site trains and evaluates on. Never leaves the site. For a
+/// survival label, <see cref="Labels"/> is the event (1) or censoring (0) and <see cref="Times"/> the time of either.
+/// </summary>
 public sealed class TabularData
 {
     public IReadOnlyList<string> FeatureNames { get; }
@@ -8,12 +11,16 @@ public sealed class TabularData
     public float[] Labels { get; }
     public int Rows => Labels.Length;
     public int Width => FeatureNames.Count;
+    /// <summary>Each row's event or censoring time (survival labels); null for every other label.</summary>
+    public float[]? Times { get; }
 
     /// <summary>For each declared subgroup (sensitive attribute), each row's group: scored separately for fairness, never a feature.</summary>
     public IReadOnlyDictionary<string, string[]> Groups { get; }
 
-    public TabularData(IReadOnlyList<string> featureNames, float[] features, float[] labels, IReadOnlyDictionary<string, string[]>? groups = null)
+    public TabularData(IReadOnlyList<string> featureNames, float[] features, float[] labels, IReadOnlyDictionary<string, string[]>? groups = null,
+        float[]? times = null)
     {
+        if (times is not null && times.Length != labels.Length) throw new ArgumentException($"{times.Length} times for {labels.Length} rows");
         if (features.Length != labels.Length * featureNames.Count)
             throw new ArgumentException(
                 $"{labels.Length} rows of {featureNames.Count} features need {labels.Length * featureNames.Count} values, got {features.Length}");
@@ -23,6 +30,7 @@ public sealed class TabularData
         Features = features;
         Labels = labels;
         Groups = groups ?? new Dictionary<string, string[]>();
+        Times = times;
     }
 
     public int Positives => Labels.Count(l => l >= 0.5f);
@@ -36,7 +44,8 @@ public sealed class TabularData
             Array.Copy(Features, rows[i] * Width, features, i * Width, Width);
             labels[i] = Labels[rows[i]];
         }
-        return new TabularData(FeatureNames, features, labels, Groups.ToDictionary(g => g.Key, g => rows.Select(r => g.Value[r]).ToArray()));
+        return new TabularData(FeatureNames, features, labels, Groups.ToDictionary(g => g.Key, g => rows.Select(r => g.Value[r]).ToArray()),
+            Times is null ? null : rows.Select(r => Times[r]).ToArray());
     }
 
     public static TabularData Concat(IReadOnlyList<TabularData> parts)
@@ -45,7 +54,9 @@ public sealed class TabularData
         var names = parts[0].FeatureNames;
         if (parts.Any(p => !p.FeatureNames.SequenceEqual(names))) throw new ArgumentException("parts have different features");
         var shared = parts[0].Groups.Keys.Where(k => parts.All(p => p.Groups.ContainsKey(k)));
+        if (parts.Any(p => (p.Times is null) != (parts[0].Times is null))) throw new ArgumentException("parts mix survival and other labels");
         return new TabularData(names, parts.SelectMany(p => p.Features).ToArray(), parts.SelectMany(p => p.Labels).ToArray(),
-            shared.ToDictionary(k => k, k => parts.SelectMany(p => p.Groups[k]).ToArray()));
+            shared.ToDictionary(k => k, k => parts.SelectMany(p => p.Groups[k]).ToArray()),
+            parts[0].Times is null ? null : parts.SelectMany(p => p.Times!).ToArray());
     }
 }
