@@ -71,6 +71,13 @@ public sealed class DeclaredNetwork : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        using var output = Through(layers, input);
+        return output.squeeze(-1);
+    }
+
+    /// <summary>The input through each layer in turn, every intermediate freed as soon as the next is computed.</summary>
+    internal static Tensor Through(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, Tensor input)
+    {
         var x = input;
         foreach (var layer in layers)
         {
@@ -78,7 +85,7 @@ public sealed class DeclaredNetwork : nn.Module<Tensor, Tensor>
             if (!ReferenceEquals(x, input)) x.Dispose();
             x = next;
         }
-        return x.squeeze(-1);
+        return ReferenceEquals(x, input) ? x.alias() : x;
     }
 }
 
@@ -94,14 +101,8 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var x = input;
-        foreach (var layer in layers)
-        {
-            var next = layer.forward(x);
-            if (!ReferenceEquals(x, input)) x.Dispose();
-            x = next;
-        }
-        using (x) return input + x;
+        using var x = DeclaredNetwork.Through(layers, input);
+        return input + x;
     }
 }
 

@@ -75,6 +75,8 @@ public sealed class ArchitectureTests
     [InlineData("layer 0 (linear): name 'Hidden' must be 1 to 40 lower-case letters, digits or '_', starting with a letter", "bad-name")]
     [InlineData("500,011,000,001 parameters is more than the 250,000,000 a model may have", "too-big")]
     [InlineData("a declared model lists its layers: layers is missing or empty", "empty")]
+    [InlineData("layer 0 (conv1d): padding 2,147,483,647 is more than 16,777,216", "huge-padding")]
+    [InlineData("layer 2 (flatten): flattening [16777216, 9] gives 150,994,944 values, more than 16,777,216", "huge-flatten")]
     public void An_impossible_network_is_refused_naming_the_layer_and_the_shapes_that_do_not_fit(string expected, string name)
     {
         var conv = new LayerSpec { Kind = LayerKinds.Conv1d, Units = 4, Kernel = 3 };
@@ -100,6 +102,8 @@ public sealed class ArchitectureTests
             "bad-name" => Declared(9, Linear(1, "Hidden")),
             "too-big" => Declared(9, Linear(1_000_000), Linear(500_000), Linear(1)),
             "empty" => Declared(9),
+            "huge-padding" => Declared(9, conv with { Padding = int.MaxValue }),
+            "huge-flatten" => Declared(9, conv with { Units = 1 << 24, Padding = 1 }, L(LayerKinds.Relu), L(LayerKinds.Flatten)),
             _ => throw new ArgumentException(name),
         };
         var e = Assert.Throws<ArchitectureException>(() => Architecture.Resolve(spec, Features));

@@ -28,6 +28,16 @@ public static class Architecture
         };
         if (spec.Kind != ModelKinds.Declared && spec.Layers is not null)
             throw new ArchitectureException($"model kind '{spec.Kind}' is a preset: layers belong only to a declared model");
+        // A preset's size is judged by its own fields first, so a lead who asked for too many hidden units is told so in those terms.
+        var presetCount = spec.Kind switch
+        {
+            ModelKinds.Logistic => spec.Features + 1L,
+            ModelKinds.Mlp => (long)spec.HiddenUnits * spec.Features + 2L * spec.HiddenUnits + 1,
+            _ => 0,
+        };
+        if (presetCount > ParameterLayout.MaxParameters) throw new ArchitectureException(
+            $"{presetCount:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {ParameterLayout.MaxParameters:N0}" +
+                " a model may have");
         var input = new[] { spec.Features };
         var walker = new Walker(featureNames, spec.Features);
         var resolved = walker.Walk(layers, input, "", "", topLevel: true);
@@ -45,6 +55,12 @@ public static class Architecture
     }
 
     internal static string Show(int[] shape) => $"[{string.Join(", ", shape)}]";
+
+    /// <summary>
+    /// The largest size any one field or side may have: far above any real layer, and low enough that no shape arithmetic
+    /// (sides with padding, a kernel's fan-in, a flattened size) can overflow before the parameter limit judges the model.
+    /// </summary>
+    private const int MaxSide = 1 << 24;
 
     private sealed class Walker(IReadOnlyList<string>? featureNames, int features)
     {
@@ -98,9 +114,11 @@ public static class Architecture
                         var stride = spec.Stride is null ? 1 : Positive(spec.Stride, "stride", at);
                         var padding = NonNegative(spec.Padding, "padding", at);
                         var outSpatial = spatial.Select(n => Slide(n, kernel, stride, padding, at, input)).ToArray();
-                        var fanIn = channels * (int)Math.Pow(kernel, dims);
+                        var fanIn = (long)channels * (long)Math.Pow(kernel, dims);
+                        if (fanIn > MaxSide) throw new ArchitectureException(
+                            $"{at}: a kernel {kernel} wide over {channels} channels reads {fanIn:N0} values, more than {MaxSide:N0}");
                         var bias = spec.Bias ?? true;
-                        Add(path, [units, channels, .. Enumerable.Repeat(kernel, dims)], fanIn, bias, units);
+                        Add(path, [units, channels, .. Enumerable.Repeat(kernel, dims)], (int)fanIn, bias, units);
                         return new ResolvedLayer(spec.Kind, name, input, [units, .. outSpatial])
                         { Units = units, Kernel = kernel, Stride = stride, Padding = padding, Bias = bias, AddsChannel = addsChannel };
                     }
@@ -160,7 +178,11 @@ public static class Architecture
                 case Relu or Gelu or Silu or Tanh or Sigmoid:
                     return Same();
                 case Flatten:
-                    return new ResolvedLayer(spec.Kind, name, input, [input.Aggregate(1, (a, b) => checked(a * b))]);
+                    {
+                        var size = input.Aggregate(1L, (a, b) => a * b);
+                        if (size > MaxSide) throw new ArchitectureException($"{at}: flattening {Show(input)} gives {size:N0} values, more than {MaxSide:N0}");
+                        return new ResolvedLayer(spec.Kind, name, input, [(int)size]);
+                    }
                 case Embedding:
                     {
                         if (!atStart)
@@ -214,8 +236,8 @@ public static class Architecture
 
         private static int Slide(int size, int kernel, int stride, int padding, string at, int[] input)
         {
-            var output = (size + 2 * padding - kernel) / stride + 1;
-            if (size + 2 * padding < kernel || output < 1)
+            var output = (int)(((long)size + 2L * padding - kernel) / stride + 1);
+            if ((long)size + 2L * padding < kernel || output < 1)
                 throw new ArchitectureException($"{at}: kernel {kernel} does not fit its input {Show(input)} (side {size}, padding {padding})");
             return output;
         }
@@ -234,11 +256,16 @@ public static class Architecture
         {
             null => throw new ArchitectureException($"{at}: needs '{field}'"),
             < 1 => throw new ArchitectureException($"{at}: {field} {value} must be at least 1"),
+            > MaxSide => throw new ArchitectureException($"{at}: {field} {value:N0} is more than {MaxSide:N0}"),
             _ => value.Value,
         };
 
-        private static int NonNegative(int? value, string field, string at) =>
-            value is < 0 ? throw new ArchitectureException($"{at}: {field} {value} must not be negative") : value ?? 0;
+        private static int NonNegative(int? value, string field, string at) => value switch
+        {
+            < 0 => throw new ArchitectureException($"{at}: {field} {value} must not be negative"),
+            > MaxSide => throw new ArchitectureException($"{at}: {field} {value:N0} is more than {MaxSide:N0}"),
+            _ => value ?? 0,
+        };
 
         private static IEnumerable<(string Field, bool Set)> SetFields(LayerSpec s) =>
         [
