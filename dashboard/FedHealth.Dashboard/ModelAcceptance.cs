@@ -34,7 +34,7 @@ public static class ModelAcceptance
         var refusing = new List<SiteRefusal>();
         foreach (var site in sites)
         {
-            if (ModelApproval.Refusal(site.Policy?.Models, model.Digest, model.Layout.TotalCount, model.Kinds, ModelTasks.Binary) is { } why)
+            if (ModelApproval.Refusal(site.Policy?.Models, model.Digest, model.Layout.TotalCount, model.Kinds, model.Task) is { } why)
                 refusing.Add(new SiteRefusal(site.SiteId, why));
             else accepting.Add(site.SiteId);
         }

@@ -49,6 +49,12 @@ public static class FedHealthCommands
                 "{\"kind\":\"linear\",\"units\":1}] (docs/models.md)"
         };
         var port = new Option<int>("--port") { Description = "Dashboard port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5080 };
+        var federationName = new Option<string>("--federation")
+        {
+            Description = "A federation in infra/federations: breast-prognosis (recurrence or death within 5 years), breast-prognosis-survival " +
+                "(time to recurrence or death: a Cox model, scored by Harrell's C-index), wdbc",
+            DefaultValueFactory = _ => "breast-prognosis",
+        };
         var dpEpsilon = new Option<double?>("--dp-epsilon")
         {
             Description = "Train with DP-SGD: every site gets this ε budget (δ=1e-5) and the noise is set to spend it over the job"
@@ -69,13 +75,18 @@ public static class FedHealthCommands
         var strategy = StrategyOptions.Create();
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
-            rounds, seed, headless, dataDir, summary, model, layers, port, dpEpsilon, plain, noJob, job, ringBits,
+            rounds, seed, headless, dataDir, summary, model, layers, federationName, port, dpEpsilon, plain, noJob, job, ringBits,
         };
         strategy.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
             IReadOnlyList<LayerSpec>? declared;
-            try { declared = DeclaredLayers.Read(result.GetValue(model)!, result.GetValue(layers)); }
+            string federationDir;
+            try
+            {
+                declared = DeclaredLayers.Read(result.GetValue(model)!, result.GetValue(layers));
+                federationDir = LocalRunOptions.ShippedFederation(result.GetValue(federationName)!);
+            }
             catch (ArgumentException e)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
@@ -85,7 +96,7 @@ public static class FedHealthCommands
             {
                 Rounds = result.GetValue(rounds), Seed = result.GetValue(seed), Headless = result.GetValue(headless), JobKind = result.GetValue(job)!,
                 DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
-                Model = result.GetValue(model)!, Layers = declared, Port = result.GetValue(port), FederationDir = LocalRunOptions.DefaultFederationDir(),
+                Model = result.GetValue(model)!, Layers = declared, Port = result.GetValue(port), FederationDir = federationDir,
                 DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain), SecureRingBits = result.GetValue(ringBits),
                 Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result), Personalisation = strategy.Personalisation(result),
             };

@@ -1,6 +1,11 @@
 namespace FedHealth.Contracts;
 
-/// <summary>Binary-classification quality of one model on some held-out rows.</summary>
+/// <summary>
+/// One model's quality on some held-out rows. <see cref="Auc"/> is its discrimination: the ROC AUC of a binary outcome,
+/// or for survival Harrell's C-index (the AUC's generalisation to censored times; the dashboard and the CLI name it so).
+/// <see cref="Accuracy"/> is NaN for survival, which has no threshold; <see cref="Loss"/> is the task's own (log-loss,
+/// or the Cox partial likelihood per event).
+/// </summary>
 public sealed record ModelMetrics
 {
     public required double Auc { get; init; }
@@ -47,6 +52,19 @@ public sealed record SiteEvaluation
     public required ScoreHistogram Histogram { get; init; }
     /// <summary>The same rows by group of each sensitive attribute the schema declares (empty when it declares none).</summary>
     public IReadOnlyList<SubgroupMetrics> Subgroups { get; init; } = [];
+    /// <summary>Survival: the site's comparable and concordant pairs (Harrell), which add up across sites; null for a binary outcome.</summary>
+    public ConcordanceSums? Concordance { get; init; }
+}
+
+/// <summary>
+/// Harrell's pair counts on one site's held-out rows: pairs where the earlier time is an event (comparable) and how many of
+/// them the model ranks right (concordant, ties a half). Counts of pairs, never rows; sites' sums give the C-index over
+/// every within-site pair.
+/// </summary>
+public sealed record ConcordanceSums
+{
+    public required long Comparable { get; init; }
+    public required double Concordant { get; init; }
 }
 
 /// <summary>

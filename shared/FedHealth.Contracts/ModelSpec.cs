@@ -12,6 +12,8 @@ public sealed record ModelSpec
     public required string Kind { get; init; }
     public required int Features { get; init; }
     public int HiddenUnits { get; init; } = 16;
+    /// <summary>What the model predicts (<see cref="ModelTasks"/>): "binary" (the default) or "survival" (a Cox model's log relative risk).</summary>
+    public string Task { get; init; } = ModelTasks.Binary;
     /// <summary>The layers of a "declared" model, in order; null for a preset.</summary>
     public IReadOnlyList<LayerSpec>? Layers { get; init; }
 }
@@ -41,11 +43,15 @@ public sealed record LayerSpec
     public IReadOnlyList<LayerSpec>? Layers { get; init; }
 }
 
-/// <summary>What a model predicts. Today every schema's label is a binary outcome.</summary>
+/// <summary>
+/// What a model predicts, as the sites' schema labels it: "binary" (a binary or within-horizon label; one logit) or
+/// "survival" (time to event with censoring; one log relative risk, trained by the Cox partial likelihood).
+/// </summary>
 public static class ModelTasks
 {
     public const string Binary = "binary";
-    public static readonly IReadOnlyList<string> All = [Binary];
+    public const string Survival = "survival";
+    public static readonly IReadOnlyList<string> All = [Binary, Survival];
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Learning.Codec;
+using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
 using FedHealth.Learning.Torch;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,13 @@ public sealed class SiteModels(string siteId, IReadOnlyList<string> featureNames
         {
             return Decline(round, $"global model refused: {e.Message}");
         }
+    }
+
+    /// <summary>A job whose model predicts another task than the site's label holds (a survival model on a binary label, say).</summary>
+    public static string? TaskProblem(ModelSpec? model, TabularData data)
+    {
+        var held = data.Times is null ? ModelTasks.Binary : ModelTasks.Survival;
+        return model is null || model.Task == held ? null : $"the job's model predicts {model.Task}, and this site's label is {held}";
     }
 
     public RoundDeclined Decline(IRoundMessage round, string reason)

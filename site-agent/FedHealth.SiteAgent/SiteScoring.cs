@@ -20,6 +20,7 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
     {
         gate.Received(request);
         if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames, DataKinds.AggregateMetrics) is { } notThisModel) return notThisModel;
+        if (SiteModels.TaskProblem(request.Model, split.Test) is { } wrongTask) return gate.Release(models.Decline(request, wrongTask));
         using var scope = NewDisposeScope();
         if (models.Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
         var evaluation = ModelEvaluator.Evaluate(siteId, model!, split.Test, device);
@@ -50,6 +51,7 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
     {
         gate.Received(request);
         if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames, DataKinds.AggregateMetrics) is { } notThisModel) return notThisModel;
+        if (SiteModels.TaskProblem(request.Model, split.Test) is { } wrongTask) return gate.Release(models.Decline(request, wrongTask));
         var scores = new List<CrossSiteScore>();
         foreach (var candidate in request.Candidates)
         {

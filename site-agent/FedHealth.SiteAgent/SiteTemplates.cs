@@ -106,8 +106,8 @@ public static class SiteTemplates
             // The layer kinds it may use (the presets use linear and relu). The others in the vocabulary:
             // {{string.Join(", ", LayerKinds.All.Except(DefaultLayerKinds))}}.
             "layerKinds": [ {{string.Join(", ", DefaultLayerKinds.Select(k => $"\"{k}\""))}} ],
-            // What the model predicts: {{string.Join(", ", ModelTasks.All)}} (a binary outcome) is the only task yet.
-            "tasks": [ "{{ModelTasks.Binary}}" ]
+            // What the model predicts: {{string.Join(", ", ModelTasks.All)}}; the site trains only the task its schema's label holds.
+            "tasks": [ {{string.Join(", ", ModelTasks.All.Select(t => $"\"{t}\""))}} ]
           },
         }
 

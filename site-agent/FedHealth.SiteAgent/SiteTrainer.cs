@@ -68,6 +68,7 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
         if (round.Schema != schema.Name || !round.FeatureNames.SequenceEqual(schema.FeatureNames))
             return models.Decline(round, $"site {siteId} holds schema '{schema.Name}' ({string.Join(", ", schema.FeatureNames)}), the job asks for " +
                 $"'{round.Schema}' ({string.Join(", ", round.FeatureNames)})");
+        if (SiteModels.TaskProblem(round.Model, split.Train) is { } wrongTask) return models.Decline(round, wrongTask);
         lock (torchGate)
         {
             if (answers.TryGet(round.JobId, round.Round, out var earlier)) return earlier;

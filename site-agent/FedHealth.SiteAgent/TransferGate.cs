@@ -62,7 +62,7 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         ResolvedArchitecture resolved;
         try { resolved = Architecture.Resolve(model, featureNames); }
         catch (ArgumentException) { return null; }
-        if (ModelApproval.Refusal(models, resolved.Digest, resolved.Layout.TotalCount, resolved.Kinds, ModelTasks.Binary) is not { } why) return null;
+        if (ModelApproval.Refusal(models, resolved.Digest, resolved.Layout.TotalCount, resolved.Kinds, resolved.Task) is not { } why) return null;
         var coordinator = jobs.GetValueOrDefault(round.JobId)?.CoordinatorJurisdiction ?? "unknown";
         var refused = new RefusedTransfer { DataKind = dataKind, Destination = "coordinator", DestinationJurisdiction = coordinator, Reason = why };
         return Refuse(round.JobId, round.Round, why, refused, withheld: null, received: round.GetType().Name);

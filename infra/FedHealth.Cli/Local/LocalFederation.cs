@@ -37,7 +37,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var model = Architecture.Resolve(spec.Model, spec.FeatureNames);
         output.WriteLine($"Model {model.Digest}: {model.Layout.TotalCount:N0} parameters, layers " +
             string.Join(" → ", model.Layers.Select(l => l.Kind)) + $", output {string.Join("×", model.Output)}");
-        table.Header();
+        table.Header(FederationSummary.MetricName(spec.Model!.Task));
         var ended = await watcher.Ended.WaitAsync(cancellation);
         if (ended.FinalWeights is { } weights) SaveModel(spec, weights, ended.JobId);
 
@@ -211,7 +211,12 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Name = $"{schema.Name} ({options.Model}, seed {options.Seed})",
             Schema = schema.Name,
             FeatureNames = schema.FeatureNames,
-            Model = new ModelSpec { Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16, Layers = options.Layers },
+            Model = new ModelSpec
+            {
+                Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16, Layers = options.Layers,
+                // The task is the one the sites' label holds: a survival label trains a Cox model.
+                Task = schema.Label.Kind == LabelDefinition.Survival ? ModelTasks.Survival : ModelTasks.Binary,
+            },
             Training = new TrainingPlan
             {
                 LocalEpochs = options.LocalEpochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
@@ -297,7 +302,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             ?? throw new InvalidOperationException($"job {ended.JobId} {ended.Outcome} without a completed round: {ended.Detail}");
         var pooledModel = CentralTraining.Train(spec.Model, spec.Training, spec.Rounds, spec.Seed,
             TabularData.Concat(agents.Select(a => a.Split.Train).ToList()));
-        var (pooled, _) = CentralTraining.Score(pooledModel, agents.Select(a => (a.Id, a.Split.Test)));
+        var (pooled, _) = CentralTraining.Score(pooledModel, agents.Select(a => (a.Id, a.Split.Test)), spec.Model!.Task);
         var global = last.Global ?? throw new InvalidOperationException("the last round has no evaluation");
         return new FederationSummary(
             rounds.Count,
@@ -314,19 +319,21 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Math.Round(wall.TotalSeconds, 2),
             ended.JobId,
             ended.Outcome,
-            ended.CrossSite);
+            ended.CrossSite,
+            spec.Model.Task);
     }
 
     private void PrintSummary(FederationSummary s)
     {
         output.WriteLine();
         output.WriteLine($"Job {s.JobId} {s.Outcome} after {s.Rounds} rounds in {s.WallSeconds:F1}s");
-        output.WriteLine($"Final global model on all held-out rows: AUC {s.Global.Auc:F4}, accuracy {s.Global.Accuracy:F4}, loss {s.Global.Loss:F4}");
-        output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): AUC {s.PooledBaseline.Auc:F4} (difference " +
+        output.WriteLine($"Final global model on all held-out rows: {s.Metric} {s.Global.Auc:F4}" +
+            (double.IsNaN(s.Global.Accuracy) ? "" : $", accuracy {s.Global.Accuracy:F4}") + $", loss {s.Global.Loss:F4}");
+        output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): {s.Metric} {s.PooledBaseline.Auc:F4} (difference " +
             $"{s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000})");
         foreach (var site in s.Sites)
             output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test " +
-                $"{site.TestSamples,5}  AUC {site.Auc:F4}  accuracy {site.Accuracy:F4}" +
+                $"{site.TestSamples,5}  {s.Metric} {site.Auc:F4}" + (double.IsNaN(site.Accuracy) ? "" : $"  accuracy {site.Accuracy:F4}") +
                 (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : "") +
                     (site.PersonalAuc is { } own ? $"  personal model AUC {own:F4}" : ""));
         if (s.CrossSite is { } crossSite) CrossSiteTable.Print(crossSite, s.Sites.Select(site => site.Id).ToList(), output);

@@ -2,12 +2,13 @@ using FedHealth.Contracts;
 
 namespace FedHealth.Cli.Local;
 
-/// <summary>The per-round table `fedhealth local` prints: global figures, then each site's held-out AUC.</summary>
+/// <summary>The per-round table `fedhealth local` prints: global figures, then each site's held-out AUC (C-index for survival).</summary>
 public sealed class RoundTable(TextWriter output, IReadOnlyList<string> siteIds)
 {
-    public void Header()
+    /// <param name="metric">What the discrimination figures are: "AUC", or "C-index" for survival.</param>
+    public void Header(string metric = "AUC")
     {
-        output.WriteLine($"{"round",6} {"global AUC",10} {"accuracy",8} {"loss",7} {"train loss",10} {"max ε",7} {"sec",6}  " +
+        output.WriteLine($"{"round",6} {"global " + metric,10} {"accuracy",8} {"loss",7} {"train loss",10} {"max ε",7} {"sec",6}  " +
                          string.Join(" ", siteIds.Select(id => $"{Short(id),14}")) + "  left out");
     }
 

@@ -75,6 +75,9 @@ public static class JobSpecRules
     /// <summary>What a network that builds may still not be trained with: rows mixed in a batch under DP-SGD, or SCAFFOLD over buffers.</summary>
     private static IEnumerable<string> ArchitectureProblems(JobSpec spec, ResolvedArchitecture model)
     {
+        if (model.Task == ModelTasks.Survival && spec.Privacy is not null)
+            yield return "privacy: DP-SGD needs each row's own gradient, and a row's term of the Cox partial likelihood depends on its whole risk set; " +
+                "train a survival model without privacy (siteLevelPrivacy protects whole updates and works)";
         var mixing = model.Kinds.Where(LayerKinds.MixesRows).Order(StringComparer.Ordinal).ToList();
         if (mixing.Count == 0) yield break;
         if (spec.Privacy is not null)

@@ -51,7 +51,7 @@ public static class ModelsCheck
         catch (ArgumentException e) { return CheckResult.Warn(name, $"does not build on this schema: {e.Message}"); }
         var shape = spec.Kind == ModelKinds.Mlp ? $"{spec.HiddenUnits} hidden units, " : "";
         var detail = $"{model.Digest} ({shape}{model.Layout.TotalCount:N0} parameters on the schema's {spec.Features} features)";
-        return ModelApproval.Refusal(policy, model.Digest, model.Layout.TotalCount, model.Kinds, ModelTasks.Binary) switch
+        return ModelApproval.Refusal(policy, model.Digest, model.Layout.TotalCount, model.Kinds, model.Task) switch
         {
             // The reason without its lead-in, which repeats the digest.
             { } why => CheckResult.Warn(name, $"{detail}: refused, {why.Split("accepts: ", 2)[^1]} (add its digest to models.allowedDigests to train it)"),

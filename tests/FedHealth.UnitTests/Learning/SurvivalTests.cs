@@ -98,6 +98,9 @@ public sealed class SurvivalTests : IDisposable
         var c = ModelEvaluator.Concordance(model, split.Test, CPU).CIndex;
         // The exact loss and gradient are proven above; here only that training ranks held-out patients better than the seeded start.
         Assert.True(c > 0.6 && c > before + 0.03, $"held-out C-index {before:F4} before training, {c:F4} after");
+        // A site trains only the task its label holds.
+        Assert.Equal("the job's model predicts binary, and this site's label is survival", FedHealth.SiteAgent.SiteModels.TaskProblem(spec, data));
+        Assert.Null(FedHealth.SiteAgent.SiteModels.TaskProblem(spec with { Task = ModelTasks.Survival }, data));
         Assert.Throws<ArgumentException>(() => DpSgdTrainer.Train(model, split.Train, new TrainingPlan(),
             new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.1 }, 1, CPU));
     }

@@ -25,12 +25,13 @@ public sealed class EvaluationStep(TrainingKind training) : IAnswerStep
     public StepVerdict Judge(JobState job, ISiteRoundMessage answer)
     {
         var e = (EvaluationSubmitted)answer;
-        if (Problem(e.Evaluation, e.SiteId) is { } bad) return StepVerdict.Refuse(bad);
+        var task = TaskOf(job);
+        if (Problem(e.Evaluation, e.SiteId, task) is { } bad) return StepVerdict.Refuse(bad);
         var spec = job.Spec;
         if (e.Personalised is not null && (spec.Personalisation is null || job.Round < spec.Rounds))
             return StepVerdict.Refuse($"{e.SiteId} sent a personal model's evaluation, which this job" +
                 (spec.Personalisation is null ? " does not ask for" : $" asks for only in round {spec.Rounds}"));
-        if (e.Personalised is { } personal && Problem(personal, e.SiteId) is { } badPersonal) return StepVerdict.Refuse($"personalised {badPersonal}");
+        if (e.Personalised is { } personal && Problem(personal, e.SiteId, task) is { } badPersonal) return StepVerdict.Refuse($"personalised {badPersonal}");
         if (training.PersonalModelProblem(job, e) is { } badModel) return StepVerdict.Refuse(badModel);
         var withheld = e.PersonalModelWithheld is { } why && TrainingKind.WantsCrossSite(spec) ? Truncate(why, 500) : null;
         return StepVerdict.Accept(new EvaluationReceived(e.Round, e.Evaluation, e.Personalised, e.PersonalModel, withheld));
@@ -49,7 +50,7 @@ public sealed class EvaluationStep(TrainingKind training) : IAnswerStep
         {
             JobId = job.JobId, JobName = spec.Name, Round = job.Round, TotalRounds = spec.Rounds,
             Contributors = aggregation.Contributors, LeftOut = aggregation.LeftOut,
-            Global = evaluated.Count > 0 ? BinaryMetrics.Pool(evaluated) : null, Sites = evaluated,
+            Global = evaluated.Count > 0 ? TaskMetrics.Pool(TaskOf(job), evaluated) : null, Sites = evaluated,
             Personalised = received.Select(v => v.Personalised).OfType<SiteEvaluation>().ToList(),
             SubgroupGaps = SubgroupScores.Gaps(evaluated),
             TrainLoss = aggregation.TrainLoss,
@@ -62,22 +63,28 @@ public sealed class EvaluationStep(TrainingKind training) : IAnswerStep
     }
 
     /// <summary>Figures a site may send: samples, a finite loss, accuracy and AUC in range (an AUC may be NaN: one class only).</summary>
-    internal static string? MetricsProblem(ModelMetrics? m)
+    internal static string? MetricsProblem(ModelMetrics? m, string task)
     {
         if (m is null) return "has no metrics";
         if (m.Samples < 1) return $"has {m.Samples} samples";
-        if (!double.IsFinite(m.Loss) || !(m.Accuracy is >= 0 and <= 1) || !(double.IsNaN(m.Auc) || m.Auc is >= 0 and <= 1))
+        // Survival has no threshold, so no accuracy: NaN there, a share everywhere else.
+        var accuracyFits = task == ModelTasks.Survival ? double.IsNaN(m.Accuracy) : m.Accuracy is >= 0 and <= 1;
+        if (!double.IsFinite(m.Loss) || !accuracyFits || !(double.IsNaN(m.Auc) || m.Auc is >= 0 and <= 1))
             return $"has out-of-range metrics (auc {m.Auc}, accuracy {m.Accuracy}, loss {m.Loss})";
         return null;
     }
 
+    /// <summary>What the job's model predicts (binary unless its spec says otherwise).</summary>
+    internal static string TaskOf(JobState job) => job.Spec.Model?.Task ?? ModelTasks.Binary;
+
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
-    private static string? Problem(SiteEvaluation e, string siteId)
+    private static string? Problem(SiteEvaluation e, string siteId, string task)
     {
         if (e.SiteId != siteId) return $"evaluation names site '{e.SiteId}' but was sent by '{siteId}'";
         var m = e.Metrics;
-        if (MetricsProblem(m) is { } badMetrics) return $"evaluation of {siteId} {badMetrics}";
+        if (MetricsProblem(m, task) is { } badMetrics) return $"evaluation of {siteId} {badMetrics}";
+        if (TaskMetrics.Problem(task, m, e.Concordance, $"evaluation of {siteId}") is { } badTask) return badTask;
         if (ScoreHistogramCheck.Problem(e.Histogram, m.Samples) is { } badHistogram) return $"evaluation of {siteId}: {badHistogram}";
         foreach (var attribute in (e.Subgroups ?? []).GroupBy(s => s.Subgroup))
         {

@@ -15,6 +15,7 @@ public static class Architecture
     public static ResolvedArchitecture Resolve(ModelSpec spec, IReadOnlyList<string>? featureNames = null)
     {
         if (spec.Features < 1) throw new ArchitectureException($"model needs at least one feature, got {spec.Features}");
+        if (!ModelTasks.All.Contains(spec.Task)) throw new ArchitectureException($"task '{spec.Task}' is not one of {string.Join(", ", ModelTasks.All)}");
         var layers = spec.Kind switch
         {
             ModelKinds.Logistic => [new LayerSpec { Kind = Linear, Name = "linear", Units = 1 }],
@@ -43,7 +44,9 @@ public static class Architecture
         var resolved = walker.Walk(layers, input, "", "", topLevel: true);
         var output = resolved.Count == 0 ? input : resolved[^1].Output;
         if (!output.SequenceEqual([1]))
-            throw new ArchitectureException($"the network ends in shape {Show(output)}; a binary outcome needs [1] (end with a linear layer of 1 unit)");
+            throw new ArchitectureException($"the network ends in shape {Show(output)}; " +
+                $"{(spec.Task == ModelTasks.Survival ? "a survival model's log relative risk" : "a binary outcome")} needs [1] (end with a " +
+                    "linear layer of 1 unit)");
         // Counted in 64-bit arithmetic, so no shape's count can wrap before it is judged.
         var count = walker.Parameters.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
         if (count > ParameterLayout.MaxParameters)
@@ -51,7 +54,10 @@ public static class Architecture
                 ? $"{count:N0} parameters is more than the {ParameterLayout.MaxParameters:N0} a model may have"
                 : $"{count:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {ParameterLayout.MaxParameters:N0}" +
                     " a model may have");
-        return new ResolvedArchitecture(input, resolved, output, new ParameterLayout(walker.Parameters), ArchitectureDigest.Of(input, resolved));
+        return new ResolvedArchitecture(input, resolved, output, new ParameterLayout(walker.Parameters), ArchitectureDigest.Of(input, resolved))
+        {
+            Task = spec.Task,
+        };
     }
 
     internal static string Show(int[] shape) => $"[{string.Join(", ", shape)}]";

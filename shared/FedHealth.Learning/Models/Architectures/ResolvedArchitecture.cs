@@ -28,6 +28,9 @@ public sealed record ResolvedLayer(string Kind, string Name, int[] Input, int[] 
 /// </summary>
 public sealed record ResolvedArchitecture(int[] Input, IReadOnlyList<ResolvedLayer> Layers, int[] Output, ParameterLayout Layout, string Digest)
 {
+    /// <summary>What the model predicts (<see cref="FedHealth.Contracts.ModelTasks"/>), as its spec says.</summary>
+    public string Task { get; init; } = FedHealth.Contracts.ModelTasks.Binary;
+
     /// <summary>Every layer kind used, nested ones included.</summary>
     public IReadOnlySet<string> Kinds => Flatten(Layers).Select(l => l.Kind).ToHashSet();
 
