@@ -85,7 +85,8 @@ public static class FederationBench
         $"{run.Sites.Sum(s => s.Split.Test.Rows)}".PadLeft(width);
 
     private static string Plan(LocalRunResult run, Settings settings) =>
-        $"{settings.Model}, {settings.Rounds} rounds x {settings.Epochs} epoch, learning rate {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}";
+        $"{settings.Model}, {settings.Rounds} rounds x {settings.Epochs} epoch, " +
+        $"learning rate {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}";
 
     private static void PrintSeed(LocalRunResult run, IReadOnlyList<Line> lines, Settings settings, int seed, TextWriter output)
     {

@@ -104,7 +104,8 @@ public sealed class SchemaCodingTests : IDisposable
     public void A_site_config_with_an_incoherent_row_filter_is_refused_naming_the_field()
     {
         var path = temp.File("site.json",
-            """{ "site": { "id": "X", "jurisdiction": "US" }, "data": { "csv": "a.csv", "schema": "s.json", "rows": { "column": "inst", "min": 5, "max": 2 } } }""");
+            """{ "site": { "id": "X", "jurisdiction": "US" }, "data": { "csv": "a.csv", "schema": "s.json", """ +
+            """ "rows": { "column": "inst", "min": 5, "max": 2 } } }""");
         var e = Assert.Throws<DataException>(() => SiteConfigFile.Load(path));
         Assert.Contains("data.rows: min 5 is above max 2", e.Message);
     }
