@@ -128,7 +128,7 @@ public static class SchemaReader
         {
             var text = Text(column);
             if (IsMissing(column))
-                throw Error(column, "the value is missing (a feature may declare a missing value to impute; see docs)");
+                throw Error(column, "the value is missing");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
                 throw Error(column, $"'{text}' is not a number");
             return v;
