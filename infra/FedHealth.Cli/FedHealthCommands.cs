@@ -52,7 +52,8 @@ public static class FedHealthCommands
         var federationName = new Option<string>("--federation")
         {
             Description = "A federation in infra/federations: breast-prognosis (recurrence or death within 5 years), breast-prognosis-survival " +
-                "(time to recurrence or death: a Cox model, scored by Harrell's C-index), wdbc",
+                "(time to recurrence or death: a Cox model, scored by Harrell's C-index), ncctg-lung (survival in advanced lung cancer, one site per " +
+                "enrolling institution), wdbc",
             DefaultValueFactory = _ => "breast-prognosis",
         };
         var dpEpsilon = new Option<double?>("--dp-epsilon")
@@ -111,16 +112,42 @@ public static class FedHealthCommands
     private static Command Bench()
     {
         var rounds = new Option<int>("--rounds") { Description = "Federated rounds", DefaultValueFactory = _ => 20 };
-        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed (one run; --seeds runs several)", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int[]>("--seeds")
+        {
+            Description = "Several seeds, e.g. --seeds 1 2 3 4 5: every model is trained once per seed and the figures are given as mean ± sd",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var model = new Option<string>("--model") { Description = "logistic or mlp", DefaultValueFactory = _ => "logistic" };
         model.AcceptOnlyFromAmong("logistic", "mlp");
-        var federation = new Command("federation",
-            "Federated vs pooled vs each site alone on the breast-prognosis federation, each scored on every site's held-out rows.")
+        var federationName = new Option<string>("--federation")
         {
-            rounds, seed, model,
+            Description = "A federation in infra/federations (breast-prognosis, breast-prognosis-survival, ncctg-lung, wdbc)",
+            DefaultValueFactory = _ => "breast-prognosis",
+        };
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Local epochs per round (the central models train rounds x epochs)", DefaultValueFactory = _ => 1,
+        };
+        var learningRate = new Option<double>("--learning-rate") { Description = "SGD learning rate", DefaultValueFactory = _ => 0.05 };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Mini-batch size (a Cox model's risk sets lie within a batch: larger batches approach the full partial likelihood)",
+            DefaultValueFactory = _ => 32,
+        };
+        var federation = new Command("federation",
+            "Federated vs pooled vs each site alone on a shipped federation, each scored on every site's held-out rows (AUC, or C-index for survival).")
+        {
+            rounds, seed, seeds, model, federationName, epochs, learningRate, batchSize,
         };
         federation.SetAction(async (result, cancellation) => await Guarded(() =>
-            FederationBench.Run(result.GetValue(rounds), result.GetValue(seed), result.GetValue(model)!, Console.Out, cancellation)));
+        {
+            var chosen = result.GetValue(seeds) is { Length: > 0 } several ? several : [result.GetValue(seed)];
+            if (result.GetValue(rounds) < 1 || result.GetValue(epochs) < 1 || result.GetValue(batchSize) < 1 || result.GetValue(learningRate) <= 0)
+                throw new ArgumentException("--rounds, --epochs and --batch-size must be at least 1 and --learning-rate positive");
+            return FederationBench.Run(new FederationBench.Settings(result.GetValue(federationName)!, result.GetValue(rounds), chosen.Distinct().ToList(),
+                result.GetValue(model)!, result.GetValue(epochs), result.GetValue(learningRate), result.GetValue(batchSize)), Console.Out, cancellation);
+        }));
         return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation, StrategyBench.Command(),
             PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(),
             JournalSizeBench.Command(), SoakBench.Command() };

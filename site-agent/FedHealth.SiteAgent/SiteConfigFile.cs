@@ -24,6 +24,7 @@ public static partial class SiteConfigFile
         if ((config.Data.Csv is null) == (config.Data.Sql is null))
             problems.Add($"data.csv and data.sql: give exactly one (a CSV file or a SQL query), {(config.Data.Csv is null ? "neither is given" : "not both")}");
         if (config.Data.Sql is { } sql) problems.AddRange(sql.Problems("data.sql"));
+        if (config.Data.Rows is { } rows) problems.AddRange(rows.Problems("data.rows"));
         if (config.Data.TestFraction is <= 0 or >= 1) problems.Add($"data.testFraction: {config.Data.TestFraction} must lie strictly between 0 and 1");
         if (config.Training.Device is not ("auto" or "cpu" or "cuda")) problems.Add($"training.device: '{config.Training.Device}' is not auto, cpu or cuda");
         if (config.Training.HeartbeatInterval <= TimeSpan.Zero) problems.Add("training.heartbeatInterval: must be positive");

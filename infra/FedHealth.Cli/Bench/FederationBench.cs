@@ -1,3 +1,4 @@
+using System.Globalization;
 using FedHealth.Cli.Local;
 using FedHealth.Contracts;
 using FedHealth.Learning.Data;
@@ -7,57 +8,142 @@ namespace FedHealth.Cli.Bench;
 /// <summary>
 /// What federating gains each hospital: the federated global model, the pooled model (all rows in one place) and
 /// each site's purely local model, all with the same model and epochs, each scored on every site's held-out rows.
+/// With several seeds, each seed runs all of them again and the figures are summarised as mean ± sd over the seeds.
 /// </summary>
 public static class FederationBench
 {
-    public static async Task<int> Run(int rounds, int seed, string model, TextWriter output, CancellationToken cancellation)
+    /// <summary>What one bench run was asked for.</summary>
+    public sealed record Settings(string Federation, int Rounds, IReadOnlyList<int> Seeds, string Model, int Epochs = 1, double LearningRate = 0.05,
+        int BatchSize = 32);
+
+    /// <summary>One model's figures from one seed: on each site's held-out rows, and on all of them.</summary>
+    private sealed record Line(string Name, IReadOnlyDictionary<string, double> Sites, double All);
+
+    public static async Task<int> Run(Settings settings, TextWriter output, CancellationToken cancellation)
     {
-        var dataDir = Directory.CreateTempSubdirectory("fedhealth-bench-").FullName;
-        try
+        var federationDir = LocalRunOptions.ShippedFederation(settings.Federation);
+        var seeds = new List<(int Seed, IReadOnlyList<Line> Lines)>();
+        LocalRunResult? run = null;
+        foreach (var seed in settings.Seeds)
         {
-            output.WriteLine($"Running the breast-prognosis federation: {rounds} rounds, {model}, seed {seed} ...");
-            var run = await new LocalFederation(new LocalRunOptions
+            var dataDir = Directory.CreateTempSubdirectory("fedhealth-bench-").FullName;
+            try
             {
-                Rounds = rounds, Seed = seed, Model = model, Headless = true, DataDir = dataDir,
-                FederationDir = LocalRunOptions.DefaultFederationDir(),
-            }, TextWriter.Null).Run(cancellation);
-            Print(run, rounds, seed, model, output);
-            return 0;
+                output.WriteLine($"Running the {settings.Federation} federation: {settings.Rounds} rounds, {settings.Model}, seed {seed} ...");
+                run = await new LocalFederation(new LocalRunOptions
+                {
+                    Rounds = settings.Rounds, Seed = seed, Model = settings.Model, Headless = true, DataDir = dataDir, FederationDir = federationDir,
+                    LocalEpochs = settings.Epochs, LearningRate = settings.LearningRate, BatchSize = settings.BatchSize,
+                }, TextWriter.Null).Run(cancellation);
+                var lines = Lines(run);
+                seeds.Add((seed, lines));
+                if (settings.Seeds.Count == 1) PrintSeed(run, lines, settings, seed, output);
+                else
+                    output.WriteLine($"  seed {seed}: {Metric(run)} federated {lines[0].All:F4}, pooled {lines[1].All:F4}, " +
+                        $"federated - pooled {lines[0].All - lines[1].All:+0.0000;-0.0000}");
+            }
+            finally
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
         }
-        finally
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
+        if (settings.Seeds.Count > 1) PrintSummary(run!, seeds, settings, output);
+        PrintFooter(run!, settings, output);
+        return 0;
     }
 
-    private static void Print(LocalRunResult run, int rounds, int seed, string model, TextWriter output)
+    private static string Metric(LocalRunResult run) => FederationSummary.MetricName(run.Spec.Model.Task);
+
+    /// <summary>The federated model (its last round), the pooled model and each site's local model, each on every site's held-out rows.</summary>
+    private static IReadOnlyList<Line> Lines(LocalRunResult run)
     {
+        var task = run.Spec.Model.Task;
         var tests = run.Sites.Select(s => (s.Id, s.Split.Test)).ToList();
-        var lines = new List<(string Name, IReadOnlyList<SiteEvaluation> Sites, ModelMetrics All)>();
         var last = run.Rounds[^1];
-        lines.Add(("federated (secure FedAvg)", last.Sites, last.Global!));
+        var lines = new List<Line> { new("federated (secure FedAvg)", BySite(last.Sites), last.Global!.Auc) };
         var pooled = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed,
             TabularData.Concat(run.Sites.Select(s => s.Split.Train).ToList()));
-        var (pooledAll, pooledSites) = CentralTraining.Score(pooled, tests);
-        lines.Add(("pooled (central)", pooledSites, pooledAll));
+        var (pooledAll, pooledSites) = CentralTraining.Score(pooled, tests, task);
+        lines.Add(new("pooled (central)", BySite(pooledSites), pooledAll.Auc));
         foreach (var site in run.Sites)
         {
             var local = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed, site.Split.Train);
-            var (all, sites) = CentralTraining.Score(local, tests);
-            lines.Add(($"local {site.Id}", sites, all));
+            var (all, sites) = CentralTraining.Score(local, tests, task);
+            lines.Add(new($"local {site.Id}", BySite(sites), all.Auc));
         }
+        return lines;
+    }
 
+    private static IReadOnlyDictionary<string, double> BySite(IEnumerable<SiteEvaluation> sites) =>
+        sites.ToDictionary(e => e.SiteId, e => e.Metrics.Auc);
+
+    private static string Header(LocalRunResult run, int width) =>
+        $"{"model",-26}" + string.Join("", run.Sites.Select(s => s.Id.PadLeft(width))) + "all held-out".PadLeft(width);
+
+    private static string HeldOutRows(LocalRunResult run, int width) =>
+        $"{"held-out rows",-26}" + string.Join("", run.Sites.Select(s => $"{s.Split.Test.Rows}".PadLeft(width))) +
+        $"{run.Sites.Sum(s => s.Split.Test.Rows)}".PadLeft(width);
+
+    private static string Plan(LocalRunResult run, Settings settings) =>
+        $"{settings.Model}, {settings.Rounds} rounds x {settings.Epochs} epoch, " +
+        $"learning rate {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}";
+
+    private static void PrintSeed(LocalRunResult run, IReadOnlyList<Line> lines, Settings settings, int seed, TextWriter output)
+    {
         output.WriteLine();
-        output.WriteLine($"Held-out AUC, rows = model, columns = site whose held-out rows score it ({model}, {rounds} rounds x " +
-            $"{run.Spec.Training.LocalEpochs} epoch, seed {seed}):");
-        output.WriteLine($"{"model",-26}" + string.Join("", run.Sites.Select(s => $"{s.Id,16}")) + $"{"all held-out",14}");
-        foreach (var (name, sites, all) in lines)
-            output.WriteLine($"{name,-26}" + string.Join("", run.Sites.Select(s => $"{sites.First(e => e.SiteId == s.Id).Metrics.Auc,16:F4}")) +
-                $"{all.Auc,14:F4}");
-        output.WriteLine($"{"held-out rows",-26}" + string.Join("", run.Sites.Select(s => $"{s.Split.Test.Rows,16}")) +
-            $"{run.Sites.Sum(s => s.Split.Test.Rows),14}");
-        output.WriteLine($"federated - pooled on all held-out rows: {last.Global!.Auc - pooledAll.Auc:+0.0000;-0.0000}");
-        output.WriteLine("NL-ROTTERDAM-* are simulated hospitals (the Rotterdam registry split by year of surgery).");
-        output.WriteLine($"Reproduce: ./fedhealth bench federation --rounds {rounds} --seed {seed} --model {model}");
+        output.WriteLine($"Held-out {Metric(run)}, rows = model, columns = site whose held-out rows score it ({Plan(run, settings)}, seed {seed}):");
+        output.WriteLine(Header(run, 16));
+        foreach (var line in lines)
+            output.WriteLine($"{line.Name,-26}" + string.Join("", run.Sites.Select(s => $"{line.Sites[s.Id],16:F4}")) + $"{line.All,16:F4}");
+        output.WriteLine(HeldOutRows(run, 16));
+        output.WriteLine($"federated - pooled on all held-out rows: {lines[0].All - lines[1].All:+0.0000;-0.0000}");
+    }
+
+    private static void PrintSummary(LocalRunResult run, IReadOnlyList<(int Seed, IReadOnlyList<Line> Lines)> seeds, Settings settings,
+        TextWriter output)
+    {
+        const int width = 17;
+        output.WriteLine();
+        output.WriteLine($"Held-out {Metric(run)}, mean ± sd over seeds {string.Join(" ", settings.Seeds)}, rows = model, columns = site whose " +
+            $"held-out rows score it ({Plan(run, settings)}):");
+        output.WriteLine(Header(run, width));
+        for (var i = 0; i < seeds[0].Lines.Count; i++)
+        {
+            var at = i;
+            output.WriteLine($"{seeds[0].Lines[i].Name,-26}" +
+                string.Join("", run.Sites.Select(s => MeanSd(seeds.Select(x => x.Lines[at].Sites[s.Id])).PadLeft(width))) +
+                MeanSd(seeds.Select(x => x.Lines[at].All)).PadLeft(width));
+        }
+        output.WriteLine(HeldOutRows(run, width));
+        output.WriteLine($"federated - pooled on all held-out rows: {MeanSd(seeds.Select(x => x.Lines[0].All - x.Lines[1].All), signed: true)} " +
+            $"(mean ± sd over {seeds.Count} seeds)");
+        output.WriteLine("A seed sets the initial weights and the order of training; each site's held-out rows are the same in every seed (its splitSeed). " +
+            "A site's figure is left out of its mean where it is undefined (n/a: no comparable pair or one class among its held-out rows).");
+    }
+
+    /// <summary>Mean ± sample sd of the defined figures, with the count where some seeds had none.</summary>
+    private static string MeanSd(IEnumerable<double> values, bool signed = false)
+    {
+        var all = values.ToList();
+        var xs = all.Where(double.IsFinite).ToList();
+        if (xs.Count == 0) return "n/a";
+        var mean = xs.Average();
+        var sd = xs.Count > 1 ? Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1)) : 0;
+        var text = (signed ? $"{mean:+0.0000;-0.0000}" : $"{mean:F4}") + $"±{sd:F4}";
+        return xs.Count < all.Count ? $"{text} ({xs.Count})" : text;
+    }
+
+    private static void PrintFooter(LocalRunResult run, Settings settings, TextWriter output)
+    {
+        var simulated = run.Sites.Where(s => s.Config.Site.Simulated).ToList();
+        if (simulated.Count > 0)
+            output.WriteLine($"Simulated sites (not one real hospital each): " +
+                string.Join("; ", simulated.Select(s => $"{s.Id} ({s.Config.Site.Description})")) + ".");
+        var seeds = settings.Seeds.Count == 1 ? $"--seed {settings.Seeds[0]}" : $"--seeds {string.Join(" ", settings.Seeds)}";
+        var plan = (settings.Epochs == 1 ? "" : $" --epochs {settings.Epochs}")
+            + (settings.LearningRate == 0.05 ? "" : $" --learning-rate {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}")
+            + (settings.BatchSize == 32 ? "" : $" --batch-size {settings.BatchSize}");
+        output.WriteLine($"Reproduce: ./fedhealth bench federation --federation {settings.Federation} --rounds {settings.Rounds} {seeds} " +
+            $"--model {settings.Model}{plan}");
     }
 }

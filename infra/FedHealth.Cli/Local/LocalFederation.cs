@@ -110,7 +110,10 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var logs = Directory.CreateDirectory(Path.Combine(options.DataDir, "logs")).FullName;
         var logFile = Path.Combine(logs, $"local-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
         var fileLog = new FileLoggerProvider(logFile);
-        var keys = LocalKeys.Create(options.DataDir, SiteConfigs().ToDictionary(c => c.Site.Id, c => c.Site.Jurisdiction));
+        var configs = SiteConfigs();
+        var keys = LocalKeys.Create(options.DataDir, configs.ToDictionary(c => c.Site.Id, c => c.Site.Jurisdiction));
+        var coordinatorJurisdiction = options.CoordinatorJurisdiction
+            ?? (configs.Select(c => c.Site.Jurisdiction).Distinct().ToList() is [var only] ? only : "NL");
         var agents = StartSites(fileLog, keys);
         var siteIds = agents.Select(a => a.Id).ToList();
         var table = new RoundTable(output, siteIds);
@@ -120,7 +123,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         builder.Logging.ClearProviders().AddProvider(fileLog).SetMinimumLevel(LogLevel.Information);
         builder.Services.AddCoordinator(new CoordinatorOptions
         {
-            DataDir = options.DataDir, AkkaLogLevel = "WARNING", Jurisdiction = options.CoordinatorJurisdiction,
+            DataDir = options.DataDir, AkkaLogLevel = "WARNING", Jurisdiction = coordinatorJurisdiction,
             Journal = options.PostgreSqlJournal is null ? CoordinatorOptions.Sqlite : CoordinatorOptions.PostgreSql,
             ConnectionString = options.PostgreSqlJournal,
         }, keys.Coordinator);

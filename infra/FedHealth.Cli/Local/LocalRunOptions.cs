@@ -38,8 +38,11 @@ public sealed record LocalRunOptions
     public int SecureRingBits { get; init; } = 64;
     /// <summary>Site-level DP-FedAvg for the job (each site's whole data protected), or null.</summary>
     public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
-    /// <summary>Where the simulated consortium's coordinator runs; transfers to sites elsewhere go into the ledger.</summary>
-    public string CoordinatorJurisdiction { get; init; } = "NL";
+    /// <summary>
+    /// Where the simulated consortium's coordinator runs; transfers to sites elsewhere go into the ledger. Unset: where
+    /// every site is, when they are all in one country (a US consortium runs its coordinator in the US), else NL.
+    /// </summary>
+    public string? CoordinatorJurisdiction { get; init; }
     /// <summary>A PostgreSQL connection string for the journal instead of the embedded SQLite file.</summary>
     public string? PostgreSqlJournal { get; init; }
     /// <summary>How long a round step may wait for sites.</summary>

@@ -47,20 +47,34 @@ public sealed class ColumnDeclaration
 }
 
 /// <summary>
-/// Keeps only rows whose <see cref="Column"/> lies in [Min, Max] (either bound optional). A site's own choice of
-/// rows (for example one hospital of a shared registry), so it lives in the site's config, not in the schema.
+/// Keeps only rows whose <see cref="Column"/> lies in [Min, Max] (either bound optional), or is one of
+/// <see cref="Values"/> (several institutions of a registry that make up one site). A row whose column is missing
+/// belongs to no site. A site's own choice of rows (for example one hospital of a shared registry), so it lives in
+/// the site's config, not in the schema.
 /// </summary>
 public sealed class RowFilter
 {
     public required string Column { get; init; }
     public double? Min { get; init; }
     public double? Max { get; init; }
+    public IReadOnlyList<double>? Values { get; init; }
+
+    /// <summary>What is wrong with the filter, each naming its field under <paramref name="at"/>.</summary>
+    public IEnumerable<string> Problems(string at)
+    {
+        if (Values is not null && (Min is not null || Max is not null)) yield return $"{at}.values: give values or min/max, not both";
+        if (Values is { Count: 0 }) yield return $"{at}.values: at least one value is needed";
+        if (Min > Max) yield return $"{at}: min {Min} is above max {Max}";
+    }
 }
 
 /// <summary>
 /// One model input, applied in this order: a category column maps through <see cref="Categories"/>; a number
-/// column may be cut at <see cref="Bins"/> edges (value ≤ edge i gives i) or pass through <see cref="Log1p"/>;
-/// then (x - <see cref="Center"/>) / <see cref="Scale"/> with consortium-agreed constants.
+/// column's missing cell (empty, NA or NaN) takes the consortium-agreed <see cref="Missing"/> value, else is refused;
+/// a number may be cut at <see cref="Bins"/> edges (value ≤ edge i gives i) or pass through <see cref="Log1p"/>;
+/// then (x - <see cref="Center"/>) / <see cref="Scale"/> with consortium-agreed constants. A
+/// <see cref="MissingIndicator"/> feature is instead 1 where its column is missing and 0 where it is not (then
+/// centred and scaled), so a model can tell an imputed value from a measured one.
 /// </summary>
 public sealed class FeatureDefinition
 {
@@ -69,6 +83,9 @@ public sealed class FeatureDefinition
     public IReadOnlyDictionary<string, double>? Categories { get; init; }
     public IReadOnlyList<double>? Bins { get; init; }
     public bool Log1p { get; init; }
+    /// <summary>The raw value a missing cell of a number column takes (e.g. the cohort's median), before bins or log1p.</summary>
+    public double? Missing { get; init; }
+    public bool MissingIndicator { get; init; }
     public double Center { get; init; }
     public double Scale { get; init; } = 1;
 }
@@ -79,7 +96,9 @@ public sealed class FeatureDefinition
 /// <see cref="Horizon"/>. Each event has its own time column (<see cref="TimeColumns"/>[i] dates
 /// <see cref="EventColumns"/>[i]): a row's time is that of the first listed event that happened, or, with none, the
 /// last time column (the follow-up); never the earliest of them. Rows censored before the horizon have no label and
-/// are left out.
+/// are left out. An event column's value means an event when it is ≥ 0.5 (1 = event, 0 = censored), or, where the
+/// data codes it otherwise (R survival's 1 = censored, 2 = dead), when it equals <see cref="EventValue"/>; then every
+/// value must be <see cref="EventValue"/> or <see cref="CensoredValue"/>.
 /// </summary>
 public sealed class LabelDefinition
 {
@@ -89,6 +108,8 @@ public sealed class LabelDefinition
     public IReadOnlyList<string>? TimeColumns { get; init; }
     public IReadOnlyList<string>? EventColumns { get; init; }
     public double? Horizon { get; init; }
+    public double? EventValue { get; init; }
+    public double? CensoredValue { get; init; }
 
     public const string Binary = "binary";
     public const string EventWithin = "eventWithin";

@@ -32,6 +32,10 @@ public static class SchemaFile
             if (type == "number" && f.Categories is not null) yield return $"{at}.categories: '{f.Column}' is a number column";
             if (f.Bins is not null && f.Log1p) yield return $"{at}: bins and log1p cannot both apply";
             if (f.Bins is { } bins && bins.Zip(bins.Skip(1)).Any(p => p.Second <= p.First)) yield return $"{at}.bins: edges must increase";
+            if (f.MissingIndicator && (f.Categories is not null || f.Bins is not null || f.Log1p || f.Missing is not null))
+                yield return $"{at}.missingIndicator: a missing indicator is 0 or 1; it takes no categories, bins, log1p or missing value";
+            if (f.Missing is { } fill && (type == "category" || !double.IsFinite(fill)))
+                yield return $"{at}.missing: a finite value for a number column (a category column maps its missing code in categories)";
             if (f.Scale == 0 || !double.IsFinite(f.Scale) || !double.IsFinite(f.Center)) yield return $"{at}.scale: must be a finite non-zero number";
         }
         if (s.Features.GroupBy(f => f.Name).FirstOrDefault(g => g.Count() > 1) is { } dup) yield return $"features: '{dup.Key}' is defined twice";
@@ -55,6 +59,7 @@ public static class SchemaFile
         switch (l.Kind)
         {
             case LabelDefinition.Binary:
+                if (l.EventValue is not null || l.CensoredValue is not null) yield return "label: eventValue and censoredValue are for event columns";
                 if (l.Column is null || !declared.ContainsKey(l.Column)) yield return $"label.column: '{l.Column}' is not declared in columns";
                 if (l.Positive is not { Count: > 0 }) yield return "label.positive: list the values that mean positive";
                 break;
@@ -67,6 +72,10 @@ public static class SchemaFile
                 foreach (var c in l.TimeColumns.Concat(l.EventColumns).Where(c => !declared.ContainsKey(c)))
                     yield return $"label: column '{c}' is not declared in columns";
                 if (l.Kind == LabelDefinition.EventWithin && l.Horizon is not > 0) yield return "label.horizon: must be a positive time";
+                if ((l.EventValue is null) != (l.CensoredValue is null))
+                    yield return "label: eventValue and censoredValue go together (the values an event column holds for an event and for censoring)";
+                if (l.EventValue is { } ev && l.CensoredValue is { } cv && (ev == cv || !double.IsFinite(ev) || !double.IsFinite(cv)))
+                    yield return "label.eventValue: must be a finite number other than censoredValue";
                 if (l.Kind == LabelDefinition.Survival && l.Horizon is not null) yield return "label.horizon: a survival label keeps every time; leave it out";
                 break;
             default:

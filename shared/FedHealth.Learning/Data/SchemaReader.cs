@@ -28,7 +28,7 @@ public static class SchemaReader
         foreach (var row in table.Rows)
         {
             var cell = new Cell(table, row, schema);
-            if (rows is not null && !Within(cell.Number(rows.Column), rows)) continue;
+            if (rows is not null && (cell.IsMissing(rows.Column) || !Within(cell.Number(rows.Column), rows))) continue;
             var label = Label(cell, schema.Label);
             if (label is null) continue;
             foreach (var f in schema.Features) features.Add((float)Feature(cell, f));
@@ -54,11 +54,21 @@ public static class SchemaReader
     private static (double Time, bool Happened) EventTime(Cell cell, LabelDefinition l)
     {
         for (var i = 0; i < l.EventColumns!.Count; i++)
-            if (cell.Number(l.EventColumns[i]) >= 0.5) return (cell.Number(l.TimeColumns![i]), true);
+            if (Happened(cell, l, l.EventColumns[i])) return (cell.Number(l.TimeColumns![i]), true);
         return (cell.Number(l.TimeColumns![^1]), false);
     }
 
-    private static bool Within(double v, RowFilter f) => (f.Min is not { } min || v >= min) && (f.Max is not { } max || v <= max);
+    private static bool Happened(Cell cell, LabelDefinition l, string column)
+    {
+        var v = cell.Number(column);
+        if (l.EventValue is not { } ev) return v >= 0.5;
+        if (v != ev && v != l.CensoredValue)
+            throw cell.Error(column, $"{v} is neither the event value {ev} nor the censored value {l.CensoredValue}");
+        return v == ev;
+    }
+
+    private static bool Within(double v, RowFilter f) =>
+        f.Values is { } values ? values.Contains(v) : (f.Min is not { } min || v >= min) && (f.Max is not { } max || v <= max);
 
     private static float? Label(Cell cell, LabelDefinition l)
     {
@@ -87,7 +97,8 @@ public static class SchemaReader
     private static double Feature(Cell cell, FeatureDefinition f)
     {
         double x;
-        if (f.Categories is { } map)
+        if (f.MissingIndicator) x = cell.IsMissing(f.Column) ? 1 : 0;
+        else if (f.Categories is { } map)
         {
             var text = cell.Text(f.Column);
             if (!map.TryGetValue(text, out x))
@@ -95,7 +106,7 @@ public static class SchemaReader
         }
         else
         {
-            x = cell.Number(f.Column);
+            x = f.Missing is { } fill && cell.IsMissing(f.Column) ? fill : cell.Number(f.Column);
             if (f.Bins is { } edges) x = edges.Count(edge => x > edge);
             else if (f.Log1p)
             {
@@ -111,10 +122,12 @@ public static class SchemaReader
     {
         public string Text(string column) => row.Fields[table.IndexOf(column)].Trim();
 
+        public bool IsMissing(string column) => Text(column) is "" or "NA" or "NaN";
+
         public double Number(string column)
         {
             var text = Text(column);
-            if (text.Length == 0 || text is "NA" or "NaN")
+            if (IsMissing(column))
                 throw Error(column, "the value is missing");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
                 throw Error(column, $"'{text}' is not a number");
