@@ -81,6 +81,8 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await checkpoints.FillAsync("1");
         await Expect(page.Locator("#f-checkpointEvery-problem")).ToBeEmptyAsync();
         await Expect(page.Locator("#check")).ToContainTextAsync("Ready: 4 sites would take part");
+        // The task comes from the sites' label (their heartbeats say which), never from the lead.
+        await Expect(page.Locator("#task")).ToContainTextAsync("Task: binary outcome");
         await AccessibleAndFits(page, "new-job-form");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Launch job" }).ClickAsync();
@@ -101,6 +103,9 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await Expect(page.Locator("#fairness-figure")).ToBeVisibleAsync();
         Assert.Equal(8, await page.EvaluateAsync<int>("() => Chart.getChart(document.querySelector('#fairness-chart')).data.datasets.length"));
         await Expect(page.Locator("#report")).ToContainTextAsync("Global model after round 3");
+        // A binary job's figures by their names (metrics.js): AUC, accuracy and loss; no survival pair counts.
+        await Expect(page.Locator("#site-report thead")).ToHaveTextAsync(new Regex("^Site\\s*AUC\\s*Accuracy\\s*Loss\\s*Held-out rows$"));
+        await Expect(page.Locator("#pairs-note")).ToHaveCountAsync(0);
         // The ring and the kept models the form asked for, in the job's spec and on its page.
         using (var job = JsonDocument.Parse(await page.EvaluateAsync<string>($"async () => await (await fetch('/api/jobs/{jobId}')).text()")))
         {

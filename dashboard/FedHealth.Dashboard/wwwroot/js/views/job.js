@@ -1,6 +1,7 @@
 // One job, live: figures per round (global and per-site AUC, loss), who took part each round and why others did
 // not, privacy spent per site against its budget, round timings, and at the end the report and the model. Every
 // figure comes from the coordinator's journal (the job's read model); live events only add rounds as they close.
+// Figures are named by the job's task (metrics.js): a survival job's AUC fields hold its C-index, and it has no accuracy.
 import { api, isLead } from "../api.js";
 import { on } from "../live.js";
 import { esc, num, time, statusBadge } from "../format.js";
@@ -8,6 +9,7 @@ import { lineChart, barChart, update, colour } from "../charts.js";
 import { toast } from "../main.js";
 import { renderCounts } from "./counts.js";
 import { describeModel, modelFigures } from "../model.js";
+import { metricsOf } from "../metrics.js";
 
 const ended = status => ["completed", "failed", "stopped"].includes(status);
 
@@ -20,31 +22,32 @@ export async function renderJob(main, id) {
     const offs = ["jobEnded", "jobStatusChanged", "reconnected"].map(e => on(e, () => again().catch(() => {})));
     return () => offs.forEach(off => off());
   }
+  const names = metricsOf(job), d = names.discrimination;
   main.innerHTML = `
     <div class="title-row"><h1 id="job-title"></h1><div id="controls" class="controls"></div></div>
     <p id="job-facts" class="facts"></p>
     <p id="job-model" class="facts model-facts"></p>
     <p id="job-detail" class="detail" role="status" aria-live="polite"></p>
     <div class="grid">
-      <figure class="card chart"><figcaption>AUC per round: global model on every site's held-out rows, and each site's own</figcaption><div class="canvas"><canvas id="auc-chart" role="img" aria-label="AUC per round"></canvas></div></figure>
-      <figure class="card chart"><figcaption>Loss per round: global model on held-out rows, and mean training loss</figcaption><div class="canvas"><canvas id="loss-chart" role="img" aria-label="Loss per round"></canvas></div></figure>
+      <figure class="card chart"><figcaption>${d} per round: global model on every site's held-out rows, and each site's own</figcaption><div class="canvas"><canvas id="auc-chart" role="img" aria-label="${d} per round"></canvas></div></figure>
+      <figure class="card chart"><figcaption title="${esc(names.lossTitle)}">${names.loss} per round${names.lossNote}: global model on held-out rows, and mean training loss</figcaption><div class="canvas"><canvas id="loss-chart" role="img" aria-label="${names.loss} per round"></canvas></div></figure>
       <figure class="card chart"><figcaption>Privacy: ε spent per site (cumulative) against its budget (dashed)</figcaption><div class="canvas"><canvas id="privacy-chart" role="img" aria-label="Epsilon spent per site"></canvas></div><p id="privacy-empty" class="empty" hidden></p></figure>
       <figure class="card chart"><figcaption>Round timings: seconds from a round's opening to its close</figcaption><div class="canvas"><canvas id="timing-chart" role="img" aria-label="Seconds per round"></canvas></div></figure>
     </div>
     <section class="card" aria-labelledby="budget-title"><h2 id="budget-title">Privacy budget per site</h2><div id="budgets"></div></section>
-    <section class="card" aria-labelledby="fairness-title"><h2 id="fairness-title">Fairness: AUC by subgroup</h2>
-      <figure class="chart" id="fairness-figure"><figcaption>Largest AUC gap between the groups of each attribute, per site and round</figcaption><div class="canvas"><canvas id="fairness-chart" role="img" aria-label="Largest subgroup AUC gap per round"></canvas></div></figure>
+    <section class="card" aria-labelledby="fairness-title"><h2 id="fairness-title">Fairness: ${d} by subgroup</h2>
+      <figure class="chart" id="fairness-figure"><figcaption>Largest ${d} gap between the groups of each attribute, per site and round</figcaption><div class="canvas"><canvas id="fairness-chart" role="img" aria-label="Largest subgroup ${d} gap per round"></canvas></div></figure>
       <div class="table-wrap" id="fairness"></div></section>
     <section class="card" aria-labelledby="participation-title"><h2 id="participation-title">Participation per round</h2><div class="table-wrap" id="participation"></div></section>
     <section class="card" aria-labelledby="report-title" id="report-section"><h2 id="report-title">Final report</h2><div id="report"></div></section>
     <section class="card" aria-labelledby="cross-site-title" id="cross-site-section" hidden><h2 id="cross-site-title">Cross-site evaluation</h2><div class="table-wrap" id="cross-site"></div></section>`;
 
   const charts = {
-    auc: lineChart(main.querySelector("#auc-chart"), { labels: [], series: [], yTitle: "AUC", yMin: 0.4, yMax: 1 }),
-    loss: lineChart(main.querySelector("#loss-chart"), { labels: [], series: [], yTitle: "loss" }),
+    auc: lineChart(main.querySelector("#auc-chart"), { labels: [], series: [], yTitle: d, yMin: 0.4, yMax: 1 }),
+    loss: lineChart(main.querySelector("#loss-chart"), { labels: [], series: [], yTitle: names.lossWord }),
     privacy: lineChart(main.querySelector("#privacy-chart"), { labels: [], series: [], yTitle: "ε" }),
     timing: barChart(main.querySelector("#timing-chart"), { labels: [], series: [], yTitle: "seconds" }),
-    fairness: lineChart(main.querySelector("#fairness-chart"), { labels: [], series: [], yTitle: "AUC gap", yMin: 0 }),
+    fairness: lineChart(main.querySelector("#fairness-chart"), { labels: [], series: [], yTitle: `${d} gap`, yMin: 0 }),
   };
 
   const draw = () => {
@@ -55,7 +58,7 @@ export async function renderJob(main, id) {
     const privacy = [job.spec.secureAggregation ? "secure aggregation" : "plain aggregation",
       job.spec.privacy ? `DP-SGD σ=${job.spec.privacy.noiseMultiplier}, q=${job.spec.privacy.samplingRate}` : "",
       job.spec.siteLevelPrivacy ? `site-level DP σ=${job.spec.siteLevelPrivacy.noiseMultiplier}` : ""].filter(Boolean).join(" · ");
-    main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)} · ${esc(job.spec.strategy?.name ?? "fedavg")} · ` +
+    main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)}${names.accuracy ? "" : ` · task ${esc(names.described)}`} · ${esc(job.spec.strategy?.name ?? "fedavg")} · ` +
       `${esc(privacy)} · sites ${esc(sites.join(", "))} · deadline ${esc(job.spec.roundDeadline)}`;
     // The digest is what each hospital's policy approves: whole, selectable in one click, beside the parameter count.
     main.querySelector("#job-model").innerHTML = `Model: <span id="model-description">${esc(describeModel(job.spec.model))}</span>` +
@@ -108,7 +111,7 @@ export async function renderJob(main, id) {
     }
     const owners = [null, ...[...new Set(report.cells.map(c => c.personalOf).filter(o => o != null))].sort()];
     const cell = (owner, site) => report.cells.find(c => (c.personalOf ?? null) === owner && c.siteId === site)?.metrics;
-    host.innerHTML = `<p>AUC of each final model (rows) on each site's held-out rows (columns); a personal model on its own site is marked.</p>` +
+    host.innerHTML = `<p>${d} of each final model (rows) on each site's held-out rows (columns); a personal model on its own site is marked.</p>` +
       `<table id="cross-site-matrix"><thead><tr><th scope="col">Model</th>${sites.map(s => `<th scope="col">${esc(s)}</th>`).join("")}</tr></thead><tbody>` +
       owners.map(o => `<tr><th scope="row">${o == null ? "global" : `personal model of ${esc(o)}`}</th>${sites.map(s => {
         const m = cell(o, s);
@@ -132,7 +135,8 @@ export async function renderJob(main, id) {
   };
 
   // Each site scores the global model per group of every sensitive attribute its schema declares; groups with
-  // fewer than 10 rows of either class carry no AUC (shown as "not scored"), so no figure singles out a handful of patients.
+  // fewer than 10 rows of either class (survival: 10 events or 10 censored rows) carry no AUC or C-index (shown as "not
+  // scored"), so no figure singles out a handful of patients.
   const drawFairness = rounds => {
     const host = main.querySelector("#fairness");
     const last = rounds.slice().reverse().find(r => r.sites.some(s => (s.subgroups ?? []).length));
@@ -141,11 +145,11 @@ export async function renderJob(main, id) {
       const groups = s.subgroups.filter(g => g.subgroup === attribute);
       const gap = (last.subgroupGaps ?? []).find(g => g.siteId === s.siteId && g.subgroup === attribute);
       return `<tr><td>${esc(s.siteId)}</td><td>${esc(attribute)}</td><td>${groups.map(g =>
-        `${esc(g.group)}: ${g.auc == null ? `<span class="muted">not scored: under 10 of a class (${g.samples})</span>` : `${num(g.auc)} <small>(${g.samples})</small>`}`).join("<br>")}</td>` +
+        `${esc(g.group)}: ${g.auc == null ? `<span class="muted">not scored: ${names.tooFew} (${g.samples})</span>` : `${num(g.auc)} <small>(${g.samples})</small>`}`).join("<br>")}</td>` +
         `<td>${gap ? `<strong>${num(gap.gap)}</strong> <small>(${esc(gap.worstGroup)} vs ${esc(gap.bestGroup)})</small>` : "–"}</td></tr>`;
     }));
     host.innerHTML = `<p>Round ${last.round}: the global model on each site's held-out rows, by group (rows in brackets).</p>` +
-      `<table><thead><tr><th scope="col">Site</th><th scope="col">Attribute</th><th scope="col">AUC by group</th><th scope="col">Largest gap</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+      `<table><thead><tr><th scope="col">Site</th><th scope="col">Attribute</th><th scope="col">${d} by group</th><th scope="col">Largest gap</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
   };
 
   // The same gaps round by round: whether federated training narrows or widens them.
@@ -161,11 +165,12 @@ export async function renderJob(main, id) {
   const drawParticipation = (rounds, sites) => {
     const host = main.querySelector("#participation");
     if (rounds.length === 0) { host.innerHTML = '<p class="empty">No round has closed yet.</p>'; return; }
-    host.innerHTML = `<table class="participation"><thead><tr><th scope="col">Round</th>${sites.map(s => `<th scope="col">${esc(s)}</th>`).join("")}<th scope="col">Global AUC</th><th scope="col">Seconds</th><th scope="col">Closed</th></tr></thead><tbody>` +
+    host.innerHTML = `<table class="participation"><thead><tr><th scope="col">Round</th>${sites.map(s => `<th scope="col">${esc(s)}</th>`).join("")}<th scope="col">Global ${d}</th><th scope="col">Seconds</th><th scope="col">Closed</th></tr></thead><tbody>` +
       rounds.slice().reverse().map(r => `<tr><th scope="row">${r.round}</th>${sites.map(s => {
         if (r.contributors.includes(s)) {
-          const auc = r.sites.find(e => e.siteId === s)?.metrics.auc;
-          return `<td class="took-part"><span aria-hidden="true">✓</span> took part${auc != null ? ` <small>AUC ${num(auc)}</small>` : ""}</td>`;
+          const e = r.sites.find(e => e.siteId === s), auc = e?.metrics.auc, c = e?.concordance;
+          const title = c ? ` title="${count(c.concordant)} of ${count(c.comparable)} comparable pairs concordant"` : "";
+          return `<td class="took-part"><span aria-hidden="true">✓</span> took part${auc != null ? ` <small${title}>${d} ${num(auc)}</small>` : ""}</td>`;
         }
         const why = r.leftOut.find(l => l.siteId === s)?.reason ?? "left out";
         return `<td class="left-out"><span aria-hidden="true">✗</span> ${esc(why)}</td>`;
@@ -177,23 +182,37 @@ export async function renderJob(main, id) {
     if (!ended(job.status)) { host.innerHTML = '<p class="empty">The report appears when the job ends.</p>'; return; }
     const last = rounds.slice().reverse().find(r => r.global);
     const best = job.bestRound != null && job.bestRound !== job.rounds.length
-      ? ` <a class="button" id="download-best" href="/api/jobs/${job.jobId}/model?checkpoint=best" download>Download the best model (round ${job.bestRound}, AUC ${num(job.bestAuc)})</a>` : "";
+      ? ` <a class="button" id="download-best" href="/api/jobs/${job.jobId}/model?checkpoint=best" download>Download the best model (round ${job.bestRound}, ${d} ${num(job.bestAuc)})</a>` : "";
     const kept = (job.keptRounds ?? []).length === 0 ? "" : ` <span id="kept-models">Kept models: ${job.keptRounds.map(r =>
       `<a href="/api/jobs/${job.jobId}/model?checkpoint=round-${r}" download>round ${r}</a>`).join(", ")}</span>`;
     const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>${best}${kept}`;
     if (!last) { host.innerHTML = `<p>The job ${esc(job.status)} before any round was evaluated${job.detail ? `: ${esc(job.detail)}` : ""}.</p>`; return; }
-    const personal = job.spec.personalisation != null;
+    const personal = job.spec.personalisation != null, pairs = names.pairs;
     host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail && job.status !== "completed" ? ` (${esc(job.detail)})` : ""}. ` +
-      `Global model after round ${last.round}: AUC <strong>${num(last.global.auc)}</strong>, accuracy ${num(last.global.accuracy)}, loss ${num(last.global.loss)} on ${last.global.samples} held-out rows.</p>` +
-      `<table id="site-report"><thead><tr><th scope="col">Site</th><th scope="col">AUC</th><th scope="col">Accuracy</th><th scope="col">Loss</th><th scope="col">Held-out rows</th>` +
-      (personal ? `<th scope="col">Personal model AUC (${esc(job.spec.personalisation.method)})</th>` : "") + `</tr></thead><tbody>` +
-      sites.map(s => { const m = last.sites.find(e => e.siteId === s)?.metrics;
+      `Global model after round ${last.round}: ${d} <strong>${num(last.global.auc)}</strong>${names.accuracy ? `, accuracy ${num(last.global.accuracy)}` : ""}, ` +
+      `<span title="${esc(names.lossTitle)}">${names.lossWord}</span> ${num(last.global.loss)} on ${last.global.samples} held-out rows.</p>` +
+      `<table id="site-report"><thead><tr><th scope="col">Site</th><th scope="col">${d}</th>${names.accuracy ? '<th scope="col">Accuracy</th>' : ""}` +
+      `<th scope="col" title="${esc(names.lossTitle)}">${names.loss}</th><th scope="col">Held-out rows</th>` +
+      (pairs ? '<th scope="col">Comparable pairs</th><th scope="col">Concordant pairs</th>' : "") +
+      (personal ? `<th scope="col">Personal model ${d} (${esc(job.spec.personalisation.method)})</th>` : "") + `</tr></thead><tbody>` +
+      sites.map(s => { const e = last.sites.find(e => e.siteId === s), m = e?.metrics;
         const own = personal ? (last.personalised ?? []).find(e => e.siteId === s)?.metrics : null;
-        return `<tr><td>${esc(s)}</td><td>${num(m?.auc)}</td><td>${num(m?.accuracy)}</td><td>${num(m?.loss)}</td><td>${m?.samples ?? "–"}</td>` +
+        return `<tr><td>${esc(s)}</td><td>${num(m?.auc)}</td>${names.accuracy ? `<td>${num(m?.accuracy)}</td>` : ""}<td>${num(m?.loss)}</td><td>${m?.samples ?? "–"}</td>` +
+          (pairs ? `<td>${count(e?.concordance?.comparable)}</td><td>${count(e?.concordance?.concordant)}</td>` : "") +
           (personal ? `<td>${num(own?.auc)}</td>` : "") + `</tr>`; }).join("") +
-      `</tbody></table>` + (personal ? `<p>${job.spec.personalisation.crossSiteEvaluation ? "Personal models the sites' policies let travel were scored on every site (below); the rest stayed at their sites."
+      `</tbody></table>` + (pairs ? pairsNote(last) : "") + (personal ? `<p>${job.spec.personalisation.crossSiteEvaluation ? "Personal models the sites' policies let travel were scored on every site (below); the rest stayed at their sites."
         : "Personal models stay at their sites; only their scores on each site's held-out rows are shown."}</p>` : "") +
       `<p class="actions">${download}</p>`;
+  };
+
+  // Survival: Harrell's pair counts per site (pairs of its own held-out patients, never rows), whose sums give the global C-index.
+  const count = x => x == null ? "–" : Number(x).toLocaleString("en", { maximumFractionDigits: 1 });
+  const pairsNote = last => {
+    const comparable = last.sites.reduce((t, e) => t + (e.concordance?.comparable ?? 0), 0);
+    const concordant = last.sites.reduce((t, e) => t + (e.concordance?.concordant ?? 0), 0);
+    return `<p class="muted" id="pairs-note">Comparable pairs: two of a site's held-out patients whose earlier time is an event; concordant: those the model ranks ` +
+      `in the right order (a tie counts a half). They are counts of pairs, not rows, and add up over sites: ${count(concordant)} of ${count(comparable)} ` +
+      `give the global C-index (pairs across sites are not compared).</p>`;
   };
 
   const drawControls = () => {

@@ -5,6 +5,7 @@ import { api, isLead } from "../api.js";
 import { on } from "../live.js";
 import { esc, num } from "../format.js";
 import { modelFigures } from "../model.js";
+import { metricsOfTask } from "../metrics.js";
 
 const field = (name, label, input, hint = "") => `
   <div class="field" data-field="${name}">
@@ -64,9 +65,12 @@ export async function renderNewJob(main) {
   }
   const status = await api.status();
   const schemas = new Map();
+  // The task is the sites' label's (a site advertises it; one that does not holds a binary label): the model predicts
+  // what the schema labels, so the lead never picks it, and sites whose labels differ are different choices.
   for (const s of status.sites.filter(s => s.online).map(s => s.lastHeartbeat)) {
-    const key = `${s.schema}|${s.featureNames.join(",")}`;
-    if (!schemas.has(key)) schemas.set(key, { schema: s.schema, featureNames: s.featureNames, sites: [] });
+    const task = metricsOfTask(s.task).task;
+    const key = `${s.schema}|${task}|${s.featureNames.join(",")}`;
+    if (!schemas.has(key)) schemas.set(key, { schema: s.schema, task, featureNames: s.featureNames, sites: [] });
     schemas.get(key).sites.push(s.siteId);
   }
   if (schemas.size === 0) {
@@ -75,7 +79,7 @@ export async function renderNewJob(main) {
     return off;
   }
   const schemaOptions = [...schemas.entries()].map(([key, s]) =>
-    `<option value="${esc(key)}">${esc(s.schema)} (${s.featureNames.length} features, ${s.sites.length} site${s.sites.length === 1 ? "" : "s"})</option>`).join("");
+    `<option value="${esc(key)}">${esc(s.schema)} (${s.task === "survival" ? "survival, " : ""}${s.featureNames.length} features, ${s.sites.length} site${s.sites.length === 1 ? "" : "s"})</option>`).join("");
 
   main.innerHTML = `
     <h1>New job</h1>
@@ -84,7 +88,8 @@ export async function renderNewJob(main) {
         ${field("kind", "Kind of job", `<select id="f-kind" name="kind" aria-describedby="f-kind-problem f-kind-hint"><option value="training">Training</option><option value="label-counts">Rows per label (secure count)</option></select>`,
           "A count sums each site's rows per label under secure aggregation in one round; it trains no model.")}
         ${field("name", "Name", `<input id="f-name" name="name" required maxlength="200" value="" aria-describedby="f-name-problem">`)}
-        ${field("schema", "Data schema", `<select id="f-schema" name="schema" aria-describedby="f-schema-problem f-schema-hint">${schemaOptions}</select>`, '<span id="features"></span>')}
+        ${field("schema", "Data schema", `<select id="f-schema" name="schema" aria-describedby="f-schema-problem f-schema-hint">${schemaOptions}</select>`,
+          '<span id="task"></span><br><span id="features"></span>')}
         ${field("model", "Model", `<select id="f-model" name="model" aria-describedby="f-model-problem"><option value="logistic">logistic regression</option><option value="mlp">MLP (one hidden layer)</option><option value="declared">Declared network</option></select>`)}
         ${field("model.hiddenUnits", "Hidden units (MLP)", numberInput("model.hiddenUnits", 16, 'min="1" max="4096"'))}
         <div class="field wide" data-field="model.layers">
@@ -164,6 +169,7 @@ export async function renderNewJob(main) {
   const chosen = () => schemas.get(form.schema.value);
   const drawSchema = () => {
     const s = chosen();
+    main.querySelector("#task").textContent = `Task: ${metricsOfTask(s.task).described} (the sites' label sets it; the model predicts it)`;
     main.querySelector("#features").textContent = `Features: ${s.featureNames.join(", ")}`;
     main.querySelector("#site-choices").innerHTML = s.sites.map(id =>
       `<label class="check"><input type="checkbox" name="site" value="${esc(id)}" checked> ${esc(id)}</label>`).join("");
@@ -198,8 +204,8 @@ export async function renderNewJob(main) {
     try { const l = JSON.parse(form.elements["model.layers"].value); return Array.isArray(l) && !layerProblem(l) ? l : null; } catch { return null; }
   };
   const model = () => {
-    const features = chosen().featureNames.length;
-    return declared() ? { kind: "declared", features, layers: layers() } : { kind: form.model.value, features, hiddenUnits: number("model.hiddenUnits") };
+    const features = chosen().featureNames.length, task = chosen().task;
+    return declared() ? { kind: "declared", features, task, layers: layers() } : { kind: form.model.value, features, task, hiddenUnits: number("model.hiddenUnits") };
   };
   const spec = () => {
     const s = chosen();
