@@ -5,12 +5,13 @@ namespace FedHealth.Cli.Local;
 /// <summary>Prints a job's cross-site matrix: each final model (rows) on each site's held-out rows (columns), AUC.</summary>
 public static class CrossSiteTable
 {
-    public static void Print(CrossSiteReport report, IReadOnlyList<string> sites, TextWriter output)
+    /// <param name="metric">What the cells are: "AUC", or "C-index" for survival.</param>
+    public static void Print(CrossSiteReport report, IReadOnlyList<string> sites, TextWriter output, string metric = "AUC")
     {
         var width = Math.Max(10, sites.Max(s => s.Length) + 2);
         var labelWidth = Math.Max(8, sites.Max(s => s.Length) + "personal model of ".Length + 2);
         output.WriteLine();
-        output.WriteLine("Cross-site evaluation: each final model (rows) on each site's held-out rows (columns), AUC");
+        output.WriteLine($"Cross-site evaluation: each final model (rows) on each site's held-out rows (columns), {metric}");
         output.WriteLine($"{"model".PadRight(labelWidth)}" + string.Join("", sites.Select(s => s.PadLeft(width))));
         foreach (var row in report.Cells.GroupBy(c => c.PersonalOf).OrderBy(g => g.Key is null ? "" : g.Key, StringComparer.Ordinal))
         {

@@ -338,8 +338,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test " +
                 $"{site.TestSamples,5}  {s.Metric} {site.Auc:F4}" + (double.IsNaN(site.Accuracy) ? "" : $"  accuracy {site.Accuracy:F4}") +
                 (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : "") +
-                    (site.PersonalAuc is { } own ? $"  personal model AUC {own:F4}" : ""));
-        if (s.CrossSite is { } crossSite) CrossSiteTable.Print(crossSite, s.Sites.Select(site => site.Id).ToList(), output);
+                    (site.PersonalAuc is { } own ? $"  personal model {s.Metric} {own:F4}" : ""));
+        if (s.CrossSite is { } crossSite) CrossSiteTable.Print(crossSite, s.Sites.Select(site => site.Id).ToList(), output, s.Metric);
     }
 
     private static string Describe(Agent a) => $"{a.Id} {a.Config.Site.Jurisdiction}{(a.Config.Site.Simulated ? " simulated" : "")}";
