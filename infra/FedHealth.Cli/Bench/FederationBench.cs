@@ -40,7 +40,7 @@ public static class FederationBench
                 if (settings.Seeds.Count == 1) PrintSeed(run, lines, settings, seed, output);
                 else
                     output.WriteLine($"  seed {seed}: {Metric(run)} federated {lines[0].All:F4}, pooled {lines[1].All:F4}, " +
-                        $"federated - pooled {lines[0].All - lines[1].All:+0.0000;-0.0000;0.0000}");
+                        $"federated - pooled {lines[0].All - lines[1].All:+0.0000;-0.0000;+0.0000}");
             }
             finally
             {
@@ -96,7 +96,7 @@ public static class FederationBench
         foreach (var line in lines)
             output.WriteLine($"{line.Name,-26}" + string.Join("", run.Sites.Select(s => $"{line.Sites[s.Id],16:F4}")) + $"{line.All,16:F4}");
         output.WriteLine(HeldOutRows(run, 16));
-        output.WriteLine($"federated - pooled on all held-out rows: {lines[0].All - lines[1].All:+0.0000;-0.0000;0.0000}");
+        output.WriteLine($"federated - pooled on all held-out rows: {lines[0].All - lines[1].All:+0.0000;-0.0000;+0.0000}");
     }
 
     private static void PrintSummary(LocalRunResult run, IReadOnlyList<(int Seed, IReadOnlyList<Line> Lines)> seeds, Settings settings,
@@ -129,7 +129,7 @@ public static class FederationBench
         if (xs.Count == 0) return "n/a";
         var mean = xs.Average();
         var sd = xs.Count > 1 ? Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1)) : 0;
-        var text = (signed ? $"{mean:+0.0000;-0.0000;0.0000}" : $"{mean:F4}") + $"±{sd:F4}";
+        var text = (signed ? $"{mean:+0.0000;-0.0000;+0.0000}" : $"{mean:F4}") + $"±{sd:F4}";
         return xs.Count < all.Count ? $"{text} ({xs.Count})" : text;
     }
 

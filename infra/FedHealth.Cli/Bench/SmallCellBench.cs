@@ -55,14 +55,14 @@ public static class SmallCellBench
                     var pooled = BinaryMetrics.Pool(sent).Auc;
                     gaps.Add(pooled - exact);
                     output.WriteLine(
-                        $"{federation,-18}{seed,5}{exact,9:F4}{fine,9:F4}{pooled,9:F4}{pooled - exact,12:+0.0000;-0.0000;0.0000}" +
+                        $"{federation,-18}{seed,5}{exact,9:F4}{fine,9:F4}{pooled,9:F4}{pooled - exact,12:+0.0000;-0.0000;+0.0000}" +
                             $"{run.Summary.Global.Auc,9:F4}  " +
                         string.Join(" ", sent.Select(e => e.Histogram.Positives.Count)));
                 }
                 finally { Directory.Delete(dataDir, recursive: true); }
             }
             output.WriteLine(
-                $"{federation}: sent - exact, mean {gaps.Average():+0.0000;-0.0000;0.0000}, largest {gaps.MaxBy(Math.Abs):+0.0000;-0.0000;0.0000}");
+                $"{federation}: sent - exact, mean {gaps.Average():+0.0000;-0.0000;+0.0000}, largest {gaps.MaxBy(Math.Abs):+0.0000;-0.0000;+0.0000}");
         }
         OneFeatureAttack(output);
         output.WriteLine($"Reproduce: ./fedhealth bench small-cells --rounds {rounds} --seeds {seeds}");

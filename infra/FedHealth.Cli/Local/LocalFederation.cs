@@ -333,7 +333,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         output.WriteLine($"Final global model on all held-out rows: {s.Metric} {s.Global.Auc:F4}" +
             (double.IsNaN(s.Global.Accuracy) ? "" : $", accuracy {s.Global.Accuracy:F4}") + $", loss {s.Global.Loss:F4}");
         output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): {s.Metric} {s.PooledBaseline.Auc:F4} (difference " +
-            $"{s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000;0.0000})");
+            $"{s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000;+0.0000})");
         foreach (var site in s.Sites)
             output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test " +
                 $"{site.TestSamples,5}  {s.Metric} {site.Auc:F4}" + (double.IsNaN(site.Accuracy) ? "" : $"  accuracy {site.Accuracy:F4}") +
