@@ -19,8 +19,7 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
     public ISiteRoundMessage? Evaluate(EvaluationRequested request)
     {
         gate.Received(request);
-        if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames, DataKinds.AggregateMetrics) is { } notThisModel) return notThisModel;
-        if (SiteModels.TaskProblem(request.Model, split.Test) is { } wrongTask) return gate.Release(models.Decline(request, wrongTask));
+        if (NotThisModel(request, request.Model) is { } refused) return refused;
         using var scope = NewDisposeScope();
         if (models.Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
         var evaluation = ModelEvaluator.Evaluate(siteId, model!, split.Test, device);
@@ -44,14 +43,23 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
     }
 
     /// <summary>
+    /// The decline of a scoring request for a model this site will not run, before any row is read: its policy does not
+    /// accept the model (the gate records that), or the model predicts another task than the site's label holds.
+    /// </summary>
+    private ISiteRoundMessage? NotThisModel(IRoundMessage request, ModelSpec model)
+    {
+        if (gate.AdmitModel(request, model, split.Test.FeatureNames, DataKinds.AggregateMetrics) is { } notApproved) return notApproved;
+        return SiteModels.TaskProblem(model, split.Test) is { } wrongTask ? gate.Release(models.Decline(request, wrongTask)) : null;
+    }
+
+    /// <summary>
     /// Cross-site evaluation: scores every final model the coordinator sent (the global one and the personal models
     /// other sites shared) on this site's held-out rows. Only the figures leave; the models are not kept.
     /// </summary>
     public ISiteRoundMessage? CrossEvaluate(CrossSiteEvaluationRequested request)
     {
         gate.Received(request);
-        if (gate.AdmitModel(request, request.Model, split.Test.FeatureNames, DataKinds.AggregateMetrics) is { } notThisModel) return notThisModel;
-        if (SiteModels.TaskProblem(request.Model, split.Test) is { } wrongTask) return gate.Release(models.Decline(request, wrongTask));
+        if (NotThisModel(request, request.Model) is { } notScored) return notScored;
         var scores = new List<CrossSiteScore>();
         foreach (var candidate in request.Candidates)
         {

@@ -7,22 +7,9 @@ public static class SubgroupScores
 {
     public static IReadOnlyList<SubgroupMetrics> Of(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> labels, IReadOnlyDictionary<string, string[]> groups)
     {
-        var result = new List<SubgroupMetrics>();
-        foreach (var (subgroup, ofRow) in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            foreach (var group in ofRow.Distinct().Order(StringComparer.Ordinal))
-            {
-                var rows = Enumerable.Range(0, ofRow.Length).Where(i => ofRow[i] == group).ToArray();
-                var p = new float[rows.Length];
-                var l = new float[rows.Length];
-                for (var i = 0; i < rows.Length; i++) (p[i], l[i]) = (probabilities[rows[i]], labels[rows[i]]);
-                var positives = l.Count(x => x >= 0.5f);
-                // An AUC over one positive is that patient's rank among the negatives: both classes need MinRows.
-                var scored = positives >= SubgroupMetrics.MinRows && rows.Length - positives >= SubgroupMetrics.MinRows;
-                result.Add(new SubgroupMetrics { Subgroup = subgroup, Group = group, Samples = rows.Length, Auc = scored ? BinaryMetrics.Auc(p, l) : null });
-            }
-        }
-        return result;
+        var (p, l) = (probabilities.ToArray(), labels.ToArray());
+        // An AUC over one positive is that patient's rank among the negatives: both classes need MinRows.
+        return ByGroup(groups, l, rows => BinaryMetrics.Auc(rows.Select(i => p[i]).ToArray(), rows.Select(i => l[i]).ToArray()));
     }
 
     /// <summary>
@@ -32,18 +19,29 @@ public static class SubgroupScores
     public static IReadOnlyList<SubgroupMetrics> OfSurvival(ReadOnlySpan<float> risk, ReadOnlySpan<float> times, ReadOnlySpan<float> events,
         IReadOnlyDictionary<string, string[]> groups)
     {
+        var (r, t, e) = (risk.ToArray(), times.ToArray(), events.ToArray());
+        return ByGroup(groups, e, rows =>
+        {
+            var c = ConcordanceCounts.Of(rows.Select(i => r[i]).ToArray(), rows.Select(i => t[i]).ToArray(), rows.Select(i => e[i]).ToArray()).CIndex;
+            return double.IsFinite(c) ? c : null;
+        });
+    }
+
+    /// <summary>
+    /// Each group of each attribute (in name order) with its rows' score, computed only where the group has
+    /// <see cref="SubgroupMetrics.MinRows"/>+ rows of each class of <paramref name="labels"/> (positives, or events).
+    /// </summary>
+    private static List<SubgroupMetrics> ByGroup(IReadOnlyDictionary<string, string[]> groups, float[] labels, Func<int[], double?> score)
+    {
         var result = new List<SubgroupMetrics>();
         foreach (var (subgroup, ofRow) in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             foreach (var group in ofRow.Distinct().Order(StringComparer.Ordinal))
             {
                 var rows = Enumerable.Range(0, ofRow.Length).Where(i => ofRow[i] == group).ToArray();
-                var (r, t, e) = (new float[rows.Length], new float[rows.Length], new float[rows.Length]);
-                for (var i = 0; i < rows.Length; i++) (r[i], t[i], e[i]) = (risk[rows[i]], times[rows[i]], events[rows[i]]);
-                var eventCount = e.Count(x => x >= 0.5f);
-                var scored = eventCount >= SubgroupMetrics.MinRows && rows.Length - eventCount >= SubgroupMetrics.MinRows;
-                var c = ConcordanceCounts.Of(r, t, e).CIndex;
-                result.Add(new SubgroupMetrics { Subgroup = subgroup, Group = group, Samples = rows.Length, Auc = scored && double.IsFinite(c) ? c : null });
+                var positives = rows.Count(i => labels[i] >= 0.5f);
+                var scored = positives >= SubgroupMetrics.MinRows && rows.Length - positives >= SubgroupMetrics.MinRows;
+                result.Add(new SubgroupMetrics { Subgroup = subgroup, Group = group, Samples = rows.Length, Auc = scored ? score(rows) : null });
             }
         }
         return result;

@@ -20,22 +20,18 @@ public static class TaskMetrics
     }
 
     /// <summary>
-    /// What a site's figures must hold for the task: a binary evaluation carries no pair counts and an accuracy in [0, 1];
-    /// a survival one carries its pair counts (0 ≤ concordant ≤ comparable), a C-index equal to them, and no accuracy.
+    /// What a site's figures must hold for the task beyond their ranges (the accuracy's, each task's own, is the
+    /// coordinator's metrics check): a binary evaluation carries no pair counts; a survival one carries its pair counts
+    /// (0 ≤ concordant ≤ comparable) and a C-index equal to them.
     /// </summary>
     public static string? Problem(string task, ModelMetrics metrics, ConcordanceSums? pairs, string who)
     {
-        if (task != ModelTasks.Survival)
-        {
-            if (pairs is not null) return $"{who} carries concordance pairs, which a {task} job does not ask for";
-            return metrics.Accuracy is >= 0 and <= 1 ? null : $"{who} has accuracy {metrics.Accuracy}, outside [0, 1]";
-        }
+        if (task != ModelTasks.Survival) return pairs is null ? null : $"{who} carries concordance pairs, which a {task} job does not ask for";
         if (pairs is null) return $"{who} has no concordance pairs, which a survival job needs for its C-index";
         if (pairs.Comparable < 0 || !(pairs.Concordant >= 0 && pairs.Concordant <= pairs.Comparable))
             return $"{who} has {pairs.Concordant} concordant of {pairs.Comparable} comparable pairs";
         var c = pairs.Comparable == 0 ? double.NaN : pairs.Concordant / pairs.Comparable;
-        if (!(double.IsNaN(c) ? double.IsNaN(metrics.Auc) : Math.Abs(c - metrics.Auc) <= 1e-9))
-            return $"{who} has C-index {metrics.Auc}, but its pairs give {c}";
-        return double.IsNaN(metrics.Accuracy) ? null : $"{who} has an accuracy ({metrics.Accuracy}), which survival does not have";
+        var fits = double.IsNaN(c) ? double.IsNaN(metrics.Auc) : Math.Abs(c - metrics.Auc) <= 1e-9;
+        return fits ? null : $"{who} has C-index {metrics.Auc}, but its pairs give {c}";
     }
 }

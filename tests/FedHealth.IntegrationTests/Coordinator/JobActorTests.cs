@@ -189,23 +189,8 @@ public sealed class JobActorTests : IAsyncLifetime
     [Fact]
     public async Task A_bus_outage_longer_than_the_deadline_does_not_burn_the_rounds_attempts()
     {
-        // Virtual time: the job's clock and the actor system's scheduler (its deadline and republish timers) move only
-        // when the test moves them, together, so the outage lasts as long as the test says however loaded the machine is.
-        var job = Guid.NewGuid();
-        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
-        var system = NewSystem(virtualTime: true);
-        var scheduler = (Akka.TestKit.TestScheduler)system.Scheduler;
-        var flaky = new OutagePublisher(bus);
-        var actor = system.ActorOf(JobActor.Props(job, flaky, clock));
+        var (job, actor, flaky, _, Move) = VirtualTimeJob();
         var deadline = TimeSpan.FromMilliseconds(500);
-        // Each move waits until the actor has handled what the move delivered (its answer comes after the timer's message).
-        async Task Move(TimeSpan by)
-        {
-            clock.Advance(by);
-            scheduler.Advance(by);
-            await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(30));
-        }
-
         flaky.Down = true;
         actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2, deadline: deadline), ["A", "B"]));
         await flaky.Refused(1);
@@ -228,19 +213,7 @@ public sealed class JobActorTests : IAsyncLifetime
     [Fact]
     public async Task A_deadline_that_passes_while_the_bus_has_lost_its_broker_waits_and_the_sites_get_a_full_window_once_it_is_back()
     {
-        // Virtual time, as in the outage test above: the deadline and republish timers fire only when the test moves them.
-        var job = Guid.NewGuid();
-        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
-        var system = NewSystem(virtualTime: true);
-        var scheduler = (Akka.TestKit.TestScheduler)system.Scheduler;
-        var flaky = new OutagePublisher(bus);
-        var actor = system.ActorOf(JobActor.Props(job, flaky, clock));
-        async Task Move(TimeSpan by)
-        {
-            clock.Advance(by);
-            scheduler.Advance(by);
-            await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(30));
-        }
+        var (job, actor, flaky, clock, Move) = VirtualTimeJob();
         actor.Tell(new StartJob(job, Spec(rounds: 1, minSites: 2, deadline: TimeSpan.FromMilliseconds(300)), ["A", "B"]));
         Assert.Equal(1, (await bus.Next<RoundStarted>()).Attempt);
         await Move(TimeSpan.Zero);
@@ -260,6 +233,29 @@ public sealed class JobActorTests : IAsyncLifetime
         actor.Tell(Update(job, 1, "B", [3, 3, 3], 10));
         await bus.Next<EvaluationRequested>();
         Assert.Equal(1, (await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(10))).Attempt);
+    }
+
+    /// <summary>
+    /// A job actor on virtual time, publishing through a bus that can lose its broker: the job's clock and the actor
+    /// system's scheduler (its deadline and republish timers) move only when the test moves them, together, so an outage
+    /// lasts as long as the test says however loaded the machine is. Each move waits until the actor has handled what it
+    /// delivered (the actor's answer comes after the timer's message).
+    /// </summary>
+    private (Guid Job, IActorRef Actor, OutagePublisher Bus, ManualClock Clock, Func<TimeSpan, Task> Move) VirtualTimeJob()
+    {
+        var job = Guid.NewGuid();
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
+        var system = NewSystem(virtualTime: true);
+        var scheduler = (Akka.TestKit.TestScheduler)system.Scheduler;
+        var flaky = new OutagePublisher(bus);
+        var actor = system.ActorOf(JobActor.Props(job, flaky, clock));
+        async Task Move(TimeSpan by)
+        {
+            clock.Advance(by);
+            scheduler.Advance(by);
+            await actor.Ask<JobSummary>(new GetJobSummary(job), TimeSpan.FromSeconds(30));
+        }
+        return (job, actor, flaky, clock, Move);
     }
 
     /// <summary>A bus that refuses every publish while <see cref="Down"/>, as MassTransit does while the broker is away.</summary>

@@ -47,13 +47,10 @@ public static class Architecture
             throw new ArchitectureException($"the network ends in shape {Show(output)}; " +
                 $"{(spec.Task == ModelTasks.Survival ? "a survival model's log relative risk" : "a binary outcome")} needs [1] (end with a " +
                     "linear layer of 1 unit)");
-        // Counted in 64-bit arithmetic, so no shape's count can wrap before it is judged.
+        // Counted in 64-bit arithmetic, so no shape's count can wrap before it is judged (a preset's was judged above).
         var count = walker.Parameters.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
         if (count > ParameterLayout.MaxParameters)
-            throw new ArchitectureException(spec.Kind == ModelKinds.Declared
-                ? $"{count:N0} parameters is more than the {ParameterLayout.MaxParameters:N0} a model may have"
-                : $"{count:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {ParameterLayout.MaxParameters:N0}" +
-                    " a model may have");
+            throw new ArchitectureException($"{count:N0} parameters is more than the {ParameterLayout.MaxParameters:N0} a model may have");
         return new ResolvedArchitecture(input, resolved, output, new ParameterLayout(walker.Parameters), ArchitectureDigest.Of(input, resolved))
         {
             Task = spec.Task,
