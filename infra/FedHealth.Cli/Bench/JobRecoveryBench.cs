@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Akka.Actor;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Bus;
@@ -171,23 +170,5 @@ public static class JobRecoveryBench
             return seconds;
         }
         finally { await system.Terminate(); }
-    }
-
-    private sealed class ChannelPublisher : IFederationPublisher
-    {
-        private readonly Channel<object> published = Channel.CreateUnbounded<object>();
-        public bool IsUp => true;
-
-        public Task Publish<T>(T message) where T : class
-        {
-            published.Writer.TryWrite(message);
-            return Task.CompletedTask;
-        }
-
-        public async Task<object> Next()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            return await published.Reader.ReadAsync(timeout.Token);
-        }
     }
 }
