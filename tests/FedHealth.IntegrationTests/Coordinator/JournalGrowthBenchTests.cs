@@ -20,6 +20,7 @@ public sealed class JournalGrowthBenchTests
         Assert.Equal(4, text.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d \|")));
         Assert.Matches(@"Growth per closed round: at most [+-]0\.0\d x the model \(target: at most \+1\.10\): met\.", text);
         Assert.Matches(@"round\s+2: \d+\.\d\d s \(\d+ events replayed after the snapshot, journal [\d.]+ MB; recovered in round 2, training\)", text);
-        Assert.Contains("Reproduce: ./fedhealth bench journal-growth --rounds 4 --sites 4 --hidden 10000 --ring-bits 64 --checkpoint-every 0 --recover-at 2", text);
+        Assert.Contains("Reproduce: ./fedhealth bench journal-growth --rounds 4 --sites 4 --hidden 10000 --ring-bits 64 --checkpoint-every 0 " +
+            "--recover-at 2", text);
     }
 }
