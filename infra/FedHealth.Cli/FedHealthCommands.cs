@@ -22,8 +22,7 @@ public static class FedHealthCommands
         LedgerCommands.Create(),
         AccountCommands.Create(),
         PassThrough("coordinator", "Run the coordinator deployable (e.g. --Bus:Transport=RabbitMq --Coordinator:DataDir=DIR).", CoordinatorProgram.RunAsync),
-        PassThrough("site", "The site agent deployable: site run --config SITE.json [--Bus:...]; site init --out DIR [--site-id ID] [--jurisdiction CC] " +
-            "writes templates; site doctor --config SITE.json [--Bus:...] checks a setup.", SiteAgentProgram.RunAsync),
+        SiteCommands.Create(),
         PassThrough("dashboard", "Run the dashboard deployable (e.g. --urls http://127.0.0.1:5080 --Bus:Transport=RabbitMq).", DashboardProgram.RunAsync),
     };
 
