@@ -1,5 +1,6 @@
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Messaging;
+using FedHealth.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,6 +33,7 @@ public static class CoordinatorProgram
             return 2;
         }
         builder.Services.AddCoordinator(coordinator);
+        builder.Services.AddMonitoring(builder.Configuration.MonitoringOptions(), "coordinator");
         builder.Services.AddFederationBus(bus, CoordinatorComponent.RegisterConsumers, CoordinatorComponent.ConfigureEndpoints);
         await builder.Build().RunAsync();
         return 0;

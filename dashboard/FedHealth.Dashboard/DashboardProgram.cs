@@ -1,4 +1,5 @@
 using FedHealth.Messaging;
+using FedHealth.Monitoring;
 
 namespace FedHealth.Dashboard;
 
@@ -13,6 +14,7 @@ public static class DashboardProgram
         var bus = builder.Configuration.GetSection("Bus").Get<BusOptions>() ?? new BusOptions();
         var instance = $"{Environment.MachineName}-{Environment.ProcessId}";
         builder.Services.AddDashboard(builder.Configuration);
+        builder.Services.AddMonitoring(builder.Configuration.MonitoringOptions(), "dashboard");
         builder.Services.AddFederationBus(bus, x => { DashboardComponent.RegisterConsumers(x); CoordinatorClients.Register(x, bus.Transport); },
             (context, cfg) => DashboardComponent.ConfigureEndpoints(context, cfg, instance));
         var app = builder.Build();

@@ -65,6 +65,10 @@ public static class FedHealthCommands
             Description = "The ring of the secure sum: 64, or 32 (4 bytes a parameter)", DefaultValueFactory = _ => 64,
         };
         ringBits.AcceptOnlyFromAmong("32", "64");
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Serve the federation's metrics for Prometheus (/metrics) and its health (/healthz/live, /healthz/ready) on this port of 127.0.0.1",
+        };
         var noJob = new Option<bool>("--no-job") { Description = "Launch no job: sign in to the dashboard as a lead and launch jobs there" };
         var job = new Option<string>("--job")
         {
@@ -75,7 +79,7 @@ public static class FedHealthCommands
         var strategy = StrategyOptions.Create();
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
-            rounds, seed, headless, dataDir, summary, model, layers, federationName, port, dpEpsilon, plain, noJob, job, ringBits,
+            rounds, seed, headless, dataDir, summary, model, layers, federationName, port, dpEpsilon, plain, noJob, job, ringBits, metricsPort,
         };
         strategy.AddTo(command);
         command.SetAction(async (result, cancellation) =>
@@ -96,7 +100,8 @@ public static class FedHealthCommands
             {
                 Rounds = result.GetValue(rounds), Seed = result.GetValue(seed), Headless = result.GetValue(headless), JobKind = result.GetValue(job)!,
                 DataDir = Path.GetFullPath(result.GetValue(dataDir)!), SummaryPath = result.GetValue(summary),
-                Model = result.GetValue(model)!, Layers = declared, Port = result.GetValue(port), FederationDir = federationDir,
+                Model = result.GetValue(model)!, Layers = declared, Port = result.GetValue(port), MetricsPort = result.GetValue(metricsPort),
+                FederationDir = federationDir,
                 DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain), SecureRingBits = result.GetValue(ringBits),
                 Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result), Personalisation = strategy.Personalisation(result),
             };

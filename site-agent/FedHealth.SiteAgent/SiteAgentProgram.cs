@@ -1,5 +1,6 @@
 using FedHealth.Learning.Data;
 using FedHealth.Messaging;
+using FedHealth.Monitoring;
 using FedHealth.SiteAgent.Doctor;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,7 @@ public static class SiteAgentProgram
         }
         IReadOnlyList<Agent> agents = [agent];
         builder.Services.AddSiteAgents(agents);
+        builder.Services.AddMonitoring(builder.Configuration.MonitoringOptions(), "site");
         builder.Services.AddFederationBus(bus, _ => { }, (context, cfg) => SiteAgentComponent.ConfigureEndpoints(context, cfg, agents));
         await builder.Build().RunAsync();
         return 0;

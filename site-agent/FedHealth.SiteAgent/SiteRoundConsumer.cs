@@ -1,5 +1,6 @@
 using FedHealth.Contracts;
 using FedHealth.Messaging.Chunking;
+using FedHealth.Monitoring;
 using MassTransit;
 using Polly;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePip
     /// <summary>Publishes an answer (in slices when too large for the broker), retried with backoff behind the site's circuit breaker.</summary>
     private async Task Send(ConsumeContext context, ISiteRoundMessage answer)
     {
+        if (answer is RoundDeclined declined) FederationMetrics.Declined(declined.Reason, "sent");
         foreach (var part in chunked.Messages(answer, agent.Id))
             await publishing.ExecuteAsync(async ct => await context.Publish(part, part.GetType(), ct), context.CancellationToken);
     }

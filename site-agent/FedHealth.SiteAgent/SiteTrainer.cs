@@ -4,6 +4,7 @@ using FedHealth.Learning.Data;
 using FedHealth.Learning.Models;
 using FedHealth.Learning.Strategies;
 using FedHealth.Learning.Torch;
+using FedHealth.Monitoring;
 using FedHealth.Privacy.Accounting;
 using FedHealth.Privacy.DifferentialPrivacy;
 using Microsoft.Extensions.Logging;
@@ -131,6 +132,8 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
                 sampleCount = 1; // equal weights: a row count would change what one site can move the average by
             }
             var weights = trainedWeights.ToWeights();
+            FederationMetrics.Trained(siteId, TimeSpan.FromSeconds(result.Seconds));
+            if (spent is not null) FederationMetrics.Epsilon(round.JobId, siteId, spent.Epsilon);
             logger.LogInformation("site {Site}: job {Job} round {Round}: trained on {Rows} rows, loss {Loss:F4}, {Seconds:F2}s on {Device}{Privacy}",
                 siteId, round.JobId, round.Round, result.Samples, result.TrainLoss, result.Seconds, deviceName,
                 spent is null ? "" : $", ε spent {spent.Epsilon:F3} of {spent.Budget} (δ={spent.Delta})");

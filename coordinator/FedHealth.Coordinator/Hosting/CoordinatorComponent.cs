@@ -37,6 +37,7 @@ public static class CoordinatorComponent
         services.AddSingleton<IFederationPublisher, BusPublisher>();
         services.AddSingleton<CoordinatorNode>();
         services.AddHostedService(sp => sp.GetRequiredService<CoordinatorNode>());
+        services.AddHealthChecks().AddCheck<CoordinatorNodeHealth>("coordinator-node", tags: ["ready"]);
         return services;
     }
 

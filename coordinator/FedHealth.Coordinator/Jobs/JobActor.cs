@@ -10,6 +10,7 @@ using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Ledger;
 using FedHealth.Governance;
 using FedHealth.Messaging.Chunking;
+using FedHealth.Monitoring;
 using static FedHealth.Coordinator.Jobs.JobProtocol;
 
 namespace FedHealth.Coordinator.Jobs;
@@ -117,6 +118,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         Command<UpdateSubmitted>(u => Handle(() => state.OnUpdate(u, Now), u, "update"));
         Command<RoundDeclined>(d =>
         {
+            FederationMetrics.Declined(d.Reason, "received");
             transfers.RefusedBySite(state, d, Self);
             Handle(() => state.OnDecline(d, Now), d, "decline");
         });
@@ -337,8 +339,10 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     {
         if (events.Count == 0) { persisted?.Invoke(); return; }
         var last = events[^1];
+        var handed = clock.GetTimestamp();
         PersistAll(events, e =>
         {
+            if (ReferenceEquals(e, events[0])) FederationMetrics.JournalWritten(clock.GetElapsedTime(handed));
             state.Apply(e);
             AfterApplied(e);
             if (ReferenceEquals(e, last)) persisted?.Invoke();
@@ -395,10 +399,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 if (state.Phase == JobPhase.Answering) ResumePhase();
                 break;
             case RoundClosed closed:
+                FederationMetrics.RoundClosed(state.Spec.Kind, TimeSpan.FromSeconds(closed.Summary.Seconds), closed.Summary.Contributors.Count,
+                    closed.Summary.LeftOut.Count);
+                foreach (var spent in closed.Summary.Privacy) FederationMetrics.Epsilon(state.JobId, spent.SiteId, spent.Epsilon);
                 log.Info("job {0}: round {1} closed, global AUC {2:F4}", state.JobId, closed.Summary.Round, closed.Summary.Global?.Auc);
                 Publish(closed.Summary);
                 break;
             case JobFinished finished:
+                FederationMetrics.JobEnded(finished.OutcomeName);
                 // Nothing is pending any more: the ended job is snapshotted and its last round's events pruned too.
                 if (journal.Snapshots) SaveSnapshot(state.Snapshot());
                 Timers.Cancel(DeadlineTimer);

@@ -8,6 +8,7 @@ using FedHealth.Coordinator.Hosting;
 using FedHealth.Dashboard;
 using FedHealth.Learning.Data;
 using FedHealth.Messaging;
+using FedHealth.Monitoring;
 using FedHealth.Messaging.Signing;
 using FedHealth.SiteAgent;
 using MassTransit;
@@ -128,6 +129,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             ConnectionString = options.PostgreSqlJournal,
         }, keys.Coordinator);
         builder.Services.AddSiteAgents(agents);
+        builder.Services.AddMonitoring(new MonitoringOptions { Port = options.MetricsPort }, "local");
         // The local run creates its job as the consortium's lead would, through the dashboard's signed requests.
         builder.Services.AddMessageSigning(keys.Coordinator.Trust, MessageSender.Dashboard, keys.Dashboard);
         LocalAccounts? accounts = null;
@@ -161,6 +163,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         await app.StartAsync(cancellation);
         output.WriteLine($"FedHealth local federation: {agents.Count} sites ({string.Join(", ", agents.Select(Describe))})");
         output.WriteLine($"Data directory: {options.DataDir} (journal.db, models/, logs: {logFile})");
+        if (options.MetricsPort is { } metrics)
+            output.WriteLine($"Metrics: http://127.0.0.1:{metrics}/metrics (Prometheus), health: http://127.0.0.1:{metrics}/healthz/ready");
         if (accounts is not null)
         {
             output.WriteLine($"Dashboard: {DashboardUrl(app)}");

@@ -36,11 +36,13 @@ public sealed class ProcessFederation : IDisposable
     /// <param name="environment">More environment variables for every process.</param>
     /// <param name="coordinatorSettings">More --Coordinator:Key=value settings for every coordinator node.</param>
     /// <param name="nodeSettings">More settings for the cluster's node i (0-based), e.g. its own remoting certificate.</param>
+    /// <param name="monitoring">Every process serves /metrics and /healthz on a port of its own (<see cref="MonitoringPorts"/>).</param>
     public ProcessFederation(RabbitMqBroker broker, string folder, IReadOnlyList<string> sites, ITestOutputHelper log, CoordinatorCluster? cluster = null,
         IReadOnlyList<string>? busSettings = null, Func<string, string>? siteBrokerUri = null, IReadOnlyDictionary<string, string>? environment = null,
-        IReadOnlyList<string>? coordinatorSettings = null, Func<int, string[]>? nodeSettings = null)
+        IReadOnlyList<string>? coordinatorSettings = null, Func<int, string[]>? nodeSettings = null, bool monitoring = false)
     {
         this.log = log;
+        this.monitoring = monitoring;
         this.environment = environment;
         string[] bus = [$"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri={broker.Uri}", "--Bus:AllowPlainAmqp=true", .. busSettings ?? []];
         var consortium = new TestConsortium(folder, sites.Select(s => $"{s.ToLowerInvariant()}.json"));
@@ -134,8 +136,19 @@ public sealed class ProcessFederation : IDisposable
         return restarted;
     }
 
+    private readonly bool monitoring;
+    private readonly Dictionary<string, int> monitoringPorts = new();
+
+    /// <summary>With monitoring on: each process's (coordinator, each site by id, dashboard) /metrics and /healthz port.</summary>
+    public IReadOnlyDictionary<string, int> MonitoringPorts => monitoringPorts;
+
     private DeployableProcess Start(string name, string assembly, string[] args)
     {
+        if (monitoring)
+        {
+            monitoringPorts[name] = FreePort();
+            args = [.. args, $"--Monitoring:Port={monitoringPorts[name]}"];
+        }
         var process = new DeployableProcess(name, assembly, environment, args);
         processes.Add(process);
         return process;
