@@ -21,6 +21,7 @@ public static class FedHealthCommands
         ProvisionCommands.Create(),
         LedgerCommands.Create(),
         AccountCommands.Create(),
+        Jobs.JobCommands.Create(),
         PassThrough("coordinator", "Run the coordinator deployable (e.g. --Bus:Transport=RabbitMq --Coordinator:DataDir=DIR).", CoordinatorProgram.RunAsync),
         SiteCommands.Create(),
         PassThrough("dashboard", "Run the dashboard deployable (e.g. --urls http://127.0.0.1:5080 --Bus:Transport=RabbitMq).", DashboardProgram.RunAsync),
