@@ -8,20 +8,24 @@ using Xunit.Abstractions;
 namespace FedHealth.Tests.Integration;
 
 /// <summary>
-/// A single coordinator on its embedded SQLite journal, pruned behind snapshots as by default, killed with SIGKILL
-/// between two acknowledged updates and started again on the same file: both updates are in, nothing is counted twice,
-/// and the ended job keeps no events. (The cluster's PostgreSQL journal: ClusterChaosTests.)
+/// A single coordinator, pruned behind snapshots as by default, killed with SIGKILL between two acknowledged updates and
+/// started again on the same journal: both updates are in, nothing is counted twice, and the ended job keeps no events.
+/// On its embedded SQLite file and on PostgreSQL. (A cluster's node killed while running a job: ClusterChaosTests.)
 /// </summary>
-[Collection(RabbitMqCollection.Name)]
-public sealed class CoordinatorKillTests(RabbitMqBroker broker, ITestOutputHelper log) : IDisposable
+public abstract class CoordinatorKillTests(ITestOutputHelper log) : IDisposable
 {
     private static readonly string[] SiteIds = ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"];
-    private readonly TempFolder temp = new();
+    protected readonly TempFolder Temp = new();
+
+    protected abstract RabbitMqBroker Broker { get; }
+    /// <summary>The journal's provider and connection string as the test reads it, and the coordinator's settings for it.</summary>
+    protected abstract (string Provider, string Connection, string[] Settings) Journal { get; }
 
     [Fact]
-    public async Task Kill_9_of_the_coordinator_between_two_acknowledged_updates_loses_neither_on_its_SQLite_journal()
+    public async Task Kill_9_of_the_coordinator_between_two_acknowledged_updates_loses_neither()
     {
-        using var federation = new ProcessFederation(broker, temp.Path, SiteIds, log);
+        var (provider, connection, settings) = Journal;
+        using var federation = new ProcessFederation(Broker, Temp.Path, SiteIds, log, coordinatorSettings: settings);
         await federation.SitesOnline(3);
         var spec = ProcessFederation.BreastPrognosis(rounds: 3, deadline: TimeSpan.FromSeconds(90)) with { MinSites = 3, SecureAggregation = false };
         var reference = await federation.Launch(spec);
@@ -31,8 +35,7 @@ public sealed class CoordinatorKillTests(RabbitMqBroker broker, ITestOutputHelpe
         var slow = federation.Sites["NL-ROTTERDAM-B"];
         slow.Freeze();
         var job = await federation.Launch(spec);
-        var journal = $"Data Source={Path.Combine(temp.Path, "journal.db")};Mode=ReadOnly";
-        await Eventually.Get(() => Task.FromResult(Updates(journal, job) == 2 ? "two" : null), TimeSpan.FromSeconds(60),
+        await Eventually.Get(() => Task.FromResult(Updates(provider, connection, job) == 2 ? "two" : null), TimeSpan.FromSeconds(60),
             "two sites' round-1 updates to be journaled");
 
         federation.KillAndRestartCoordinator();
@@ -42,12 +45,31 @@ public sealed class CoordinatorKillTests(RabbitMqBroker broker, ITestOutputHelpe
         Assert.All(done.Rounds, r => Assert.Equal(SiteIds.Order(), r.Contributors.Order()));
         // Same seed, same inputs, each update counted once: the same final model as the job without a crash, bit for bit.
         Assert.Equal(await federation.ModelWeights(reference), await federation.ModelWeights(job));
-        await Eventually.Get(() => Task.FromResult(JournalTable.JobEvents(CoordinatorOptions.Sqlite, journal, job).Count == 0 ? "pruned" : null),
+        await Eventually.Get(() => Task.FromResult(JournalTable.JobEvents(provider, connection, job).Count == 0 ? "pruned" : null),
             TimeSpan.FromSeconds(30), "the ended job's events to be pruned behind its last snapshot");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 
-    private static int Updates(string journal, Guid job) => JournalTable.JobEvents(CoordinatorOptions.Sqlite, journal, job).OfType<UpdateReceived>().Count();
+    private static int Updates(string provider, string connection, Guid job) =>
+        JournalTable.JobEvents(provider, connection, job).OfType<UpdateReceived>().Count();
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => Temp.Dispose();
+}
+
+[Collection(RabbitMqCollection.Name)]
+public sealed class SqliteCoordinatorKillTests(RabbitMqBroker broker, ITestOutputHelper log) : CoordinatorKillTests(log)
+{
+    protected override RabbitMqBroker Broker => broker;
+    protected override (string, string, string[]) Journal =>
+        (CoordinatorOptions.Sqlite, $"Data Source={Path.Combine(Temp.Path, "journal.db")};Mode=ReadOnly", []);
+}
+
+[Collection(RealServersCollection.Name)]
+public sealed class PostgreSqlCoordinatorKillTests(RealServers servers, ITestOutputHelper log) : CoordinatorKillTests(log)
+{
+    private readonly string database = servers.PostgreSql.NewDatabase();
+    protected override RabbitMqBroker Broker => servers.RabbitMq;
+    protected override (string, string, string[]) Journal =>
+        (CoordinatorOptions.PostgreSql, database, [$"--Coordinator:Journal={CoordinatorOptions.PostgreSql}", $"--Coordinator:ConnectionString={database}"]);
 }
