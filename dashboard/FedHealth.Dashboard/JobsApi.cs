@@ -31,10 +31,18 @@ public static class JobsApi
         var read = app.MapGroup("/api").RequireAuthorization(DashboardRoles.ReadPolicy);
         var lead = app.MapGroup("/api").RequireAuthorization(DashboardRoles.LeadPolicy).AddEndpointFilter<AntiforgeryFilter>();
 
-        read.MapGet("/status", async (IRequestClient<GetFederationStatus> client, CancellationToken ct) => await Status(client, ct));
+        // The sites and a page of jobs (newest first, without rounds): its size does not grow with finished jobs or their rounds.
+        read.MapGet("/status", async (int? offset, int? limit, IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
+            offset < 0 || limit is < 0 or > GetFederationStatus.MaxJobsLimit
+                ? Results.BadRequest(new { error = $"offset must be 0 or more and limit 0 to {GetFederationStatus.MaxJobsLimit}" })
+                : Results.Ok(await Status(client, ct, offset ?? 0, limit ?? 50)));
 
-        read.MapGet("/jobs/{id:guid}", async (Guid id, IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
-            (await Status(client, ct)).Jobs.FirstOrDefault(j => j.JobId == id) is { } job ? Results.Ok(job) : Results.NotFound(new { error = $"no job {id}" }));
+        // One job with its rounds; each site's score histograms (no page draws them) only when asked for.
+        read.MapGet("/jobs/{id:guid}", async (Guid id, bool? histograms, IRequestClient<GetJob> client, CancellationToken ct) =>
+        {
+            var response = await client.GetResponse<JobSummary, JobNotFound>(new GetJob { JobId = id, Histograms = histograms == true }, ct, Timeout);
+            return response.Is(out Response<JobSummary>? job) ? Results.Ok(job.Message) : Results.NotFound(new { error = $"no job {id}" });
+        });
 
         // Checking changes nothing, so any role may; the coordinator checks the same rules again when the job is created.
         read.MapPost("/jobs/check", async (JobSpec? spec, IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
@@ -120,10 +128,10 @@ public static class JobsApi
         return new Guid(hash.AsSpan(0, 16));
     }
 
-    private static async Task<FederationStatus> Status(IRequestClient<GetFederationStatus> client, CancellationToken ct, bool rounds = true) =>
-        (await client.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = rounds }, ct, Timeout)).Message;
+    private static async Task<FederationStatus> Status(IRequestClient<GetFederationStatus> client, CancellationToken ct, int offset = 0, int limit = 0) =>
+        (await client.GetResponse<FederationStatus>(new GetFederationStatus { JobsOffset = offset, JobsLimit = limit }, ct, Timeout)).Message;
 
     /// <summary>The latest heartbeat of each online site.</summary>
     private static async Task<List<SiteHeartbeat>> Online(IRequestClient<GetFederationStatus> client, CancellationToken ct) =>
-        (await Status(client, ct, rounds: false)).Sites.Where(s => s.Online).Select(s => s.LastHeartbeat).ToList();
+        (await Status(client, ct)).Sites.Where(s => s.Online).Select(s => s.LastHeartbeat).ToList();
 }

@@ -1,9 +1,15 @@
 namespace FedHealth.Contracts;
 
-/// <summary>A request for the coordinator's view of every job and site, answered with <see cref="FederationStatus"/>.</summary>
+/// <summary>
+/// A request for the coordinator's view of its sites and a page of its jobs (newest first, as <see cref="JobListing"/>s:
+/// no rounds), answered with <see cref="FederationStatus"/>.
+/// </summary>
 public sealed record GetFederationStatus : IDashboardRequest
 {
-    public bool IncludeRounds { get; init; } = true;
+    public const int MaxJobsLimit = 500;
+    public int JobsOffset { get; init; }
+    /// <summary>How many jobs (at most <see cref="MaxJobsLimit"/>); 0 for none, only the sites.</summary>
+    public int JobsLimit { get; init; } = 50;
 }
 
 /// <summary>One job as the coordinator's journal has it.</summary>
@@ -43,7 +49,11 @@ public sealed record SiteStatus
 /// <summary>The coordinator's answer to <see cref="GetFederationStatus"/>.</summary>
 public sealed record FederationStatus : ICoordinatorMessage
 {
-    public required IReadOnlyList<JobSummary> Jobs { get; init; }
+    /// <summary>The page of jobs asked for, newest first.</summary>
+    public required IReadOnlyList<JobListing> Jobs { get; init; }
+    /// <summary>How many jobs the coordinator holds in all.</summary>
+    public int JobCount { get; init; }
+    public int JobsOffset { get; init; }
     public required IReadOnlyList<SiteStatus> Sites { get; init; }
 }
 

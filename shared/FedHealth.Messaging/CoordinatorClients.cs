@@ -17,6 +17,7 @@ public static class CoordinatorClients
         x.AddRequestClient<StopJob>(coordinator);
         x.AddRequestClient<ResumeJob>(coordinator);
         x.AddRequestClient<GetFederationStatus>(coordinator);
+        x.AddRequestClient<GetJob>(coordinator);
         x.AddRequestClient<GetJobModel>(coordinator);
         x.AddRequestClient<GetTransferLedger>(coordinator);
         x.AddRequestClient<VerifyTransferLedger>(coordinator);

@@ -85,6 +85,17 @@ public sealed class FederationStatusConsumer(CoordinatorNode node) : IConsumer<G
             ?? throw new InvalidOperationException("the job index answered a status query with something else"));
 }
 
+/// <summary>Answers a query for one job with its rounds, or that there is no such job.</summary>
+public sealed class JobQueryConsumer(CoordinatorNode node) : IConsumer<GetJob>
+{
+    public async Task Consume(ConsumeContext<GetJob> context)
+    {
+        var answer = await CoordinatorAsk.Ask(node, a => a.Index, "job index", context.Message);
+        if (answer is JobSummary job) await context.RespondAsync(job);
+        else await context.RespondAsync(answer as JobNotFound ?? throw new InvalidOperationException($"the job index answered a job query with {answer}"));
+    }
+}
+
 /// <summary>Answers transfer-ledger queries from the ledger actor, whose entries come from the journal: a page, or the refusal of a bad filter.</summary>
 public sealed class TransferLedgerConsumer(CoordinatorNode node) : IConsumer<GetTransferLedger>
 {

@@ -67,6 +67,7 @@ public static class CoordinatorComponent
         x.AddConsumer<JobControlConsumer>();
         x.AddConsumer<JobModelConsumer>();
         x.AddConsumer<FederationStatusConsumer>();
+        x.AddConsumer<JobQueryConsumer>();
         x.AddConsumer<TransferLedgerConsumer>();
         x.AddConsumer<LedgerVerificationConsumer>();
         x.AddConsumer<ClockProbeConsumer>();
@@ -84,6 +85,7 @@ public static class CoordinatorComponent
             e.ConfigureConsumer<JobControlConsumer>(context);
             e.ConfigureConsumer<JobModelConsumer>(context);
             e.ConfigureConsumer<FederationStatusConsumer>(context);
+            e.ConfigureConsumer<JobQueryConsumer>(context);
             e.ConfigureConsumer<TransferLedgerConsumer>(context);
             e.ConfigureConsumer<LedgerVerificationConsumer>(context);
             e.ConfigureConsumer<ClockProbeConsumer>(context);

@@ -353,7 +353,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private void Retire()
     {
         if (index is null) return;
-        index.Tell(new Jobs.JobRetired(state.JobId, Now));
+        index.Tell(new Jobs.JobRetired(state.JobId, Now, JobListing.Of(state.Summary())));
         SetReceiveTimeout(TimeSpan.FromMinutes(2));
     }
 

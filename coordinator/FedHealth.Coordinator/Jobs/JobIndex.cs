@@ -30,6 +30,8 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
     /// <summary>Requests being created (waiting for the site list or the journal): a repeat meanwhile waits for the same answer.</summary>
     private readonly Dictionary<Guid, List<IActorRef>> creating = new();
     private readonly HashSet<Guid> retired = new();
+    /// <summary>How the list shows each ended job (from its retirement), so listing ended jobs wakes none of them.</summary>
+    private readonly Dictionary<Guid, JobListing> endedListings = new();
     private readonly IActorRef region;
     private readonly IActorRef sites;
     private readonly SecureAggregationKeys? keys;
@@ -55,7 +57,7 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
         this.wakeEvery = wakeEvery;
 
         Recover<JobRegistered>(Register);
-        Recover<JobRetired>(r => retired.Add(r.JobId));
+        Recover<JobRetired>(Retired);
         Recover<RecoveryCompleted>(_ =>
         {
             log.Info("job index ready on {0}: {1} jobs, {2} running", Akka.Cluster.Cluster.Get(Context.System).SelfAddress, jobs.Count,
@@ -117,8 +119,10 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
         });
         Command<JobRetired>(r =>
         {
-            if (!jobs.ContainsKey(r.JobId) || retired.Contains(r.JobId)) return;
-            Persist(r, e => retired.Add(e.JobId));
+            if (!jobs.ContainsKey(r.JobId)) return;
+            // A job that ended before retirements carried a listing sends one when next woken: journaled then, once.
+            if (retired.Contains(r.JobId) && (r.Listing is null || endedListings.ContainsKey(r.JobId))) return;
+            Persist(r, Retired);
         });
         Command<WakeRunningJobs>(_ => WakeAll());
         // A removed node's shards are placed again on first use: wake its jobs now rather than at the next tick.
@@ -137,7 +141,14 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
         Command<JobRefused>(_ => { });
         Command<JobSummary>(_ => { });
         Command<Done>(_ => { });
-        Command<GetFederationStatus>(_ => Status().PipeTo(Sender));
+        Command<GetFederationStatus>(q => Status(q).PipeTo(Sender));
+        Command<GetJob>(q =>
+        {
+            if (!jobs.ContainsKey(q.JobId)) { Sender.Tell(new JobNotFound { JobId = q.JobId }); return; }
+            var histograms = q.Histograms;
+            region.Ask<JobSummary>(new GetJobSummary(q.JobId), AskTimeout).ContinueWith(t => histograms ? t.Result : JobSummaries.WithoutHistograms(t.Result),
+                TaskContinuationOptions.OnlyOnRanToCompletion).PipeTo(Sender);
+        });
     }
 
     protected override void PreStart()
@@ -191,10 +202,28 @@ public sealed class JobIndex : ReceivePersistentActor, IWithTimers
         };
     }
 
-    private async Task<FederationStatus> Status()
+    private void Retired(JobRetired r)
     {
-        var summaries = await Task.WhenAll(jobs.Keys.Select(id => region.Ask<JobSummary>(new GetJobSummary(id), AskTimeout)));
+        retired.Add(r.JobId);
+        if (r.Listing is { } listing) endedListings[r.JobId] = listing;
+    }
+
+    /// <summary>
+    /// The sites and one page of jobs, newest first: an ended job from its listing, a running one (or one that ended
+    /// before listings were kept) from its actor. The page is chosen here, on the actor's thread; only its running jobs
+    /// are asked, so the answer's size and time do not grow with the jobs that have ended.
+    /// </summary>
+    private async Task<FederationStatus> Status(GetFederationStatus query)
+    {
+        var (offset, limit) = (Math.Max(0, query.JobsOffset), Math.Clamp(query.JobsLimit, 0, GetFederationStatus.MaxJobsLimit));
+        var page = jobs.Values.OrderByDescending(j => j.At).ThenBy(j => j.JobId).Skip(offset).Take(limit)
+            .Select(j => endedListings.TryGetValue(j.JobId, out var listing) ? Task.FromResult(listing)
+                : region.Ask<JobSummary>(new GetJobSummary(j.JobId), AskTimeout).ContinueWith(t => JobListing.Of(t.Result),
+                    TaskContinuationOptions.OnlyOnRanToCompletion))
+            .ToList();
+        var count = jobs.Count;
+        var listed = await Task.WhenAll(page);
         var siteList = await sites.Ask<SiteRegistry.SiteList>(new SiteRegistry.GetSites(), AskTimeout);
-        return new FederationStatus { Jobs = summaries.Where(s => s.Spec is not null).ToList(), Sites = siteList.Sites };
+        return new FederationStatus { Jobs = listed.Where(j => j.Spec is not null).ToList(), JobCount = count, JobsOffset = offset, Sites = siteList.Sites };
     }
 }

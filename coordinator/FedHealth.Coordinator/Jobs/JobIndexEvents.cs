@@ -10,5 +10,8 @@ namespace FedHealth.Coordinator.Jobs;
 public sealed record JobRegistered(Guid JobId, string Name, DateTimeOffset At, JobSpec? Spec = null, IReadOnlyList<string>? Participants = null,
     JobGovernance? Governance = null, Guid? RequestId = null) : IJobEvent;
 
-/// <summary>The job ended (completed, failed or stopped): it need not be kept running any more.</summary>
-public sealed record JobRetired(Guid JobId, DateTimeOffset At) : IJobEvent;
+/// <summary>
+/// The job ended (completed, failed or stopped): it need not be kept running any more. <paramref name="Listing"/> is how
+/// the job list shows it from then on, so listing ended jobs wakes none of them (null in journals written before it).
+/// </summary>
+public sealed record JobRetired(Guid JobId, DateTimeOffset At, JobListing? Listing = null) : IJobEvent;

@@ -62,23 +62,29 @@ public static class JobCommands
 
     private static Command List(Common common)
     {
-        var command = new Command("list", "The dashboard's jobs: id, name, status, rounds closed and the latest global figure.");
+        var offset = new Option<int>("--offset") { Description = "Skip this many of the newest jobs" };
+        var limit = new Option<int>("--limit") { Description = "At most this many jobs (up to 500)", DefaultValueFactory = _ => 50 };
+        var command = new Command("list", "The dashboard's jobs, newest first: id, name, status, rounds closed and the latest global figure.")
+        {
+            offset, limit,
+        };
         command.SetAction((result, cancellation) => Run(result, common, cancellation, async (dashboard, output) =>
         {
-            var status = await dashboard.Get<FederationStatus>("/api/status", cancellation);
+            var status = await dashboard.Get<FederationStatus>($"/api/status?offset={result.GetValue(offset)}&limit={result.GetValue(limit)}", cancellation);
             if (result.GetValue(common.Json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(status.Jobs.Select(j => new
                 {
-                    j.JobId, j.Spec.Name, j.Spec.Kind, j.Status, j.CurrentRound, TotalRounds = j.Spec.Rounds, RoundsClosed = j.Rounds.Count,
-                    Global = j.Rounds.LastOrDefault()?.Global,
+                    j.JobId, j.Spec.Name, j.Spec.Kind, j.Status, j.CurrentRound, TotalRounds = j.Spec.Rounds, j.RoundsClosed, j.Latest,
                 }), Compact));
                 return 0;
             }
             await output.WriteLineAsync($"{"job",-36}  {"name",-24}  {"status",-12}  {"rounds",7}  latest");
             foreach (var j in status.Jobs)
-                await output.WriteLineAsync($"{j.JobId,-36}  {Cut(j.Spec.Name, 24),-24}  {j.Status,-12}  {$"{j.Rounds.Count}/{j.Spec.Rounds}",7}  " +
-                    (j.Rounds.LastOrDefault()?.Global is { } g ? $"{Figure(j.Spec)} {g.Auc:F4}" : "-"));
+                await output.WriteLineAsync($"{j.JobId,-36}  {Cut(j.Spec.Name, 24),-24}  {j.Status,-12}  {$"{j.RoundsClosed}/{j.Spec.Rounds}",7}  " +
+                    (j.Latest is { } g ? $"{Figure(j.Spec)} {g.Auc:F4}" : "-"));
+            if (status.JobCount > status.JobsOffset + status.Jobs.Count)
+                await output.WriteLineAsync($"({status.JobCount} jobs in all: --offset {status.JobsOffset + status.Jobs.Count} for the next)");
             return 0;
         }));
         return command;

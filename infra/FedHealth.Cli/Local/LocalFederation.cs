@@ -269,7 +269,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
                 try
                 {
                     var now = (
-                        await status.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = false }, timeout.Token, RequestWithin)).Message;
+                        await status.GetResponse<FederationStatus>(new GetFederationStatus { JobsLimit = 0 }, timeout.Token, RequestWithin)).Message;
                     notReady = null;
                     var missing = siteIds.Where(id => !now.Sites.Any(s => s.Online && s.LastHeartbeat.SiteId == id)).ToList();
                     if (missing.Count == 0) break;

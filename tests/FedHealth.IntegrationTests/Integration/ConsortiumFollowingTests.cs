@@ -141,9 +141,9 @@ public sealed class ConsortiumFollowingTests(TlsRabbitMqBroker broker, ITestOutp
             if (answer.Is(out Response<JobRefused>? refused)) throw new InvalidOperationException($"job '{spec.Name}' refused: {refused.Message.Reason}");
             Assert.True(answer.Is(out Response<JobAccepted>? accepted));
             var id = accepted.Message.JobId;
-            var status = await Status(s => s.Jobs.Any(j => j.JobId == id && j.Status is "completed" or "failed"), TimeSpan.FromSeconds(180),
+            await Status(s => s.Jobs.Any(j => j.JobId == id && j.Status is "completed" or "failed"), TimeSpan.FromSeconds(180),
                 $"job '{spec.Name}' to end");
-            return status.Jobs.Single(j => j.JobId == id);
+            return (await provider.GetRequiredService<IRequestClient<GetJob>>().GetResponse<JobSummary>(new GetJob { JobId = id })).Message;
         }
 
         public async ValueTask DisposeAsync()

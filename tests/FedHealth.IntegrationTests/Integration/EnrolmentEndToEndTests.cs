@@ -118,7 +118,7 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
             return await Eventually.Get(async () =>
             {
                 if (site.HasExited) throw new InvalidOperationException($"the site agent exited:\n{site.Output}");
-                var status = (await client.GetResponse<FederationStatus>(new GetFederationStatus { IncludeRounds = false })).Message;
+                var status = (await client.GetResponse<FederationStatus>(new GetFederationStatus { JobsLimit = 0 })).Message;
                 return until(status) ? status : null;
             }, TimeSpan.FromSeconds(90), "the coordinator to hear the enrolled site over amqps");
         }

@@ -33,7 +33,7 @@ export const api = {
   session: async () => remember(await call("GET", "/api/session")),
   signIn: async (user, password) => remember(await call("POST", "/api/session", { user, password })),
   signOut: async () => remember(await call("DELETE", "/api/session")),
-  status: () => call("GET", "/api/status"),
+  status: (offset = 0, limit = 50) => call("GET", `/api/status?offset=${offset}&limit=${limit}`),
   job: id => call("GET", `/api/jobs/${encodeURIComponent(id)}`),
   checkJob: spec => call("POST", "/api/jobs/check", spec),
   checkModel: request => call("POST", "/api/models/check", request),

@@ -39,7 +39,7 @@ export async function renderLedger(main) {
   };
   const drawFacets = async facets => {
     const keep = query();
-    const names = new Map((await api.status()).jobs.map(j => [j.jobId, j.spec.name]));
+    const names = new Map((await api.status(0, 500)).jobs.map(j => [j.jobId, j.spec.name]));
     form.innerHTML = select("job", "Job", facets.jobs, id => `${names.get(id) ?? "job"} (${id.slice(0, 8)})`) + select("site", "Site", facets.sites) +
       select("senderJurisdiction", "From jurisdiction", facets.jurisdictions) + select("receiverJurisdiction", "To jurisdiction", facets.jurisdictions) +
       select("dataKind", "Data kind", facets.dataKinds) + select("decision", "Decision", facets.decisions) +

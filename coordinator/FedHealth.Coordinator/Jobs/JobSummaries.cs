@@ -1,0 +1,19 @@
+using FedHealth.Contracts;
+
+namespace FedHealth.Coordinator.Jobs;
+
+/// <summary>A job's summary as a page reads it.</summary>
+public static class JobSummaries
+{
+    /// <summary>No page draws a site's score histogram (it is the pooled AUC's input): left out, a round keeps only its figures.</summary>
+    public static readonly ScoreHistogram LeftOut = new() { Positives = [], Negatives = [] };
+
+    public static JobSummary WithoutHistograms(JobSummary job) => job with
+    {
+        Rounds = job.Rounds.Select(r => r with
+        {
+            Sites = r.Sites.Select(s => s with { Histogram = LeftOut }).ToList(),
+            Personalised = r.Personalised.Select(s => s with { Histogram = LeftOut }).ToList(),
+        }).ToList(),
+    };
+}
