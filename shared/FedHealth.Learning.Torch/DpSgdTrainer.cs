@@ -62,20 +62,8 @@ public static class DpSgdTrainer
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var sampled = SampleRows(sampler, data.Rows, dp.SamplingRate, device);
-            var (rows, labels) = (x.index_select(0, sampled), y.index_select(0, sampled));
-            var clipped = perRowReference || fallback is not null
-                ? PerRowClipping.Clip(model, rows, labels, perRowLoss, dp.ClipNorm)
-                : BatchedClipping.Clip(model, rows, labels, perRowLoss, dp.ClipNorm);
-            using (no_grad())
-            {
-                for (var i = 0; i < parameters.Count; i++)
-                {
-                    var sum = clipped.Sums[i];
-                    var noisy = (sum + randn_like(sum) * (dp.NoiseMultiplier * dp.ClipNorm)) / expectedBatch;
-                    if (proximal is not null) noisy = noisy + proximal.Gradient(i);
-                    parameters[i].sub_(noisy * plan.LearningRate);
-                }
-            }
+            DpSgdStep.Take(model, parameters, x.index_select(0, sampled), y.index_select(0, sampled), perRowLoss, dp, expectedBatch, plan.LearningRate,
+                proximal, perRow: perRowReference || fallback is not null);
         }
         model.zero_grad();
         // Steps sample different rows; the loss of the final local model on all its rows is the comparable figure.
