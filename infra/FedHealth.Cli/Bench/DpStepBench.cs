@@ -20,22 +20,30 @@ public static class DpStepBench
     public static Command Command()
     {
         var repeats = new Option<int>("--repeats") { Description = "Timed steps per figure (median)", DefaultValueFactory = _ => 15 };
+        var batches = new Option<int[]>("--batches")
+        {
+            Description = "Batch sizes", DefaultValueFactory = _ => [32, 256], AllowMultipleArgumentsPerToken = true,
+        };
+        var threads = new Option<int>("--threads") { Description = "libtorch's CPU threads (0: its default)", DefaultValueFactory = _ => 0 };
         var command = new Command("dp-step", "Step time of DP-SGD (batched per-sample gradients, and one backward pass per row) against plain SGD.")
         {
-            repeats,
+            repeats, batches, threads,
         };
-        command.SetAction(result => Run(result.GetValue(repeats), Console.Out));
+        command.SetAction(result => Run(result.GetValue(repeats), result.GetValue(batches)!, result.GetValue(threads), Console.Out));
         return command;
     }
 
-    public static int Run(int repeats, TextWriter output)
+    public static int Run(int repeats, IReadOnlyList<int> batches, int threads, TextWriter output)
     {
+        if (repeats < 1 || batches.Count == 0 || batches.Any(b => b < 1) || threads < 0)
+            throw new ArgumentException("--repeats and every --batches must be at least 1, --threads at least 0");
+        if (threads > 0) set_num_threads(threads);
         var device = TrainingDevice.Best();
         output.WriteLine($"Median step time of {repeats} repeats after 3 warm-up steps (plain, batched and per-row steps in turn), {device.type}, " +
             $"{get_num_threads()} threads; ratios: median over repeats of each DP step against the plain step beside it:");
         output.WriteLine($"{"model",-24}{"batch",6}{"plain ms",10}{"DP batched ms",15}{"DP per-row ms",15}{"batched/plain",15}{"per-row/plain",15}");
         var dp = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.01 };
-        foreach (var batch in new[] { 32, 256 })
+        foreach (var batch in batches)
         {
             foreach (var (name, create, inputShape, classes) in Models())
             {
@@ -61,7 +69,8 @@ public static class DpStepBench
                     $"{Median(Ratios(times[1], times[0])),14:F2}x{Median(Ratios(times[2], times[0])),14:F1}x");
             }
         }
-        output.WriteLine($"Reproduce: ./fedhealth bench dp-step --repeats {repeats}");
+        output.WriteLine($"Reproduce: ./fedhealth bench dp-step --repeats {repeats} --batches {string.Join(' ', batches)}" +
+            (threads > 0 ? $" --threads {threads}" : ""));
         return 0;
     }
 
