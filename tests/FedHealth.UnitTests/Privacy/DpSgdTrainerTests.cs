@@ -57,6 +57,16 @@ public sealed class DpSgdTrainerTests
         for (var i = 0; i < perRow.Length; i++) Assert.Equal(perRow[i], batched[i], 4);
     }
 
+    [Fact]
+    public void A_model_the_batched_pass_has_no_formula_for_trains_by_one_backward_pass_per_row_and_says_why()
+    {
+        using var model = nn.Sequential(nn.Linear(Gbsg.Width, 1), nn.Flatten(0));
+        var dp = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.2 };
+        var result = DpSgdTrainer.Train(model, Gbsg, new TrainingPlan { LocalEpochs = 1 }, dp, 1, CPU);
+        Assert.Contains("Sequential has parameters and no per-sample gradient formula", result.PerRowFallback);
+        Assert.Equal(5, result.Steps);
+    }
+
     private static (float[] Before, float[] After, long Steps) TrainOnce(TrainingPlan plan, DpSgdSettings dp, int seed)
     {
         var layout = ParameterLayout.For(Spec);
