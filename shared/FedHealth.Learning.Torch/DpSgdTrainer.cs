@@ -1,19 +1,28 @@
 using System.Diagnostics;
 using FedHealth.Contracts;
 using FedHealth.Learning.Data;
+using FedHealth.Learning.Torch.PerSample;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedHealth.Learning.Torch;
 
-/// <summary>What a DP-SGD pass gave: the plain result plus how many noisy steps it took (what the accountant charges).</summary>
-public sealed record PrivateTrainingResult(LocalTrainingResult Training, long Steps);
+/// <summary>
+/// What a DP-SGD pass gave: the plain result plus how many noisy steps it took (what the accountant charges).
+/// <see cref="PerRowFallback"/> says why per-sample gradients took one backward pass per row (a layer the batched pass
+/// has no formula for), null when they came from the batched pass.
+/// </summary>
+public sealed record PrivateTrainingResult(LocalTrainingResult Training, long Steps)
+{
+    public string? PerRowFallback { get; init; }
+}
 
 /// <summary>
 /// DP-SGD (Abadi et al. 2016): each step samples rows independently with probability q (Poisson sampling, as the
 /// RDP accountant assumes), clips each row's gradient to L2 norm C, adds Gaussian noise N(0, (σC)²) to the sum,
-/// divides by the expected batch size qN and takes an SGD step. 1/q steps make an epoch. Per-row gradients come
-/// from one backward pass per sampled row, which is exact for any model and cheap for the tabular models here.
+/// divides by the expected batch size qN and takes an SGD step. 1/q steps make an epoch. Per-row gradients come from
+/// one batched pass over the sampled rows (<see cref="BatchedClipping"/>); a model with a layer that pass has no
+/// formula for falls back, saying so, to one backward pass per row (<see cref="PerRowClipping"/>).
 /// </summary>
 public static class DpSgdTrainer
 {
@@ -21,7 +30,13 @@ public static class DpSgdTrainer
 
     /// <param name="cancellation">Checked before every step: a site stops a training that runs past its round.</param>
     public static PrivateTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, DpSgdSettings dp, int seed, Device device,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default) =>
+        Train(model, data, plan, dp, seed, device, PerRowLosses.BinaryCrossEntropy, perRowReference: false, cancellation);
+
+    /// <param name="perRowLoss">Each row's loss ([batch]): what is clipped is the gradient of one row's loss.</param>
+    /// <param name="perRowReference">One backward pass per row whatever the model (the reference the tests hold the batched pass to).</param>
+    internal static PrivateTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, DpSgdSettings dp, int seed,
+        Device device, Func<Tensor, Tensor, Tensor> perRowLoss, bool perRowReference, CancellationToken cancellation = default)
     {
         if (!(dp.SamplingRate is > 0 and <= 1) || !(dp.ClipNorm > 0) || !(dp.NoiseMultiplier > 0))
             throw new ArgumentException($"DP-SGD needs a sampling rate in (0, 1], a positive clip norm and a positive noise multiplier, got {dp}");
@@ -33,6 +48,8 @@ public static class DpSgdTrainer
         var sampler = new Random(seed);
         model.to(device).train();
         var parameters = model.parameters().ToList();
+        var fallback = perRowReference ? null : BatchedClipping.CannotBatch(model);
+        if (fallback is not null) Trace.TraceWarning($"DP-SGD falls back to one backward pass per row: {fallback}");
         // FedProx's term is added to the noisy step, not to each row's loss: it would be clipped there, and as it
         // reads no record it costs no privacy.
         using var proximal = ProximalTerm.At(model, plan.ProximalMu);
@@ -44,32 +61,26 @@ public static class DpSgdTrainer
         {
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var sums = parameters.Select(p => zeros_like(p)).ToList();
-            for (var row = 0; row < data.Rows; row++)
-            {
-                if (sampler.NextDouble() >= dp.SamplingRate) continue;
-                using var rowScope = NewDisposeScope();
-                model.zero_grad();
-                var loss = nn.functional.binary_cross_entropy_with_logits(model.forward(x.narrow(0, row, 1)), y.narrow(0, row, 1));
-                loss.backward();
-                var norm = Math.Sqrt(parameters.Sum(p => p.grad!.pow(2).sum().item<float>()));
-                var factor = Math.Min(1.0, dp.ClipNorm / (norm + 1e-12));
-                for (var i = 0; i < parameters.Count; i++) sums[i].add_(parameters[i].grad!, alpha: factor);
-            }
-            using (no_grad())
-            {
-                for (var i = 0; i < parameters.Count; i++)
-                {
-                    var noisy = (sums[i] + randn_like(sums[i]) * (dp.NoiseMultiplier * dp.ClipNorm)) / expectedBatch;
-                    if (proximal is not null) noisy = noisy + proximal.Gradient(i);
-                    parameters[i].sub_(noisy * plan.LearningRate);
-                }
-            }
+            var sampled = SampleRows(sampler, data.Rows, dp.SamplingRate, device);
+            DpSgdStep.Take(model, parameters, x.index_select(0, sampled), y.index_select(0, sampled), perRowLoss, dp, expectedBatch, plan.LearningRate,
+                proximal, perRow: perRowReference || fallback is not null);
         }
         model.zero_grad();
         // Steps sample different rows; the loss of the final local model on all its rows is the comparable figure.
         double trainLoss;
-        using (no_grad()) trainLoss = nn.functional.binary_cross_entropy_with_logits(model.forward(x), y).item<float>();
-        return new PrivateTrainingResult(new LocalTrainingResult(trainLoss, data.Rows, watch.Elapsed.TotalSeconds, (int)Math.Min(steps, int.MaxValue)), steps);
+        using (no_grad()) trainLoss = perRowLoss(model.forward(x), y).mean().item<float>();
+        return new PrivateTrainingResult(new LocalTrainingResult(trainLoss, data.Rows, watch.Elapsed.TotalSeconds, (int)Math.Min(steps, int.MaxValue)), steps)
+        {
+            PerRowFallback = fallback,
+        };
+    }
+
+    /// <summary>Poisson sampling: each row in the step with probability q, independently (one draw per row, in row order).</summary>
+    private static Tensor SampleRows(Random sampler, int rows, double rate, Device device)
+    {
+        var sampled = new List<long>();
+        for (var row = 0; row < rows; row++)
+            if (sampler.NextDouble() < rate) sampled.Add(row);
+        return tensor(sampled.ToArray(), device: device);
     }
 }

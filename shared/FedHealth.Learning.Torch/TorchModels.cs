@@ -23,6 +23,9 @@ public sealed class DeclaredNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly List<nn.Module<Tensor, Tensor>> layers = [];
 
+    /// <summary>The layers in order, for a pass that records what each computed (per-sample gradients).</summary>
+    internal IReadOnlyList<nn.Module<Tensor, Tensor>> Layers => layers;
+
     public DeclaredNetwork(ResolvedArchitecture architecture) : base(nameof(DeclaredNetwork))
     {
         var embeddings = architecture.Layers.TakeWhile(l => l.Kind == Embedding).ToList();
@@ -94,6 +97,8 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     private readonly List<nn.Module<Tensor, Tensor>> layers = [];
 
+    internal IReadOnlyList<nn.Module<Tensor, Tensor>> Layers => layers;
+
     public ResidualBlock(IReadOnlyList<ResolvedLayer> inner) : base(nameof(ResidualBlock))
     {
         foreach (var layer in inner) layers.Add(DeclaredNetwork.Register(this, layer));
@@ -109,6 +114,8 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 /// <summary>A 1-d convolution or pooling that reads a plain vector as one channel: [N, L] in, [N, 1, L] to the layer.</summary>
 public sealed class WithChannel(nn.Module<Tensor, Tensor> inner) : nn.Module<Tensor, Tensor>(nameof(WithChannel))
 {
+    internal nn.Module<Tensor, Tensor> Inner => inner;
+
     public override Tensor forward(Tensor input)
     {
         using var channel = input.unsqueeze(1);
@@ -133,14 +140,20 @@ public sealed class EmbeddedInput : nn.Module<Tensor, Tensor>
         foreach (var e in embeddings) Tables[e.Name] = nn.Embedding(e.Categories, e.Dimensions);
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Forward(input, null);
+
+    /// <param name="looked">Told each table with the codes it looked up and the vectors it gave (per-sample gradients read them).</param>
+    internal Tensor Forward(Tensor input, Action<TorchSharp.Modules.Embedding, Tensor, Tensor>? looked)
     {
         using var scope = NewDisposeScope();
         var parts = new List<Tensor> { input.index_select(1, tensor(kept, device: input.device)) };
         foreach (var (column, name) in columns)
         {
             var codes = input.select(1, column).round().to(ScalarType.Int64);
-            parts.Add(Tables[name].forward(codes));
+            var vectors = Tables[name].forward(codes);
+            // Kept past this scope only for a caller that reads them.
+            if (looked is not null) looked(Tables[name], codes.MoveToOuterDisposeScope(), vectors.MoveToOuterDisposeScope());
+            parts.Add(vectors);
         }
         return cat(parts, 1).MoveToOuterDisposeScope();
     }

@@ -93,6 +93,9 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
                     // DP noise must be unpredictable to everyone but this site: seeded from the site's own secret, never the job's seed.
                     var trained = DpSgdTrainer.Train(model!, split.Train, round.Training, dp, noiseSeeds.SeedFor(round.JobId, round.Round, "dp-sgd"),
                         device, overtime.Token);
+                    if (trained.PerRowFallback is { } slow)
+                        logger.LogWarning("site {Site}: job {Job} round {Round}: DP-SGD took one backward pass per row: {Reason}", siteId, round.JobId,
+                            round.Round, slow);
                     // Recorded before the update leaves: a crash after sending must not forget the spend.
                     ledger.Append(new LedgerEntry(round.JobId, round.Round, dp.SamplingRate, dp.NoiseMultiplier, trained.Steps, DateTimeOffset.UtcNow));
                     var cost = Spent();

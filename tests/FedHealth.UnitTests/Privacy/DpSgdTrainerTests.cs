@@ -35,6 +35,38 @@ public sealed class DpSgdTrainerTests
         Assert.Equal(5, DpSgdTrainer.StepsFor(plan, dp));
     }
 
+    [Fact]
+    public void Batched_per_sample_gradients_train_as_one_backward_pass_per_row_does_for_the_same_seed_rows_and_noise()
+    {
+        var mlp = new ModelSpec { Kind = ModelKinds.Mlp, Features = Gbsg.Width, HiddenUnits = 8 };
+        // A clip norm that clips some rows' gradients and not others; FedProx's term rides along as before.
+        var dp = new DpSgdSettings { NoiseMultiplier = 0.8, ClipNorm = 0.3, SamplingRate = 0.05 };
+        var plan = new TrainingPlan { LocalEpochs = 1, LearningRate = 0.5, ProximalMu = 0.1 };
+        float[] Trained(bool perRowReference)
+        {
+            var layout = ParameterLayout.For(mlp);
+            using var model = TorchModels.Create(mlp);
+            ModelParameters.Write(model, FlatParameters.Initial(layout, 2));
+            var result = DpSgdTrainer.Train(model, Gbsg, plan, dp, 7, CPU, FedHealth.Learning.Torch.PerSample.PerRowLosses.BinaryCrossEntropy, perRowReference);
+            Assert.Null(result.PerRowFallback);
+            return ModelParameters.Read(model, layout).Values;
+        }
+        var batched = Trained(perRowReference: false);
+        var perRow = Trained(perRowReference: true);
+        Assert.Equal(perRow.Length, batched.Length);
+        for (var i = 0; i < perRow.Length; i++) Assert.Equal(perRow[i], batched[i], 4);
+    }
+
+    [Fact]
+    public void A_model_the_batched_pass_has_no_formula_for_trains_by_one_backward_pass_per_row_and_says_why()
+    {
+        using var model = nn.Sequential(nn.Linear(Gbsg.Width, 1), nn.Flatten(0));
+        var dp = new DpSgdSettings { NoiseMultiplier = 1, ClipNorm = 1, SamplingRate = 0.2 };
+        var result = DpSgdTrainer.Train(model, Gbsg, new TrainingPlan { LocalEpochs = 1 }, dp, 1, CPU);
+        Assert.Contains("Sequential has parameters and no per-sample gradient formula", result.PerRowFallback);
+        Assert.Equal(5, result.Steps);
+    }
+
     private static (float[] Before, float[] After, long Steps) TrainOnce(TrainingPlan plan, DpSgdSettings dp, int seed)
     {
         var layout = ParameterLayout.For(Spec);
