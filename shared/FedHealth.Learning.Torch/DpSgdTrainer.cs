@@ -50,7 +50,8 @@ public static class DpSgdTrainer
                 if (sampler.NextDouble() >= dp.SamplingRate) continue;
                 using var rowScope = NewDisposeScope();
                 model.zero_grad();
-                var loss = nn.functional.binary_cross_entropy_with_logits(model.forward(x.narrow(0, row, 1)), y.narrow(0, row, 1));
+                // Each row's own loss, whatever the task (cross-entropy of its class, its squared error): clipped alike.
+                var loss = TaskLoss.Of(data.LabelTask.Task, model.forward(x.narrow(0, row, 1)), y.narrow(0, row, 1), null);
                 loss.backward();
                 var norm = Math.Sqrt(parameters.Sum(p => p.grad!.pow(2).sum().item<float>()));
                 var factor = Math.Min(1.0, dp.ClipNorm / (norm + 1e-12));
@@ -69,7 +70,7 @@ public static class DpSgdTrainer
         model.zero_grad();
         // Steps sample different rows; the loss of the final local model on all its rows is the comparable figure.
         double trainLoss;
-        using (no_grad()) trainLoss = nn.functional.binary_cross_entropy_with_logits(model.forward(x), y).item<float>();
+        using (no_grad()) trainLoss = TaskLoss.Of(data.LabelTask.Task, model.forward(x), y, null).item<float>();
         return new PrivateTrainingResult(new LocalTrainingResult(trainLoss, data.Rows, watch.Elapsed.TotalSeconds, (int)Math.Min(steps, int.MaxValue)), steps);
     }
 }

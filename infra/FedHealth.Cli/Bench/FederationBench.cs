@@ -2,6 +2,7 @@ using System.Globalization;
 using FedHealth.Cli.Local;
 using FedHealth.Contracts;
 using FedHealth.Learning.Data;
+using FedHealth.Learning.Metrics;
 
 namespace FedHealth.Cli.Bench;
 
@@ -14,7 +15,12 @@ public static class FederationBench
 {
     /// <summary>What one bench run was asked for.</summary>
     public sealed record Settings(string Federation, int Rounds, IReadOnlyList<int> Seeds, string Model, int Epochs = 1, double LearningRate = 0.05,
-        int BatchSize = 32);
+        int BatchSize = 32)
+    {
+        /// <summary>The layers of a declared model (<c>--model declared --layers FILE</c>), and the file they came from.</summary>
+        public IReadOnlyList<LayerSpec>? Layers { get; init; }
+        public string? LayersPath { get; init; }
+    }
 
     /// <summary>One model's figures from one seed: on each site's held-out rows, and on all of them.</summary>
     private sealed record Line(string Name, IReadOnlyDictionary<string, double> Sites, double All);
@@ -32,7 +38,8 @@ public static class FederationBench
                 output.WriteLine($"Running the {settings.Federation} federation: {settings.Rounds} rounds, {settings.Model}, seed {seed} ...");
                 run = await new LocalFederation(new LocalRunOptions
                 {
-                    Rounds = settings.Rounds, Seed = seed, Model = settings.Model, Headless = true, DataDir = dataDir, FederationDir = federationDir,
+                    Rounds = settings.Rounds, Seed = seed, Model = settings.Model, Layers = settings.Layers, Headless = true, DataDir = dataDir,
+                    FederationDir = federationDir,
                     LocalEpochs = settings.Epochs, LearningRate = settings.LearningRate, BatchSize = settings.BatchSize,
                 }, TextWriter.Null).Run(cancellation);
                 var lines = Lines(run);
@@ -60,22 +67,22 @@ public static class FederationBench
         var task = run.Spec.Model.Task;
         var tests = run.Sites.Select(s => (s.Id, s.Split.Test)).ToList();
         var last = run.Rounds[^1];
-        var lines = new List<Line> { new("federated (secure FedAvg)", BySite(last.Sites), last.Global!.Auc) };
+        var lines = new List<Line> { new("federated (secure FedAvg)", BySite(last.Sites, task), PrimaryFigure.ValueOf(task, last.Global)) };
         var pooled = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed,
             TabularData.Concat(run.Sites.Select(s => s.Split.Train).ToList()));
         var (pooledAll, pooledSites) = CentralTraining.Score(pooled, tests, task);
-        lines.Add(new("pooled (central)", BySite(pooledSites), pooledAll.Auc));
+        lines.Add(new("pooled (central)", BySite(pooledSites, task), PrimaryFigure.ValueOf(task, pooledAll)));
         foreach (var site in run.Sites)
         {
             var local = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed, site.Split.Train);
             var (all, sites) = CentralTraining.Score(local, tests, task);
-            lines.Add(new($"local {site.Id}", BySite(sites), all.Auc));
+            lines.Add(new($"local {site.Id}", BySite(sites, task), PrimaryFigure.ValueOf(task, all)));
         }
         return lines;
     }
 
-    private static IReadOnlyDictionary<string, double> BySite(IEnumerable<SiteEvaluation> sites) =>
-        sites.ToDictionary(e => e.SiteId, e => e.Metrics.Auc);
+    private static IReadOnlyDictionary<string, double> BySite(IEnumerable<SiteEvaluation> sites, string task) =>
+        sites.ToDictionary(e => e.SiteId, e => PrimaryFigure.ValueOf(task, e.Metrics));
 
     private static string Header(LocalRunResult run, int width) =>
         $"{"model",-26}" + string.Join("", run.Sites.Select(s => s.Id.PadLeft(width))) + "all held-out".PadLeft(width);
@@ -116,7 +123,7 @@ public static class FederationBench
         }
         output.WriteLine(HeldOutRows(run, width));
         output.WriteLine($"federated - pooled on all held-out rows: {MeanSd(seeds.Select(x => x.Lines[0].All - x.Lines[1].All), signed: true)} " +
-            $"(mean ± sd over {seeds.Count} seeds)");
+            $"(mean ± sd over {seeds.Count} seeds{(PrimaryFigure.HigherIsBetterFor(run.Spec.Model.Task) ? "" : $"; {Metric(run)}: lower is better")})");
         output.WriteLine("A seed sets the initial weights and the order of training; each site's held-out rows are the same in every seed (its splitSeed). " +
             "A site's figure is left out of its mean where it is undefined (n/a: no comparable pair or one class among its held-out rows).");
     }
@@ -144,6 +151,6 @@ public static class FederationBench
             + (settings.LearningRate == 0.05 ? "" : $" --learning-rate {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}")
             + (settings.BatchSize == 32 ? "" : $" --batch-size {settings.BatchSize}");
         output.WriteLine($"Reproduce: ./fedhealth bench federation --federation {settings.Federation} --rounds {settings.Rounds} {seeds} " +
-            $"--model {settings.Model}{plan}");
+            $"--model {settings.Model}{(settings.LayersPath is { } layers ? $" --layers {layers}" : "")}{plan}");
     }
 }
