@@ -5,7 +5,7 @@
 // partial likelihood per event; each site's evaluation carries its Harrell pair counts (pairs: true). A multiclass job's
 // headline is its accuracy, with balanced accuracy, macro one-vs-rest AUC and a confusion matrix in metrics.multiclass;
 // a regression job's is its RMSE (lower is better), with MAE and R² in metrics.regression; neither fills metrics.auc.
-// Every view names figures through here.
+// extra lists a task's other figures: [column heading, getter, name within a sentence]. Every view names figures through here.
 const tasks = {
   binary: {
     task: "binary", described: "binary outcome", discrimination: "AUC", accuracy: true, pairs: false, higherIsBetter: true, yMin: 0.4, yMax: 1,
@@ -21,13 +21,13 @@ const tasks = {
   multiclass: {
     task: "multiclass", described: "multiclass (one of several classes)", discrimination: "accuracy", accuracy: false, pairs: false,
     higherIsBetter: true, yMin: 0, yMax: 1, figure: m => m?.accuracy, groupScore: g => g.score,
-    extra: [["Balanced accuracy", m => m?.multiclass?.balancedAccuracy], ["Macro AUC", m => m?.multiclass?.macroAuc]],
+    extra: [["Balanced accuracy", m => m?.multiclass?.balancedAccuracy, "balanced accuracy"], ["Macro AUC", m => m?.multiclass?.macroAuc, "macro AUC"]],
     loss: "Cross-entropy", lossWord: "cross-entropy", lossNote: "", lossTitle: "softmax cross-entropy per held-out row", tooFew: "under 20 rows",
   },
   regression: {
     task: "regression", described: "regression (a number)", discrimination: "RMSE", accuracy: false, pairs: false, higherIsBetter: false,
     yMin: 0, yMax: undefined, figure: m => m?.regression?.rmse, groupScore: g => g.score,
-    extra: [["MAE", m => m?.regression?.mae], ["R²", m => m?.regression?.r2]],
+    extra: [["MAE", m => m?.regression?.mae, "MAE"], ["R²", m => m?.regression?.r2, "R²"]],
     loss: "Squared error", lossWord: "squared error", lossNote: " (standardised label)",
     lossTitle: "mean squared error of the label as the schema standardises it, per held-out row", tooFew: "under 20 rows",
   },

@@ -23,14 +23,15 @@ export async function renderJob(main, id) {
     const offs = ["jobEnded", "jobStatusChanged", "reconnected"].map(e => on(e, () => again().catch(() => {})));
     return () => offs.forEach(off => off());
   }
-  const names = metricsOf(job), d = names.discrimination, fig = names.figure;
+  // d names the headline figure within a sentence, D at the start of one ("accuracy", "Accuracy"; "AUC" either way).
+  const names = metricsOf(job), d = names.discrimination, D = d.charAt(0).toUpperCase() + d.slice(1), fig = names.figure;
   main.innerHTML = `
     <div class="title-row"><h1 id="job-title"></h1><div id="controls" class="controls"></div></div>
     <p id="job-facts" class="facts"></p>
     <p id="job-model" class="facts model-facts"></p>
     <p id="job-detail" class="detail" role="status" aria-live="polite"></p>
     <div class="grid">
-      <figure class="card chart"><figcaption>${d} per round: global model on every site's held-out rows, and each site's own</figcaption><div class="canvas"><canvas id="auc-chart" role="img" aria-label="${d} per round"></canvas></div></figure>
+      <figure class="card chart"><figcaption>${D} per round: global model on every site's held-out rows, and each site's own</figcaption><div class="canvas"><canvas id="auc-chart" role="img" aria-label="${d} per round"></canvas></div></figure>
       <figure class="card chart"><figcaption title="${esc(names.lossTitle)}">${names.loss} per round${names.lossNote}: global model on held-out rows, and mean training loss</figcaption><div class="canvas"><canvas id="loss-chart" role="img" aria-label="${names.loss} per round"></canvas></div></figure>
       <figure class="card chart"><figcaption>Privacy: ε spent per site (cumulative) against its budget (dashed)</figcaption><div class="canvas"><canvas id="privacy-chart" role="img" aria-label="Epsilon spent per site"></canvas></div><p id="privacy-empty" class="empty" hidden></p></figure>
       <figure class="card chart"><figcaption>Round timings: seconds from a round's opening to its close</figcaption><div class="canvas"><canvas id="timing-chart" role="img" aria-label="Seconds per round"></canvas></div></figure>
@@ -112,7 +113,7 @@ export async function renderJob(main, id) {
     }
     const owners = [null, ...[...new Set(report.cells.map(c => c.personalOf).filter(o => o != null))].sort()];
     const cell = (owner, site) => report.cells.find(c => (c.personalOf ?? null) === owner && c.siteId === site)?.metrics;
-    host.innerHTML = `<p>${d} of each final model (rows) on each site's held-out rows (columns); a personal model on its own site is marked.</p>` +
+    host.innerHTML = `<p>${D} of each final model (rows) on each site's held-out rows (columns); a personal model on its own site is marked.</p>` +
       `<table id="cross-site-matrix"><thead><tr><th scope="col">Model</th>${sites.map(s => `<th scope="col">${esc(s)}</th>`).join("")}</tr></thead><tbody>` +
       owners.map(o => `<tr><th scope="row">${o == null ? "global" : `personal model of ${esc(o)}`}</th>${sites.map(s => {
         const m = cell(o, s);
@@ -151,7 +152,7 @@ export async function renderJob(main, id) {
         `<td>${gap ? `<strong>${num(gap.gap)}</strong> <small>(${esc(gap.worstGroup)} vs ${esc(gap.bestGroup)})</small>` : "–"}</td></tr>`;
     }));
     host.innerHTML = `<p>Round ${last.round}: the global model on each site's held-out rows, by group (rows in brackets).</p>` +
-      `<table><thead><tr><th scope="col">Site</th><th scope="col">Attribute</th><th scope="col">${d} by group</th><th scope="col">Largest gap</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+      `<table><thead><tr><th scope="col">Site</th><th scope="col">Attribute</th><th scope="col">${D} by group</th><th scope="col">Largest gap</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
   };
 
   // The same gaps round by round: whether federated training narrows or widens them.
@@ -192,9 +193,9 @@ export async function renderJob(main, id) {
     const personal = job.spec.personalisation != null, pairs = names.pairs;
     host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail && job.status !== "completed" ? ` (${esc(job.detail)})` : ""}. ` +
       `Global model after round ${last.round}: ${d} <strong>${num(fig(last.global))}</strong>${names.accuracy ? `, accuracy ${num(last.global.accuracy)}` : ""}` +
-      `${names.extra.map(([label, get]) => `, ${label.toLowerCase()} ${num(get(last.global))}`).join("")}, ` +
+      `${names.extra.map(([, get, inline]) => `, ${inline} ${num(get(last.global))}`).join("")}, ` +
       `<span title="${esc(names.lossTitle)}">${names.lossWord}</span> ${num(last.global.loss)} on ${last.global.samples} held-out rows.</p>` +
-      `<table id="site-report"><thead><tr><th scope="col">Site</th><th scope="col">${d}</th>${names.accuracy ? '<th scope="col">Accuracy</th>' : ""}` +
+      `<table id="site-report"><thead><tr><th scope="col">Site</th><th scope="col">${D}</th>${names.accuracy ? '<th scope="col">Accuracy</th>' : ""}` +
       names.extra.map(([label]) => `<th scope="col">${label}</th>`).join("") +
       `<th scope="col" title="${esc(names.lossTitle)}">${names.loss}</th><th scope="col">Held-out rows</th>` +
       (pairs ? '<th scope="col">Comparable pairs</th><th scope="col">Concordant pairs</th>' : "") +
