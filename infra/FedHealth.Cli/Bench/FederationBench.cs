@@ -23,7 +23,8 @@ public static class FederationBench
     }
 
     /// <summary>One model's figures from one seed: on each site's held-out rows, and on all of them.</summary>
-    private sealed record Line(string Name, IReadOnlyDictionary<string, double> Sites, double All);
+    /// <param name="Others">The task's other figures on all held-out rows (multiclass: balanced accuracy, macro AUC; regression: MAE, R²).</param>
+    private sealed record Line(string Name, IReadOnlyDictionary<string, double> Sites, double All, IReadOnlyList<(string Name, double Value)> Others);
 
     public static async Task<int> Run(Settings settings, TextWriter output, CancellationToken cancellation)
     {
@@ -67,18 +68,37 @@ public static class FederationBench
         var task = run.Spec.Model.Task;
         var tests = run.Sites.Select(s => (s.Id, s.Split.Test)).ToList();
         var last = run.Rounds[^1];
-        var lines = new List<Line> { new("federated (secure FedAvg)", BySite(last.Sites, task), PrimaryFigure.ValueOf(task, last.Global)) };
+        var lines = new List<Line>
+        {
+            new("federated (secure FedAvg)", BySite(last.Sites, task), PrimaryFigure.ValueOf(task, last.Global), Others(task, last.Global)),
+        };
         var pooled = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed,
             TabularData.Concat(run.Sites.Select(s => s.Split.Train).ToList()));
         var (pooledAll, pooledSites) = CentralTraining.Score(pooled, tests, task);
-        lines.Add(new("pooled (central)", BySite(pooledSites, task), PrimaryFigure.ValueOf(task, pooledAll)));
+        lines.Add(new("pooled (central)", BySite(pooledSites, task), PrimaryFigure.ValueOf(task, pooledAll), Others(task, pooledAll)));
         foreach (var site in run.Sites)
         {
             var local = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed, site.Split.Train);
             var (all, sites) = CentralTraining.Score(local, tests, task);
-            lines.Add(new($"local {site.Id}", BySite(sites, task), PrimaryFigure.ValueOf(task, all)));
+            lines.Add(new($"local {site.Id}", BySite(sites, task), PrimaryFigure.ValueOf(task, all), Others(task, all)));
         }
         return lines;
+    }
+
+    private static IReadOnlyList<(string, double)> Others(string task, ModelMetrics? m) => task switch
+    {
+        ModelTasks.Multiclass => [("balanced accuracy", m?.Multiclass?.BalancedAccuracy ?? double.NaN), ("macro AUC", m?.Multiclass?.MacroAuc ?? double.NaN)],
+        ModelTasks.Regression => [("MAE", m?.Regression?.Mae ?? double.NaN), ("R²", m?.Regression?.R2 ?? double.NaN)],
+        _ => [],
+    };
+
+    /// <summary>The federated and pooled models' other figures on all held-out rows, each as mean ± sd over the seeds.</summary>
+    private static void PrintOthers(IReadOnlyList<IReadOnlyList<Line>> seeds, TextWriter output)
+    {
+        if (seeds[0][0].Others.Count == 0) return;
+        foreach (var at in new[] { 0, 1 })
+            output.WriteLine($"{seeds[0][at].Name} on all held-out rows: " + string.Join(", ", seeds[0][at].Others.Select((o, i) =>
+                $"{o.Name} {MeanSd(seeds.Select(x => x[at].Others[i].Value))}")));
     }
 
     private static IReadOnlyDictionary<string, double> BySite(IEnumerable<SiteEvaluation> sites, string task) =>
@@ -104,6 +124,7 @@ public static class FederationBench
             output.WriteLine($"{line.Name,-26}" + string.Join("", run.Sites.Select(s => $"{line.Sites[s.Id],16:F4}")) + $"{line.All,16:F4}");
         output.WriteLine(HeldOutRows(run, 16));
         output.WriteLine($"federated - pooled on all held-out rows: {lines[0].All - lines[1].All:+0.0000;-0.0000;+0.0000}");
+        PrintOthers([lines], output);
     }
 
     private static void PrintSummary(LocalRunResult run, IReadOnlyList<(int Seed, IReadOnlyList<Line> Lines)> seeds, Settings settings,
@@ -124,6 +145,7 @@ public static class FederationBench
         output.WriteLine(HeldOutRows(run, width));
         output.WriteLine($"federated - pooled on all held-out rows: {MeanSd(seeds.Select(x => x.Lines[0].All - x.Lines[1].All), signed: true)} " +
             $"(mean ± sd over {seeds.Count} seeds{(PrimaryFigure.HigherIsBetterFor(run.Spec.Model.Task) ? "" : $"; {Metric(run)}: lower is better")})");
+        PrintOthers(seeds.Select(x => x.Lines).ToList(), output);
         output.WriteLine("A seed sets the initial weights and the order of training; each site's held-out rows are the same in every seed (its splitSeed). " +
             "A site's figure is left out of its mean where it is undefined (n/a: no comparable pair or one class among its held-out rows).");
     }
