@@ -42,8 +42,8 @@ public static class TaskMetrics
         if (task != ModelTasks.Regression && metrics.Regression is not null) return $"{who} carries regression figures, which a {task} job does not ask for";
         switch (task)
         {
-            case ModelTasks.Multiclass: return MulticlassCheck.Problem(metrics, classes ?? 0) is { } m ? $"{who} {m}" : null;
-            case ModelTasks.Regression: return RegressionMetrics.Problem(metrics) is { } r ? $"{who} {r}" : null;
+            case ModelTasks.Multiclass: return MulticlassCheck.Problem(metrics, classes ?? 0) is { } m ? Join(who, m) : null;
+            case ModelTasks.Regression: return RegressionMetrics.Problem(metrics) is { } r ? Join(who, r) : null;
             case ModelTasks.Survival: break;
             default: return null;
         }
@@ -54,4 +54,8 @@ public static class TaskMetrics
         var fits = double.IsNaN(c) ? double.IsNaN(metrics.Auc) : Math.Abs(c - metrics.Auc) <= 1e-9;
         return fits ? null : $"{who} has C-index {metrics.Auc}, but its pairs give {c}";
     }
+
+    /// <summary>"evaluation of A has …", or "evaluation of A: multiclass.confusion[0][1] …" where the problem names a field.</summary>
+    private static string Join(string who, string problem) =>
+        who == "" ? problem : problem.StartsWith("has ", StringComparison.Ordinal) ? $"{who} {problem}" : $"{who}: {problem}";
 }

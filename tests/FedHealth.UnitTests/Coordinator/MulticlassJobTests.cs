@@ -63,9 +63,9 @@ public sealed class MulticlassJobTests
     }
 
     [Theory]
-    [InlineData("four classes", "evaluation of A multiclass.classes is 4, but the job's model has 3")]
-    [InlineData("rows that do not add up", "evaluation of A multiclass.classRows (10, 10, 9) do not add up to its 30 samples")]
-    [InlineData("a small cell", "evaluation of A multiclass.confusion[0][1] holds 2 rows: an off-diagonal cell of 1 to 9 rows could single out patients " +
+    [InlineData("four classes", "evaluation of A: multiclass.classes is 4, but the job's model has 3")]
+    [InlineData("rows that do not add up", "evaluation of A: multiclass.classRows (10, 10, 9) do not add up to its 30 samples")]
+    [InlineData("a small cell", "evaluation of A: multiclass.confusion[0][1] holds 2 rows: an off-diagonal cell of 1 to 9 rows could single out patients " +
         "(send 0 or 10+)")]
     [InlineData("an accuracy not from the matrix", "evaluation of A has accuracy 0.9, but its confusion matrix gives 0.8")]
     [InlineData("a balanced accuracy not from the matrix", "evaluation of A has balanced accuracy 0.5, but its confusion matrix gives 0.8000000000000002")]

@@ -56,7 +56,7 @@ public sealed class RegressionJobTests
 
     [Theory]
     [InlineData("too few rows", "evaluation of A has regression moments of 5 rows: sums of fewer than 10 rows come too near single patients")]
-    [InlineData("a count that is not its samples", "evaluation of A regression.moments.count is 19, not its 20 samples")]
+    [InlineData("a count that is not its samples", "evaluation of A: regression.moments.count is 19, not its 20 samples")]
     [InlineData("impossible moments",
         "evaluation of A has regression moments no set of rows can have ((Σy)² above nΣy², or (Σ|y−ŷ|)² above nΣ(y−ŷ)²)")]
     [InlineData("an rmse not from its moments",

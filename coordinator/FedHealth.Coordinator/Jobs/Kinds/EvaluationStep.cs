@@ -77,7 +77,7 @@ public sealed class EvaluationStep(TrainingKind training) : IAnswerStep
         var aucFits = task is ModelTasks.Multiclass or ModelTasks.Regression ? double.IsNaN(m.Auc) : double.IsNaN(m.Auc) || m.Auc is >= 0 and <= 1;
         if (!double.IsFinite(m.Loss) || !accuracyFits || !aucFits)
             return $"has out-of-range metrics (auc {m.Auc}, accuracy {m.Accuracy}, loss {m.Loss})";
-        if (task is ModelTasks.Multiclass or ModelTasks.Regression && TaskMetrics.Problem(task, m, null, "", classes) is { } bad) return bad.TrimStart();
+        if (task is ModelTasks.Multiclass or ModelTasks.Regression && TaskMetrics.Problem(task, m, null, "", classes) is { } bad) return bad;
         return null;
     }
 
@@ -90,7 +90,8 @@ public sealed class EvaluationStep(TrainingKind training) : IAnswerStep
     {
         if (e.SiteId != siteId) return $"evaluation names site '{e.SiteId}' but was sent by '{siteId}'";
         var m = e.Metrics;
-        if (MetricsProblem(m, task, classes) is { } badMetrics) return $"evaluation of {siteId} {badMetrics}";
+        if (MetricsProblem(m, task, classes) is { } badMetrics)
+            return badMetrics.StartsWith("has ", StringComparison.Ordinal) ? $"evaluation of {siteId} {badMetrics}" : $"evaluation of {siteId}: {badMetrics}";
         if (TaskMetrics.Problem(task, m, e.Concordance, $"evaluation of {siteId}", classes) is { } badTask) return badTask;
         if (HistogramProblem(e, task, classes) is { } badHistogram) return $"evaluation of {siteId}: {badHistogram}";
         foreach (var attribute in (e.Subgroups ?? []).GroupBy(s => s.Subgroup))
