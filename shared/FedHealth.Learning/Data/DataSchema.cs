@@ -129,5 +129,7 @@ public sealed class LabelDefinition
     public const string Regression = "regression";
 
     /// <summary>The model task (<c>ModelTasks</c>) this label trains: binary for a binary or eventWithin label, else the kind's own.</summary>
+    /// <remarks>Derived from <see cref="Kind"/>, never read from a schema file (a "task" field there is refused as unknown).</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Task => Kind is Survival or Multiclass or Regression ? Kind : FedHealth.Contracts.ModelTasks.Binary;
 }

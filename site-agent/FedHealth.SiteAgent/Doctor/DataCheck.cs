@@ -18,7 +18,7 @@ public static class DataCheck
             var labels = schema.Label.Kind switch
             {
                 // A multiclass label's rows by class, a regression label's values: what IT checks against its own records.
-                LabelDefinition.Multiclass => string.Join(", ", schema.Label.Classes!.Select((c, i) =>
+                LabelDefinition.Multiclass => "rows by class: " + string.Join(", ", schema.Label.Classes!.Select((c, i) =>
                     $"{split.Train.Labels.Concat(split.Test.Labels).Count(l => (int)l == i)} '{c}'")),
                 LabelDefinition.Regression => $"'{schema.Label.Column}' from {Range(split, min: true)} to {Range(split, min: false)}",
                 _ => $"{positives} positive, {rows - positives} negative",

@@ -13,9 +13,15 @@ namespace FedHealth.Tests.Browser;
 /// Debian's headless Chromium driven by Playwright: what a lead or an auditor opens on their laptop. The breast-prognosis
 /// federation unless a subclass names another shipped one (and how many sites it has).
 /// </summary>
-public class LocalDashboard(string federation, int sites) : IAsyncLifetime
+public class LocalDashboard : IAsyncLifetime
 {
+    private readonly string federation;
+    private readonly int sites;
+
     public LocalDashboard() : this("breast-prognosis", 4) { }
+
+    // Protected: xUnit builds a class fixture through its one public constructor.
+    protected LocalDashboard(string federation, int sites) => (this.federation, this.sites) = (federation, sites);
 
     private readonly TempFolder temp = new();
     private readonly CancellationTokenSource stop = new();
