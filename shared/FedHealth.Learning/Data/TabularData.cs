@@ -1,9 +1,10 @@
 namespace FedHealth.Learning.Data;
 
 /// <summary>
-/// Rows of float features (row-major) with 0/1 labels: what a site trains and evaluates on. Never leaves the site. For a
-/// survival label, <see cref="Labels"/> is the event (1) or censoring (0) and <see cref="Times"/> the time of either; for a
-/// multiclass label the class index; for a regression label the standardised value (<see cref="LabelTask"/> says which).
+/// Rows of float features (row-major) with their labels: what a site trains and evaluates on. Never leaves the site.
+/// <see cref="Labels"/> are 0/1 for a binary label; for a survival label the event (1) or censoring (0), with
+/// <see cref="Times"/> the time of either; for a multiclass label the class index; for a regression label the
+/// standardised value (<see cref="LabelTask"/> says which).
 /// </summary>
 public sealed class TabularData
 {
