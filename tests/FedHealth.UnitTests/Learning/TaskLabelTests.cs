@@ -91,6 +91,18 @@ public sealed class TaskLabelTests : IDisposable
             Assert.Throws<ArchitectureException>(() => Architecture.Resolve(declared with { Task = ModelTasks.Regression })).Message);
     }
 
+    [Fact]
+    public void A_site_declines_a_model_of_another_task_or_another_number_of_classes_naming_both()
+    {
+        var data = SchemaReader.Read(temp.File("m.csv", "x,y\n1,high\n2,low\n3,mid\n"), Schema(Digits));
+        var spec = new ModelSpec { Kind = ModelKinds.Logistic, Features = 1, Task = ModelTasks.Multiclass, Classes = 3 };
+        Assert.Null(FedHealth.SiteAgent.SiteModels.TaskProblem(spec, data));
+        Assert.Equal("the job's model predicts 4 classes, and this site's label has 3",
+            FedHealth.SiteAgent.SiteModels.TaskProblem(spec with { Classes = 4 }, data));
+        Assert.Equal("the job's model predicts regression, and this site's label is multiclass",
+            FedHealth.SiteAgent.SiteModels.TaskProblem(spec with { Task = ModelTasks.Regression, Classes = null }, data));
+    }
+
     private static LabelDefinition Classes(params string[] classes) => new() { Kind = LabelDefinition.Multiclass, Column = "y", Classes = classes };
 
     public void Dispose() => temp.Dispose();
