@@ -72,6 +72,8 @@ public sealed class MulticlassJobTests
     [InlineData("an auc in the binary field", "evaluation of A has out-of-range metrics (auc 0.9, accuracy 0.8, loss 0.5)")]
     [InlineData("no class histograms", "evaluation of A: classHistograms has 0 histograms for 3 classes")]
     [InlineData("no multiclass figures", "evaluation of A has no multiclass figures, which a multiclass job needs")]
+    [InlineData("a subgroup of too few rows", "evaluation of A: subgroup 'sex' group 'f' has a score on 12 rows (scored groups need 20+ rows)")]
+    [InlineData("a subgroup auc", "evaluation of A: subgroup 'sex' group 'f' has an AUC 0.7, which a multiclass job does not ask for")]
     public void A_multiclass_evaluation_whose_figures_do_not_hold_together_is_refused_naming_the_site_and_field(string what, string reason)
     {
         var good = Good("A");
@@ -88,12 +90,20 @@ public sealed class MulticlassJobTests
             },
             "no class histograms" => good with { Evaluation = good.Evaluation with { ClassHistograms = null } },
             "no multiclass figures" => good with { Evaluation = good.Evaluation with { Metrics = good.Evaluation.Metrics with { Multiclass = null } } },
+            "a subgroup of too few rows" => good with { Evaluation = good.Evaluation with { Subgroups = Groups(score: 0.8, auc: null, female: 12) } },
+            "a subgroup auc" => good with { Evaluation = good.Evaluation with { Subgroups = Groups(score: null, auc: 0.7, female: 20) } },
             _ => throw new ArgumentException(what),
         };
         if (what == "an auc in the binary field")
             evaluation = evaluation with { Evaluation = evaluation.Evaluation with { Metrics = evaluation.Evaluation.Metrics with { Accuracy = 0.8 } } };
         Assert.Equal(reason, state.OnAnswer(evaluation, T0).Refusal);
     }
+
+    private static IReadOnlyList<SubgroupMetrics> Groups(double? score, double? auc, int female) =>
+    [
+        new SubgroupMetrics { Subgroup = "sex", Group = "f", Samples = female, Score = score, Auc = auc },
+        new SubgroupMetrics { Subgroup = "sex", Group = "m", Samples = 30 - female },
+    ];
 
     [Fact]
     public void A_binary_job_refuses_multiclass_figures_and_a_multiclass_job_a_single_histogram()

@@ -119,10 +119,10 @@ public sealed class EvaluationStep(TrainingKind training) : IAnswerStep
     /// <summary>A subgroup's score: only for multiclass (an accuracy) and regression (an RMSE), only for groups of 2 × MinRows+ rows.</summary>
     private static string? SubgroupScoreProblem(SubgroupMetrics s, string task)
     {
+        var ownRecord = task is ModelTasks.Multiclass or ModelTasks.Regression;
+        if (ownRecord && s.Auc is not null) return $"has an AUC {s.Auc}, which a {task} job does not ask for";
         if (s.Score is not { } score) return null;
-        if (task is not (ModelTasks.Multiclass or ModelTasks.Regression))
-            return $"has a score {score}, which a {task} job does not ask for (its AUC is its figure)";
-        if (s.Auc is not null) return $"has an AUC {s.Auc}, which a {task} job does not ask for";
+        if (!ownRecord) return $"has a score {score}, which a {task} job does not ask for (its AUC is its figure)";
         if (s.Samples < 2 * SubgroupMetrics.MinRows) return $"has a score on {s.Samples} rows (scored groups need {2 * SubgroupMetrics.MinRows}+ rows)";
         var fits = task == ModelTasks.Multiclass ? score is >= 0 and <= 1 : double.IsFinite(score) && score >= 0;
         return fits ? null : $"has score {score}, out of range for {(task == ModelTasks.Multiclass ? "an accuracy" : "an RMSE")}";
