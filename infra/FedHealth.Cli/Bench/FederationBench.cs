@@ -3,6 +3,9 @@ using FedHealth.Cli.Local;
 using FedHealth.Contracts;
 using FedHealth.Learning.Data;
 using FedHealth.Learning.Metrics;
+using FedHealth.Learning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FedHealth.Cli.Bench;
 
@@ -43,7 +46,7 @@ public static class FederationBench
                     FederationDir = federationDir,
                     LocalEpochs = settings.Epochs, LearningRate = settings.LearningRate, BatchSize = settings.BatchSize,
                 }, TextWriter.Null).Run(cancellation);
-                var lines = Lines(run);
+                var lines = Lines(run, dataDir);
                 seeds.Add((seed, lines));
                 if (settings.Seeds.Count == 1) PrintSeed(run, lines, settings, seed, output);
                 else
@@ -63,19 +66,24 @@ public static class FederationBench
     private static string Metric(LocalRunResult run) => FederationSummary.MetricName(run.Spec.Model.Task);
 
     /// <summary>The federated model (its last round), the pooled model and each site's local model, each on every site's held-out rows.</summary>
-    private static IReadOnlyList<Line> Lines(LocalRunResult run)
+    /// <param name="dataDir">The run's data directory, where the federated model was saved.</param>
+    private static IReadOnlyList<Line> Lines(LocalRunResult run, string dataDir)
     {
         var task = run.Spec.Model.Task;
         var tests = run.Sites.Select(s => (s.Id, s.Split.Test)).ToList();
+        var allTests = TabularData.Concat(run.Sites.Select(s => s.Split.Test).ToList());
         var last = run.Rounds[^1];
+        using var federated = ModelFiles.Load(Path.Combine(dataDir, "models", $"{run.Summary.JobId}.pt"), run.Spec.Model, run.Spec.FeatureNames);
         var lines = new List<Line>
         {
-            new("federated (secure FedAvg)", BySite(last.Sites, task), PrimaryFigure.ValueOf(task, last.Global), Others(task, last.Global)),
+            new("federated (secure FedAvg)", BySite(last.Sites, task), PrimaryFigure.ValueOf(task, last.Global),
+                [.. Others(task, last.Global), .. Exact(task, federated, allTests)]),
         };
         var pooled = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed,
             TabularData.Concat(run.Sites.Select(s => s.Split.Train).ToList()));
         var (pooledAll, pooledSites) = CentralTraining.Score(pooled, tests, task);
-        lines.Add(new("pooled (central)", BySite(pooledSites, task), PrimaryFigure.ValueOf(task, pooledAll), Others(task, pooledAll)));
+        lines.Add(new("pooled (central)", BySite(pooledSites, task), PrimaryFigure.ValueOf(task, pooledAll),
+            [.. Others(task, pooledAll), .. Exact(task, pooled, allTests)]));
         foreach (var site in run.Sites)
         {
             var local = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed, site.Split.Train);
@@ -91,6 +99,29 @@ public static class FederationBench
         ModelTasks.Regression => [("MAE", m?.Regression?.Mae ?? double.NaN), ("R²", m?.Regression?.R2 ?? double.NaN)],
         _ => [],
     };
+
+    /// <summary>
+    /// Multiclass: the macro one-vs-rest AUC over every site's held-out rows put together, which only this harness can
+    /// compute (no site sees another's rows): what the sites' coarsened histograms estimate, so the two show what the
+    /// small-cell floor costs.
+    /// </summary>
+    private static IReadOnlyList<(string, double)> Exact(string task, nn.Module<Tensor, Tensor> model, TabularData test)
+    {
+        if (task != ModelTasks.Multiclass) return [];
+        var classes = test.LabelTask.Classes;
+        var outputs = ModelEvaluator.Outputs(model, test, CPU);
+        var probabilities = new float[outputs.Length];
+        for (var row = 0; row < test.Rows; row++)
+        {
+            var logits = outputs.AsSpan(row * classes, classes);
+            var top = logits.ToArray().Max();
+            var sum = 0.0;
+            foreach (var z in logits) sum += Math.Exp(z - top);
+            for (var c = 0; c < classes; c++) probabilities[row * classes + c] = (float)(Math.Exp(logits[c] - top) / sum);
+        }
+        var exact = MulticlassMetrics.Evaluate(probabilities, test.Labels, classes, minCell: 1).Metrics.Multiclass!.MacroAuc;
+        return [("macro AUC exact (harness: rows put together)", exact)];
+    }
 
     /// <summary>The federated and pooled models' other figures on all held-out rows, each as mean ± sd over the seeds.</summary>
     private static void PrintOthers(IReadOnlyList<IReadOnlyList<Line>> seeds, TextWriter output)
