@@ -2,9 +2,10 @@ namespace FedHealth.Contracts;
 
 /// <summary>
 /// One model's quality on some held-out rows. <see cref="Auc"/> is its discrimination: the ROC AUC of a binary outcome,
-/// or for survival Harrell's C-index (the AUC's generalisation to censored times; the dashboard and the CLI name it so).
-/// <see cref="Accuracy"/> is NaN for survival, which has no threshold; <see cref="Loss"/> is the task's own (log-loss,
-/// or the Cox partial likelihood per event).
+/// or for survival Harrell's C-index (the AUC's generalisation to censored times; the dashboard and the CLI name it so);
+/// NaN for multiclass and regression, whose figures are in <see cref="Multiclass"/> and <see cref="Regression"/>.
+/// <see cref="Accuracy"/> is NaN for survival and regression, which have no threshold; <see cref="Loss"/> is the task's own
+/// (log-loss, the Cox partial likelihood per event, softmax cross-entropy, or the mean squared error of the standardised label).
 /// </summary>
 public sealed record ModelMetrics
 {
@@ -12,6 +13,60 @@ public sealed record ModelMetrics
     public required double Accuracy { get; init; }
     public required double Loss { get; init; }
     public required int Samples { get; init; }
+    /// <summary>Multiclass only: balanced accuracy, one-vs-rest AUCs and the confusion matrix; null for every other task.</summary>
+    public MulticlassFigures? Multiclass { get; init; }
+    /// <summary>Regression only: RMSE, MAE and R² with the moments they come from; null for every other task.</summary>
+    public RegressionFigures? Regression { get; init; }
+}
+
+/// <summary>
+/// A multiclass model's figures on some held-out rows (one site's, or several sites' pooled). <see cref="ClassRows"/> and
+/// the diagonal of <see cref="Confusion"/> (rows of each class predicted right) are exact: they are what the accuracy and
+/// each class's recall already tell. An off-diagonal cell (rows of class i predicted as j) is a count of patients that says
+/// which patients the model confuses, so a site sends each as 0 or at least <see cref="ScoreHistogram.MinCell"/>: smaller
+/// cells are sent as 0 (suppressed), and where that would leave one cell of a row holding its whole remainder, the row's
+/// smallest shown cell is suppressed too. A row's suppressed rows are its <see cref="ClassRows"/> minus its cells' sum.
+/// Pooled figures add the sites' cells, so a pooled off-diagonal cell may be short by what the sites suppressed.
+/// </summary>
+public sealed record MulticlassFigures
+{
+    public required int Classes { get; init; }
+    /// <summary>Held-out rows of each true class.</summary>
+    public required IReadOnlyList<long> ClassRows { get; init; }
+    /// <summary>[true class][predicted class] counts: the diagonal exact, the rest 0 or <see cref="ScoreHistogram.MinCell"/>+ per site.</summary>
+    public required IReadOnlyList<IReadOnlyList<long>> Confusion { get; init; }
+    /// <summary>The mean over classes with rows of the share of its rows predicted right.</summary>
+    public required double BalancedAccuracy { get; init; }
+    /// <summary>Each class against the rest: the ROC AUC of its softmax probability (NaN where a class is absent or unscored).</summary>
+    public required IReadOnlyList<double> OneVsRestAuc { get; init; }
+    /// <summary>The mean of the finite one-vs-rest AUCs (NaN when none is).</summary>
+    public required double MacroAuc { get; init; }
+}
+
+/// <summary>
+/// A regression model's figures on some held-out rows, in the label's own units (before any standardisation the schema
+/// declares), with the <see cref="Moments"/> they are computed from, which add up exactly across sites.
+/// </summary>
+public sealed record RegressionFigures
+{
+    public required double Rmse { get; init; }
+    public required double Mae { get; init; }
+    /// <summary>1 − Σ(y−ŷ)² / Σ(y−ȳ)², ȳ the mean of the same rows; NaN when every label is the same.</summary>
+    public required double R2 { get; init; }
+    public required RegressionMoments Moments { get; init; }
+}
+
+/// <summary>
+/// Sums over a set of held-out rows: how many, Σy, Σy², Σ(y−ŷ)² and Σ|y−ŷ|. Sums of at least
+/// <see cref="SubgroupMetrics.MinRows"/> rows, never a row: they pool exactly (RMSE, MAE and R² of the pooled rows).
+/// </summary>
+public sealed record RegressionMoments
+{
+    public required long Count { get; init; }
+    public required double SumY { get; init; }
+    public required double SumY2 { get; init; }
+    public required double SumSquaredError { get; init; }
+    public required double SumAbsoluteError { get; init; }
 }
 
 /// <summary>
@@ -49,7 +104,13 @@ public sealed record SiteEvaluation
 {
     public required string SiteId { get; init; }
     public required ModelMetrics Metrics { get; init; }
-    public required ScoreHistogram Histogram { get; init; }
+    /// <summary>Binary and survival: the rows' score histogram by class (pooled into the round's AUC); null for multiclass and regression.</summary>
+    public ScoreHistogram? Histogram { get; init; }
+    /// <summary>
+    /// Multiclass: for each class, the histogram of its softmax probability with that class's rows as positives and every
+    /// other row as negatives, coarsened like any histogram; pooled into the round's one-vs-rest AUCs. Null for other tasks.
+    /// </summary>
+    public IReadOnlyList<ScoreHistogram>? ClassHistograms { get; init; }
     /// <summary>The same rows by group of each sensitive attribute the schema declares (empty when it declares none).</summary>
     public IReadOnlyList<SubgroupMetrics> Subgroups { get; init; } = [];
     /// <summary>Survival: the site's comparable and concordant pairs (Harrell), which add up across sites; null for a binary outcome.</summary>
@@ -71,6 +132,8 @@ public sealed record ConcordanceSums
 /// One group of a sensitive attribute on one site's held-out rows. A group with fewer than <see cref="MinRows"/>
 /// rows of either class has no AUC (null): an AUC over a handful of positives is their ranks among the negatives
 /// (over one, that patient's rank), so only groups with <see cref="MinRows"/>+ rows of each class are scored.
+/// Multiclass and regression groups have no AUC: their <see cref="Score"/> is the task's headline figure (accuracy,
+/// RMSE), given only for groups of at least twice <see cref="MinRows"/> rows.
 /// </summary>
 public sealed record SubgroupMetrics
 {
@@ -79,9 +142,14 @@ public sealed record SubgroupMetrics
     public required string Group { get; init; }
     public required int Samples { get; init; }
     public double? Auc { get; init; }
+    /// <summary>Multiclass: the group's accuracy; regression: its RMSE (label units); null for binary and survival (see <see cref="Auc"/>).</summary>
+    public double? Score { get; init; }
 }
 
-/// <summary>The widest AUC gap between the groups of one sensitive attribute at one site in one round.</summary>
+/// <summary>
+/// The widest gap in the task's headline figure (AUC, C-index, accuracy or RMSE) between the groups of one sensitive
+/// attribute at one site in one round; always positive, <see cref="BestGroup"/> the better by that figure's direction.
+/// </summary>
 public sealed record SubgroupGap
 {
     public required string SiteId { get; init; }

@@ -12,8 +12,13 @@ public sealed record ModelSpec
     public required string Kind { get; init; }
     public required int Features { get; init; }
     public int HiddenUnits { get; init; } = 16;
-    /// <summary>What the model predicts (<see cref="ModelTasks"/>): "binary" (the default) or "survival" (a Cox model's log relative risk).</summary>
+    /// <summary>
+    /// What the model predicts (<see cref="ModelTasks"/>): "binary" (the default), "survival" (a Cox model's log relative risk),
+    /// "multiclass" (one logit per class) or "regression" (one value).
+    /// </summary>
     public string Task { get; init; } = ModelTasks.Binary;
+    /// <summary>Multiclass: how many classes the label has (3 or more), which is the width the network must end in; null for every other task.</summary>
+    public int? Classes { get; init; }
     /// <summary>The layers of a "declared" model, in order; null for a preset.</summary>
     public IReadOnlyList<LayerSpec>? Layers { get; init; }
 }
@@ -44,14 +49,20 @@ public sealed record LayerSpec
 }
 
 /// <summary>
-/// What a model predicts, as the sites' schema labels it: "binary" (a binary or within-horizon label; one logit) or
-/// "survival" (time to event with censoring; one log relative risk, trained by the Cox partial likelihood).
+/// What a model predicts, as the sites' schema labels it: "binary" (a binary or within-horizon label; one logit),
+/// "survival" (time to event with censoring; one log relative risk, trained by the Cox partial likelihood), "multiclass"
+/// (one of K ≥ 3 declared classes; K logits, softmax cross-entropy) or "regression" (a number; one value, squared error).
 /// </summary>
 public static class ModelTasks
 {
     public const string Binary = "binary";
     public const string Survival = "survival";
-    public static readonly IReadOnlyList<string> All = [Binary, Survival];
+    public const string Multiclass = "multiclass";
+    public const string Regression = "regression";
+    public static readonly IReadOnlyList<string> All = [Binary, Survival, Multiclass, Regression];
+
+    /// <summary>How many values the network ends in for a task: one per class for multiclass, one otherwise.</summary>
+    public static int Outputs(string task, int? classes) => task == Multiclass ? classes ?? 0 : 1;
 }
 
 /// <summary>

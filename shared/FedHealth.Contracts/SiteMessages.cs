@@ -14,10 +14,13 @@ public sealed record SiteHeartbeat : ISiteMessage
     public required string Schema { get; init; }
     public required IReadOnlyList<string> FeatureNames { get; init; }
     /// <summary>
-    /// The task the site's label holds (<see cref="ModelTasks"/>): "survival" for a time-to-event label, else "binary"; null from a
-    /// site that does not say. A job's model must predict it (the site declines another), so the dashboard's form takes it from here.
+    /// The task the site's label holds (<see cref="ModelTasks"/>): "survival" for a time-to-event label, "multiclass" or
+    /// "regression" for those label kinds, else "binary"; null from a site that does not say. A job's model must predict it (the
+    /// site declines another), so the dashboard's form takes it from here.
     /// </summary>
     public string? Task { get; init; }
+    /// <summary>Multiclass: how many classes the site's schema declares (a job's model must end in as many outputs); null otherwise.</summary>
+    public int? Classes { get; init; }
     public required int TrainSamples { get; init; }
     public required int TestSamples { get; init; }
     public required string Device { get; init; }

@@ -26,9 +26,14 @@ public sealed record JobSummary
     public string? Detail { get; init; }
     /// <summary>The cross-site matrix of a personalised job that asked for it, once scored; else null.</summary>
     public CrossSiteReport? CrossSite { get; init; }
-    /// <summary>The round of the best checkpoint kept (highest global AUC) and its AUC; null before any round closed with one.</summary>
+    /// <summary>
+    /// The round of the best checkpoint kept (the best global headline figure: highest AUC or C-index, highest multiclass
+    /// accuracy, lowest regression RMSE) and, for binary and survival jobs, its AUC or C-index; null before any round closed with one.
+    /// </summary>
     public int? BestRound { get; init; }
     public double? BestAuc { get; init; }
+    /// <summary>The best checkpoint's headline figure, whatever the task (the dashboard names it by the job's task).</summary>
+    public double? BestFigure { get; init; }
     /// <summary>The rounds whose global model is kept besides the latest and the best (<see cref="JobSpec.CheckpointEvery"/>).</summary>
     public IReadOnlyList<int> KeptRounds { get; init; } = [];
     /// <summary>The model's digest (SHA-256 of its canonical JSON: what each hospital's policy approves); null for a job without a model.</summary>

@@ -31,7 +31,8 @@ public static class DpSgdTrainer
     /// <param name="cancellation">Checked before every step: a site stops a training that runs past its round.</param>
     public static PrivateTrainingResult Train(nn.Module<Tensor, Tensor> model, TabularData data, TrainingPlan plan, DpSgdSettings dp, int seed, Device device,
         CancellationToken cancellation = default) =>
-        Train(model, data, plan, dp, seed, device, PerRowLosses.BinaryCrossEntropy, perRowReference: false, cancellation);
+        Train(model, data, plan, dp, seed, device, data.Times is null ? PerRowLosses.For(data.LabelTask.Task) : PerRowLosses.BinaryCrossEntropy,
+            perRowReference: false, cancellation);
 
     /// <param name="perRowLoss">Each row's loss ([batch]): what is clipped is the gradient of one row's loss.</param>
     /// <param name="perRowReference">One backward pass per row whatever the model (the reference the tests hold the batched pass to).</param>

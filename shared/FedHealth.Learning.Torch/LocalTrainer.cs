@@ -10,7 +10,7 @@ namespace FedHealth.Learning.Torch;
 public sealed record LocalTrainingResult(double TrainLoss, int Samples, double Seconds, int Steps);
 
 /// <summary>
-/// Plain mini-batch SGD on binary cross-entropy (plus FedProx's proximal term when the plan sets μ, and SCAFFOLD's
+/// Plain mini-batch SGD on the label's own loss (<see cref="TaskLoss"/>; plus FedProx's proximal term when the plan sets μ, and SCAFFOLD's
 /// control-variate correction of every gradient when given), seeded so a (seed, data) pair always trains the same. Runs
 /// synchronously on the calling thread: TorchSharp's dispose scopes are thread-static.
 /// </summary>
@@ -48,9 +48,8 @@ public static class LocalTrainer
                 var count = Math.Min(plan.BatchSize, order.Length - start);
                 var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray()).to(device);
                 var logits = model.forward(x.index_select(0, index));
-                // A survival label trains the Cox partial likelihood over the batch's risk sets; every other the binary cross-entropy.
-                var loss = t is null ? nn.functional.binary_cross_entropy_with_logits(logits, y.index_select(0, index))
-                    : CoxLoss.Of(logits, t.index_select(0, index), y.index_select(0, index));
+                // A survival label trains the Cox partial likelihood over the batch's risk sets; each other label its own loss.
+                var loss = TaskLoss.Of(data.LabelTask.Task, logits, y.index_select(0, index), t?.index_select(0, index));
                 optimizer.zero_grad();
                 (proximal is null ? loss : loss + proximal.Loss()).backward();
                 control?.Correct(parameters!);

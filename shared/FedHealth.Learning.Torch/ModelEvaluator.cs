@@ -58,9 +58,66 @@ public static class ModelEvaluator
         return ConcordanceCounts.Of(risk, data.Times, data.Labels);
     }
 
+    /// <summary>The model's raw outputs on the rows, row-major: one per row, or one per class per row for multiclass.</summary>
+    public static float[] Outputs(nn.Module<Tensor, Tensor> model, TabularData data, Device device)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        model.to(device).eval();
+        return model.forward(tensor(data.Features, [data.Rows, data.Width]).to(device)).cpu().data<float>().ToArray();
+    }
+
+    /// <summary>
+    /// A multiclass model on held-out rows: accuracy, cross-entropy, balanced accuracy, one-vs-rest AUCs and the confusion
+    /// matrix with its small off-diagonal cells suppressed, each class's one-vs-rest histogram (coarsened), accuracy by subgroup.
+    /// </summary>
+    private static SiteEvaluation EvaluateMulticlass(string siteId, nn.Module<Tensor, Tensor> model, TabularData data, Device device)
+    {
+        var classes = data.LabelTask.Classes;
+        float[] probabilities;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            model.to(device).eval();
+            probabilities = nn.functional.softmax(model.forward(tensor(data.Features, [data.Rows, data.Width]).to(device)), 1).cpu().data<float>().ToArray();
+        }
+        var (metrics, histograms) = MulticlassMetrics.Evaluate(probabilities, data.Labels, classes);
+        var predicted = Enumerable.Range(0, data.Rows)
+            .Select(i => Enumerable.Range(0, classes).MaxBy(c => probabilities[i * classes + c])).ToArray();
+        return new SiteEvaluation
+        {
+            SiteId = siteId, Metrics = metrics, ClassHistograms = histograms,
+            Subgroups = SubgroupScores.OfMulticlass(predicted, data.Labels, data.Groups),
+        };
+    }
+
+    /// <summary>
+    /// A regression model on held-out rows: RMSE, MAE and R² in the label's units with the moments they come from, the loss
+    /// as trained (the mean squared error of the standardised label), RMSE by subgroup.
+    /// </summary>
+    private static SiteEvaluation EvaluateRegression(string siteId, nn.Module<Tensor, Tensor> model, TabularData data, Device device)
+    {
+        var outputs = Outputs(model, data, device);
+        var predicted = outputs.Select(o => data.LabelTask.Unscaled(o)).ToArray();
+        var actual = data.Labels.Select(l => data.LabelTask.Unscaled(l)).ToArray();
+        var loss = data.Rows == 0 ? double.NaN : outputs.Zip(data.Labels, (o, l) => ((double)o - l) * ((double)o - l)).Average();
+        return new SiteEvaluation
+        {
+            SiteId = siteId,
+            Metrics = new ModelMetrics
+            {
+                Auc = double.NaN, Accuracy = double.NaN, Loss = loss, Samples = data.Rows,
+                Regression = RegressionMetrics.Figures(RegressionMetrics.Moments(predicted, actual)),
+            },
+            Subgroups = SubgroupScores.OfRegression(predicted, actual, data.Groups),
+        };
+    }
+
     public static SiteEvaluation Evaluate(string siteId, nn.Module<Tensor, Tensor> model, TabularData data, Device device)
     {
         if (data.Times is { } times) return EvaluateSurvival(siteId, model, data, times, device);
+        if (data.LabelTask.Task == ModelTasks.Multiclass) return EvaluateMulticlass(siteId, model, data, device);
+        if (data.LabelTask.Task == ModelTasks.Regression) return EvaluateRegression(siteId, model, data, device);
         var probabilities = Predict(model, data, device);
         return new SiteEvaluation
         {

@@ -90,7 +90,7 @@ public sealed class Agent
     private SiteHeartbeat UnsignedHeartbeat(DateTimeOffset now) => new()
     {
         SiteId = Id, Jurisdiction = Config.Site.Jurisdiction, Schema = Schema.Name, FeatureNames = Schema.FeatureNames,
-        Task = Schema.Label.Kind == LabelDefinition.Survival ? ModelTasks.Survival : ModelTasks.Binary,
+        Task = Schema.Label.Task, Classes = Schema.Label.Kind == LabelDefinition.Multiclass ? Schema.Label.Classes!.Count : null,
         TrainSamples = Split.Train.Rows, TestSamples = Split.Test.Rows, Device = DeviceName, Simulated = Config.Site.Simulated,
         Description = Config.Site.Description, SentAt = now, Activity = training.Activity, ConsortiumVersion = security?.Trust.Version ?? 0,
         Policy = Config.Policy is { } p ? new PolicySummary

@@ -23,6 +23,8 @@ public sealed class SiteCounting(string siteId, DataSchema schema, TrainTestSpli
         if (gate.Admit(request) is { } notForUs) return gate.Release(notForUs);
         if (request.Schema != schema.Name || !request.FeatureNames.SequenceEqual(schema.FeatureNames))
             return gate.Release(Decline(request, $"site {siteId} holds schema '{schema.Name}', the count asks for '{request.Schema}'"));
+        if (split.Train.LabelTask.Task is ModelTasks.Multiclass or ModelTasks.Regression)
+            return gate.Release(Decline(request, $"this site's label is {split.Train.LabelTask.Task}; a label-counts job counts binary outcomes"));
         if (request.Labels is null || !request.Labels.SequenceEqual(CountableLabels))
             return gate.Release(Decline(request,
                 $"the count asks for labels [{string.Join(", ", request.Labels ?? [])}]; this site's outcome is binary " +

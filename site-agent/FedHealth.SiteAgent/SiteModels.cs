@@ -31,11 +31,17 @@ public sealed class SiteModels(string siteId, IReadOnlyList<string> featureNames
         }
     }
 
-    /// <summary>A job whose model predicts another task than the site's label holds (a survival model on a binary label, say).</summary>
+    /// <summary>
+    /// A job whose model predicts another task than the site's label holds (a survival model on a binary label, say), or
+    /// another number of classes than the site's multiclass label declares.
+    /// </summary>
     public static string? TaskProblem(ModelSpec? model, TabularData data)
     {
-        var held = data.Times is null ? ModelTasks.Binary : ModelTasks.Survival;
-        return model is null || model.Task == held ? null : $"the job's model predicts {model.Task}, and this site's label is {held}";
+        var held = data.LabelTask;
+        if (model is null) return null;
+        if (model.Task != held.Task) return $"the job's model predicts {model.Task}, and this site's label is {held.Task}";
+        return held.Task == ModelTasks.Multiclass && model.Classes != held.Classes
+            ? $"the job's model predicts {model.Classes} classes, and this site's label has {held.Classes}" : null;
     }
 
     public RoundDeclined Decline(IRoundMessage round, string reason)

@@ -1,6 +1,7 @@
 using FedHealth.Contracts;
 using FedHealth.Governance;
 using FedHealth.Learning.Data;
+using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Torch;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
@@ -25,9 +26,11 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
         var evaluation = ModelEvaluator.Evaluate(siteId, model!, split.Test, device);
         var personal = personalisation.Evaluate(request);
         if (request.Final) controlVariates.Forget(request.JobId);
-        logger.LogInformation("site {Site}: job {Job} round {Round}: held-out AUC {Auc:F4}, accuracy {Accuracy:F3} on {Rows} rows{Personal}",
-            siteId, request.JobId, request.Round, evaluation.Metrics.Auc, evaluation.Metrics.Accuracy, evaluation.Metrics.Samples,
-            personal is null ? "" : $"; personal model AUC {personal.Evaluation.Metrics.Auc:F4}");
+        // Logged by the task's headline figure (AUC, C-index, accuracy or RMSE), as the dashboard and the CLI name it.
+        var figure = PrimaryFigure.Of(request.Model.Task, evaluation.Metrics);
+        logger.LogInformation("site {Site}: job {Job} round {Round}: held-out {Figure} {Value:F4}, loss {Loss:F4} on {Rows} rows{Personal}",
+            siteId, request.JobId, request.Round, figure.Name, figure.Value, evaluation.Metrics.Loss, evaluation.Metrics.Samples,
+            personal is null ? "" : $"; personal model {figure.Name} {PrimaryFigure.ValueOf(request.Model.Task, personal.Evaluation.Metrics):F4}");
         var submitted = new EvaluationSubmitted
         {
             JobId = request.JobId, Round = request.Round, SiteId = siteId, Evaluation = evaluation,

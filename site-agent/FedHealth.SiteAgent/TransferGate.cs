@@ -99,14 +99,25 @@ public sealed class TransferGate(string siteId, string jurisdiction, SitePolicy?
         return Sent(outbound, kind, string.Join(", ", bases.Distinct()), "coordinator", g.CoordinatorJurisdiction);
     }
 
-    /// <summary>An evaluation leaves only with score histograms free of small cells, whatever built them (<see cref="ScoreHistogram"/>).</summary>
+    /// <summary>
+    /// An evaluation leaves only with score histograms and a confusion matrix free of small cells, whatever built them
+    /// (<see cref="ScoreHistogram"/>, <see cref="MulticlassFigures"/>), and regression moments of enough rows.
+    /// </summary>
     private static string? SmallCellProblem(object outbound)
     {
         if (outbound is not EvaluationSubmitted e) return null;
         static string? Of(string what, SiteEvaluation? evaluation) =>
-            evaluation is not null && ScoreHistogramCheck.Problem(evaluation.Histogram, evaluation.Metrics.Samples) is { } problem
-                ? $"{what}: {problem}" : null;
+            evaluation is null ? null : Problem(evaluation) is { } problem ? $"{what}: {problem}" : null;
         return Of("evaluation", e.Evaluation) ?? Of("personalised evaluation", e.Personalised);
+    }
+
+    private static string? Problem(SiteEvaluation evaluation)
+    {
+        var m = evaluation.Metrics;
+        if (m.Multiclass is { } f)
+            return ConfusionSuppression.Problem(f.Confusion, f.ClassRows) ?? MulticlassCheck.HistogramsProblem(evaluation.ClassHistograms, m, f.Classes);
+        if (m.Regression is not null) return RegressionMetrics.Problem(m);
+        return ScoreHistogramCheck.Problem(evaluation.Histogram, m.Samples);
     }
 
     /// <summary>

@@ -29,4 +29,6 @@ public sealed record JobSnapshot(
     IReadOnlyList<JobCheckpoint>? Kept = null);
 
 /// <summary>A global model kept beside the latest: its round, the global AUC it scored, and its weights.</summary>
+/// <param name="Auc">The round's headline figure (<see cref="FedHealth.Learning.Metrics.PrimaryFigure"/>: the AUC of a binary job, a survival
+/// job's C-index, a multiclass job's accuracy, a regression job's RMSE); named for the first of them, as snapshots already store it.</param>
 public sealed record JobCheckpoint(int Round, double Auc, ModelWeights Weights);

@@ -207,8 +207,11 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 break;
             case RoundClosed c:
                 rounds.Add(c.Summary);
-                var roundAuc = c.Summary.Global?.Auc is { } auc && double.IsFinite(auc) ? auc : (double?)null;
-                if (roundAuc is { } scored && (Best is null || scored > Best.Auc)) Best = new JobCheckpoint(c.Summary.Round, scored, GlobalWeights);
+                // The best round by the task's headline figure (AUC, C-index, accuracy; RMSE, lower better).
+                var task = Spec.Model?.Task ?? ModelTasks.Binary;
+                var roundAuc = PrimaryFigure.ValueOf(task, c.Summary.Global) is var figure && double.IsFinite(figure) ? figure : (double?)null;
+                if (roundAuc is { } scored && (Best is null || PrimaryFigure.Better(task, scored, Best.Auc)))
+                    Best = new JobCheckpoint(c.Summary.Round, scored, GlobalWeights);
                 if (Spec.CheckpointEvery > 0 && c.Summary.Round % Spec.CheckpointEvery == 0)
                     kept[c.Summary.Round] = new JobCheckpoint(c.Summary.Round, roundAuc ?? double.NaN, GlobalWeights);
                 break;
@@ -260,7 +263,8 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
     public JobSummary Summary() => Kind.Describe(new()
     {
         JobId = JobId, Spec = Spec, Status = Status, CurrentRound = Round, Attempt = Attempt,
-        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, BestRound = Best?.Round, BestAuc = Best?.Auc,
+        Participants = Participants, Rounds = rounds.ToList(), Detail = Detail, BestRound = Best?.Round,
+        BestAuc = Spec.Model?.Task is ModelTasks.Multiclass or ModelTasks.Regression ? null : Best?.Auc, BestFigure = Best?.Auc,
         KeptRounds = kept.Keys.ToList(), ModelDigest = ModelDigest, ModelParameters = Spec.Model is null ? null : Layout.TotalCount,
     });
 

@@ -2,6 +2,10 @@ using System.Globalization;
 using FedHealth.Cli.Local;
 using FedHealth.Contracts;
 using FedHealth.Learning.Data;
+using FedHealth.Learning.Metrics;
+using FedHealth.Learning.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FedHealth.Cli.Bench;
 
@@ -14,10 +18,16 @@ public static class FederationBench
 {
     /// <summary>What one bench run was asked for.</summary>
     public sealed record Settings(string Federation, int Rounds, IReadOnlyList<int> Seeds, string Model, int Epochs = 1, double LearningRate = 0.05,
-        int BatchSize = 32);
+        int BatchSize = 32)
+    {
+        /// <summary>The layers of a declared model (<c>--model declared --layers FILE</c>), and the file they came from.</summary>
+        public IReadOnlyList<LayerSpec>? Layers { get; init; }
+        public string? LayersPath { get; init; }
+    }
 
     /// <summary>One model's figures from one seed: on each site's held-out rows, and on all of them.</summary>
-    private sealed record Line(string Name, IReadOnlyDictionary<string, double> Sites, double All);
+    /// <param name="Others">The task's other figures on all held-out rows (multiclass: balanced accuracy, macro AUC; regression: MAE, R²).</param>
+    private sealed record Line(string Name, IReadOnlyDictionary<string, double> Sites, double All, IReadOnlyList<(string Name, double Value)> Others);
 
     public static async Task<int> Run(Settings settings, TextWriter output, CancellationToken cancellation)
     {
@@ -32,10 +42,11 @@ public static class FederationBench
                 output.WriteLine($"Running the {settings.Federation} federation: {settings.Rounds} rounds, {settings.Model}, seed {seed} ...");
                 run = await new LocalFederation(new LocalRunOptions
                 {
-                    Rounds = settings.Rounds, Seed = seed, Model = settings.Model, Headless = true, DataDir = dataDir, FederationDir = federationDir,
+                    Rounds = settings.Rounds, Seed = seed, Model = settings.Model, Layers = settings.Layers, Headless = true, DataDir = dataDir,
+                    FederationDir = federationDir,
                     LocalEpochs = settings.Epochs, LearningRate = settings.LearningRate, BatchSize = settings.BatchSize,
                 }, TextWriter.Null).Run(cancellation);
-                var lines = Lines(run);
+                var lines = Lines(run, dataDir);
                 seeds.Add((seed, lines));
                 if (settings.Seeds.Count == 1) PrintSeed(run, lines, settings, seed, output);
                 else
@@ -55,27 +66,74 @@ public static class FederationBench
     private static string Metric(LocalRunResult run) => FederationSummary.MetricName(run.Spec.Model.Task);
 
     /// <summary>The federated model (its last round), the pooled model and each site's local model, each on every site's held-out rows.</summary>
-    private static IReadOnlyList<Line> Lines(LocalRunResult run)
+    /// <param name="dataDir">The run's data directory, where the federated model was saved.</param>
+    private static IReadOnlyList<Line> Lines(LocalRunResult run, string dataDir)
     {
         var task = run.Spec.Model.Task;
         var tests = run.Sites.Select(s => (s.Id, s.Split.Test)).ToList();
+        var allTests = TabularData.Concat(run.Sites.Select(s => s.Split.Test).ToList());
         var last = run.Rounds[^1];
-        var lines = new List<Line> { new("federated (secure FedAvg)", BySite(last.Sites), last.Global!.Auc) };
+        using var federated = ModelFiles.Load(Path.Combine(dataDir, "models", $"{run.Summary.JobId}.pt"), run.Spec.Model, run.Spec.FeatureNames);
+        var lines = new List<Line>
+        {
+            new("federated (secure FedAvg)", BySite(last.Sites, task), PrimaryFigure.ValueOf(task, last.Global),
+                [.. Others(task, last.Global), .. Exact(task, federated, allTests)]),
+        };
         var pooled = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed,
             TabularData.Concat(run.Sites.Select(s => s.Split.Train).ToList()));
         var (pooledAll, pooledSites) = CentralTraining.Score(pooled, tests, task);
-        lines.Add(new("pooled (central)", BySite(pooledSites), pooledAll.Auc));
+        lines.Add(new("pooled (central)", BySite(pooledSites, task), PrimaryFigure.ValueOf(task, pooledAll),
+            [.. Others(task, pooledAll), .. Exact(task, pooled, allTests)]));
         foreach (var site in run.Sites)
         {
             var local = CentralTraining.Train(run.Spec.Model, run.Spec.Training, run.Spec.Rounds, run.Spec.Seed, site.Split.Train);
             var (all, sites) = CentralTraining.Score(local, tests, task);
-            lines.Add(new($"local {site.Id}", BySite(sites), all.Auc));
+            lines.Add(new($"local {site.Id}", BySite(sites, task), PrimaryFigure.ValueOf(task, all), Others(task, all)));
         }
         return lines;
     }
 
-    private static IReadOnlyDictionary<string, double> BySite(IEnumerable<SiteEvaluation> sites) =>
-        sites.ToDictionary(e => e.SiteId, e => e.Metrics.Auc);
+    private static IReadOnlyList<(string, double)> Others(string task, ModelMetrics? m) => task switch
+    {
+        ModelTasks.Multiclass => [("balanced accuracy", m?.Multiclass?.BalancedAccuracy ?? double.NaN), ("macro AUC", m?.Multiclass?.MacroAuc ?? double.NaN)],
+        ModelTasks.Regression => [("MAE", m?.Regression?.Mae ?? double.NaN), ("R²", m?.Regression?.R2 ?? double.NaN)],
+        _ => [],
+    };
+
+    /// <summary>
+    /// Multiclass: the macro one-vs-rest AUC over every site's held-out rows put together, which only this harness can
+    /// compute (no site sees another's rows): what the sites' coarsened histograms estimate, so the two show what the
+    /// small-cell floor costs.
+    /// </summary>
+    private static IReadOnlyList<(string, double)> Exact(string task, nn.Module<Tensor, Tensor> model, TabularData test)
+    {
+        if (task != ModelTasks.Multiclass) return [];
+        var classes = test.LabelTask.Classes;
+        var outputs = ModelEvaluator.Outputs(model, test, CPU);
+        var probabilities = new float[outputs.Length];
+        for (var row = 0; row < test.Rows; row++)
+        {
+            var logits = outputs.AsSpan(row * classes, classes);
+            var top = logits.ToArray().Max();
+            var sum = 0.0;
+            foreach (var z in logits) sum += Math.Exp(z - top);
+            for (var c = 0; c < classes; c++) probabilities[row * classes + c] = (float)(Math.Exp(logits[c] - top) / sum);
+        }
+        var exact = MulticlassMetrics.Evaluate(probabilities, test.Labels, classes, minCell: 1).Metrics.Multiclass!.MacroAuc;
+        return [("macro AUC exact (harness: rows put together)", exact)];
+    }
+
+    /// <summary>The federated and pooled models' other figures on all held-out rows, each as mean ± sd over the seeds.</summary>
+    private static void PrintOthers(IReadOnlyList<IReadOnlyList<Line>> seeds, TextWriter output)
+    {
+        if (seeds[0][0].Others.Count == 0) return;
+        foreach (var at in new[] { 0, 1 })
+            output.WriteLine($"{seeds[0][at].Name} on all held-out rows: " + string.Join(", ", seeds[0][at].Others.Select((o, i) =>
+                $"{o.Name} {MeanSd(seeds.Select(x => x[at].Others[i].Value))}")));
+    }
+
+    private static IReadOnlyDictionary<string, double> BySite(IEnumerable<SiteEvaluation> sites, string task) =>
+        sites.ToDictionary(e => e.SiteId, e => PrimaryFigure.ValueOf(task, e.Metrics));
 
     private static string Header(LocalRunResult run, int width) =>
         $"{"model",-26}" + string.Join("", run.Sites.Select(s => s.Id.PadLeft(width))) + "all held-out".PadLeft(width);
@@ -97,6 +155,7 @@ public static class FederationBench
             output.WriteLine($"{line.Name,-26}" + string.Join("", run.Sites.Select(s => $"{line.Sites[s.Id],16:F4}")) + $"{line.All,16:F4}");
         output.WriteLine(HeldOutRows(run, 16));
         output.WriteLine($"federated - pooled on all held-out rows: {lines[0].All - lines[1].All:+0.0000;-0.0000;+0.0000}");
+        PrintOthers([lines], output);
     }
 
     private static void PrintSummary(LocalRunResult run, IReadOnlyList<(int Seed, IReadOnlyList<Line> Lines)> seeds, Settings settings,
@@ -116,7 +175,8 @@ public static class FederationBench
         }
         output.WriteLine(HeldOutRows(run, width));
         output.WriteLine($"federated - pooled on all held-out rows: {MeanSd(seeds.Select(x => x.Lines[0].All - x.Lines[1].All), signed: true)} " +
-            $"(mean ± sd over {seeds.Count} seeds)");
+            $"(mean ± sd over {seeds.Count} seeds{(PrimaryFigure.HigherIsBetterFor(run.Spec.Model.Task) ? "" : $"; {Metric(run)}: lower is better")})");
+        PrintOthers(seeds.Select(x => x.Lines).ToList(), output);
         output.WriteLine("A seed sets the initial weights and the order of training; each site's held-out rows are the same in every seed (its splitSeed). " +
             "A site's figure is left out of its mean where it is undefined (n/a: no comparable pair or one class among its held-out rows).");
     }
@@ -144,6 +204,6 @@ public static class FederationBench
             + (settings.LearningRate == 0.05 ? "" : $" --learning-rate {settings.LearningRate.ToString(CultureInfo.InvariantCulture)}")
             + (settings.BatchSize == 32 ? "" : $" --batch-size {settings.BatchSize}");
         output.WriteLine($"Reproduce: ./fedhealth bench federation --federation {settings.Federation} --rounds {settings.Rounds} {seeds} " +
-            $"--model {settings.Model}{plan}");
+            $"--model {settings.Model}{(settings.LayersPath is { } layers ? $" --layers {layers}" : "")}{plan}");
     }
 }

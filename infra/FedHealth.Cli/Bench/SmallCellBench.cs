@@ -57,7 +57,7 @@ public static class SmallCellBench
                     output.WriteLine(
                         $"{federation,-18}{seed,5}{exact,9:F4}{fine,9:F4}{pooled,9:F4}{pooled - exact,12:+0.0000;-0.0000;+0.0000}" +
                             $"{run.Summary.Global.Auc,9:F4}  " +
-                        string.Join(" ", sent.Select(e => e.Histogram.Positives.Count)));
+                        string.Join(" ", sent.Select(e => e.Histogram!.Positives.Count)));
                 }
                 finally { Directory.Delete(dataDir, recursive: true); }
             }

@@ -88,6 +88,10 @@ public static class StrategyBench
             {
                 output.WriteLine($"[{watch.Elapsed:mm\\:ss}] {federation}, seed {seed}: {strategy} ...");
                 var run = await RunOne(federationDir, rounds, seed, model, Strategy(strategy, serverLearningRate), null, cancellation);
+                // Every figure here is an AUC (pooled, local, personal minus local): another task's would be NaN throughout.
+                if (run.Spec.Model!.Task != ModelTasks.Binary)
+                    throw new ArgumentException($"--federation {federation}: bench strategies compares AUCs, and this federation's label is " +
+                        $"{run.Spec.Model.Task}; bench federation scores every task by its own figures");
                 var last = run.Rounds[^1];
                 Record(Label(run.Spec), last.Global!, last.Sites);
                 siteData = run.Sites.Select(s => (s.Id, s.Split.Train, s.Split.Test)).ToList();

@@ -1,8 +1,14 @@
+using FedHealth.Contracts;
+using FedHealth.Learning.Metrics;
+
 namespace FedHealth.Cli.Local;
 
 /// <summary>
 /// What `fedhealth local --summary PATH` writes: the final global model's figures, per site, and the pooled yardstick.
-/// <see cref="Metric"/> names what the "auc" figures hold for the job's <see cref="Task"/>: "AUC", or "C-index" for survival.
+/// <see cref="Metric"/> names the task's headline figure (<see cref="PrimaryFigure"/>), which each part carries as its
+/// <c>figure</c>: "AUC", "C-index" for survival, "accuracy" for multiclass, "RMSE" for regression (lower better,
+/// <see cref="HigherIsBetter"/>). The "auc" fields hold the AUC or C-index only (NaN for multiclass and regression);
+/// multiclass and regression parts also carry their task's own figures.
 /// </summary>
 public sealed record FederationSummary(
     int Rounds,
@@ -12,19 +18,45 @@ public sealed record FederationSummary(
     double WallSeconds,
     Guid JobId,
     string Outcome,
-    FedHealth.Contracts.CrossSiteReport? CrossSite = null,
-    string Task = FedHealth.Contracts.ModelTasks.Binary)
+    CrossSiteReport? CrossSite = null,
+    string Task = ModelTasks.Binary)
 {
     public string Metric => MetricName(Task);
+    public bool HigherIsBetter => PrimaryFigure.HigherIsBetterFor(Task);
 
-    /// <summary>The discrimination figure of a task: the ROC AUC of a binary outcome, Harrell's C-index of a survival model.</summary>
-    public static string MetricName(string task) => task == FedHealth.Contracts.ModelTasks.Survival ? "C-index" : "AUC";
+    /// <summary>
+    /// The headline figure of a task: the ROC AUC of a binary outcome, Harrell's C-index of a survival model, multiclass
+    /// accuracy, regression RMSE.
+    /// </summary>
+    public static string MetricName(string task) => PrimaryFigure.NameOf(task);
 }
 
-public sealed record SummaryMetrics(double Auc, double Accuracy, double Loss);
+public sealed record SummaryMetrics(double Auc, double Accuracy, double Loss)
+{
+    /// <summary>The task's headline figure (<see cref="FederationSummary.Metric"/>).</summary>
+    public double Figure { get; init; } = Auc;
+    public MulticlassFigures? Multiclass { get; init; }
+    public RegressionFigures? Regression { get; init; }
 
-/// <param name="PersonalAuc">The site's personal model on its held-out rows (a personalised job), else null.</param>
+    public static SummaryMetrics Of(string task, ModelMetrics m) => new(m.Auc, m.Accuracy, m.Loss)
+    {
+        Figure = PrimaryFigure.ValueOf(task, m), Multiclass = m.Multiclass, Regression = m.Regression,
+    };
+}
+
+/// <param name="PersonalAuc">The site's personal model on its held-out rows (a personalised job): its headline figure, else null.</param>
 public sealed record SummarySite(string Id, string Jurisdiction, bool Simulated, int TrainSamples, int TestSamples, double Auc, double Accuracy,
-    double? Epsilon = null, double? Delta = null, double? PersonalAuc = null);
+    double? Epsilon = null, double? Delta = null, double? PersonalAuc = null)
+{
+    /// <summary>The task's headline figure on the site's held-out rows (<see cref="FederationSummary.Metric"/>).</summary>
+    public double Figure { get; init; } = Auc;
+    public MulticlassFigures? Multiclass { get; init; }
+    public RegressionFigures? Regression { get; init; }
+}
 
-public sealed record PooledBaseline(double Auc, double Accuracy, double Loss);
+public sealed record PooledBaseline(double Auc, double Accuracy, double Loss)
+{
+    public double Figure { get; init; } = Auc;
+    public MulticlassFigures? Multiclass { get; init; }
+    public RegressionFigures? Regression { get; init; }
+}

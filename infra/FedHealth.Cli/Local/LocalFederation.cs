@@ -1,3 +1,4 @@
+using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Strategies;
 using FedHealth.Learning.Torch;
 using FedHealth.Privacy.Accounting;
@@ -38,7 +39,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var model = Architecture.Resolve(spec.Model, spec.FeatureNames);
         output.WriteLine($"Model {model.Digest}: {model.Layout.TotalCount:N0} parameters, layers " +
             string.Join(" → ", model.Layers.Select(l => l.Kind)) + $", output {string.Join("×", model.Output)}");
-        table.Header(FederationSummary.MetricName(spec.Model!.Task));
+        table.Header(spec.Model!.Task);
         var ended = await watcher.Ended.WaitAsync(cancellation);
         if (ended.FinalWeights is { } weights) SaveModel(spec, weights, ended.JobId);
 
@@ -221,8 +222,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             Model = new ModelSpec
             {
                 Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16, Layers = options.Layers,
-                // The task is the one the sites' label holds: a survival label trains a Cox model.
-                Task = schema.Label.Kind == LabelDefinition.Survival ? ModelTasks.Survival : ModelTasks.Binary,
+                // The task is the one the sites' label holds: a survival label trains a Cox model, a multiclass label one logit per class.
+                Task = schema.Label.Task, Classes = schema.Label.Kind == LabelDefinition.Multiclass ? schema.Label.Classes!.Count : null,
             },
             Training = new TrainingPlan
             {
@@ -311,39 +312,49 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             TabularData.Concat(agents.Select(a => a.Split.Train).ToList()));
         var (pooled, _) = CentralTraining.Score(pooledModel, agents.Select(a => (a.Id, a.Split.Test)), spec.Model!.Task);
         var global = last.Global ?? throw new InvalidOperationException("the last round has no evaluation");
+        var task = spec.Model.Task;
         return new FederationSummary(
             rounds.Count,
-            new SummaryMetrics(global.Auc, global.Accuracy, global.Loss),
+            SummaryMetrics.Of(task, global),
             agents.Select(a =>
             {
                 var m = last.Sites.FirstOrDefault(s => s.SiteId == a.Id)?.Metrics;
                 var spent = last.Privacy.FirstOrDefault(p => p.SiteId == a.Id);
+                var personal = last.Personalised.FirstOrDefault(p => p.SiteId == a.Id)?.Metrics;
                 return new SummarySite(a.Id, a.Config.Site.Jurisdiction, a.Config.Site.Simulated, a.Split.Train.Rows, a.Split.Test.Rows,
                     m?.Auc ?? double.NaN, m?.Accuracy ?? double.NaN, spent?.Epsilon, spent?.Delta,
-                        last.Personalised.FirstOrDefault(p => p.SiteId == a.Id)?.Metrics.Auc);
+                    personal is null ? null : PrimaryFigure.ValueOf(task, personal))
+                {
+                    Figure = PrimaryFigure.ValueOf(task, m), Multiclass = m?.Multiclass, Regression = m?.Regression,
+                };
             }).ToList(),
-            new PooledBaseline(pooled.Auc, pooled.Accuracy, pooled.Loss),
+            new PooledBaseline(pooled.Auc, pooled.Accuracy, pooled.Loss)
+            {
+                Figure = PrimaryFigure.ValueOf(task, pooled), Multiclass = pooled.Multiclass, Regression = pooled.Regression,
+            },
             Math.Round(wall.TotalSeconds, 2),
             ended.JobId,
             ended.Outcome,
             ended.CrossSite,
-            spec.Model.Task);
+            task);
     }
 
     private void PrintSummary(FederationSummary s)
     {
         output.WriteLine();
         output.WriteLine($"Job {s.JobId} {s.Outcome} after {s.Rounds} rounds in {s.WallSeconds:F1}s");
-        output.WriteLine($"Final global model on all held-out rows: {s.Metric} {s.Global.Auc:F4}" +
-            (double.IsNaN(s.Global.Accuracy) ? "" : $", accuracy {s.Global.Accuracy:F4}") + $", loss {s.Global.Loss:F4}");
-        output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): {s.Metric} {s.PooledBaseline.Auc:F4} (difference " +
-            $"{s.Global.Auc - s.PooledBaseline.Auc:+0.0000;-0.0000;+0.0000})");
+        output.WriteLine($"Final global model on all held-out rows: {s.Metric} {s.Global.Figure:F4}" + TaskFigures.Describe(s.Task, s.Global) +
+            $", loss {s.Global.Loss:F4}");
+        output.WriteLine($"Pooled baseline (same model, same epochs, all training rows in one place): {s.Metric} {s.PooledBaseline.Figure:F4} (difference " +
+            $"{s.Global.Figure - s.PooledBaseline.Figure:+0.0000;-0.0000;+0.0000}{(s.HigherIsBetter ? "" : ", lower is better")})");
         foreach (var site in s.Sites)
             output.WriteLine($"  {site.Id,-16} {site.Jurisdiction}{(site.Simulated ? " (simulated)" : ""),-13} train {site.TrainSamples,5}  test " +
-                $"{site.TestSamples,5}  {s.Metric} {site.Auc:F4}" + (double.IsNaN(site.Accuracy) ? "" : $"  accuracy {site.Accuracy:F4}") +
+                $"{site.TestSamples,5}  {s.Metric} {site.Figure:F4}" +
+                (double.IsNaN(site.Accuracy) || s.Task == ModelTasks.Multiclass ? "" : $"  accuracy {site.Accuracy:F4}") +
                 (site.Epsilon is { } e ? $"  ε spent {e:F3} (δ={site.Delta:G})" : "") +
                     (site.PersonalAuc is { } own ? $"  personal model {s.Metric} {own:F4}" : ""));
-        if (s.CrossSite is { } crossSite) CrossSiteTable.Print(crossSite, s.Sites.Select(site => site.Id).ToList(), output, s.Metric);
+        if (s.Global.Multiclass is { } mc) TaskFigures.PrintConfusion(mc, output);
+        if (s.CrossSite is { } crossSite) CrossSiteTable.Print(crossSite, s.Sites.Select(site => site.Id).ToList(), output, s.Task);
     }
 
     private static string Describe(Agent a) => $"{a.Id} {a.Config.Site.Jurisdiction}{(a.Config.Site.Simulated ? " simulated" : "")}";

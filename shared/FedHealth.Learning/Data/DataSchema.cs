@@ -99,6 +99,10 @@ public sealed class FeatureDefinition
 /// are left out. An event column's value means an event when it is ≥ 0.5 (1 = event, 0 = censored), or, where the
 /// data codes it otherwise (R survival's 1 = censored, 2 = dead), when it equals <see cref="EventValue"/>; then every
 /// value must be <see cref="EventValue"/> or <see cref="CensoredValue"/>.
+/// "multiclass": <see cref="Column"/>'s value is one of <see cref="Classes"/> (3 or more, in the order the model's outputs
+/// take), any other value is refused. "regression": <see cref="Column"/> is a number, trained as
+/// (value − <see cref="Center"/>) / <see cref="Scale"/> when the schema declares them (figures stay in the label's units); a
+/// row whose label is missing (empty, NA, NaN) has no label and is left out.
 /// </summary>
 public sealed class LabelDefinition
 {
@@ -110,9 +114,22 @@ public sealed class LabelDefinition
     public double? Horizon { get; init; }
     public double? EventValue { get; init; }
     public double? CensoredValue { get; init; }
+    /// <summary>Multiclass: the label column's values, one per class, class i being the model's output i.</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+    /// <summary>Regression: the consortium-agreed value subtracted from the label before training (0 when left out).</summary>
+    public double? Center { get; init; }
+    /// <summary>Regression: the consortium-agreed value the centred label is divided by before training (1 when left out).</summary>
+    public double? Scale { get; init; }
 
     public const string Binary = "binary";
     public const string EventWithin = "eventWithin";
     /// <summary>Time to event with censoring: each row's event (any of the event columns) and its time, by the same pairing as eventWithin.</summary>
     public const string Survival = "survival";
+    public const string Multiclass = "multiclass";
+    public const string Regression = "regression";
+
+    /// <summary>The model task (<c>ModelTasks</c>) this label trains: binary for a binary or eventWithin label, else the kind's own.</summary>
+    /// <remarks>Derived from <see cref="Kind"/>, never read from a schema file (a "task" field there is refused as unknown).</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Task => Kind is Survival or Multiclass or Regression ? Kind : FedHealth.Contracts.ModelTasks.Binary;
 }

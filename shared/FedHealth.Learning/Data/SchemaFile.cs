@@ -78,8 +78,27 @@ public static class SchemaFile
                     yield return "label.eventValue: must be a finite number other than censoredValue";
                 if (l.Kind == LabelDefinition.Survival && l.Horizon is not null) yield return "label.horizon: a survival label keeps every time; leave it out";
                 break;
+            case LabelDefinition.Multiclass:
+                if (l.Column is null || !declared.ContainsKey(l.Column)) yield return $"label.column: '{l.Column}' is not declared in columns";
+                if (l.Classes is not { Count: >= 3 })
+                    yield return $"label.classes: a multiclass label lists its classes, at least 3 (got {l.Classes?.Count ?? 0}; 2 classes is a binary label)";
+                else if (l.Classes.GroupBy(c => c.Trim()).FirstOrDefault(g => g.Count() > 1) is { } same)
+                    yield return $"label.classes: '{same.Key}' is listed twice";
+                if (l.Positive is not null || l.Center is not null || l.Scale is not null || l.TimeColumns is not null || l.EventColumns is not null)
+                    yield return "label: a multiclass label takes column and classes only";
+                break;
+            case LabelDefinition.Regression:
+                if (l.Column is null || !declared.TryGetValue(l.Column, out var labelType))
+                    yield return $"label.column: '{l.Column}' is not declared in columns";
+                else if (labelType != "number") yield return $"label.column: '{l.Column}' is a {labelType} column; a regression label is a number";
+                if (l.Scale is { } scale && (scale == 0 || !double.IsFinite(scale))) yield return "label.scale: must be a finite non-zero number";
+                if (l.Center is { } center && !double.IsFinite(center)) yield return "label.center: must be a finite number";
+                if (l.Positive is not null || l.Classes is not null || l.TimeColumns is not null || l.EventColumns is not null)
+                    yield return "label: a regression label takes column, center and scale only";
+                break;
             default:
-                yield return $"label.kind: '{l.Kind}' is not one of {LabelDefinition.Binary}, {LabelDefinition.EventWithin}, {LabelDefinition.Survival}";
+                yield return $"label.kind: '{l.Kind}' is not one of {LabelDefinition.Binary}, {LabelDefinition.EventWithin}, {LabelDefinition.Survival}, " +
+                    $"{LabelDefinition.Multiclass}, {LabelDefinition.Regression}";
                 break;
         }
     }

@@ -37,8 +37,15 @@ public static class SchemaReader
             times?.Add((float)EventTime(cell, schema.Label).Time);
         }
         var data = new TabularData(schema.FeatureNames, features.ToArray(), labels.ToArray(), groups.ToDictionary(g => g.Key, g => g.Value.ToArray()),
-            times?.ToArray());
+            times?.ToArray(), LabelTask.Of(schema.Label));
         if (data.Rows == 0) throw new DataException($"{csvPath}: no row has a label under schema '{schema.Name}' (after the row filter)");
+        if (schema.Label.Kind == LabelDefinition.Regression) return data;
+        if (schema.Label.Kind == LabelDefinition.Multiclass)
+        {
+            var present = data.Labels.Distinct().Count();
+            return present >= 2 ? data : throw new DataException($"{csvPath}: the label has one class only ('{schema.Label.Classes![(int)data.Labels[0]]}' " +
+                $"in {data.Rows} labelled rows); a site needs at least two classes to train and evaluate");
+        }
         if (data.Positives == 0 || data.Positives == data.Rows)
             throw new DataException($"{csvPath}: the label has one class only ({(data.Positives == 0 ? "all negative" : "all positive")} in {data.Rows} " +
                 "labelled rows); a site needs both classes to train and evaluate");
@@ -74,6 +81,16 @@ public static class SchemaReader
     {
         if (l.Kind == LabelDefinition.Binary)
             return l.Positive!.Contains(cell.Text(l.Column!)) ? 1f : 0f;
+        if (l.Kind == LabelDefinition.Multiclass)
+        {
+            var text = cell.Text(l.Column!);
+            var index = l.Classes!.Select(c => c.Trim()).ToList().IndexOf(text);
+            return index >= 0 ? index
+                : throw cell.Error(l.Column!, $"'{text}' is not one of the label's classes (declared: {string.Join(", ", l.Classes!)})");
+        }
+        if (l.Kind == LabelDefinition.Regression)
+            // A missing outcome is not a value to learn: the row has no label, as a censored row has none before a horizon.
+            return cell.IsMissing(l.Column!) ? null : (float)((cell.Number(l.Column!) - (l.Center ?? 0)) / (l.Scale ?? 1));
         if (l.Kind == LabelDefinition.Survival) return EventTime(cell, l).Happened ? 1f : 0f;
         var (time, happened) = EventTime(cell, l);
         if (happened && time <= l.Horizon) return 1f;

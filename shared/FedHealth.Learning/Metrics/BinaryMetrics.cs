@@ -77,7 +77,7 @@ public static class BinaryMetrics
         if (total == 0) return new ModelMetrics { Auc = double.NaN, Accuracy = double.NaN, Loss = double.NaN, Samples = 0 };
         return new ModelMetrics
         {
-            Auc = PooledScores.Auc(evaluations.Select(e => (e.Histogram, e.Metrics.Auc)).ToList()),
+            Auc = PooledScores.Auc(evaluations.Where(e => e.Histogram is not null).Select(e => (e.Histogram!, e.Metrics.Auc)).ToList()),
             Accuracy = evaluations.Sum(e => e.Metrics.Accuracy * e.Metrics.Samples) / total,
             Loss = evaluations.Sum(e => e.Metrics.Loss * e.Metrics.Samples) / total,
             Samples = total,

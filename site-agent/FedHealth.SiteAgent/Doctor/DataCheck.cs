@@ -15,8 +15,16 @@ public static class DataCheck
             var (schema, split) = SiteData.Load(config.Data);
             var rows = split.Train.Rows + split.Test.Rows;
             var positives = split.Train.Positives + split.Test.Positives;
-            return CheckResult.Pass(Name, $"{source} matches schema '{schema.Name}': {rows} labelled rows ({positives} positive, {rows - positives} " +
-                $"negative), {split.Train.Rows} train / {split.Test.Rows} test");
+            var labels = schema.Label.Kind switch
+            {
+                // A multiclass label's rows by class, a regression label's values: what IT checks against its own records.
+                LabelDefinition.Multiclass => "rows by class: " + string.Join(", ", schema.Label.Classes!.Select((c, i) =>
+                    $"{split.Train.Labels.Concat(split.Test.Labels).Count(l => (int)l == i)} '{c}'")),
+                LabelDefinition.Regression => $"'{schema.Label.Column}' from {Range(split, min: true)} to {Range(split, min: false)}",
+                _ => $"{positives} positive, {rows - positives} negative",
+            };
+            return CheckResult.Pass(Name, $"{source} matches schema '{schema.Name}': {rows} labelled rows ({labels}), " +
+                $"{split.Train.Rows} train / {split.Test.Rows} test");
         }
         catch (Exception e) when (e is DataException or IOException or UnauthorizedAccessException)
         {
@@ -24,5 +32,11 @@ public static class DataCheck
                 "make the data match the schema the consortium gave (column names, values), or fix data.csv / data.sql and data.schema in the site config; " +
                     "docs/site-data.md");
         }
+    }
+
+    private static string Range(FedHealth.Learning.Data.TrainTestSplit split, bool min)
+    {
+        var values = split.Train.Labels.Concat(split.Test.Labels).Select(l => split.Train.LabelTask.Unscaled(l));
+        return (min ? values.Min() : values.Max()).ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -37,11 +37,16 @@ public static class ModelsCheck
         {
             return [CheckResult.Warn("model presets", "no digests: the schema does not load (see the data check)")];
         }
-        return Presets(config.Policy?.Models, schema.FeatureNames);
+        return Presets(config.Policy?.Models, schema.FeatureNames, schema.Label.Task,
+            schema.Label.Kind == LabelDefinition.Multiclass ? schema.Label.Classes?.Count : null);
     }
 
-    public static IEnumerable<CheckResult> Presets(ModelPolicy? policy, IReadOnlyList<string> featureNames) =>
-        new[] { ModelKinds.Logistic, ModelKinds.Mlp }.Select(kind => Judge(policy, new ModelSpec { Kind = kind, Features = featureNames.Count }, featureNames));
+    /// <param name="task">The task the site's label holds: the presets end in its outputs (one per class for multiclass), so their digests
+    /// are the ones a job sends.</param>
+    public static IEnumerable<CheckResult> Presets(ModelPolicy? policy, IReadOnlyList<string> featureNames, string task = ModelTasks.Binary,
+        int? classes = null) =>
+        new[] { ModelKinds.Logistic, ModelKinds.Mlp }.Select(kind =>
+            Judge(policy, new ModelSpec { Kind = kind, Features = featureNames.Count, Task = task, Classes = classes }, featureNames));
 
     private static CheckResult Judge(ModelPolicy? policy, ModelSpec spec, IReadOnlyList<string> featureNames)
     {

@@ -10,10 +10,19 @@ namespace FedHealth.Tests.Browser;
 
 /// <summary>
 /// `fedhealth local --no-job` in this process (coordinator, four site agents, the dashboard on a free port) and
-/// Debian's headless Chromium driven by Playwright: what a lead or an auditor opens on their laptop.
+/// Debian's headless Chromium driven by Playwright: what a lead or an auditor opens on their laptop. The breast-prognosis
+/// federation unless a subclass names another shipped one (and how many sites it has).
 /// </summary>
-public sealed class LocalDashboard : IAsyncLifetime
+public class LocalDashboard : IAsyncLifetime
 {
+    private readonly string federation;
+    private readonly int sites;
+
+    public LocalDashboard() : this("breast-prognosis", 4) { }
+
+    // Protected: xUnit builds a class fixture through its one public constructor.
+    protected LocalDashboard(string federation, int sites) => (this.federation, this.sites) = (federation, sites);
+
     private readonly TempFolder temp = new();
     private readonly CancellationTokenSource stop = new();
     private Task? serving;
@@ -28,17 +37,17 @@ public sealed class LocalDashboard : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new LocalRunOptions { DataDir = temp.Path, FederationDir = LocalRunOptions.DefaultFederationDir(), Port = new Uri(Url).Port };
+        var options = new LocalRunOptions { DataDir = temp.Path, FederationDir = LocalRunOptions.ShippedFederation(federation), Port = new Uri(Url).Port };
         serving = new LocalFederation(options, TextWriter.Null).Serve(stop.Token);
         using var http = new HttpClient { BaseAddress = new Uri(Url) };
         await Eventually.Get(async () => serving.IsFaulted ? throw serving.Exception!.InnerException!
             : (await http.GetAsync("/api/session")).IsSuccessStatusCode ? "up" : null,
             TimeSpan.FromSeconds(90), "the local federation's dashboard to answer");
-        // The dashboard answers before the sites' first heartbeats: every test expects the four sites online.
+        // The dashboard answers before the sites' first heartbeats: every test expects all the sites online.
         using (var lead = await LeadClient())
             await Eventually.Get(async () =>
-                (await lead.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.Count(s => s.Online) == 4 ? "online" : null,
-                TimeSpan.FromSeconds(90), "the local federation's four sites to be online");
+                (await lead.GetFromJsonAsync<FederationStatus>("/api/status", ProcessFederation.Json))!.Sites.Count(s => s.Online) == sites ? "online" : null,
+                TimeSpan.FromSeconds(90), $"the local federation's {sites} sites to be online");
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -75,7 +84,9 @@ public sealed class LocalDashboard : IAsyncLifetime
         var spec = new JobSpec
         {
             Name = $"api job ({rounds} rounds)", Schema = site.Schema, FeatureNames = site.FeatureNames, Rounds = rounds, MinSites = 2,
-            Model = new ModelSpec { Kind = "logistic", Features = site.FeatureNames.Count }, RoundDeadline = TimeSpan.FromSeconds(60),
+            // The model predicts what the sites' label holds (one output per class for multiclass), as the job form does.
+            Model = new ModelSpec { Kind = "logistic", Features = site.FeatureNames.Count, Task = site.Task ?? ModelTasks.Binary, Classes = site.Classes },
+            RoundDeadline = TimeSpan.FromSeconds(60),
             Personalisation = personalisation, SecureAggregation = secureAggregation,
         };
         var response = await http.PostAsJsonAsync("/api/jobs", spec, ProcessFederation.Json);

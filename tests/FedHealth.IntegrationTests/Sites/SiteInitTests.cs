@@ -44,7 +44,7 @@ public sealed class SiteInitTests : IDisposable
         Assert.Empty(models.AllowedDigests);
         Assert.Equal(1_000_000, models.MaxParameters);
         Assert.Equal(["linear", "relu", "gelu", "silu", "tanh", "sigmoid", "dropout", "layernorm"], models.LayerKinds);
-        Assert.Equal(["binary", "survival"], models.Tasks);
+        Assert.Equal(["binary", "survival", "multiclass", "regression"], models.Tasks);
         var text = File.ReadAllText(path);
         Assert.Contains("// Networks approved one by one: add the digest", text);
         Assert.Contains("batchnorm1d", text);

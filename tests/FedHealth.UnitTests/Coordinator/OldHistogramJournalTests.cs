@@ -26,7 +26,7 @@ public sealed class OldHistogramJournalTests
         Assert.DoesNotContain("Edges", json);
 
         var back = (EvaluationReceived)JournalSerializer.Deserialize(Encoding.UTF8.GetBytes(json), nameof(EvaluationReceived));
-        Assert.Null(back.Evaluation.Histogram.Edges);
+        Assert.Null(back.Evaluation.Histogram!.Edges);
         Assert.Equal(1000, back.Evaluation.Histogram.Positives.Count);
         var now = back.Evaluation with { SiteId = "NEW", Histogram = BinaryMetrics.Histogram(scores, labels) };
         var pooled = BinaryMetrics.Pool([back.Evaluation, now]);

@@ -36,7 +36,7 @@ public sealed class SmallCellRefusalTests
     public void A_refused_histogram_leaves_the_round_to_the_other_sites()
     {
         var good = GoodEvaluation(Job, 1, "A");
-        var malformed = good with { Evaluation = good.Evaluation with { Histogram = good.Evaluation.Histogram with { Edges = [0.5, 0, 1] } } };
+        var malformed = good with { Evaluation = good.Evaluation with { Histogram = good.Evaluation.Histogram! with { Edges = [0.5, 0, 1] } } };
         Assert.Contains("evaluation of A: histogram.edges", state.OnAnswer(malformed, T0).Refusal);
 
         foreach (var site in new[] { "B", "C" }) Apply(state.OnAnswer(GoodEvaluation(Job, 1, site), T0).Events);

@@ -55,7 +55,7 @@ public sealed class ModelApprovalTests : IDisposable
         Assert.Contains("models.allowedDigests[0] (line 4): 'sha256:1234' is not a digest", e.Message);
         Assert.Contains("models.maxParameters (line 5): must be at least 1", e.Message);
         Assert.Contains("models.layerKinds[1] (line 6): 'transformer' is not a layer kind", e.Message);
-        Assert.Contains("models.tasks[1] (line 7): 'ranking' is not a task (known: binary, survival)", e.Message);
+        Assert.Contains("models.tasks[1] (line 7): 'ranking' is not a task (known: binary, survival, multiclass, regression)", e.Message);
     }
 
     public void Dispose() => temp.Dispose();

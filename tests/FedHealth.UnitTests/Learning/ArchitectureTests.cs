@@ -70,7 +70,7 @@ public sealed class ArchitectureTests
     [InlineData("layer 1 (embedding): feature 'f1' is embedded twice", "embedding-twice")]
     [InlineData("layer 0 (residual): its layers turn [9] into [4]; a residual block must keep its input's shape", "residual-shape")]
     [InlineData("layer 0 (residual) › layer 0 (linear): needs 'units'", "residual-inner")]
-    [InlineData("the network ends in shape [4]; a binary outcome needs [1] (end with a linear layer of 1 unit)", "no-head")]
+    [InlineData("the network ends in shape [4] at layer 0 (linear); a binary outcome needs [1] (end with a linear layer of 1 unit)", "no-head")]
     [InlineData("layer 1 (linear): name 'a' is used twice", "duplicate-name")]
     [InlineData("layer 0 (linear): name 'Hidden' must be 1 to 40 lower-case letters, digits or '_', starting with a letter", "bad-name")]
     [InlineData("500,011,000,001 parameters is more than the 250,000,000 a model may have", "too-big")]
@@ -164,6 +164,6 @@ public sealed class ArchitectureTests
         Assert.Contains(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(withNorm) with { Strategy = new StrategySpec { Name = "scaffold" } }),
             p => p == "model: scaffold's control variates cover trained parameters, not the running statistics of batchnorm1d");
         Assert.Contains(FedHealth.Learning.Jobs.JobSpecRules.Problems(Job(Declared(3, Linear(4)))),
-            p => p == "model: the network ends in shape [4]; a binary outcome needs [1] (end with a linear layer of 1 unit)");
+            p => p == "model: the network ends in shape [4] at layer 0 (linear); a binary outcome needs [1] (end with a linear layer of 1 unit)");
     }
 }

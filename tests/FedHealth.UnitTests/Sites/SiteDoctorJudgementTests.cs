@@ -85,6 +85,28 @@ public sealed class SiteDoctorJudgementTests
     }
 
     [Fact]
+    public void On_a_multiclass_site_the_presets_end_in_its_classes_and_a_policy_of_binary_tasks_refuses_them()
+    {
+        string[] features = ["age", "size", "nodes"];
+        var results = ModelsCheck.Presets(new ModelPolicy { Tasks = ["binary"] }, features, ModelTasks.Multiclass, classes: 4).ToList();
+        var logistic = Architecture.Resolve(new ModelSpec { Kind = "logistic", Features = 3, Task = ModelTasks.Multiclass, Classes = 4 });
+        Assert.Equal($"{logistic.Digest} (16 parameters on the schema's 3 features): refused, its task is multiclass, and the policy allows only binary " +
+            "(add its digest to models.allowedDigests to train it)", results[0].Detail);
+        Assert.All(results, r => Assert.Equal(CheckStatus.Warn, r.Status));
+    }
+
+    [Theory]
+    [InlineData("digits", "digits-01.json", "rows by class: 36 '0'")]
+    [InlineData("pima-glucose", "us-pima-01.json", "'glucose' from")]
+    public void The_data_check_counts_a_multiclass_sites_rows_by_class_and_gives_a_regression_labels_range(string federation, string site, string says)
+    {
+        var config = FedHealth.SiteAgent.SiteConfigFile.Load(Path.Combine(Paths.RepositoryRoot, "infra", "federations", federation, "sites", site));
+        var result = DataCheck.Run(config);
+        Assert.Equal(CheckStatus.Pass, result.Status);
+        Assert.Contains(says, result.Detail);
+    }
+
+    [Fact]
     public void Broker_failures_are_told_apart_from_what_RabbitMQ_Client_throws()
     {
         BrokerUnreachableException Wrapping(Exception inner) => new(inner);

@@ -41,7 +41,8 @@ public sealed class CrossSiteStep(TrainingKind training) : IAnswerStep
                 return $"cross-site scores of {m.SiteId} name a model it was not sent ({(score?.PersonalOf is { } p ? $"personal model of '{p}'" : "null")})";
             var model = name == "" ? "the global model" : $"the personal model of {name}";
             if (!seen.Add(name)) return $"cross-site scores of {m.SiteId} score {model} twice";
-            if (EvaluationStep.MetricsProblem(score.Metrics, EvaluationStep.TaskOf(job)) is { } bad) return $"cross-site scores of {m.SiteId}, {model}: {bad}";
+            if (EvaluationStep.MetricsProblem(score.Metrics, EvaluationStep.TaskOf(job), job.Spec.Model?.Classes) is { } bad)
+                return $"cross-site scores of {m.SiteId}, {model}: {bad}";
         }
         return seen.Count == expected.Count ? null : $"cross-site scores of {m.SiteId} cover {seen.Count} of the {expected.Count} models sent";
     }

@@ -16,12 +16,18 @@ public static class Architecture
     {
         if (spec.Features < 1) throw new ArchitectureException($"model needs at least one feature, got {spec.Features}");
         if (!ModelTasks.All.Contains(spec.Task)) throw new ArchitectureException($"task '{spec.Task}' is not one of {string.Join(", ", ModelTasks.All)}");
+        if (spec.Task == ModelTasks.Multiclass && spec.Classes is not (>= 3 and <= MaxClasses))
+            throw new ArchitectureException(
+                $"a multiclass model needs classes, 3 to {MaxClasses} (the schema's label classes), got {spec.Classes?.ToString() ?? "none"}");
+        if (spec.Task != ModelTasks.Multiclass && spec.Classes is not null)
+            throw new ArchitectureException($"classes is for a multiclass model; a {spec.Task} model has one output");
+        var outputs = ModelTasks.Outputs(spec.Task, spec.Classes);
         var layers = spec.Kind switch
         {
-            ModelKinds.Logistic => [new LayerSpec { Kind = Linear, Name = "linear", Units = 1 }],
+            ModelKinds.Logistic => [new LayerSpec { Kind = Linear, Name = "linear", Units = outputs }],
             ModelKinds.Mlp when spec.HiddenUnits >= 1 =>
                 [new LayerSpec { Kind = Linear, Name = "hidden", Units = spec.HiddenUnits }, new LayerSpec { Kind = Relu },
-                    new LayerSpec { Kind = Linear, Name = "output", Units = 1 }],
+                    new LayerSpec { Kind = Linear, Name = "output", Units = outputs }],
             ModelKinds.Mlp => throw new ArchitectureException($"an mlp needs at least one hidden unit, got {spec.HiddenUnits}"),
             ModelKinds.Declared when spec.Layers is { Count: > 0 } declared => declared,
             ModelKinds.Declared => throw new ArchitectureException("a declared model lists its layers: layers is missing or empty"),
@@ -32,8 +38,8 @@ public static class Architecture
         // A preset's size is judged by its own fields first, so a lead who asked for too many hidden units is told so in those terms.
         var presetCount = spec.Kind switch
         {
-            ModelKinds.Logistic => spec.Features + 1L,
-            ModelKinds.Mlp => (long)spec.HiddenUnits * spec.Features + 2L * spec.HiddenUnits + 1,
+            ModelKinds.Logistic => (spec.Features + 1L) * outputs,
+            ModelKinds.Mlp => (long)spec.HiddenUnits * spec.Features + spec.HiddenUnits + (spec.HiddenUnits + 1L) * outputs,
             _ => 0,
         };
         if (presetCount > ParameterLayout.MaxParameters) throw new ArchitectureException(
@@ -43,10 +49,16 @@ public static class Architecture
         var walker = new Walker(featureNames, spec.Features);
         var resolved = walker.Walk(layers, input, "", "", topLevel: true);
         var output = resolved.Count == 0 ? input : resolved[^1].Output;
-        if (!output.SequenceEqual([1]))
-            throw new ArchitectureException($"the network ends in shape {Show(output)}; " +
-                $"{(spec.Task == ModelTasks.Survival ? "a survival model's log relative risk" : "a binary outcome")} needs [1] (end with a " +
-                    "linear layer of 1 unit)");
+        if (!output.SequenceEqual([outputs]))
+            throw new ArchitectureException(
+                $"the network ends in shape {Show(output)}{(resolved.Count == 0 ? "" : $" at layer {resolved.Count - 1} ({resolved[^1].Kind})")}; " +
+                $"{spec.Task switch
+                {
+                    ModelTasks.Survival => "a survival model's log relative risk",
+                    ModelTasks.Multiclass => $"a multiclass label of {outputs} classes (one logit per class)",
+                    ModelTasks.Regression => "a regression model's predicted value",
+                    _ => "a binary outcome",
+                }} needs [{outputs}] (end with a linear layer of {outputs} unit{(outputs == 1 ? "" : "s")})");
         // Counted in 64-bit arithmetic, so no shape's count can wrap before it is judged (a preset's was judged above).
         var count = walker.Parameters.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
         if (count > ParameterLayout.MaxParameters)
@@ -56,6 +68,9 @@ public static class Architecture
             Task = spec.Task,
         };
     }
+
+    /// <summary>The most classes a multiclass label may have: each is a softmax output and a row and column of the confusion matrix.</summary>
+    public const int MaxClasses = 1000;
 
     internal static string Show(int[] shape) => $"[{string.Join(", ", shape)}]";
 

@@ -1,7 +1,8 @@
 // One job, live: figures per round (global and per-site AUC, loss), who took part each round and why others did
 // not, privacy spent per site against its budget, round timings, and at the end the report and the model. Every
 // figure comes from the coordinator's journal (the job's read model); live events only add rounds as they close.
-// Figures are named by the job's task (metrics.js): a survival job's AUC fields hold its C-index, and it has no accuracy.
+// Figures are named by the job's task (metrics.js): a survival job's AUC fields hold its C-index, and it has no accuracy; a
+// multiclass job goes by accuracy and a regression job by RMSE (lower is better), each with its own figures beside.
 import { api, isLead } from "../api.js";
 import { on } from "../live.js";
 import { esc, num, time, statusBadge } from "../format.js";
@@ -22,14 +23,15 @@ export async function renderJob(main, id) {
     const offs = ["jobEnded", "jobStatusChanged", "reconnected"].map(e => on(e, () => again().catch(() => {})));
     return () => offs.forEach(off => off());
   }
-  const names = metricsOf(job), d = names.discrimination;
+  // d names the headline figure within a sentence, D at the start of one ("accuracy", "Accuracy"; "AUC" either way).
+  const names = metricsOf(job), d = names.discrimination, D = d.charAt(0).toUpperCase() + d.slice(1), fig = names.figure;
   main.innerHTML = `
     <div class="title-row"><h1 id="job-title"></h1><div id="controls" class="controls"></div></div>
     <p id="job-facts" class="facts"></p>
     <p id="job-model" class="facts model-facts"></p>
     <p id="job-detail" class="detail" role="status" aria-live="polite"></p>
     <div class="grid">
-      <figure class="card chart"><figcaption>${d} per round: global model on every site's held-out rows, and each site's own</figcaption><div class="canvas"><canvas id="auc-chart" role="img" aria-label="${d} per round"></canvas></div></figure>
+      <figure class="card chart"><figcaption>${D} per round: global model on every site's held-out rows, and each site's own</figcaption><div class="canvas"><canvas id="auc-chart" role="img" aria-label="${d} per round"></canvas></div></figure>
       <figure class="card chart"><figcaption title="${esc(names.lossTitle)}">${names.loss} per round${names.lossNote}: global model on held-out rows, and mean training loss</figcaption><div class="canvas"><canvas id="loss-chart" role="img" aria-label="${names.loss} per round"></canvas></div></figure>
       <figure class="card chart"><figcaption>Privacy: ε spent per site (cumulative) against its budget (dashed)</figcaption><div class="canvas"><canvas id="privacy-chart" role="img" aria-label="Epsilon spent per site"></canvas></div><p id="privacy-empty" class="empty" hidden></p></figure>
       <figure class="card chart"><figcaption>Round timings: seconds from a round's opening to its close</figcaption><div class="canvas"><canvas id="timing-chart" role="img" aria-label="Seconds per round"></canvas></div></figure>
@@ -43,7 +45,7 @@ export async function renderJob(main, id) {
     <section class="card" aria-labelledby="cross-site-title" id="cross-site-section" hidden><h2 id="cross-site-title">Cross-site evaluation</h2><div class="table-wrap" id="cross-site"></div></section>`;
 
   const charts = {
-    auc: lineChart(main.querySelector("#auc-chart"), { labels: [], series: [], yTitle: d, yMin: 0.4, yMax: 1 }),
+    auc: lineChart(main.querySelector("#auc-chart"), { labels: [], series: [], yTitle: d, yMin: names.yMin, yMax: names.yMax }),
     loss: lineChart(main.querySelector("#loss-chart"), { labels: [], series: [], yTitle: names.lossWord }),
     privacy: lineChart(main.querySelector("#privacy-chart"), { labels: [], series: [], yTitle: "ε" }),
     timing: barChart(main.querySelector("#timing-chart"), { labels: [], series: [], yTitle: "seconds" }),
@@ -68,8 +70,8 @@ export async function renderJob(main, id) {
     drawControls();
 
     update(charts.auc, labels, [
-      { label: "global", data: rounds.map(r => r.global?.auc ?? null), colour: "#111" },
-      ...sites.map(s => ({ label: s, data: rounds.map(r => r.sites.find(e => e.siteId === s)?.metrics.auc ?? null) })),
+      { label: "global", data: rounds.map(r => finite(fig(r.global))), colour: "#111" },
+      ...sites.map(s => ({ label: s, data: rounds.map(r => finite(fig(r.sites.find(e => e.siteId === s)?.metrics))) })),
     ]);
     update(charts.loss, labels, [
       { label: "global (held-out)", data: rounds.map(r => r.global?.loss ?? null), colour: "#111" },
@@ -111,11 +113,11 @@ export async function renderJob(main, id) {
     }
     const owners = [null, ...[...new Set(report.cells.map(c => c.personalOf).filter(o => o != null))].sort()];
     const cell = (owner, site) => report.cells.find(c => (c.personalOf ?? null) === owner && c.siteId === site)?.metrics;
-    host.innerHTML = `<p>${d} of each final model (rows) on each site's held-out rows (columns); a personal model on its own site is marked.</p>` +
+    host.innerHTML = `<p>${D} of each final model (rows) on each site's held-out rows (columns); a personal model on its own site is marked.</p>` +
       `<table id="cross-site-matrix"><thead><tr><th scope="col">Model</th>${sites.map(s => `<th scope="col">${esc(s)}</th>`).join("")}</tr></thead><tbody>` +
       owners.map(o => `<tr><th scope="row">${o == null ? "global" : `personal model of ${esc(o)}`}</th>${sites.map(s => {
         const m = cell(o, s);
-        return `<td${o === s ? ' class="own"' : ""}>${m ? num(m.auc) : "–"}${o === s ? ' <small>(own)</small>' : ""}</td>`;
+        return `<td${o === s ? ' class="own"' : ""}>${m ? num(fig(m)) : "–"}${o === s ? ' <small>(own)</small>' : ""}</td>`;
       }).join("")}</tr>`).join("") + `</tbody></table>` +
       [...report.withheld.map(w => `Personal model of ${esc(w.siteId)} not shared: ${esc(w.reason)}`),
        ...report.notScored.map(n => `${esc(n.siteId)} scored no model: ${esc(n.reason)}`)].map(t => `<p class="muted">${t}</p>`).join("");
@@ -135,8 +137,9 @@ export async function renderJob(main, id) {
   };
 
   // Each site scores the global model per group of every sensitive attribute its schema declares; groups with
-  // fewer than 10 rows of either class (survival: 10 events or 10 censored rows) carry no AUC or C-index (shown as "not
-  // scored"), so no figure singles out a handful of patients.
+  // fewer than 10 rows of either class (survival: 10 events or 10 censored rows) carry no AUC or C-index, and multiclass
+  // and regression groups of fewer than 20 rows no accuracy or RMSE (shown as "not scored"), so no figure singles out a
+  // handful of patients.
   const drawFairness = rounds => {
     const host = main.querySelector("#fairness");
     const last = rounds.slice().reverse().find(r => r.sites.some(s => (s.subgroups ?? []).length));
@@ -145,11 +148,11 @@ export async function renderJob(main, id) {
       const groups = s.subgroups.filter(g => g.subgroup === attribute);
       const gap = (last.subgroupGaps ?? []).find(g => g.siteId === s.siteId && g.subgroup === attribute);
       return `<tr><td>${esc(s.siteId)}</td><td>${esc(attribute)}</td><td>${groups.map(g =>
-        `${esc(g.group)}: ${g.auc == null ? `<span class="muted">not scored: ${names.tooFew} (${g.samples})</span>` : `${num(g.auc)} <small>(${g.samples})</small>`}`).join("<br>")}</td>` +
+        `${esc(g.group)}: ${names.groupScore(g) == null ? `<span class="muted">not scored: ${names.tooFew} (${g.samples})</span>` : `${num(names.groupScore(g))} <small>(${g.samples})</small>`}`).join("<br>")}</td>` +
         `<td>${gap ? `<strong>${num(gap.gap)}</strong> <small>(${esc(gap.worstGroup)} vs ${esc(gap.bestGroup)})</small>` : "–"}</td></tr>`;
     }));
     host.innerHTML = `<p>Round ${last.round}: the global model on each site's held-out rows, by group (rows in brackets).</p>` +
-      `<table><thead><tr><th scope="col">Site</th><th scope="col">Attribute</th><th scope="col">${d} by group</th><th scope="col">Largest gap</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+      `<table><thead><tr><th scope="col">Site</th><th scope="col">Attribute</th><th scope="col">${D} by group</th><th scope="col">Largest gap</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
   };
 
   // The same gaps round by round: whether federated training narrows or widens them.
@@ -168,13 +171,13 @@ export async function renderJob(main, id) {
     host.innerHTML = `<table class="participation"><thead><tr><th scope="col">Round</th>${sites.map(s => `<th scope="col">${esc(s)}</th>`).join("")}<th scope="col">Global ${d}</th><th scope="col">Seconds</th><th scope="col">Closed</th></tr></thead><tbody>` +
       rounds.slice().reverse().map(r => `<tr><th scope="row">${r.round}</th>${sites.map(s => {
         if (r.contributors.includes(s)) {
-          const e = r.sites.find(e => e.siteId === s), auc = e?.metrics.auc, c = e?.concordance;
+          const e = r.sites.find(e => e.siteId === s), auc = finite(fig(e?.metrics)), c = e?.concordance;
           const title = c ? ` title="${count(c.concordant)} of ${count(c.comparable)} comparable pairs concordant"` : "";
           return `<td class="took-part"><span aria-hidden="true">✓</span> took part${auc != null ? ` <small${title}>${d} ${num(auc)}</small>` : ""}</td>`;
         }
         const why = r.leftOut.find(l => l.siteId === s)?.reason ?? "left out";
         return `<td class="left-out"><span aria-hidden="true">✗</span> ${esc(why)}</td>`;
-      }).join("")}<td>${num(r.global?.auc)}</td><td>${num(r.seconds, 1)}</td><td>${time(r.completedAt)}</td></tr>`).join("") + "</tbody></table>";
+      }).join("")}<td>${num(fig(r.global))}</td><td>${num(r.seconds, 1)}</td><td>${time(r.completedAt)}</td></tr>`).join("") + "</tbody></table>";
   };
 
   const drawReport = (rounds, sites) => {
@@ -182,31 +185,45 @@ export async function renderJob(main, id) {
     if (!ended(job.status)) { host.innerHTML = '<p class="empty">The report appears when the job ends.</p>'; return; }
     const last = rounds.slice().reverse().find(r => r.global);
     const best = job.bestRound != null && job.bestRound !== job.rounds.length
-      ? ` <a class="button" id="download-best" href="/api/jobs/${job.jobId}/model?checkpoint=best" download>Download the best model (round ${job.bestRound}, ${d} ${num(job.bestAuc)})</a>` : "";
+      ? ` <a class="button" id="download-best" href="/api/jobs/${job.jobId}/model?checkpoint=best" download>Download the best model (round ${job.bestRound}, ${d} ${num(job.bestFigure ?? job.bestAuc)})</a>` : "";
     const kept = (job.keptRounds ?? []).length === 0 ? "" : ` <span id="kept-models">Kept models: ${job.keptRounds.map(r =>
       `<a href="/api/jobs/${job.jobId}/model?checkpoint=round-${r}" download>round ${r}</a>`).join(", ")}</span>`;
     const download = `<a class="button" href="/api/jobs/${job.jobId}/model" download>Download the final model</a>${best}${kept}`;
     if (!last) { host.innerHTML = `<p>The job ${esc(job.status)} before any round was evaluated${job.detail ? `: ${esc(job.detail)}` : ""}.</p>`; return; }
     const personal = job.spec.personalisation != null, pairs = names.pairs;
     host.innerHTML = `<p>The job ${esc(job.status)} after ${rounds.length} round${rounds.length === 1 ? "" : "s"}${job.detail && job.status !== "completed" ? ` (${esc(job.detail)})` : ""}. ` +
-      `Global model after round ${last.round}: ${d} <strong>${num(last.global.auc)}</strong>${names.accuracy ? `, accuracy ${num(last.global.accuracy)}` : ""}, ` +
+      `Global model after round ${last.round}: ${d} <strong>${num(fig(last.global))}</strong>${names.accuracy ? `, accuracy ${num(last.global.accuracy)}` : ""}` +
+      `${names.extra.map(([, get, inline]) => `, ${inline} ${num(get(last.global))}`).join("")}, ` +
       `<span title="${esc(names.lossTitle)}">${names.lossWord}</span> ${num(last.global.loss)} on ${last.global.samples} held-out rows.</p>` +
-      `<table id="site-report"><thead><tr><th scope="col">Site</th><th scope="col">${d}</th>${names.accuracy ? '<th scope="col">Accuracy</th>' : ""}` +
+      `<table id="site-report"><thead><tr><th scope="col">Site</th><th scope="col">${D}</th>${names.accuracy ? '<th scope="col">Accuracy</th>' : ""}` +
+      names.extra.map(([label]) => `<th scope="col">${label}</th>`).join("") +
       `<th scope="col" title="${esc(names.lossTitle)}">${names.loss}</th><th scope="col">Held-out rows</th>` +
       (pairs ? '<th scope="col">Comparable pairs</th><th scope="col">Concordant pairs</th>' : "") +
       (personal ? `<th scope="col">Personal model ${d} (${esc(job.spec.personalisation.method)})</th>` : "") + `</tr></thead><tbody>` +
       sites.map(s => { const e = last.sites.find(e => e.siteId === s), m = e?.metrics;
         const own = personal ? (last.personalised ?? []).find(e => e.siteId === s)?.metrics : null;
-        return `<tr><td>${esc(s)}</td><td>${num(m?.auc)}</td>${names.accuracy ? `<td>${num(m?.accuracy)}</td>` : ""}<td>${num(m?.loss)}</td><td>${m?.samples ?? "–"}</td>` +
+        return `<tr><td>${esc(s)}</td><td>${num(fig(m))}</td>${names.accuracy ? `<td>${num(m?.accuracy)}</td>` : ""}` +
+          names.extra.map(([, get]) => `<td>${num(get(m))}</td>`).join("") + `<td>${num(m?.loss)}</td><td>${m?.samples ?? "–"}</td>` +
           (pairs ? `<td>${count(e?.concordance?.comparable)}</td><td>${count(e?.concordance?.concordant)}</td>` : "") +
-          (personal ? `<td>${num(own?.auc)}</td>` : "") + `</tr>`; }).join("") +
-      `</tbody></table>` + (pairs ? pairsNote(last) : "") + (personal ? `<p>${job.spec.personalisation.crossSiteEvaluation ? "Personal models the sites' policies let travel were scored on every site (below); the rest stayed at their sites."
+          (personal ? `<td>${num(fig(own))}</td>` : "") + `</tr>`; }).join("") +
+      `</tbody></table>` + (pairs ? pairsNote(last) : "") + (last.global.multiclass ? confusion(last.global.multiclass) : "") + (personal ? `<p>${job.spec.personalisation.crossSiteEvaluation ? "Personal models the sites' policies let travel were scored on every site (below); the rest stayed at their sites."
         : "Personal models stay at their sites; only their scores on each site's held-out rows are shown."}</p>` : "") +
       `<p class="actions">${download}</p>`;
   };
 
+  // Multiclass: the pooled confusion matrix. The diagonal and each class's rows are exact; an off-diagonal cell is the sum
+  // of what the sites sent, each sending a cell of fewer than 10 patients as 0, so a class's suppressed rows are shown apart.
+  const confusion = f => `<div class="table-wrap"><table id="confusion-matrix"><caption>Confusion matrix of the global model on every site's held-out rows ` +
+    `(rows: true class, columns: predicted)</caption><thead><tr><th scope="col">Class</th>${f.confusion.map((_, c) => `<th scope="col">${c}</th>`).join("")}` +
+    `<th scope="col">Rows</th><th scope="col" title="rows in cells of fewer than 10 patients at a site, which sites send as 0">Suppressed</th></tr></thead><tbody>` +
+    f.confusion.map((row, r) => `<tr><th scope="row">${r}</th>${row.map((n, c) => `<td${r === c ? ' class="own"' : ""}>${count(n)}</td>`).join("")}` +
+      `<td>${count(f.classRows[r])}</td><td>${count(f.classRows[r] - row.reduce((a, b) => a + b, 0))}</td></tr>`).join("") + `</tbody></table></div>` +
+    `<p class="muted" id="confusion-note">Each site sends its matrix with every off-diagonal cell of fewer than 10 patients as 0 (and, where a row's ` +
+    `suppressed patients would otherwise sit in one cell, its smallest shown cell too); the diagonal and the rows per class are exact.</p>`;
+
   // Survival: Harrell's pair counts per site (pairs of its own held-out patients, never rows), whose sums give the global C-index.
   const count = x => x == null ? "–" : Number(x).toLocaleString("en", { maximumFractionDigits: 1 });
+  const finite = x => x == null || x === "NaN" || !Number.isFinite(Number(x)) ? null : Number(x);
   const pairsNote = last => {
     const comparable = last.sites.reduce((t, e) => t + (e.concordance?.comparable ?? 0), 0);
     const concordant = last.sites.reduce((t, e) => t + (e.concordance?.concordant ?? 0), 0);

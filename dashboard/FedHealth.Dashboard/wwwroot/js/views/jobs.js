@@ -30,7 +30,7 @@ export async function renderJobs(main) {
     body.innerHTML = status.jobs.map(job => {
       const privacy = [job.spec.privacy ? "DP-SGD" : "", job.spec.siteLevelPrivacy ? "site-level DP" : "", job.spec.secureAggregation ? "secure aggregation" : ""].filter(Boolean).join(", ") || "none";
       return `<tr><td><a href="#/jobs/${job.jobId}">${esc(job.spec.name)}</a></td><td>${statusBadge(job.status)}</td>
-        <td>${job.roundsClosed} / ${job.spec.rounds}</td><td>${job.spec.kind === "label-counts" ? (job.labelCounts ? `${esc(job.labelCounts.totalRows ?? "few")} rows` : "–") : `${metricsOf(job).discrimination} ${num(job.latest?.auc)}`}</td><td>${esc(job.participants.join(", "))}</td><td>${esc(privacy)}</td></tr>`;
+        <td>${job.roundsClosed} / ${job.spec.rounds}</td><td>${job.spec.kind === "label-counts" ? (job.labelCounts ? `${esc(job.labelCounts.totalRows ?? "few")} rows` : "–") : `${metricsOf(job).discrimination} ${num(metricsOf(job).figure(job.latest))}`}</td><td>${esc(job.participants.join(", "))}</td><td>${esc(privacy)}</td></tr>`;
     }).join("");
   };
   await draw();

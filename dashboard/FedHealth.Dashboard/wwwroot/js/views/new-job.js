@@ -69,8 +69,8 @@ export async function renderNewJob(main) {
   // what the schema labels, so the lead never picks it, and sites whose labels differ are different choices.
   for (const s of status.sites.filter(s => s.online).map(s => s.lastHeartbeat)) {
     const task = metricsOfTask(s.task).task;
-    const key = `${s.schema}|${task}|${s.featureNames.join(",")}`;
-    if (!schemas.has(key)) schemas.set(key, { schema: s.schema, task, featureNames: s.featureNames, sites: [] });
+    const key = `${s.schema}|${task}|${s.classes ?? ""}|${s.featureNames.join(",")}`;
+    if (!schemas.has(key)) schemas.set(key, { schema: s.schema, task, classes: s.classes ?? null, featureNames: s.featureNames, sites: [] });
     schemas.get(key).sites.push(s.siteId);
   }
   if (schemas.size === 0) {
@@ -79,7 +79,7 @@ export async function renderNewJob(main) {
     return off;
   }
   const schemaOptions = [...schemas.entries()].map(([key, s]) =>
-    `<option value="${esc(key)}">${esc(s.schema)} (${s.task === "survival" ? "survival, " : ""}${s.featureNames.length} features, ${s.sites.length} site${s.sites.length === 1 ? "" : "s"})</option>`).join("");
+    `<option value="${esc(key)}">${esc(s.schema)} (${s.task === "binary" ? "" : `${s.task}${s.classes ? ` of ${s.classes} classes` : ""}, `}${s.featureNames.length} features, ${s.sites.length} site${s.sites.length === 1 ? "" : "s"})</option>`).join("");
 
   main.innerHTML = `
     <h1>New job</h1>
@@ -95,7 +95,7 @@ export async function renderNewJob(main) {
         <div class="field wide" data-field="model.layers">
           <label for="f-model.layers">Layers (JSON)</label>
           <textarea id="f-model.layers" name="model.layers" rows="6" spellcheck="false" autocomplete="off" aria-describedby="f-model.layers-problem f-model.layers-hint">${esc(exampleLayers)}</textarea>
-          <small id="f-model.layers-hint">A list of layer objects, in order, e.g. { "kind": "linear", "units": 16 }: linear, conv1d/2d, pooling, norms, dropout, activations, flatten, embedding, residual. The input is the schema's features; the network must end in 1 unit.</small>
+          <small id="f-model.layers-hint">A list of layer objects, in order, e.g. { "kind": "linear", "units": 16 }: linear, conv1d/2d, pooling, norms, dropout, activations, flatten, embedding, residual. The input is the schema's features; the network must end in 1 unit (one per class for a multiclass label).</small>
           <small class="problem" id="f-model.layers-problem" aria-live="polite"></small>
         </div>
         <div id="model-check" class="model-check" aria-live="polite"></div>
@@ -169,7 +169,7 @@ export async function renderNewJob(main) {
   const chosen = () => schemas.get(form.schema.value);
   const drawSchema = () => {
     const s = chosen();
-    main.querySelector("#task").textContent = `Task: ${metricsOfTask(s.task).described} (the sites' label sets it; the model predicts it)`;
+    main.querySelector("#task").textContent = `Task: ${metricsOfTask(s.task).described}${s.classes ? `, ${s.classes} classes` : ""} (the sites' label sets it; the model predicts it)`;
     main.querySelector("#features").textContent = `Features: ${s.featureNames.join(", ")}`;
     main.querySelector("#site-choices").innerHTML = s.sites.map(id =>
       `<label class="check"><input type="checkbox" name="site" value="${esc(id)}" checked> ${esc(id)}</label>`).join("");
@@ -204,8 +204,10 @@ export async function renderNewJob(main) {
     try { const l = JSON.parse(form.elements["model.layers"].value); return Array.isArray(l) && !layerProblem(l) ? l : null; } catch { return null; }
   };
   const model = () => {
-    const features = chosen().featureNames.length, task = chosen().task;
-    return declared() ? { kind: "declared", features, task, layers: layers() } : { kind: form.model.value, features, task, hiddenUnits: number("model.hiddenUnits") };
+    // A multiclass model ends in one output per class the sites' label declares.
+    const features = chosen().featureNames.length, task = chosen().task, classes = chosen().classes ?? undefined;
+    return declared() ? { kind: "declared", features, task, classes, layers: layers() }
+      : { kind: form.model.value, features, task, classes, hiddenUnits: number("model.hiddenUnits") };
   };
   const spec = () => {
     const s = chosen();
