@@ -80,10 +80,12 @@ public static class ReadModelBench
                 var one = await Measure(repeats, () => actors.Index.Ask<JobSummary>(new GetJob { JobId = finished[^1] }, Timeout));
                 var before = await Measure(Math.Min(repeats, 3), async () => await Task.WhenAll(finished.Select(id =>
                     actors.Jobs.Ask<JobSummary>(new JobProtocol.GetJobSummary(id), Timeout))));
-                output.WriteLine($"{point,13} | {page.Bytes / 1e3,9:F1} KB {page.Milliseconds,7:F2} ms | {one.Bytes / 1e3,7:F1} KB {one.Milliseconds,7:F2} ms " +
+                output.WriteLine($"{point,13} | {page.Bytes / 1e3,9:F1} KB {page.Milliseconds,7:F2} ms | " +
+                    $"{one.Bytes / 1e3,7:F1} KB {one.Milliseconds,7:F2} ms " +
                     $"| {before.Bytes / 1e3,10:F1} KB {before.Milliseconds,8:F2} ms");
             }
-            output.WriteLine($"Reproduce: ./fedhealth bench read-models {string.Join(" ", points.Select(p => $"--jobs {p}"))} --rounds {rounds} --repeats {repeats}");
+            output.WriteLine(
+                $"Reproduce: ./fedhealth bench read-models {string.Join(" ", points.Select(p => $"--jobs {p}"))} --rounds {rounds} --repeats {repeats}");
         }
         finally
         {
