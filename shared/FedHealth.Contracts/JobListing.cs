@@ -30,7 +30,7 @@ public sealed record JobListing
 }
 
 /// <summary>A request for one job with its rounds, answered with <see cref="JobSummary"/> or <see cref="JobNotFound"/>.</summary>
-public sealed record GetJob : IDashboardRequest
+public sealed record GetJob : IDashboardRequest, IJobMessage
 {
     public required Guid JobId { get; init; }
     /// <summary>
