@@ -11,15 +11,26 @@ namespace FedHealth.Messaging;
 /// </summary>
 public static class Resilience
 {
-    /// <summary>Around a publish: up to 6 tries over about 6 s, the circuit opening after half of 4+ calls in 30 s fail, for 5 s.</summary>
+    /// <summary>A circuit open for at most this long is waited out by a publish; one open longer fails the publish at once.</summary>
+    public static readonly TimeSpan WaitOutOpenCircuit = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Around a publish: up to 6 tries over about 6 s, the circuit opening after half of 4+ calls in 30 s fail, for 5 s.
+    /// A try that meets the circuit open waits until it may close (when that is at most <see cref="WaitOutOpenCircuit"/>
+    /// away) instead of failing at once: a site's answer that fails is lost (sites do not redo a round step, which would
+    /// draw fresh masking keys), and right after a broker outage a short open circuit cost a secure round its attempts.
+    /// </summary>
     public static ResiliencePipeline ForBus(TimeSpan? baseDelay = null, TimeSpan? breakFor = null) => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not (OperationCanceledException or BrokenCircuitException)),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException
+                && (e is not BrokenCircuitException open || open.RetryAfter is { } after && after <= WaitOutOpenCircuit)),
             MaxRetryAttempts = 5,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = baseDelay ?? TimeSpan.FromMilliseconds(200),
+            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is BrokenCircuitException { RetryAfter: { } after }
+                ? after + TimeSpan.FromMilliseconds(50) : (TimeSpan?)null),
         })
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {

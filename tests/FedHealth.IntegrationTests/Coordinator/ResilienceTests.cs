@@ -29,6 +29,17 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_publish_that_meets_a_briefly_open_circuit_waits_it_out_and_goes_through()
+    {
+        var pipeline = Resilience.ForBus(baseDelay: TimeSpan.FromMilliseconds(1), breakFor: TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await pipeline.ExecuteAsync(_ => throw new IOException("broker away")));
+        // The circuit is open now; the broker is back: the next publish waits for the circuit to let it try, and goes through.
+        var calls = 0;
+        await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.CompletedTask; });
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
     public void Reading_local_data_retries_a_blip_but_not_bad_data()
     {
         var pipeline = Resilience.ForDataSource(e => e is IOException, baseDelay: TimeSpan.FromMilliseconds(1));
