@@ -1,3 +1,4 @@
+using FedHealth.SiteAgent;
 using FedHealth.SiteAgent.Doctor;
 using FedHealth.Tests.Learning.Images;
 using SkiaSharp;
@@ -42,6 +43,15 @@ public sealed class ImageSourceCheckTests : IDisposable
         Assert.All(bad, file => Assert.Contains($"bad: {file}: not a readable PNG or JPEG image", result.Detail));
         Assert.Contains($"bad: {wrongSize}: the image is 8×4", result.Detail);
         Assert.NotNull(result.Fix);
+    }
+
+    [Fact]
+    public void A_site_config_names_its_image_schema_relative_to_itself()
+    {
+        var config = images.Text("sites/de-gbsg.json",
+            """{ "site": { "id": "DE-GBSG", "jurisdiction": "DE" }, "data": { "csv": "d.csv", "schema": "s.json", "images": "../scans/images.json" } }""");
+
+        Assert.Equal(Path.Combine(images.Folder, "scans", "images.json"), SiteConfigFile.Read(config).Data.Images);
     }
 
     [Fact]
