@@ -12,6 +12,9 @@ if ! "$root/infra/rabbitmq/install.sh" || ! "$root/infra/postgresql/install.sh" 
   exit 1
 fi
 
+# Fashion-MNIST for the image-source tests; without it those tests are skipped (they say so), the rest still run.
+"$root/infra/datasets/fashion-mnist.sh" || echo "Fashion-MNIST could not be installed: its image-source tests will be skipped" >&2
+
 results="$(mktemp -d)"
 # The unit tests first, in parallel (FedHealth.UnitTests); then the integration tests against the real servers, one class
 # after another (FedHealth.IntegrationTests). Each project writes its own results; the counts below add them up.

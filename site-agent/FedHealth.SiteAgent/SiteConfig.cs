@@ -81,6 +81,11 @@ public sealed class SiteDataSource
     public int SplitSeed { get; init; } = 1;
     /// <summary>Optional: only the rows this site holds (e.g. a simulated hospital cut from a registry by year).</summary>
     public RowFilter? Rows { get; init; }
+    /// <summary>
+    /// Optional: the site's image source, an image schema file (docs/site-data.md, "Image sources"). `site doctor`
+    /// checks it; jobs do not train on images yet.
+    /// </summary>
+    public string? Images { get; init; }
 }
 
 /// <summary>"auto" picks CUDA when present, else CPU; "cpu" or "cuda" force one (cuda fails to start without a GPU).</summary>

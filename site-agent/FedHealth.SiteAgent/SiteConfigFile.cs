@@ -59,6 +59,7 @@ public static partial class SiteConfigFile
                 TestFraction = config.Data.TestFraction,
                 SplitSeed = config.Data.SplitSeed,
                 Rows = config.Data.Rows,
+                Images = config.Data.Images is null ? null : Path.GetFullPath(config.Data.Images, folder),
             },
         };
     }

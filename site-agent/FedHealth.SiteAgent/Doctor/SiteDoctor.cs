@@ -4,7 +4,7 @@ using FedHealth.Messaging;
 namespace FedHealth.SiteAgent.Doctor;
 
 /// <summary>
-/// `doctor`: checks a site's setup the way the agent will use it (config, policy, keys, data, the models the policy
+/// `doctor`: checks a site's setup the way the agent will use it (config, policy, keys, data, images, the models the policy
 /// allows, libtorch, device, state folder, clock, certificates, broker, skew against the coordinator's clock), one line
 /// per check and what to do about each failure. Exit code 1 when anything fails.
 /// </summary>
@@ -27,6 +27,7 @@ public static class SiteDoctor
             await Report(policy);
             await Report(IdentityCheck.Run(withPolicy));
             await Report(DataCheck.Run(withPolicy));
+            if (withPolicy.Data.Images is { } images) await Report(ImageSourceCheck.Run(images));
             // A policy that does not load has already failed: what it would allow is unknown.
             if (policy.Status != CheckStatus.Fail)
             {

@@ -1,0 +1,84 @@
+using FedHealth.Learning.Data;
+
+namespace FedHealth.Learning.Images;
+
+/// <summary>
+/// A site's image source, larger than memory: an index of every image (file or IDX record, and class), refused whole
+/// at open when any image is unusable, and batches decoded from disk one at a time. Memory per batch is the batch's
+/// floats (count × channels × height × width × 4 bytes) plus the one image being decoded (its RGBA bytes, and a resized
+/// copy when resizing); the index holds a path, an offset and a label per image.
+/// </summary>
+public sealed class ImageDataset : IDisposable
+{
+    /// <summary>How many problems the refusal names; `site doctor` lists every one.</summary>
+    public const int ProblemsNamed = 5;
+
+    private readonly IdxRecords? idx;
+
+    public ImageSchema Schema { get; }
+    public IReadOnlyList<ImageEntry> Entries { get; }
+    /// <summary>Images decoded so far (a PNG or JPEG decoded, or an IDX record read): what streaming keeps to one batch at a time.</summary>
+    public long Decoded { get; private set; }
+
+    private ImageDataset(ImageSchema schema, IReadOnlyList<ImageEntry> entries)
+    {
+        Schema = schema;
+        Entries = entries;
+        idx = schema.Idx is { } files ? new IdxRecords(files) : null;
+    }
+
+    /// <summary>Loads the schema file and indexes its source; refuses it, naming the first problems, when any image is unusable.</summary>
+    public static ImageDataset Open(string schemaPath)
+    {
+        var schema = ImageSchemaFile.Load(schemaPath);
+        var scan = ImageScan.Of(schema);
+        if (scan.Problems.Count > 0)
+        {
+            var plural = scan.Problems.Count > 1 ? "s" : "";
+            throw new DataException($"{schemaPath}: image source '{schema.Name}' has {scan.Problems.Count} unusable image{plural} " +
+                "or files, so none of it is used (training never drops data silently): " +
+                string.Join("; ", scan.Problems.Take(ProblemsNamed)) +
+                (scan.Problems.Count > ProblemsNamed ? $"; and {scan.Problems.Count - ProblemsNamed} more" : "") + " (`site doctor` lists them all)");
+        }
+        if (scan.Entries.Count == 0) throw new DataException($"{schemaPath}: image source '{schema.Name}' holds no image");
+        return new ImageDataset(schema, scan.Entries);
+    }
+
+    /// <summary>Bytes of one batch's pixels: count × channels × height × width floats.</summary>
+    public long BatchBytes(int batchSize) => (long)batchSize * Schema.Channels * Schema.Height * Schema.Width * sizeof(float);
+
+    /// <summary>
+    /// The images (all, or those of <paramref name="rows"/>) in batches of <paramref name="batchSize"/>, each decoded
+    /// only when its batch is asked for. Training shuffles them and augments with a generator seeded by
+    /// <paramref name="seed"/> (the same seed, the same batches); otherwise they come in index order as they are.
+    /// </summary>
+    public IEnumerable<ImageBatch> Batches(int batchSize, bool training, int seed = 0, IReadOnlyList<int>? rows = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var order = (rows ?? Enumerable.Range(0, Entries.Count).ToList()).ToArray();
+        var random = training ? new Random(seed) : null;
+        random?.Shuffle(order);
+        var (c, h, w) = (Schema.Channels, Schema.Height, Schema.Width);
+        for (var start = 0; start < order.Length; start += batchSize)
+        {
+            var count = Math.Min(batchSize, order.Length - start);
+            var pixels = new float[count * c * h * w];
+            var labels = new long[count];
+            for (var i = 0; i < count; i++)
+            {
+                var entry = Entries[order[start + i]];
+                ImagePixels.Fill(Read(entry), Schema, random, pixels.AsSpan(i * c * h * w, c * h * w), entry.Where);
+                labels[i] = entry.Label;
+            }
+            yield return new ImageBatch(pixels, labels, c, h, w);
+        }
+    }
+
+    private RgbaImage Read(ImageEntry entry)
+    {
+        Decoded++;
+        return idx is not null ? idx.Read(entry) : SkiaDecoder.Decode(entry.File, entry.Where);
+    }
+
+    public void Dispose() => idx?.Dispose();
+}
