@@ -29,19 +29,11 @@ public static class FineTuneEpochs
         var positives = train.Positives;
         if (most < 1 || positives < Folds || train.Rows - positives < Folds) return most;
         var predicted = Enumerable.Range(0, most + 1).Select(_ => new float[train.Rows]).ToArray();
-        foreach (var rows in StratifiedFolds(train.Labels, seed))
+        EachFoldAndEpoch(spec, global, train, plan, most, seed, device, StratifiedFolds(train.Labels, seed), (epoch, rows, validate, model) =>
         {
-            var fit = train.Select(Enumerable.Range(0, train.Rows).Except(rows).ToList());
-            var validate = train.Select(rows);
-            using var model = TorchModels.Create(spec, train.FeatureNames);
-            ModelParameters.Write(model, global);
-            for (var epoch = 0; epoch <= most; epoch++)
-            {
-                if (epoch > 0) LocalTrainer.Train(model, fit, plan with { LocalEpochs = 1, ProximalMu = 0 }, seed + epoch, device);
-                var probabilities = ModelEvaluator.Predict(model, validate, device);
-                for (var i = 0; i < rows.Count; i++) predicted[epoch][rows[i]] = probabilities[i];
-            }
-        }
+            var probabilities = ModelEvaluator.Predict(model, validate, device);
+            for (var i = 0; i < rows.Count; i++) predicted[epoch][rows[i]] = probabilities[i];
+        });
         var auc = predicted.Select(p => BinaryMetrics.Auc(p, train.Labels)).ToList();
         return auc.IndexOf(auc.Max());
     }
@@ -52,7 +44,23 @@ public static class FineTuneEpochs
         if (most < 1 || train.Rows < 2 * Folds) return most;
         var strata = Enumerable.Range(0, train.Rows).Select(r => (float)train.Stratum(r)).ToList();
         var score = new double[most + 1];
-        foreach (var rows in StratifiedFolds(strata, seed, byValue: true))
+        EachFoldAndEpoch(spec, global, train, plan, most, seed, device, StratifiedFolds(strata, seed, byValue: true), (epoch, _, validate, model) =>
+        {
+            var outputs = ModelEvaluator.Outputs(model, validate, device);
+            score[epoch] += train.LabelTask.Task == ModelTasks.Multiclass ? Correct(outputs, validate.Labels, train.LabelTask.Classes)
+                : -outputs.Zip(validate.Labels, (o, l) => ((double)o - l) * ((double)o - l)).Sum();
+        });
+        return Array.IndexOf(score, score.Max());
+    }
+
+    /// <summary>
+    /// For each fold, the global model fine-tuned on the other folds one epoch at a time; before the first epoch (epoch 0:
+    /// the global model as it is) and after each, <paramref name="observe"/> sees the model and the fold it did not train on.
+    /// </summary>
+    private static void EachFoldAndEpoch(ModelSpec spec, FlatParameters global, TabularData train, TrainingPlan plan, int most, int seed, Device device,
+        IEnumerable<IReadOnlyList<int>> folds, Action<int, IReadOnlyList<int>, TabularData, nn.Module<Tensor, Tensor>> observe)
+    {
+        foreach (var rows in folds)
         {
             if (rows.Count == 0) continue;
             var fit = train.Select(Enumerable.Range(0, train.Rows).Except(rows).ToList());
@@ -62,12 +70,9 @@ public static class FineTuneEpochs
             for (var epoch = 0; epoch <= most; epoch++)
             {
                 if (epoch > 0) LocalTrainer.Train(model, fit, plan with { LocalEpochs = 1, ProximalMu = 0 }, seed + epoch, device);
-                var outputs = ModelEvaluator.Outputs(model, validate, device);
-                score[epoch] += train.LabelTask.Task == ModelTasks.Multiclass ? Correct(outputs, validate.Labels, train.LabelTask.Classes)
-                    : -outputs.Zip(validate.Labels, (o, l) => ((double)o - l) * ((double)o - l)).Sum();
+                observe(epoch, rows, validate, model);
             }
         }
-        return Array.IndexOf(score, score.Max());
     }
 
     private static int Correct(float[] outputs, float[] labels, int classes) =>
