@@ -5,7 +5,6 @@ using FedHealth.Contracts;
 using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Coordinator.Jobs;
-using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Models;
 
 namespace FedHealth.Cli.Bench;
@@ -97,8 +96,6 @@ public static class JobRecoveryBench
             var actor = system.ActorOf(JobActor.Props(job, bus, TimeProvider.System, journal: journal));
             actor.Tell(new JobProtocol.StartJob(job, spec, sites));
             var random = new Random(1);
-            var scores = Enumerable.Range(0, 20).Select(i => i < 10 ? 0.8f : 0.2f).ToArray();
-            var labels = Enumerable.Range(0, 20).Select(i => i < 10 ? 1f : 0f).ToArray();
             while (true)
             {
                 switch (await bus.Next())
@@ -120,15 +117,7 @@ public static class JobRecoveryBench
                         break;
                     case EvaluationRequested evaluation:
                         foreach (var site in sites)
-                            await actor.Ask<JobProtocol.Handled>(new EvaluationSubmitted
-                            {
-                                JobId = job, Round = evaluation.Round, SiteId = site,
-                                Evaluation = new SiteEvaluation
-                                {
-                                    SiteId = site, Metrics = BinaryMetrics.Compute(scores, labels),
-                                    Histogram = BinaryMetrics.Histogram(scores, labels)
-                                },
-                            }, TimeSpan.FromMinutes(1));
+                            await actor.Ask<JobProtocol.Handled>(SimulatedEvaluation.Of(evaluation, site), TimeSpan.FromMinutes(1));
                         break;
                 }
             }

@@ -5,7 +5,6 @@ using Akka.Actor;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Coordinator.Jobs;
-using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -128,8 +127,6 @@ public static class ReadModelBench
         };
         var answer = await actors.Index.Ask<object>(new CreateJob { Spec = spec, RequestId = Guid.NewGuid() }, Timeout);
         if (answer is not JobAccepted accepted) throw new InvalidOperationException($"the bench's job was refused: {(answer as JobRefused)?.Reason ?? answer}");
-        var scores = Enumerable.Range(0, 20).Select(i => i < 10 ? 0.8f - i * 0.01f : 0.2f + i * 0.01f).ToArray();
-        var labels = Enumerable.Range(0, 20).Select(i => i < 10 ? 1f : 0f).ToArray();
         while (true)
         {
             switch (await bus.Next())
@@ -144,14 +141,7 @@ public static class ReadModelBench
                     break;
                 case EvaluationRequested evaluation when evaluation.JobId == accepted.JobId:
                     foreach (var site in accepted.Participants)
-                        await actors.Jobs.Ask<JobProtocol.Handled>(new EvaluationSubmitted
-                        {
-                            JobId = evaluation.JobId, Round = evaluation.Round, SiteId = site,
-                            Evaluation = new SiteEvaluation
-                            {
-                                SiteId = site, Metrics = BinaryMetrics.Compute(scores, labels), Histogram = BinaryMetrics.Histogram(scores, labels),
-                            },
-                        }, Timeout);
+                        await actors.Jobs.Ask<JobProtocol.Handled>(SimulatedEvaluation.Of(evaluation, site), Timeout);
                     break;
                 case JobEnded ended when ended.JobId == accepted.JobId:
                     if (ended.Outcome != "completed") throw new InvalidOperationException($"the bench's job ended {ended.Outcome}: {ended.Detail}");

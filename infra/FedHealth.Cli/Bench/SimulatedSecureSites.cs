@@ -4,7 +4,6 @@ using Akka.Actor;
 using FedHealth.Contracts;
 using FedHealth.Coordinator.Bus;
 using FedHealth.Coordinator.Jobs;
-using FedHealth.Learning.Metrics;
 using FedHealth.Learning.Models;
 using FedHealth.Privacy.Crypto;
 using FedHealth.SiteAgent;
@@ -15,7 +14,7 @@ namespace FedHealth.Cli.Bench;
 /// <summary>
 /// Sites of a secure job simulated in one process: each answers the job actor's requests with the site agent's own
 /// secure-aggregation code (<see cref="SecureParticipation"/>: signed key advertisements, Shamir shares, masked updates,
-/// unmasking shares), training replaced by random weights and evaluation by fixed scores. The bus is a channel, so
+/// unmasking shares), training replaced by random weights and evaluation by fixed scores (<see cref="SimulatedEvaluation"/>). The bus is a channel, so
 /// what is measured is the coordinator's actor and journal, not the broker.
 /// </summary>
 internal sealed class SimulatedSecureSites : IDisposable
@@ -25,8 +24,6 @@ internal sealed class SimulatedSecureSites : IDisposable
     private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
     private readonly ParameterLayout layout;
     private readonly Random random = new(1);
-    private static readonly float[] Scores = Enumerable.Range(0, 20).Select(i => i < 10 ? 0.8f : 0.2f).ToArray();
-    private static readonly float[] Labels = Enumerable.Range(0, 20).Select(i => i < 10 ? 1f : 0f).ToArray();
 
     public SimulatedSecureSites(IReadOnlyList<string> ids, ParameterLayout layout)
     {
@@ -63,14 +60,7 @@ internal sealed class SimulatedSecureSites : IDisposable
         MaskingKeysCollected keys => sites[id].OnKeysCollected(keys),
         SharesRelayed shares => sites[id].OnSharesRelayed(shares),
         UnmaskingRequested unmasking => sites[id].OnUnmaskingRequested(unmasking),
-        EvaluationRequested evaluation => new EvaluationSubmitted
-        {
-            JobId = evaluation.JobId, Round = evaluation.Round, SiteId = id,
-            Evaluation = new SiteEvaluation
-            {
-                SiteId = id, Metrics = BinaryMetrics.Compute(Scores, Labels), Histogram = BinaryMetrics.Histogram(Scores, Labels),
-            },
-        },
+        EvaluationRequested evaluation => SimulatedEvaluation.Of(evaluation, id),
         _ => null,
     };
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FedHealth.Contracts;
+using FedHealth.Learning.Metrics;
 
 namespace FedHealth.Cli.Jobs;
 
@@ -82,7 +83,7 @@ public static class JobCommands
             await output.WriteLineAsync($"{"job",-36}  {"name",-24}  {"status",-12}  {"rounds",7}  latest");
             foreach (var j in status.Jobs)
                 await output.WriteLineAsync($"{j.JobId,-36}  {Cut(j.Spec.Name, 24),-24}  {j.Status,-12}  {$"{j.RoundsClosed}/{j.Spec.Rounds}",7}  " +
-                    (j.Latest is { } g ? $"{Figure(j.Spec)} {g.Auc:F4}" : "-"));
+                    (j.Latest is { } g ? Headline(j.Spec, g) : "-"));
             if (status.JobCount > status.JobsOffset + status.Jobs.Count)
                 await output.WriteLineAsync($"({status.JobCount} jobs in all: --offset {status.JobsOffset + status.Jobs.Count} for the next)");
             return 0;
@@ -171,12 +172,14 @@ public static class JobCommands
 
     private static string RoundLine(JobSpec spec, RoundCompleted round) =>
         string.Create(CultureInfo.InvariantCulture, $"round {round.Round}/{round.TotalRounds}: ") +
-        (round.Global is { } g ? string.Create(CultureInfo.InvariantCulture, $"global {Figure(spec)} {g.Auc:F4}, loss {g.Loss:F4}, ") : "") +
+        (round.Global is { } g ? string.Create(CultureInfo.InvariantCulture, $"global {Headline(spec, g)}, loss {g.Loss:F4}, ") : "") +
         $"{round.Contributors.Count} contributed" +
         (round.LeftOut.Count > 0 ? $", left out: {string.Join("; ", round.LeftOut.Select(l => $"{l.SiteId} ({l.Reason})"))}" : "") +
         string.Create(CultureInfo.InvariantCulture, $" ({round.Seconds:F1} s)");
 
-    private static string Figure(JobSpec spec) => spec.Model?.Task == ModelTasks.Survival ? "C-index" : "AUC";
+    /// <summary>The task's headline figure as the CLI table and the dashboard name it (AUC, C-index, accuracy, RMSE).</summary>
+    private static string Headline(JobSpec spec, ModelMetrics metrics) =>
+        PrimaryFigure.Of(spec.Model?.Task ?? ModelTasks.Binary, metrics) is var f ? string.Create(CultureInfo.InvariantCulture, $"{f.Name} {f.Value:F4}") : "";
 
     private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 
