@@ -6,6 +6,7 @@ using FedHealth.Coordinator;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Dashboard;
 using FedHealth.Learning.Data;
+using FedHealth.Learning.Models;
 using FedHealth.SiteAgent;
 
 namespace FedHealth.Cli;
@@ -40,9 +41,10 @@ public static class FedHealthCommands
         var summary = new Option<string?>("--summary") { Description = "Write a JSON summary of the run to this file" };
         var model = new Option<string>("--model")
         {
-            Description = "logistic or mlp (presets), or declared (the layers in --layers)", DefaultValueFactory = _ => "logistic"
+            Description = "logistic or mlp (presets), small-cnn or resnet18 (image presets), or declared (the layers in --layers)",
+            DefaultValueFactory = _ => "logistic"
         };
-        model.AcceptOnlyFromAmong("logistic", "mlp", "declared");
+        model.AcceptOnlyFromAmong([.. ModelKinds.All]);
         var layers = new Option<string?>("--layers")
         {
             Description = "With --model declared: a JSON file listing the layers, e.g. [{\"kind\":\"linear\",\"units\":16},{\"kind\":\"relu\"}," +
@@ -53,7 +55,8 @@ public static class FedHealthCommands
         {
             Description = "A federation in infra/federations: breast-prognosis (recurrence or death within 5 years), breast-prognosis-survival " +
                 "(time to recurrence or death: a Cox model, scored by Harrell's C-index), ncctg-lung (survival in advanced lung cancer, one site per " +
-                "enrolling institution), wdbc, digits (8x8 handwritten digits, 10 classes: multiclass), pima-glucose (plasma glucose: regression)",
+                "enrolling institution), wdbc, digits (8x8 handwritten digits, 10 classes: multiclass), pima-glucose (plasma glucose: regression), " +
+                "fashion-mnist (images, not medical: 10 sites with label skew, one darker; --model small-cnn), or the path of a federation folder",
             DefaultValueFactory = _ => "breast-prognosis",
         };
         var dpEpsilon = new Option<double?>("--dp-epsilon")
@@ -125,13 +128,15 @@ public static class FedHealthCommands
         };
         var model = new Option<string>("--model")
         {
-            Description = "logistic or mlp (presets), or declared (the layers in --layers)", DefaultValueFactory = _ => "logistic",
+            Description = "logistic or mlp (presets), small-cnn or resnet18 (image presets), or declared (the layers in --layers)",
+            DefaultValueFactory = _ => "logistic",
         };
-        model.AcceptOnlyFromAmong("logistic", "mlp", "declared");
+        model.AcceptOnlyFromAmong([.. ModelKinds.All]);
         var layers = new Option<string?>("--layers") { Description = "With --model declared: a JSON file listing the layers (docs/models.md)" };
         var federationName = new Option<string>("--federation")
         {
-            Description = "A federation in infra/federations (breast-prognosis, breast-prognosis-survival, ncctg-lung, wdbc, digits, pima-glucose)",
+            Description = "A federation in infra/federations (breast-prognosis, breast-prognosis-survival, ncctg-lung, wdbc, digits, pima-glucose, " +
+                "fashion-mnist), or the path of a federation folder",
             DefaultValueFactory = _ => "breast-prognosis",
         };
         var epochs = new Option<int>("--epochs")

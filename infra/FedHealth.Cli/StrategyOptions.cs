@@ -27,6 +27,10 @@ public sealed class StrategyOptions
     {
         Description = $"A personal model per site beside the global one: {string.Join(" or ", PersonalisationMethods.All)}"
     };
+    private readonly Option<string?> localBatchNorm = new("--local-batch-norm")
+    {
+        Description = "FedBN: what of each batch-norm layer stays at each site: statistics (running mean and variance) or all (also its scale and shift)",
+    };
     private readonly PersonalModelOptions personalModels = new();
     private readonly Option<bool> crossSite = new("--cross-site")
     {
@@ -38,6 +42,7 @@ public sealed class StrategyOptions
     {
         name.AcceptOnlyFromAmong([.. StrategyNames.All]);
         personalise.AcceptOnlyFromAmong([.. PersonalisationMethods.All]);
+        localBatchNorm.AcceptOnlyFromAmong([.. LocalBatchNorm.Modes]);
     }
 
     public static StrategyOptions Create() => new();
@@ -52,6 +57,7 @@ public sealed class StrategyOptions
         command.Options.Add(mu);
         command.Options.Add(serverLearningRate);
         command.Options.Add(trim);
+        command.Options.Add(localBatchNorm);
         command.Options.Add(personalise);
         personalModels.AddTo(command);
         command.Options.Add(crossSite);
@@ -68,6 +74,7 @@ public sealed class StrategyOptions
     public StrategySpec Strategy(ParseResult result) => new()
     {
         Name = result.GetValue(name)!, ServerLearningRate = result.GetValue(serverLearningRate), TrimFraction = result.GetValue(trim),
+        LocalBatchNorm = result.GetValue(localBatchNorm),
     };
 
     /// <summary>fedprox without --proximal-mu gets μ = 0.01, so the name alone does what it says.</summary>

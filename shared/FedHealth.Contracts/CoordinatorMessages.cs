@@ -57,6 +57,8 @@ public sealed record RoundStarted : ICollectionRequest
     /// for every other strategy; its presence is what tells a site the job runs SCAFFOLD.
     /// </summary>
     public ModelWeights? ServerControl { get; init; }
+    /// <summary>FedBN: what of each batch-norm layer stays at the site (<see cref="StrategySpec.LocalBatchNorm"/>); null for none.</summary>
+    public string? LocalBatchNorm { get; init; }
 }
 
 /// <summary>The coordinator asking the job's sites to evaluate a round's aggregated model on their held-out rows.</summary>
@@ -74,6 +76,8 @@ public sealed record EvaluationRequested : IRoundMessage
     public bool Final { get; init; }
     /// <summary>How the job trains locally (fine-tuning uses the same learning rate and batch size).</summary>
     public TrainingPlan? Training { get; init; }
+    /// <summary>FedBN: the site scores the global model with its own batch-norm values (<see cref="StrategySpec.LocalBatchNorm"/>).</summary>
+    public string? LocalBatchNorm { get; init; }
 }
 
 /// <summary>

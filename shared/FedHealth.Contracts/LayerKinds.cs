@@ -51,7 +51,7 @@ public static class LayerKinds
         [Sigmoid] = [],
         [Flatten] = [],
         [Embedding] = ["feature", "categories", "dimensions"],
-        [Residual] = ["layers"],
+        [Residual] = ["layers", "shortcut"],
     };
 
     public static IReadOnlyList<string> All => Fields.Keys.ToList();

@@ -21,6 +21,11 @@ public sealed record ModelSpec
     public int? Classes { get; init; }
     /// <summary>The layers of a "declared" model, in order; null for a preset.</summary>
     public IReadOnlyList<LayerSpec>? Layers { get; init; }
+    /// <summary>
+    /// The shape of one row's input when it is not a vector: an image's [channels, height, width], from the site's image
+    /// schema (<see cref="Features"/> is then their product). Null: a vector of <see cref="Features"/> values.
+    /// </summary>
+    public IReadOnlyList<int>? Input { get; init; }
 }
 
 /// <summary>
@@ -29,7 +34,9 @@ public sealed record ModelSpec
 /// <see cref="Stride"/> and <see cref="Padding"/> (convolutions and pooling), <see cref="Output"/> (adaptive pooling),
 /// <see cref="P"/> (dropout), <see cref="Bias"/> (linear, convolutions), <see cref="Feature"/>,
 /// <see cref="Categories"/> and <see cref="Dimensions"/> (embedding of a categorical feature), <see cref="Layers"/>
-/// (residual: the sub-sequence whose output is added to its input). <see cref="Name"/> names the layer's parameters.
+/// (residual: the sub-sequence whose output is added to its input), <see cref="Shortcut"/> (residual: what the input passes
+/// through before it is added, such as a strided 1×1 convolution where the block changes the shape; none: the input itself).
+/// <see cref="Name"/> names the layer's parameters.
 /// </summary>
 public sealed record LayerSpec
 {
@@ -46,6 +53,7 @@ public sealed record LayerSpec
     public int? Categories { get; init; }
     public int? Dimensions { get; init; }
     public IReadOnlyList<LayerSpec>? Layers { get; init; }
+    public IReadOnlyList<LayerSpec>? Shortcut { get; init; }
 }
 
 /// <summary>

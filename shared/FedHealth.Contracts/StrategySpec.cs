@@ -22,4 +22,10 @@ public sealed record StrategySpec
     public double Tau { get; init; } = 1e-3;
     /// <summary>trimmedmean: the share of sites dropped at each end of every coordinate, in [0, 0.5).</summary>
     public double TrimFraction { get; init; } = 0.1;
+    /// <summary>
+    /// FedBN (Li et al., ICLR 2021): what of each batch-norm layer stays at each site and never leaves it: "statistics" (the
+    /// running mean and variance) or "all" (those and the layer's scale and shift). Null: every parameter is averaged.
+    /// Each site trains and scores the global model with its own kept values; the global model's are left as they started.
+    /// </summary>
+    public string? LocalBatchNorm { get; init; }
 }

@@ -8,7 +8,7 @@ namespace FedHealth.Learning.Images;
 /// floats (count × channels × height × width × 4 bytes) plus the one image being decoded (its RGBA bytes, and a resized
 /// copy when resizing); the index holds a path, an offset and a label per image.
 /// </summary>
-public sealed class ImageDataset : IDisposable
+public sealed class ImageDataset : IStreamedFeatures, IDisposable
 {
     /// <summary>How many problems the refusal names; `site doctor` lists every one.</summary>
     public const int ProblemsNamed = 5;
@@ -42,6 +42,31 @@ public sealed class ImageDataset : IDisposable
         }
         if (scan.Entries.Count == 0) throw new DataException($"{schemaPath}: image source '{schema.Name}' holds no image");
         return new ImageDataset(schema, scan.Entries);
+    }
+
+    public int[] Shape => [Schema.Channels, Schema.Height, Schema.Width];
+    public int Count => Entries.Count;
+
+    /// <summary>The images' one feature where a tabular schema lists its features (see <see cref="ImageInput"/>).</summary>
+    public string FeatureName => ImageInput.FeatureName(Shape);
+
+    /// <summary>A label of two classes trains as binary (class 1 the positive), of three or more as multiclass.</summary>
+    public LabelTask LabelTask => Schema.Classes.Count == 2 ? LabelTask.Binary : new LabelTask(FedHealth.Contracts.ModelTasks.Multiclass, Schema.Classes.Count);
+
+    /// <summary>Every image as training rows: the labels in memory, the pixels read from disk a batch at a time.</summary>
+    public TabularData Rows() =>
+        new([FeatureName], this, Enumerable.Range(0, Entries.Count).ToArray(), Entries.Select(e => (float)e.Label).ToArray(), LabelTask);
+
+    public float[] Read(IReadOnlyList<int> rows, Random? augment)
+    {
+        var size = Schema.Channels * Schema.Height * Schema.Width;
+        var pixels = new float[rows.Count * size];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var entry = Entries[rows[i]];
+            ImagePixels.Fill(Read(entry), Schema, augment, pixels.AsSpan(i * size, size), entry.Where);
+        }
+        return pixels;
     }
 
     /// <summary>Bytes of one batch's pixels: count × channels × height × width floats.</summary>

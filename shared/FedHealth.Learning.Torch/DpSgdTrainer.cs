@@ -54,7 +54,8 @@ public static class DpSgdTrainer
         // FedProx's term is added to the noisy step, not to each row's loss: it would be clipped there, and as it
         // reads no record it costs no privacy.
         using var proximal = ProximalTerm.At(model, plan.ProximalMu);
-        using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
+        using var inputs = new RowInputs(data, device);
+        var augment = data.Streamed is null ? null : new Random(seed + 1);
         using var y = tensor(data.Labels).to(device);
         var steps = StepsFor(plan, dp);
         var expectedBatch = dp.SamplingRate * data.Rows;
@@ -62,14 +63,16 @@ public static class DpSgdTrainer
         {
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var sampled = SampleRows(sampler, data.Rows, dp.SamplingRate, device);
-            DpSgdStep.Take(model, parameters, x.index_select(0, sampled), y.index_select(0, sampled), perRowLoss, dp, expectedBatch, plan.LearningRate,
+            var sampled = SampleRows(sampler, data.Rows, dp.SamplingRate);
+            var index = tensor(sampled.Select(r => (long)r).ToArray(), device: device);
+            DpSgdStep.Take(model, parameters, inputs.Rows(sampled, augment), y.index_select(0, index), perRowLoss, dp, expectedBatch, plan.LearningRate,
                 proximal, perRow: perRowReference || fallback is not null);
         }
         model.zero_grad();
         // Steps sample different rows; the loss of the final local model on all its rows is the comparable figure.
         double trainLoss;
-        using (no_grad()) trainLoss = perRowLoss(model.forward(x), y).mean().item<float>();
+        using (no_grad())
+        using (NewDisposeScope()) trainLoss = perRowLoss(RowInputs.Forward(model, data, device), y).mean().item<float>();
         return new PrivateTrainingResult(new LocalTrainingResult(trainLoss, data.Rows, watch.Elapsed.TotalSeconds, (int)Math.Min(steps, int.MaxValue)), steps)
         {
             PerRowFallback = fallback,
@@ -77,11 +80,11 @@ public static class DpSgdTrainer
     }
 
     /// <summary>Poisson sampling: each row in the step with probability q, independently (one draw per row, in row order).</summary>
-    private static Tensor SampleRows(Random sampler, int rows, double rate, Device device)
+    private static List<int> SampleRows(Random sampler, int rows, double rate)
     {
-        var sampled = new List<long>();
+        var sampled = new List<int>();
         for (var row = 0; row < rows; row++)
             if (sampler.NextDouble() < rate) sampled.Add(row);
-        return tensor(sampled.ToArray(), device: device);
+        return sampled;
     }
 }

@@ -30,7 +30,9 @@ public static class LocalTrainer
         using var proximal = proximalAnchor is null ? ProximalTerm.At(model, plan.ProximalMu) : ProximalTerm.Towards(model, proximalAnchor, plan.ProximalMu);
         using var optimizer = optim.SGD(model.parameters(), plan.LearningRate);
         var parameters = control is null ? null : model.parameters().ToList();
-        using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
+        using var inputs = new RowInputs(data, device);
+        // Streamed images are augmented as their schema declares, by a generator of the training's own seed.
+        var augment = data.Streamed is null ? null : new Random(seed + 1);
         using var y = tensor(data.Labels).to(device);
         using var t = data.Times is null ? null : tensor(data.Times).to(device);
         var order = Enumerable.Range(0, data.Rows).ToArray();
@@ -46,8 +48,9 @@ public static class LocalTrainer
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var count = Math.Min(plan.BatchSize, order.Length - start);
-                var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray()).to(device);
-                var logits = model.forward(x.index_select(0, index));
+                var rows = order.AsSpan(start, count).ToArray();
+                var index = tensor(rows.Select(i => (long)i).ToArray()).to(device);
+                var logits = model.forward(inputs.Rows(rows, augment));
                 // A survival label trains the Cox partial likelihood over the batch's risk sets; each other label its own loss.
                 var loss = TaskLoss.Of(data.LabelTask.Task, logits, y.index_select(0, index), t?.index_select(0, index));
                 optimizer.zero_grad();

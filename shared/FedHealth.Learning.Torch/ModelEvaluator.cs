@@ -14,8 +14,7 @@ public static class ModelEvaluator
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         model.to(device).eval();
-        var x = tensor(data.Features, [data.Rows, data.Width]).to(device);
-        return sigmoid(model.forward(x)).cpu().data<float>().ToArray();
+        return sigmoid(RowInputs.Forward(model, data, device)).cpu().data<float>().ToArray();
     }
 
     /// <summary>
@@ -31,7 +30,7 @@ public static class ModelEvaluator
         using (var scope = NewDisposeScope())
         {
             model.to(device).eval();
-            var eta = model.forward(tensor(data.Features, [data.Rows, data.Width]).to(device)).cpu();
+            var eta = RowInputs.Forward(model, data, device).cpu();
             risk = eta.data<float>().ToArray();
             loss = CoxLoss.Of(eta, tensor(times), tensor(data.Labels)).item<float>();
         }
@@ -54,7 +53,7 @@ public static class ModelEvaluator
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         model.to(device).eval();
-        var risk = model.forward(tensor(data.Features, [data.Rows, data.Width]).to(device)).cpu().data<float>().ToArray();
+        var risk = RowInputs.Forward(model, data, device).cpu().data<float>().ToArray();
         return ConcordanceCounts.Of(risk, data.Times, data.Labels);
     }
 
@@ -64,7 +63,7 @@ public static class ModelEvaluator
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         model.to(device).eval();
-        return model.forward(tensor(data.Features, [data.Rows, data.Width]).to(device)).cpu().data<float>().ToArray();
+        return RowInputs.Forward(model, data, device).cpu().data<float>().ToArray();
     }
 
     /// <summary>
@@ -79,7 +78,7 @@ public static class ModelEvaluator
         using (var scope = NewDisposeScope())
         {
             model.to(device).eval();
-            probabilities = nn.functional.softmax(model.forward(tensor(data.Features, [data.Rows, data.Width]).to(device)), 1).cpu().data<float>().ToArray();
+            probabilities = nn.functional.softmax(RowInputs.Forward(model, data, device), 1).cpu().data<float>().ToArray();
         }
         var (metrics, histograms) = MulticlassMetrics.Evaluate(probabilities, data.Labels, classes);
         var predicted = Enumerable.Range(0, data.Rows)

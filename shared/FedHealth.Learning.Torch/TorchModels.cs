@@ -68,7 +68,7 @@ public sealed class DeclaredNetwork : nn.Module<Tensor, Tensor>
         Tanh => nn.Tanh(),
         Sigmoid => nn.Sigmoid(),
         Flatten => nn.Flatten(1),
-        Residual => new ResidualBlock(l.Layers),
+        Residual => new ResidualBlock(l.Layers, l.Shortcut),
         _ => throw new ArgumentException($"layer kind '{l.Kind}' cannot be built here"),
     };
 
@@ -92,22 +92,42 @@ public sealed class DeclaredNetwork : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>A residual block: its layers' output added to its input.</summary>
+/// <summary>A residual block: its layers' output added to its input, or to what its shortcut makes of the input.</summary>
 public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     private readonly List<nn.Module<Tensor, Tensor>> layers = [];
 
     internal IReadOnlyList<nn.Module<Tensor, Tensor>> Layers => layers;
+    /// <summary>The shortcut's layers (registered under "shortcut"); empty when the input itself is added.</summary>
+    internal IReadOnlyList<nn.Module<Tensor, Tensor>> Shortcut { get; }
 
-    public ResidualBlock(IReadOnlyList<ResolvedLayer> inner) : base(nameof(ResidualBlock))
+    public ResidualBlock(IReadOnlyList<ResolvedLayer> inner, IReadOnlyList<ResolvedLayer> shortcut) : base(nameof(ResidualBlock))
     {
         foreach (var layer in inner) layers.Add(DeclaredNetwork.Register(this, layer));
+        var path = new ShortcutPath(shortcut);
+        if (shortcut.Count > 0) register_module(Architecture.ShortcutName, path);
+        Shortcut = path.Layers;
     }
 
     public override Tensor forward(Tensor input)
     {
         using var x = DeclaredNetwork.Through(layers, input);
-        return input + x;
+        if (Shortcut.Count == 0) return input + x;
+        using var skipped = DeclaredNetwork.Through(Shortcut, input);
+        return skipped + x;
+    }
+
+    /// <summary>Holds the shortcut's layers so their parameters are named under the block's "shortcut".</summary>
+    private sealed class ShortcutPath : nn.Module<Tensor, Tensor>
+    {
+        public List<nn.Module<Tensor, Tensor>> Layers { get; } = [];
+
+        public ShortcutPath(IReadOnlyList<ResolvedLayer> layers) : base(nameof(ShortcutPath))
+        {
+            foreach (var layer in layers) Layers.Add(DeclaredNetwork.Register(this, layer));
+        }
+
+        public override Tensor forward(Tensor input) => DeclaredNetwork.Through(Layers, input);
     }
 }
 

@@ -21,6 +21,7 @@ public sealed class Agent
     private readonly SecureParticipation secure;
     private readonly SitePersonalisation personalisation;
     private readonly SiteControlVariates controlVariates = new();
+    private readonly SiteBatchNorm batchNorm = new();
     // One handler per kind of task behind the consumer; the agent owns what they share (data, device, gate, lock, per-job state).
     private readonly SiteTrainer training;
     private readonly SiteCounting counting;
@@ -53,10 +54,10 @@ public sealed class Agent
         personalisation = new SitePersonalisation(Id, Split, Device, StateDir);
         models = new SiteModels(config.Site.Id, schema.FeatureNames, logger);
         training = new SiteTrainer(config, schema, split, device, torchGate, answers, Gate, secure, security, ledger, noiseSeeds, personalisation,
-            controlVariates, models, logger);
+            controlVariates, batchNorm, models, logger);
         counting = new SiteCounting(config.Site.Id, schema, split, answers, Gate, secure, logger);
-        scoring = new SiteScoring(config.Site.Id, split, device, Gate, personalisation, controlVariates, models, logger);
-        perJob = [answers, personalisation, controlVariates, secure, Gate];
+        scoring = new SiteScoring(config.Site.Id, split, device, Gate, personalisation, controlVariates, batchNorm, models, logger);
+        perJob = [answers, personalisation, controlVariates, batchNorm, secure, Gate];
     }
 
     /// <summary>The site's cumulative ε on its data so far (every job), at its own δ.</summary>

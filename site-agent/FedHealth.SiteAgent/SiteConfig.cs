@@ -76,16 +76,20 @@ public sealed class SiteDataSource
 {
     public string? Csv { get; init; }
     public SqlSource? Sql { get; init; }
-    public required string Schema { get; init; }
+    /// <summary>The tabular schema file the CSV or SQL rows are read through; an image site (<see cref="Images"/> alone) has none.</summary>
+    public string? Schema { get; init; }
     public double TestFraction { get; init; } = 0.3;
     public int SplitSeed { get; init; } = 1;
     /// <summary>Optional: only the rows this site holds (e.g. a simulated hospital cut from a registry by year).</summary>
     public RowFilter? Rows { get; init; }
     /// <summary>
-    /// Optional: the site's image source, an image schema file (docs/site-data.md, "Image sources"). `site doctor`
-    /// checks it; jobs do not train on images yet.
+    /// An image site's source instead of csv/sql and schema: an image schema file (docs/site-data.md, "Image sources").
+    /// The site then trains and scores on its images, read from disk a batch at a time.
     /// </summary>
     public string? Images { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsImageSite => Images is not null;
 }
 
 /// <summary>"auto" picks CUDA when present, else CPU; "cpu" or "cuda" force one (cuda fails to start without a GPU).</summary>

@@ -21,8 +21,15 @@ public static partial class SiteConfigFile
         if (FedHealth.Privacy.Enrolment.SiteIds.Problem(config.Site.Id) is { } id) problems.Add($"site.id: {id}");
         if (!CountryPattern().IsMatch(config.Site.Jurisdiction))
             problems.Add($"site.jurisdiction: '{config.Site.Jurisdiction}' is not an ISO 3166-1 alpha-2 country code such as DE or NL");
-        if ((config.Data.Csv is null) == (config.Data.Sql is null))
-            problems.Add($"data.csv and data.sql: give exactly one (a CSV file or a SQL query), {(config.Data.Csv is null ? "neither is given" : "not both")}");
+        if (config.Data.Images is not null)
+        {
+            if (config.Data.Csv is not null || config.Data.Sql is not null || config.Data.Schema is not null || config.Data.Rows is not null)
+                problems.Add("data.images: an image site's data is its image schema alone; leave out csv, sql, schema and rows (one site, one source)");
+        }
+        else if ((config.Data.Csv is null) == (config.Data.Sql is null))
+            problems.Add($"data.csv and data.sql: give exactly one (a CSV file or a SQL query), {(config.Data.Csv is null ? "neither is given" : "not both")}" +
+                ", or data.images for an image site");
+        else if (config.Data.Schema is null) problems.Add("data.schema: the schema file the rows are read through is missing");
         if (config.Data.Sql is { } sql) problems.AddRange(sql.Problems("data.sql"));
         if (config.Data.Rows is { } rows) problems.AddRange(rows.Problems("data.rows"));
         if (config.Data.TestFraction is <= 0 or >= 1) problems.Add($"data.testFraction: {config.Data.TestFraction} must lie strictly between 0 and 1");
@@ -55,7 +62,7 @@ public static partial class SiteConfigFile
             {
                 Csv = config.Data.Csv is null ? null : Path.GetFullPath(config.Data.Csv, folder),
                 Sql = config.Data.Sql,
-                Schema = Path.GetFullPath(config.Data.Schema, folder),
+                Schema = config.Data.Schema is null ? null : Path.GetFullPath(config.Data.Schema, folder),
                 TestFraction = config.Data.TestFraction,
                 SplitSeed = config.Data.SplitSeed,
                 Rows = config.Data.Rows,

@@ -15,12 +15,15 @@ namespace FedHealth.SiteAgent;
 /// <param name="featureNames">The site's features in its schema's order (an embedding reads its column by name).</param>
 public sealed class SiteModels(string siteId, IReadOnlyList<string> featureNames, ILogger logger)
 {
-    public RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model)
+    /// <param name="localise">Puts the site's own values in place of some of the global ones before the model is built (FedBN).</param>
+    public RoundDeclined? Load(ModelSpec spec, ModelWeights weights, IRoundMessage round, out nn.Module<Tensor, Tensor>? model,
+        Func<FlatParameters, FlatParameters>? localise = null)
     {
         model = null;
         try
         {
             var parameters = FlatParameters.FromWeights(ParameterLayout.For(spec), weights);
+            if (localise is not null) parameters = localise(parameters);
             model = TorchModels.Create(spec, featureNames);
             ModelParameters.Write(model, parameters);
             return null;

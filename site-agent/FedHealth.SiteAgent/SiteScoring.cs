@@ -14,7 +14,7 @@ namespace FedHealth.SiteAgent;
 /// leave, through the gate. Not thread-safe: the agent calls it under its lock (TorchSharp's scopes are thread-bound).
 /// </summary>
 public sealed class SiteScoring(string siteId, TrainTestSplit split, Device device, TransferGate gate, SitePersonalisation personalisation,
-    SiteControlVariates controlVariates, SiteModels models, ILogger logger)
+    SiteControlVariates controlVariates, SiteBatchNorm batchNorm, SiteModels models, ILogger logger)
 {
     /// <summary>Scores the held-out rows with the round's global model; only aggregate figures leave.</summary>
     public ISiteRoundMessage? Evaluate(EvaluationRequested request)
@@ -22,7 +22,10 @@ public sealed class SiteScoring(string siteId, TrainTestSplit split, Device devi
         gate.Received(request);
         if (NotThisModel(request, request.Model) is { } refused) return refused;
         using var scope = NewDisposeScope();
-        if (models.Load(request.Model, request.GlobalWeights, request, out var model) is not null) return null;
+        // FedBN: the global model is scored as this site uses it, with its own batch-norm values.
+        var localBatchNorm = request.LocalBatchNorm;
+        if (models.Load(request.Model, request.GlobalWeights, request, out var model,
+            localBatchNorm is null ? null : global => batchNorm.Localise(request.JobId, localBatchNorm, global)) is not null) return null;
         var evaluation = ModelEvaluator.Evaluate(siteId, model!, split.Test, device);
         var personal = personalisation.Evaluate(request);
         if (request.Final) controlVariates.Forget(request.JobId);

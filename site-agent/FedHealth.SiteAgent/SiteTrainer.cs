@@ -20,7 +20,7 @@ namespace FedHealth.SiteAgent;
 /// </summary>
 public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestSplit split, Device device, object torchGate, RoundAnswers answers,
     TransferGate gate, SecureParticipation secure, SiteSecurity? security, PrivacyLedgerFile ledger, NoiseSeeds noiseSeeds,
-    SitePersonalisation personalisation, SiteControlVariates controlVariates, SiteModels models, ILogger logger)
+    SitePersonalisation personalisation, SiteControlVariates controlVariates, SiteBatchNorm batchNorm, SiteModels models, ILogger logger)
 {
     private string siteId => config.Site.Id;
     private string deviceName => TrainingDevice.Describe(device);
@@ -78,7 +78,9 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
                 return Remember(round, models.Decline(round, unbounded));
             if (PrivacyRefusal(round) is { } refusal) return Remember(round, refusal);
             using var scope = NewDisposeScope();
-            if (models.Load(round.Model, round.GlobalWeights, round, out var model) is { } problem) return problem;
+            var localBatchNorm = round.LocalBatchNorm;
+            if (models.Load(round.Model, round.GlobalWeights, round, out var model,
+                localBatchNorm is null ? null : global => batchNorm.Localise(round.JobId, localBatchNorm, global)) is { } problem) return problem;
             var layout = ParameterLayout.For(round.Model);
             if (ReadServerControl(round, layout, out var serverControl) is { } badControl) return badControl;
             var seed = RoundSeed(round.Seed, round.Round);
@@ -122,6 +124,9 @@ public sealed class SiteTrainer(SiteConfig config, DataSchema schema, TrainTestS
             }
             finally { Activity = "idle"; }
             var trainedWeights = ModelParameters.Read(model!, layout);
+            // FedBN: the batch-norm values stay here; the update carries the global model's in their place.
+            if (localBatchNorm is not null)
+                trainedWeights = batchNorm.AfterTraining(round.JobId, localBatchNorm, FlatParameters.FromWeights(layout, round.GlobalWeights), trainedWeights);
             var sampleCount = result.Samples;
             // SCAFFOLD: cᵢ⁺ = cᵢ − c + (x − y)/(Kη) from the global model x to the trained y after K steps; Δcᵢ travels with y.
             var controlDelta = serverControl is null ? null : ScaffoldControl.Encode(controlVariates.AfterTraining(round.JobId, serverControl,

@@ -176,6 +176,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
 
     private IReadOnlyList<SiteConfig> SiteConfigs()
     {
+        // An image federation cut from a public image set makes its sites' data once, as its partition.json says.
+        FedHealth.Cli.Images.ImagePartition.EnsureData(options.FederationDir, output);
         var folder = Path.Combine(options.FederationDir, "sites");
         if (!Directory.Exists(folder)) throw new DataException($"{folder}: no site configurations found");
         var configs = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(SiteConfigFile.Load).Select(WithLocalState).ToList();
@@ -214,6 +216,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
     private JobSpec JobSpecFor(IReadOnlyList<Agent> agents)
     {
         var schema = agents[0].Schema;
+        // Image sites show one feature naming their images' shape: the model reads that shape.
+        var image = ImageInput.ShapeOf(schema.FeatureNames);
         return new JobSpec
         {
             Name = $"{schema.Name} ({options.Model}, seed {options.Seed})",
@@ -221,7 +225,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             FeatureNames = schema.FeatureNames,
             Model = new ModelSpec
             {
-                Kind = options.Model, Features = schema.Features.Count, HiddenUnits = 16, Layers = options.Layers,
+                Kind = options.Model, Features = image?.Aggregate(1, (a, b) => a * b) ?? schema.Features.Count, Input = image, HiddenUnits = 16,
+                Layers = options.Layers,
                 // The task is the one the sites' label holds: a survival label trains a Cox model, a multiclass label one logit per class.
                 Task = schema.Label.Task, Classes = schema.Label.Kind == LabelDefinition.Multiclass ? schema.Label.Classes!.Count : null,
             },

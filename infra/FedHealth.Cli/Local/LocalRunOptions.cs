@@ -54,9 +54,11 @@ public sealed record LocalRunOptions
 
     public static string DefaultFederationDir() => ShippedFederation("breast-prognosis");
 
-    /// <summary>A federation shipped with FedHealth (infra/federations/NAME), refused with the list of those there are.</summary>
+    /// <summary>A federation shipped with FedHealth (infra/federations/NAME) or a folder path, refused with the list of those there are.</summary>
     public static string ShippedFederation(string name)
     {
+        // A folder of one's own (a path holding sites/) runs as it is.
+        if (name.Contains(Path.DirectorySeparatorChar) && Directory.Exists(Path.Combine(name, "sites"))) return Path.GetFullPath(name);
         var root = Path.Combine(AppContext.BaseDirectory, "federations");
         var folder = Path.Combine(root, name);
         if (Directory.Exists(Path.Combine(folder, "sites"))) return folder;

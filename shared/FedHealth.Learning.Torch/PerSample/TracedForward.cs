@@ -18,7 +18,7 @@ internal static class TracedForward
             case DeclaredNetwork network:
                 return Sequence(network.Layers, input, traces).squeeze(-1);
             case ResidualBlock block:
-                return input + Sequence(block.Layers, input, traces);
+                return (block.Shortcut.Count == 0 ? input : Sequence(block.Shortcut, input, traces)) + Sequence(block.Layers, input, traces);
             case WithChannel channel:
                 return Run(channel.Inner, input.unsqueeze(1), traces);
             case EmbeddedInput embedded:
@@ -39,7 +39,7 @@ internal static class TracedForward
     public static string? Untraceable(nn.Module module) => module switch
     {
         DeclaredNetwork network => network.Layers.Select(Untraceable).FirstOrDefault(r => r is not null),
-        ResidualBlock block => block.Layers.Select(Untraceable).FirstOrDefault(r => r is not null),
+        ResidualBlock block => block.Layers.Concat(block.Shortcut).Select(Untraceable).FirstOrDefault(r => r is not null),
         WithChannel channel => Untraceable(channel.Inner),
         EmbeddedInput or Linear or Conv1d or Conv2d or LayerNorm => null,
         BatchNorm1d or BatchNorm2d => $"{module.GetType().Name} mixes the rows of a batch: per-sample gradients are not defined through it",

@@ -36,9 +36,13 @@ public static class JobSpecRules
         if (spec.Model is null) problems.Add("model: missing");
         else
         {
-            if (spec.FeatureNames is null || spec.Model.Features != spec.FeatureNames.Count)
-                problems.Add($"model.features: {spec.Model.Features} does not match the {spec.FeatureNames?.Count ?? 0} feature names");
-            try { problems.AddRange(ArchitectureProblems(spec, Architecture.Resolve(spec.Model, spec.FeatureNames))); }
+            problems.AddRange(InputProblems(spec));
+            try
+            {
+                var model = Architecture.Resolve(spec.Model, spec.FeatureNames);
+                problems.AddRange(ArchitectureProblems(spec, model));
+                problems.AddRange(FedHealth.Learning.Strategies.LocalBatchNorm.Problems(spec, model.Layout));
+            }
             catch (ArgumentException e) { problems.Add($"model: {e.Message}"); }
         }
         var t = spec.Training;
@@ -71,6 +75,28 @@ public static class JobSpecRules
         problems.AddRange(FedHealth.Learning.Strategies.PersonalisationMethods.Problems(spec));
         return problems;
     }
+
+    /// <summary>
+    /// A tabular job's model reads one value per feature name; an image job's (one feature "image:CxHxW", see
+    /// <see cref="FedHealth.Learning.Data.ImageInput"/>) reads an image of that shape, which it must declare as its input.
+    /// </summary>
+    private static IEnumerable<string> InputProblems(JobSpec spec)
+    {
+        var model = spec.Model;
+        if (FedHealth.Learning.Data.ImageInput.ShapeOf(spec.FeatureNames) is { } image)
+        {
+            var values = image.Aggregate(1L, (a, b) => a * b);
+            if (model.Input is null || !model.Input.SequenceEqual(image) || model.Features != values)
+                yield return $"model.input: the job's data is images of shape {Shape(image)} (feature '{spec.FeatureNames[0]}'): the model must say " +
+                    $"\"input\": {Shape(image)} and \"features\": {values}";
+        }
+        else if (model.Input is not null)
+            yield return $"model.input: only a job on images (featureNames one '{FedHealth.Learning.Data.ImageInput.Prefix}CxHxW' feature) declares an input shape";
+        else if (spec.FeatureNames is null || model.Features != spec.FeatureNames.Count)
+            yield return $"model.features: {model.Features} does not match the {spec.FeatureNames?.Count ?? 0} feature names";
+    }
+
+    private static string Shape(IEnumerable<int> shape) => $"[{string.Join(", ", shape)}]";
 
     /// <summary>What a network that builds may still not be trained with: rows mixed in a batch under DP-SGD, or SCAFFOLD over buffers.</summary>
     private static IEnumerable<string> ArchitectureProblems(JobSpec spec, ResolvedArchitecture model)

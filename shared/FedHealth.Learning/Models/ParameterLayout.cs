@@ -44,5 +44,8 @@ public static class ModelKinds
     public const string Mlp = "mlp";
     /// <summary>A network declared layer by layer (<see cref="ModelSpec.Layers"/>).</summary>
     public const string Declared = "declared";
-    public static readonly IReadOnlyList<string> All = [Logistic, Mlp, Declared];
+    /// <summary>Image presets (<see cref="Architectures.ImagePresets"/>): they read the input shape of an image schema.</summary>
+    public const string SmallCnn = "small-cnn";
+    public const string ResNet18 = "resnet18";
+    public static readonly IReadOnlyList<string> All = [Logistic, Mlp, Declared, SmallCnn, ResNet18];
 }

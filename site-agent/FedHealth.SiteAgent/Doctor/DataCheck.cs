@@ -9,7 +9,7 @@ public static class DataCheck
 
     public static CheckResult Run(SiteConfig config)
     {
-        var source = config.Data.Csv ?? "the SQL query in data.sql";
+        var source = config.Data.Images is { } images ? $"the images of {images}" : config.Data.Csv ?? "the SQL query in data.sql";
         try
         {
             var (schema, split) = SiteData.Load(config.Data);

@@ -32,13 +32,32 @@ public static class ModelsCheck
     public static IEnumerable<CheckResult> Presets(SiteConfig config)
     {
         DataSchema schema;
-        try { schema = SchemaFile.Load(config.Data.Schema); }
+        if (config.Data.Images is { } images) return ImagePresets(config.Policy?.Models, images);
+        try { schema = SchemaFile.Load(config.Data.Schema!); }
         catch (Exception e) when (e is DataException or IOException or UnauthorizedAccessException)
         {
             return [CheckResult.Warn("model presets", "no digests: the schema does not load (see the data check)")];
         }
         return Presets(config.Policy?.Models, schema.FeatureNames, schema.Label.Task,
             schema.Label.Kind == LabelDefinition.Multiclass ? schema.Label.Classes?.Count : null);
+    }
+
+    /// <summary>An image site's presets (small-cnn, resnet18) on its images' shape and classes: the digests a job on them sends.</summary>
+    private static IEnumerable<CheckResult> ImagePresets(ModelPolicy? policy, string imageSchema)
+    {
+        FedHealth.Learning.Images.ImageSchema schema;
+        try { schema = FedHealth.Learning.Images.ImageSchemaFile.Load(imageSchema); }
+        catch (Exception e) when (e is DataException or IOException or UnauthorizedAccessException)
+        {
+            return [CheckResult.Warn("model presets", "no digests: the image schema does not load (see the image source check)")];
+        }
+        int[] shape = [schema.Channels, schema.Height, schema.Width];
+        var binary = schema.Classes.Count == 2;
+        return new[] { ModelKinds.SmallCnn, ModelKinds.ResNet18 }.Select(kind => Judge(policy, new ModelSpec
+        {
+            Kind = kind, Features = shape.Aggregate(1, (a, b) => a * b), Input = shape,
+            Task = binary ? ModelTasks.Binary : ModelTasks.Multiclass, Classes = binary ? null : schema.Classes.Count,
+        }, [ImageInput.FeatureName(shape)]));
     }
 
     /// <param name="task">The task the site's label holds: the presets end in its outputs (one per class for multiclass), so their digests

@@ -68,7 +68,8 @@ public sealed class ArchitectureTests
     [InlineData("layer 1 (embedding): reads a raw feature, so it must come first (before every layer but other embeddings)", "embedding-late")]
     [InlineData("layer 0 (embedding): feature 'colour' is not one of the job's features (f0, f1, f2, f3, f4, f5, f6, f7, f8)", "embedding-unknown")]
     [InlineData("layer 1 (embedding): feature 'f1' is embedded twice", "embedding-twice")]
-    [InlineData("layer 0 (residual): its layers turn [9] into [4]; a residual block must keep its input's shape", "residual-shape")]
+    [InlineData("layer 0 (residual): its layers turn [9] into [4]; a residual block must keep its input's shape " +
+        "(or pass the input through a shortcut of the same output shape)", "residual-shape")]
     [InlineData("layer 0 (residual) › layer 0 (linear): needs 'units'", "residual-inner")]
     [InlineData("the network ends in shape [4] at layer 0 (linear); a binary outcome needs [1] (end with a linear layer of 1 unit)", "no-head")]
     [InlineData("layer 1 (linear): name 'a' is used twice", "duplicate-name")]

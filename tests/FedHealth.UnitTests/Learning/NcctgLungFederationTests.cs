@@ -18,7 +18,7 @@ public sealed class NcctgLungFederationTests
         Assert.All(configs, c => Assert.Equal("US", c.Site.Jurisdiction));
         Assert.All(configs, c => Assert.Equal(3, c.Policy!.MinParticipants));
         Assert.All(configs, c => Assert.Equal(["US"], c.Policy!.Destinations.Select(d => d.Jurisdiction)));
-        var schema = SchemaFile.Load(configs[0].Data.Schema);
+        var schema = SchemaFile.Load(configs[0].Data.Schema!);
         Assert.All(configs, c => Assert.Equal(configs[0].Data.Schema, c.Data.Schema));
         var csv = configs[0].Data.Csv!;
 

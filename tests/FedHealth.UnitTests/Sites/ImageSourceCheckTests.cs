@@ -49,9 +49,32 @@ public sealed class ImageSourceCheckTests : IDisposable
     public void A_site_config_names_its_image_schema_relative_to_itself()
     {
         var config = images.Text("sites/de-gbsg.json",
-            """{ "site": { "id": "DE-GBSG", "jurisdiction": "DE" }, "data": { "csv": "d.csv", "schema": "s.json", "images": "../scans/images.json" } }""");
+            """{ "site": { "id": "DE-GBSG", "jurisdiction": "DE" }, "data": { "images": "../scans/images.json" } }""");
 
-        Assert.Equal(Path.Combine(images.Folder, "scans", "images.json"), SiteConfigFile.Read(config).Data.Images);
+        var read = SiteConfigFile.Read(config).Data;
+        Assert.Equal(Path.Combine(images.Folder, "scans", "images.json"), read.Images);
+        Assert.True(read.IsImageSite);
+        Assert.Null(read.Schema);
+    }
+
+    [Theory]
+    [InlineData("\"csv\": \"d.csv\", \"schema\": \"s.json\", \"images\": \"i.json\"")]
+    [InlineData("\"schema\": \"s.json\", \"images\": \"i.json\"")]
+    public void An_image_site_has_one_source_and_a_mixed_config_is_refused_naming_it(string data)
+    {
+        var config = images.Text("sites/mixed.json", $$"""{ "site": { "id": "DE-GBSG", "jurisdiction": "DE" }, "data": { {{data}} } }""");
+
+        var e = Assert.Throws<FedHealth.Learning.Data.DataException>(() => SiteConfigFile.Read(config));
+        Assert.Contains("data.images: an image site's data is its image schema alone", e.Message);
+    }
+
+    [Fact]
+    public void A_tabular_site_without_a_schema_is_refused_naming_it()
+    {
+        var config = images.Text("sites/noschema.json", """{ "site": { "id": "DE-GBSG", "jurisdiction": "DE" }, "data": { "csv": "d.csv" } }""");
+
+        var e = Assert.Throws<FedHealth.Learning.Data.DataException>(() => SiteConfigFile.Read(config));
+        Assert.Contains("data.schema: the schema file the rows are read through is missing", e.Message);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class EvaluationStep(TrainingKind training) : IAnswerStep
     {
         JobId = job.JobId, Round = job.Round, Model = job.Spec.Model!, GlobalWeights = job.GlobalWeights, Participants = job.Participants,
         Deadline = job.Deadline, Personalisation = job.Spec.Personalisation, Final = job.Round >= job.Spec.Rounds, Training = job.Spec.Training,
+        LocalBatchNorm = job.Spec.Strategy.LocalBatchNorm,
     };
 
     public bool Takes(ISiteRoundMessage message) => message is EvaluationSubmitted;

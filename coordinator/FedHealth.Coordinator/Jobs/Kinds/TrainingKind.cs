@@ -41,7 +41,7 @@ public sealed class TrainingKind : IJobKind
         Model = job.Spec.Model, Training = job.Spec.Training, Privacy = job.Spec.Privacy, SiteLevelPrivacy = job.Spec.SiteLevelPrivacy,
         SecureRound = job.SecureSettings, Sealing = job.Sealing, Seed = job.Spec.Seed, GlobalWeights = job.GlobalWeights,
         Participants = job.Participants, Deadline = job.Deadline, Governance = job.Governance, LedgerHead = ledgerHead,
-        Personalisation = job.Spec.Personalisation, ServerControl = job.ServerControl,
+        Personalisation = job.Spec.Personalisation, ServerControl = job.ServerControl, LocalBatchNorm = job.Spec.Strategy.LocalBatchNorm,
     };
 
     public IReadOnlyList<IJobEvent> FoldSecureSum(JobState job, SecureSum sum) => [job.FoldTrainingSum(sum)];

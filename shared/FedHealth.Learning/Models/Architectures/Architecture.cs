@@ -31,6 +31,7 @@ public static class Architecture
             ModelKinds.Mlp => throw new ArchitectureException($"an mlp needs at least one hidden unit, got {spec.HiddenUnits}"),
             ModelKinds.Declared when spec.Layers is { Count: > 0 } declared => declared,
             ModelKinds.Declared => throw new ArchitectureException("a declared model lists its layers: layers is missing or empty"),
+            ModelKinds.SmallCnn or ModelKinds.ResNet18 => ImagePresets.Layers(spec.Kind, InputShape(spec), outputs),
             _ => throw new ArchitectureException($"unknown model kind '{spec.Kind}' (known: {string.Join(", ", ModelKinds.All)})"),
         };
         if (spec.Kind != ModelKinds.Declared && spec.Layers is not null)
@@ -45,7 +46,7 @@ public static class Architecture
         if (presetCount > ParameterLayout.MaxParameters) throw new ArchitectureException(
             $"{presetCount:N0} parameters (features {spec.Features}, hiddenUnits {spec.HiddenUnits}) is more than the {ParameterLayout.MaxParameters:N0}" +
                 " a model may have");
-        var input = new[] { spec.Features };
+        var input = InputShape(spec);
         var walker = new Walker(featureNames, spec.Features);
         var resolved = walker.Walk(layers, input, "", "", topLevel: true);
         var output = resolved.Count == 0 ? input : resolved[^1].Output;
@@ -69,8 +70,23 @@ public static class Architecture
         };
     }
 
+    /// <summary>One row's input: the declared shape of an image (its values must number <see cref="ModelSpec.Features"/>), else a vector.</summary>
+    private static int[] InputShape(ModelSpec spec)
+    {
+        if (spec.Input is not { } declared) return [spec.Features];
+        if (declared.Count is < 1 or > 3 || declared.Any(n => n is < 1 or > MaxSide))
+            throw new ArchitectureException($"input {Show([.. declared])} must be 1 to 3 sides, each 1 to {MaxSide:N0}");
+        var values = declared.Aggregate(1L, (a, b) => a * b);
+        if (values != spec.Features)
+            throw new ArchitectureException($"input {Show([.. declared])} holds {values:N0} values, but features says {spec.Features:N0}");
+        return [.. declared];
+    }
+
     /// <summary>The most classes a multiclass label may have: each is a softmax output and a row and column of the confusion matrix.</summary>
     public const int MaxClasses = 1000;
+
+    /// <summary>The module a residual block's shortcut layers live under ("block.shortcut.conv.weight").</summary>
+    public const string ShortcutName = "shortcut";
 
     internal static string Show(int[] shape) => $"[{string.Join(", ", shape)}]";
 
@@ -225,12 +241,20 @@ public static class Architecture
                     {
                         if (spec.Layers is not { Count: > 0 } inner)
                             throw new ArchitectureException($"{at}: lists the layers whose output is added to its input (layers)");
+                        if (spec.Shortcut is { Count: 0 }) throw new ArchitectureException($"{at}: shortcut is empty (leave it out to add the input itself)");
+                        if (spec.Shortcut is not null && inner.Any(l => l?.Name == ShortcutName))
+                            throw new ArchitectureException($"{at}: a layer of a block with a shortcut may not be named '{ShortcutName}'");
                         var innerResolved = Walk(inner, input, $"{at} › ", path + ".", topLevel: false);
                         var output = innerResolved[^1].Output;
-                        if (!output.SequenceEqual(input))
-                            throw new ArchitectureException(
-                                $"{at}: its layers turn {Show(input)} into {Show(output)}; a residual block must keep its input's shape");
-                        return Same() with { Layers = innerResolved };
+                        var shortcut = spec.Shortcut is { } shortcutSpec
+                            ? Walk(shortcutSpec, input, $"{at} › shortcut › ", $"{path}.{ShortcutName}.", topLevel: false) : [];
+                        var added = shortcut.Count == 0 ? input : shortcut[^1].Output;
+                        if (!output.SequenceEqual(added))
+                            throw new ArchitectureException(shortcut.Count == 0
+                                ? $"{at}: its layers turn {Show(input)} into {Show(output)}; a residual block must keep its input's shape " +
+                                    "(or pass the input through a shortcut of the same output shape)"
+                                : $"{at}: its layers give {Show(output)} and its shortcut {Show(added)}; both must give the same shape");
+                        return new ResolvedLayer(spec.Kind, name, input, output) { Layers = innerResolved, Shortcut = shortcut };
                     }
                 default:
                     throw new ArchitectureException($"{at}: not supported");
@@ -290,6 +314,7 @@ public static class Architecture
             ("units", s.Units is not null), ("kernel", s.Kernel is not null), ("stride", s.Stride is not null), ("padding", s.Padding is not null),
             ("output", s.Output is not null), ("p", s.P is not null), ("bias", s.Bias is not null), ("feature", s.Feature is not null),
             ("categories", s.Categories is not null), ("dimensions", s.Dimensions is not null), ("layers", s.Layers is not null),
+            ("shortcut", s.Shortcut is not null),
         ];
 
         private static string Describe(string[] fields) => fields.Length == 0 ? "nothing but a name" : string.Join(", ", fields);

@@ -55,6 +55,8 @@ public static class ArchitectureDigest
                     case "categories": json.WriteNumber(field, l.Categories); break;
                     case "dimensions": json.WriteNumber(field, l.Dimensions); break;
                     case "layers": json.WritePropertyName(field); Layers(json, l.Layers); break;
+                    // Written only when there is one, so every block without a shortcut keeps the digest it had before shortcuts.
+                    case "shortcut" when l.Shortcut.Count > 0: json.WritePropertyName(field); Layers(json, l.Shortcut); break;
                 }
             }
             json.WriteEndObject();

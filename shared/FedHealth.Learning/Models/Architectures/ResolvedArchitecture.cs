@@ -20,6 +20,8 @@ public sealed record ResolvedLayer(string Kind, string Name, int[] Input, int[] 
     public int Dimensions { get; init; }
     public bool AddsChannel { get; init; }
     public IReadOnlyList<ResolvedLayer> Layers { get; init; } = [];
+    /// <summary>A residual block's shortcut: what its input passes through before it is added (none: the input itself).</summary>
+    public IReadOnlyList<ResolvedLayer> Shortcut { get; init; } = [];
 }
 
 /// <summary>
@@ -35,5 +37,5 @@ public sealed record ResolvedArchitecture(int[] Input, IReadOnlyList<ResolvedLay
     public IReadOnlySet<string> Kinds => Flatten(Layers).Select(l => l.Kind).ToHashSet();
 
     public static IEnumerable<ResolvedLayer> Flatten(IEnumerable<ResolvedLayer> layers) =>
-        layers.SelectMany(l => (IEnumerable<ResolvedLayer>)[l, .. Flatten(l.Layers)]);
+        layers.SelectMany(l => (IEnumerable<ResolvedLayer>)[l, .. Flatten(l.Layers), .. Flatten(l.Shortcut)]);
 }
