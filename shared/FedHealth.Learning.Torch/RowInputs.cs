@@ -20,7 +20,7 @@ public sealed class RowInputs : IDisposable
     public RowInputs(TabularData data, Device device)
     {
         (this.data, this.device) = (data, device);
-        all = data.Streamed is null ? tensor(data.Features, [data.Rows, data.Width]).to(device) : null;
+        all = data.Streamed is null ? tensor(data.Features, [data.Rows, .. data.InputShape.Select(n => (long)n)]).to(device) : null;
     }
 
     /// <summary>The inputs of <paramref name="rows"/> ([count, ...input shape]); streamed rows augmented by <paramref name="augment"/> when given.</summary>

@@ -25,8 +25,17 @@ public sealed class TabularData
     public IStreamedFeatures? Streamed { get; }
     private readonly int[]? sourceRows;
 
-    /// <summary>One row's input shape: a streamed source's (an image's [channels, height, width]), else [features].</summary>
-    public int[] InputShape => Streamed?.Shape ?? [Width];
+    /// <summary>One row's input shape: a streamed source's (an image's [channels, height, width]), else the one given, else [features].</summary>
+    public int[] InputShape => Streamed?.Shape ?? shape ?? [Width];
+    private readonly int[]? shape;
+
+    /// <summary>These rows in memory, each read as an input of <paramref name="inputShape"/> (its values must number <see cref="Width"/>).</summary>
+    public TabularData WithInputShape(int[] inputShape)
+    {
+        if (Streamed is not null) throw new InvalidOperationException("streamed rows take their source's shape");
+        if (inputShape.Aggregate(1L, (a, b) => a * b) != Width) throw new ArgumentException($"shape [{string.Join(", ", inputShape)}] is not {Width} values");
+        return new TabularData(FeatureNames, Features, Labels, Groups, Times, LabelTask, streamed: false, inputShape);
+    }
 
     /// <summary>
     /// The features of <paramref name="rows"/> (indices into these rows), row-major, each row of <see cref="InputShape"/>:
@@ -63,8 +72,9 @@ public sealed class TabularData
     }
 
     private TabularData(IReadOnlyList<string> featureNames, float[] features, float[] labels, IReadOnlyDictionary<string, string[]>? groups,
-        float[]? times, LabelTask? labelTask, bool streamed)
+        float[]? times, LabelTask? labelTask, bool streamed, int[]? inputShape = null)
     {
+        shape = inputShape;
         if (times is not null && times.Length != labels.Length) throw new ArgumentException($"{times.Length} times for {labels.Length} rows");
         if (!streamed && features.Length != labels.Length * featureNames.Count)
             throw new ArgumentException(
@@ -108,7 +118,7 @@ public sealed class TabularData
             labels[i] = Labels[rows[i]];
         }
         return new TabularData(FeatureNames, features, labels, Groups.ToDictionary(g => g.Key, g => rows.Select(r => g.Value[r]).ToArray()),
-            Times is null ? null : rows.Select(r => Times[r]).ToArray(), LabelTask);
+            Times is null ? null : rows.Select(r => Times[r]).ToArray(), LabelTask, streamed: false, shape);
     }
 
     public static TabularData Concat(IReadOnlyList<TabularData> parts)

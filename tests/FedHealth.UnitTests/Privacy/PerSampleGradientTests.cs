@@ -67,8 +67,8 @@ public sealed class PerSampleGradientTests
     [Fact]
     public void The_small_cnn_gives_each_rows_gradient_for_a_binary_and_a_ten_class_loss()
     {
-        // On 12x12 images the first convolution forms each row's gradient (10x10 positions, 144 weights) and the second
-        // takes the ghost norm (3x3 positions, 4,608 weights): both ways are held to the reference.
+        // On 12x12 images the first convolution forms each row's gradient (12x12 positions, 144 weights) and the second
+        // takes the ghost norm (6x6 positions, 4,608 weights): both ways are held to the reference.
 
         random.manual_seed(11);
         using var images = randn(Rows, 1, 12, 12);
@@ -76,6 +76,28 @@ public sealed class PerSampleGradientTests
         Func<Tensor, Tensor, Tensor> crossEntropy = (logits, labels) => nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None);
         using var classes = randint(0, 10, [Rows]);
         AssertBatchedEqualsPerRow(SmallCnn.Create(1, 12, 10), images, classes, crossEntropy);
+    }
+
+    [Fact]
+    public void A_residual_block_with_a_strided_shortcut_gives_each_rows_gradient_through_both_paths()
+    {
+        var spec = new ModelSpec
+        {
+            Kind = ModelKinds.Declared, Features = 64, Input = [1, 8, 8],
+            Layers =
+            [
+                new LayerSpec
+                {
+                    Kind = L.Residual, Name = "block",
+                    Layers = [new() { Kind = L.Conv2d, Name = "conv", Units = 4, Kernel = 3, Padding = 1, Stride = 2 }, new() { Kind = L.Relu }],
+                    Shortcut = [new() { Kind = L.Conv2d, Name = "conv", Units = 4, Kernel = 1, Stride = 2 }],
+                },
+                new() { Kind = L.Flatten }, new() { Kind = L.Linear, Units = 1 },
+            ],
+        };
+        random.manual_seed(12);
+        using var images = randn(Rows, 1, 8, 8);
+        AssertBatchedEqualsPerRow(TorchModels.Create(spec), images, BinaryLabels());
     }
 
     [Fact]
