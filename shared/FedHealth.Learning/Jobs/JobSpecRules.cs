@@ -91,7 +91,8 @@ public static class JobSpecRules
                     $"\"input\": {Shape(image)} and \"features\": {values}";
         }
         else if (model.Input is not null)
-            yield return $"model.input: only a job on images (featureNames one '{FedHealth.Learning.Data.ImageInput.Prefix}CxHxW' feature) declares an input shape";
+            yield return $"model.input: only a job on images (featureNames one '{FedHealth.Learning.Data.ImageInput.Prefix}CxHxW' feature) " +
+                "declares an input shape";
         else if (spec.FeatureNames is null || model.Features != spec.FeatureNames.Count)
             yield return $"model.features: {model.Features} does not match the {spec.FeatureNames?.Count ?? 0} feature names";
     }

@@ -77,11 +77,12 @@ public sealed class ImagePresetTests
     [Fact]
     public void A_shortcut_must_give_the_blocks_shape_and_a_block_without_one_keeps_its_digest()
     {
-        LayerSpec Conv(int units, int stride = 1, string name = "conv") => new() { Kind = L.Conv2d, Name = name, Units = units, Kernel = 3, Padding = 1, Stride = stride };
+        LayerSpec Conv(int units, int stride = 1) => new() { Kind = L.Conv2d, Name = "conv", Units = units, Kernel = 3, Padding = 1, Stride = stride };
         var widening = new LayerSpec { Kind = L.Residual, Name = "block", Layers = [Conv(8, stride: 2)] };
         ModelSpec Spec(params LayerSpec[] layers) => new()
         {
-            Kind = ModelKinds.Declared, Features = 64, Input = [1, 8, 8], Layers = [.. layers, new() { Kind = L.Flatten }, new() { Kind = L.Linear, Units = 1 }],
+            Kind = ModelKinds.Declared, Features = 64, Input = [1, 8, 8],
+            Layers = [.. layers, new() { Kind = L.Flatten }, new() { Kind = L.Linear, Units = 1 }],
         };
 
         var e = Assert.Throws<ArchitectureException>(() => Architecture.Resolve(Spec(widening)));
