@@ -168,7 +168,8 @@ public static class FedHealthCommands
         }));
         return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation, StrategyBench.Command(),
             PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(),
-            JournalSizeBench.Command(), JournalGrowthBench.Command(), ReadModelBench.Command(), SoakBench.Command(), DpStepBench.Command() };
+            JournalSizeBench.Command(), JournalGrowthBench.Command(), ReadModelBench.Command(), SoakBench.Command(), DpStepBench.Command(),
+            ImageBench.Command() };
     }
 
     private static Command PassThrough(string name, string description, Func<string[], Task<int>> run)

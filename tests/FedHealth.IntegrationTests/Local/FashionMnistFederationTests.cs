@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FedHealth.Cli.Local;
 using FedHealth.Contracts;
 using FedHealth.Learning.Data;
@@ -21,26 +20,8 @@ public sealed class FashionMnistFederationTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     /// <summary>The shipped federation cut smaller: its first three sites, about 150 images each, the third one darker.</summary>
-    private string SmallFederation()
-    {
-        var shipped = LocalRunOptions.ShippedFederation("fashion-mnist");
-        var folder = Path.Combine(temp.Path, "fashion-mnist");
-        foreach (var file in Directory.GetFiles(shipped, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}data")))
-        {
-            var to = Path.Combine(folder, Path.GetRelativePath(shipped, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-        foreach (var site in Directory.GetFiles(Path.Combine(folder, "sites")).Order(StringComparer.Ordinal).Skip(3)) File.Delete(site);
-        var specPath = Path.Combine(folder, "partition.json");
-        var text = File.ReadAllText(specPath);
-        var spec = JsonNode.Parse(text[text.IndexOf('{')..])!;
-        spec["sites"] = new JsonArray("FMNIST-01", "FMNIST-02", "FMNIST-03");
-        spec["imagesPerSite"] = 150;
-        spec["darker"]!["site"] = "FMNIST-03";
-        File.WriteAllText(specPath, spec.ToJsonString());
-        return folder;
-    }
+    private string SmallFederation() =>
+        FedHealth.Cli.Images.FederationCut.Make(LocalRunOptions.ShippedFederation("fashion-mnist"), Path.Combine(temp.Path, "fashion-mnist"), 150, 3);
 
     private async Task<(LocalRunResult Run, string DataDir)> Run(string federation, string model, IReadOnlyList<LayerSpec>? layers = null,
         StrategySpec? strategy = null)
