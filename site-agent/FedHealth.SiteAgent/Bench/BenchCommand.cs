@@ -11,7 +11,8 @@ namespace FedHealth.SiteAgent.Bench;
 /// data.</summary>
 public static class BenchCommand
 {
-    public const string Usage = "usage: bench --config SITE.json [--model logistic|mlp] [--hidden N] [--epochs N] [--batch N] [--lr X] [--seed N]";
+    public const string Usage =
+        "usage: bench --config SITE.json [--model logistic|mlp|small-cnn|resnet18] [--hidden N] [--epochs N] [--batch N] [--lr X] [--seed N]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
@@ -29,7 +30,15 @@ public static class BenchCommand
         {
             var config = SiteConfigFile.Read(configPath);
             var data = SiteData.Load(config.Data);
-            var spec = new ModelSpec { Kind = options["model"] ?? "mlp", Features = data.Split.Train.Width, HiddenUnits = Number(options, "hidden", 256) };
+            // An image site trains an image preset (the small CNN unless asked) on its images' shape; a tabular site the mlp.
+            var image = ImageInput.ShapeOf(data.Schema.FeatureNames);
+            var label = data.Schema.Label;
+            var spec = new ModelSpec
+            {
+                Kind = options["model"] ?? (image is null ? "mlp" : FedHealth.Learning.Models.ModelKinds.SmallCnn),
+                Features = image?.Aggregate(1, (a, b) => a * b) ?? data.Split.Train.Width, Input = image, HiddenUnits = Number(options, "hidden", 256),
+                Task = label.Task, Classes = label.Kind == LabelDefinition.Multiclass ? label.Classes!.Count : null,
+            };
             var plan = new TrainingPlan
             {
                 LocalEpochs = Number(options, "epochs", 20), BatchSize = Number(options, "batch", 32),
@@ -39,10 +48,11 @@ public static class BenchCommand
             var devices = new List<Device> { CPU };
             if (cuda.is_available()) devices.Add(CUDA);
             await output.WriteLineAsync(
-                $"device bench: site {config.Site.Id}, {spec.Kind} ({spec.Features} features{(spec.Kind == "mlp" ? $", {spec.HiddenUnits} hidden" : "")}), " +
+                $"device bench: site {config.Site.Id}, {spec.Kind} ({(image is null ? $"{spec.Features} features" : $"images {string.Join("x", image)}")}" +
+                    $"{(spec.Kind == "mlp" ? $", {spec.HiddenUnits} hidden" : "")}), " +
                                         $"{plan.LocalEpochs} epochs of {data.Split.Train.Rows} rows, batch {plan.BatchSize}, learning rate " +
                                             $"{plan.LearningRate}, seed {seed}; test on {data.Split.Test.Rows} rows");
-            foreach (var line in DeviceBench.Report(DeviceBench.Run(data, config.Site.Id, spec, plan, seed, devices))) await output.WriteLineAsync(line);
+            foreach (var line in DeviceBench.Report(DeviceBench.Run(data, config.Site.Id, spec, plan, seed, devices), spec.Task)) await output.WriteLineAsync(line);
             if (devices.Count == 1)
                 await output.WriteLineAsync(
                     "cuda: not available here (torch.cuda.is_available() is false): run this on the GPU machine to compare (docs/site-agent.md, GPU)");

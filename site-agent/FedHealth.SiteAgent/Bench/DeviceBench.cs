@@ -43,18 +43,22 @@ public static class DeviceBench
     }
 
     /// <summary>The table the `bench` command prints, and the agreement of every run with the first (the CPU's).</summary>
-    public static IEnumerable<string> Report(IReadOnlyList<DeviceRun> runs)
+    /// <param name="task">The model's task: the test figure is its headline one (AUC, C-index, accuracy or RMSE).</param>
+    public static IEnumerable<string> Report(IReadOnlyList<DeviceRun> runs, string task = ModelTasks.Binary)
     {
         var c = CultureInfo.InvariantCulture;
-        yield return string.Format(c, "{0,-28} {1,10} {2,10} {3,11} {4,9} {5,10}", "device", "s/epoch", "ms/step", "train loss", "test AUC", "test loss");
+        var figure = FedHealth.Learning.Metrics.PrimaryFigure.NameOf(task);
+        double Figure(DeviceRun r) => FedHealth.Learning.Metrics.PrimaryFigure.ValueOf(task, r.Test);
+        yield return string.Format(c, "{0,-28} {1,10} {2,10} {3,11} {4,14} {5,10}", "device", "s/epoch", "ms/step", "train loss", $"test {figure}",
+            "test loss");
         foreach (var r in runs)
-            yield return string.Format(c, "{0,-28} {1,10:0.0000} {2,10:0.000} {3,11:0.00000} {4,9:0.0000} {5,10:0.00000}", r.Device, r.SecondsPerEpoch,
-                r.MillisecondsPerStep, r.TrainLoss, r.Test.Auc, r.Test.Loss);
+            yield return string.Format(c, "{0,-28} {1,10:0.0000} {2,10:0.000} {3,11:0.00000} {4,14:0.0000} {5,10:0.00000}", r.Device, r.SecondsPerEpoch,
+                r.MillisecondsPerStep, r.TrainLoss, Figure(r), r.Test.Loss);
         foreach (var r in runs.Skip(1))
         {
             var maxDifference = r.Parameters.Zip(runs[0].Parameters, (a, b) => Math.Abs(a - b)).Max();
-            yield return string.Format(c, "{0} vs {1}: step time ratio {2:0.00}x, |ΔAUC| {3:0.00000}, |Δtrain loss| {4:0.00000}, max |Δweight| {5:0.0e+0}",
-                r.Device, runs[0].Device, runs[0].MillisecondsPerStep / r.MillisecondsPerStep, Math.Abs(r.Test.Auc - runs[0].Test.Auc),
+            yield return string.Format(c, "{0} vs {1}: step time ratio {2:0.00}x, |Δ{3}| {4:0.00000}, |Δtrain loss| {5:0.00000}, max |Δweight| {6:0.0e+0}",
+                r.Device, runs[0].Device, runs[0].MillisecondsPerStep / r.MillisecondsPerStep, figure, Math.Abs(Figure(r) - Figure(runs[0])),
                     Math.Abs(r.TrainLoss - runs[0].TrainLoss), maxDifference);
         }
     }

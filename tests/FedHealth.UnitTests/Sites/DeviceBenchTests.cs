@@ -49,6 +49,29 @@ public sealed class DeviceBenchTests
     }
 
     [Fact]
+    public async Task An_image_site_benches_the_small_cnn_on_its_images_and_reports_accuracy()
+    {
+        using var images = new FedHealth.Tests.Learning.Images.TestImages();
+        var random = new Random(3);
+        var labels = Enumerable.Range(0, 60).Select(i => (byte)(i % 3)).ToList();
+        images.IdxImages("images.idx", 8, 8, labels.Select(l => Enumerable.Range(0, 64).Select(p => (byte)(p / 8 / 3 == l ? 200 : random.Next(60))).ToArray())
+            .ToList());
+        images.IdxLabels("labels.idx", labels);
+        images.Schema("\"idx\": { \"images\": \"images.idx\", \"labels\": \"labels.idx\" }", "\"0\", \"1\", \"2\"", 8, 8, 1);
+        var config = images.Text("site.json", """{ "site": { "id": "IMG-01", "jurisdiction": "DE" }, "data": { "images": "schema.json" } }""");
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+
+        var code = await BenchCommand.RunAsync(["--config", config, "--epochs", "2", "--batch", "8"], output, errors);
+
+        Assert.True(code == 0, errors.ToString());
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("site IMG-01, small-cnn (images 1x8x8), 2 epochs of 42 rows, batch 8", lines[0]);
+        Assert.Contains("test accuracy", lines[1]);
+        Assert.StartsWith("cpu ", lines[2]);
+    }
+
+    [Fact]
     public async Task Bad_bench_settings_are_refused_naming_the_option()
     {
         using var output = new StringWriter();
