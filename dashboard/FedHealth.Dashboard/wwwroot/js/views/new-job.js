@@ -90,12 +90,12 @@ export async function renderNewJob(main) {
         ${field("name", "Name", `<input id="f-name" name="name" required maxlength="200" value="" aria-describedby="f-name-problem">`)}
         ${field("schema", "Data schema", `<select id="f-schema" name="schema" aria-describedby="f-schema-problem f-schema-hint">${schemaOptions}</select>`,
           '<span id="task"></span><br><span id="features"></span>')}
-        ${field("model", "Model", `<select id="f-model" name="model" aria-describedby="f-model-problem"><option value="logistic">logistic regression</option><option value="mlp">MLP (one hidden layer)</option><option value="declared">Declared network</option></select>`)}
+        ${field("model", "Model", `<select id="f-model" name="model" aria-describedby="f-model-problem"><option value="logistic">logistic regression</option><option value="mlp">MLP (one hidden layer)</option><option value="small-cnn">small CNN (images)</option><option value="resnet18">ResNet-18 (images, 11 M parameters)</option><option value="declared">Declared network</option></select>`)}
         ${field("model.hiddenUnits", "Hidden units (MLP)", numberInput("model.hiddenUnits", 16, 'min="1" max="4096"'))}
         <div class="field wide" data-field="model.layers">
           <label for="f-model.layers">Layers (JSON)</label>
           <textarea id="f-model.layers" name="model.layers" rows="6" spellcheck="false" autocomplete="off" aria-describedby="f-model.layers-problem f-model.layers-hint">${esc(exampleLayers)}</textarea>
-          <small id="f-model.layers-hint">A list of layer objects, in order, e.g. { "kind": "linear", "units": 16 }: linear, conv1d/2d, pooling, norms, dropout, activations, flatten, embedding, residual. The input is the schema's features; the network must end in 1 unit (one per class for a multiclass label).</small>
+          <small id="f-model.layers-hint">A list of layer objects, in order, e.g. { "kind": "linear", "units": 16 }: linear, conv1d/2d, pooling, norms, dropout, activations, flatten, embedding, residual. The input is the schema's features (an image site's image, [channels, height, width]); the network must end in 1 unit (one per class for a multiclass label).</small>
           <small class="problem" id="f-model.layers-problem" aria-live="polite"></small>
         </div>
         <div id="model-check" class="model-check" aria-live="polite"></div>
@@ -104,6 +104,7 @@ export async function renderNewJob(main) {
           ${field("training.proximalMu", "Proximal term μ (FedProx)", numberInput("training.proximalMu", 0.01, 'step="any" min="0"'))}
           ${field("strategy.serverLearningRate", "Server learning rate η", numberInput("strategy.serverLearningRate", 0.1, 'step="any" min="0"'))}
           ${field("strategy.trimFraction", "Share trimmed at each end", numberInput("strategy.trimFraction", 0.1, 'step="any" min="0" max="0.49"'))}
+          ${field("strategy.localBatchNorm", "Batch norm kept at each site (FedBN)", `<select id="f-strategy.localBatchNorm" name="strategy.localBatchNorm" aria-describedby="f-strategy.localBatchNorm-problem"><option value="">no: every parameter is averaged</option><option value="statistics">running statistics</option><option value="all">statistics, scale and shift</option></select>`)}
         </div>
         ${field("personalisation.method", "Personal model per site", `<select id="f-personalisation.method" name="personalisation.method" aria-describedby="f-personalisation.method-problem">
           <option value="">none (the global model only)</option><option value="finetune">fine-tune the final global model locally</option><option value="ditto">Ditto (trained beside the global model)</option></select>`)}
@@ -204,10 +205,13 @@ export async function renderNewJob(main) {
     try { const l = JSON.parse(form.elements["model.layers"].value); return Array.isArray(l) && !layerProblem(l) ? l : null; } catch { return null; }
   };
   const model = () => {
-    // A multiclass model ends in one output per class the sites' label declares.
-    const features = chosen().featureNames.length, task = chosen().task, classes = chosen().classes ?? undefined;
-    return declared() ? { kind: "declared", features, task, classes, layers: layers() }
-      : { kind: form.model.value, features, task, classes, hiddenUnits: number("model.hiddenUnits") };
+    // A multiclass model ends in one output per class the sites' label declares. Image sites advertise one feature,
+    // "image:CxHxW": the model reads an image of that shape.
+    const image = /^image:(\d+(?:x\d+){0,2})$/.exec(chosen().featureNames.length === 1 ? chosen().featureNames[0] : "");
+    const input = image ? image[1].split("x").map(Number) : undefined;
+    const features = input ? input.reduce((a, b) => a * b, 1) : chosen().featureNames.length, task = chosen().task, classes = chosen().classes ?? undefined;
+    return declared() ? { kind: "declared", features, input, task, classes, layers: layers() }
+      : { kind: form.model.value, features, input, task, classes, hiddenUnits: number("model.hiddenUnits") };
   };
   const spec = () => {
     const s = chosen();
@@ -228,6 +232,7 @@ export async function renderNewJob(main) {
         name: strategyName(),
         serverLearningRate: serverOptimisers.includes(strategyName()) ? number("strategy.serverLearningRate") : 0.1,
         trimFraction: strategyName() === "trimmedmean" ? number("strategy.trimFraction") : 0.1,
+        localBatchNorm: form.elements["strategy.localBatchNorm"].value || null,
       },
       personalisation: personalMethod() === "" ? null : {
         method: personalMethod(),
