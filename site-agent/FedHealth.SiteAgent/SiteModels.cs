@@ -35,14 +35,18 @@ public sealed class SiteModels(string siteId, IReadOnlyList<string> featureNames
     }
 
     /// <summary>
-    /// A job whose model predicts another task than the site's label holds (a survival model on a binary label, say), or
-    /// another number of classes than the site's multiclass label declares.
+    /// A job whose model predicts another task than the site's label holds (a survival model on a binary label, say), reads
+    /// inputs of another shape than the site's rows, or predicts another number of classes than its multiclass label declares.
     /// </summary>
     public static string? TaskProblem(ModelSpec? model, TabularData data)
     {
         var held = data.LabelTask;
         if (model is null) return null;
         if (model.Task != held.Task) return $"the job's model predicts {model.Task}, and this site's label is {held.Task}";
+        // A model whose input is not this site's rows would fail inside training: an image site's rows are images of one shape.
+        var reads = model.Input?.ToArray() ?? [model.Features];
+        if (!reads.SequenceEqual(data.InputShape))
+            return $"the job's model reads inputs of shape [{string.Join(", ", reads)}], and this site's rows are [{string.Join(", ", data.InputShape)}]";
         return held.Task == ModelTasks.Multiclass && model.Classes != held.Classes
             ? $"the job's model predicts {model.Classes} classes, and this site's label has {held.Classes}" : null;
     }

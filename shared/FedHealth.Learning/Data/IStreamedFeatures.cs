@@ -32,10 +32,13 @@ public sealed class ConcatenatedFeatures(IReadOnlyList<IStreamedFeatures> parts)
     {
         var width = Shape.Aggregate(1, (a, b) => a * b);
         var values = new float[rows.Count * width];
-        for (var i = 0; i < rows.Count; i++)
+        // One read per part, in the rows' order within it (an augmenting generator is drawn from in part order).
+        var byPart = rows.Select((row, at) => (Part: Array.FindLastIndex(starts, s => s <= row), Row: row, At: at)).GroupBy(r => r.Part);
+        foreach (var part in byPart.OrderBy(g => g.Key))
         {
-            var part = Array.FindLastIndex(starts, s => s <= rows[i]);
-            parts[part].Read([rows[i] - starts[part]], augment).CopyTo(values, i * width);
+            var read = parts[part.Key].Read(part.Select(r => r.Row - starts[part.Key]).ToList(), augment);
+            var i = 0;
+            foreach (var r in part) Array.Copy(read, i++ * width, values, r.At * width, width);
         }
         return values;
     }

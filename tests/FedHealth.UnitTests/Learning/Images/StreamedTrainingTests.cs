@@ -81,6 +81,19 @@ public sealed class StreamedTrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_site_declines_a_model_that_reads_another_shape_than_its_images_naming_both()
+    {
+        using var dataset = Open();
+        var rows = dataset.Rows();
+
+        Assert.Null(FedHealth.SiteAgent.SiteModels.TaskProblem(Cnn(), rows));
+        Assert.Equal("the job's model reads inputs of shape [3, 8, 8], and this site's rows are [1, 8, 8]",
+            FedHealth.SiteAgent.SiteModels.TaskProblem(Cnn() with { Features = 192, Input = [3, 8, 8] }, rows));
+        Assert.Equal("the job's model reads inputs of shape [64], and this site's rows are [1, 8, 8]",
+            FedHealth.SiteAgent.SiteModels.TaskProblem(Cnn() with { Kind = ModelKinds.Mlp, Input = null }, rows));
+    }
+
+    [Fact]
     public void Streamed_images_train_and_score_exactly_as_the_same_pixels_in_memory()
     {
         using var dataset = Open();
