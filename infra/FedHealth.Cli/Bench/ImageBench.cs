@@ -69,7 +69,8 @@ public static class ImageBench
             var federation = settings.ImagesPerSite is null ? shipped : FederationCut.Make(shipped, Path.Combine(work, "federation"), settings.ImagesPerSite);
             ImagePartition.EnsureData(federation, output);
             var layers = DeclaredLayers.Read(ModelKinds.Declared, Path.Combine(federation, "cnn-bn.layers.json"));
-            output.WriteLine($"Fashion-MNIST (a standard image benchmark, not medical data) on {Directory.GetFiles(Path.Combine(federation, "sites")).Length} " +
+            var siteCount = Directory.GetFiles(Path.Combine(federation, "sites")).Length;
+            output.WriteLine($"Fashion-MNIST (a standard image benchmark, not medical data) on {siteCount} " +
                 $"simulated sites, {settings.Rounds} rounds of {settings.Epochs} epoch(s), batch {settings.BatchSize}, seed {settings.Seed}; " +
                 $"{get_num_threads()} libtorch threads on {Environment.ProcessorCount} cores; secure aggregation on every run.");
             output.WriteLine($"{"run",-28}{"model",-10}{"params",9}{"federated",11}{"pooled",9}{"fed-pooled",11}{"s/round",9}{"peak MB",9}" +
@@ -86,13 +87,12 @@ public static class ImageBench
                 var reset = ProcessMemory.ResetPeak();
                 var result = await new LocalFederation(options, TextWriter.Null).Run(cancellation);
                 var peak = ProcessMemory.PeakMb();
-                var task = result.Spec.Model.Task;
                 var federated = result.Rounds[^1].Global!.Accuracy;
                 var pooled = result.Summary.PooledBaseline.Figure;
                 var parameters = ParameterLayout.For(result.Spec.Model).TotalCount;
                 var perSite = string.Join(" ", result.Rounds[^1].Sites.OrderBy(s => s.SiteId, StringComparer.Ordinal).Select(s => $"{s.Metrics.Accuracy:F3}"));
                 output.WriteLine($"{run.Name + Describe(run, result),-28}{(run.BatchNorm ? "cnn-bn" : run.Model),-10}{parameters,9:N0}{federated,11:F4}" +
-                    $"{pooled,9:F4}{federated - pooled,11:+0.0000;-0.0000}{result.Rounds.Average(r => r.Seconds),9:F1}{(reset ? $"{peak,9:F0}" : "        -")}" +
+                    $"{pooled,9:F4}{federated - pooled,11:+0.0000;-0.0000}{result.Rounds.Average(r => r.Seconds),9:F1}{(reset ? $"{peak,9:F0}" : "-",9)}" +
                     $"  {perSite}");
                 if (result.Summary.Outcome != "completed") output.WriteLine($"  the job {result.Summary.Outcome}");
             }
@@ -100,7 +100,8 @@ public static class ImageBench
                 "own batch-norm statistics); pooled: the same model trained on all sites' training images together for the same epochs (never private); " +
                 "peak MB: this process's peak resident memory during the run (all 10 sites, the coordinator and the pooled baseline in one process).");
             if (settings.MemorySteps > 0) SiteMemory(federation, settings, output);
-            output.WriteLine($"Reproduce: ./fedhealth bench images{(settings.ImagesPerSite is { } n ? $" --images-per-site {n}" : "")} --rounds {settings.Rounds} " +
+            var cut = settings.ImagesPerSite is { } n ? $" --images-per-site {n}" : "";
+            output.WriteLine($"Reproduce: ./fedhealth bench images{cut} --rounds {settings.Rounds} " +
                 $"--epochs {settings.Epochs} --learning-rate {settings.LearningRate} --batch-size {settings.BatchSize} --seed {settings.Seed}");
             return 0;
         }
@@ -153,8 +154,10 @@ public static class ImageBench
                 settings.Seed, CPU);
             var perStep = watch.Elapsed.TotalSeconds / trained.Steps;
             var peak = ProcessMemory.PeakMb();
-            output.WriteLine($"  {kind,-10}{ParameterLayout.For(spec).TotalCount,12:N0} parameters ({ParameterLayout.For(spec).TotalCount * 4 / 1e6:F1} MB as " +
-                $"float32): {perStep * 1000:F0} ms a step, resident memory {(reset ? $"peak {Math.Max(0, peak - before):F0} MB above the {before:F0} MB before" : "-")}");
+            var count = ParameterLayout.For(spec).TotalCount;
+            var memory = reset ? $"peak {Math.Max(0, peak - before):F0} MB above the {before:F0} MB before" : "-";
+            output.WriteLine($"  {kind,-10}{count,12:N0} parameters ({count * 4 / 1e6:F1} MB as float32): {perStep * 1000:F0} ms a step, " +
+                $"resident memory {memory}");
         }
     }
 }

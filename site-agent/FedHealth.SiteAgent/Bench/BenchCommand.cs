@@ -52,7 +52,8 @@ public static class BenchCommand
                     $"{(spec.Kind == "mlp" ? $", {spec.HiddenUnits} hidden" : "")}), " +
                                         $"{plan.LocalEpochs} epochs of {data.Split.Train.Rows} rows, batch {plan.BatchSize}, learning rate " +
                                             $"{plan.LearningRate}, seed {seed}; test on {data.Split.Test.Rows} rows");
-            foreach (var line in DeviceBench.Report(DeviceBench.Run(data, config.Site.Id, spec, plan, seed, devices), spec.Task)) await output.WriteLineAsync(line);
+            var runs = DeviceBench.Run(data, config.Site.Id, spec, plan, seed, devices);
+            foreach (var line in DeviceBench.Report(runs, spec.Task)) await output.WriteLineAsync(line);
             if (devices.Count == 1)
                 await output.WriteLineAsync(
                     "cuda: not available here (torch.cuda.is_available() is false): run this on the GPU machine to compare (docs/site-agent.md, GPU)");
