@@ -1,51 +1,37 @@
-using System.Collections.Concurrent;
-using System.Text;
 using FedHealth.Monitoring;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using FedHealth.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FedHealth.Tests.Integration;
 
-/// <summary>With Monitoring:OtlpEndpoint set, a deployable's spans reach an OTLP/HTTP receiver (here a loopback one that keeps what it gets).</summary>
+/// <summary>With Monitoring:OtlpEndpoint set, a deployable's spans reach an OTLP/HTTP receiver, named by the deployable.</summary>
 public sealed class TraceExportTests
 {
     [Fact]
     public async Task Spans_go_to_the_configured_collector_as_otlp_protobuf_named_by_the_deployable()
     {
-        var received = new ConcurrentQueue<(string ContentType, byte[] Body)>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var collector = builder.Build();
-        collector.MapPost("/v1/traces", async (HttpRequest request) =>
-        {
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body);
-            received.Enqueue((request.ContentType ?? "", body.ToArray()));
-            return Results.Ok();
-        });
+        await using var collector = new OtlpCollector();
         await collector.StartAsync();
-        var address = collector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-
-        var options = new MonitoringOptions { OtlpEndpoint = $"{address}/v1/traces", OtlpProtocol = "http" };
-        var exporter = new TraceExporter(options, "coordinator", NullLogger<TraceExporter>.Instance);
+        var exporter = new TraceExporter(new MonitoringOptions { OtlpEndpoint = collector.TracesUrl, OtlpProtocol = "http" }, "coordinator",
+            NullLogger<TraceExporter>.Instance);
         await exporter.StartAsync(CancellationToken.None);
-        using (FederationTracing.StartRoot("round", ("fedhealth.round", 7))) { }
-        // Stopping flushes what is batched: the span is sent before StopAsync returns.
+        string traceId;
+        using (var round = FederationTracing.StartRoot("round", ("fedhealth.job", "j-1"), ("fedhealth.round", 7)))
+        {
+            traceId = round!.TraceId.ToHexString();
+            using var child = FederationTracing.StartChild(round, "coordinator fold update", ("fedhealth.site", "DE-GBSG"));
+        }
+        // Stopping flushes what is batched: the spans are sent before StopAsync returns.
         await exporter.StopAsync(CancellationToken.None);
 
-        var (contentType, payload) = Assert.Single(received);
-        Assert.Equal("application/x-protobuf", contentType);
-        var text = Encoding.UTF8.GetString(payload);
-        Assert.Contains("fedhealth-coordinator", text);
-        Assert.Contains("round", text);
-        Assert.Contains("fedhealth.round", text);
+        var spans = collector.Spans;
+        Assert.Equal(2, spans.Count);
+        Assert.All(spans, s => Assert.Equal(("fedhealth-coordinator", traceId), (s.Service, s.TraceId)));
+        var root = Assert.Single(spans, s => s.Name == "round");
+        Assert.Equal("", root.ParentSpanId);
+        Assert.Equal(("j-1", "7"), (root.Attributes["fedhealth.job"], root.Attributes["fedhealth.round"]));
+        var fold = Assert.Single(spans, s => s.Name == "coordinator fold update");
+        Assert.Equal((root.SpanId, "DE-GBSG"), (fold.ParentSpanId, fold.Attributes["fedhealth.site"]));
     }
 
     [Fact]
