@@ -38,6 +38,9 @@ public static class OidcSignIn
             o.Scope.Clear();
             foreach (var scope in provider.Scopes) o.Scope.Add(scope);
             o.CallbackPath = CallbackPath;
+            // No front-channel sign-out address: any page could send a signed-in browser there to drop its cookie.
+            // Signing out is the dashboard's own (DELETE /api/session, with the anti-forgery token).
+            o.RemoteSignOutPath = PathString.Empty;
             o.SignInScheme = DashboardSecurity.CookieScheme;
             // The provider's tokens are not kept: the dashboard's own session is what every request presents.
             o.SaveTokens = false;

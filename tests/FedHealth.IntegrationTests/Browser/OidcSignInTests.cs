@@ -102,6 +102,17 @@ public sealed class OidcSignInTests(OidcDashboard dashboard) : IClassFixture<Oid
     }
 
     [Fact]
+    public async Task A_link_elsewhere_cannot_sign_a_user_out_through_the_front_channel_sign_out_address()
+    {
+        using var browser = new OidcBrowser(dashboard.Url);
+        await browser.SignInThroughProvider("dora", dashboard.PasswordAtProvider("dora"));
+        // What an OpenID Connect client answers at /signout-oidc by default: the dashboard has no such address.
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.Get(dashboard.Url + "/signout-oidc")).StatusCode);
+        Assert.True((await browser.Session()).SignedIn);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Get(dashboard.Url + "/api/status")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_sign_in_page_offers_the_provider_and_a_person_signs_in_through_it_in_a_real_browser()
     {
         var context = await dashboard.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
