@@ -1,5 +1,8 @@
 using System.Security.Claims;
 using FedHealth.Dashboard.Security;
+using FedHealth.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FedHealth.Tests.Browser;
 
@@ -123,6 +126,26 @@ public sealed class OidcRoleMappingTests
             "Dashboard:Oidc:Roles:auditor: 'staff' already grants lead: one value grants one role",
             "Dashboard:Oidc:Roles:site-admin: give the groups values that grant site-admin, none empty",
         ], error);
+    }
+
+    [Fact]
+    public void The_dashboard_reads_its_provider_from_its_settings_and_does_not_start_with_a_wrong_one()
+    {
+        using var temp = new TempFolder();
+        var accounts = new DashboardUsers(temp.Path).File;
+        IServiceCollection Dashboard(params (string Key, string Value)[] oidc) => new ServiceCollection().AddDashboardSecurity(new ConfigurationBuilder()
+            .AddInMemoryCollection(oidc.Select(o => new KeyValuePair<string, string?>($"Dashboard:Oidc:{o.Key}", o.Value))
+                .Append(new KeyValuePair<string, string?>("Dashboard:AccountsFile", accounts))).Build());
+
+        // No section: local accounts only, and no provider to offer.
+        Assert.Null(Dashboard().BuildServiceProvider().GetService<OidcProvider>());
+        var provider = Dashboard(("Authority", "https://login.hospital.example"), ("ClientId", "fedhealth"), ("DisplayName", "Hospital SSO"),
+                ("Roles:lead:0", "fl-leads"), ("Roles:auditor:0", "data-protection"), ("Roles:auditor:1", "audit"))
+            .BuildServiceProvider().GetRequiredService<OidcProvider>();
+        Assert.Equal(("Hospital SSO", DashboardRoles.Auditor), (provider.DisplayName, provider.Mapping.Decide(Claims("dora", "audit")).Role));
+        var wrong = Assert.Throws<InvalidOperationException>(() => Dashboard(("Authority", "http://login.hospital.example"), ("ClientId", "fedhealth"),
+            ("Roles:lead:0", "fl-leads")));
+        Assert.StartsWith("Dashboard:Oidc:Authority: 'http://login.hospital.example' must use https", wrong.Message);
     }
 
     [Fact]
