@@ -119,6 +119,11 @@ public sealed class OidcSignInTests(OidcDashboard dashboard) : IClassFixture<Oid
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(dashboard.Url);
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Sign in with {Provider}" }).WaitForAsync();
+        // Signed out: the form and the provider's button, none of the signed-in header.
+        foreach (var signedInOnly in new[] { "#nav", "#sign-out", "#live", "#user" })
+            Assert.False(await page.Locator(signedInOnly).IsVisibleAsync(), $"{signedInOnly} shows while signed out");
+        await DashboardBrowserTests.AccessibleAndFits(page, "oidc-sign-in");
         await page.GetByRole(AriaRole.Link, new() { Name = $"Sign in with {Provider}" }).ClickAsync();
         await page.GetByLabel("User name").FillAsync("alice");
         await page.GetByLabel("Password").FillAsync(dashboard.PasswordAtProvider("alice"));
@@ -128,6 +133,25 @@ public sealed class OidcSignInTests(OidcDashboard dashboard) : IClassFixture<Oid
         // The lead's page: the jobs list with its New job action, fed live over the hub.
         await page.GetByRole(AriaRole.Link, new() { Name = "New job" }).WaitForAsync();
         await LocalDashboard.Screenshot(page, "oidc-signed-in-lead");
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_person_whose_groups_grant_no_role_sees_why_in_the_browser_and_finds_the_way_back()
+    {
+        var context = await dashboard.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(dashboard.Url);
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Sign in with {Provider}" }).ClickAsync();
+        await page.GetByLabel("User name").FillAsync("mallory");
+        await page.GetByLabel("Password").FillAsync(dashboard.PasswordAtProvider("mallory"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "You may not use this dashboard" }).WaitForAsync();
+        Assert.Contains("holds no 'groups' value that this dashboard maps to a FedHealth role", await page.Locator("#sign-in-refused").TextContentAsync());
+        await DashboardBrowserTests.AccessibleAndFits(page, "oidc-refused-phone");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to sign-in" }).ClickAsync();
+        await page.GetByLabel("User name").WaitForAsync();
         await context.CloseAsync();
     }
 
