@@ -226,6 +226,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
+    /// <summary>A job that stops mid-round (passivated, its node leaving) ends its round's span, marked so, rather than losing it.</summary>
+    protected override void PostStop()
+    {
+        roundSpan?.SetTag("fedhealth.interrupted", true).Dispose();
+        roundSpan = null;
+        base.PostStop();
+    }
+
     /// <summary>The pruned rows' space given back, off this actor's thread.</summary>
     private void Reclaim()
     {
