@@ -63,6 +63,7 @@ public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePip
     private System.Diagnostics.Activity? Span(ConsumeContext context, IJobMessage request, string name) =>
         FederationTracing.StartFrom(context, name, System.Diagnostics.ActivityKind.Consumer, ("fedhealth.site", agent.Id),
             ("fedhealth.job", request.JobId.ToString()), ("fedhealth.round", request is IRoundMessage r ? r.Round : null));
+
     public Task Consume(ConsumeContext<RoundStarted> context) => OnRoundStarted(context, context.Message);
 
     public Task Consume(ConsumeContext<EvaluationRequested> context) => OnEvaluationRequested(context, context.Message);
