@@ -21,14 +21,19 @@ public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePip
     public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested),
         typeof(CrossSiteEvaluationRequested) }.ToDictionary(t => t.Name);
 
-    public Task Consume(ConsumeContext<MaskingKeysCollected> context) => Answer(context, () => agent.OnKeysCollected(context.Message));
-    public Task Consume(ConsumeContext<SharesRelayed> context) => Answer(context, () => agent.OnSharesRelayed(context.Message));
-    public Task Consume(ConsumeContext<UnmaskingRequested> context) => Answer(context, () => agent.OnUnmaskingRequested(context.Message));
+    public Task Consume(ConsumeContext<MaskingKeysCollected> context) =>
+        Answer(context, context.Message, "site share keys", () => agent.OnKeysCollected(context.Message));
+    public Task Consume(ConsumeContext<SharesRelayed> context) =>
+        Answer(context, context.Message, "site mask update", () => agent.OnSharesRelayed(context.Message));
+    public Task Consume(ConsumeContext<UnmaskingRequested> context) =>
+        Answer(context, context.Message, "site unmask", () => agent.OnUnmaskingRequested(context.Message));
 
     /// <summary>Publishes an answer (in slices when too large for the broker), retried with backoff behind the site's circuit breaker.</summary>
     private async Task Send(ConsumeContext context, ISiteRoundMessage answer)
     {
         if (answer is RoundDeclined declined) FederationMetrics.Declined(declined.Reason, "sent");
+        using var span = FederationTracing.Source.StartActivity("site submit", System.Diagnostics.ActivityKind.Producer);
+        span?.SetTag("fedhealth.site", agent.Id).SetTag("fedhealth.message", answer.GetType().Name);
         foreach (var part in chunked.Messages(answer, agent.Id))
             await publishing.ExecuteAsync(async ct => await context.Publish(part, part.GetType(), ct), context.CancellationToken);
     }
@@ -48,10 +53,17 @@ public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePip
         else if (whole is CrossSiteEvaluationRequested crossSite) await OnCrossSiteRequested(context, crossSite);
     }
 
-    private async Task Answer(ConsumeContext context, Func<ISiteRoundMessage?> step)
+    private async Task Answer(ConsumeContext context, IJobMessage request, string name, Func<ISiteRoundMessage?> step)
     {
+        using var span = Span(context, request, name);
         if (await OnTrainingThread(step) is { } answer) await Send(context, answer);
     }
+
+    /// <summary>This site's span for a request, a child of the coordinator's round span the request's trace header names.</summary>
+    private System.Diagnostics.Activity? Span(ConsumeContext context, IJobMessage request, string name) =>
+        FederationTracing.StartFrom(context, name, System.Diagnostics.ActivityKind.Consumer, ("fedhealth.site", agent.Id),
+            ("fedhealth.job", request.JobId.ToString()), ("fedhealth.round", request is IRoundMessage r ? r.Round : null));
+
     public Task Consume(ConsumeContext<RoundStarted> context) => OnRoundStarted(context, context.Message);
 
     public Task Consume(ConsumeContext<EvaluationRequested> context) => OnEvaluationRequested(context, context.Message);
@@ -59,6 +71,7 @@ public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePip
     public async Task Consume(ConsumeContext<CountRequested> context)
     {
         if (!context.Message.Participants.Contains(agent.Id)) return;
+        using var span = Span(context, context.Message, "site count");
         if (await OnTrainingThread(() => agent.Count(context.Message)) is { } answer) await Send(context, answer);
     }
 
@@ -67,6 +80,7 @@ public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePip
     private async Task OnCrossSiteRequested(ConsumeContext context, CrossSiteEvaluationRequested request)
     {
         if (!request.Participants.Contains(agent.Id)) return;
+        using var span = Span(context, request, "site cross-site evaluation");
         if (await OnTrainingThread(() => agent.CrossEvaluate(request)) is { } answer) await Send(context, answer);
     }
 
@@ -74,12 +88,14 @@ public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePip
     {
         if (!round.Participants.Contains(agent.Id)) return;
         spool.DropBefore(round.JobId, round.Round);
+        using var span = Span(context, round, "site train");
         if (await OnTrainingThread(() => agent.Train(round)) is { } answer) await Send(context, answer);
     }
 
     private async Task OnEvaluationRequested(ConsumeContext context, EvaluationRequested request)
     {
         if (!request.Participants.Contains(agent.Id)) return;
+        using var span = Span(context, request, "site evaluate");
         if (await OnTrainingThread(() => agent.Evaluate(request)) is { } answer) await Send(context, answer);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -46,6 +47,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private IReadOnlyDictionary<string, DateTimeOffset> lastSeen = new Dictionary<string, DateTimeOffset>();
     private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(2);
     private readonly ILoggingAdapter log = Context.GetLogger();
+    /// <summary>
+    /// The open round's span (null when nobody listens): its requests carry it to the sites, and the coordinator's work
+    /// on the answers is its children.
+    /// </summary>
+    private Activity? roundSpan;
 
     /// <summary>The site messages that may arrive in slices (a large model's update, a shared personal model).</summary>
     public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(UpdateSubmitted), typeof(SealedUpdateSubmitted),
@@ -146,7 +152,10 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             // The step's deadline may have moved on since this timer was armed (a late request gets a full window).
             var left = state.Deadline - Now;
             if (left > TimeSpan.Zero) { Timers.StartSingleTimer(DeadlineTimer, d, left); return; }
-            PersistDecided(state.OnDeadline(d.Step, Now, Unreachable()));
+            using var span = FederationTracing.StartChild(roundSpan, "coordinator deadline", ("fedhealth.round", state.Round));
+            var closing = state.OnDeadline(d.Step, Now, Unreachable());
+            if (closing.Any(e => e is RoundAggregated)) FederationTracing.Aggregated(span);
+            PersistDecided(closing);
         });
         Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, "sealed update"));
         Command<MaskingKeysAdvertised>(m => Handle(() => state.OnSecureMessage(m, Now), m, "key advertisement"));
@@ -217,6 +226,14 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
+    /// <summary>A job that stops mid-round (passivated, its node leaving) ends its round's span, marked so, rather than losing it.</summary>
+    protected override void PostStop()
+    {
+        roundSpan?.SetTag("fedhealth.interrupted", true).Dispose();
+        roundSpan = null;
+        base.PostStop();
+    }
+
     /// <summary>The pruned rows' space given back, off this actor's thread.</summary>
     private void Reclaim()
     {
@@ -273,7 +290,9 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
             return;
         }
+        using var span = FederationTracing.StartChild(roundSpan, $"coordinator fold {what}", ("fedhealth.site", siteId), ("fedhealth.round", round));
         var decision = decide();
+        if (decision.Events.Any(e => e is RoundAggregated)) FederationTracing.Aggregated(span);
         if (dataKind is not null) transfers.Inbound(state, message, siteId, round, dataKind, decision.Refusal, Self);
         if (decision.Note is { } note) log.Info("job {0}: {1}", state.JobId, note);
         if (decision.Refusal is { } reason) { Refuse(state.JobId, siteId, round, what, reason, replyTo); return; }
@@ -362,6 +381,9 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         switch (e)
         {
             case RoundStartedEvent started:
+                roundSpan?.Dispose();
+                roundSpan = FederationTracing.StartRoot("round", ("fedhealth.job", state.JobId.ToString()), ("fedhealth.round", started.Round),
+                    ("fedhealth.kind", state.Spec.Kind));
                 spool?.DropBefore(state.JobId, started.Round);
                 if (journal.Snapshots && state.AtRoundBoundary) SaveSnapshot(state.Snapshot());
                 ResumePhase();
@@ -404,8 +426,12 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 foreach (var spent in closed.Summary.Privacy) FederationMetrics.Epsilon(state.JobId, spent.SiteId, spent.Epsilon);
                 log.Info("job {0}: round {1} closed, global AUC {2:F4}", state.JobId, closed.Summary.Round, closed.Summary.Global?.Auc);
                 Publish(closed.Summary);
+                roundSpan?.SetTag("fedhealth.contributors", closed.Summary.Contributors.Count).Dispose();
+                roundSpan = null;
                 break;
             case JobFinished finished:
+                roundSpan?.Dispose();
+                roundSpan = null;
                 FederationMetrics.JobEnded(finished.OutcomeName);
                 // Nothing is pending any more: the ended job is snapshotted and its last round's events pruned too.
                 if (journal.Snapshots) SaveSnapshot(state.Snapshot());
@@ -461,5 +487,6 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
 
     /// <param name="step">The step whose request this is (its deadline waits for the confirmation); -1 for notices.</param>
     private void Publish<T>(T message, int step = -1) where T : class =>
-        publisher.Publish(message).PipeTo(Self, success: () => new Published(step), failure: ex => new PublishFailed(message.GetType().Name, ex, step));
+        FederationTracing.WithCurrent(roundSpan, () => publisher.Publish(message))
+            .PipeTo(Self, success: () => new Published(step), failure: ex => new PublishFailed(message.GetType().Name, ex, step));
 }

@@ -9,7 +9,8 @@ namespace FedHealth.Dashboard.Security;
 /// <summary>
 /// Sign-in for the dashboard: browsers hold an HttpOnly, SameSite=Strict cookie and send an anti-forgery header
 /// with every change; API clients send a bearer token from POST /api/token. One policy scheme picks the handler
-/// by the Authorization header, so every endpoint and the hub accept either and check roles the same way.
+/// by the Authorization header, so every endpoint and the hub accept either and check roles the same way. Browsers may
+/// also sign in through an OpenID Connect provider (<see cref="OidcSignIn"/>), which ends in the same cookie session.
 /// </summary>
 public static class DashboardSecurity
 {
@@ -52,7 +53,8 @@ public static class DashboardSecurity
                 o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
             })
-            .AddBearerToken(TokenScheme, o => o.BearerTokenExpiration = TokenLifetime);
+            .AddBearerToken(TokenScheme, o => o.BearerTokenExpiration = TokenLifetime)
+            .AddOidcSignIn(services, configuration);
 
         services.AddAuthorizationBuilder()
             .AddPolicy(DashboardRoles.ReadPolicy, p => p.RequireAuthenticatedUser().RequireRole(DashboardRoles.All))

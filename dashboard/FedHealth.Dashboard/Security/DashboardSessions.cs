@@ -10,26 +10,35 @@ namespace FedHealth.Dashboard.Security;
 /// The sessions this dashboard issued and has not ended. A cookie or bearer token is only a claim to one of them:
 /// every request is checked against this list and against the accounts file as it is now, so signing out, removing
 /// an account, changing its role or setting a new password ends its sessions at once (a copied cookie included).
+/// A session opened through an OpenID Connect provider is checked against this list only (the provider is not asked
+/// again; its role holds until the session ends) and never against the accounts file, whatever name it carries.
 /// Held in memory: restarting the dashboard signs everyone out.
 /// </summary>
 public sealed class DashboardSessions(AccountStore accounts, TimeProvider clock, ILogger<DashboardSessions> log)
 {
     public const string SessionClaim = "fedhealth:session";
     public const string StampClaim = "fedhealth:stamp";
-    private readonly ConcurrentDictionary<string, DateTimeOffset> live = new();
+    public const string ProviderClaim = "fedhealth:provider";
+    private readonly ConcurrentDictionary<string, LiveSession> live = new();
     private readonly ILogger log = log;
 
     /// <summary>A new session for <paramref name="account"/>, as the principal the cookie or token will carry.</summary>
-    public ClaimsPrincipal Open(DashboardAccount account, string scheme, TimeSpan lifetime)
+    public ClaimsPrincipal Open(DashboardAccount account, string scheme, TimeSpan lifetime) =>
+        Open(account.User, account.Role, new Claim(StampClaim, Stamp(account)), provider: null, scheme, lifetime);
+
+    /// <summary>A new session for a user an OpenID Connect provider vouched for, with the role its claims map to.</summary>
+    public ClaimsPrincipal OpenExternal(string user, string role, string provider, string scheme, TimeSpan lifetime) =>
+        Open(user, role, new Claim(ProviderClaim, provider), provider, scheme, lifetime);
+
+    private ClaimsPrincipal Open(string user, string role, Claim origin, string? provider, string scheme, TimeSpan lifetime)
     {
         var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        live[id] = clock.GetUtcNow() + lifetime;
-        return new(new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.Name, account.User), new Claim(ClaimTypes.Role, account.Role),
-            new Claim(SessionClaim, id), new Claim(StampClaim, Stamp(account)),
-        ], scheme));
+        live[id] = new LiveSession(clock.GetUtcNow() + lifetime, provider);
+        return new(new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.Role, role), new Claim(SessionClaim, id), origin], scheme));
     }
+
+    /// <summary>Until when a session lives, and the provider that opened it (null: a local account).</summary>
+    private sealed record LiveSession(DateTimeOffset Until, string? Provider);
 
     /// <summary>Ends the session <paramref name="user"/> carries, if any.</summary>
     public void Close(ClaimsPrincipal user)
@@ -41,9 +50,12 @@ public sealed class DashboardSessions(AccountStore accounts, TimeProvider clock,
     public string? Problem(ClaimsPrincipal user)
     {
         var name = user.Identity?.Name;
-        if (user.FindFirst(SessionClaim)?.Value is not { } id || !live.TryGetValue(id, out var until))
+        if (user.FindFirst(SessionClaim)?.Value is not { } id || !live.TryGetValue(id, out var session))
             return "the session has ended (signed out, or the dashboard restarted)";
-        if (until <= clock.GetUtcNow()) { live.TryRemove(id, out _); return "the session has expired"; }
+        if (session.Until <= clock.GetUtcNow()) { live.TryRemove(id, out _); return "the session has expired"; }
+        if (session.Provider is { } provider)
+            return user.FindFirst(ProviderClaim)?.Value == provider ? null : $"the session was opened through {provider}, not as this user";
+        if (user.HasClaim(c => c.Type == ProviderClaim)) return "a provider's user claims a local account's session";
         if (name is null || accounts.Find(name) is not { } account) return $"account '{name}' no longer exists";
         if (user.FindFirst(StampClaim)?.Value != Stamp(account)) return $"account '{name}' changed (role or password) since it signed in";
         return null;

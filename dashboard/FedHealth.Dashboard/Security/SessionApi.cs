@@ -6,14 +6,18 @@ namespace FedHealth.Dashboard.Security;
 /// <summary>What a sign-in sends.</summary>
 public sealed record SignInRequest(string? User, string? Password);
 
-/// <summary>Who is signed in (if anyone), and the anti-forgery token the page sends back with every change.</summary>
-public sealed record SessionInfo(bool SignedIn, string? User, string? Role, string Csrf);
+/// <summary>
+/// Who is signed in (if anyone), the anti-forgery token the page sends back with every change, and the display name of
+/// the OpenID Connect provider users may also sign in with (null when none is configured).
+/// </summary>
+public sealed record SessionInfo(bool SignedIn, string? User, string? Role, string Csrf, string? SignInWith = null);
 
 /// <summary>/api/session (the browser's cookie sign-in and sign-out) and /api/token (bearer tokens for API clients).</summary>
 public static class SessionApi
 {
     public static void MapSessionApi(this IEndpointRouteBuilder app)
     {
+        app.MapOidcSignIn();
         app.MapGet("/api/session", (HttpContext context, IAntiforgery antiforgery) => Session(context, antiforgery)).AllowAnonymous();
 
         app.MapPost("/api/session", async (SignInRequest? request, HttpContext context, IAntiforgery antiforgery, AccountStore accounts,
@@ -46,7 +50,8 @@ public static class SessionApi
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         var user = context.User.Identity is { IsAuthenticated: true } ? context.User : null;
-        return new SessionInfo(user is not null, user?.Identity?.Name, user?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value, tokens.RequestToken!);
+        return new SessionInfo(user is not null, user?.Identity?.Name, user?.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value, tokens.RequestToken!,
+            context.RequestServices.GetService<OidcProvider>()?.DisplayName);
     }
 
     /// <summary>Null, with the <paramref name="account"/> to sign in, when the user and password are right; otherwise the answer to give.</summary>

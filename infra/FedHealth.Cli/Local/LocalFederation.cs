@@ -137,6 +137,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         if (!options.Headless)
         {
             accounts = LocalAccounts.Ensure(options.DataDir);
+            builder.Configuration.AddInMemoryCollection(options.DashboardSettings);
             builder.Configuration["Dashboard:AccountsFile"] = accounts.File;
             builder.Services.AddDashboard(builder.Configuration);
         }

@@ -16,6 +16,8 @@ public sealed record LocalRunOptions
     /// <summary>The layers of a "declared" model (read from the file <c>--layers</c> names); null for a preset.</summary>
     public IReadOnlyList<LayerSpec>? Layers { get; init; }
     public int Port { get; init; } = 5080;
+    /// <summary>Further dashboard settings (keys as in its configuration, e.g. Dashboard:Oidc:Authority); none unless given.</summary>
+    public IReadOnlyDictionary<string, string?> DashboardSettings { get; init; } = new Dictionary<string, string?>();
     /// <summary>Where the federation's /metrics (Prometheus) and /healthz are served on 127.0.0.1; null: not served.</summary>
     public int? MetricsPort { get; init; }
     public required string FederationDir { get; init; }

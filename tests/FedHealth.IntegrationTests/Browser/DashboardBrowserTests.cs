@@ -358,7 +358,7 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
     }
 
     /// <summary>No serious or critical accessibility violation (axe-core), no sideways scrolling, and a screenshot.</summary>
-    private static async Task AccessibleAndFits(IPage page, string name)
+    internal static async Task AccessibleAndFits(IPage page, string name)
     {
         await LocalDashboard.Screenshot(page, name);
         var axe = await page.RunAxe();

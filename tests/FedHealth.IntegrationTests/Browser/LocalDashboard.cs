@@ -35,9 +35,16 @@ public class LocalDashboard : IAsyncLifetime
 
     public string Password(string user) => LocalAccounts.PasswordOf(DataDir, user);
 
-    public async Task InitializeAsync()
+    /// <summary>Further settings of the dashboard (a subclass's OpenID Connect provider); none here.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> DashboardSettings => new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
     {
-        var options = new LocalRunOptions { DataDir = temp.Path, FederationDir = LocalRunOptions.ShippedFederation(federation), Port = new Uri(Url).Port };
+        var options = new LocalRunOptions
+        {
+            DataDir = temp.Path, FederationDir = LocalRunOptions.ShippedFederation(federation), Port = new Uri(Url).Port,
+            DashboardSettings = DashboardSettings,
+        };
         serving = new LocalFederation(options, TextWriter.Null).Serve(stop.Token);
         using var http = new HttpClient { BaseAddress = new Uri(Url) };
         await Eventually.Get(async () => serving.IsFaulted ? throw serving.Exception!.InnerException!
@@ -148,7 +155,7 @@ public class LocalDashboard : IAsyncLifetime
     public static Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         playwright?.Dispose();

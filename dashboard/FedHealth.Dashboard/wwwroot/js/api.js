@@ -3,7 +3,7 @@
 let csrf = "";
 let onSignedOut = () => {};
 
-export const session = { user: null, role: null };
+export const session = { user: null, role: null, signInWith: null };
 export const isLead = () => session.role === "lead";
 export function whenSignedOut(handler) { onSignedOut = handler; }
 
@@ -26,6 +26,7 @@ function remember(info) {
   csrf = info.csrf;
   session.user = info.signedIn ? info.user : null;
   session.role = info.signedIn ? info.role : null;
+  session.signInWith = info.signInWith ?? null;
   return info;
 }
 

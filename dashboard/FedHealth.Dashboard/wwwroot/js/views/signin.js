@@ -1,5 +1,6 @@
-// Sign-in form: a lead, an auditor or a site admin signs in with a local account.
-import { api } from "../api.js";
+// Sign-in form: a lead, an auditor or a site admin signs in with a local account, or through the organisation's
+// OpenID Connect provider when the dashboard has one (a plain link: the provider's pages take over the browser).
+import { api, session } from "../api.js";
 import { esc } from "../format.js";
 
 export function renderSignIn(main, done) {
@@ -15,6 +16,8 @@ export function renderSignIn(main, done) {
         <p id="sign-in-error" class="error" role="alert"></p>
         <button type="submit">Sign in</button>
       </form>
+      ${session.signInWith ? `<p class="or">or</p>
+      <p><a id="sign-in-oidc" class="button secondary" href="/api/session/oidc">Sign in with ${esc(session.signInWith)}</a></p>` : ""}
     </section>`;
   const form = main.querySelector("#sign-in");
   const error = main.querySelector("#sign-in-error");
