@@ -133,7 +133,7 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     {
         var weights = FlatParametersOf(update);
         var input = new ulong[weights.Length + 1];
-        for (var i = 0; i < weights.Length; i++) input[i] = ring.Encode((double)weights[i] * update.SampleCount, parties, i);
+        ring.EncodeAll(weights, update.SampleCount, parties, input);
         input[^1] = ring.Encode(update.SampleCount, parties);
         return input;
     }

@@ -138,7 +138,7 @@ public static class SecureAggregationBench
             var masked = AtSite(id, () =>
             {
                 var input = new ulong[update.Length + 1];
-                for (var k = 0; k < update.Length; k++) input[k] = FixedPointRing.Encode(update[k] * 100.0, k);
+                SecureRing.Wide.EncodeAll(update, 100.0, updates.Count, input);
                 input[^1] = FixedPointRing.Encode(100);
                 return clients[id].OnSharesRelayed(relayed, input, 0.5, "cpu", null);
             });

@@ -103,14 +103,13 @@ public sealed class SecureRoundClient : IDisposable
             throw new SecureRoundException(
                 $"site policy: {sharers.Count} sites shared, this site sends its masked update only among at least {minParticipants}");
 
-        var masked = (ulong[])input.Clone();
         var masks = new List<(byte[] Seed, bool Subtract)> { (selfSeed, false) };
         foreach (var other in sharers.Where(s => s != self))
             masks.Add(
                 (PairwiseMask.Seed(maskingKey, adverts[other].MaskingKey, job, round, settings.RoundNonce, self, other), !PairwiseMask.Adds(self, other)));
-        MaskExpander.ApplyAll(masks, masked);
-        var wire = SecureRing.Of(settings).ToWire(masked);
-        var box = SealedBox.Seal(settings.CoordinatorKey, wire, SignedContent.Context("masked", job, round, settings.RoundNonce, self));
+        var wire = SecureRing.Of(settings).MaskToWire(input, masks);
+        foreach (var (seed, _) in masks.Skip(1)) CryptographicOperations.ZeroMemory(seed);
+        var box = SealedBox.SealInPlace(settings.CoordinatorKey, wire, SignedContent.Context("masked", job, round, settings.RoundNonce, self));
         var unsigned = new MaskedUpdateSubmitted
         {
             JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self, Box = ToPayload(box),
