@@ -34,7 +34,10 @@ public sealed class AesCtrKeystream
     /// <summary>Whether this machine encrypts with AES-NI (otherwise the ECB fallback runs).</summary>
     public static bool Accelerated => AesNi.IsSupported;
 
-    /// <summary>Adds (or subtracts) the keystream from element <paramref name="firstElement"/> on (even: a block boundary) to <paramref name="target"/>.</summary>
+    /// <summary>
+    /// Adds (or subtracts) the keystream from element <paramref name="firstElement"/> on (even: a block boundary) to
+    /// <paramref name="target"/>.
+    /// </summary>
     public void AddTo(Span<ulong> target, long firstElement, bool subtract)
     {
         if (firstElement % 2 != 0) throw new ArgumentOutOfRangeException(nameof(firstElement), "a keystream range starts on an even element");
@@ -162,7 +165,10 @@ public sealed class AesCtrKeystream
 
     private const int PortableChunkBytes = 64 * 1024;
 
-    /// <summary>The same keystream through <see cref="Aes.EncryptEcb(ReadOnlySpan{byte}, Span{byte}, PaddingMode)"/>: also the reference the tests hold the fast path to.</summary>
+    /// <summary>
+    /// The same keystream through <see cref="Aes.EncryptEcb(ReadOnlySpan{byte}, Span{byte}, PaddingMode)"/>: also the
+    /// reference the tests hold the fast path to.
+    /// </summary>
     public void AddToByEcb(Span<ulong> target, long firstElement, bool subtract)
     {
         if (firstElement % 2 != 0) throw new ArgumentOutOfRangeException(nameof(firstElement), "a keystream range starts on an even element");

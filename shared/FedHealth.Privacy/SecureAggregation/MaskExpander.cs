@@ -29,7 +29,8 @@ public static class MaskExpander
     public static void ApplyAll(IReadOnlyList<(byte[] Seed, bool Subtract)> masks, byte[] target)
     {
         if (target.Length % sizeof(ulong) != 0) throw new ArgumentException($"{target.Length} bytes are not whole 64-bit elements", nameof(target));
-        ApplyAll(masks, target.Length / sizeof(ulong), (start, count) => MemoryMarshal.Cast<byte, ulong>(target.AsSpan(start * sizeof(ulong), count * sizeof(ulong))));
+        ApplyAll(masks, target.Length / sizeof(ulong),
+            (start, count) => MemoryMarshal.Cast<byte, ulong>(target.AsSpan(start * sizeof(ulong), count * sizeof(ulong))));
     }
 
     private delegate Span<ulong> RangeOf(int start, int count);
