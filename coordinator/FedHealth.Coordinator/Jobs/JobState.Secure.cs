@@ -203,7 +203,9 @@ public sealed partial class JobState
         if (Spec.SecureAggregationGraph == MaskingGraph.Sparse)
             SecureSettings = SecureSettings with
             {
-                Graph = MaskingGraph.Sparse, Neighbours = Spec.SecureAggregationNeighbours, Threshold = Spec.SecureAggregationThreshold,
+                Graph = MaskingGraph.Sparse,
+                Neighbours = Spec.SecureAggregationNeighbours,
+                Threshold = Spec.SecureAggregationThreshold,
                 Roster = Participants.Order(StringComparer.Ordinal).ToList(),
             };
         secure = new SecureRoundServer(JobId, started.Round, SecureSettings, Participants, keys.Trust.Sites, keys.CoordinatorKey, Kind.SecureInputLength(this),

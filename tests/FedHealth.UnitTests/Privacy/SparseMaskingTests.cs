@@ -126,7 +126,10 @@ public sealed class SparseMaskingTests : IDisposable
     {
         var spec = JobFixtures.Spec() with
         {
-            SecureAggregation = true, SecureAggregationGraph = "sparse", SecureAggregationNeighbours = 6, SecureAggregationThreshold = 4,
+            SecureAggregation = true,
+            SecureAggregationGraph = "sparse",
+            SecureAggregationNeighbours = 6,
+            SecureAggregationThreshold = 4,
         };
         Assert.Empty(SecureGraphRules.Problems(spec));
         string ProblemsOf(JobSpec changed) => string.Join("|", SecureGraphRules.Problems(changed));
