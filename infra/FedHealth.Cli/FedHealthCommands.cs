@@ -162,7 +162,8 @@ public static class FedHealthCommands
             }, Console.Out, cancellation);
         }));
         return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation, StrategyBench.Command(),
-            PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(),
+            PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), SecureAggregationScaleBench.Command(),
+            CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(),
             JournalSizeBench.Command(), JournalGrowthBench.Command(), ReadModelBench.Command(), SoakBench.Command(), DpStepBench.Command() };
     }
 

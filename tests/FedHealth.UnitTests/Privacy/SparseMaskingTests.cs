@@ -141,6 +141,31 @@ public sealed class SparseMaskingTests : IDisposable
         Assert.Contains("secureAggregationGraph: a sparse masking graph needs secureAggregation", ProblemsOf(spec with { SecureAggregation = false }));
     }
 
+    [Theory]
+    [InlineData(0.05, 0.10)]
+    [InlineData(0.10, 0.10)]
+    [InlineData(0.0, 0.05)]
+    public void Bell_et_al_s_parameters_keep_a_sites_secrets_apart_and_grow_far_slower_than_the_sites(double corrupt, double dropouts)
+    {
+        var chosen = new[] { 50, 100, 200, 500, 1000 }.Select(n => (N: n, Graph: SparseGraphParameters.For(n, corrupt, dropouts))).ToList();
+        Assert.All(chosen, c =>
+        {
+            var (k, t) = Assert.NotNull(c.Graph);
+            Assert.True(k % 2 == 0 && k < c.N - 1, $"k = {k} at n = {c.N}");
+            Assert.True(2 * t > k + 1 && t <= k, $"t = {t}, k = {k}");
+            Assert.Empty(SecureGraphRules.Problems(JobFixtures.Spec() with
+            {
+                SecureAggregation = true,
+                SecureAggregationGraph = "sparse",
+                SecureAggregationNeighbours = k,
+                SecureAggregationThreshold = t,
+            }));
+        });
+        // Ten times the sites (100 to 1,000), less than a third of ten times the neighbours.
+        Assert.True(chosen[^1].Graph!.Value.Neighbours * 3 < 10 * chosen[1].Graph!.Value.Neighbours);
+        Assert.Null(SparseGraphParameters.For(3, corrupt, dropouts));
+    }
+
     private UnmaskingSharesSubmitted Resealed(UnmaskingSharesSubmitted answer, IReadOnlyList<RevealedShare> shares)
     {
         var box = SealedBox.Seal(settings.CoordinatorKey, RevealedShares.ToBytes(shares),
