@@ -25,6 +25,15 @@ internal sealed class SecureRoundTimings
     public double CriticalPath => SlowestSiteTotal + CoordinatorTotal;
     public double AllParties => Sites.Keys.Sum(SiteTotal) + CoordinatorTotal;
 
+    /// <summary>Each party's best of several rounds of the same work: the run where its total was least, step by step as then.</summary>
+    public static SecureRoundTimings Best(IReadOnlyList<SecureRoundTimings> runs)
+    {
+        var best = new SecureRoundTimings();
+        foreach (var id in runs[0].Sites.Keys) best.Sites[id] = runs.MinBy(r => r.SiteTotal(id))!.Sites[id];
+        foreach (var (step, seconds) in runs.MinBy(r => r.CoordinatorTotal)!.Coordinator) best.Coordinator[step] = seconds;
+        return best;
+    }
+
     /// <summary>Runs the round on <paramref name="updates"/> (weighted by 100 samples each) and checks the recovered sample count.</summary>
     public static SecureRoundTimings Run(IReadOnlyList<float[]> updates, Func<int, SecureRoundSettings, SecureRoundSettings>? configure = null)
     {
@@ -82,6 +91,7 @@ internal sealed class SecureRoundTimings
 
     private static T Timed<T>(Dictionary<string, double> into, string step, Func<T> work)
     {
+        PartyHeaps.Separate();
         var watch = Stopwatch.StartNew();
         var result = work();
         into[step] += watch.Elapsed.TotalSeconds;
