@@ -15,7 +15,10 @@ public static class SecureAggregationScaleBench
     public static Command Command()
     {
         var parameters = new Option<int>("--parameters") { Description = "Model size", DefaultValueFactory = _ => 100_000 };
-        var sites = new Option<int[]>("--sites") { Description = "Site counts", DefaultValueFactory = _ => [10, 50, 100, 500], AllowMultipleArgumentsPerToken = true };
+        var sites = new Option<int[]>("--sites")
+        {
+            Description = "Site counts", DefaultValueFactory = _ => [10, 50, 100, 500], AllowMultipleArgumentsPerToken = true,
+        };
         var corrupt = new Option<double>("--corrupt") { Description = "Fraction of sites colluding with the coordinator", DefaultValueFactory = _ => 0.05 };
         var dropouts = new Option<double>("--dropouts") { Description = "Fraction of sites dropping out", DefaultValueFactory = _ => 0.10 };
         var command = new Command("secure-aggregation-scale", "Full SecAgg, SecAgg+ (sparse graph) and plain FedAvg from ten to hundreds of sites.")
@@ -35,7 +38,8 @@ public static class SecureAggregationScaleBench
 
     public static void Run(int parameters, IReadOnlyList<int> siteCounts, double corrupt, double dropouts, TextWriter output)
     {
-        output.WriteLine($"One round, {parameters:N0} parameters, every party in one process one after another on this machine's {Environment.ProcessorCount} " +
+        output.WriteLine($"One round, {parameters:N0} parameters, every party in one process one after another on this machine's " +
+            $"{Environment.ProcessorCount} " +
             $"cores. Sparse graph: Bell et al.'s degree k and threshold t for {corrupt:P0} corrupt sites and {dropouts:P0} dropouts " +
             $"(security 2^-{SparseGraphParameters.SecurityBits}, failure 2^-{SparseGraphParameters.CorrectnessBits}); full: t = n/2 + 1.");
         output.WriteLine($"{"sites",6}{"graph",8}{"k",5}{"t",5}{"site mean s",13}{"slowest s",11}{"coordinator s",15}{"all parties s",15}" +
@@ -58,7 +62,8 @@ public static class SecureAggregationScaleBench
                 output.WriteLine($"{n,6}{"sparse",8}   none: no degree below n - 1 meets the bounds at this size; the full graph is the choice");
                 continue;
             }
-            var sparse = SecureRoundTimings.Run(updates, (_, s) => s with { Graph = MaskingGraph.Sparse, Neighbours = k, Threshold = threshold, Roster = Ids(n) });
+            var sparse = SecureRoundTimings.Run(updates,
+                (_, s) => s with { Graph = MaskingGraph.Sparse, Neighbours = k, Threshold = threshold, Roster = Ids(n) });
             var graph = MaskingGraph.Of(new SecureRoundSettings
             {
                 RoundNonce = new byte[16], Threshold = threshold, CoordinatorKey = [], Graph = MaskingGraph.Sparse, Neighbours = k, Roster = Ids(n),
