@@ -35,6 +35,8 @@ public sealed class SecureRoundServer
     private byte[]? opened;
     /// <summary>From the unmasking step on: whose secrets must be rebuilt, and each one's share holders with their points.</summary>
     private Dictionary<string, Dictionary<string, byte>> holdersOf = new();
+    /// <summary>Survivors and dropped as sets: every revealed share of every site is checked against them.</summary>
+    private HashSet<string> survivorSet = [], droppedSet = [];
     private readonly SecureRing ring;
 
     public SecurePhase Phase { get; private set; } = SecurePhase.Keys;
@@ -178,6 +180,7 @@ public sealed class SecureRoundServer
         holdersOf = needed;
         Survivors = survivors;
         Dropped = dropped;
+        (survivorSet, droppedSet) = (survivors.ToHashSet(), dropped.ToHashSet());
         Phase = SecurePhase.Unmasking;
         return new UnmaskingRequested { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Survivors = Survivors, Dropped = Dropped };
     }
@@ -267,13 +270,13 @@ public sealed class SecureRoundServer
     private string? TakeRevealed(UnmaskingSharesSubmitted u)
     {
         if (Phase != SecurePhase.Unmasking) return $"shares from {u.SiteId} arrived in step {Phase}: too late or out of order";
-        if (!Survivors.Contains(u.SiteId)) return $"{u.SiteId} is not a survivor of this round";
+        if (!survivorSet.Contains(u.SiteId)) return $"{u.SiteId} is not a survivor of this round";
         if (revealed.ContainsKey(u.SiteId)) return $"shares from {u.SiteId} were already received (replayed)";
         try
         {
             var shares = RevealedShares.FromBytes(SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(u.Box),
                 SignedContent.Context("unmask", job, round, settings.RoundNonce, u.SiteId)));
-            if (shares.Any(s => s.IsMaskingKey ? !Dropped.Contains(s.Owner) : !Survivors.Contains(s.Owner)))
+            if (shares.Any(s => s.IsMaskingKey ? !droppedSet.Contains(s.Owner) : !survivorSet.Contains(s.Owner)))
                 return $"{u.SiteId} revealed a share that was not asked for";
             // A share counts only from a holder of that owner's secrets, at the point it was given (not another holder's).
             if (shares.FirstOrDefault(s => holdersOf.TryGetValue(s.Owner, out var holders) && (!holders.TryGetValue(u.SiteId, out var point) ||
