@@ -52,8 +52,9 @@ internal sealed class SecureRoundTimings
         T AtSite<T>(string id, string step, Func<T> work) => Timed(timings.Sites[id], step, work);
         T AtCoordinator<T>(string step, Func<T> work) => Timed(timings.Coordinator, step, work);
 
-        var clients = ids.ToDictionary(id => id, id => new SecureRoundClient(id, identities[id], trusted, job, 1, settings, 3));
-        var server = new SecureRoundServer(job, 1, settings, ids, trusted, coordinatorKey, updates[0].Length + 1);
+        // Making a party's round state (its ephemeral keys; the coordinator's sum) is part of its work too.
+        var clients = ids.ToDictionary(id => id, id => AtSite(id, "keys", () => new SecureRoundClient(id, identities[id], trusted, job, 1, settings, 3)));
+        var server = AtCoordinator("keys", () => new SecureRoundServer(job, 1, settings, ids, trusted, coordinatorKey, updates[0].Length + 1));
         // Each party's work is timed on its own: a site's message is made first, then the coordinator takes it.
         foreach (var id in ids) { var m = AtSite(id, "keys", () => clients[id].Advertise()); Require(AtCoordinator("keys", () => server.Accept(m))); }
         var collected = AtCoordinator("keys", () => server.CloseKeys());
