@@ -69,6 +69,12 @@ public static class FedHealthCommands
             Description = "The ring of the secure sum: 64, or 32 (4 bytes a parameter)", DefaultValueFactory = _ => 64,
         };
         ringBits.AcceptOnlyFromAmong("32", "64");
+        var secureGraph = new Option<string>("--secure-graph")
+        {
+            Description = "Who masks with whom in the secure sum: full (every pair) or sparse (SecAgg+: Bell et al.'s k neighbours each)",
+            DefaultValueFactory = _ => "full",
+        };
+        secureGraph.AcceptOnlyFromAmong("full", "sparse");
         var metricsPort = new Option<int?>("--metrics-port")
         {
             Description = "Serve the federation's metrics for Prometheus (/metrics) and its health (/healthz/live, /healthz/ready) on this port of 127.0.0.1",
@@ -83,7 +89,7 @@ public static class FedHealthCommands
         var strategy = StrategyOptions.Create();
         var command = new Command("local", "Run a whole federation in this process: coordinator, one site agent per hospital, dashboard.")
         {
-            rounds, seed, headless, dataDir, summary, model, layers, federationName, port, dpEpsilon, plain, noJob, job, ringBits, metricsPort,
+            rounds, seed, headless, dataDir, summary, model, layers, federationName, port, dpEpsilon, plain, noJob, job, ringBits, secureGraph, metricsPort,
         };
         strategy.AddTo(command);
         command.SetAction(async (result, cancellation) =>
@@ -107,6 +113,7 @@ public static class FedHealthCommands
                 Model = result.GetValue(model)!, Layers = declared, Port = result.GetValue(port), MetricsPort = result.GetValue(metricsPort),
                 FederationDir = federationDir,
                 DpEpsilon = result.GetValue(dpEpsilon), PlainAggregation = result.GetValue(plain), SecureRingBits = result.GetValue(ringBits),
+                SecureGraph = result.GetValue(secureGraph)!,
                 Strategy = strategy.Strategy(result), ProximalMu = strategy.ProximalMu(result), Personalisation = strategy.Personalisation(result),
             };
             var federation = new LocalFederation(options, Console.Out);
@@ -167,7 +174,8 @@ public static class FedHealthCommands
             }, Console.Out, cancellation);
         }));
         return new Command("bench", "Benchmarks that print their figures and the command that reproduces them.") { federation, StrategyBench.Command(),
-            PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(),
+            PrivacyBench.Command(), SmallCellBench.Command(), SecureAggregationBench.Command(), SecureAggregationScaleBench.Command(),
+            CoordinatorMemoryBench.Command(), JobRecoveryBench.Command(),
             JournalSizeBench.Command(), JournalGrowthBench.Command(), ReadModelBench.Command(), SoakBench.Command(), DpStepBench.Command(),
             ImageBench.Command() };
     }

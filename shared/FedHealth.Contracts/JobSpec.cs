@@ -35,6 +35,17 @@ public sealed record JobSpec
     /// </summary>
     public int SecureAggregationRingBits { get; init; } = 64;
     /// <summary>
+    /// Who masks with whom: "full" (the default: every pair of sites, Bonawitz et al.) or "sparse" (SecAgg+, Bell et al.
+    /// 2020: each site with <see cref="SecureAggregationNeighbours"/> sites of a random graph, its secrets shared among
+    /// itself and them with threshold <see cref="SecureAggregationThreshold"/>; every party's work grows with log n, not n).
+    /// See docs/privacy.md for the corrupt and dropped fractions each choice tolerates.
+    /// </summary>
+    public string SecureAggregationGraph { get; init; } = "full";
+    /// <summary>The sparse graph's degree k: even, at least 2 (0 with the full graph).</summary>
+    public int SecureAggregationNeighbours { get; init; }
+    /// <summary>The sparse graph's Shamir threshold t among a site and its k neighbours: (k+1)/2 &lt; t ≤ k+1 (0 with the full graph).</summary>
+    public int SecureAggregationThreshold { get; init; }
+    /// <summary>
     /// Keep the global model of every k-th round too (0, the default: only the latest and the best are kept once the
     /// rounds are pruned from the journal). Each kept model stays in the job's snapshot, rewritten at every round.
     /// </summary>

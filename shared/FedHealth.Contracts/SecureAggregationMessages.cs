@@ -20,6 +20,17 @@ public sealed record SecureRoundSettings
     public int RingBits { get; init; } = 64;
     /// <summary>Fixed-point fraction bits of each input in that ring (24 in the 64-bit ring, 12 in the 32-bit one).</summary>
     public int FractionBits { get; init; } = 24;
+    /// <summary>
+    /// Who masks with whom: "full" (every pair of sites, the default) or "sparse" (SecAgg+: each site with
+    /// <see cref="Neighbours"/> sites of a random Harary graph drawn from job, round, nonce and <see cref="Roster"/>;
+    /// <see cref="Threshold"/> then counts shares among a site and its neighbours). Absent in rounds journaled before
+    /// sparse graphs existed, which were all full.
+    /// </summary>
+    public string Graph { get; init; } = "full";
+    /// <summary>The sparse graph's degree k (even); 0 for the full graph.</summary>
+    public int Neighbours { get; init; }
+    /// <summary>The sparse graph's nodes: the round's participants, fixed before any key exists; null for the full graph.</summary>
+    public IReadOnlyList<string>? Roster { get; init; }
 }
 
 /// <summary>What every round carries when the coordinator holds consortium keys: the round's random nonce and the key to seal for.</summary>
@@ -59,6 +70,11 @@ public sealed record MaskingKeysAdvertised : ISecureRoundMessage
     public required string SiteId { get; init; }
     public required byte[] EncryptionKey { get; init; }
     public required byte[] MaskingKey { get; init; }
+    /// <summary>
+    /// In a sparse round, the digest of the masking graph this site was shown (signed with the keys), so neighbours shown
+    /// different graphs refuse each other; null in a full round.
+    /// </summary>
+    public byte[]? GraphDigest { get; init; }
     public required byte[] Signature { get; init; }
 }
 

@@ -76,7 +76,9 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
             stale.Value.Client.Dispose();
             sessions.Remove(stale.Key);
         }
-        var client = new SecureRoundClient(siteId, security.Identity, security.Trust.Sites, round.JobId, round.Round, settings, minParticipants);
+        SecureRoundClient client;
+        try { client = new SecureRoundClient(siteId, security.Identity, security.Trust.Sites, round.JobId, round.Round, settings, minParticipants); }
+        catch (SecureRoundException e) { return Decline(round.JobId, round.Round, round.Attempt, $"secure aggregation: {e.Message}"); }
         var session = new Session(client, settings.RoundNonce, round.Attempt, input, extras, client.Advertise());
         sessions[(round.JobId, round.Round)] = session;
         return session.Advert;
@@ -133,7 +135,7 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     {
         var weights = FlatParametersOf(update);
         var input = new ulong[weights.Length + 1];
-        for (var i = 0; i < weights.Length; i++) input[i] = ring.Encode((double)weights[i] * update.SampleCount, parties, i);
+        ring.EncodeAll(weights, update.SampleCount, parties, input);
         input[^1] = ring.Encode(update.SampleCount, parties);
         return input;
     }

@@ -1,3 +1,5 @@
+using FedHealth.Privacy.SecureAggregation;
+
 namespace FedHealth.Coordinator.Jobs;
 
 /// <summary>
@@ -58,7 +60,8 @@ public sealed partial class JobState
     private bool QuorumAnswered() => Phase switch
     {
         JobPhase.Answering => true,
-        JobPhase.Collecting when secure is not null =>
+        // Unmasking needs more than a count in a sparse graph: enough holders of every secret to be rebuilt.
+        JobPhase.Collecting when secure is not null => (secure.Phase != SecurePhase.Unmasking || secure.CanFinish) &&
             secure.Answered.Count >= SecureSettings!.Threshold && secure.Answered.Count >= Math.Min(Spec.MinSites, Participants.Count),
         JobPhase.Collecting => training.Answers.Count >= Spec.MinSites,
         _ => false,

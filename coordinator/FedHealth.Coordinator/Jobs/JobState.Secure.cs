@@ -199,6 +199,15 @@ public sealed partial class JobState
             RoundNonce = nonce, Threshold = ThresholdFor(Participants.Count), CoordinatorKey = keys.Trust.CoordinatorKey,
             RingBits = Ring.Bits, FractionBits = Ring.FractionBits,
         };
+        // A sparse graph is drawn from the participants as they stand now, before any site has a key for this attempt.
+        if (Spec.SecureAggregationGraph == MaskingGraph.Sparse)
+            SecureSettings = SecureSettings with
+            {
+                Graph = MaskingGraph.Sparse,
+                Neighbours = Spec.SecureAggregationNeighbours,
+                Threshold = Spec.SecureAggregationThreshold,
+                Roster = Participants.Order(StringComparer.Ordinal).ToList(),
+            };
         secure = new SecureRoundServer(JobId, started.Round, SecureSettings, Participants, keys.Trust.Sites, keys.CoordinatorKey, Kind.SecureInputLength(this),
             minSites: Spec.MinSites);
     }

@@ -4,6 +4,7 @@ using FedHealth.Learning.Torch;
 using FedHealth.Privacy.Accounting;
 using System.Diagnostics;
 using FedHealth.Contracts;
+using FedHealth.Privacy.SecureAggregation;
 using FedHealth.Learning.Models.Architectures;
 using FedHealth.Coordinator.Hosting;
 using FedHealth.Dashboard;
@@ -248,6 +249,9 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
             SecureAggregation = !options.PlainAggregation && !StrategyNames.RunsWithoutSecureAggregation(options.Strategy.Name)
                 && options.Personalisation is not { CrossSiteEvaluation: true },
             SecureAggregationRingBits = options.SecureRingBits,
+            SecureAggregationGraph = options.SecureGraph,
+            SecureAggregationNeighbours = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphOf(agents.Count).Neighbours : 0,
+            SecureAggregationThreshold = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphOf(agents.Count).Threshold : 0,
             SiteLevelPrivacy = options.SiteLevelPrivacy,
             Strategy = options.Strategy,
             Personalisation = options.Personalisation,
@@ -367,4 +371,15 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
 
     private static string DashboardUrl(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(unknown)";
+
+    /// <summary>
+    /// Bell et al.'s degree and threshold for this many sites (5 % corrupt, 10 % dropping); a federation too small for any
+    /// sparse degree gets every other site as neighbours, with a threshold above half of each neighbourhood.
+    /// </summary>
+    private static (int Neighbours, int Threshold) SparseGraphOf(int sites)
+    {
+        if (SparseGraphParameters.For(sites, 0.05, 0.10) is { } chosen) return chosen;
+        var k = Math.Max(2, (sites - 1) / 2 * 2);
+        return (k, (k + 1) / 2 + 1);
+    }
 }

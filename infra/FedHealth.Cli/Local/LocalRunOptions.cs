@@ -40,6 +40,8 @@ public sealed record LocalRunOptions
     public bool PlainAggregation { get; init; }
     /// <summary>The ring of the secure sum: 64 bits, or 32 (half the bytes on the wire and in the journal).</summary>
     public int SecureRingBits { get; init; } = 64;
+    /// <summary>Who masks with whom in the secure sum: "full" (every pair) or "sparse" (SecAgg+, k neighbours each).</summary>
+    public string SecureGraph { get; init; } = "full";
     /// <summary>Site-level DP-FedAvg for the job (each site's whole data protected), or null.</summary>
     public SiteLevelDpSettings? SiteLevelPrivacy { get; init; }
     /// <summary>

@@ -29,6 +29,7 @@ public static class JobSpecRules
             problems.Add($"secureAggregationRingBits: {spec.SecureAggregationRingBits} is not 32 or 64");
         else if (spec.SecureAggregationRingBits != 64 && !spec.SecureAggregation)
             problems.Add("secureAggregationRingBits: a ring for the secure sum needs secureAggregation");
+        problems.AddRange(SecureGraphRules.Problems(spec));
         if (spec.CheckpointEvery < 0 || spec.CheckpointEvery > spec.Rounds)
             problems.Add($"checkpointEvery: {spec.CheckpointEvery} must lie in 0..{spec.Rounds} (0 keeps only the latest and the best model)");
         if (spec.Kind == JobKinds.LabelCounts) return [.. problems, .. LabelCountProblems(spec)];

@@ -25,6 +25,7 @@ public sealed class SecureRoundClient : IDisposable
     private readonly byte[] selfSeed = RandomNumberGenerator.GetBytes(32);
     private readonly Dictionary<string, MaskingKeysAdvertised> adverts = new();
     private readonly Dictionary<string, ShareBundle> received = new();
+    private readonly MaskingGraph graph;
     private List<string> sharers = [];
 
     public SecureRoundClient(string self, SigningKey identity, IReadOnlyDictionary<string, byte[]> trusted, Guid job, int round,
@@ -32,6 +33,7 @@ public sealed class SecureRoundClient : IDisposable
     {
         (this.self, this.identity, this.trusted, this.job, this.round, this.settings, this.minParticipants) =
             (self, identity, trusted, job, round, settings, minParticipants);
+        graph = MaskingGraph.Of(settings, job, round);
     }
 
     public MaskingKeysAdvertised Advertise()
@@ -39,35 +41,48 @@ public sealed class SecureRoundClient : IDisposable
         var unsigned = new MaskingKeysAdvertised
         {
             JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self,
-            EncryptionKey = KeyAgreement.PublicKey(encryptionKey), MaskingKey = KeyAgreement.PublicKey(maskingKey), Signature = [],
+            EncryptionKey = KeyAgreement.PublicKey(encryptionKey), MaskingKey = KeyAgreement.PublicKey(maskingKey), GraphDigest = graph.Digest,
+            Signature = [],
         };
         return unsigned with { Signature = identity.Sign(SignedContent.Of(unsigned)) };
     }
 
     public SharesSubmitted OnKeysCollected(MaskingKeysCollected collected)
     {
+        var listed = new HashSet<string>();
         foreach (var advert in collected.Adverts)
         {
+            if (!listed.Add(advert.SiteId)) throw new SecureRoundException($"site {advert.SiteId} advertised keys twice");
+            // In a sparse round only neighbours' keys are used, so only theirs are checked: a site's work grows with k, not n.
+            if (advert.SiteId != self && !graph.AreNeighbours(self, advert.SiteId)) continue;
             Check(advert);
-            if (!adverts.TryAdd(advert.SiteId, advert)) throw new SecureRoundException($"site {advert.SiteId} advertised keys twice");
+            if (!SameGraph(advert.GraphDigest))
+                throw new SecureRoundException($"site {advert.SiteId} signed keys for another masking graph than the one this site was shown: " +
+                    "the coordinator showed the round differently to different sites");
+            adverts[advert.SiteId] = advert;
         }
         if (!adverts.TryGetValue(self, out var mine) || !mine.MaskingKey.AsSpan().SequenceEqual(KeyAgreement.PublicKey(maskingKey)))
             throw new SecureRoundException($"our own keys are missing or altered in the collected set");
-        var parties = Parties(adverts.Keys);
+        var parties = Parties(listed);
         if (parties.Count < minParticipants)
             throw new SecureRoundException($"site policy: {parties.Count} sites in the round, this site takes part only with at least {minParticipants} " +
                 "(with fewer, the others' updates can be inferred)");
         if (parties.Count < settings.Threshold) throw new SecureRoundException($"{parties.Count} sites advertised keys, the threshold is {settings.Threshold}");
-        var seedShares = ShamirSharing.Split(selfSeed, parties.Count, settings.Threshold);
-        var keyShares = ShamirSharing.Split(KeyAgreement.PrivateScalar(maskingKey), parties.Count, settings.Threshold);
+        var holders = graph.Holders(self, parties);
+        if (holders.Count < settings.Threshold)
+            throw new SecureRoundException($"{holders.Count} of this site and its neighbours advertised keys, the threshold is {settings.Threshold}: " +
+                "its masks could not be removed");
+        var points = holders.Max(h => h.Point);
+        var seedShares = ShamirSharing.Split(selfSeed, points, settings.Threshold);
+        var keyShares = ShamirSharing.Split(KeyAgreement.PrivateScalar(maskingKey), points, settings.Threshold);
         var shares = new List<EncryptedShare>();
-        for (var i = 0; i < parties.Count; i++)
+        foreach (var (holder, point) in holders)
         {
-            var bundle = new ShareBundle(seedShares[i], keyShares[i]);
-            if (parties[i] == self) { received[self] = bundle; continue; }
-            var box = SealedBox.Seal(adverts[parties[i]].EncryptionKey, bundle.ToBytes(),
-                SignedContent.Context("share", job, round, settings.RoundNonce, self, parties[i]));
-            shares.Add(new EncryptedShare { To = parties[i], Box = ToPayload(box) });
+            var bundle = new ShareBundle(seedShares[point - 1], keyShares[point - 1]);
+            if (holder == self) { received[self] = bundle; continue; }
+            var box = SealedBox.Seal(adverts[holder].EncryptionKey, bundle.ToBytes(),
+                SignedContent.Context("share", job, round, settings.RoundNonce, self, holder));
+            shares.Add(new EncryptedShare { To = holder, Box = ToPayload(box) });
         }
         var unsigned = new SharesSubmitted { JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self, Shares = shares, Signature = [] };
         return unsigned with { Signature = identity.Sign(SignedContent.Of(unsigned)) };
@@ -79,6 +94,7 @@ public sealed class SecureRoundClient : IDisposable
         var senders = new List<string>();
         foreach (var bundle in relayed.Bundles)
         {
+            if (bundle.SiteId != self && !graph.AreNeighbours(self, bundle.SiteId)) { senders.Add(bundle.SiteId); continue; }
             Check(bundle);
             if (!adverts.ContainsKey(bundle.SiteId)) throw new SecureRoundException($"site {bundle.SiteId} shared without advertising keys");
             senders.Add(bundle.SiteId);
@@ -103,14 +119,13 @@ public sealed class SecureRoundClient : IDisposable
             throw new SecureRoundException(
                 $"site policy: {sharers.Count} sites shared, this site sends its masked update only among at least {minParticipants}");
 
-        var masked = (ulong[])input.Clone();
         var masks = new List<(byte[] Seed, bool Subtract)> { (selfSeed, false) };
-        foreach (var other in sharers.Where(s => s != self))
+        foreach (var other in graph.NeighboursOf(self, sharers))
             masks.Add(
                 (PairwiseMask.Seed(maskingKey, adverts[other].MaskingKey, job, round, settings.RoundNonce, self, other), !PairwiseMask.Adds(self, other)));
-        MaskExpander.ApplyAll(masks, masked);
-        var wire = SecureRing.Of(settings).ToWire(masked);
-        var box = SealedBox.Seal(settings.CoordinatorKey, wire, SignedContent.Context("masked", job, round, settings.RoundNonce, self));
+        var wire = SecureRing.Of(settings).MaskToWire(input, masks);
+        foreach (var (seed, _) in masks.Skip(1)) CryptographicOperations.ZeroMemory(seed);
+        var box = SealedBox.SealInPlace(settings.CoordinatorKey, wire, SignedContent.Context("masked", job, round, settings.RoundNonce, self));
         var unsigned = new MaskedUpdateSubmitted
         {
             JobId = job, Round = round, RoundNonce = settings.RoundNonce, SiteId = self, Box = ToPayload(box),
@@ -133,8 +148,9 @@ public sealed class SecureRoundClient : IDisposable
         if (survivors.Count < minParticipants)
             throw new SecureRoundException($"site policy: {survivors.Count} survivors, this site helps unmask a sum only of at least {minParticipants} (with " +
                 "fewer, the others' updates can be inferred)");
-        var reveal = survivors.Select(s => new RevealedShare(s, false, received[s].SelfSeed))
-            .Concat(dropped.Select(d => new RevealedShare(d, true, received[d].MaskingKey))).ToList();
+        // Only what this site holds: every sharer's in the full graph, its own and its neighbours' in a sparse one.
+        var reveal = survivors.Where(received.ContainsKey).Select(s => new RevealedShare(s, false, received[s].SelfSeed))
+            .Concat(dropped.Where(received.ContainsKey).Select(d => new RevealedShare(d, true, received[d].MaskingKey))).ToList();
         var box = SealedBox.Seal(settings.CoordinatorKey, RevealedShares.ToBytes(reveal),
             SignedContent.Context("unmask", job, round, settings.RoundNonce, self));
         var unsigned = new UnmaskingSharesSubmitted
@@ -154,6 +170,8 @@ public sealed class SecureRoundClient : IDisposable
         if (!SigningKey.Verify(key, SignedContent.Of(message), message.Signature))
             throw new SecureRoundException($"the signature of {message.SiteId} on {message.GetType().Name} does not verify");
     }
+
+    private bool SameGraph(byte[]? digest) => graph.Digest is null ? digest is null : digest is not null && digest.AsSpan().SequenceEqual(graph.Digest);
 
     private static List<string> Parties(IEnumerable<string> sites) => sites.Distinct().Order(StringComparer.Ordinal).ToList();
 

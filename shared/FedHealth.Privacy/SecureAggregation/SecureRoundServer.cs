@@ -31,6 +31,12 @@ public sealed class SecureRoundServer
     private readonly Dictionary<string, MaskedUpdateSubmitted> maskedFrom = new();
     private readonly Dictionary<string, IReadOnlyList<RevealedShare>> revealed = new();
     private readonly ulong[] sum;
+    private readonly MaskingGraph graph;
+    private byte[]? opened;
+    /// <summary>From the unmasking step on: whose secrets must be rebuilt, and each one's share holders with their points.</summary>
+    private Dictionary<string, Dictionary<string, byte>> holdersOf = new();
+    /// <summary>Survivors and dropped as sets: every revealed share of every site is checked against them.</summary>
+    private HashSet<string> survivorSet = [], droppedSet = [];
     private readonly SecureRing ring;
 
     public SecurePhase Phase { get; private set; } = SecurePhase.Keys;
@@ -50,6 +56,7 @@ public sealed class SecureRoundServer
         this.participants = participants.ToHashSet();
         sum = new ulong[length];
         ring = SecureRing.Of(settings);
+        graph = MaskingGraph.Of(settings, job, round);
     }
 
     /// <summary>Whether this exact step's message from this site is already held (replaying a journal takes each once).</summary>
@@ -85,7 +92,21 @@ public sealed class SecureRoundServer
     public IReadOnlyCollection<string> Advertised => adverts.Keys;
     public IReadOnlyCollection<string> Shared => bundles.Keys;
 
-    public bool CanFinish => Phase == SecurePhase.Unmasking && revealed.Count >= settings.Threshold;
+    public bool CanFinish => Phase == SecurePhase.Unmasking && Unrecoverable() is null;
+
+    /// <summary>The first secret fewer than the threshold of its holders have revealed shares of, or null when every one can be rebuilt.</summary>
+    private string? Unrecoverable()
+    {
+        if (revealed.Count < settings.Threshold) return $"{revealed.Count} sites revealed shares, the threshold is {settings.Threshold}";
+        foreach (var (owner, holders) in holdersOf)
+        {
+            var count = holders.Keys.Count(revealed.ContainsKey);
+            if (count < settings.Threshold)
+                return $"{count} of {owner} and its neighbours revealed shares of its {(Survivors.Contains(owner) ? "self-mask seed" : "masking key")}, " +
+                    $"the threshold is {settings.Threshold}";
+        }
+        return null;
+    }
 
     /// <summary>Checks and takes one message; returns why it was refused, or null when taken. A refused message changes nothing.</summary>
     public string? Accept(ISecureRoundMessage message)
@@ -100,7 +121,7 @@ public sealed class SecureRoundServer
             return $"the signature of {message.SiteId} on {message.GetType().Name} is missing or does not verify";
         return message switch
         {
-            MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => null),
+            MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => GraphProblem(a)),
             SharesSubmitted s => Take(SecurePhase.Shares, bundles, s, () => SharesProblem(s)),
             MaskedUpdateSubmitted m => TakeMasked(m),
             UnmaskingSharesSubmitted u => TakeRevealed(u),
@@ -141,8 +162,25 @@ public sealed class SecureRoundServer
         if (maskedFrom.Count < Minimum(journaled))
             throw new SecureRoundException(
                 $"{maskedFrom.Count} masked updates arrived, {Needed(journaled)}: a sum of so few would single sites out, the round is abandoned");
-        Survivors = maskedFrom.Keys.Order(StringComparer.Ordinal).ToList();
-        Dropped = bundles.Keys.Except(Survivors).Order(StringComparer.Ordinal).ToList();
+        var survivors = maskedFrom.Keys.Order(StringComparer.Ordinal).ToList();
+        var dropped = bundles.Keys.Except(survivors).Order(StringComparer.Ordinal).ToList();
+        // Each survivor's self-mask and each dropped site's masks with surviving neighbours are rebuilt from the shares of
+        // survivors among the owner and its neighbours: in a sparse graph that is checked owner by owner (in the full graph
+        // every survivor holds a share of every secret, and the count above already decided).
+        var needed = new Dictionary<string, Dictionary<string, byte>>();
+        foreach (var owner in survivors.Concat(dropped.Where(d => graph.NeighboursOf(d, survivors).Any())))
+        {
+            var holders = graph.Holders(owner, adverts.Keys).Where(h => bundles.ContainsKey(h.Holder)).ToDictionary(h => h.Holder, h => h.Point);
+            var alive = holders.Keys.Count(maskedFrom.ContainsKey);
+            if (alive < settings.Threshold)
+                throw new SecureRoundException($"only {alive} of {owner} and its neighbours sent masked updates, the threshold is {settings.Threshold}: " +
+                    $"the masks of {owner} cannot be removed, the round is abandoned");
+            needed[owner] = holders;
+        }
+        holdersOf = needed;
+        Survivors = survivors;
+        Dropped = dropped;
+        (survivorSet, droppedSet) = (survivors.ToHashSet(), dropped.ToHashSet());
         Phase = SecurePhase.Unmasking;
         return new UnmaskingRequested { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Survivors = Survivors, Dropped = Dropped };
     }
@@ -150,21 +188,24 @@ public sealed class SecureRoundServer
     /// <summary>Removes every mask and returns the exact sum of the survivors' fixed-point inputs.</summary>
     public ulong[] Finish()
     {
-        if (!CanFinish) throw new SecureRoundException($"{revealed.Count} sites revealed shares, the threshold is {settings.Threshold}");
-        var result = (ulong[])sum.Clone();
+        if (Phase != SecurePhase.Unmasking) throw new SecureRoundException($"step is {Phase}, not unmasking");
+        if (Unrecoverable() is { } missing) throw new SecureRoundException(missing);
         var masks = Survivors.Select(s => (Rebuild(s, isMaskingKey: false), true)).ToList();
-        foreach (var dropped in Dropped)
+        foreach (var dropped in Dropped.Where(holdersOf.ContainsKey))
         {
             using var key = KeyAgreement.FromScalar(Rebuild(dropped, isMaskingKey: true), adverts[dropped].MaskingKey);
-            // Each survivor added its mask with the dropped site with its own sign; remove it with the opposite one.
-            foreach (var survivor in Survivors)
+            // Each surviving neighbour added its mask with the dropped site with its own sign; remove it with the opposite one.
+            foreach (var survivor in graph.NeighboursOf(dropped, Survivors))
                 masks.Add((PairwiseMask.Seed(key, adverts[survivor].MaskingKey, job, round, settings.RoundNonce, dropped, survivor),
                     PairwiseMask.Adds(survivor, dropped)));
         }
-        MaskExpander.ApplyAll(masks, result);
-        ring.Finish(result);
+        // Every mask is rebuilt before the sum is touched, so a missing share leaves the round as it was; then the sum
+        // is unmasked in place (the step is over: nothing is added to it again).
+        MaskExpander.ApplyAll(masks, sum);
+        ring.Finish(sum);
+        opened = null;
         Phase = SecurePhase.Done;
-        return result;
+        return sum;
     }
 
     private byte[] Rebuild(string owner, bool isMaskingKey)
@@ -187,10 +228,19 @@ public sealed class SecureRoundServer
         return null;
     }
 
+    private string? GraphProblem(MaskingKeysAdvertised a) =>
+        (graph.Digest, a.GraphDigest) switch
+        {
+            (null, null) => null,
+            (null, _) => $"{a.SiteId} signed its keys for a sparse masking graph; this round's is full",
+            ({ } ours, { } theirs) when ours.AsSpan().SequenceEqual(theirs) => null,
+            _ => $"{a.SiteId} signed its keys for another masking graph than this round's (shown another roster, nonce or degree)",
+        };
+
     private string? SharesProblem(SharesSubmitted s)
     {
         if (!adverts.ContainsKey(s.SiteId)) return $"{s.SiteId} did not advertise keys in this round";
-        var expected = adverts.Keys.Where(k => k != s.SiteId).ToHashSet();
+        var expected = graph.Holders(s.SiteId, adverts.Keys).Select(h => h.Holder).Where(k => k != s.SiteId).ToHashSet();
         var to = s.Shares.Select(x => x.To).ToList();
         return to.Count == expected.Count && to.ToHashSet().SetEquals(expected) ? null
             : $"{s.SiteId} sent shares to [{string.Join(", ", to)}], expected one for each of [{string.Join(", ", expected.Order())}]";
@@ -199,34 +249,39 @@ public sealed class SecureRoundServer
     private string? TakeMasked(MaskedUpdateSubmitted m) => Take(SecurePhase.Masked, maskedFrom, m, () =>
     {
         if (!bundles.ContainsKey(m.SiteId)) return $"{m.SiteId} did not share its secrets in this round";
-        byte[] bytes;
+        if (m.Box.Ciphertext.Length != length * ring.BytesPerValue)
+            return $"the masked update of {m.SiteId} has {m.Box.Ciphertext.Length / ring.BytesPerValue} values of {ring.Bits} bits, the round expects {length}";
+        // One buffer per round for opening every site's update: no fresh megabytes (and page faults) per message.
+        opened ??= GC.AllocateUninitializedArray<byte>(length * ring.BytesPerValue);
         try
         {
-            bytes = SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(m.Box),
-            SignedContent.Context("masked", job, round, settings.RoundNonce, m.SiteId));
+            SealedBox.OpenInto(coordinatorKey, SecureRoundClient.FromPayload(m.Box),
+            SignedContent.Context("masked", job, round, settings.RoundNonce, m.SiteId), opened);
         }
         catch (CryptographicException e)
         {
             return $"the masked update of {m.SiteId} does not decrypt ({e.Message}): tampered or not sealed for " +
             "this coordinator";
         }
-        if (bytes.Length != length * ring.BytesPerValue)
-            return $"the masked update of {m.SiteId} has {bytes.Length / ring.BytesPerValue} values of {ring.Bits} bits, the round expects {length}";
-        ring.AddWire(sum, bytes);
+        ring.AddWire(sum, opened);
         return null;
     }, keep: m => m with { Box = m.Box with { Ciphertext = [] } });
 
     private string? TakeRevealed(UnmaskingSharesSubmitted u)
     {
         if (Phase != SecurePhase.Unmasking) return $"shares from {u.SiteId} arrived in step {Phase}: too late or out of order";
-        if (!Survivors.Contains(u.SiteId)) return $"{u.SiteId} is not a survivor of this round";
+        if (!survivorSet.Contains(u.SiteId)) return $"{u.SiteId} is not a survivor of this round";
         if (revealed.ContainsKey(u.SiteId)) return $"shares from {u.SiteId} were already received (replayed)";
         try
         {
             var shares = RevealedShares.FromBytes(SealedBox.Open(coordinatorKey, SecureRoundClient.FromPayload(u.Box),
                 SignedContent.Context("unmask", job, round, settings.RoundNonce, u.SiteId)));
-            if (shares.Any(s => s.IsMaskingKey ? !Dropped.Contains(s.Owner) : !Survivors.Contains(s.Owner)))
+            if (shares.Any(s => s.IsMaskingKey ? !droppedSet.Contains(s.Owner) : !survivorSet.Contains(s.Owner)))
                 return $"{u.SiteId} revealed a share that was not asked for";
+            // A share counts only from a holder of that owner's secrets, at the point it was given (not another holder's).
+            if (shares.FirstOrDefault(s => holdersOf.TryGetValue(s.Owner, out var holders) && (!holders.TryGetValue(u.SiteId, out var point) ||
+                    point != s.Share.X)) is { } stray)
+                return $"{u.SiteId} revealed a share of {stray.Owner}'s secret at point {stray.Share.X}, which is not the one it was given";
             revealed[u.SiteId] = shares;
             return null;
         }

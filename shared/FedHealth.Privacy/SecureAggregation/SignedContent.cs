@@ -34,6 +34,8 @@ public static class SignedContent
             case MaskingKeysAdvertised a:
                 Bytes(a.EncryptionKey);
                 Bytes(a.MaskingKey);
+                // Only where present, so the adverts of full rounds (and every journaled before sparse graphs) sign as before.
+                if (a.GraphDigest is { } digest) Bytes(digest);
                 break;
             case SharesSubmitted s:
                 foreach (var share in s.Shares) { Text(share.To); Box(share.Box); }

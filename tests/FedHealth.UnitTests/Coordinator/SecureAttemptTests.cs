@@ -14,9 +14,17 @@ namespace FedHealth.Tests.Coordinator;
 // minSites 2: the coordinator may close a step with two sites, and it is the sites' own policy (minParticipants 3)
 // that makes them leave an attempt of two. (With minSites 3 the coordinator would not close it at all.)
 [Collection(TorchCollection.Name)]
-public sealed class SecureAttemptTests() : SecureJobTestBase(Sites, JobFixtures.Spec(rounds: 1, minSites: 2) with { SecureAggregation = true })
+public class SecureAttemptTests : SecureJobTestBase
 {
     private static readonly string[] Sites = ["A", "B", "C"];
+    private static readonly JobSpec Full = JobFixtures.Spec(rounds: 1, minSites: 2) with { SecureAggregation = true };
+
+    public SecureAttemptTests() : this(Full) { }
+
+    protected SecureAttemptTests(JobSpec spec) : base(Sites, spec) { }
+
+    /// <summary>The same job on the sparse graph's code: two neighbours each (both others) and threshold 2.</summary>
+    protected static JobSpec Sparse => Full with { SecureAggregationGraph = "sparse", SecureAggregationNeighbours = 2, SecureAggregationThreshold = 2 };
     private Dictionary<string, SecureParticipation>? participations;
     private Dictionary<string, SecureParticipation> sites =>
         participations ??= Sites.ToDictionary(s => s, s => new SecureParticipation(s, new SiteSecurity(identities[s], keys.Trust), 3, NullLogger.Instance));
@@ -158,3 +166,7 @@ public sealed class SecureAttemptTests() : SecureJobTestBase(Sites, JobFixtures.
         SecureRound = state.SecureSettings,
     };
 }
+
+/// <summary>Every test of <see cref="SecureAttemptTests"/> (attempts, replayed nonces, late sites) on a sparse masking graph.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class SparseGraphSecureAttemptTests() : SecureAttemptTests(Sparse);

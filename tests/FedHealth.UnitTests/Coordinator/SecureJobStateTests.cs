@@ -8,9 +8,17 @@ namespace FedHealth.Tests.Coordinator;
 
 /// <summary>The job's rules with secure aggregation: real protocol clients for five sites, one of which drops out.</summary>
 [Collection(TorchCollection.Name)]
-public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true })
+public class SecureJobStateTests : SecureJobTestBase
 {
     private static readonly string[] Sites = ["A", "B", "C", "D", "E"];
+    private static readonly JobSpec Full = JobFixtures.Spec(rounds: 1, minSites: 3) with { SecureAggregation = true };
+
+    public SecureJobStateTests() : this(Full) { }
+
+    protected SecureJobStateTests(JobSpec spec) : base(Sites, spec) { }
+
+    /// <summary>The same job on the sparse graph's code: four neighbours each (all the others) and threshold 3.</summary>
+    protected static JobSpec Sparse => Full with { SecureAggregationGraph = "sparse", SecureAggregationNeighbours = 4, SecureAggregationThreshold = 3 };
 
 
     [Fact]
@@ -149,3 +157,7 @@ public sealed class SecureJobStateTests() : SecureJobTestBase(Sites, JobFixtures
     private static ulong[] Input(float value, int samples) =>
         [.. Enumerable.Repeat(FixedPointRing.Encode((double)value * samples), JobFixtures.Layout.TotalCount), FixedPointRing.Encode(samples)];
 }
+
+/// <summary>Every test of <see cref="SecureJobStateTests"/> with the job's secure sums on a sparse masking graph.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class SparseGraphSecureJobStateTests() : SecureJobStateTests(Sparse);

@@ -5,11 +5,14 @@ using FedHealth.Privacy.SecureAggregation;
 
 namespace FedHealth.Tests.Privacy;
 
-/// <summary>Bonawitz et al. secure aggregation with five sites, driven step by step as the coordinator and sites run it.</summary>
-public sealed class SecureAggregationTests : IDisposable
+/// <summary>
+/// Bonawitz et al. secure aggregation with five sites, driven step by step as the coordinator and sites run it, on the
+/// full graph; <see cref="SparseGraphSecureAggregationTests"/> runs every test again on the sparse graph's code.
+/// </summary>
+public class SecureAggregationTests : IDisposable
 {
     private const int Length = 257;
-    private static readonly string[] Sites = ["S1", "S2", "S3", "S4", "S5"];
+    protected static readonly string[] Sites = ["S1", "S2", "S3", "S4", "S5"];
     private readonly Guid job = Guid.NewGuid();
     private readonly Dictionary<string, SigningKey> identities = Sites.ToDictionary(s => s, _ => SigningKey.Create());
     private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
@@ -17,13 +20,16 @@ public sealed class SecureAggregationTests : IDisposable
     private readonly Dictionary<string, ulong[]> inputs;
     private readonly List<MaskedUpdateSubmitted> sent = new();
 
-    public SecureAggregationTests()
+    public SecureAggregationTests() : this(full => full) { }
+
+    /// <param name="graph">The masking graph the round runs on, as it changes the full graph's settings.</param>
+    protected SecureAggregationTests(Func<SecureRoundSettings, SecureRoundSettings> graph)
     {
-        settings = new SecureRoundSettings
+        settings = graph(new SecureRoundSettings
         {
             RoundNonce = RandomNumberGenerator.GetBytes(16), Threshold = 3,
             CoordinatorKey = KeyAgreement.PublicKey(coordinatorKey)
-        };
+        });
         var random = new Random(11);
         inputs = Sites.ToDictionary(s => s, _ => Enumerable.Range(0, Length).Select(_ => FixedPointRing.Encode(random.NextDouble() * 200 - 100)).ToArray());
     }
@@ -261,5 +267,13 @@ public sealed class SecureAggregationTests : IDisposable
     {
         coordinatorKey.Dispose();
         foreach (var i in identities.Values) i.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>
+/// Every test of <see cref="SecureAggregationTests"/> on the sparse graph's code (SecAgg+): five sites with four
+/// neighbours each and threshold 3, so the same dropouts, abandonment, tampering and replay give the same answers.
+/// Genuinely sparse rounds (sites that never meet) are in <see cref="SparseMaskingTests"/>.
+/// </summary>
+public sealed class SparseGraphSecureAggregationTests() : SecureAggregationTests(full => full with { Graph = "sparse", Neighbours = 4, Roster = Sites });
