@@ -28,7 +28,7 @@ public sealed class StrategyBenchTests
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
             StrategyBench.Run("nowhere", 2, 1, "logistic", ["fedavg"], [], "fedavg", TextWriter.Null, CancellationToken.None));
-        Assert.Contains("--federation: no federation 'nowhere' (there are: breast-prognosis, breast-prognosis-survival, digits, ncctg-lung, " +
-            "pima-glucose, wdbc)", error.Message);
+        Assert.Contains("--federation: no federation 'nowhere' (there are: breast-prognosis, breast-prognosis-survival, digits, fashion-mnist, " +
+            "ncctg-lung, pima-glucose, wdbc)", error.Message);
     }
 }
