@@ -86,16 +86,8 @@ public sealed class ImageDataset : IStreamedFeatures, IDisposable
         var (c, h, w) = (Schema.Channels, Schema.Height, Schema.Width);
         for (var start = 0; start < order.Length; start += batchSize)
         {
-            var count = Math.Min(batchSize, order.Length - start);
-            var pixels = new float[count * c * h * w];
-            var labels = new long[count];
-            for (var i = 0; i < count; i++)
-            {
-                var entry = Entries[order[start + i]];
-                ImagePixels.Fill(Read(entry), Schema, random, pixels.AsSpan(i * c * h * w, c * h * w), entry.Where);
-                labels[i] = entry.Label;
-            }
-            yield return new ImageBatch(pixels, labels, c, h, w);
+            var batch = order[start..Math.Min(start + batchSize, order.Length)];
+            yield return new ImageBatch(Read(batch, random), batch.Select(r => (long)Entries[r].Label).ToArray(), c, h, w);
         }
     }
 

@@ -14,7 +14,7 @@ namespace FedHealth.Cli.Images;
 /// images are darker (its pixel values scaled by <see cref="DarkerSite.Factor"/>, as a scanner that images darker would).
 /// <see cref="Schema"/> is every site's image schema, without its source (each site's IDX files are filled in).
 /// </summary>
-public sealed class PartitionSpec
+public sealed record PartitionSpec
 {
     public required IdxSource Source { get; init; }
     public required IReadOnlyList<string> Sites { get; init; }
@@ -55,15 +55,9 @@ public static class ImagePartition
         var stampFile = Path.Combine(data, "partition.stamp");
         if (File.Exists(stampFile) && File.ReadAllText(stampFile) == stamp) return;
         log.WriteLine($"Cutting the sites' images from {source.Images} as {specPath} says (once; kept in {data})");
-        Write(spec.With(source), data);
+        Write(spec with { Source = source }, data);
         File.WriteAllText(stampFile, stamp);
     }
-
-    public static PartitionSpec With(this PartitionSpec spec, IdxSource source) => new()
-    {
-        Source = source, Sites = spec.Sites, Alpha = spec.Alpha, Seed = spec.Seed, ImagesPerSite = spec.ImagesPerSite, Darker = spec.Darker,
-        Schema = spec.Schema,
-    };
 
     /// <summary>Per site: SITE.images.idx, SITE.labels.idx and SITE.images.json in <paramref name="data"/>; returns each site's image count.</summary>
     public static IReadOnlyDictionary<string, int> Write(PartitionSpec spec, string data)

@@ -26,7 +26,7 @@ public sealed class ConcatenatedFeatures(IReadOnlyList<IStreamedFeatures> parts)
     public int[] Shape { get; } = parts.Count > 0 && parts.All(p => p.Shape.SequenceEqual(parts[0].Shape)) ? parts[0].Shape
         : throw new ArgumentException("concatenated sources must be one or more of the same shape");
 
-    public int Count => parts.Sum(p => p.Count);
+    public int Count { get; } = parts.Sum(p => p.Count);
 
     public float[] Read(IReadOnlyList<int> rows, Random? augment)
     {

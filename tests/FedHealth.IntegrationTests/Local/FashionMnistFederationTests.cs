@@ -85,13 +85,3 @@ public sealed class FashionMnistFederationTests : IDisposable
         Assert.InRange(fedBn.Run.Rounds[^1].Global!.Accuracy, 0.3, 1);
     }
 }
-
-/// <summary>A fact that runs only where Debian's dataset-fashion-mnist is installed (infra/datasets/fashion-mnist.sh), and says so otherwise.</summary>
-public sealed class FashionMnistFactAttribute : FactAttribute
-{
-    public FashionMnistFactAttribute()
-    {
-        if (!File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-            Skip = "Fashion-MNIST is not installed at /usr/share/datasets/fashion-mnist: run infra/datasets/fashion-mnist.sh (Debian's dataset-fashion-mnist)";
-    }
-}

@@ -1,4 +1,5 @@
 using FedHealth.Cli.Bench;
+using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Local;
 

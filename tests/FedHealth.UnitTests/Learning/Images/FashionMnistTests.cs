@@ -1,5 +1,6 @@
 using FedHealth.Learning.Images;
 using FedHealth.SiteAgent.Doctor;
+using FedHealth.Tests.Support;
 
 namespace FedHealth.Tests.Learning.Images;
 
@@ -9,7 +10,7 @@ namespace FedHealth.Tests.Learning.Images;
 /// </summary>
 public sealed class FashionMnistTests : IDisposable
 {
-    public const string Folder = "/usr/share/datasets/fashion-mnist";
+    public const string Folder = FashionMnistFactAttribute.Folder;
     private readonly TestImages scratch = new();
 
     public void Dispose() => scratch.Dispose();
@@ -42,15 +43,5 @@ public sealed class FashionMnistTests : IDisposable
         Assert.Equal(256, dataset.Decoded);
         Assert.All(first.Pixels, p => Assert.InRange(p, (0 - 0.2860f) / 0.3530f - 1e-4f, (1 - 0.2860f) / 0.3530f + 1e-4f));
         Assert.InRange(first.Pixels.Average(), -0.3, 0.3);
-    }
-}
-
-/// <summary>A fact that runs only where Debian's dataset-fashion-mnist is installed, and says how to install it otherwise.</summary>
-public sealed class FashionMnistFactAttribute : FactAttribute
-{
-    public FashionMnistFactAttribute()
-    {
-        if (!File.Exists(Path.Combine(FashionMnistTests.Folder, "t10k-images-idx3-ubyte.gz")))
-            Skip = $"Fashion-MNIST is not installed at {FashionMnistTests.Folder}: run infra/datasets/fashion-mnist.sh (Debian's dataset-fashion-mnist)";
     }
 }
