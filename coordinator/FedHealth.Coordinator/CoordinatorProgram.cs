@@ -15,6 +15,7 @@ public static class CoordinatorProgram
         var builder = Host.CreateApplicationBuilder(args);
         builder.Configuration.AddEnvironmentVariables("FEDHEALTH_");
         builder.Configuration.AddCommandLine(args);
+        builder.Logging.AddFedHealthConsole();
         var coordinator = builder.Configuration.GetSection("Coordinator").Get<CoordinatorOptions>() ?? new CoordinatorOptions();
         var bus = builder.Configuration.GetSection("Bus").Get<BusOptions>() ?? new BusOptions();
         try

@@ -11,6 +11,7 @@ public static class DashboardProgram
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables("FEDHEALTH_");
         builder.Configuration.AddCommandLine(args);
+        builder.Logging.AddFedHealthConsole();
         var bus = builder.Configuration.GetSection("Bus").Get<BusOptions>() ?? new BusOptions();
         var instance = $"{Environment.MachineName}-{Environment.ProcessId}";
         builder.Services.AddDashboard(builder.Configuration);

@@ -37,8 +37,9 @@ public static class SiteAgentProgram
         var builder = Host.CreateApplicationBuilder(settings);
         builder.Configuration.AddEnvironmentVariables("FEDHEALTH_");
         builder.Configuration.AddCommandLine(settings);
+        builder.Logging.AddFedHealthConsole();
         var bus = SiteBusSettings.For(args[2], settings);
-        using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        using var loggers = LoggerFactory.Create(l => l.AddFedHealthConsole());
         Agent agent;
         try
         {

@@ -2,6 +2,7 @@ using FedHealth.Contracts;
 using FedHealth.Messaging;
 using FedHealth.Messaging.Chunking;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace FedHealth.Coordinator.Bus;
@@ -11,7 +12,7 @@ namespace FedHealth.Coordinator.Bus;
 /// with a deadline: a publish the broker never confirms must not hang an actor's pipe. A message too large for one
 /// broker message goes as slices (<see cref="ChunkedPublisher"/>).
 /// </summary>
-public sealed class BusPublisher(IBus bus, BusOptions options) : IFederationPublisher
+public sealed class BusPublisher(IBus bus, BusOptions options, ILogger<BusPublisher> log) : IFederationPublisher
 {
     private readonly ResiliencePipeline resilience = Resilience.ForBus();
     private readonly ChunkedPublisher chunked = new(options);
@@ -27,7 +28,20 @@ public sealed class BusPublisher(IBus bus, BusOptions options) : IFederationPubl
     }
 
     /// <summary>Unhealthy is MassTransit's word for "no endpoint connected"; Degraded (one endpoint faulted) still delivers.</summary>
-    public bool IsUp => bus is not IBusControl control || control.CheckHealth().Status != BusHealthStatus.Unhealthy;
+    public bool IsUp
+    {
+        get
+        {
+            if (bus is not IBusControl control) return true;
+            var health = control.CheckHealth();
+            // Logged when it changes, so an operator sees when the coordinator lost and regained its broker.
+            if (Interlocked.Exchange(ref lastStatus, (int)health.Status) != (int)health.Status)
+                log.LogInformation("the bus is {Status}: {Description}", health.Status, health.Description);
+            return health.Status != BusHealthStatus.Unhealthy;
+        }
+    }
+
+    private int lastStatus = (int)BusHealthStatus.Healthy;
 
     /// <summary>
     /// The end-of-job notice goes to dashboards and watchers, not to sites; with a model too large for the broker

@@ -161,12 +161,22 @@ public sealed class ProcessFederation : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// A process's log without exception stack frames, each line cut at 400 characters: while the broker is away every
+    /// reconnect logs a long trace, which would push what the processes did out of the tail a failed test shows.
+    /// </summary>
+    private static string WithoutStackFrames(string output) => string.Join('\n', output.Split('\n').Where(line =>
+    {
+        var text = line.TrimStart();
+        return !text.StartsWith("at ", StringComparison.Ordinal) && !text.StartsWith("--- End of", StringComparison.Ordinal);
+    }).Select(line => line.Length > 400 ? line[..400] + " …" : line));
+
     public void Dispose()
     {
         foreach (var p in processes)
         {
-            var output = p.Output;
-            log.WriteLine($"--- {p.Name}{(p.HasExited ? " (exited)" : "")} ---\n{(output.Length > 6000 ? output[^6000..] : output)}");
+            var output = WithoutStackFrames(p.Output);
+            log.WriteLine($"--- {p.Name}{(p.HasExited ? " (exited)" : "")} ---\n{(output.Length > 20000 ? output[^20000..] : output)}");
             p.Dispose();
         }
         Http.Dispose();
