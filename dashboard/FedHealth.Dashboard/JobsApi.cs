@@ -11,7 +11,8 @@ namespace FedHealth.Dashboard;
 public sealed record JobControlRequest(string? Reason);
 
 /// <summary>What the job form learns while a lead types: each problem ("field: why"), who would take part, and the privacy cost.</summary>
-public sealed record JobCheck(IReadOnlyList<string> Problems, IReadOnlyList<string> Participants, JobPrivacyEstimate Privacy);
+public sealed record JobCheck(IReadOnlyList<string> Problems, IReadOnlyList<string> Participants, JobPrivacyEstimate Privacy,
+    SparseGraphSuggestion? SparseGraph = null);
 
 /// <summary>A model to check before launching: the model, the schema's features, and the sites chosen (none: every online site with these features).</summary>
 public sealed record ModelCheckRequest(ModelSpec? Model, IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? Sites);
@@ -54,7 +55,7 @@ public static class JobsApi
                 ? JobSpecRules.ChooseParticipants(spec, online) : ([], null);
             if (problem is not null) problems.Add(problem);
             if (problems.Count == 0 && ModelAcceptance.Problem(spec, online) is { } refused) problems.Add(refused);
-            return Results.Ok(new JobCheck(problems, participants, JobPrivacyEstimate.For(spec, PlanningDelta)));
+            return Results.Ok(new JobCheck(problems, participants, JobPrivacyEstimate.For(spec, PlanningDelta), SparseGraphSuggestion.For(participants.Count)));
         });
 
         // A model's parameters, digest and shapes, and which chosen online sites' policies would train it, as the lead edits it.

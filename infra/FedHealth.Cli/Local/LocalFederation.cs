@@ -250,8 +250,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
                 && options.Personalisation is not { CrossSiteEvaluation: true },
             SecureAggregationRingBits = options.SecureRingBits,
             SecureAggregationGraph = options.SecureGraph,
-            SecureAggregationNeighbours = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphOf(agents.Count).Neighbours : 0,
-            SecureAggregationThreshold = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphOf(agents.Count).Threshold : 0,
+            SecureAggregationNeighbours = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphParameters.Suggested(agents.Count).Neighbours : 0,
+            SecureAggregationThreshold = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphParameters.Suggested(agents.Count).Threshold : 0,
             SiteLevelPrivacy = options.SiteLevelPrivacy,
             Strategy = options.Strategy,
             Personalisation = options.Personalisation,
@@ -371,15 +371,4 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
 
     private static string DashboardUrl(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(unknown)";
-
-    /// <summary>
-    /// Bell et al.'s degree and threshold for this many sites (5 % corrupt, 10 % dropping); a federation too small for any
-    /// sparse degree gets every other site as neighbours, with a threshold above half of each neighbourhood.
-    /// </summary>
-    private static (int Neighbours, int Threshold) SparseGraphOf(int sites)
-    {
-        if (SparseGraphParameters.For(sites, 0.05, 0.10) is { } chosen) return chosen;
-        var k = Math.Max(2, (sites - 1) / 2 * 2);
-        return (k, (k + 1) / 2 + 1);
-    }
 }

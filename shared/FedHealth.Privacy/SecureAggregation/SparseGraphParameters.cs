@@ -42,6 +42,20 @@ public static class SparseGraphParameters
         return null;
     }
 
+    /// <summary>The corrupt and dropped fractions a job is planned for when its lead does not say (the paper's worked example's order).</summary>
+    public const double PlannedCorruptFraction = 0.05, PlannedDropoutFraction = 0.10;
+
+    /// <summary>
+    /// What to use for <paramref name="sites"/> sites when nobody says: <see cref="For"/> at the planned fractions; a federation too small
+    /// for any sparse degree gets every other site as neighbours, with a threshold above half of each neighbourhood.
+    /// </summary>
+    public static (int Neighbours, int Threshold) Suggested(int sites)
+    {
+        if (For(sites, PlannedCorruptFraction, PlannedDropoutFraction) is { } chosen) return chosen;
+        var k = Math.Max(2, (sites - 1) / 2 * 2);
+        return (k, (k + 1) / 2 + 1);
+    }
+
     /// <summary>Log of a union bound on the removed (corrupt or dropped) sites cutting the ring lattice: two disjoint runs of k/2.</summary>
     private static double DisconnectedLog(int n, int k, int removed, double[] lf)
     {

@@ -7,6 +7,7 @@ using FedHealth.Contracts;
 using FedHealth.Learning.Models;
 using FedHealth.Learning.Models.Architectures;
 using FedHealth.Privacy.Accounting;
+using FedHealth.Privacy.SecureAggregation;
 using FedHealth.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -74,6 +75,16 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await Expect(ring).ToBeHiddenAsync();
         await page.GetByLabel("Secure aggregation").CheckAsync();
         await ring.SelectOptionAsync("32");
+        // A sparse masking graph (SecAgg+): k and t are filled in for the sites that would take part, and checked as typed.
+        await page.GetByLabel("Who masks with whom").SelectOptionAsync("sparse");
+        var (k, t) = SparseGraphParameters.Suggested(4);
+        await Expect(page.Locator("#graph-suggestion")).ToContainTextAsync("For 4 sites");
+        await Expect(page.GetByLabel("Neighbours per site k (even)")).ToHaveValueAsync(k.ToString());
+        await Expect(page.GetByLabel("Threshold t (shares that rebuild a site's secrets)")).ToHaveValueAsync(t.ToString());
+        await page.GetByLabel("Neighbours per site k (even)").FillAsync("3");
+        await Expect(page.Locator("#f-secureAggregationNeighbours-problem")).ToContainTextAsync("must be an even number");
+        await page.GetByLabel("Neighbours per site k (even)").FillAsync(k.ToString());
+        await Expect(page.Locator("#f-secureAggregationNeighbours-problem")).ToBeEmptyAsync();
         // Every round's model kept besides the latest and the best; at most one a round.
         var checkpoints = page.GetByLabel("Keep every k-th round's model");
         await checkpoints.FillAsync("4");
@@ -112,6 +123,9 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
             var spec = job.RootElement.GetProperty("spec");
             Assert.Equal(JobKinds.Training, spec.GetProperty("kind").GetString());
             Assert.Equal(32, spec.GetProperty("secureAggregationRingBits").GetInt32());
+            Assert.Equal("sparse", spec.GetProperty("secureAggregationGraph").GetString());
+            Assert.Equal(k, spec.GetProperty("secureAggregationNeighbours").GetInt32());
+            Assert.Equal(t, spec.GetProperty("secureAggregationThreshold").GetInt32());
             Assert.Equal(1, spec.GetProperty("checkpointEvery").GetInt32());
         }
         await Expect(page.Locator("#kept-models a")).ToHaveTextAsync(["round 1", "round 2", "round 3"]);

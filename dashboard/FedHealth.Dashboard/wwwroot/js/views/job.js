@@ -57,7 +57,8 @@ export async function renderJob(main, id) {
     const labels = rounds.map(r => r.round);
     const sites = job.participants.slice().sort();
     main.querySelector("#job-title").innerHTML = `${esc(job.spec.name)} ${statusBadge(job.status)}`;
-    const privacy = [job.spec.secureAggregation ? "secure aggregation" : "plain aggregation",
+    const privacy = [!job.spec.secureAggregation ? "plain aggregation" : job.spec.secureAggregationGraph === "sparse"
+        ? `secure aggregation on a sparse graph (k=${job.spec.secureAggregationNeighbours}, t=${job.spec.secureAggregationThreshold})` : "secure aggregation",
       job.spec.privacy ? `DP-SGD σ=${job.spec.privacy.noiseMultiplier}, q=${job.spec.privacy.samplingRate}` : "",
       job.spec.siteLevelPrivacy ? `site-level DP σ=${job.spec.siteLevelPrivacy.noiseMultiplier}` : ""].filter(Boolean).join(" · ");
     main.querySelector("#job-facts").innerHTML = `Round <strong>${rounds.length}</strong> of ${job.spec.rounds} · ${esc(job.spec.model.kind)} on ${esc(job.spec.schema)}${names.accuracy ? "" : ` · task ${esc(names.described)}`} · ${esc(job.spec.strategy?.name ?? "fedavg")} · ` +

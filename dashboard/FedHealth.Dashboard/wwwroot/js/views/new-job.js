@@ -144,6 +144,14 @@ export async function renderNewJob(main) {
           ${field("secureAggregationRingBits", "Ring of the secure sum", `<select id="f-secureAggregationRingBits" name="secureAggregationRingBits" aria-describedby="f-secureAggregationRingBits-problem f-secureAggregationRingBits-hint">
             <option value="64">64 bits (8 bytes a value)</option><option value="32">32 bits (4 bytes a value)</option></select>`,
             "32 bits sends half the bytes but sums in a narrower range: rows × |weight| added over the sites must stay within ±524,288, and a site whose update would not fit declines the round.")}
+          ${field("secureAggregationGraph", "Who masks with whom", `<select id="f-secureAggregationGraph" name="secureAggregationGraph" aria-describedby="f-secureAggregationGraph-problem f-secureAggregationGraph-hint">
+            <option value="full">Every pair of sites (full graph)</option><option value="sparse">Each site with k neighbours on a random graph (SecAgg+)</option></select>`,
+            "A sparse graph keeps every party's work growing with log n instead of n, for consortia of many sites; it tolerates a planned fraction of corrupt and dropped sites (docs/privacy.md).")}
+          <div class="group" id="sparse-settings" hidden>
+            ${field("secureAggregationNeighbours", "Neighbours per site k (even)", numberInput("secureAggregationNeighbours", 2, 'min="2" max="254" step="2"'))}
+            ${field("secureAggregationThreshold", "Threshold t (shares that rebuild a site's secrets)", numberInput("secureAggregationThreshold", 2, 'min="2" max="255"'))}
+            <output id="graph-suggestion" aria-live="polite"></output>
+          </div>
         </div>
         <label class="check"><input type="checkbox" name="dp"> Record-level differential privacy (DP-SGD at every site)</label>
         <div class="group" id="dp-settings" hidden>
@@ -244,6 +252,8 @@ export async function renderNewJob(main) {
       rounds: number("rounds"), minSites: number("minSites"), seed: number("seed"), checkpointEvery: number("checkpointEvery"), roundDeadline, sites,
       secureAggregation: form.secureAggregation.checked,
       secureAggregationRingBits: form.secureAggregation.checked ? Number(form.secureAggregationRingBits.value) : 64,
+      ...(sparseGraph() ? { secureAggregationGraph: "sparse", secureAggregationNeighbours: number("secureAggregationNeighbours"),
+        secureAggregationThreshold: number("secureAggregationThreshold") } : {}),
       privacy: form.dp.checked ? { noiseMultiplier: number("privacy.noiseMultiplier"), clipNorm: number("privacy.clipNorm"), samplingRate: number("privacy.samplingRate") } : null,
       siteLevelPrivacy: form.siteDp.checked ? { noiseMultiplier: number("siteLevelPrivacy.noiseMultiplier"), clipNorm: number("siteLevelPrivacy.clipNorm"), delta: number("siteLevelPrivacy.delta") } : null,
     };
@@ -282,6 +292,22 @@ export async function renderNewJob(main) {
     main.querySelector("#launch").disabled = list.length > 0;
     if (privacy) drawPrivacy(privacy);
   };
+  // The sparse graph's k and t follow the sites that would take part until the lead types their own.
+  let graphEdited = false;
+  const sparseGraph = () => form.secureAggregation.checked && form.secureAggregationGraph.value === "sparse";
+  const drawGraph = suggestion => {
+    const out = main.querySelector("#graph-suggestion");
+    if (!suggestion) { out.textContent = sparseGraph() ? "A sparse graph needs at least 3 sites taking part." : ""; return; }
+    const planned = suggestion.planned
+      ? `For ${suggestion.sites} sites, k = ${suggestion.neighbours} and t = ${suggestion.threshold} keep the sum private and the round complete with up to ${Math.round(suggestion.corruptFraction * 100)} % of the sites corrupt and ${Math.round(suggestion.dropoutFraction * 100)} % dropping out.`
+      : `${suggestion.sites} sites are too few for a sparse graph to save work: k = ${suggestion.neighbours}, t = ${suggestion.threshold} masks each site with nearly every other.`;
+    out.textContent = planned;
+    if (!graphEdited && sparseGraph() && (number("secureAggregationNeighbours") !== suggestion.neighbours || number("secureAggregationThreshold") !== suggestion.threshold)) {
+      form.secureAggregationNeighbours.value = suggestion.neighbours;
+      form.secureAggregationThreshold.value = suggestion.threshold;
+      soon();
+    }
+  };
   const drawPrivacy = p => {
     const parts = [];
     if (form.dp.checked) parts.push(p.epsilonPerRound == null ? "DP-SGD: fix its settings to see the ε it costs."
@@ -314,6 +340,7 @@ export async function renderNewJob(main) {
       const named = new Set((modelResult?.problems ?? []).map(p => p.slice(p.indexOf(":") + 1).trim()));
       const list = result.problems.filter(p => !(p.startsWith("model:") && named.has(p.slice(p.indexOf(":") + 1).trim())));
       show([...list, ...(modelResult?.problems ?? [])], result.participants, result.privacy);
+      drawGraph(result.sparseGraph);
       drawModel(modelResult);
     } catch (e) { if (mine === version) { show([`${declared() ? "model.layers" : "form"}: ${e.message}`], null, null); drawModel(null); } }
   };
@@ -324,6 +351,8 @@ export async function renderNewJob(main) {
     main.querySelector("#dp-settings").hidden = !form.dp.checked;
     main.querySelector("#site-dp-settings").hidden = !form.siteDp.checked;
     main.querySelector("#ring-settings").hidden = !form.secureAggregation.checked;
+    main.querySelector("#sparse-settings").hidden = !sparseGraph();
+    if (event.target.name === "secureAggregationNeighbours" || event.target.name === "secureAggregationThreshold") graphEdited = true;
     drawKind();
     drawStrategy();
     soon();
