@@ -23,8 +23,6 @@ export function renderDevice(main) {
         <p id="device-question"></p>
         <dl class="facts-list">
           <dt>Code</dt><dd id="device-user-code"></dd>
-          <dt>Requested from address</dt><dd id="device-address"></dd>
-          <dt>Requested at</dt><dd id="device-requested"></dd>
           <dt>The command line says it is</dt><dd id="device-client"></dd>
         </dl>
         <p id="device-error" class="error" role="alert"></p>
@@ -55,8 +53,6 @@ export function renderDevice(main) {
         <strong>${esc(found.user)}</strong> with role <strong>${esc(found.role)}</strong> until about ${esc(time(found.sessionUntil))}
         (one hour after it collects its token). The code expires at ${esc(time(found.expiresAt))}.`;
       main.querySelector("#device-user-code").textContent = found.userCode;
-      main.querySelector("#device-address").textContent = found.address;
-      main.querySelector("#device-requested").textContent = time(found.requestedAt);
       main.querySelector("#device-client").textContent = found.claimedClient ? `"${found.claimedClient}" (its own words, not checked)` : "nothing";
       form.hidden = true;
       request.hidden = false;
