@@ -51,7 +51,8 @@ public sealed class DashboardConnection : IDisposable
             {
                 if (password is null)
                     throw new DashboardException("not signed in: run `fedhealth job login --url " + address.ToString().TrimEnd('/') + "` (people who sign in " +
-                        "to the dashboard in a browser), give a token (--token, FEDHEALTH_TOKEN), or a local account's password (FEDHEALTH_PASSWORD, --password-stdin)");
+                        "to the dashboard in a browser), give a token (--token, FEDHEALTH_TOKEN), or a local account's password " +
+                        "(FEDHEALTH_PASSWORD, --password-stdin)");
                 using var response = await Send(http, () => http.PostAsJsonAsync("/api/token", new { user, password }, Json, cancellation), "sign in");
                 using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
                 token = body.RootElement.TryGetProperty("accessToken", out var t) ? t.GetString() : null;

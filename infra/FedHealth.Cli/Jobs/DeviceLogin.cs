@@ -19,7 +19,8 @@ public static class DeviceLogin
     {
         var dashboard = http.BaseAddress!.ToString().TrimEnd('/');
         using var started = await DashboardConnection.Send(http,
-            () => http.PostAsJsonAsync("/api/device", new DeviceAuthorizationRequest(client), DashboardConnection.Json, cancellation), "start a device sign-in");
+            () => http.PostAsJsonAsync("/api/device", new DeviceAuthorizationRequest(client), DashboardConnection.Json, cancellation),
+            "start a device sign-in");
         var start = await started.Content.ReadFromJsonAsync<DeviceAuthorization>(DashboardConnection.Json, cancellation)
             ?? throw new DashboardException($"start a device sign-in at {dashboard}: the dashboard answered nothing");
         // The page's address as this command line reached the dashboard: behind a proxy that ends TLS, the dashboard's own
@@ -46,7 +47,8 @@ public static class DeviceLogin
                 case DevicePoll.SlowDown: interval += DeviceSignInOptions.SlowDownStep; break;
                 case DevicePoll.Denied: throw new DashboardException($"device sign-in at {dashboard}: denied in the browser; nothing was stored");
                 case DevicePoll.Expired:
-                    throw new DashboardException($"device sign-in at {dashboard}: the code {start.UserCode} expired before anyone approved it; run login again");
+                    throw new DashboardException(
+                        $"device sign-in at {dashboard}: the code {start.UserCode} expired before anyone approved it; run login again");
                 case DevicePoll.Invalid:
                     throw new DashboardException($"device sign-in at {dashboard}: the dashboard no longer knows this request (it restarted, or the code " +
                         "was used already); run login again");

@@ -9,7 +9,11 @@ public sealed class BrowserSessionOnlyFilter : IEndpointFilter
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         DashboardSecurity.UsesToken(context.HttpContext)
             ? ValueTask.FromResult<object?>(Results.Json(
-                new { error = "approve a command line's sign-in on the dashboard's /device page, signed in with the browser: a bearer token cannot grant tokens" },
+                new
+                {
+                    error = "approve a command line's sign-in on the dashboard's /device page, signed in with the browser: " +
+                        "a bearer token cannot grant tokens",
+                },
                 statusCode: StatusCodes.Status403Forbidden))
             : next(context);
 }

@@ -37,11 +37,13 @@ public sealed class DeviceAuthorizations(DeviceSignInOptions options, TimeProvid
             if (byDevice.Count >= Options.MaxPending)
                 return (null, null, $"the dashboard holds {Options.MaxPending} pending device sign-ins already: try again in a few minutes");
             if (byDevice.Values.Count(e => e.Request.Address == address) >= Options.MaxPendingPerAddress)
-                return (null, null, $"{Options.MaxPendingPerAddress} device sign-ins from {address} are pending already: approve, deny or let them expire first");
+                return (null, null,
+                    $"{Options.MaxPendingPerAddress} device sign-ins from {address} are pending already: approve, deny or let them expire first");
             var deviceCode = DeviceCode.New();
             string userCode;
             do userCode = Device.UserCode.New(); while (byUserCode.ContainsKey(userCode));
-            var entry = new Entry(DeviceCode.Hash(deviceCode), userCode, new DeviceRequest(address, claimedClient, now, now + Options.Lifetime), Options.Interval);
+            var request = new DeviceRequest(address, claimedClient, now, now + Options.Lifetime);
+            var entry = new Entry(DeviceCode.Hash(deviceCode), userCode, request, Options.Interval);
             byDevice[entry.DeviceHash] = entry;
             byUserCode[userCode] = entry;
             return (deviceCode, userCode, null);

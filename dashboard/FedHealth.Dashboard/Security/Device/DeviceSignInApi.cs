@@ -95,7 +95,8 @@ public static class DeviceSignInApi
             failures >= WrongCodeThrottle.MaxFailures ? "; no more codes until the window has passed" : "");
         return Results.NotFound(new
         {
-            error = $"no pending sign-in has this code: check it, or start again from the command line (a code lasts {pending.Options.Lifetime.TotalMinutes:0} minutes)",
+            error = "no pending sign-in has this code: check it, or start again from the command line " +
+                $"(a code lasts {pending.Options.Lifetime.TotalMinutes:0} minutes)",
         });
     }
 
