@@ -1,7 +1,7 @@
 using FedHealth.Cli.Jobs;
 using FedHealth.Tests.Support;
 
-namespace FedHealth.Tests.Browser;
+namespace FedHealth.Tests.Cli;
 
 /// <summary>
 /// The command line's tokens file: one token per dashboard address, created for its owner alone (mode 600, folder 700),
