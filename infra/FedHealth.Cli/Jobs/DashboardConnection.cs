@@ -125,7 +125,7 @@ public sealed class DashboardConnection : IDisposable
         throw new DashboardException(response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => tokenOrigin is not null
-                ? $"{what}: the dashboard no longer takes the token {tokenOrigin} (it expired, was signed out, or the dashboard restarted)"
+                ? $"{what}: the dashboard no longer takes the token {tokenOrigin}: it expired, was signed out, or the dashboard restarted"
                 : $"{what}: not signed in (wrong user or password, or the token expired)",
             HttpStatusCode.Forbidden => $"{what}: this account's role may not do that",
             _ => $"{what}: the dashboard answered {status} {response.ReasonPhrase}{(reason.Length > 0 ? $": {reason}" : "")}",

@@ -2,14 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FedHealth.Contracts;
-using FedHealth.Dashboard.Security;
 using FedHealth.Learning.Metrics;
 
 namespace FedHealth.Cli.Jobs;
 
 /// <summary>
 /// `fedhealth job`: a lead's or a script's jobs against a dashboard (submit a spec file, list, watch, stop, resume,
-/// download the model and its report), signed in with the dashboard's own accounts; <c>--json</c> for scripts.
+/// download the model and its report), signed in with the dashboard's own accounts (<see cref="JobSignIn"/>: a password,
+/// a token, or `job login` through the page); <c>--json</c> for scripts.
 /// Exit codes: 0 done, 1 refused or unreachable (one line on stderr says why), 2 bad arguments, 3 a watched job failed
 /// or was stopped.
 /// </summary>
@@ -17,131 +17,19 @@ public static class JobCommands
 {
     private static readonly string[] Ended = ["completed", "failed", "stopped"];
 
-    private sealed record Common(Option<string> Url, Option<string> User, Option<string?> Token, Option<bool> PasswordStdin, Option<bool> Json,
-        Option<string> TokensFile);
-
     public static Command Create()
     {
-        var common = new Common(
-            new Option<string>("--url")
-            {
-                Description = "The dashboard's address (FEDHEALTH_DASHBOARD_URL)", Recursive = true,
-                DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDHEALTH_DASHBOARD_URL") ?? "http://127.0.0.1:5080",
-            },
-            new Option<string>("--user")
-            {
-                Description = "The dashboard account to sign in as (FEDHEALTH_USER); its password from FEDHEALTH_PASSWORD or --password-stdin",
-                Recursive = true, DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDHEALTH_USER") ?? "lead",
-            },
-            new Option<string?>("--token")
-            {
-                Description = "A bearer token from the dashboard's /api/token instead of signing in (FEDHEALTH_TOKEN)", Recursive = true,
-                DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDHEALTH_TOKEN"),
-            },
-            new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input", Recursive = true },
-            new Option<bool>("--json") { Description = "Answer in JSON (one object per line where the answer streams)", Recursive = true },
-            new Option<string>("--tokens-file")
-            {
-                Description = "Where `job login` keeps its tokens, one per dashboard (mode 600)", Recursive = true,
-                DefaultValueFactory = _ => TokenFile.DefaultPath(),
-            });
+        var common = JobOptions.Create();
         return new Command("job", "Submit, list, watch, stop, resume and download jobs through a dashboard, as its web page does. Signs in with " +
             "--token (FEDHEALTH_TOKEN), else the token `job login` stored for --url, else --user and a password.")
         {
             common.Url, common.User, common.Token, common.PasswordStdin, common.Json, common.TokensFile,
-            Login(common), Logout(common), Submit(common), List(common), Watch(common), Control(common, "stop"), Control(common, "resume"), Download(common),
+            JobSignIn.Login(common), JobSignIn.Logout(common),
+            Submit(common), List(common), Watch(common), Control(common, "stop"), Control(common, "resume"), Download(common),
         };
     }
 
-    private static Command Login(Common common)
-    {
-        var printToken = new Option<bool>("--print-token")
-        {
-            Description = "Print the token on standard output instead of storing it (for a script's FEDHEALTH_TOKEN)",
-        };
-        var command = new Command("login", "Sign in as you are signed in to the dashboard's page (a local account or the organisation's identity " +
-            "provider): shows a code to enter at URL/device, then keeps the token (1 hour) in --tokens-file for the other verbs.") { printToken };
-        command.SetAction((result, cancellation) => Guarded(result, async (output, error) =>
-        {
-            var address = DashboardConnection.Address(result.GetValue(common.Url)!);
-            var key = TokenFile.Key(address);
-            using var http = DashboardConnection.Anonymous(address);
-            var approved = await DeviceLogin.Run(http, $"fedhealth job on {Environment.MachineName}", error, cancellation);
-            var expiresAt = DateTimeOffset.UtcNow + approved.ExpiresIn;
-            using var dashboard = await DashboardConnection.Open(address, approved.AccessToken, "just issued", "", null, cancellation);
-            var who = await dashboard.Get<SessionInfo>("/api/session", cancellation);
-            var signedIn = $"signed in to {key} as {who.User} ({who.Role}) until {expiresAt:u}";
-            if (result.GetValue(printToken))
-            {
-                await output.WriteLineAsync(approved.AccessToken);
-                await error.WriteLineAsync(signedIn);
-                return 0;
-            }
-            var file = new TokenFile(result.GetValue(common.TokensFile)!);
-            file.Save(address, new StoredToken(approved.AccessToken, expiresAt, who.User, who.Role));
-            await output.WriteLineAsync(result.GetValue(common.Json)
-                ? JsonSerializer.Serialize(new { url = key, user = who.User, role = who.Role, expiresAt, tokensFile = file.Path }, Compact)
-                : $"{signedIn}; the token is in {file.Path}");
-            return 0;
-        }));
-        return command;
-    }
-
-    private static Command Logout(Common common)
-    {
-        var command = new Command("logout", "End the session `job login` opened for --url, on the dashboard, and remove its stored token.");
-        command.SetAction((result, cancellation) => Guarded(result, async (output, error) =>
-        {
-            var address = DashboardConnection.Address(result.GetValue(common.Url)!);
-            var (key, file) = (TokenFile.Key(address), new TokenFile(result.GetValue(common.TokensFile)!));
-            if (file.Find(address) is not { } stored)
-            {
-                await output.WriteLineAsync($"not signed in to {key}: {file.Path} holds no token for it");
-                return 0;
-            }
-            var ended = stored.ExpiresAt <= DateTimeOffset.UtcNow ? "it had expired" : await EndSession(address, stored.AccessToken, cancellation);
-            file.Remove(address);
-            await output.WriteLineAsync($"signed out of {key} ({ended}); its token is removed from {file.Path}");
-            return 0;
-        }));
-        return command;
-    }
-
-    /// <summary>DELETE /api/session with the token; a session the dashboard no longer has (401) counts as ended.</summary>
-    private static async Task<string> EndSession(Uri address, string token, CancellationToken cancellation)
-    {
-        using var http = DashboardConnection.Anonymous(address);
-        using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/session");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        HttpResponseMessage response;
-        try { response = await http.SendAsync(request, cancellation); }
-        catch (HttpRequestException e)
-        {
-            throw new DashboardException($"sign out at {address}: {e.Message}; the token stays stored (it ends by itself within the hour)");
-        }
-        using (response)
-            return response.StatusCode switch
-            {
-                System.Net.HttpStatusCode.OK => "the dashboard ended its session",
-                System.Net.HttpStatusCode.Unauthorized => "the dashboard had ended its session already",
-                _ => throw new DashboardException($"sign out at {address}: the dashboard answered {(int)response.StatusCode} {response.ReasonPhrase}; " +
-                    "the token stays stored"),
-            };
-    }
-
-    /// <summary>Runs a verb that signs in by itself; a refusal or an unreachable dashboard is one line on stderr and exit code 1.</summary>
-    private static async Task<int> Guarded(ParseResult result, Func<TextWriter, TextWriter, Task<int>> verb)
-    {
-        var (output, error) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
-        try { return await verb(output, error); }
-        catch (DashboardException e)
-        {
-            await error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
-    }
-
-    private static Command Submit(Common common)
+    private static Command Submit(JobOptions common)
     {
         var file = new Argument<FileInfo>("SPEC") { Description = "A job spec (JSON, as the dashboard's POST /api/jobs takes it)" };
         var watch = new Option<bool>("--watch") { Description = "Then watch it until it ends" };
@@ -157,7 +45,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command List(Common common)
+    private static Command List(JobOptions common)
     {
         var offset = new Option<int>("--offset") { Description = "Skip this many of the newest jobs" };
         var limit = new Option<int>("--limit") { Description = "At most this many jobs (up to 500)", DefaultValueFactory = _ => 50 };
@@ -187,7 +75,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Watch(Common common)
+    private static Command Watch(JobOptions common)
     {
         var id = new Argument<Guid>("JOB") { Description = "The job's id" };
         var command = new Command("watch", "Follow a job round by round until it ends (exit 0 completed, 3 failed or stopped).") { id };
@@ -196,7 +84,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Control(Common common, string verb)
+    private static Command Control(JobOptions common, string verb)
     {
         var id = new Argument<Guid>("JOB") { Description = "The job's id" };
         var reason = new Option<string?>("--reason") { Description = "Why (kept with the request)" };
@@ -213,7 +101,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Download(Common common)
+    private static Command Download(JobOptions common)
     {
         var id = new Argument<Guid>("JOB") { Description = "The job's id" };
         var folder = new Option<DirectoryInfo>("--out") { Description = "Folder to write into", DefaultValueFactory = _ => new DirectoryInfo(".") };
@@ -293,39 +181,14 @@ public static class JobCommands
     }
 
     /// <summary>Signs in, runs the verb, and turns a dashboard's refusal or an unreachable dashboard into one line and exit code 1.</summary>
-    private static async Task<int> Run(ParseResult result, Common common, CancellationToken cancellation,
-        Func<DashboardConnection, TextWriter, Task<int>> verb)
+    private static Task<int> Run(ParseResult result, JobOptions common, CancellationToken cancellation,
+        Func<DashboardConnection, TextWriter, Task<int>> verb) => JobSignIn.Guarded(result, async (output, _) =>
     {
-        var (output, error) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
-        try
-        {
-            var address = DashboardConnection.Address(result.GetValue(common.Url)!);
-            var password = result.GetValue(common.PasswordStdin) ? Console.In.ReadLine() : Environment.GetEnvironmentVariable("FEDHEALTH_PASSWORD");
-            var (token, origin) = Token(result, common, address, password is not null);
-            using var dashboard = await DashboardConnection.Open(address, token, origin, result.GetValue(common.User)!, password, cancellation);
-            return await verb(dashboard, output);
-        }
-        catch (DashboardException e)
-        {
-            await error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
-    }
-
-    /// <summary>
-    /// The token to sign in with, and where it came from: --token (or FEDHEALTH_TOKEN), else the unexpired one `job login`
-    /// stored for this dashboard; none (user and password) otherwise. An expired stored token stops here, saying so,
-    /// unless a password is at hand.
-    /// </summary>
-    private static (string? Token, string? Origin) Token(ParseResult result, Common common, Uri address, bool hasPassword)
-    {
-        if (result.GetValue(common.Token) is { Length: > 0 } given) return (given, "given with --token or FEDHEALTH_TOKEN");
-        var file = new TokenFile(result.GetValue(common.TokensFile)!);
-        if (file.Find(address) is not { } stored) return (null, null);
-        var key = TokenFile.Key(address);
-        if (stored.ExpiresAt > DateTimeOffset.UtcNow)
-            return (stored.AccessToken, $"that `fedhealth job login` stored for {key} in {file.Path}; sign in again: fedhealth job login --url {key}");
-        if (hasPassword) return (null, null);
-        throw new DashboardException($"signed-in session for {key} expired at {stored.ExpiresAt:u}: run fedhealth job login --url {key}");
-    }
+        var address = DashboardConnection.Address(result.GetValue(common.Url)!);
+        var password = result.GetValue(common.PasswordStdin) ? Console.In.ReadLine() : Environment.GetEnvironmentVariable("FEDHEALTH_PASSWORD");
+        var (token, origin) = JobSignIn.Token(result.GetValue(common.Token), new TokenFile(result.GetValue(common.TokensFile)!), address,
+            password is not null, DateTimeOffset.UtcNow);
+        using var dashboard = await DashboardConnection.Open(address, token, origin, result.GetValue(common.User)!, password, cancellation);
+        return await verb(dashboard, output);
+    });
 }
