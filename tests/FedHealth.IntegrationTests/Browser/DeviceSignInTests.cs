@@ -108,6 +108,16 @@ public sealed partial class DeviceSignInTests(OidcDashboard dashboard) : IClassF
         Assert.Equal("invalid_grant", await PollError(start.DeviceCode));
         // A decided code no longer opens anything on the page either.
         Assert.Equal(HttpStatusCode.NotFound, (await browser.Post("/api/device/approve", new DeviceDecision(start.UserCode, Approve: true))).StatusCode);
+
+        // The command line says so, and stores nothing.
+        var tokens = Path.Combine(temp.Path, "denied", "tokens.json");
+        var prompt = new PromptWriter();
+        var login = Job(["job", "login", "--url", dashboard.Url, "--tokens-file", tokens], prompt);
+        var code = await prompt.Code.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, (await browser.Post("/api/device/approve", new DeviceDecision(code, Approve: false))).StatusCode);
+        var (exit, _, error) = await login.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal((1, true), (exit, error.Contains($"error: device sign-in at {dashboard.Url}: denied in the browser; nothing was stored")));
+        Assert.False(File.Exists(tokens));
     }
 
     [Fact]
