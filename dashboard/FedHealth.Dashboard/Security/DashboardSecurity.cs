@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using FedHealth.Dashboard.Security.Device;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FedHealth.Dashboard.Security;
@@ -36,6 +37,9 @@ public static class DashboardSecurity
         services.AddSingleton(store);
         services.AddSingleton<DashboardSessions>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton(DeviceSignInOptions.From(configuration));
+        services.AddSingleton<DeviceAuthorizations>();
+        services.AddSingleton<WrongCodeThrottle>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddAuthentication(Scheme)
@@ -70,6 +74,9 @@ public static class DashboardSecurity
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(SignInLimiter, context => RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "?",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Device sign-ins started: as many as sign-ins, counted apart (a command line's start is not a failed password).
+            o.AddPolicy(DeviceSignInApi.Limiter, context => RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "?",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return services;

@@ -59,10 +59,12 @@ public static class OidcSignIn
 
     public static void MapOidcSignIn(this IEndpointRouteBuilder app)
     {
-        // Always back to the page's root: the return address is never taken from the request (no open redirect).
-        app.MapGet(StartPath, (HttpContext context) => context.RequestServices.GetService<OidcProvider>() is null
+        // Back to the page's root, or to the device approval page when ?then=device: the return address is one of these two,
+        // never an address taken from the request (no open redirect).
+        app.MapGet(StartPath, (HttpContext context, string? then) => context.RequestServices.GetService<OidcProvider>() is null
             ? Results.NotFound(new { error = "this dashboard has no OpenID Connect provider configured: sign in with a local account" })
-            : Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [Scheme])).AllowAnonymous();
+            : Results.Challenge(new AuthenticationProperties { RedirectUri = then == "device" ? Device.DeviceSignInApi.PagePath : "/" }, [Scheme]))
+            .AllowAnonymous();
     }
 
     private static async Task OpenSession(TicketReceivedContext context)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using FedHealth.Dashboard.Security.Device;
 
 namespace FedHealth.Dashboard.Security;
 
@@ -12,12 +13,16 @@ public sealed record SignInRequest(string? User, string? Password);
 /// </summary>
 public sealed record SessionInfo(bool SignedIn, string? User, string? Role, string Csrf, string? SignInWith = null);
 
-/// <summary>/api/session (the browser's cookie sign-in and sign-out) and /api/token (bearer tokens for API clients).</summary>
+/// <summary>
+/// /api/session (the browser's cookie sign-in and sign-out), /api/token (bearer tokens for API clients) and /api/device
+/// (bearer tokens for the command line, approved in the browser: <see cref="DeviceSignInApi"/>).
+/// </summary>
 public static class SessionApi
 {
     public static void MapSessionApi(this IEndpointRouteBuilder app)
     {
         app.MapOidcSignIn();
+        app.MapDeviceSignIn();
         app.MapGet("/api/session", (HttpContext context, IAntiforgery antiforgery) => Session(context, antiforgery)).AllowAnonymous();
 
         app.MapPost("/api/session", async (SignInRequest? request, HttpContext context, IAntiforgery antiforgery, AccountStore accounts,

@@ -23,28 +23,43 @@ public sealed class DashboardConnection : IDisposable
 
     private readonly HttpClient http;
 
-    private DashboardConnection(HttpClient http) => this.http = http;
+    private readonly string? tokenOrigin;
+
+    private DashboardConnection(HttpClient http, string? tokenOrigin) => (this.http, this.tokenOrigin) = (http, tokenOrigin);
 
     public Uri BaseAddress => http.BaseAddress!;
 
-    public static async Task<DashboardConnection> Open(string url, string? token, string user, string? password, CancellationToken cancellation)
+    /// <summary>The dashboard's address as given (--url), or a clear refusal.</summary>
+    public static Uri Address(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
+            ? address : throw new DashboardException($"--url: '{url}' is not an http(s) address of a dashboard");
+
+    /// <summary>A client for the dashboard that is not signed in (device sign-in).</summary>
+    public static HttpClient Anonymous(Uri address) => new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>
+    /// Signed in with <paramref name="token"/> when given (<paramref name="tokenOrigin"/> says where it came from, for the
+    /// message when the dashboard no longer takes it), else with <paramref name="user"/> and <paramref name="password"/>.
+    /// </summary>
+    public static async Task<DashboardConnection> Open(Uri address, string? token, string? tokenOrigin, string user, string? password,
+        CancellationToken cancellation)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
-            throw new DashboardException($"--url: '{url}' is not an http(s) address of a dashboard");
-        var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        var http = Anonymous(address);
         try
         {
             if (token is null)
             {
                 if (password is null)
-                    throw new DashboardException("no password: set FEDHEALTH_PASSWORD, pass --password-stdin, or give a token (--token, FEDHEALTH_TOKEN)");
+                    throw new DashboardException("not signed in: run `fedhealth job login --url " + address.ToString().TrimEnd('/') + "` (people who sign in " +
+                        "to the dashboard in a browser), give a token (--token, FEDHEALTH_TOKEN), or a local account's password " +
+                        "(FEDHEALTH_PASSWORD, --password-stdin)");
                 using var response = await Send(http, () => http.PostAsJsonAsync("/api/token", new { user, password }, Json, cancellation), "sign in");
                 using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
                 token = body.RootElement.TryGetProperty("accessToken", out var t) ? t.GetString() : null;
                 if (token is null) throw new DashboardException($"sign in at {address}: the answer has no accessToken");
             }
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return new DashboardConnection(http);
+            return new DashboardConnection(http, tokenOrigin);
         }
         catch
         {
@@ -53,21 +68,26 @@ public sealed class DashboardConnection : IDisposable
         }
     }
 
+    public async Task Delete(string path, CancellationToken cancellation)
+    {
+        using var response = await Send(http, () => http.DeleteAsync(path, cancellation), $"DELETE {path}", tokenOrigin);
+    }
+
     public async Task<T> Get<T>(string path, CancellationToken cancellation)
     {
-        using var response = await Send(http, () => http.GetAsync(path, cancellation), $"GET {path}");
+        using var response = await Send(http, () => http.GetAsync(path, cancellation), $"GET {path}", tokenOrigin);
         return await Read<T>(response, path, cancellation);
     }
 
     public async Task<byte[]> GetBytes(string path, CancellationToken cancellation)
     {
-        using var response = await Send(http, () => http.GetAsync(path, cancellation), $"GET {path}");
+        using var response = await Send(http, () => http.GetAsync(path, cancellation), $"GET {path}", tokenOrigin);
         return await response.Content.ReadAsByteArrayAsync(cancellation);
     }
 
     public async Task<T> Post<T>(string path, object body, CancellationToken cancellation)
     {
-        using var response = await Send(http, () => http.PostAsJsonAsync(path, body, Json, cancellation), $"POST {path}");
+        using var response = await Send(http, () => http.PostAsJsonAsync(path, body, Json, cancellation), $"POST {path}", tokenOrigin);
         return await Read<T>(response, path, cancellation);
     }
 
@@ -82,7 +102,7 @@ public sealed class DashboardConnection : IDisposable
     }
 
     /// <summary>Sends, and turns a refusal into its reason: the dashboard answers errors as <c>{"error": "..."}</c>.</summary>
-    private static async Task<HttpResponseMessage> Send(HttpClient http, Func<Task<HttpResponseMessage>> send, string what)
+    internal static async Task<HttpResponseMessage> Send(HttpClient http, Func<Task<HttpResponseMessage>> send, string what, string? tokenOrigin = null)
     {
         HttpResponseMessage response;
         try { response = await send(); }
@@ -104,7 +124,9 @@ public sealed class DashboardConnection : IDisposable
         var status = (int)response.StatusCode;
         throw new DashboardException(response.StatusCode switch
         {
-            HttpStatusCode.Unauthorized => $"{what}: not signed in (wrong user or password, or the token expired)",
+            HttpStatusCode.Unauthorized => tokenOrigin is not null
+                ? $"{what}: the dashboard no longer takes the token {tokenOrigin}: it expired, was signed out, or the dashboard restarted"
+                : $"{what}: not signed in (wrong user or password, or the token expired)",
             HttpStatusCode.Forbidden => $"{what}: this account's role may not do that",
             _ => $"{what}: the dashboard answered {status} {response.ReasonPhrase}{(reason.Length > 0 ? $": {reason}" : "")}",
         });

@@ -8,7 +8,8 @@ namespace FedHealth.Cli.Jobs;
 
 /// <summary>
 /// `fedhealth job`: a lead's or a script's jobs against a dashboard (submit a spec file, list, watch, stop, resume,
-/// download the model and its report), signed in with the dashboard's own accounts; <c>--json</c> for scripts.
+/// download the model and its report), signed in with the dashboard's own accounts (<see cref="JobSignIn"/>: a password,
+/// a token, or `job login` through the page); <c>--json</c> for scripts.
 /// Exit codes: 0 done, 1 refused or unreachable (one line on stderr says why), 2 bad arguments, 3 a watched job failed
 /// or was stopped.
 /// </summary>
@@ -16,36 +17,19 @@ public static class JobCommands
 {
     private static readonly string[] Ended = ["completed", "failed", "stopped"];
 
-    private sealed record Common(Option<string> Url, Option<string> User, Option<string?> Token, Option<bool> PasswordStdin, Option<bool> Json);
-
     public static Command Create()
     {
-        var common = new Common(
-            new Option<string>("--url")
-            {
-                Description = "The dashboard's address (FEDHEALTH_DASHBOARD_URL)", Recursive = true,
-                DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDHEALTH_DASHBOARD_URL") ?? "http://127.0.0.1:5080",
-            },
-            new Option<string>("--user")
-            {
-                Description = "The dashboard account to sign in as (FEDHEALTH_USER); its password from FEDHEALTH_PASSWORD or --password-stdin",
-                Recursive = true, DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDHEALTH_USER") ?? "lead",
-            },
-            new Option<string?>("--token")
-            {
-                Description = "A bearer token from the dashboard's /api/token instead of signing in (FEDHEALTH_TOKEN)", Recursive = true,
-                DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDHEALTH_TOKEN"),
-            },
-            new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input", Recursive = true },
-            new Option<bool>("--json") { Description = "Answer in JSON (one object per line where the answer streams)", Recursive = true });
-        return new Command("job", "Submit, list, watch, stop, resume and download jobs through a dashboard, as its web page does.")
+        var common = JobOptions.Create();
+        return new Command("job", "Submit, list, watch, stop, resume and download jobs through a dashboard, as its web page does. Signs in with " +
+            "--token (FEDHEALTH_TOKEN), else the token `job login` stored for --url, else --user and a password.")
         {
-            common.Url, common.User, common.Token, common.PasswordStdin, common.Json,
+            common.Url, common.User, common.Token, common.PasswordStdin, common.Json, common.TokensFile,
+            JobSignIn.Login(common), JobSignIn.Logout(common),
             Submit(common), List(common), Watch(common), Control(common, "stop"), Control(common, "resume"), Download(common),
         };
     }
 
-    private static Command Submit(Common common)
+    private static Command Submit(JobOptions common)
     {
         var file = new Argument<FileInfo>("SPEC") { Description = "A job spec (JSON, as the dashboard's POST /api/jobs takes it)" };
         var watch = new Option<bool>("--watch") { Description = "Then watch it until it ends" };
@@ -61,7 +45,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command List(Common common)
+    private static Command List(JobOptions common)
     {
         var offset = new Option<int>("--offset") { Description = "Skip this many of the newest jobs" };
         var limit = new Option<int>("--limit") { Description = "At most this many jobs (up to 500)", DefaultValueFactory = _ => 50 };
@@ -91,7 +75,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Watch(Common common)
+    private static Command Watch(JobOptions common)
     {
         var id = new Argument<Guid>("JOB") { Description = "The job's id" };
         var command = new Command("watch", "Follow a job round by round until it ends (exit 0 completed, 3 failed or stopped).") { id };
@@ -100,7 +84,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Control(Common common, string verb)
+    private static Command Control(JobOptions common, string verb)
     {
         var id = new Argument<Guid>("JOB") { Description = "The job's id" };
         var reason = new Option<string?>("--reason") { Description = "Why (kept with the request)" };
@@ -117,7 +101,7 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Download(Common common)
+    private static Command Download(JobOptions common)
     {
         var id = new Argument<Guid>("JOB") { Description = "The job's id" };
         var folder = new Option<DirectoryInfo>("--out") { Description = "Folder to write into", DefaultValueFactory = _ => new DirectoryInfo(".") };
@@ -197,21 +181,14 @@ public static class JobCommands
     }
 
     /// <summary>Signs in, runs the verb, and turns a dashboard's refusal or an unreachable dashboard into one line and exit code 1.</summary>
-    private static async Task<int> Run(ParseResult result, Common common, CancellationToken cancellation,
-        Func<DashboardConnection, TextWriter, Task<int>> verb)
+    private static Task<int> Run(ParseResult result, JobOptions common, CancellationToken cancellation,
+        Func<DashboardConnection, TextWriter, Task<int>> verb) => JobSignIn.Guarded(result, async (output, _) =>
     {
-        var (output, error) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
-        try
-        {
-            var password = result.GetValue(common.PasswordStdin) ? Console.In.ReadLine() : Environment.GetEnvironmentVariable("FEDHEALTH_PASSWORD");
-            using var dashboard = await DashboardConnection.Open(result.GetValue(common.Url)!, result.GetValue(common.Token), result.GetValue(common.User)!,
-                password, cancellation);
-            return await verb(dashboard, output);
-        }
-        catch (DashboardException e)
-        {
-            await error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
-    }
+        var address = DashboardConnection.Address(result.GetValue(common.Url)!);
+        var password = result.GetValue(common.PasswordStdin) ? Console.In.ReadLine() : Environment.GetEnvironmentVariable("FEDHEALTH_PASSWORD");
+        var (token, origin) = JobSignIn.Token(result.GetValue(common.Token), new TokenFile(result.GetValue(common.TokensFile)!), address,
+            password is not null, DateTimeOffset.UtcNow);
+        using var dashboard = await DashboardConnection.Open(address, token, origin, result.GetValue(common.User)!, password, cancellation);
+        return await verb(dashboard, output);
+    });
 }

@@ -43,4 +43,6 @@ export const api = {
   resumeJob: id => call("POST", `/api/jobs/${encodeURIComponent(id)}/resume`, {}),
   ledger: query => call("GET", `/api/ledger?${query}`),
   verifyLedger: () => call("GET", "/api/ledger/verify"),
+  deviceLookup: userCode => call("POST", "/api/device/lookup", { userCode }),
+  deviceApprove: (userCode, approve) => call("POST", "/api/device/approve", { userCode, approve }),
 };

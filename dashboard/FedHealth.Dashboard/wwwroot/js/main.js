@@ -1,4 +1,5 @@
-// The dashboard's shell: session, navigation by role, routing (#/jobs, #/jobs/new, #/jobs/<id>, #/sites, #/ledger).
+// The dashboard's shell: session, navigation by role, routing (#/jobs, #/jobs/new, #/jobs/<id>, #/sites, #/ledger, and
+// #/device, where a signed-in person approves a command line's sign-in).
 import { api, session, whenSignedOut } from "./api.js";
 import { connect, disconnect } from "./live.js";
 import { esc } from "./format.js";
@@ -8,6 +9,7 @@ import { renderNewJob } from "./views/new-job.js";
 import { renderJob } from "./views/job.js";
 import { renderSites } from "./views/sites.js";
 import { renderLedger } from "./views/ledger.js";
+import { renderDevice } from "./views/device.js";
 
 const main = document.getElementById("main");
 let leave = () => {};
@@ -57,6 +59,7 @@ async function route() {
     else if (section === "jobs") cleanup = await renderJobs(view);
     else if (section === "sites") cleanup = await renderSites(view);
     else if (section === "ledger") cleanup = await renderLedger(view);
+    else if (section === "device") cleanup = renderDevice(view);
     else view.innerHTML = `<h1>Not found</h1><p>There is no page ${esc(hash)}. <a href="${home()}">Go back</a>.</p>`;
   } catch (e) {
     view.innerHTML = `<h1>Something went wrong</h1><p class="error">${esc(e.message)}</p><p><button type="button" id="retry">Try again</button></p>`;

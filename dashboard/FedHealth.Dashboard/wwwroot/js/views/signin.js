@@ -1,5 +1,6 @@
 // Sign-in form: a lead, an auditor or a site admin signs in with a local account, or through the organisation's
-// OpenID Connect provider when the dashboard has one (a plain link: the provider's pages take over the browser).
+// OpenID Connect provider when the dashboard has one (a plain link: the provider's pages take over the browser; from the
+// device approval page it asks to come back there).
 import { api, session } from "../api.js";
 import { esc } from "../format.js";
 
@@ -17,7 +18,7 @@ export function renderSignIn(main, done) {
         <button type="submit">Sign in</button>
       </form>
       ${session.signInWith ? `<p class="or">or</p>
-      <p><a id="sign-in-oidc" class="button secondary" href="/api/session/oidc">Sign in with ${esc(session.signInWith)}</a></p>` : ""}
+      <p><a id="sign-in-oidc" class="button secondary" href="/api/session/oidc${location.hash === "#/device" ? "?then=device" : ""}">Sign in with ${esc(session.signInWith)}</a></p>` : ""}
     </section>`;
   const form = main.querySelector("#sign-in");
   const error = main.querySelector("#sign-in-error");
