@@ -37,6 +37,8 @@ public static class DashboardComponent
     public static WebApplication MapDashboard(this WebApplication app)
     {
         var page = new EmbeddedFileProvider(typeof(DashboardComponent).Assembly, "FedHealth.Dashboard.wwwroot");
+        // First: everything after it (redirect addresses, per-address limits, logs) sees the browser's scheme, host and address.
+        app.UseTrustedProxies();
         app.UseApiErrors();
         app.UseSecurityHeaders();
         // The page itself holds no data and no secret: it loads for anyone and asks to sign in; every API call and the hub check the role.

@@ -20,6 +20,20 @@ public sealed class DashboardApiSecurityTests(LocalDashboard dashboard) : IClass
         $"/api/jobs/{Guid.NewGuid()}/model"];
 
     [Fact]
+    public async Task Forwarded_headers_are_ignored_when_no_proxy_is_configured_so_nobody_can_claim_another_scheme_host_or_address()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url) };
+        using var device = new HttpRequestMessage(HttpMethod.Post, "/api/device") { Content = JsonContent.Create(new { client = "test" }) };
+        device.Headers.Add("X-Forwarded-Proto", "https");
+        device.Headers.Add("X-Forwarded-Host", "evil.example");
+        device.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        using var answer = await http.SendAsync(device);
+        answer.EnsureSuccessStatusCode();
+        Assert.Equal(dashboard.Url + "/device",
+            System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("verificationUri").GetString());
+    }
+
+    [Fact]
     public async Task Nobody_signed_out_reads_anything_or_opens_the_live_channel()
     {
         using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url) };

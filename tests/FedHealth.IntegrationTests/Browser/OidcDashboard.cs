@@ -38,6 +38,8 @@ public sealed class OidcDashboard : LocalDashboard
         ["Dashboard:Oidc:Roles:site-admin:0"] = "hospital-it",
         // Device sign-in's command line may poll every 0.2 s instead of 5 s, so its tests wait for nobody.
         ["Dashboard:DeviceSignIn:Interval"] = "00:00:00.200",
+        // The tests connect from loopback, as a TLS-ending proxy in front of the dashboard would.
+        ["Dashboard:Proxy:KnownProxies:0"] = "127.0.0.1",
     };
 
     public override async Task InitializeAsync()

@@ -14,6 +14,32 @@ public sealed class OidcSignInTests(OidcDashboard dashboard) : IClassFixture<Oid
     private const string Provider = OidcDashboard.ProviderName;
 
     [Fact]
+    public async Task Behind_a_trusted_proxy_that_ends_TLS_the_provider_sends_the_browser_back_to_the_public_https_address()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(dashboard.Url) };
+        using var start = new HttpRequestMessage(HttpMethod.Get, OidcSignIn.StartPath);
+        start.Headers.Add("X-Forwarded-Proto", "https");
+        start.Headers.Add("X-Forwarded-Host", "dashboard.hospital.example");
+        start.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        using var challenge = await http.SendAsync(start);
+        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        var authorize = challenge.Headers.Location!.ToString();
+        Assert.StartsWith(dashboard.Provider.Authority, authorize);
+        Assert.Contains("redirect_uri=" + Uri.EscapeDataString("https://dashboard.hospital.example" + OidcSignIn.CallbackPath), authorize);
+
+        // The device sign-in's verification address says the same; without the headers, the address the dashboard was reached at.
+        using var device = new HttpRequestMessage(HttpMethod.Post, "/api/device")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { client = "test" }),
+        };
+        device.Headers.Add("X-Forwarded-Proto", "https");
+        device.Headers.Add("X-Forwarded-Host", "dashboard.hospital.example");
+        using var answer = await http.SendAsync(device);
+        Assert.Equal("https://dashboard.hospital.example/device",
+            System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("verificationUri").GetString());
+    }
+
+    [Fact]
     public async Task An_auditor_at_the_hospital_reads_everything_changes_nothing_and_opens_the_live_channel()
     {
         using var browser = new OidcBrowser(dashboard.Url);
