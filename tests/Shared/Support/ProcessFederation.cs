@@ -171,12 +171,15 @@ public sealed class ProcessFederation : IDisposable
         return !text.StartsWith("at ", StringComparison.Ordinal) && !text.StartsWith("--- End of", StringComparison.Ordinal);
     }).Select(line => line.Length > 400 ? line[..400] + " …" : line));
 
+    /// <summary>How much of each process's log a test's output keeps: the end, 20,000 characters unless FEDHEALTH_TEST_LOG_TAIL says.</summary>
+    private static int LogTail => int.TryParse(Environment.GetEnvironmentVariable("FEDHEALTH_TEST_LOG_TAIL"), out var tail) && tail > 0 ? tail : 20000;
+
     public void Dispose()
     {
         foreach (var p in processes)
         {
             var output = WithoutStackFrames(p.Output);
-            log.WriteLine($"--- {p.Name}{(p.HasExited ? " (exited)" : "")} ---\n{(output.Length > 20000 ? output[^20000..] : output)}");
+            log.WriteLine($"--- {p.Name}{(p.HasExited ? " (exited)" : "")} ---\n{(output.Length > LogTail ? output[^LogTail..] : output)}");
             p.Dispose();
         }
         Http.Dispose();
