@@ -43,6 +43,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private bool waitedForBus;
     private DateTimeOffset busBackAt = DateTimeOffset.MinValue;
     private DateTimeOffset confirmedAt = DateTimeOffset.MinValue;
+    // The broker went away after the step's request was confirmed: a site's answer sent in the outage may be lost (a
+    // site gives up a publish after a few seconds of retries), and with every party needed one lost answer fails the
+    // attempt. Once the bus is back the request goes out again; a site answers a request it already answered with the
+    // same message (it keeps its answers per attempt), so only what was lost is new to the coordinator.
+    private bool outageSinceRequest;
     // When each participant was last heard (heartbeats), from the latest liveness report: after an outage, who has reconnected.
     private IReadOnlyDictionary<string, DateTimeOffset> lastSeen = new Dictionary<string, DateTimeOffset>();
     private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(2);
@@ -220,6 +225,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         {
             if (p.Step != state.Step) return;
             if (confirmedStep != p.Step) (confirmedStep, confirmedAt) = (p.Step, Now);
+            outageSinceRequest = false;
             BusHeld(p.Step); // notes the moment the bus is back, if it was away
         });
     }
@@ -257,6 +263,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
                 log.Warning(confirmed ? "job {0}: the bus has lost its broker; step {1} waits until it is back"
                     : "job {0}: the request of step {1} is not confirmed on the bus yet; its deadline waits", state.JobId, step);
             waitedForBus = true;
+            if (confirmed) outageSinceRequest = true;
             return true;
         }
         if (waitedForBus)
@@ -264,6 +271,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             waitedForBus = false;
             busBackAt = Now;
             log.Info("job {0}: the bus is back (step {1} confirmed)", state.JobId, step);
+        }
+        if (outageSinceRequest && state.IsRunning)
+        {
+            log.Info("job {0}: step {1}'s request goes out again: answers sent while the broker was away may be lost", state.JobId, step);
+            PublishCurrentStep();
         }
         return false;
     }
@@ -467,6 +479,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
     private void PublishCurrentStep()
     {
         stepPublishFailed = false;
+        outageSinceRequest = false;
         if (state.Phase == JobPhase.Collecting && state.PendingBroadcast is { } step)
             PublishStep(step);
         else if (state.Phase == JobPhase.Collecting)
