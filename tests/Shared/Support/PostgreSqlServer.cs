@@ -8,7 +8,7 @@ namespace FedHealth.Tests.Support;
 /// </summary>
 public sealed class PostgreSqlServer : IDisposable
 {
-    public const int Port = 55437;
+    public static readonly int Port = ServerPorts.FreeRun(1);
     private readonly string dataDir = Directory.CreateTempSubdirectory("fedhealth-postgresql-").FullName;
 
     public PostgreSqlServer()

@@ -3,12 +3,12 @@ namespace FedHealth.Tests.Support;
 
 /// <summary>
 /// A real RabbitMQ node for the tests, installed from Debian's packages and started on loopback by the
-/// project's own infra/rabbitmq scripts, on a port of its own so it never touches a developer's broker.
+/// project's own infra/rabbitmq scripts, on a port and node of its own (per test process) so it never touches a developer's broker or another run's.
 /// </summary>
 public sealed class RabbitMqBroker : IDisposable
 {
-    public const int Port = 5699;
-    private const string Node = "fedhealth-test@localhost";
+    public static readonly int Port = ServerPorts.FreeRun(1);
+    private static readonly string Node = ServerPorts.Node("test");
     private readonly string dataDir = Directory.CreateTempSubdirectory("fedhealth-rabbitmq-").FullName;
 
     public string Uri => $"amqp://guest:guest@127.0.0.1:{Port}/";

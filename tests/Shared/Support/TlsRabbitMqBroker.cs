@@ -7,9 +7,9 @@ namespace FedHealth.Tests.Support;
 /// </summary>
 public sealed class TlsRabbitMqBroker : IDisposable
 {
-    public const int Port = 5697;
-    public const int TlsPort = 5696;
-    private const string Node = "fedhealth-tls-test@localhost";
+    public static readonly int Port = ServerPorts.FreeRun(2);
+    public static readonly int TlsPort = Port + 1;
+    private static readonly string Node = ServerPorts.Node("tls-test");
     private readonly string folder = Directory.CreateTempSubdirectory("fedhealth-tls-certs-").FullName;
     // A temp folder of its own (start.sh hands it to the rabbitmq user when run as root; it could not enter a root-only parent).
     private readonly string brokerDir = Directory.CreateTempSubdirectory("fedhealth-rabbitmq-tls-").FullName;
