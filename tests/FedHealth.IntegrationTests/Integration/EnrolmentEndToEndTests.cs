@@ -66,7 +66,7 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
 
         (doctorCode, lines) = await Doctor(siteConfig);
         log.WriteLine(string.Join('\n', lines));
-        Assert.Contains(lines, l => l.StartsWith("PASS broker: connected to localhost:5696 as DE-GBSG (certificate login)"));
+        Assert.Contains(lines, l => l.StartsWith($"PASS broker: connected to localhost:{TlsRabbitMqBroker.TlsPort} as DE-GBSG (certificate login)"));
         Assert.Contains(lines, l => l.StartsWith("PASS identity: site DE-GBSG is registered"));
         Assert.Contains(lines, l => l.StartsWith("PASS coordinator clock: this machine's clock is"));
         Assert.DoesNotContain(lines, l => l.StartsWith("FAIL"));
@@ -89,7 +89,7 @@ public sealed class EnrolmentEndToEndTests(TlsRabbitMqBroker broker, ITestOutput
 
         (code, lines) = await Doctor(siteConfig, $"--Bus:Transport={BusOptions.RabbitMq}", $"--Bus:Uri=amqp://guest:guest@127.0.0.1:{TlsRabbitMqBroker.Port}/",
             "--Bus:AllowPlainAmqp=true");
-        Assert.Contains(lines, l => l.StartsWith("PASS broker: connected to 127.0.0.1:5697 as guest"));
+        Assert.Contains(lines, l => l.StartsWith($"PASS broker: connected to 127.0.0.1:{TlsRabbitMqBroker.Port} as guest"));
         Assert.Contains(lines, l => l.StartsWith("WARN certificates: Bus:Uri is not amqps://"));
     }
 
