@@ -118,7 +118,8 @@ public sealed class GraphSeedTests : IDisposable
         var (_, earlierClients, earlierCollected) = OpenedRound(settings with { RoundNonce = RandomNumberGenerator.GetBytes(16) });
         var replayed = Assert.IsType<GraphSeedRevealed>(earlierClients["H06"].OnKeysCollected(earlierCollected));
         Assert.Equal("GraphSeedRevealed from H06 carries another round's nonce (replayed from an earlier attempt?)", server.Accept(replayed));
-        var e = Assert.Throws<SecureRoundException>(() => clients["H01"].OnSeedsRevealed(Relayed(reveals.Values.Select(r => r.SiteId == "H06" ? replayed : r))));
+        var withReplayed = Relayed(reveals.Values.Select(r => r.SiteId == "H06" ? replayed : r));
+        var e = Assert.Throws<SecureRoundException>(() => clients["H01"].OnSeedsRevealed(withReplayed));
         Assert.Equal("a message from H06 belongs to another round (replayed?)", e.Message);
     }
 
