@@ -227,7 +227,7 @@ public sealed partial class JobState
         };
         if (message is MaskedUpdateSubmitted { Privacy: { } spent }) roundPrivacy[message.SiteId] = spent;
         // Live, the decision already took it; replaying the journal, it is taken here, once.
-        if (secure is not null && !secure.Holds(message) && secure.Accept(message) is { } refused)
+        if (secure is not null && !secure.Holds(message) && secure.Accept(message, journaled: true) is { } refused)
             throw new InvalidOperationException($"journal replay: {refused}");
     }
 

@@ -57,6 +57,13 @@ public sealed class MaskingGraph
         return Draw(settings.Roster!, settings.Neighbours, SeededDigest(opening, seeds));
     }
 
+    /// <summary>
+    /// A sparse graph drawn from the opening digest alone, as rounds were before graph seeds: only for replaying a journal
+    /// that holds such a round (see <c>SecureRoundServer</c>); a live round always draws with every advertiser's seed.
+    /// </summary>
+    public static MaskingGraph Unseeded(SecureRoundSettings settings, Guid job, int round) =>
+        OpeningDigest(settings, job, round) is { } opening ? Draw(settings.Roster!, settings.Neighbours, opening) : Complete;
+
     /// <summary>SHA-256 of the opening digest and each seed with its site, in site-id order (length-prefixed, so no two sets collide).</summary>
     public static byte[] SeededDigest(byte[] opening, IEnumerable<(string Site, byte[] Seed)> seeds)
     {

@@ -39,6 +39,12 @@ public sealed class SecureRoundServer
     private readonly byte[]? opening;
     /// <summary>Who masks with whom: the full graph from the start; a sparse one once every advertiser revealed its seed.</summary>
     private MaskingGraph? drawn;
+    /// <summary>
+    /// A sparse round journaled before graph seeds existed (its adverts commit to none): replayed as it ran then, its graph
+    /// drawn from the opening digest alone and no seed step, so a coordinator upgraded mid-round rebuilds its journal
+    /// instead of failing on it. Only replay can set this; live, an advert without a commitment is refused.
+    /// </summary>
+    private bool unseeded;
     private byte[]? opened;
     /// <summary>From the unmasking step on: whose secrets must be rebuilt, and each one's share holders with their points.</summary>
     private Dictionary<string, Dictionary<string, byte>> holdersOf = new();
@@ -122,7 +128,8 @@ public sealed class SecureRoundServer
     }
 
     /// <summary>Checks and takes one message; returns why it was refused, or null when taken. A refused message changes nothing.</summary>
-    public string? Accept(ISecureRoundMessage message)
+    /// <param name="journaled">Replaying the journal: the message was taken live under the rules of its day (see <see cref="unseeded"/>).</param>
+    public string? Accept(ISecureRoundMessage message, bool journaled = false)
     {
         if (message.JobId != job || message.Round != round)
             return $"{message.GetType().Name} for job {message.JobId} round {message.Round} does not belong to this round";
@@ -134,7 +141,7 @@ public sealed class SecureRoundServer
             return $"the signature of {message.SiteId} on {message.GetType().Name} is missing or does not verify";
         return message switch
         {
-            MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => GraphProblem(a)),
+            MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => GraphProblem(a, journaled)),
             GraphSeedRevealed g => Take(SecurePhase.Seeds, seeds, g, () => SeedProblem(g)),
             SharesSubmitted s => Take(SecurePhase.Shares, bundles, s, () => SharesProblem(s)),
             MaskedUpdateSubmitted m => TakeMasked(m),
@@ -155,7 +162,8 @@ public sealed class SecureRoundServer
     {
         Expect(SecurePhase.Keys);
         if (adverts.Count < Minimum(journaled)) throw new SecureRoundException($"{adverts.Count} sites advertised keys, {Needed(journaled)}");
-        Phase = opening is null ? SecurePhase.Shares : SecurePhase.Seeds;
+        if (unseeded) drawn = MaskingGraph.Unseeded(settings, job, round);
+        Phase = drawn is not null ? SecurePhase.Shares : SecurePhase.Seeds;
         return new MaskingKeysCollected { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Adverts = Sorted(adverts) };
     }
 
@@ -259,15 +267,20 @@ public sealed class SecureRoundServer
         return null;
     }
 
-    private string? GraphProblem(MaskingKeysAdvertised a) =>
-        (opening, a.GraphDigest) switch
+    private string? GraphProblem(MaskingKeysAdvertised a, bool journaled)
+    {
+        var problem = (opening, a.GraphDigest) switch
         {
             (null, null) when a.SeedCommitment is null => null,
             (null, _) => $"{a.SiteId} signed its keys for a sparse masking graph; this round's is full",
             ({ } ours, { } theirs) when ours.AsSpan().SequenceEqual(theirs) => a.SeedCommitment is { Length: 32 } ? null
+                : journaled && a.SeedCommitment is null && (adverts.Count == 0 || unseeded) ? null
                 : $"{a.SiteId} committed to no graph seed in its keys; a sparse round's graph is drawn from every advertiser's seed",
             _ => $"{a.SiteId} signed its keys for another masking graph than this round's (shown another roster, nonce or degree)",
         };
+        if (problem is null && opening is not null && a.SeedCommitment is null) unseeded = true;
+        return problem;
+    }
 
     private string? SeedProblem(GraphSeedRevealed g) =>
         !adverts.TryGetValue(g.SiteId, out var advert) ? $"{g.SiteId} revealed a graph seed but did not advertise keys in this round"
@@ -279,7 +292,8 @@ public sealed class SecureRoundServer
     private string? SharesProblem(SharesSubmitted s)
     {
         if (!adverts.ContainsKey(s.SiteId)) return $"{s.SiteId} did not advertise keys in this round";
-        if (!(Graph.Digest is null ? s.GraphDigest is null : s.GraphDigest is not null && s.GraphDigest.AsSpan().SequenceEqual(Graph.Digest)))
+        var sameGraph = Graph.Digest is null ? s.GraphDigest is null : s.GraphDigest is not null && s.GraphDigest.AsSpan().SequenceEqual(Graph.Digest);
+        if (!sameGraph && !unseeded)
             return $"{s.SiteId} shared for another masking graph than the one drawn from every advertiser's seed";
         var expected = Graph.Holders(s.SiteId, adverts.Keys).Select(h => h.Holder).Where(k => k != s.SiteId).ToHashSet();
         var to = s.Shares.Select(x => x.To).ToList();

@@ -90,6 +90,28 @@ public sealed class GraphSeedJobTests() : SecureJobTestBase(Sites, Spec)
         Assert.All(FlatParameters.FromWeights(JobFixtures.Layout, replayed.GlobalWeights).Values, v => Assert.Equal(2f, v, 3));
     }
 
+    [Fact]
+    public void A_sparse_round_journaled_before_graph_seeds_existed_replays_without_a_seed_step_and_is_tried_again_at_its_deadline()
+    {
+        var clients = Clients();
+        // Adverts as a coordinator took them before seeds existed: the opening digest signed, no commitment.
+        var old = Sites.Select(s =>
+        {
+            var advert = clients[s].Advertise() with { SeedCommitment = null };
+            return advert with { Signature = identities[s].Sign(SignedContent.Of(advert)) };
+        }).ToList();
+        Assert.All(old, a => Assert.Contains("committed to no graph seed", state.OnSecureMessage(a, T0).Refusal));
+
+        var replayed = new JobState(keys);
+        foreach (var e in journal) replayed.Apply(e);
+        foreach (var a in old) replayed.Apply(new KeysAdvertReceived(1, a));
+        replayed.Apply(new SecureStepClosed(1, SecurePhase.Keys, T0 + Spec.RoundDeadline));
+        Assert.IsType<MaskingKeysCollected>(replayed.PendingBroadcast);
+        // No seed step: the shares step is next, which sites restarted since will not answer; at its deadline the round is tried again.
+        var retry = Assert.IsType<RoundStartedEvent>(Assert.Single(replayed.OnDeadline(replayed.Step, replayed.Deadline)));
+        Assert.Equal(2, retry.Attempt);
+    }
+
     private Dictionary<string, SecureRoundClient> Clients() =>
         Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, state.SecureSettings!, 3));
 }
