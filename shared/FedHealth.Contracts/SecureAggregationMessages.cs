@@ -71,10 +71,16 @@ public sealed record MaskingKeysAdvertised : ISecureRoundMessage
     public required byte[] EncryptionKey { get; init; }
     public required byte[] MaskingKey { get; init; }
     /// <summary>
-    /// In a sparse round, the digest of the masking graph this site was shown (signed with the keys), so neighbours shown
-    /// different graphs refuse each other; null in a full round.
+    /// In a sparse round, the digest of what the attempt opened with (job, round, nonce, degree, threshold, roster) as this
+    /// site was shown it, signed with the keys; null in a full round.
     /// </summary>
     public byte[]? GraphDigest { get; init; }
+    /// <summary>
+    /// In a sparse round, SHA-256 over this site's fresh 32-byte graph seed (with job, round, nonce and site), revealed in
+    /// <see cref="GraphSeedRevealed"/> once every advert is collected: the graph is drawn from all seeds, so no party, the
+    /// coordinator included, can choose it. Null in a full round (and in adverts journaled before seeds existed).
+    /// </summary>
+    public byte[]? SeedCommitment { get; init; }
     public required byte[] Signature { get; init; }
 }
 
@@ -86,6 +92,33 @@ public sealed record MaskingKeysCollected : IRoundMessage
     /// <summary>The nonce of the round attempt this step belongs to, so a site drops a step redelivered from an earlier attempt.</summary>
     public byte[]? RoundNonce { get; init; }
     public required IReadOnlyList<MaskingKeysAdvertised> Adverts { get; init; }
+}
+
+/// <summary>
+/// Step 1b (site, sparse graph only): the graph seed this site committed to in its advert, revealed after it saw every
+/// advert (so every commitment was fixed before any seed was known).
+/// </summary>
+public sealed record GraphSeedRevealed : ISecureRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    public required byte[] RoundNonce { get; init; }
+    public required string SiteId { get; init; }
+    public required byte[] Seed { get; init; }
+    public required byte[] Signature { get; init; }
+}
+
+/// <summary>
+/// Step 1b (coordinator, sparse graph only): the signed seed of every site in <see cref="MaskingKeysCollected"/>, from
+/// which every party draws the graph; a site refuses a set that misses one, adds one or does not match a commitment.
+/// </summary>
+public sealed record GraphSeedsRevealed : IRoundMessage
+{
+    public required Guid JobId { get; init; }
+    public required int Round { get; init; }
+    /// <summary>The nonce of the round attempt this step belongs to, so a site drops a step redelivered from an earlier attempt.</summary>
+    public byte[]? RoundNonce { get; init; }
+    public required IReadOnlyList<GraphSeedRevealed> Reveals { get; init; }
 }
 
 /// <summary>One Shamir share bundle, sealed by one site for another; the coordinator relays it without being able to read it.</summary>
@@ -103,6 +136,11 @@ public sealed record SharesSubmitted : ISecureRoundMessage
     public required byte[] RoundNonce { get; init; }
     public required string SiteId { get; init; }
     public required IReadOnlyList<EncryptedShare> Shares { get; init; }
+    /// <summary>
+    /// In a sparse round, the digest of the graph this site drew from the revealed seeds (signed with the shares): its
+    /// neighbours and the coordinator refuse bundles made for another graph; null in a full round.
+    /// </summary>
+    public byte[]? GraphDigest { get; init; }
     public required byte[] Signature { get; init; }
 }
 

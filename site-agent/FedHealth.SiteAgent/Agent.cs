@@ -111,6 +111,7 @@ public sealed class Agent
     }
 
     public ISiteRoundMessage? OnKeysCollected(MaskingKeysCollected message) => Step(message, () => secure.OnKeysCollected(message));
+    public ISiteRoundMessage? OnSeedsRevealed(GraphSeedsRevealed message) => Step(message, () => secure.OnSeedsRevealed(message));
     public ISiteRoundMessage? OnSharesRelayed(SharesRelayed message) => Step(message, () => secure.OnSharesRelayed(message));
     public ISiteRoundMessage? OnUnmaskingRequested(UnmaskingRequested message) => Step(message, () => secure.OnUnmaskingRequested(message));
 

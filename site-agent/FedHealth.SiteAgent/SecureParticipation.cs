@@ -28,7 +28,8 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
         public ulong[] Input { get; } = input;
         public MaskedExtras Extras { get; } = extras;
         public ISiteRoundMessage Advert { get; } = advert;
-        public ISiteRoundMessage? Shares, Masked, Unmasking;
+        /// <summary>The answer to the collected keys: the graph seed in a sparse round, the shares in a full one.</summary>
+        public ISiteRoundMessage? KeysAnswer, Shares, Masked, Unmasking;
     }
 
     private readonly Dictionary<(Guid Job, int Round), Session> sessions = new();
@@ -104,7 +105,10 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     }
 
     public ISiteRoundMessage? OnKeysCollected(MaskingKeysCollected m) =>
-        Step(m, s => s.Shares ??= s.Client.OnKeysCollected(m));
+        Step(m, s => s.KeysAnswer ??= s.Client.OnKeysCollected(m));
+
+    public ISiteRoundMessage? OnSeedsRevealed(GraphSeedsRevealed m) =>
+        Step(m, s => s.Shares ??= s.Client.OnSeedsRevealed(m));
 
     public ISiteRoundMessage? OnSharesRelayed(SharesRelayed m) =>
         Step(m, s => s.Masked ??= s.Client.OnSharesRelayed(m, s.Input, s.Extras.TrainLoss, s.Extras.Device, s.Extras.Privacy));
@@ -149,6 +153,7 @@ public sealed class SecureParticipation(string siteId, SiteSecurity? security, i
     private static byte[]? NonceOf(IRoundMessage message) => message switch
     {
         MaskingKeysCollected k => k.RoundNonce,
+        GraphSeedsRevealed g => g.RoundNonce,
         SharesRelayed r => r.RoundNonce,
         UnmaskingRequested u => u.RoundNonce,
         _ => null,

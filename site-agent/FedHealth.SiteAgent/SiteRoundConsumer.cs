@@ -15,7 +15,7 @@ namespace FedHealth.SiteAgent;
 public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePipeline publishing, ChunkedPublisher chunked, ChunkSpool spool) :
     IConsumer<RoundStarted>, IConsumer<CountRequested>, IConsumer<EvaluationRequested>, IConsumer<CrossSiteEvaluationRequested>, IConsumer<UpdateRefused>,
         IConsumer<JobClosed>,
-    IConsumer<MaskingKeysCollected>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
+    IConsumer<MaskingKeysCollected>, IConsumer<GraphSeedsRevealed>, IConsumer<SharesRelayed>, IConsumer<UnmaskingRequested>, IConsumer<CoordinatorChunk>
 {
     /// <summary>The coordinator's messages that may arrive in slices (a large model's global weights).</summary>
     public static readonly IReadOnlyDictionary<string, Type> ChunkedTypes = new[] { typeof(RoundStarted), typeof(EvaluationRequested),
@@ -23,6 +23,8 @@ public sealed class SiteRoundConsumer(Agent agent, ILogger logger, ResiliencePip
 
     public Task Consume(ConsumeContext<MaskingKeysCollected> context) =>
         Answer(context, context.Message, "site share keys", () => agent.OnKeysCollected(context.Message));
+    public Task Consume(ConsumeContext<GraphSeedsRevealed> context) =>
+        Answer(context, context.Message, "site draw graph", () => agent.OnSeedsRevealed(context.Message));
     public Task Consume(ConsumeContext<SharesRelayed> context) =>
         Answer(context, context.Message, "site mask update", () => agent.OnSharesRelayed(context.Message));
     public Task Consume(ConsumeContext<UnmaskingRequested> context) =>

@@ -13,12 +13,13 @@ namespace FedHealth.Coordinator.Bus;
 /// </summary>
 public sealed class SiteMessagesConsumer(CoordinatorNode node, Hosting.ConsortiumRelay? relay = null) :
     IConsumer<UpdateSubmitted>, IConsumer<EvaluationSubmitted>, IConsumer<RoundDeclined>, IConsumer<SiteHeartbeat>,
-    IConsumer<MaskingKeysAdvertised>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>, IConsumer<UnmaskingSharesSubmitted>,
-    IConsumer<SealedUpdateSubmitted>, IConsumer<SiteChunk>, IConsumer<CrossSiteEvaluationSubmitted>
+    IConsumer<MaskingKeysAdvertised>, IConsumer<GraphSeedRevealed>, IConsumer<SharesSubmitted>, IConsumer<MaskedUpdateSubmitted>,
+    IConsumer<UnmaskingSharesSubmitted>, IConsumer<SealedUpdateSubmitted>, IConsumer<SiteChunk>, IConsumer<CrossSiteEvaluationSubmitted>
 {
     public Task Consume(ConsumeContext<SiteChunk> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<SealedUpdateSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<MaskingKeysAdvertised> context) => ToJob(context.Message);
+    public Task Consume(ConsumeContext<GraphSeedRevealed> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<SharesSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<MaskedUpdateSubmitted> context) => ToJob(context.Message);
     public Task Consume(ConsumeContext<UnmaskingSharesSubmitted> context) => ToJob(context.Message);

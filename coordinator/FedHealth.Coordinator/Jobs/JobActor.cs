@@ -164,6 +164,7 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         });
         Command<SealedUpdateSubmitted>(m => Handle(() => state.OnSealedUpdate(m, Now), m, "sealed update"));
         Command<MaskingKeysAdvertised>(m => Handle(() => state.OnSecureMessage(m, Now), m, "key advertisement"));
+        Command<GraphSeedRevealed>(m => Handle(() => state.OnSecureMessage(m, Now), m, "graph seed"));
         Command<SharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, "shares"));
         Command<MaskedUpdateSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, "masked update"));
         Command<UnmaskingSharesSubmitted>(m => Handle(() => state.OnSecureMessage(m, Now), m, "unmasking shares"));

@@ -65,6 +65,9 @@ public sealed record JobFinished(JobOutcome Outcome, string Detail, DateTimeOffs
 /// <summary>Secure aggregation: a site's signed key advertisement passed every check.</summary>
 public sealed record KeysAdvertReceived(int Round, MaskingKeysAdvertised Message) : IJobEvent;
 
+/// <summary>Secure aggregation (sparse graph): a site's signed graph seed matched the commitment in its keys.</summary>
+public sealed record GraphSeedReceived(int Round, GraphSeedRevealed Message) : IJobEvent;
+
 /// <summary>Secure aggregation: a site's sealed share bundles passed every check (the coordinator cannot read them).</summary>
 public sealed record SharesReceived(int Round, SharesSubmitted Message) : IJobEvent;
 

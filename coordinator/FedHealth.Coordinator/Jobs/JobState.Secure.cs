@@ -96,6 +96,7 @@ public sealed partial class JobState
         IJobEvent received = message switch
         {
             MaskingKeysAdvertised a => new KeysAdvertReceived(Round, a),
+            GraphSeedRevealed g => new GraphSeedReceived(Round, g),
             SharesSubmitted s => new SharesReceived(Round, s),
             MaskedUpdateSubmitted m => new MaskedUpdateReceived(Round, m),
             UnmaskingSharesSubmitted u => new RevealedSharesReceived(Round, u),
@@ -148,6 +149,7 @@ public sealed partial class JobState
     private static IRoundMessage Close(SecureRoundServer server, bool journaled) => server.Phase switch
     {
         SecurePhase.Keys => server.CloseKeys(journaled),
+        SecurePhase.Seeds => server.CloseSeeds(),
         SecurePhase.Shares => server.CloseShares(journaled),
         SecurePhase.Masked => server.CloseMasked(journaled),
         _ => throw new InvalidOperationException($"nothing to close in step {server.Phase}"),
@@ -217,6 +219,7 @@ public sealed partial class JobState
         ISecureRoundMessage message = e switch
         {
             KeysAdvertReceived k => k.Message,
+            GraphSeedReceived g => g.Message,
             SharesReceived s => s.Message,
             MaskedUpdateReceived m => m.Message,
             RevealedSharesReceived r => r.Message,
@@ -224,7 +227,7 @@ public sealed partial class JobState
         };
         if (message is MaskedUpdateSubmitted { Privacy: { } spent }) roundPrivacy[message.SiteId] = spent;
         // Live, the decision already took it; replaying the journal, it is taken here, once.
-        if (secure is not null && !secure.Holds(message) && secure.Accept(message) is { } refused)
+        if (secure is not null && !secure.Holds(message) && secure.Accept(message, journaled: true) is { } refused)
             throw new InvalidOperationException($"journal replay: {refused}");
     }
 

@@ -178,7 +178,7 @@ public sealed partial class JobState(SecureAggregationKeys? keys = null)
                 Step++;
                 OpenSecureRound(r);
                 break;
-            case KeysAdvertReceived or SharesReceived or MaskedUpdateReceived or RevealedSharesReceived:
+            case KeysAdvertReceived or GraphSeedReceived or SharesReceived or MaskedUpdateReceived or RevealedSharesReceived:
                 ApplySecureMessage(e);
                 break;
             case SecureStepClosed c:

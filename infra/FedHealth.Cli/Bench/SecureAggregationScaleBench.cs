@@ -67,7 +67,7 @@ public static class SecureAggregationScaleBench
             var graph = MaskingGraph.Of(new SecureRoundSettings
             {
                 RoundNonce = new byte[16], Threshold = threshold, CoordinatorKey = [], Graph = MaskingGraph.Sparse, Neighbours = k, Roster = Ids(n),
-            }, Guid.Empty, 1);
+            }, Guid.Empty, 1, Ids(n).Select(id => (id, System.Security.Cryptography.RandomNumberGenerator.GetBytes(MaskingGraph.SeedLength))));
             var tolerated = DropoutTolerance.Of(graph, Ids(n), threshold);
             Row(output, n, "sparse", k, threshold, sparse, plain, $"{tolerated:P0} ({(int)Math.Round(tolerated * n)} sites)");
         }

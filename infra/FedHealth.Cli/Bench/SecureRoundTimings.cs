@@ -58,11 +58,15 @@ internal sealed class SecureRoundTimings
         // Each party's work is timed on its own: a site's message is made first, then the coordinator takes it.
         foreach (var id in ids) { var m = AtSite(id, "keys", () => clients[id].Advertise()); Require(AtCoordinator("keys", () => server.Accept(m))); }
         var collected = AtCoordinator("keys", () => server.CloseKeys());
-        foreach (var id in ids)
+        // A sparse round's graph seeds (each site checks every advert and every seed) are timed as the key step's second half.
+        var answers = ids.ToDictionary(id => id, id => AtSite(id, "keys", () => clients[id].OnKeysCollected(collected)));
+        if (server.Phase == SecurePhase.Seeds)
         {
-            var m = AtSite(id, "shares", () => clients[id].OnKeysCollected(collected));
-            Require(AtCoordinator("shares", () => server.Accept(m)));
+            foreach (var id in ids) Require(AtCoordinator("keys", () => server.Accept(answers[id])));
+            var seeds = AtCoordinator("keys", server.CloseSeeds);
+            foreach (var id in ids) answers[id] = AtSite(id, "shares", () => clients[id].OnSeedsRevealed(seeds));
         }
+        foreach (var id in ids) Require(AtCoordinator("shares", () => server.Accept(answers[id])));
         var relayed = AtCoordinator("shares", () => server.CloseShares());
         for (var i = 0; i < ids.Count; i++)
         {

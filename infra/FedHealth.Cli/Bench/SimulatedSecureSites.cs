@@ -58,6 +58,7 @@ internal sealed class SimulatedSecureSites : IDisposable
     {
         RoundStarted round => sites[id].Advertise(round, RandomUpdate(round, id)),
         MaskingKeysCollected keys => sites[id].OnKeysCollected(keys),
+        GraphSeedsRevealed seeds => sites[id].OnSeedsRevealed(seeds),
         SharesRelayed shares => sites[id].OnSharesRelayed(shares),
         UnmaskingRequested unmasking => sites[id].OnUnmaskingRequested(unmasking),
         EvaluationRequested evaluation => SimulatedEvaluation.Of(evaluation, id),

@@ -8,10 +8,12 @@ namespace FedHealth.Privacy.SecureAggregation;
 /// Who masks with whom and who holds shares of whose secrets. The full graph (Bonawitz et al.) pairs every site with
 /// every other that advertised keys. The sparse graph (SecAgg+, Bell et al., CCS 2020) pairs each site with
 /// <c>k</c> neighbours on a Harary graph H(k, n): the round's roster in a random order on a ring, each site joined to
-/// the k/2 before and after it. The order is drawn from a digest of job, round, round nonce, k, threshold and roster,
-/// all fixed when the coordinator opens the attempt, before any key exists, and every party computes the same graph
-/// from them; each site signs the digest into its key advertisement, so neighbours that were shown different graphs
-/// refuse each other. A site's secrets are shared among itself and its neighbours, with the round's threshold.
+/// the k/2 before and after it. The order is drawn from SHA-256 of the opening digest (job, round, round nonce, k,
+/// threshold and roster, all fixed when the coordinator opens the attempt) and the graph seeds every site that
+/// advertised keys committed to in its advert and revealed after the key step closed (<see cref="SeedCommitment"/>):
+/// the coordinator picks the nonce, but not the seeds, so it cannot grind nonces for a graph it likes. Each site signs
+/// the final graph's digest into its share bundles, so neighbours that were shown different graphs refuse each other.
+/// A site's secrets are shared among itself and its neighbours, with the round's threshold.
 /// </summary>
 public sealed class MaskingGraph
 {
@@ -27,20 +29,80 @@ public sealed class MaskingGraph
 
     public bool IsSparse => neighbours is not null;
 
-    /// <summary>The sparse graph's digest, which every site signs into its advertisement; null for the full graph (whose adverts carry none).</summary>
+    /// <summary>The sparse graph's digest (opening digest and seeds), which every site signs into its share bundles; null for the full graph.</summary>
     public byte[]? Digest { get; }
 
-    /// <summary>The graph a round's settings name; a sparse one without its roster, or an unknown kind, is refused by name.</summary>
-    public static MaskingGraph Of(SecureRoundSettings settings, Guid job, int round)
+    /// <summary>
+    /// The digest of everything fixed when the attempt opened (null for the full graph), which sites sign into their key
+    /// advertisements; a sparse round without its roster, an odd degree or an unknown kind is refused by name.
+    /// </summary>
+    public static byte[]? OpeningDigest(SecureRoundSettings settings, Guid job, int round)
     {
-        if (settings.Graph is null or Full) return Complete;
+        if (settings.Graph is null or Full) return null;
         if (settings.Graph != Sparse)
             throw new SecureRoundException($"the round's masking graph '{settings.Graph}' is not one this site knows ({string.Join(", ", Kinds)})");
         if (settings.Roster is not { Count: > 0 } roster) throw new SecureRoundException("a sparse round must name its roster, from which the graph is drawn");
         if (settings.Neighbours < 2 || settings.Neighbours % 2 != 0)
             throw new SecureRoundException($"a sparse round's neighbour count {settings.Neighbours} is not an even number of at least 2");
-        return Draw(roster, settings.Neighbours, DigestOf(job, round, settings.RoundNonce, settings.Neighbours, settings.Threshold, roster));
+        return DigestOf(job, round, settings.RoundNonce, settings.Neighbours, settings.Threshold, roster);
     }
+
+    /// <summary>
+    /// The graph a round's settings name, drawn (when sparse) from the opening digest and the revealed seeds of every site
+    /// that advertised keys. The roster stays the nodes; the seeds only shuffle them.
+    /// </summary>
+    public static MaskingGraph Of(SecureRoundSettings settings, Guid job, int round, IEnumerable<(string Site, byte[] Seed)> seeds)
+    {
+        if (OpeningDigest(settings, job, round) is not { } opening) return Complete;
+        return Draw(settings.Roster!, settings.Neighbours, SeededDigest(opening, seeds));
+    }
+
+    /// <summary>
+    /// A sparse graph drawn from the opening digest alone, as rounds were before graph seeds: only for replaying a journal
+    /// that holds such a round (see <c>SecureRoundServer</c>); a live round always draws with every advertiser's seed.
+    /// </summary>
+    public static MaskingGraph Unseeded(SecureRoundSettings settings, Guid job, int round) =>
+        OpeningDigest(settings, job, round) is { } opening ? Draw(settings.Roster!, settings.Neighbours, opening) : Complete;
+
+    /// <summary>SHA-256 of the opening digest and each seed with its site, in site-id order (length-prefixed, so no two sets collide).</summary>
+    public static byte[] SeededDigest(byte[] opening, IEnumerable<(string Site, byte[] Seed)> seeds)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes("fedhealth secagg+ seeded graph v1"));
+        hash.AppendData(opening);
+        foreach (var (site, seed) in seeds.OrderBy(s => s.Site, StringComparer.Ordinal))
+        {
+            var name = Encoding.UTF8.GetBytes(site);
+            hash.AppendData(BitConverter.GetBytes(name.Length));
+            hash.AppendData(name);
+            hash.AppendData(BitConverter.GetBytes(seed.Length));
+            hash.AppendData(seed);
+        }
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// What a site signs into its key advertisement before anyone has revealed anything: SHA-256 over a label, job, round,
+    /// nonce, site and its 32 random seed bytes. Binding and hiding: nobody can change a seed after seeing others', nor
+    /// learn it before it is revealed.
+    /// </summary>
+    public static byte[] SeedCommitment(Guid job, int round, byte[] nonce, string site, byte[] seed)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes("fedhealth secagg+ seed v1"));
+        hash.AppendData(job.ToByteArray());
+        hash.AppendData(BitConverter.GetBytes(round));
+        hash.AppendData(BitConverter.GetBytes(nonce.Length));
+        hash.AppendData(nonce);
+        var name = Encoding.UTF8.GetBytes(site);
+        hash.AppendData(BitConverter.GetBytes(name.Length));
+        hash.AppendData(name);
+        hash.AppendData(seed);
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>The bytes of a graph seed.</summary>
+    public const int SeedLength = 32;
 
     /// <summary>The sites <paramref name="site"/> masks with, among <paramref name="present"/> (the full graph: all of them but itself).</summary>
     public IEnumerable<string> NeighboursOf(string site, IEnumerable<string> present) => neighbours is null
@@ -65,7 +127,7 @@ public sealed class MaskingGraph
         return ordered.Select((h, i) => (h, (byte)(i + 1))).Where(p => present.Contains(p.h)).ToList();
     }
 
-    /// <summary>The digest the sparse graph is drawn from (and that sites sign): everything fixed when the attempt opened.</summary>
+    /// <summary>The opening digest (that sites sign into their adverts): everything fixed when the attempt opened.</summary>
     public static byte[] DigestOf(Guid job, int round, byte[] nonce, int neighbourCount, int threshold, IReadOnlyList<string> roster)
     {
         var text = $"fedhealth secagg+ graph v1/{job}/{round}/{Convert.ToHexString(nonce)}/{neighbourCount}/{threshold}/" +

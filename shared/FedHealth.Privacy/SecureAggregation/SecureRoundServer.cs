@@ -5,8 +5,11 @@ using FedHealth.Privacy.Crypto;
 
 namespace FedHealth.Privacy.SecureAggregation;
 
-/// <summary>The steps of a secure round at the coordinator.</summary>
-public enum SecurePhase { Keys, Shares, Masked, Unmasking, Done }
+/// <summary>
+/// The steps of a secure round at the coordinator. <see cref="Seeds"/> (the sites reveal the graph seeds they committed
+/// to with their keys) runs in sparse rounds only; a full round goes from keys to shares as it always did.
+/// </summary>
+public enum SecurePhase { Keys, Seeds, Shares, Masked, Unmasking, Done }
 
 /// <summary>
 /// The coordinator's side of one secure-aggregation round. It checks every message (registered sender, signature,
@@ -27,11 +30,21 @@ public sealed class SecureRoundServer
     /// <summary>The fewest sites each step may close with: the job's minSites, and never fewer than the threshold.</summary>
     private readonly int minParties;
     private readonly Dictionary<string, MaskingKeysAdvertised> adverts = new();
+    private readonly Dictionary<string, GraphSeedRevealed> seeds = new();
     private readonly Dictionary<string, SharesSubmitted> bundles = new();
     private readonly Dictionary<string, MaskedUpdateSubmitted> maskedFrom = new();
     private readonly Dictionary<string, IReadOnlyList<RevealedShare>> revealed = new();
     private readonly ulong[] sum;
-    private readonly MaskingGraph graph;
+    /// <summary>The sparse graph's opening digest (job, round, nonce, k, t, roster); null for the full graph.</summary>
+    private readonly byte[]? opening;
+    /// <summary>Who masks with whom: the full graph from the start; a sparse one once every advertiser revealed its seed.</summary>
+    private MaskingGraph? drawn;
+    /// <summary>
+    /// A sparse round journaled before graph seeds existed (its adverts commit to none): replayed as it ran then, its graph
+    /// drawn from the opening digest alone and no seed step, so a coordinator upgraded mid-round rebuilds its journal
+    /// instead of failing on it. Only replay can set this; live, an advert without a commitment is refused.
+    /// </summary>
+    private bool unseeded;
     private byte[]? opened;
     /// <summary>From the unmasking step on: whose secrets must be rebuilt, and each one's share holders with their points.</summary>
     private Dictionary<string, Dictionary<string, byte>> holdersOf = new();
@@ -56,13 +69,17 @@ public sealed class SecureRoundServer
         this.participants = participants.ToHashSet();
         sum = new ulong[length];
         ring = SecureRing.Of(settings);
-        graph = MaskingGraph.Of(settings, job, round);
+        opening = MaskingGraph.OpeningDigest(settings, job, round);
+        drawn = opening is null ? MaskingGraph.Complete : null;
     }
+
+    private MaskingGraph Graph => drawn ?? throw new InvalidOperationException("the sparse graph is drawn only once every advertiser revealed its seed");
 
     /// <summary>Whether this exact step's message from this site is already held (replaying a journal takes each once).</summary>
     public bool Holds(ISecureRoundMessage message) => message switch
     {
         MaskingKeysAdvertised a => adverts.ContainsKey(a.SiteId),
+        GraphSeedRevealed g => seeds.ContainsKey(g.SiteId),
         SharesSubmitted s => bundles.ContainsKey(s.SiteId),
         MaskedUpdateSubmitted m => maskedFrom.ContainsKey(m.SiteId),
         UnmaskingSharesSubmitted u => revealed.ContainsKey(u.SiteId),
@@ -73,6 +90,7 @@ public sealed class SecureRoundServer
     public IReadOnlyCollection<string> Expected => Phase switch
     {
         SecurePhase.Keys => participants.ToList(),
+        SecurePhase.Seeds => adverts.Keys,
         SecurePhase.Shares => adverts.Keys,
         SecurePhase.Masked => bundles.Keys,
         SecurePhase.Unmasking => Survivors,
@@ -82,6 +100,7 @@ public sealed class SecureRoundServer
     public IReadOnlyCollection<string> Answered => Phase switch
     {
         SecurePhase.Keys => adverts.Keys,
+        SecurePhase.Seeds => seeds.Keys,
         SecurePhase.Shares => bundles.Keys,
         SecurePhase.Masked => maskedFrom.Keys,
         SecurePhase.Unmasking => revealed.Keys,
@@ -109,7 +128,8 @@ public sealed class SecureRoundServer
     }
 
     /// <summary>Checks and takes one message; returns why it was refused, or null when taken. A refused message changes nothing.</summary>
-    public string? Accept(ISecureRoundMessage message)
+    /// <param name="journaled">Replaying the journal: the message was taken live under the rules of its day (see <see cref="unseeded"/>).</param>
+    public string? Accept(ISecureRoundMessage message, bool journaled = false)
     {
         if (message.JobId != job || message.Round != round)
             return $"{message.GetType().Name} for job {message.JobId} round {message.Round} does not belong to this round";
@@ -121,7 +141,8 @@ public sealed class SecureRoundServer
             return $"the signature of {message.SiteId} on {message.GetType().Name} is missing or does not verify";
         return message switch
         {
-            MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => GraphProblem(a)),
+            MaskingKeysAdvertised a => Take(SecurePhase.Keys, adverts, a, () => GraphProblem(a, journaled)),
+            GraphSeedRevealed g => Take(SecurePhase.Seeds, seeds, g, () => SeedProblem(g)),
             SharesSubmitted s => Take(SecurePhase.Shares, bundles, s, () => SharesProblem(s)),
             MaskedUpdateSubmitted m => TakeMasked(m),
             UnmaskingSharesSubmitted u => TakeRevealed(u),
@@ -141,8 +162,26 @@ public sealed class SecureRoundServer
     {
         Expect(SecurePhase.Keys);
         if (adverts.Count < Minimum(journaled)) throw new SecureRoundException($"{adverts.Count} sites advertised keys, {Needed(journaled)}");
-        Phase = SecurePhase.Shares;
+        if (unseeded) drawn = MaskingGraph.Unseeded(settings, job, round);
+        Phase = drawn is not null ? SecurePhase.Shares : SecurePhase.Seeds;
         return new MaskingKeysCollected { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Adverts = Sorted(adverts) };
+    }
+
+    /// <summary>
+    /// Sparse rounds: draws the graph from the opening digest and every advertiser's seed. An advertiser that did not
+    /// reveal fails the attempt (tried again with a fresh nonce): leaving it out once the others' seeds are known would
+    /// let the coordinator pick, among subsets of advertisers, the graph it likes.
+    /// </summary>
+    public GraphSeedsRevealed CloseSeeds()
+    {
+        Expect(SecurePhase.Seeds);
+        var silent = adverts.Keys.Where(a => !seeds.ContainsKey(a)).Order(StringComparer.Ordinal).ToList();
+        if (silent.Count > 0)
+            throw new SecureRoundException($"{string.Join(", ", silent)} advertised keys but did not reveal {(silent.Count == 1 ? "its" : "their")} " +
+                "graph seed: the graph cannot be drawn without every advertiser's seed (leaving one out would let the coordinator choose the graph)");
+        drawn = MaskingGraph.Of(settings, job, round, seeds.Values.Select(g => (g.SiteId, g.Seed)));
+        Phase = SecurePhase.Shares;
+        return new GraphSeedsRevealed { JobId = job, Round = round, RoundNonce = settings.RoundNonce, Reveals = Sorted(seeds) };
     }
 
     public SharesRelayed CloseShares(bool journaled = false)
@@ -168,9 +207,9 @@ public sealed class SecureRoundServer
         // survivors among the owner and its neighbours: in a sparse graph that is checked owner by owner (in the full graph
         // every survivor holds a share of every secret, and the count above already decided).
         var needed = new Dictionary<string, Dictionary<string, byte>>();
-        foreach (var owner in survivors.Concat(dropped.Where(d => graph.NeighboursOf(d, survivors).Any())))
+        foreach (var owner in survivors.Concat(dropped.Where(d => Graph.NeighboursOf(d, survivors).Any())))
         {
-            var holders = graph.Holders(owner, adverts.Keys).Where(h => bundles.ContainsKey(h.Holder)).ToDictionary(h => h.Holder, h => h.Point);
+            var holders = Graph.Holders(owner, adverts.Keys).Where(h => bundles.ContainsKey(h.Holder)).ToDictionary(h => h.Holder, h => h.Point);
             var alive = holders.Keys.Count(maskedFrom.ContainsKey);
             if (alive < settings.Threshold)
                 throw new SecureRoundException($"only {alive} of {owner} and its neighbours sent masked updates, the threshold is {settings.Threshold}: " +
@@ -195,7 +234,7 @@ public sealed class SecureRoundServer
         {
             using var key = KeyAgreement.FromScalar(Rebuild(dropped, isMaskingKey: true), adverts[dropped].MaskingKey);
             // Each surviving neighbour added its mask with the dropped site with its own sign; remove it with the opposite one.
-            foreach (var survivor in graph.NeighboursOf(dropped, Survivors))
+            foreach (var survivor in Graph.NeighboursOf(dropped, Survivors))
                 masks.Add((PairwiseMask.Seed(key, adverts[survivor].MaskingKey, job, round, settings.RoundNonce, dropped, survivor),
                     PairwiseMask.Adds(survivor, dropped)));
         }
@@ -228,19 +267,35 @@ public sealed class SecureRoundServer
         return null;
     }
 
-    private string? GraphProblem(MaskingKeysAdvertised a) =>
-        (graph.Digest, a.GraphDigest) switch
+    private string? GraphProblem(MaskingKeysAdvertised a, bool journaled)
+    {
+        var problem = (opening, a.GraphDigest) switch
         {
-            (null, null) => null,
+            (null, null) when a.SeedCommitment is null => null,
             (null, _) => $"{a.SiteId} signed its keys for a sparse masking graph; this round's is full",
-            ({ } ours, { } theirs) when ours.AsSpan().SequenceEqual(theirs) => null,
+            ({ } ours, { } theirs) when ours.AsSpan().SequenceEqual(theirs) => a.SeedCommitment is { Length: 32 } ? null
+                : journaled && a.SeedCommitment is null && (adverts.Count == 0 || unseeded) ? null
+                : $"{a.SiteId} committed to no graph seed in its keys; a sparse round's graph is drawn from every advertiser's seed",
             _ => $"{a.SiteId} signed its keys for another masking graph than this round's (shown another roster, nonce or degree)",
         };
+        if (problem is null && opening is not null && a.SeedCommitment is null) unseeded = true;
+        return problem;
+    }
+
+    private string? SeedProblem(GraphSeedRevealed g) =>
+        !adverts.TryGetValue(g.SiteId, out var advert) ? $"{g.SiteId} revealed a graph seed but did not advertise keys in this round"
+        : g.Seed.Length != MaskingGraph.SeedLength ? $"the graph seed of {g.SiteId} has {g.Seed.Length} bytes, not {MaskingGraph.SeedLength}"
+        : !MaskingGraph.SeedCommitment(job, round, settings.RoundNonce, g.SiteId, g.Seed).AsSpan().SequenceEqual(advert.SeedCommitment)
+            ? $"the graph seed {g.SiteId} revealed does not match the commitment in its keys"
+            : null;
 
     private string? SharesProblem(SharesSubmitted s)
     {
         if (!adverts.ContainsKey(s.SiteId)) return $"{s.SiteId} did not advertise keys in this round";
-        var expected = graph.Holders(s.SiteId, adverts.Keys).Select(h => h.Holder).Where(k => k != s.SiteId).ToHashSet();
+        var sameGraph = Graph.Digest is null ? s.GraphDigest is null : s.GraphDigest is not null && s.GraphDigest.AsSpan().SequenceEqual(Graph.Digest);
+        if (!sameGraph && !unseeded)
+            return $"{s.SiteId} shared for another masking graph than the one drawn from every advertiser's seed";
+        var expected = Graph.Holders(s.SiteId, adverts.Keys).Select(h => h.Holder).Where(k => k != s.SiteId).ToHashSet();
         var to = s.Shares.Select(x => x.To).ToList();
         return to.Count == expected.Count && to.ToHashSet().SetEquals(expected) ? null
             : $"{s.SiteId} sent shares to [{string.Join(", ", to)}], expected one for each of [{string.Join(", ", expected.Order())}]";

@@ -36,9 +36,15 @@ public static class SignedContent
                 Bytes(a.MaskingKey);
                 // Only where present, so the adverts of full rounds (and every journaled before sparse graphs) sign as before.
                 if (a.GraphDigest is { } digest) Bytes(digest);
+                if (a.SeedCommitment is { } commitment) { Text("seed commitment"); Bytes(commitment); }
+                break;
+            case GraphSeedRevealed g:
+                Bytes(g.Seed);
                 break;
             case SharesSubmitted s:
                 foreach (var share in s.Shares) { Text(share.To); Box(share.Box); }
+                // Only where present, so full rounds' bundles (and every journaled before seeds) sign as before.
+                if (s.GraphDigest is { } graph) { Text("graph"); Bytes(graph); }
                 break;
             case MaskedUpdateSubmitted m:
                 Box(m.Box);

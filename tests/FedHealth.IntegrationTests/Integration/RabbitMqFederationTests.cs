@@ -23,8 +23,11 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
     private static readonly JsonSerializerOptions Json = ProcessFederation.Json;
     private readonly TempFolder temp = new();
 
-    [Fact]
-    public async Task A_label_count_job_sums_each_sites_rows_per_label_under_secure_aggregation_over_real_RabbitMQ()
+    /// <param name="graph">The masking graph: sparse (two neighbours each, threshold 2) adds the graph-seed step's messages.</param>
+    [Theory]
+    [InlineData("full")]
+    [InlineData("sparse")]
+    public async Task A_label_count_job_sums_each_sites_rows_per_label_under_secure_aggregation_over_real_RabbitMQ(string graph)
     {
         string[] sites = ["DE-GBSG", "NL-ROTTERDAM-A", "NL-ROTTERDAM-B"];
         using var federation = new ProcessFederation(broker, temp.Path, sites, log);
@@ -32,7 +35,8 @@ public sealed class RabbitMqFederationTests(RabbitMqBroker broker, ITestOutputHe
         var spec = new JobSpec
         {
             Kind = JobKinds.LabelCounts, Name = "rows per label", Schema = "breast-prognosis", FeatureNames = GbsgSite.Features, MinSites = 3,
-            RoundDeadline = TimeSpan.FromSeconds(30),
+            RoundDeadline = TimeSpan.FromSeconds(30), SecureAggregationGraph = graph,
+            SecureAggregationNeighbours = graph == "sparse" ? 2 : 0, SecureAggregationThreshold = graph == "sparse" ? 2 : 0,
         };
         var refused = await federation.Http.PostAsJsonAsync("/api/jobs", spec with { SecureAggregation = false }, Json);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);

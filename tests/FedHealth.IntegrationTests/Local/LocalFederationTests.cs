@@ -63,6 +63,31 @@ public sealed class LocalFederationTests : IDisposable
     }
 
     [Fact]
+    public async Task On_a_sparse_masking_graph_every_site_reveals_its_graph_seed_and_the_result_is_the_full_graphs()
+    {
+        var full = await new LocalFederation(new LocalRunOptions
+        {
+            Rounds = 2, Seed = 1, Headless = true, DataDir = temp.Path, FederationDir = LocalRunOptions.DefaultFederationDir(),
+        }, TextWriter.Null).Run(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        var sparseDir = Path.Combine(temp.Path, "sparse");
+        var sparse = await new LocalFederation(new LocalRunOptions
+        {
+            Rounds = 2, Seed = 1, Headless = true, DataDir = sparseDir, SecureGraph = "sparse", FederationDir = LocalRunOptions.DefaultFederationDir(),
+        }, TextWriter.Null).Run(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        Assert.Equal("completed", sparse.Summary.Outcome);
+        Assert.Equal("sparse", sparse.Spec.SecureAggregationGraph);
+        Assert.All(sparse.Rounds, r => Assert.Equal(4, r.Contributors.Count));
+        Assert.Equal(full.Summary.Global.Auc, sparse.Summary.Global.Auc, 4);
+        // Each site's audit log shows the seed step of every round: its seed sent, every seed received.
+        foreach (var site in sparse.Summary.Sites)
+        {
+            var audit = File.ReadAllLines(Path.Combine(sparseDir, "sites", site.Id, "audit.jsonl"));
+            foreach (var message in new[] { "GraphSeedRevealed", "GraphSeedsRevealed" })
+                Assert.Equal(2, audit.Count(line => line.Contains($"\"message\":\"{message}\"")));
+        }
+    }
+
+    [Fact]
     public async Task A_fedadam_job_with_ditto_reports_every_sites_personal_model_which_stays_at_the_site()
     {
         var run = await new LocalFederation(new LocalRunOptions

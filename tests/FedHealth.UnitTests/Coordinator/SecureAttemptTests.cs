@@ -150,8 +150,7 @@ public class SecureAttemptTests : SecureJobTestBase
 
     private void CompleteTheRound()
     {
-        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
-        foreach (var s in Sites) Decide(sites[s].OnKeysCollected(collected));
+        AnswerKeys(Sites, (s, k) => sites[s].OnKeysCollected(k), (s, g) => sites[s].OnSeedsRevealed(g));
         var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
         foreach (var s in Sites) Decide(sites[s].OnSharesRelayed(relayed));
         var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);

@@ -28,8 +28,7 @@ public class SecureJobStateTests : SecureJobTestBase
         Assert.Equal(3, settings.Threshold);
         var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, settings, 3));
         foreach (var s in Sites) Decide(clients[s].Advertise());
-        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
-        foreach (var s in Sites) Decide(clients[s].OnKeysCollected(collected));
+        AnswerKeys(Sites, (s, k) => clients[s].OnKeysCollected(k), (s, g) => clients[s].OnSeedsRevealed(g));
         var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
         var weights = new Dictionary<string, (float Value, int Samples)> { ["A"] = (1, 10), ["B"] = (2, 30), ["C"] = (4, 60), ["D"] = (100, 1000) };
         foreach (var s in new[] { "A", "B", "C", "D" })
@@ -65,7 +64,7 @@ public class SecureJobStateTests : SecureJobTestBase
         var settings = state.SecureSettings!;
         var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, settings, 3));
         foreach (var s in Sites) Decide(clients[s].Advertise());
-        foreach (var s in Sites) Decide(clients[s].OnKeysCollected((MaskingKeysCollected)state.PendingBroadcast!));
+        AnswerKeys(Sites, (s, k) => clients[s].OnKeysCollected(k), (s, g) => clients[s].OnSeedsRevealed(g));
         var relayed = (SharesRelayed)state.PendingBroadcast!;
         foreach (var s in new[] { "A", "B" }) Decide(clients[s].OnSharesRelayed(relayed, Input(1, 1), 0.5, "cpu", null));
         var retry = Assert.IsType<RoundStartedEvent>(Assert.Single(state.OnDeadline(state.Step, state.Deadline)));
@@ -82,7 +81,7 @@ public class SecureJobStateTests : SecureJobTestBase
         var settings = state.SecureSettings!;
         var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, settings, 3));
         foreach (var s in Sites) Decide(clients[s].Advertise());
-        foreach (var s in Sites) Decide(clients[s].OnKeysCollected((MaskingKeysCollected)state.PendingBroadcast!));
+        AnswerKeys(Sites, (s, k) => clients[s].OnKeysCollected(k), (s, g) => clients[s].OnSeedsRevealed(g));
         var relayed = (SharesRelayed)state.PendingBroadcast!;
         Take(state.OnStop(new StopJob { RequestId = Guid.NewGuid(), JobId = job, RequestedBy = "alice" }, T0).Events);
         Assert.Contains("paused", state.OnSecureMessage(clients["A"].OnSharesRelayed(relayed, Input(1, 1), 0.5, "cpu", null), T0).Refusal);
@@ -96,7 +95,7 @@ public class SecureJobStateTests : SecureJobTestBase
 
         clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], keys.Trust.Sites, job, 1, fresh, 3));
         foreach (var s in Sites) Decide(clients[s].Advertise());
-        foreach (var s in Sites) Decide(clients[s].OnKeysCollected((MaskingKeysCollected)state.PendingBroadcast!));
+        AnswerKeys(Sites, (s, k) => clients[s].OnKeysCollected(k), (s, g) => clients[s].OnSeedsRevealed(g));
         relayed = (SharesRelayed)state.PendingBroadcast!;
         foreach (var s in Sites) Decide(clients[s].OnSharesRelayed(relayed, Input(3, 10), 0.5, "cpu", null));
         var request = (UnmaskingRequested)state.PendingBroadcast!;
@@ -135,7 +134,7 @@ public class SecureJobStateTests : SecureJobTestBase
         Assert.Empty(stale.Events);
         Assert.Contains("attempt 1", stale.Note);
 
-        foreach (var s in Sites) Decide(Assert.IsType<SharesSubmitted>(sites[s].OnKeysCollected(secondKeys)));
+        AnswerKeys(Sites, (s, k) => sites[s].OnKeysCollected(k), (s, g) => sites[s].OnSeedsRevealed(g));
         var relayed = Assert.IsType<SharesRelayed>(state.PendingBroadcast);
         foreach (var s in Sites) Decide(Assert.IsType<MaskedUpdateSubmitted>(sites[s].OnSharesRelayed(relayed)));
         var request = Assert.IsType<UnmaskingRequested>(state.PendingBroadcast);

@@ -87,8 +87,8 @@ public class SecureAggregationTests : IDisposable
         var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 1, settings, s == "S5" ? 4 : 3));
         var server = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length);
         foreach (var s in Sites) Assert.Null(server.Accept(clients[s].Advertise()));
-        var collected = server.CloseKeys();
-        foreach (var s in Sites.Skip(2)) Assert.Null(server.Accept(clients[s].OnKeysCollected(collected)));
+        var shares = SecureSteps.SharesOf(server, server.CloseKeys(), clients);
+        foreach (var s in Sites.Skip(2)) Assert.Null(server.Accept(shares[s]));
         var relayed = server.CloseShares();
         var e = Assert.Throws<SecureRoundException>(() => clients["S5"].OnSharesRelayed(relayed, inputs["S5"], 0.5, "cpu", null));
         Assert.StartsWith("site policy: 3 sites shared, this site sends its masked update only among at least 4", e.Message);
@@ -132,7 +132,7 @@ public class SecureAggregationTests : IDisposable
         var collected = server.CloseKeys();
         Assert.Equal(5, collected.Adverts.Count);
 
-        var shares = clients["S1"].OnKeysCollected(collected);
+        var shares = SecureSteps.SharesOf(server, collected, clients)["S1"];
         var bentTag = shares.Shares[0].Box.Tag.ToArray();
         bentTag[0] ^= 1;
         Assert.Contains("does not verify",
@@ -146,8 +146,8 @@ public class SecureAggregationTests : IDisposable
         var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 1, settings, 3));
         var server = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length);
         foreach (var s in Sites) Assert.Null(server.Accept(clients[s].Advertise()));
-        var collected = server.CloseKeys();
-        var fromS1 = clients["S1"].OnKeysCollected(collected);
+        var all = SecureSteps.SharesOf(server, server.CloseKeys(), clients);
+        var fromS1 = all["S1"];
         var toS2 = fromS1.Shares.Single(x => x.To == "S2");
         var bent = toS2.Box.Ciphertext.ToArray();
         bent[3] ^= 0x40;
@@ -156,13 +156,13 @@ public class SecureAggregationTests : IDisposable
             JobId = job, Round = 1,
             Bundles = [fromS1 with { Shares = fromS1.Shares.Select(x => x.To == "S2" ? x with { Box = x.Box with { Ciphertext = bent } } : x).ToList() }],
         };
-        var fromS2 = clients["S2"].OnKeysCollected(collected);
+        var fromS2 = all["S2"];
         var e = Assert.Throws<SecureRoundException>(() => clients["S2"].OnSharesRelayed(relayed, inputs["S2"], 0.5, "cpu", null));
         Assert.Contains("from S1 does not open", e.Message);
 
         Assert.Null(server.Accept(fromS1));
         Assert.Null(server.Accept(fromS2));
-        foreach (var s in Sites.Skip(2)) Assert.Null(server.Accept(clients[s].OnKeysCollected(collected)));
+        foreach (var s in Sites.Skip(2)) Assert.Null(server.Accept(all[s]));
         var ok = server.CloseShares();
         var masked = clients["S3"].OnSharesRelayed(ok, inputs["S3"], 0.5, "cpu", null);
         var flipped = masked.Box.Ciphertext.ToArray();
@@ -236,8 +236,8 @@ public class SecureAggregationTests : IDisposable
         var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 1, settings, minParticipants?.Invoke(s) ?? 3));
         var server = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length, minSites);
         foreach (var s in Sites) Assert.Null(server.Accept(clients[s].Advertise()));
-        var collected = server.CloseKeys();
-        foreach (var s in Sites) Assert.Null(server.Accept(clients[s].OnKeysCollected(collected)));
+        var shares = SecureSteps.SharesOf(server, server.CloseKeys(), clients);
+        foreach (var s in Sites) Assert.Null(server.Accept(shares[s]));
         var relayed = server.CloseShares();
         foreach (var s in Sites.Where(s => !dropAfterSharing.Contains(s)))
         {

@@ -9,7 +9,8 @@ namespace FedHealth.Tests.Privacy;
 
 /// <summary>
 /// SecAgg+ on a genuinely sparse graph: sixteen sites, each masking with six neighbours and sharing its secrets among
-/// itself and them with threshold 4. Sites that are not neighbours never exchange a key, a share or a mask.
+/// itself and them with threshold 4. Sites that are not neighbours never exchange a share or a mask. The graph is
+/// drawn from every site's revealed seed, so each test reads it from the seeds the round relayed.
 /// </summary>
 public sealed class SparseMaskingTests : IDisposable
 {
@@ -20,7 +21,6 @@ public sealed class SparseMaskingTests : IDisposable
     private readonly ECDiffieHellman coordinatorKey = KeyAgreement.NewKey();
     private readonly SecureRoundSettings settings;
     private readonly Dictionary<string, ulong[]> inputs;
-    private readonly MaskingGraph graph;
 
     public SparseMaskingTests()
     {
@@ -29,7 +29,6 @@ public sealed class SparseMaskingTests : IDisposable
             RoundNonce = RandomNumberGenerator.GetBytes(16), Threshold = 4, CoordinatorKey = KeyAgreement.PublicKey(coordinatorKey),
             Graph = "sparse", Neighbours = 6, Roster = Sites,
         };
-        graph = MaskingGraph.Of(settings, job, 1);
         var random = new Random(3);
         inputs = Sites.ToDictionary(s => s, _ => Enumerable.Range(0, Length).Select(_ => FixedPointRing.Encode(random.NextDouble() * 20 - 10)).ToArray());
     }
@@ -39,6 +38,8 @@ public sealed class SparseMaskingTests : IDisposable
     [Fact]
     public void The_graph_is_six_regular_symmetric_and_the_same_for_every_party_but_another_attempts_differs()
     {
+        var seeds = Sites.Select(s => (s, RandomNumberGenerator.GetBytes(MaskingGraph.SeedLength))).ToList();
+        var graph = MaskingGraph.Of(settings, job, 1, seeds);
         foreach (var site in Sites)
         {
             var mine = graph.NeighboursOf(site, Sites).ToList();
@@ -46,10 +47,10 @@ public sealed class SparseMaskingTests : IDisposable
             Assert.DoesNotContain(site, mine);
             Assert.All(mine, other => Assert.True(graph.AreNeighbours(other, site)));
         }
-        var again = MaskingGraph.Of(settings with { Roster = Sites.Reverse().ToList() }, job, 1);
+        var again = MaskingGraph.Of(settings with { Roster = Sites.Reverse().ToList() }, job, 1, Enumerable.Reverse(seeds));
         Assert.All(Sites, s => Assert.Equal(graph.NeighboursOf(s, Sites), again.NeighboursOf(s, Sites)));
         Assert.Equal(graph.Digest, again.Digest);
-        var retried = MaskingGraph.Of(settings with { RoundNonce = RandomNumberGenerator.GetBytes(16) }, job, 1);
+        var retried = MaskingGraph.Of(settings with { RoundNonce = RandomNumberGenerator.GetBytes(16) }, job, 1, seeds);
         Assert.NotEqual(graph.Digest, retried.Digest);
         Assert.Contains(Sites, s => !graph.NeighboursOf(s, Sites).SequenceEqual(retried.NeighboursOf(s, Sites)));
     }
@@ -61,8 +62,7 @@ public sealed class SparseMaskingTests : IDisposable
     public void The_coordinator_recovers_exactly_the_survivors_sum_with_up_to_three_sites_dropping_after_sharing(int dropouts)
     {
         // With six neighbours and threshold 4, any three dropouts leave every secret that is needed four holders.
-        var dropped = Sites.Reverse().Take(dropouts).ToHashSet();
-        var (server, clients, shares) = RunToMasking(dropped);
+        var (server, clients, shares, graph) = RunToMasking(_ => Sites.Reverse().Take(dropouts).ToHashSet());
         Assert.All(shares, s => Assert.Equal(graph.NeighboursOf(s.SiteId, Sites).Order(), s.Shares.Select(x => x.To).Order()));
         var request = server.CloseMasked();
         foreach (var site in request.Survivors) Assert.Null(server.Accept(clients[site].OnUnmaskingRequested(request)));
@@ -76,8 +76,7 @@ public sealed class SparseMaskingTests : IDisposable
     public void A_round_whose_site_keeps_fewer_than_the_threshold_of_its_holders_is_abandoned_by_name()
     {
         var victim = Sites[0];
-        var dropped = graph.NeighboursOf(victim, Sites).Take(4).ToHashSet();
-        var (server, _, _) = RunToMasking(dropped);
+        var (server, _, _, _) = RunToMasking(graph => graph.NeighboursOf(victim, Sites).Take(4).ToHashSet());
         var e = Assert.Throws<SecureRoundException>(() => server.CloseMasked());
         Assert.Contains($"only 3 of {victim} and its neighbours sent masked updates, the threshold is 4", e.Message);
     }
@@ -96,7 +95,8 @@ public sealed class SparseMaskingTests : IDisposable
         Assert.Contains("signed keys for another masking graph than the one this site was shown", e.Message);
 
         // A site that shares with sites that are not its neighbours (or leaves one out) is refused by the coordinator.
-        var honest = clients[Sites[1]].OnKeysCollected(collected);
+        var honest = SecureSteps.SharesOf(server, collected, clients, out var seeds)[Sites[1]];
+        var graph = Drawn(seeds);
         var stranger = Sites.First(s => s != Sites[1] && !graph.AreNeighbours(Sites[1], s));
         var lying = honest with { Shares = [.. honest.Shares.Skip(1), honest.Shares[0] with { To = stranger }] };
         lying = lying with { Signature = identities[Sites[1]].Sign(SignedContent.Of(lying)) };
@@ -107,7 +107,7 @@ public sealed class SparseMaskingTests : IDisposable
     [Fact]
     public void A_share_revealed_at_another_holders_point_or_for_a_site_it_does_not_hold_is_refused()
     {
-        var (server, clients, _) = RunToMasking(new HashSet<string>());
+        var (server, clients, _, graph) = RunToMasking(_ => new HashSet<string>());
         var request = server.CloseMasked();
         var revealer = Sites[2];
         var answer = clients[revealer].OnUnmaskingRequested(request);
@@ -174,19 +174,27 @@ public sealed class SparseMaskingTests : IDisposable
         return unsigned with { Signature = identities[answer.SiteId].Sign(SignedContent.Of(unsigned)) };
     }
 
-    private (SecureRoundServer Server, Dictionary<string, SecureRoundClient> Clients, List<SharesSubmitted> Shares) RunToMasking(
-        IReadOnlySet<string> dropAfterSharing)
+    private MaskingGraph Drawn(GraphSeedsRevealed? seeds)
+    {
+        Assert.NotNull(seeds);
+        return MaskingGraph.Of(settings, job, 1, seeds.Reveals.Select(r => (r.SiteId, r.Seed)));
+    }
+
+    /// <param name="dropAfterSharing">Who drops after sharing, chosen once the graph is drawn.</param>
+    private (SecureRoundServer Server, Dictionary<string, SecureRoundClient> Clients, List<SharesSubmitted> Shares, MaskingGraph Graph) RunToMasking(
+        Func<MaskingGraph, IReadOnlySet<string>> dropAfterSharing)
     {
         var clients = Sites.ToDictionary(s => s, s => new SecureRoundClient(s, identities[s], Trusted, job, 1, settings, 3));
         var server = new SecureRoundServer(job, 1, settings, Sites, Trusted, coordinatorKey, Length, minSites: 3);
         foreach (var s in Sites) Assert.Null(server.Accept(clients[s].Advertise()));
-        var collected = server.CloseKeys();
-        var shares = Sites.Select(s => clients[s].OnKeysCollected(collected)).ToList();
+        var shares = SecureSteps.SharesOf(server, server.CloseKeys(), clients, out var seeds).Values.ToList();
+        var graph = Drawn(seeds);
         foreach (var s in shares) Assert.Null(server.Accept(s));
         var relayed = server.CloseShares();
-        foreach (var s in Sites.Where(s => !dropAfterSharing.Contains(s)))
+        var dropped = dropAfterSharing(graph);
+        foreach (var s in Sites.Where(s => !dropped.Contains(s)))
             Assert.Null(server.Accept(clients[s].OnSharesRelayed(relayed, inputs[s], 0.5, "cpu", null)));
-        return (server, clients, shares);
+        return (server, clients, shares, graph);
     }
 
     public void Dispose()

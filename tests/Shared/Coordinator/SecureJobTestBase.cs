@@ -37,6 +37,19 @@ public abstract class SecureJobTestBase : IDisposable
         Take(decision.Events);
     }
 
+    /// <summary>
+    /// The listed sites answer the collected keys the job broadcast; in a sparse round that is their graph seeds, and
+    /// then their shares once the job relays every seed. Afterwards the job broadcasts the relayed shares.
+    /// </summary>
+    protected void AnswerKeys(IEnumerable<string> sites, Func<string, MaskingKeysCollected, object?> onKeys, Func<string, GraphSeedsRevealed, object?> onSeeds)
+    {
+        var collected = Assert.IsType<MaskingKeysCollected>(state.PendingBroadcast);
+        var answering = sites.ToList();
+        foreach (var s in answering) Decide(onKeys(s, collected));
+        if (state.PendingBroadcast is GraphSeedsRevealed seeds)
+            foreach (var s in answering) Decide(onSeeds(s, seeds));
+    }
+
     protected void Take(IEnumerable<IJobEvent> events)
     {
         foreach (var e in events) { state.Apply(e); journal.Add(e); }
