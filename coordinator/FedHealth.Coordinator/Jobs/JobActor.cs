@@ -226,7 +226,6 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
         {
             if (p.Step != state.Step) return;
             if (confirmedStep != p.Step) (confirmedStep, confirmedAt) = (p.Step, Now);
-            outageSinceRequest = false;
             BusHeld(p.Step); // notes the moment the bus is back, if it was away
         });
     }
@@ -272,11 +271,11 @@ public sealed class JobActor : ReceivePersistentActor, IWithTimers
             waitedForBus = false;
             busBackAt = Now;
             log.Info("job {0}: the bus is back (step {1} confirmed)", state.JobId, step);
-        }
-        if (outageSinceRequest && state.IsRunning)
-        {
-            log.Info("job {0}: step {1}'s request goes out again: answers sent while the broker was away may be lost", state.JobId, step);
-            PublishCurrentStep();
+            if (outageSinceRequest && state.IsRunning)
+            {
+                log.Info("job {0}: step {1}'s request goes out again: answers sent while the broker was away may be lost", state.JobId, step);
+                PublishCurrentStep();
+            }
         }
         return false;
     }
