@@ -11,8 +11,7 @@ public sealed record SparseGraphSuggestion(int Sites, int Neighbours, int Thresh
     public static SparseGraphSuggestion? For(int sites)
     {
         if (sites < 3) return null;
-        var (k, t) = SparseGraphParameters.Suggested(sites);
-        var planned = SparseGraphParameters.For(sites, SparseGraphParameters.PlannedCorruptFraction, SparseGraphParameters.PlannedDropoutFraction) is not null;
+        var (k, t, planned) = SparseGraphParameters.Suggested(sites);
         return new(sites, k, t, planned, SparseGraphParameters.PlannedCorruptFraction, SparseGraphParameters.PlannedDropoutFraction);
     }
 }

@@ -220,6 +220,7 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
         var schema = agents[0].Schema;
         // Image sites show one feature naming their images' shape: the model reads that shape.
         var image = ImageInput.ShapeOf(schema.FeatureNames);
+        var (neighbours, threshold, _) = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphParameters.Suggested(agents.Count) : (0, 0, false);
         return new JobSpec
         {
             Name = $"{schema.Name} ({options.Model}, seed {options.Seed})",
@@ -250,8 +251,8 @@ public sealed class LocalFederation(LocalRunOptions options, TextWriter output)
                 && options.Personalisation is not { CrossSiteEvaluation: true },
             SecureAggregationRingBits = options.SecureRingBits,
             SecureAggregationGraph = options.SecureGraph,
-            SecureAggregationNeighbours = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphParameters.Suggested(agents.Count).Neighbours : 0,
-            SecureAggregationThreshold = options.SecureGraph == MaskingGraph.Sparse ? SparseGraphParameters.Suggested(agents.Count).Threshold : 0,
+            SecureAggregationNeighbours = neighbours,
+            SecureAggregationThreshold = threshold,
             SiteLevelPrivacy = options.SiteLevelPrivacy,
             Strategy = options.Strategy,
             Personalisation = options.Personalisation,

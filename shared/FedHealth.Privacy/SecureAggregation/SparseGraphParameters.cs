@@ -47,13 +47,14 @@ public static class SparseGraphParameters
 
     /// <summary>
     /// What to use for <paramref name="sites"/> sites when nobody says: <see cref="For"/> at the planned fractions; a federation too small
-    /// for any sparse degree gets every other site as neighbours, with a threshold above half of each neighbourhood.
+    /// for any sparse degree gets every other site as neighbours, with a threshold above half of each neighbourhood
+    /// (Planned false).
     /// </summary>
-    public static (int Neighbours, int Threshold) Suggested(int sites)
+    public static (int Neighbours, int Threshold, bool Planned) Suggested(int sites)
     {
-        if (For(sites, PlannedCorruptFraction, PlannedDropoutFraction) is { } chosen) return chosen;
+        if (For(sites, PlannedCorruptFraction, PlannedDropoutFraction) is var (neighbours, threshold)) return (neighbours, threshold, true);
         var k = Math.Max(2, (sites - 1) / 2 * 2);
-        return (k, (k + 1) / 2 + 1);
+        return (k, (k + 1) / 2 + 1, false);
     }
 
     /// <summary>Log of a union bound on the removed (corrupt or dropped) sites cutting the ring lattice: two disjoint runs of k/2.</summary>

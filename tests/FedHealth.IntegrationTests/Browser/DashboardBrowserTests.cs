@@ -77,7 +77,7 @@ public sealed class DashboardBrowserTests(LocalDashboard dashboard) : IClassFixt
         await ring.SelectOptionAsync("32");
         // A sparse masking graph (SecAgg+): k and t are filled in for the sites that would take part, and checked as typed.
         await page.GetByLabel("Who masks with whom").SelectOptionAsync("sparse");
-        var (k, t) = SparseGraphParameters.Suggested(4);
+        var (k, t, _) = SparseGraphParameters.Suggested(4);
         await Expect(page.Locator("#graph-suggestion")).ToContainTextAsync("For 4 sites");
         await Expect(page.GetByLabel("Neighbours per site k (even)")).ToHaveValueAsync(k.ToString());
         await Expect(page.GetByLabel("Threshold t (shares that rebuild a site's secrets)")).ToHaveValueAsync(t.ToString());
