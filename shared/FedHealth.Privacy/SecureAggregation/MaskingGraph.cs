@@ -86,6 +86,10 @@ public sealed class MaskingGraph
     /// nonce, site and its 32 random seed bytes. Binding and hiding: nobody can change a seed after seeing others', nor
     /// learn it before it is revealed.
     /// </summary>
+    /// <summary>Whether <paramref name="seed"/> is the one <paramref name="site"/> committed to (what coordinator and sites both check).</summary>
+    public static bool OpensCommitment(byte[]? commitment, Guid job, int round, byte[] nonce, string site, byte[] seed) =>
+        SeedCommitment(job, round, nonce, site, seed).AsSpan().SequenceEqual(commitment);
+
     public static byte[] SeedCommitment(Guid job, int round, byte[] nonce, string site, byte[] seed)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -113,7 +113,7 @@ public sealed class SecureRoundClient : IDisposable
                     $"the coordinator relayed a graph seed of {reveal.SiteId}, which is not among the sites whose keys it collected");
             if (!seeds.TryAdd(reveal.SiteId, reveal.Seed)) throw new SecureRoundException($"site {reveal.SiteId} revealed its graph seed twice");
             Check(reveal);
-            if (!MaskingGraph.SeedCommitment(job, round, settings.RoundNonce, reveal.SiteId, reveal.Seed).AsSpan().SequenceEqual(advert.SeedCommitment))
+            if (!MaskingGraph.OpensCommitment(advert.SeedCommitment, job, round, settings.RoundNonce, reveal.SiteId, reveal.Seed))
                 throw new SecureRoundException($"the graph seed of {reveal.SiteId} does not match the commitment in its keys");
         }
         var missing = collected.Keys.Where(s => !seeds.ContainsKey(s)).Order(StringComparer.Ordinal).ToList();

@@ -285,7 +285,7 @@ public sealed class SecureRoundServer
     private string? SeedProblem(GraphSeedRevealed g) =>
         !adverts.TryGetValue(g.SiteId, out var advert) ? $"{g.SiteId} revealed a graph seed but did not advertise keys in this round"
         : g.Seed.Length != MaskingGraph.SeedLength ? $"the graph seed of {g.SiteId} has {g.Seed.Length} bytes, not {MaskingGraph.SeedLength}"
-        : !MaskingGraph.SeedCommitment(job, round, settings.RoundNonce, g.SiteId, g.Seed).AsSpan().SequenceEqual(advert.SeedCommitment)
+        : !MaskingGraph.OpensCommitment(advert.SeedCommitment, job, round, settings.RoundNonce, g.SiteId, g.Seed)
             ? $"the graph seed {g.SiteId} revealed does not match the commitment in its keys"
             : null;
 
